@@ -1,0 +1,1 @@
+"""Login, tokens, roles and the permission helpers every domain uses."""

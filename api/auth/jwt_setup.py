@@ -1,0 +1,65 @@
+"""flask-jwt-extended callbacks: users loaded and checked on every request, every JWT error a 401."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.wrappers import Response
+
+from api.auth import service
+from api.core.db import db
+from api.errors import error_response
+from api.extensions import jwt
+from api.users.models import User
+
+
+def _unauthorized(message: str) -> Response:
+    return error_response(401, message, headers={"WWW-Authenticate": 'Bearer realm="trivsel"'})
+
+
+def install(app: Flask) -> None:
+    """Register the callbacks (the JWTManager is initialised on the app already)."""
+
+    @jwt.user_lookup_loader
+    def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
+        try:
+            user_id = int(payload["sub"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or user.school_id != payload.get("school_id", user.school_id):
+            return None
+        return user
+
+    @jwt.token_in_blocklist_loader
+    def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        return service.is_revoked(db.session, payload)
+
+    @jwt.unauthorized_loader
+    def missing(reason: str) -> Response:
+        return _unauthorized(f"Authentication required: {reason}")
+
+    @jwt.invalid_token_loader
+    def invalid(reason: str) -> Response:
+        return _unauthorized(f"Invalid token: {reason}")
+
+    @jwt.expired_token_loader
+    def expired(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
+        return _unauthorized("The token has expired.")
+
+    @jwt.revoked_token_loader
+    def revoked_response(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
+        return _unauthorized("The token has been revoked.")
+
+    @jwt.user_lookup_error_loader
+    def user_gone(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
+        return _unauthorized("The user of this token does not exist or is deactivated.")
+
+    @jwt.token_verification_failed_loader
+    def claims_failed(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
+        return _unauthorized("The token's claims were rejected.")
+
+    @jwt.needs_fresh_token_loader
+    def needs_fresh(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
+        return _unauthorized("A fresh login is required.")

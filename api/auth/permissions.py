@@ -1,0 +1,49 @@
+"""Permission helpers every domain uses: the current user and role checks (decided on the server)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import g
+
+from api.core import audit
+from api.errors import Forbidden
+
+# Roles that work with children day to day
+STAFF_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person", "admin")
+CASE_OWNER_ROLES = ("leader", "resource_person")
+
+
+def current_user() -> Any:
+    """The authenticated user of this request."""
+    return g.trivsel_user
+
+
+def deny(message: str, *, resource_type: str = "request", resource_id: Any = None,
+         student_ids: tuple[int, ...] = ()) -> Forbidden:
+    """Audit a denial and return the 403 to raise."""
+    audit.record("denied", resource_type=resource_type, resource_id=resource_id, student_ids=student_ids,
+                 outcome=audit.DENIED, detail={"reason": message})
+    return Forbidden(message)
+
+
+def ensure_roles(user: Any, *roles: str, action: str = "do this") -> None:
+    """Raise 403 (audited) unless the user holds one of the roles."""
+    if not user.has_role(*roles):
+        raise deny(f"Your role may not {action}. Needs one of: {', '.join(roles)}.")
+
+
+def roles_required(*roles: str, action: str = "do this") -> Callable[[Any], Any]:
+    """View decorator: only users holding one of these roles (checked against the database) get in."""
+
+    def decorator(view: Any) -> Any:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            ensure_roles(current_user(), *roles, action=action)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,113 @@
+"""Settings from the environment; development secrets are generated once and kept in instance/."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("TRIVSEL_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+SECRET_NAMES = ("SECRET_KEY", "JWT_SECRET_KEY")
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (for example: production without real secrets)."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _dev_secret(name: str) -> str:
+    """A secret generated once per checkout and kept in instance/, so restarts keep sessions."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / f"{name.lower()}.txt"
+    if path.exists():
+        value = path.read_text().strip()
+        if len(value) >= MIN_SECRET_LENGTH:
+            return value
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the settings dict from the environment, then apply overrides (tests pass these)."""
+    overrides = dict(overrides or {})
+    env = overrides.get("TRIVSEL_ENV") or os.environ.get("TRIVSEL_ENV", "development")
+    production = env == "production"
+    testing = bool(overrides.get("TESTING"))
+
+    default_db = f"sqlite:///{INSTANCE_DIR / 'trivsel.db'}"
+    cfg: dict[str, Any] = {
+        "TRIVSEL_ENV": env,
+        "TESTING": testing,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        "SQL_ECHO": False,
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
+        "IMPORT_MAX_BYTES": _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024),
+        # JWT
+        "JWT_ALGORITHM": "HS256",
+        "JWT_DECODE_ALGORITHMS": ["HS256"],
+        "JWT_ENCODE_ISSUER": "trivsel",
+        "JWT_DECODE_ISSUER": "trivsel",
+        "JWT_ENCODE_AUDIENCE": "trivsel-api",
+        "JWT_DECODE_AUDIENCE": "trivsel-api",
+        "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=_env_int("JWT_ACCESS_TOKEN_SECONDS", 15 * 60)),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=_env_int("JWT_REFRESH_TOKEN_SECONDS", 14 * 24 * 3600)),
+        "JWT_COOKIE_SECURE": production,
+        "JWT_COOKIE_SAMESITE": "Strict",
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_CSRF_IN_COOKIES": True,
+        "JWT_ACCESS_COOKIE_PATH": "/api/",
+        "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth/",
+        "JWT_ACCESS_CSRF_COOKIE_PATH": "/",
+        "JWT_REFRESH_CSRF_COOKIE_PATH": "/",
+        "JWT_SESSION_COOKIE": False,
+        "JWT_ERROR_MESSAGE_KEY": "message",
+        # Rate limits
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Trivsel API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        # Where the built single-page app lives
+        "FRONTEND_DIST": os.environ.get("TRIVSEL_FRONTEND_DIST", str(PROJECT_ROOT / "frontend" / "dist")),
+        "PASSWORD_MIN_LENGTH": 10,
+    }
+    for name in SECRET_NAMES:
+        cfg[name] = os.environ.get(name)
+    cfg.update(overrides)
+
+    for name in SECRET_NAMES:
+        value = cfg.get(name)
+        if production:
+            if not value or len(value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"{name} must be set to a random value of at least {MIN_SECRET_LENGTH} characters "
+                    "when TRIVSEL_ENV=production"
+                )
+        elif not value:
+            cfg[name] = secrets.token_urlsafe(48) if testing else _dev_secret(name)
+    if production and cfg["DATABASE_URL"].startswith("sqlite") and not os.environ.get("TRIVSEL_ALLOW_SQLITE"):
+        raise ConfigError("DATABASE_URL must point at PostgreSQL when TRIVSEL_ENV=production")
+    cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
+    return cfg

@@ -1,0 +1,1 @@
+"""Shared plumbing used by every domain: database types, time, pagination, audit, idempotency, ETags."""

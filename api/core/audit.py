@@ -1,0 +1,93 @@
+"""The audit log: who read or wrote what, about which student, allowed or denied. Never note text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from api.core.db import Base, JSONType
+from api.core.timeutil import utcnow
+
+ALLOWED = "allowed"
+DENIED = "denied"
+
+
+class AuditEntry(Base):
+    """One audited action; a row per student concerned (or one row when no student is)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    school_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    roles: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    resource_type: Mapped[str] = mapped_column(String(64))
+    resource_id: Mapped[str | None] = mapped_column(String(64))
+    student_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16), default=ALLOWED)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+
+
+def _actor() -> Any:
+    return g.get("trivsel_user") if has_request_context() else None
+
+
+def record(
+    action: str,
+    *,
+    resource_type: str,
+    resource_id: Any = None,
+    student_ids: Iterable[int] = (),
+    outcome: str = ALLOWED,
+    detail: dict[str, Any] | None = None,
+    user: Any = None,
+    school_id: int | None = None,
+) -> None:
+    """Note an audited action; it is stored with the request's transaction (denials even when it fails)."""
+    from api.errors import request_id
+
+    actor = user if user is not None else _actor()
+    students = sorted(set(student_ids)) or [None]
+    pending = g.setdefault("_audit_pending", [])
+    for student_id in students:
+        pending.append(
+            AuditEntry(
+                at=utcnow(),
+                school_id=school_id if school_id is not None else getattr(actor, "school_id", None),
+                user_id=getattr(actor, "id", None),
+                roles=",".join(actor.roles) if actor is not None else "",
+                action=action,
+                resource_type=resource_type,
+                resource_id=None if resource_id is None else str(resource_id),
+                student_id=student_id,
+                request_id=request_id() if has_request_context() else None,
+                outcome=outcome,
+                ip=request.remote_addr if has_request_context() else None,
+                detail=detail,
+            )
+        )
+
+
+def has_pending_denial() -> bool:
+    """Whether this request already noted a denial."""
+    return any(e.outcome == DENIED for e in g.get("_audit_pending", []))
+
+
+def take_pending(*, succeeded: bool) -> list[AuditEntry]:
+    """The entries to store: all of them when the request succeeded, otherwise only the denials."""
+    pending: list[AuditEntry] = g.pop("_audit_pending", [])
+    return pending if succeeded else [e for e in pending if e.outcome == DENIED]
+
+
+def flush_pending(session: Session) -> None:
+    """Add the pending entries to a session (for the CLI, which commits on its own)."""
+    session.add_all(take_pending(succeeded=True))

@@ -1,0 +1,127 @@
+"""Request lifecycle: authentication by default, one commit at the edge, audit rows, security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from flask.wrappers import Response
+from flask_jwt_extended import verify_jwt_in_request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.core import audit
+from api.core.db import db
+from api.errors import error_response, request_id
+
+API_PREFIX = "/api/"
+PUBLIC_ENDPOINTS = {"api-docs.openapi_json", "docs.swagger_ui", "docs.swagger_static"}
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+APP_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+# Swagger UI sets inline styles on its elements; scripts stay 'self' only.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _is_public(endpoint: str | None) -> bool:
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return True
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return True
+    if getattr(view, "_trivsel_public", False):
+        return True
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        if getattr(view_class, "_trivsel_public", False):
+            return True
+        method = getattr(view_class, request.method.lower(), None)
+        if method is not None and getattr(method, "_trivsel_public", False):
+            return True
+    return False
+
+
+def _authenticate() -> None:
+    request_id()
+    if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS":
+        return
+    if _is_public(request.endpoint):
+        return
+    verify_jwt_in_request()
+    # The user is loaded (and checked active) by the JWT user loader.
+    from flask_jwt_extended import current_user
+
+    g.trivsel_user = current_user
+
+
+def _finish(response: Response) -> Response:
+    """Commit the request's work with its audit rows, or roll back and keep only the denials."""
+    session = g.get("_db_session")
+    succeeded = response.status_code < 400
+    if not succeeded and response.status_code in (401, 403) and not audit.has_pending_denial() \
+            and request.path.startswith(API_PREFIX):
+        audit.record("request_denied", resource_type="request", outcome=audit.DENIED,
+                     detail={"method": request.method, "path": request.path, "status": response.status_code},
+                     user=g.get("trivsel_user"))
+    entries = audit.take_pending(succeeded=succeeded)
+    if session is None and not entries:
+        return response
+    session = db.session
+    try:
+        if not succeeded:
+            session.rollback()
+        session.add_all(entries)
+        session.commit()
+    except (IntegrityError, StaleDataError) as exc:
+        session.rollback()
+        current_app.logger.info("commit refused: %s", exc)
+        if isinstance(exc, StaleDataError):
+            return error_response(412, "Someone else changed this record at the same time. Reload and retry.")
+        return error_response(409, "The change conflicts with data that was saved meanwhile. Reload and retry.")
+    except Exception:
+        session.rollback()
+        current_app.logger.exception("commit failed (request %s)", request_id())
+        rid = request_id()
+        return error_response(500, f"An unexpected error occurred. Quote request id {rid} when reporting it.",
+                              {"request_id": rid})
+    return response
+
+
+def _headers(response: Response) -> Response:
+    response.headers["X-Request-ID"] = request_id()
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.path.startswith("/api/docs"):
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP)
+    elif request.path.startswith(API_PREFIX):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
+    else:
+        response.headers.setdefault("Content-Security-Policy", APP_CSP)
+    if current_app.config.get("TRIVSEL_ENV") == "production":
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+def install(app: Flask) -> None:
+    """Register the hooks on the app."""
+    app.before_request(_authenticate)
+    # after_request runs in reverse order: commit first, headers last.
+    app.after_request(_headers)
+    app.after_request(_finish)
+
+
+def current_user() -> Any:
+    """The authenticated user of this request (a User)."""
+    return g.trivsel_user

@@ -1,0 +1,76 @@
+"""Extensions and our base classes: database, JWT, rate limiter, the flask-smorest Api/Blueprint/Schema."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
+
+jwt = JWTManager()
+limiter = Limiter(key_func=get_remote_address)
+
+
+class Schema(ma.Schema):
+    """Base schema: unknown fields are an error (422), never silently dropped or assigned."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ErrorSchema(Schema):
+    """The one error shape."""
+
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
+    status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong, for people"})
+    errors = ma.fields.Dict(metadata={"description": "Details, e.g. per field for validation errors"})
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest Api documenting our error schema."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not authenticated: missing, invalid, expired or revoked token",
+    403: "Authenticated, but this role may not do this",
+    404: "Not found (or belongs to another school)",
+    409: "Conflicts with the current state",
+    412: "The If-Match ETag is stale: someone else changed the record",
+    413: "Request body too large",
+    422: "Invalid input",
+    428: "If-Match header required",
+    429: "Too many requests",
+}
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest Blueprint with a shortcut to document error responses."""
+
+    def errors(self, *codes: int) -> Callable[[Any], Any]:
+        """Document these error responses (in the one error shape) on a view."""
+
+        def decorator(func: Any) -> Any:
+            for code in codes:
+                func = self.alt_response(
+                    code, response=HTTPStatus(code).name, description=_ERROR_DESCRIPTIONS.get(code)
+                )(func)
+            return func
+
+        return decorator
+
+
+def public(view: Any) -> Any:
+    """Mark a view (function, MethodView method or class) as reachable without authentication."""
+    view._trivsel_public = True
+    return view

@@ -1,0 +1,1 @@
+"""Schools (tenants): one deployment can hold many schools."""

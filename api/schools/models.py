@@ -1,0 +1,27 @@
+"""School model: the tenant every school-owned row belongs to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.core.db import Base
+from api.core.timeutil import utcnow
+
+
+class School(Base):
+    """A school; every user, class, student and case belongs to exactly one."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    # Whether the school's own closed days (school holidays) count as non-working days for deadlines.
+    count_closed_days: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,1 @@
+"""Students, classes, class staff and guardians; search, roster import and the student log."""

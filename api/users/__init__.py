@@ -1,0 +1,1 @@
+"""Staff users of a school and their roles."""

@@ -1,0 +1,80 @@
+"""User and role models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.core.db import Base, SchoolOwned
+from api.core.timeutil import utcnow
+from api.schools.models import School
+
+
+class Role(StrEnum):
+    """Roles a staff member can hold; a user can hold several."""
+
+    ADMIN = "admin"
+    LEADER = "leader"
+    TEACHER = "teacher"
+    PEDAGOGUE = "pedagogue"
+    SFO_STAFF = "sfo_staff"
+    RESOURCE_PERSON = "resource_person"
+
+
+ROLE_VALUES = [r.value for r in Role]
+
+
+class User(SchoolOwned, Base):
+    """A staff member who logs in."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    school: Mapped[School] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def roles(self) -> list[str]:
+        """The user's roles, sorted."""
+        return sorted(r.role for r in self.role_rows)
+
+    def set_roles(self, roles: list[str]) -> None:
+        """Replace the user's roles with these."""
+        wanted = set(roles)
+        self.role_rows = [r for r in self.role_rows if r.role in wanted]
+        have = {r.role for r in self.role_rows}
+        for role in sorted(wanted - have):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds any of these roles."""
+        return any(r.role in roles for r in self.role_rows)
+
+
+class UserRole(Base):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32), index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")

@@ -1,0 +1,60 @@
+"""User routes: a school's admin manages that school's users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from api.auth.permissions import current_user
+from api.core.db import db
+from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.idempotency import idempotent
+from api.core.pagination import page_schema
+from api.extensions import Blueprint
+from api.users import service
+from api.users.schemas import UserCreate, UserQuery, UserRead, UserUpdate
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Staff users of the school (admin)")
+
+
+@blp.route("")
+class Users(MethodView):
+    @blp.arguments(UserQuery, location="query")
+    @blp.response(200, page_schema(UserRead))
+    @blp.errors(401, 403)
+    def get(self, args: dict[str, Any]) -> dict:
+        """List the school's users"""
+        return service.list_users(db.session, actor=current_user(), **args)
+
+    @idempotent
+    @blp.arguments(UserCreate)
+    @blp.response(201, UserRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 409)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a user in the school"""
+        user = service.create_user(db.session, actor=current_user(), **data)
+        return user, 201, {"ETag": etag_of(user), "Location": f"/api/v1/users/{user.id}"}
+
+
+@blp.route("/<int:user_id>")
+class UserById(MethodView):
+    @blp.response(200, UserRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404)
+    def get(self, user_id: int) -> Any:
+        """Get a user"""
+        user = service.get_user(db.session, actor=current_user(), user_id=user_id)
+        return user, 200, {"ETag": etag_of(user)}
+
+    @blp.arguments(UserUpdate)
+    @blp.response(200, UserRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 409, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_PARAM])
+    def patch(self, data: dict[str, Any], user_id: int) -> Any:
+        """Update or deactivate a user (send If-Match)"""
+        session = db.session
+        actor = current_user()
+        user = service.get_user(session, actor=actor, user_id=user_id)
+        require_if_match(user)
+        user = service.update_user(session, actor=actor, user=user, changes=data)
+        return user, 200, {"ETag": etag_of(user)}

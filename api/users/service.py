@@ -1,0 +1,97 @@
+"""User management within one school."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from api.auth.passwords import hash_password
+from api.core import audit
+from api.core.pagination import paginate
+from api.core.scoping import get_in_school
+from api.errors import Conflict, Forbidden, InvalidInput
+from api.users import permissions
+from api.users.models import User, UserRole
+
+
+def _email_taken(session: Session, email: str, *, except_id: int | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.email) == email.lower())
+    if except_id is not None:
+        stmt = stmt.where(User.id != except_id)
+    return session.scalar(stmt) is not None
+
+
+def list_users(session: Session, *, actor: User, q: str | None = None, role: str | None = None,
+               active: bool | None = None, page: int = 1, page_size: int = 25) -> dict:
+    """One page of the actor's school's users, by name."""
+    permissions.ensure_can_manage(actor)
+    stmt: Select[Any] = select(User).where(User.school_id == actor.school_id)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    if role:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if active is not None:
+        stmt = stmt.where(User.active.is_(active))
+    return paginate(session, stmt.order_by(User.name, User.id), page=page, page_size=page_size)
+
+
+def get_user(session: Session, *, actor: User, user_id: int) -> User:
+    """A user of the actor's school (404 for another school's)."""
+    user = get_in_school(session, User, user_id, school_id=actor.school_id, what="User")
+    permissions.ensure_can_view(actor, user)
+    return user
+
+
+def create_user(session: Session, *, actor: User, email: str, name: str, roles: list[str], password: str) -> User:
+    """A new user in the actor's school."""
+    permissions.ensure_can_manage(actor)
+    return create_user_in_school(session, school_id=actor.school_id, email=email, name=name, roles=roles,
+                                 password=password, actor=actor)
+
+
+def create_user_in_school(session: Session, *, school_id: int, email: str, name: str, roles: list[str],
+                          password: str, actor: User | None = None) -> User:
+    """Create a user (also used by the CLI and demo data, which have no acting user)."""
+    email = email.strip().lower()
+    if _email_taken(session, email):
+        raise Conflict("A user with this email already exists.", errors={"email": ["already in use"]})
+    user = User(school_id=school_id, email=email, name=name.strip(), password_hash=hash_password(password))
+    user.set_roles(roles)
+    session.add(user)
+    session.flush()
+    audit.record("user_created", resource_type="user", resource_id=user.id, user=actor, school_id=school_id,
+                 detail={"roles": user.roles})
+    return user
+
+
+def update_user(session: Session, *, actor: User, user: User, changes: dict[str, Any]) -> User:
+    """Apply an admin's changes; nobody changes their own roles or deactivates themselves."""
+    permissions.ensure_can_manage(actor)
+    if user.id == actor.id:
+        if "roles" in changes and sorted(set(changes["roles"])) != user.roles:
+            raise Forbidden("You cannot change your own roles; ask another administrator.")
+        if changes.get("active") is False:
+            raise Forbidden("You cannot deactivate yourself; ask another administrator.")
+    if "email" in changes:
+        email = changes["email"].strip().lower()
+        if _email_taken(session, email, except_id=user.id):
+            raise Conflict("A user with this email already exists.", errors={"email": ["already in use"]})
+        user.email = email
+    if "name" in changes:
+        if not changes["name"].strip():
+            raise InvalidInput("Name cannot be blank.", errors={"name": ["blank"]})
+        user.name = changes["name"].strip()
+    if "roles" in changes:
+        user.set_roles(changes["roles"])
+    if "active" in changes:
+        user.active = changes["active"]
+    if "password" in changes:
+        user.password_hash = hash_password(changes["password"])
+    audit.record("user_updated", resource_type="user", resource_id=user.id,
+                 detail={"fields": sorted(k for k in changes if k != "password") + (
+                     ["password"] if "password" in changes else [])})
+    session.flush()
+    return user

@@ -1,0 +1,55 @@
+"""Factories for test data; each commits so the app under test sees it."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from api.auth import service as auth_service
+from api.schools.models import School
+from api.users.models import User
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def make_school(session: Session, *, name: str | None = None, slug: str | None = None, **kw: Any) -> School:
+    """A school."""
+    n = next(_seq)
+    school = School(name=name or f"Skole {n}", slug=slug or f"skole-{n}", **kw)
+    session.add(school)
+    session.commit()
+    return school
+
+
+def make_user(session: Session, school: School, *roles: str, email: str | None = None, name: str | None = None,
+              password: str = PASSWORD, active: bool = True) -> User:
+    """A user of a school with these roles (default teacher)."""
+    from api.auth.passwords import hash_password
+
+    n = next(_seq)
+    user = User(school_id=school.id, email=email or f"user{n}@example.dk", name=name or f"Bruger {n}",
+                password_hash=hash_password(password), active=active)
+    user.set_roles(list(roles) or ["teacher"])
+    session.add(user)
+    session.commit()
+    return user
+
+
+def token_for(app: Flask, user: User) -> str:
+    """A valid access token for a user (as a login would issue)."""
+    from api.core.db import db
+
+    with app.test_request_context():
+        u = db.session.get(User, user.id)
+        pair = auth_service.issue_tokens(db.session, user=u)
+        db.session.commit()
+    return pair.access_token
+
+
+def auth(app: Flask, user: User) -> dict[str, str]:
+    """Authorization header for a user."""
+    return {"Authorization": f"Bearer {token_for(app, user)}"}
