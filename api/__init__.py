@@ -48,8 +48,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     api.spec.components.security_scheme(
         "cookieAuth",
-        {"type": "apiKey", "in": "cookie", "name": app.config.get("JWT_ACCESS_COOKIE_NAME", "access_token_cookie"),
-         "description": "Browser session; non-GET requests also need X-CSRF-TOKEN (double submit)."},
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": app.config.get("JWT_ACCESS_COOKIE_NAME", "access_token_cookie"),
+            "description": "Browser session; non-GET requests also need X-CSRF-TOKEN (double submit).",
+        },
     )
     for module in discovery.domain_modules("routes"):
         api.register_blueprint(module.blp)

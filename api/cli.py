@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from api.config import PROJECT_ROOT
 
 
-def alembic_config(url: str | None = None):  # noqa: ANN201 - alembic's Config
+def alembic_config(url: str | None = None):
     """Alembic configured for this app's database and migrations folder."""
     from alembic.config import Config
 
@@ -70,11 +70,18 @@ def create_school_cmd(name: str, slug: str) -> None:
 @click.option("--school", "school_slug", required=True, help="The school's slug")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["admin", "leader", "teacher", "pedagogue", "sfo_staff", "resource_person"]))
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["admin", "leader", "teacher", "pedagogue", "sfo_staff", "resource_person"]),
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input")
 @with_appcontext
-def create_user_cmd(school_slug: str, email: str, name: str, roles: tuple[str, ...], password_stdin: bool) -> None:
+def create_user_cmd(
+    school_slug: str, email: str, name: str, roles: tuple[str, ...], password_stdin: bool
+) -> None:
     """Create a user in a school."""
     from api.core import audit
     from api.core.db import db
@@ -87,14 +94,16 @@ def create_user_cmd(school_slug: str, email: str, name: str, roles: tuple[str, .
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise click.ClickException(f"The password must have at least {current_app.config['PASSWORD_MIN_LENGTH']} "
-                                   "characters.")
+        raise click.ClickException(
+            f"The password must have at least {current_app.config['PASSWORD_MIN_LENGTH']} characters."
+        )
     school = get_school_by_slug(db.session, school_slug)
     if school is None:
         raise click.ClickException(f"No school with slug {school_slug!r}.")
     try:
-        user = create_user_in_school(db.session, school_id=school.id, email=email, name=name, roles=list(roles),
-                                     password=password)
+        user = create_user_in_school(
+            db.session, school_id=school.id, email=email, name=name, roles=list(roles), password=password
+        )
         audit.flush_pending(db.session)
         db.session.commit()
     except DomainError as exc:
@@ -168,6 +177,11 @@ def main() -> None:
     """Entry point of the `trivsel` console script."""
     from api import create_app
 
-    cli = FlaskGroup(create_app=create_app, add_default_commands=True, add_version_option=False,
-                     load_dotenv=False, help="Trivsel: anti-bullying and wellbeing for schools.")
+    cli = FlaskGroup(
+        create_app=create_app,
+        add_default_commands=True,
+        add_version_option=False,
+        load_dotenv=False,
+        help="Trivsel: anti-bullying and wellbeing for schools.",
+    )
     cli.main(prog_name="trivsel")

@@ -41,8 +41,9 @@ def load_demo(session: Session) -> list[tuple[str, str, str]] | None:
     school = create_school(session, name="Vestrup Skole", slug=DEMO_SLUG)
     users: dict[str, User] = {}
     for role, email, name, roles in DEMO_USERS:
-        users[role] = create_user_in_school(session, school_id=school.id, email=email, name=name, roles=roles,
-                                            password=DEMO_PASSWORD)
+        users[role] = create_user_in_school(
+            session, school_id=school.id, email=email, name=name, roles=roles, password=DEMO_PASSWORD
+        )
     ctx = DemoContext(school=school, users=users)
     seeders = sorted(discovery.domain_modules("demo"), key=lambda m: getattr(m, "ORDER", 100))
     for module in seeders:

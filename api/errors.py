@@ -19,8 +19,13 @@ class DomainError(Exception):
 
     status: int = 400
 
-    def __init__(self, message: str | None = None, *, errors: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        errors: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.message = message or HTTPStatus(self.status).description
         self.errors = errors
         self.headers = headers or {}
@@ -70,7 +75,9 @@ def request_id() -> str:
     rid = g.get("request_id")
     if rid is None:
         incoming = request.headers.get("X-Request-ID", "")
-        rid = incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        rid = (
+            incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
+        )
         g.request_id = rid
     return rid
 
@@ -88,8 +95,12 @@ def error_payload(status: int, message: str | None = None, errors: dict[str, Any
     return payload
 
 
-def error_response(status: int, message: str | None = None, errors: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int,
+    message: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A JSON error response in the one shape."""
     resp = jsonify(error_payload(status, message, errors))
     resp.status_code = status
@@ -123,8 +134,9 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 def _internal_error() -> Response:
     rid = request_id()
-    resp = error_response(500, f"An unexpected error occurred. Quote request id {rid} when reporting it.",
-                          {"request_id": rid})
+    resp = error_response(
+        500, f"An unexpected error occurred. Quote request id {rid} when reporting it.", {"request_id": rid}
+    )
     return resp
 
 

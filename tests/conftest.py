@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ discovery.load_models()
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Checkouts side by side on one machine get their own PostgreSQL databases.
+CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
 
 # Fast hashing in tests (production uses argon2id defaults).
 FAST_ARGON2 = (1, 8, 1)
@@ -27,7 +31,7 @@ FAST_ARGON2 = (1, 8, 1)
 def _postgres_url() -> str:
     """A database of this worker's own on the server TEST_DATABASE_URL names, created fresh."""
     base = make_url(normalize_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"trivsel_test_{WORKER}"
+    name = f"trivsel_test_{CHECKOUT}_{WORKER}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

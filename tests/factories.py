@@ -25,14 +25,26 @@ def make_school(session: Session, *, name: str | None = None, slug: str | None =
     return school
 
 
-def make_user(session: Session, school: School, *roles: str, email: str | None = None, name: str | None = None,
-              password: str = PASSWORD, active: bool = True) -> User:
+def make_user(
+    session: Session,
+    school: School,
+    *roles: str,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    active: bool = True,
+) -> User:
     """A user of a school with these roles (default teacher)."""
     from api.auth.passwords import hash_password
 
     n = next(_seq)
-    user = User(school_id=school.id, email=email or f"user{n}@example.dk", name=name or f"Bruger {n}",
-                password_hash=hash_password(password), active=active)
+    user = User(
+        school_id=school.id,
+        email=email or f"user{n}@example.dk",
+        name=name or f"Bruger {n}",
+        password_hash=hash_password(password),
+        active=active,
+    )
     user.set_roles(list(roles) or ["teacher"])
     session.add(user)
     session.commit()
@@ -53,3 +65,54 @@ def token_for(app: Flask, user: User) -> str:
 def auth(app: Flask, user: User) -> dict[str, str]:
     """Authorization header for a user."""
     return {"Authorization": f"Bearer {token_for(app, user)}"}
+
+
+def make_class(
+    session: Session, school: School, *, name: str | None = None, grade: int = 3, school_year: str = "2026/27"
+) -> Any:
+    """A class of a school."""
+    from api.students.models import SchoolClass
+
+    n = next(_seq)
+    cls = SchoolClass(
+        school_id=school.id,
+        name=name or f"{grade}.{chr(65 + n % 26)}{n}",
+        grade=grade,
+        school_year=school_year,
+    )
+    session.add(cls)
+    session.commit()
+    return cls
+
+
+def attach_staff(session: Session, school_class: Any, user: User, role: str = "class_teacher") -> None:
+    """Attach a staff member to a class."""
+    from api.students.models import ClassStaff
+
+    session.add(ClassStaff(class_id=school_class.id, user_id=user.id, role=role))
+    session.commit()
+
+
+def make_student(
+    session: Session,
+    school: School,
+    school_class: Any = None,
+    *,
+    given_name: str | None = None,
+    family_name: str = "Jensen",
+    **kw: Any,
+) -> Any:
+    """A student of a school, optionally in a class."""
+    from api.students.models import Student
+
+    n = next(_seq)
+    student = Student(
+        school_id=school.id,
+        given_name=given_name or f"Elev{n}",
+        family_name=family_name,
+        class_id=school_class.id if school_class is not None else None,
+        **kw,
+    )
+    session.add(student)
+    session.commit()
+    return student

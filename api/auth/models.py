@@ -29,7 +29,9 @@ class RefreshToken(Base):
     __tablename__ = "auth_refresh_tokens"
 
     jti: Mapped[str] = mapped_column(String(36), primary_key=True)
-    family_id: Mapped[str] = mapped_column(ForeignKey("auth_token_families.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[str] = mapped_column(
+        ForeignKey("auth_token_families.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]

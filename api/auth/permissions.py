@@ -21,11 +21,22 @@ def current_user() -> Any:
     return g.trivsel_user
 
 
-def deny(message: str, *, resource_type: str = "request", resource_id: Any = None,
-         student_ids: tuple[int, ...] = ()) -> Forbidden:
+def deny(
+    message: str,
+    *,
+    resource_type: str = "request",
+    resource_id: Any = None,
+    student_ids: tuple[int, ...] = (),
+) -> Forbidden:
     """Audit a denial and return the 403 to raise."""
-    audit.record("denied", resource_type=resource_type, resource_id=resource_id, student_ids=student_ids,
-                 outcome=audit.DENIED, detail={"reason": message})
+    audit.record(
+        "denied",
+        resource_type=resource_type,
+        resource_id=resource_id,
+        student_ids=student_ids,
+        outcome=audit.DENIED,
+        detail={"reason": message},
+    )
     return Forbidden(message)
 
 

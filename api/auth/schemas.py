@@ -15,7 +15,9 @@ class LoginRequest(Schema):
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=256))
     use_cookies = ma.fields.Boolean(
         load_default=False,
-        metadata={"description": "Set httpOnly cookies (with CSRF double-submit) instead of returning tokens"},
+        metadata={
+            "description": "Set httpOnly cookies (with CSRF double-submit) instead of returning tokens"
+        },
     )
 
 
@@ -32,11 +34,15 @@ class TokenResponse(Schema):
     access_token = ma.fields.String()
     refresh_token = ma.fields.String()
     token_type = ma.fields.String()
-    expires_in = ma.fields.Integer(required=True, metadata={"description": "Access token lifetime in seconds"})
+    expires_in = ma.fields.Integer(
+        required=True, metadata={"description": "Access token lifetime in seconds"}
+    )
 
 
 class PasswordChange(Schema):
     """A user changing their own password."""
 
     current_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=256))
-    new_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=10, max=256))
+    new_password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(min=10, max=256)
+    )

@@ -39,9 +39,15 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        audit.record("login_failed", resource_type="user", resource_id=user.id if user else None,
-                     outcome=audit.DENIED, user=user, school_id=user.school_id if user else None,
-                     detail={"reason": "inactive" if (user and ok) else "credentials"})
+        audit.record(
+            "login_failed",
+            resource_type="user",
+            resource_id=user.id if user else None,
+            outcome=audit.DENIED,
+            user=user,
+            school_id=user.school_id if user else None,
+            detail={"reason": "inactive" if (user and ok) else "credentials"},
+        )
         raise Unauthorized(INVALID_CREDENTIALS)
     user.last_login_at = utcnow()
     audit.record("login", resource_type="user", resource_id=user.id, user=user)
@@ -57,10 +63,13 @@ def issue_tokens(session: Session, *, user: User, family_id: str | None = None) 
     claims = {"school_id": user.school_id, "roles": user.roles, "fam": family_id}
     access = create_access_token(identity=str(user.id), additional_claims=claims)
     refresh_jti = str(uuid.uuid4())
-    refresh = create_refresh_token(identity=str(user.id), additional_claims={"fam": family_id, "jti": refresh_jti})
+    refresh = create_refresh_token(
+        identity=str(user.id), additional_claims={"fam": family_id, "jti": refresh_jti}
+    )
     lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
-    session.add(RefreshToken(jti=refresh_jti, family_id=family_id, user_id=user.id,
-                             expires_at=utcnow() + lifetime))
+    session.add(
+        RefreshToken(jti=refresh_jti, family_id=family_id, user_id=user.id, expires_at=utcnow() + lifetime)
+    )
     session.flush()
     expires_in = int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=expires_in)
@@ -83,14 +92,20 @@ def rotate_refresh(session: Session, *, user: User, payload: dict[str, Any]) -> 
     if family is None or family.revoked_at is not None:
         raise Unauthorized("This session has ended. Log in again.")
     claimed = session.execute(
-        update(RefreshToken).where(RefreshToken.jti == row.jti, RefreshToken.used_at.is_(None))
+        update(RefreshToken)
+        .where(RefreshToken.jti == row.jti, RefreshToken.used_at.is_(None))
         .values(used_at=utcnow())
     ).rowcount
     if claimed != 1:
         # A refresh token used twice means it may have been stolen: end every token of that login.
         _revoke_family(session, row.family_id, "refresh_reuse")
-        audit.record("refresh_reuse", resource_type="token_family", resource_id=row.family_id,
-                     outcome=audit.DENIED, user=user)
+        audit.record(
+            "refresh_reuse",
+            resource_type="token_family",
+            resource_id=row.family_id,
+            outcome=audit.DENIED,
+            user=user,
+        )
         raise RefreshReuse("This refresh token was already used; the session has been ended. Log in again.")
     return issue_tokens(session, user=user, family_id=row.family_id)
 
@@ -126,6 +141,8 @@ def is_revoked(session: Session, payload: dict[str, Any]) -> bool:
 def purge_expired(session: Session) -> int:
     """Delete token bookkeeping past its expiry; returns how many rows went."""
     now = utcnow()
-    n = session.execute(RevokedAccessToken.__table__.delete().where(RevokedAccessToken.expires_at < now)).rowcount
+    n = session.execute(
+        RevokedAccessToken.__table__.delete().where(RevokedAccessToken.expires_at < now)
+    ).rowcount
     n += session.execute(RefreshToken.__table__.delete().where(RefreshToken.expires_at < now)).rowcount
     return n

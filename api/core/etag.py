@@ -17,7 +17,9 @@ def etag_of(obj: Any) -> str:
 def require_if_match(obj: Any) -> None:
     """Raise 428 without If-Match and 412 when it does not name the record's current version."""
     if not request.if_match or (not request.if_match.star_tag and not list(request.if_match)):
-        raise PreconditionRequired("Send If-Match with the ETag you read, so nobody's changes are overwritten.")
+        raise PreconditionRequired(
+            "Send If-Match with the ETag you read, so nobody's changes are overwritten."
+        )
     if request.if_match.star_tag:
         return
     current = etag_of(obj).strip('"')
@@ -27,7 +29,13 @@ def require_if_match(obj: Any) -> None:
         )
 
 
-ETAG_HEADER_DOC = {"ETag": {"description": "Version tag; send it back in If-Match to update",
-                            "schema": {"type": "string"}}}
-IF_MATCH_PARAM = {"in": "header", "name": "If-Match", "required": True,
-                  "description": "The ETag of the version you read", "schema": {"type": "string"}}
+ETAG_HEADER_DOC = {
+    "ETag": {"description": "Version tag; send it back in If-Match to update", "schema": {"type": "string"}}
+}
+IF_MATCH_PARAM = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "description": "The ETag of the version you read",
+    "schema": {"type": "string"},
+}

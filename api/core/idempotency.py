@@ -57,7 +57,9 @@ class IdempotencyKey(SchoolOwned, Base):
 def _fingerprint() -> str:
     body = request.get_data(cache=True)
     try:
-        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
+        canonical = (
+            json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
+        )
     except ValueError:
         canonical = body
     digest = hashlib.sha256()
@@ -93,8 +95,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         if key is None:
             return view(*args, **kwargs)
         if not (1 <= len(key) <= 128) or not all(0x21 <= ord(c) <= 0x7E for c in key):
-            raise InvalidInput(f"{HEADER} must be 1-128 visible ASCII characters.",
-                               errors={HEADER: ["invalid"]})
+            raise InvalidInput(
+                f"{HEADER} must be 1-128 visible ASCII characters.", errors={HEADER: ["invalid"]}
+            )
         user = g.trivsel_user
         session = db.session
         fingerprint = _fingerprint()
@@ -104,8 +107,14 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             existing = session.scalar(query)
             if existing is not None:
                 return _replay(existing, fingerprint)
-            row = IdempotencyKey(school_id=user.school_id, user_id=user.id, key=key, method=request.method,
-                                 path=request.path, fingerprint=fingerprint)
+            row = IdempotencyKey(
+                school_id=user.school_id,
+                user_id=user.id,
+                key=key,
+                method=request.method,
+                path=request.path,
+                fingerprint=fingerprint,
+            )
             session.add(row)
             try:
                 session.flush()
@@ -115,8 +124,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 session.rollback()
                 if attempt == _MAX_ATTEMPTS - 1:
                     current_app.logger.warning("idempotency race not settled: %s", exc)
-                    raise Conflict("A request with this Idempotency-Key is being processed. Retry shortly.") \
-                        from exc
+                    raise Conflict(
+                        "A request with this Idempotency-Key is being processed. Retry shortly."
+                    ) from exc
         response = make_response(view(*args, **kwargs))
         if response.status_code < 400 and response.is_json:
             row.status_code = response.status_code

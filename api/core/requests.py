@@ -65,11 +65,19 @@ def _finish(response: Response) -> Response:
     """Commit the request's work with its audit rows, or roll back and keep only the denials."""
     session = g.get("_db_session")
     succeeded = response.status_code < 400
-    if not succeeded and response.status_code in (401, 403) and not audit.has_pending_denial() \
-            and request.path.startswith(API_PREFIX):
-        audit.record("request_denied", resource_type="request", outcome=audit.DENIED,
-                     detail={"method": request.method, "path": request.path, "status": response.status_code},
-                     user=g.get("trivsel_user"))
+    if (
+        not succeeded
+        and response.status_code in (401, 403)
+        and not audit.has_pending_denial()
+        and request.path.startswith(API_PREFIX)
+    ):
+        audit.record(
+            "request_denied",
+            resource_type="request",
+            outcome=audit.DENIED,
+            detail={"method": request.method, "path": request.path, "status": response.status_code},
+            user=g.get("trivsel_user"),
+        )
     entries = audit.take_pending(succeeded=succeeded)
     if session is None and not entries:
         return response
@@ -84,13 +92,18 @@ def _finish(response: Response) -> Response:
         current_app.logger.info("commit refused: %s", exc)
         if isinstance(exc, StaleDataError):
             return error_response(412, "Someone else changed this record at the same time. Reload and retry.")
-        return error_response(409, "The change conflicts with data that was saved meanwhile. Reload and retry.")
+        return error_response(
+            409, "The change conflicts with data that was saved meanwhile. Reload and retry."
+        )
     except Exception:
         session.rollback()
         current_app.logger.exception("commit failed (request %s)", request_id())
         rid = request_id()
-        return error_response(500, f"An unexpected error occurred. Quote request id {rid} when reporting it.",
-                              {"request_id": rid})
+        return error_response(
+            500,
+            f"An unexpected error occurred. Quote request id {rid} when reporting it.",
+            {"request_id": rid},
+        )
     return response
 
 

@@ -12,14 +12,20 @@ from api.errors import NotFound
 T = TypeVar("T")
 
 
-def get_in_school(session: Session, model: type[T], obj_id: Any, *, school_id: int, what: str | None = None) -> T:
+def get_in_school(
+    session: Session, model: type[T], obj_id: Any, *, school_id: int, what: str | None = None
+) -> T:
     """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere)."""
     what = what or model.__name__
     obj = session.get(model, obj_id) if isinstance(obj_id, int) and 0 < obj_id < 2**63 else None
     if obj is None:
         raise NotFound(f"{what} not found.")
     if obj.school_id != school_id:  # type: ignore[attr-defined]
-        audit.record("cross_school_access", resource_type=getattr(model, "__tablename__", what),
-                     resource_id=obj_id, outcome=audit.DENIED)
+        audit.record(
+            "cross_school_access",
+            resource_type=getattr(model, "__tablename__", what),
+            resource_id=obj_id,
+            outcome=audit.DENIED,
+        )
         raise NotFound(f"{what} not found.")
     return obj

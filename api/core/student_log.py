@@ -53,8 +53,15 @@ def sources() -> dict[str, LogSource]:
     return dict(_SOURCES)
 
 
-def collect(session: Session, *, viewer: Any, student: Any, before: datetime | None, limit: int,
-            kinds: Iterable[str] | None = None) -> list[LogEntry]:
+def collect(
+    session: Session,
+    *,
+    viewer: Any,
+    student: Any,
+    before: datetime | None,
+    limit: int,
+    kinds: Iterable[str] | None = None,
+) -> list[LogEntry]:
     """Merge the sources: the newest `limit` entries older than `before`."""
     wanted = set(kinds) if kinds else None
     entries: list[LogEntry] = []

@@ -23,7 +23,9 @@ def update_school(session: Session, *, actor: Any, school: School, changes: dict
     ensure_roles(actor, "admin", action="change the school's settings")
     for key, value in changes.items():
         setattr(school, key, value.strip() if isinstance(value, str) else value)
-    audit.record("school_updated", resource_type="school", resource_id=school.id, detail={"fields": sorted(changes)})
+    audit.record(
+        "school_updated", resource_type="school", resource_id=school.id, detail={"fields": sorted(changes)}
+    )
     session.flush()
     return school
 

@@ -25,8 +25,9 @@ class SchoolClass(SchoolOwned, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    staff: Mapped[list[ClassStaff]] = relationship(back_populates="school_class", cascade="all, delete-orphan",
-                                                   lazy="selectin")
+    staff: Mapped[list[ClassStaff]] = relationship(
+        back_populates="school_class", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -40,7 +41,9 @@ class ClassStaff(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(32), default="teacher")  # class_teacher, teacher, pedagogue, sfo_contact
+    role: Mapped[str] = mapped_column(
+        String(32), default="teacher"
+    )  # class_teacher, teacher, pedagogue, sfo_contact
 
     school_class: Mapped[SchoolClass] = relationship(back_populates="staff")
     user: Mapped[User] = relationship(lazy="joined")

@@ -15,7 +15,9 @@ from api.extensions import Blueprint
 from api.users import service
 from api.users.schemas import UserCreate, UserQuery, UserRead, UserUpdate
 
-blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Staff users of the school (admin)")
+blp = Blueprint(
+    "users", __name__, url_prefix="/api/v1/users", description="Staff users of the school (admin)"
+)
 
 
 @blp.route("")

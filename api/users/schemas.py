@@ -57,6 +57,8 @@ class UserUpdate(Schema):
 class UserQuery(PageQuery):
     """Filters for the user list."""
 
-    q = ma.fields.String(validate=ma.validate.Length(max=100), metadata={"description": "Name or email contains"})
+    q = ma.fields.String(
+        validate=ma.validate.Length(max=100), metadata={"description": "Name or email contains"}
+    )
     role = ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES))
     active = ma.fields.Boolean()

@@ -23,8 +23,16 @@ def _email_taken(session: Session, email: str, *, except_id: int | None = None) 
     return session.scalar(stmt) is not None
 
 
-def list_users(session: Session, *, actor: User, q: str | None = None, role: str | None = None,
-               active: bool | None = None, page: int = 1, page_size: int = 25) -> dict:
+def list_users(
+    session: Session,
+    *,
+    actor: User,
+    q: str | None = None,
+    role: str | None = None,
+    active: bool | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict:
     """One page of the actor's school's users, by name."""
     permissions.ensure_can_manage(actor)
     stmt: Select[Any] = select(User).where(User.school_id == actor.school_id)
@@ -45,15 +53,32 @@ def get_user(session: Session, *, actor: User, user_id: int) -> User:
     return user
 
 
-def create_user(session: Session, *, actor: User, email: str, name: str, roles: list[str], password: str) -> User:
+def create_user(
+    session: Session, *, actor: User, email: str, name: str, roles: list[str], password: str
+) -> User:
     """A new user in the actor's school."""
     permissions.ensure_can_manage(actor)
-    return create_user_in_school(session, school_id=actor.school_id, email=email, name=name, roles=roles,
-                                 password=password, actor=actor)
+    return create_user_in_school(
+        session,
+        school_id=actor.school_id,
+        email=email,
+        name=name,
+        roles=roles,
+        password=password,
+        actor=actor,
+    )
 
 
-def create_user_in_school(session: Session, *, school_id: int, email: str, name: str, roles: list[str],
-                          password: str, actor: User | None = None) -> User:
+def create_user_in_school(
+    session: Session,
+    *,
+    school_id: int,
+    email: str,
+    name: str,
+    roles: list[str],
+    password: str,
+    actor: User | None = None,
+) -> User:
     """Create a user (also used by the CLI and demo data, which have no acting user)."""
     email = email.strip().lower()
     if _email_taken(session, email):
@@ -62,8 +87,14 @@ def create_user_in_school(session: Session, *, school_id: int, email: str, name:
     user.set_roles(roles)
     session.add(user)
     session.flush()
-    audit.record("user_created", resource_type="user", resource_id=user.id, user=actor, school_id=school_id,
-                 detail={"roles": user.roles})
+    audit.record(
+        "user_created",
+        resource_type="user",
+        resource_id=user.id,
+        user=actor,
+        school_id=school_id,
+        detail={"roles": user.roles},
+    )
     return user
 
 
@@ -90,8 +121,14 @@ def update_user(session: Session, *, actor: User, user: User, changes: dict[str,
         user.active = changes["active"]
     if "password" in changes:
         user.password_hash = hash_password(changes["password"])
-    audit.record("user_updated", resource_type="user", resource_id=user.id,
-                 detail={"fields": sorted(k for k in changes if k != "password") + (
-                     ["password"] if "password" in changes else [])})
+    audit.record(
+        "user_updated",
+        resource_type="user",
+        resource_id=user.id,
+        detail={
+            "fields": sorted(k for k in changes if k != "password")
+            + (["password"] if "password" in changes else [])
+        },
+    )
     session.flush()
     return user

@@ -74,9 +74,17 @@ def teacher(app, session):
 def _forge(app, user, **changes):
     with app.app_context():
         claims = {
-            "sub": str(user.id), "school_id": user.school_id, "roles": ["admin"], "type": "access",
-            "iss": "trivsel", "aud": "trivsel-api", "jti": "x" * 36, "fresh": False,
-            "iat": int(time.time()), "nbf": int(time.time()), "exp": int(time.time()) + 600,
+            "sub": str(user.id),
+            "school_id": user.school_id,
+            "roles": ["admin"],
+            "type": "access",
+            "iss": "trivsel",
+            "aud": "trivsel-api",
+            "jti": "x" * 36,
+            "fresh": False,
+            "iat": int(time.time()),
+            "nbf": int(time.time()),
+            "exp": int(time.time()) + 600,
         }
         key = changes.pop("key", app.config["JWT_SECRET_KEY"])
         alg = changes.pop("alg", "HS256")
@@ -135,12 +143,20 @@ def test_refresh_rotates_and_reuse_revokes_family(client, teacher):
     # The old refresh token again: theft suspected, the whole family ends.
     reuse = client.post("/api/v1/auth/refresh", headers={"Authorization": f"Bearer {body['refresh_token']}"})
     assert reuse.status_code == 401
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {new['access_token']}"}).status_code == 401
+    assert (
+        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {new['access_token']}"}).status_code
+        == 401
+    )
     again = client.post("/api/v1/auth/refresh", headers={"Authorization": f"Bearer {new['refresh_token']}"})
     assert again.status_code == 401
     # Another login is unaffected.
     other = login(client, "t@example.dk").json
-    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {other['access_token']}"}).status_code == 200
+    assert (
+        client.get(
+            "/api/v1/auth/me", headers={"Authorization": f"Bearer {other['access_token']}"}
+        ).status_code
+        == 200
+    )
 
 
 def test_logout_revokes_access_and_refresh(client, teacher):
@@ -159,12 +175,18 @@ def test_deactivation_and_role_change_take_effect_at_once(app, client, session):
     h = auth(app, user)
     assert client.get("/api/v1/users", headers=h).status_code == 200
     etag = client.get(f"/api/v1/users/{user.id}", headers=auth(app, admin)).headers["ETag"]
-    r = client.patch(f"/api/v1/users/{user.id}", json={"roles": ["teacher"]},
-                     headers={**auth(app, admin), "If-Match": etag})
+    r = client.patch(
+        f"/api/v1/users/{user.id}",
+        json={"roles": ["teacher"]},
+        headers={**auth(app, admin), "If-Match": etag},
+    )
     assert r.status_code == 200, r.json
     assert client.get("/api/v1/users", headers=h).status_code == 403  # token still says admin
-    r = client.patch(f"/api/v1/users/{user.id}", json={"active": False},
-                     headers={**auth(app, admin), "If-Match": r.headers["ETag"]})
+    r = client.patch(
+        f"/api/v1/users/{user.id}",
+        json={"active": False},
+        headers={**auth(app, admin), "If-Match": r.headers["ETag"]},
+    )
     assert r.status_code == 200
     assert client.get("/api/v1/auth/me", headers=h).status_code == 401
 
@@ -202,11 +224,13 @@ def test_password_change(app, client, session):
     school = make_school(session)
     user = make_user(session, school, "teacher", email="p@example.dk")
     h = auth(app, user)
-    bad = client.post("/api/v1/auth/password", json={"current_password": "nope", "new_password": "x" * 12},
-                      headers=h)
+    bad = client.post(
+        "/api/v1/auth/password", json={"current_password": "nope", "new_password": "x" * 12}, headers=h
+    )
     assert bad.status_code == 422
-    ok = client.post("/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": "n" * 12},
-                     headers=h)
+    ok = client.post(
+        "/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": "n" * 12}, headers=h
+    )
     assert ok.status_code == 204
     assert login(client, "p@example.dk", "n" * 12).status_code == 200
 

@@ -1,0 +1,1 @@
+"""Incidents and case work: classification, involved students, the five audiences, the action plan."""

@@ -1,0 +1,41 @@
+"""Helpers for permission-matrix tests: one user per role in two schools, and a request per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from api.users.models import ROLE_VALUES
+from tests.factories import auth, make_school, make_user
+
+ROLES = list(ROLE_VALUES)
+
+
+@dataclass
+class Tenant:
+    """A school with one user per role."""
+
+    school: Any
+    users: dict[str, Any]
+
+
+def tenant(session: Session, name: str = "A") -> Tenant:
+    """A school with a user for every role."""
+    school = make_school(session, name=f"Skole {name}")
+    return Tenant(school=school, users={role: make_user(session, school, role) for role in ROLES})
+
+
+def statuses(
+    app: Flask, client: FlaskClient, users: dict[str, Any], method: str, url: str, **kwargs: Any
+) -> dict[str, int]:
+    """The status each role gets for one request (a fresh token each)."""
+    out = {}
+    extra = kwargs.pop("headers", {})
+    for role, user in users.items():
+        headers = {**extra, **auth(app, user)}
+        out[role] = client.open(url, method=method, headers=headers, **kwargs).status_code
+    return out
