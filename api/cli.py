@@ -185,3 +185,7 @@ def main() -> None:
         help="Trivsel: anti-bullying and wellbeing for schools.",
     )
     cli.main(prog_name="trivsel")
+
+
+if __name__ == "__main__":
+    main()
