@@ -126,3 +126,15 @@ describe('backoffDelay', () => {
     expect(outbox.backoffDelay(1, () => 0)).toBe(1600);
   });
 });
+
+describe('classify', () => {
+  it('treats 2xx as sent, 401 as needing login, 5xx/429/409 as retry, other 4xx as rejected', () => {
+    expect(outbox.classify(201, null, '')).toEqual({ ok: true });
+    expect(outbox.classify(401, null, 'x')).toMatchObject({ kind: 'auth' });
+    expect(outbox.classify(503, null, 'x')).toMatchObject({ kind: 'retry' });
+    expect(outbox.classify(409, null, 'x')).toMatchObject({ kind: 'retry' });
+    expect(outbox.classify(429, '30', 'x')).toMatchObject({ kind: 'retry', retryAfterMs: 30_000 });
+    expect(outbox.classify(422, null, 'x')).toMatchObject({ kind: 'rejected' });
+    expect(outbox.classify(403, null, 'x')).toMatchObject({ kind: 'rejected' });
+  });
+});

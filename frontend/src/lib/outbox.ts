@@ -121,7 +121,7 @@ export function flush(opts: { sender: Sender; userId: number; force?: boolean; n
   if (inFlight) return inFlight;
   const run = () => flushOnce(opts);
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  inFlight = (locks ? locks.request('trivsel-outbox', run) : run()).finally(() => {
+  inFlight = ((locks ? locks.request('trivsel-outbox', run) : run()) as Promise<FlushResult>).finally(() => {
     inFlight = null;
   });
   return inFlight;
@@ -178,3 +178,15 @@ export async function nextDue(userId: number): Promise<number | null> {
     .map((e) => e.next_attempt_at);
   return due.length ? Math.min(...due) : null;
 }
+
+/** How the outbox treats a response status: done, try again later, needs login, or rejected for good. */
+export function classify(status: number, retryAfter: string | null, message: string): SendResult {
+  if (status >= 200 && status < 300) return { ok: true };
+  if (status === 401) return { ok: false, kind: 'auth', message };
+  if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
+    const seconds = Number(retryAfter);
+    return { ok: false, kind: 'retry', message, retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined };
+  }
+  return { ok: false, kind: 'rejected', message };
+}
+

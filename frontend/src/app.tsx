@@ -1,0 +1,183 @@
+import type { FunctionComponent } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { onAuthLost } from './api/client';
+import { getLang, setLang, t, useLang } from './lib/i18n';
+import { refreshRoster } from './lib/roster';
+import { match, navigate, useRoute } from './lib/router';
+import { cachedUser, logout, whoAmI, type User } from './lib/session';
+import { startSync } from './lib/sync';
+import { homeFor, navFor } from './nav';
+import { Login } from './screens/login';
+import { QuickLog } from './screens/quicklog';
+import { OutboxScreen, useOnline, useOutbox } from './ui';
+
+type Loader = () => Promise<Record<string, FunctionComponent<any>>>;
+const loadCases: Loader = () => import('./screens/cases');
+const loadPrevention: Loader = () => import('./screens/prevention');
+const loadAdmin: Loader = () => import('./screens/admin');
+
+/** A screen from a lazily loaded chunk (case, prevention and admin screens stay out of the first load). */
+function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
+  const [Comp, setComp] = useState<FunctionComponent<any> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    setComp(null);
+    load()
+      .then((m) => alive && setComp(() => m[name]))
+      .catch(() => alive && setFailed(true));
+    return () => {
+      alive = false;
+    };
+  }, [load, name]);
+  if (failed) return <p role="alert">{t('error_offline')}</p>;
+  return Comp ? <Comp {...props} /> : <p>{t('loading')}</p>;
+}
+
+const ROUTES: { pattern: string; load: Loader; name: string }[] = [
+  { pattern: '/notifications', load: loadCases, name: 'Notifications' },
+  { pattern: '/cases', load: loadCases, name: 'CaseList' },
+  { pattern: '/cases/:id', load: loadCases, name: 'CaseDetail' },
+  { pattern: '/students/:id/log', load: loadCases, name: 'StudentLog' },
+  { pattern: '/play-partners', load: loadPrevention, name: 'PlayPartners' },
+  { pattern: '/observations', load: loadPrevention, name: 'Observations' },
+  { pattern: '/wellbeing-days', load: loadPrevention, name: 'WellbeingDays' },
+  { pattern: '/wellbeing-days/:id', load: loadPrevention, name: 'WellbeingDay' },
+  { pattern: '/admin/users', load: loadAdmin, name: 'Users' },
+  { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
+  { pattern: '/admin/import', load: loadAdmin, name: 'Import' },
+];
+
+function Screen({ path, user }: { path: string; user: User }) {
+  if (path === '/log') return <QuickLog user={user} />;
+  if (path === '/outbox') return <OutboxScreen userId={user.id} />;
+  for (const r of ROUTES) {
+    const params = match(r.pattern, path);
+    if (params) return <Lazy key={r.pattern} load={r.load} name={r.name} props={{ ...params, user }} />;
+  }
+  return <QuickLog user={user} />;
+}
+
+export function App() {
+  const lang = useLang();
+  const path = useRoute();
+  const online = useOnline();
+  const entries = useOutbox();
+  const [user, setUser] = useState<User | null>(cachedUser());
+  const [needLogin, setNeedLogin] = useState(user === null);
+
+  useEffect(() => onAuthLost(() => setNeedLogin(true)), []);
+
+  // Confirm the remembered session with the server; offline we trust it until the server says otherwise.
+  useEffect(() => {
+    if (!user) return;
+    void whoAmI().then((r) => {
+      if (r === null) setNeedLogin(true);
+      else if (r !== 'offline') setUser(r);
+    });
+  }, [user?.id]);
+
+  useEffect(() => {
+    if (!user || needLogin) return;
+    const stop = startSync(user.id, () => setNeedLogin(true));
+    if (navigator.onLine) refreshRoster().catch(() => {});
+    return stop;
+  }, [user?.id, needLogin]);
+
+  useEffect(() => {
+    if (user && !needLogin && (path === '/' || path === '')) navigate(homeFor(user.roles));
+  }, [user, needLogin, path]);
+
+  // After navigation, move focus to the new screen for screen readers (the quick log focuses its name field itself).
+  const [firstPath] = useState(path);
+  useEffect(() => {
+    if (path !== firstPath && path !== '/log') document.getElementById('main')?.focus();
+  }, [path]);
+
+  const waiting = user ? entries.filter((e) => e.user_id === user.id).length : 0;
+
+  const langToggle = (
+    <button
+      type="button"
+      class="btn ghost"
+      lang={lang === 'da' ? 'en' : 'da'}
+      onClick={() => setLang(getLang() === 'da' ? 'en' : 'da')}
+    >
+      {lang === 'da' ? 'English' : 'Dansk'}
+    </button>
+  );
+
+  if (!user || needLogin) {
+    return (
+      <>
+        <header class="top">
+          <span class="brand">{t('app_name')}</span>
+          {langToggle}
+        </header>
+        <main id="main" tabIndex={-1}>
+          <Login
+            previous={user}
+            entries={entries}
+            onLoggedIn={(u) => {
+              setUser(u);
+              setNeedLogin(false);
+              navigate(homeFor(u.roles));
+            }}
+          />
+        </main>
+      </>
+    );
+  }
+
+  const items = navFor(user.roles);
+  return (
+    <>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        {t('skip_to_content')}
+      </a>
+      <header class="top">
+        <span class="brand">{t('app_name')}</span>
+        {waiting > 0 && (
+          <a class="badge" href="#/outbox" aria-label={t('outbox_waiting', { n: waiting })}>
+            <span aria-hidden="true">⇡</span> {t('outbox_waiting', { n: waiting })}
+          </a>
+        )}
+        {langToggle}
+        <button
+          type="button"
+          class="btn ghost"
+          onClick={async () => {
+            await logout();
+            setUser(null);
+            setNeedLogin(true);
+            navigate('/');
+          }}
+        >
+          {t('logout')}
+        </button>
+      </header>
+      <nav class="tabs" aria-label={t('menu')}>
+        {items.map((n) => (
+          <a key={n.path} href={'#' + n.path} aria-current={path.startsWith(n.path) ? 'page' : undefined}>
+            {t(n.label)}
+          </a>
+        ))}
+      </nav>
+      {!online && (
+        <p class="banner" role="status">
+          {t('offline_banner')}
+        </p>
+      )}
+      <main id="main" tabIndex={-1}>
+        <Screen path={path} user={user} />
+      </main>
+    </>
+  );
+}

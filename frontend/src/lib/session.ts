@@ -1,0 +1,88 @@
+/**
+ * The signed-in user. The user (never child data) is remembered in localStorage so the app opens
+ * offline after a reload and the outbox knows whose entries it may send; logout forgets it.
+ */
+import { api, refreshSession } from '../api/client';
+import type { Read } from '../api/types';
+import * as idb from './idb';
+import { clearRecent } from './recent';
+
+export type User = Read<'UserRead'>;
+export type Role = 'admin' | 'leader' | 'teacher' | 'pedagogue' | 'sfo_staff' | 'resource_person';
+
+const USER_KEY = 'trivsel.user';
+
+export function cachedUser(): User | null {
+  try {
+    const raw = localStorage.getItem(USER_KEY);
+    return raw ? (JSON.parse(raw) as User) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberUser(user: User): void {
+  localStorage.setItem(USER_KEY, JSON.stringify(user));
+}
+
+export function hasRole(user: User | null, ...roles: Role[]): boolean {
+  return !!user && user.roles.some((r) => (roles as string[]).includes(r));
+}
+
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'credentials' | 'rate_limited' | 'offline' | 'error'; retryAfter?: number };
+
+export async function login(email: string, password: string): Promise<LoginResult> {
+  try {
+    const { data, response } = await api.POST('/api/v1/auth/login', {
+      body: { email, password, use_cookies: true },
+    });
+    if (data) {
+      const user = data.user as User;
+      rememberUser(user);
+      return { ok: true, user };
+    }
+    if (response.status === 429) {
+      return { ok: false, reason: 'rate_limited', retryAfter: Number(response.headers.get('Retry-After') ?? 60) };
+    }
+    return { ok: false, reason: response.status === 401 || response.status === 422 ? 'credentials' : 'error' };
+  } catch {
+    return { ok: false, reason: 'offline' };
+  }
+}
+
+/** Check the session with the server; 'offline' keeps the cached user. */
+export async function whoAmI(): Promise<User | null | 'offline'> {
+  try {
+    const { data, response } = await api.GET('/api/v1/auth/me');
+    if (data) {
+      rememberUser(data as User);
+      return data as User;
+    }
+    if (response.status === 401 && (await refreshSession())) {
+      const again = await api.GET('/api/v1/auth/me');
+      if (again.data) {
+        rememberUser(again.data as User);
+        return again.data as User;
+      }
+    }
+    return response.status >= 500 ? 'offline' : null;
+  } catch {
+    return 'offline';
+  }
+}
+
+/** Log out: end the server session, forget the user and every cached piece of child data. The outbox stays. */
+export async function logout(): Promise<void> {
+  try {
+    await api.POST('/api/v1/auth/logout');
+  } catch {
+    /* offline: the cookies expire on their own; local data is cleared regardless */
+  }
+  localStorage.removeItem(USER_KEY);
+  clearRecent();
+  try {
+    await idb.clear('roster');
+  } catch {
+    /* ignore */
+  }
+}

@@ -1,0 +1,321 @@
+/** Administration: users, classes, roster import with a dry-run preview. */
+import { useState } from 'preact/hooks';
+import { api, errorMessage } from '../api/client';
+import { full, type Read } from '../api/types';
+import { t, tEnum } from '../lib/i18n';
+import type { Role, User } from '../lib/session';
+import { Async, Pager, useLoad } from '../ui';
+
+const ROLES: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', 'leader', 'admin'];
+
+function RolePicker({ value, onChange, legend }: { value: Role[]; onChange: (r: Role[]) => void; legend: string }) {
+  return (
+    <fieldset class="plain">
+      <legend>{legend}</legend>
+      <div class="chips-row">
+        {ROLES.map((r) => (
+          <button
+            key={r}
+            type="button"
+            class="tag"
+            aria-pressed={value.includes(r)}
+            onClick={() => onChange(value.includes(r) ? value.filter((x) => x !== r) : [...value, r])}
+          >
+            {tEnum('role', r)}
+          </button>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+function NewUser({ onCreated }: { onCreated: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [roles, setRoles] = useState<Role[]>(['teacher']);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  if (!open)
+    return (
+      <button type="button" class="btn primary" onClick={() => setOpen(true)}>
+        {t('user_new')}
+      </button>
+    );
+  async function submit(e: Event) {
+    e.preventDefault();
+    try {
+      const { error, response } = await api.POST('/api/v1/users', { body: { email, name, password, roles } });
+      if (response.ok) {
+        setMsg({ ok: true, text: t('user_created') });
+        setEmail('');
+        setName('');
+        setPassword('');
+        onCreated();
+      } else setMsg({ ok: false, text: errorMessage(error) });
+    } catch {
+      setMsg({ ok: false, text: t('error_offline') });
+    }
+  }
+  return (
+    <form class="stack card" onSubmit={submit}>
+      <h2>{t('user_new')}</h2>
+      <label class="field">
+        <span>{t('user_name')}</span>
+        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span>{t('email')}</span>
+        <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span>{t('password')}</span>
+        <input type="password" autoComplete="new-password" minLength={10} required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      </label>
+      <RolePicker value={roles} onChange={setRoles} legend={t('user_roles')} />
+      {msg && (
+        <p class={msg.ok ? 'notice ok' : 'notice error'} role="status">
+          {msg.text}
+        </p>
+      )}
+      <div class="chips-row">
+        <button type="submit" class="btn primary" disabled={!roles.length}>
+          {t('save')}
+        </button>
+        <button type="button" class="btn secondary" onClick={() => setOpen(false)}>
+          {t('close')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type UserRow = Read<'UserRead'>;
+
+function EditUser({ user, onDone }: { user: UserRow; onDone: () => void }) {
+  const [roles, setRoles] = useState<Role[]>(user.roles as Role[]);
+  const [active, setActive] = useState(user.active);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    try {
+      // Read the current version first; the server refuses a write without its ETag.
+      const current = await api.GET('/api/v1/users/{user_id}', { params: { path: { user_id: user.id } } });
+      const etag = current.response.headers.get('ETag');
+      if (!current.data || !etag) return setError(errorMessage(current.error));
+      const { error: err, response } = await api.PATCH('/api/v1/users/{user_id}', {
+        params: { path: { user_id: user.id }, header: { 'If-Match': etag } },
+        body: { roles, active },
+      });
+      if (response.ok) onDone();
+      else setError(response.status === 412 ? t('error_conflict') : errorMessage(err));
+    } catch {
+      setError(t('error_offline'));
+    }
+  }
+  return (
+    <form class="stack" onSubmit={submit}>
+      <RolePicker value={roles} onChange={setRoles} legend={`${t('user_roles')}: ${user.name}`} />
+      <label class="check">
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
+        <span>{t('user_active')}</span>
+      </label>
+      {error && (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="chips-row">
+        <button type="submit" class="btn primary" disabled={!roles.length}>
+          {t('save')}
+        </button>
+        <button type="button" class="btn secondary" onClick={onDone}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function Users(_: { user: User }) {
+  const [page, setPage] = useState(1);
+  const [editing, setEditing] = useState<number | null>(null);
+  const state = useLoad(() => api.GET('/api/v1/users', { params: { query: { page, page_size: 50 } } }), [page]);
+  return (
+    <>
+      <h1>{t('nav_users')}</h1>
+      <NewUser onCreated={state.reload} />
+      <Async state={state}>
+        {(raw) => {
+          const data = full(raw);
+          if (!data.items.length) return <p>{t('users_none')}</p>;
+          return (
+            <>
+              <ul class="list">
+                {data.items.map((u) => (
+                  <li key={u.id} class="card">
+                    {editing === u.id ? (
+                      <EditUser
+                        user={u}
+                        onDone={() => {
+                          setEditing(null);
+                          state.reload();
+                        }}
+                      />
+                    ) : (
+                      <>
+                        <div class="row-main">
+                          <strong>{u.name}</strong>
+                          <span class="muted small">{u.email}</span>
+                          <span class="small">
+                            {u.roles.map((r) => tEnum('role', r)).join(', ')}
+                            {!u.active && ` · ${t('user_active')}: ${t('no')}`}
+                          </span>
+                        </div>
+                        <button type="button" class="btn secondary" aria-label={`${t('edit')}: ${u.name}`} onClick={() => setEditing(u.id)}>
+                          {t('edit')}
+                        </button>
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+              <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />
+            </>
+          );
+        }}
+      </Async>
+    </>
+  );
+}
+
+export function Classes(_: { user: User }) {
+  const [page, setPage] = useState(1);
+  const state = useLoad(() => api.GET('/api/v1/classes', { params: { query: { page, page_size: 100 } } }), [page]);
+  return (
+    <>
+      <h1>{t('nav_classes')}</h1>
+      <Async state={state}>
+        {(raw) => {
+          const data = full(raw);
+          if (!data.items.length) return <p>{t('classes_none')}</p>;
+          return (
+            <>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('user_name')}</th>
+                      <th scope="col">{t('class_grade')}</th>
+                      <th scope="col">{t('class_year')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((c) => (
+                      <tr key={c.id}>
+                        <td>{c.name}</td>
+                        <td>{c.grade}</td>
+                        <td>{c.school_year}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />
+            </>
+          );
+        }}
+      </Async>
+    </>
+  );
+}
+
+type ImportResult = Read<'ImportResult'>;
+
+export function Import(_: { user: User }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ dryRun: boolean; data: ImportResult } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function upload(dryRun: boolean) {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const form = new FormData();
+      form.append('file', file);
+      const { data, error: err } = await api.POST('/api/v1/students/import', {
+        params: { query: { dry_run: dryRun } },
+        body: form as never,
+        bodySerializer: (b) => b as FormData,
+      });
+      if (data) setResult({ dryRun, data: full(data) as ImportResult });
+      else setError(errorMessage(err));
+    } catch {
+      setError(t('error_offline'));
+    }
+    setBusy(false);
+  }
+
+  return (
+    <>
+      <h1>{t('nav_import')}</h1>
+      <div class="stack">
+        <label class="field">
+          <span>{t('import_file')}</span>
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => {
+              setFile(e.currentTarget.files?.[0] ?? null);
+              setResult(null);
+            }}
+          />
+        </label>
+        <div class="chips-row">
+          <button type="button" class="btn secondary" disabled={!file || busy} onClick={() => upload(true)}>
+            {t('import_preview')}
+          </button>
+          <button type="button" class="btn primary" disabled={!file || busy || !result?.dryRun || result.data.errors.length > 0} onClick={() => upload(false)}>
+            {t('import_run')}
+          </button>
+        </div>
+        {busy && (
+          <div role="status">
+            <span>{t('import_progress')}</span>
+            <progress aria-label={t('import_progress')} />
+          </div>
+        )}
+        {error && (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        )}
+        {result && (
+          <section class="card" aria-live="polite">
+            <div class="row-main">
+              <strong>{result.dryRun ? t('import_dry_run_note') : t('import_done')}</strong>
+              <span>{t('import_created', { n: result.data.created })}</span>
+              <span>{t('import_updated', { n: result.data.updated })}</span>
+              <span>{t('import_left', { n: result.data.left })}</span>
+              {result.data.errors.length > 0 && (
+                <>
+                  <h2>{t('import_errors')}</h2>
+                  <ul>
+                    {result.data.errors.map((e, i) => (
+                      <li key={i} class="error-text">
+                        {t('import_line', { n: e.line })}: {e.message}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </div>
+          </section>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,385 @@
+/**
+ * Quick log: from opening the app to a saved incident in at most five taps plus the name.
+ * The name field has focus on open; type two letters, tap the student, tap what happened, tap save.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api/client';
+import { full } from '../api/types';
+import { t, tEnum, type Key } from '../lib/i18n';
+import * as outbox from '../lib/outbox';
+import { matchStudents, recentStudents, rememberStudents, type StudentLite } from '../lib/recent';
+import { myClasses, searchLocal, studentsOfClass, type ClassLite } from '../lib/roster';
+import type { User } from '../lib/session';
+import { syncNow } from '../lib/sync';
+
+export const CLASSIFICATIONS = [
+  'conflict',
+  'teasing',
+  'bullying',
+  'digital_bullying',
+  'exclusion',
+  'wellbeing_concern',
+  'value_rule_breach',
+] as const;
+type Classification = (typeof CLASSIFICATIONS)[number];
+type What = Classification | 'observation';
+
+const ROLES = ['target', 'actor', 'bystander', 'supporter'] as const;
+type IncidentRole = (typeof ROLES)[number];
+
+const KNOWLEDGE = ['saw', 'told_by_student', 'told_by_other_student', 'told_by_parent', 'other'] as const;
+type Knowledge = (typeof KNOWLEDGE)[number];
+
+const MOOD_FACES = ['😢', '🙁', '😐', '🙂', '😄'];
+const PLACES_DA = ['Skolegården', 'Klassen', 'Gangen', 'SFO', 'Online'];
+const PLACES_EN = ['Schoolyard', 'Classroom', 'Corridor', 'After-school', 'Online'];
+
+interface Picked extends StudentLite {
+  role: IncidentRole;
+}
+
+type Source = 'recent' | 'classes';
+
+export function QuickLog({ user }: { user: User }) {
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<StudentLite[]>([]);
+  const [searchNote, setSearchNote] = useState<string | null>(null);
+  const [picked, setPicked] = useState<Picked[]>([]);
+  const [what, setWhat] = useState<What | null>(null);
+  const [mood, setMood] = useState<number | null>(null);
+  const [place, setPlace] = useState('');
+  const [words, setWords] = useState('');
+  const [knowledge, setKnowledge] = useState<Knowledge | null>(null);
+  const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [source, setSource] = useState<Source>(recentStudents().length ? 'recent' : 'classes');
+  const [classes, setClasses] = useState<ClassLite[]>([]);
+  const [openClass, setOpenClass] = useState<ClassLite | null>(null);
+  const [classStudents, setClassStudents] = useState<StudentLite[]>([]);
+  const search = useRef<HTMLInputElement>(null);
+  const places = document.documentElement.lang === 'en' ? PLACES_EN : PLACES_DA;
+
+  useEffect(() => {
+    search.current?.focus();
+    myClasses().then(setClasses).catch(() => {});
+  }, []);
+
+  // Type-ahead: the API when online, the students stored on the phone otherwise.
+  useEffect(() => {
+    const q = query.trim();
+    if (q.length < 2) {
+      setResults([]);
+      setSearchNote(null);
+      return;
+    }
+    let alive = true;
+    const timer = setTimeout(async () => {
+      let found: StudentLite[] | null = null;
+      if (navigator.onLine) {
+        try {
+          const { data } = await api.GET('/api/v1/students', { params: { query: { q, page_size: 8 } } });
+          if (data) found = full(data).items.map((s) => ({ id: s.id, display_name: s.display_name, class_name: s.class_name, class_id: s.class_id }));
+        } catch {
+          /* fall back to the local roster */
+        }
+      }
+      const offline = found === null;
+      if (offline) {
+        const local = await searchLocal(q).catch(() => [] as StudentLite[]);
+        const recent = recentStudents().filter((r) => !local.some((l) => l.id === r.id));
+        found = [...local, ...matchStudents(recent, q)].slice(0, 8);
+      }
+      if (!alive) return;
+      setResults(found ?? []);
+      setSearchNote(offline ? t('ql_search_offline') : null);
+    }, 120);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [query]);
+
+  useEffect(() => {
+    if (!openClass) return;
+    studentsOfClass(openClass.id).then(setClassStudents).catch(() => setClassStudents([]));
+  }, [openClass]);
+
+  function pick(s: StudentLite) {
+    setStatus(null);
+    if (picked.some((p) => p.id === s.id)) return;
+    setPicked([...picked, { ...s, role: picked.length === 0 ? 'target' : 'actor' }]);
+    setQuery('');
+  }
+
+  function cycleRole(id: number) {
+    setPicked(picked.map((p) => (p.id === id ? { ...p, role: ROLES[(ROLES.indexOf(p.role) + 1) % ROLES.length] } : p)));
+  }
+
+  function unpick(id: number) {
+    setPicked(picked.filter((p) => p.id !== id));
+  }
+
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!picked.length) return setStatus({ kind: 'error', text: t('ql_need_students') });
+    if (!what) return setStatus({ kind: 'error', text: t('ql_need_what') });
+    if (what === 'observation' && !mood) return setStatus({ kind: 'error', text: t('ql_need_mood') });
+    const names = picked.map((p) => p.display_name).join(', ');
+    const occurred_at = new Date().toISOString();
+    const text = words.trim();
+    const where = place.trim();
+    let entry: outbox.OutboxEntry;
+    if (what === 'observation') {
+      const note = [where, text].filter(Boolean).join(': ');
+      entry = await outbox.enqueue({
+        kind: 'observation',
+        body: { student_ids: picked.map((p) => p.id), mood, ...(note ? { note } : {}) },
+        user_id: user.id,
+        user_name: user.name,
+        label: `${t('ql_observation')} ${MOOD_FACES[(mood ?? 3) - 1]} – ${names}`,
+      });
+    } else {
+      entry = await outbox.enqueue({
+        kind: 'incident',
+        body: {
+          classification: what,
+          occurred_at,
+          ...(where ? { place: where } : {}),
+          ...(text ? { description: text } : {}),
+          ...(knowledge ? { knowledge_source: knowledge } : {}),
+          students: picked.map((p) => ({ student_id: p.id, role: p.role })),
+        },
+        user_id: user.id,
+        user_name: user.name,
+        label: `${tEnum('c', what)} – ${names}`,
+      });
+    }
+    rememberStudents(picked);
+    setPicked([]);
+    setWhat(null);
+    setMood(null);
+    setPlace('');
+    setWords('');
+    setKnowledge(null);
+    setSource('recent');
+    await syncNow().catch(() => {});
+    const stillWaiting = (await outbox.list()).some((x) => x.id === entry.id);
+    setStatus({ kind: 'ok', text: stillWaiting ? t('ql_saved_offline') : t('ql_saved') });
+    search.current?.focus();
+  }
+
+  const recent = recentStudents();
+  const listed = (list: StudentLite[]) => (
+    <ul class="pick-list">
+      {list.map((s) => {
+        const on = picked.some((p) => p.id === s.id);
+        return (
+          <li key={s.id}>
+            <button type="button" class="pick" aria-pressed={on} onClick={() => (on ? unpick(s.id) : pick(s))}>
+              <span>{s.display_name}</span>
+              {s.class_name && <span class="muted">{s.class_name}</span>}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+
+  return (
+    <form class="quicklog" onSubmit={save}>
+      <h1>{t('ql_title')}</h1>
+
+      <section aria-labelledby="ql-students">
+        <h2 id="ql-students" class="label">
+          {t('ql_students')}
+        </h2>
+        {picked.length > 0 && (
+          <ul class="chips">
+            {picked.map((p) => (
+              <li key={p.id} class="chip">
+                <span class="chip-name">{p.display_name}</span>
+                {what !== 'observation' && (
+                  <button
+                    type="button"
+                    class="chip-role"
+                    aria-label={t('ql_role_change', { name: p.display_name, role: tEnum('r', p.role) })}
+                    onClick={() => cycleRole(p.id)}
+                  >
+                    {tEnum('r', p.role)}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  class="chip-x"
+                  aria-label={t('ql_remove_student', { name: p.display_name })}
+                  onClick={() => unpick(p.id)}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <label class="field">
+          <span class="sr-only">{t('ql_search')}</span>
+          <input
+            ref={search}
+            type="search"
+            name="student-search"
+            autoComplete="off"
+            enterKeyHint="search"
+            placeholder={t('ql_search')}
+            value={query}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+        </label>
+        {searchNote && <p class="muted small">{searchNote}</p>}
+        {query.trim().length >= 2 ? (
+          results.length ? (
+            listed(results)
+          ) : (
+            <p class="muted" role="status">
+              {t('ql_no_match')}
+            </p>
+          )
+        ) : (
+          <>
+            <div class="segmented" role="group" aria-label={t('ql_students')}>
+              <button type="button" aria-pressed={source === 'classes'} onClick={() => setSource('classes')}>
+                {t('ql_my_classes')}
+              </button>
+              <button type="button" aria-pressed={source === 'recent'} onClick={() => setSource('recent')}>
+                {t('ql_recent')}
+              </button>
+            </div>
+            {source === 'recent' &&
+              (recent.length ? listed(recent) : <p class="muted">{t('ql_no_recent')}</p>)}
+            {source === 'classes' &&
+              (openClass ? (
+                <>
+                  <button type="button" class="btn ghost" onClick={() => setOpenClass(null)}>
+                    ← {t('ql_back_to_classes')} ({openClass.name})
+                  </button>
+                  {listed(classStudents)}
+                </>
+              ) : (
+                <ul class="class-grid">
+                  {classes.map((c) => (
+                    <li key={c.id}>
+                      <button type="button" class="pick" onClick={() => setOpenClass(c)}>
+                        {c.name}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              ))}
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="ql-what">
+        <h2 id="ql-what" class="label">
+          {t('ql_what')}
+        </h2>
+        <div class="what-grid">
+          {CLASSIFICATIONS.map((c) => (
+            <button
+              key={c}
+              type="button"
+              class={`what what-${c}`}
+              aria-pressed={what === c}
+              onClick={() => {
+                setWhat(c);
+                setStatus(null);
+              }}
+            >
+              {t(`c_${c}` as Key)}
+            </button>
+          ))}
+          <button
+            type="button"
+            class="what what-observation"
+            aria-pressed={what === 'observation'}
+            onClick={() => {
+              setWhat('observation');
+              setStatus(null);
+            }}
+          >
+            {t('ql_observation')}
+          </button>
+        </div>
+        {what === 'observation' && (
+          <div class="moods" role="group" aria-label={t('ql_mood')}>
+            {MOOD_FACES.map((face, i) => (
+              <button
+                key={i}
+                type="button"
+                class="mood"
+                aria-pressed={mood === i + 1}
+                aria-label={`${i + 1}: ${t(`mood_${i + 1}` as Key)}`}
+                title={t(`mood_${i + 1}` as Key)}
+                onClick={() => setMood(i + 1)}
+              >
+                <span aria-hidden="true">{face}</span>
+              </button>
+            ))}
+          </div>
+        )}
+      </section>
+
+      <details class="more">
+        <summary>{t('ql_more')}</summary>
+        <div class="stack">
+          <label class="field">
+            <span>{t('ql_place')}</span>
+            <input
+              type="text"
+              name="place"
+              placeholder={t('ql_place_placeholder')}
+              value={place}
+              maxLength={120}
+              onInput={(e) => setPlace(e.currentTarget.value)}
+            />
+          </label>
+          <div class="chips-row">
+            {places.map((p) => (
+              <button key={p} type="button" class="tag" aria-pressed={place === p} onClick={() => setPlace(place === p ? '' : p)}>
+                {p}
+              </button>
+            ))}
+          </div>
+          <label class="field">
+            <span>{t('ql_words')}</span>
+            <textarea name="words" rows={2} maxLength={2000} value={words} onInput={(e) => setWords(e.currentTarget.value)} />
+          </label>
+          {what !== 'observation' && (
+            <fieldset class="plain">
+              <legend>{t('ql_how_known')}</legend>
+              <div class="chips-row">
+                {KNOWLEDGE.map((k) => (
+                  <button
+                    key={k}
+                    type="button"
+                    class="tag"
+                    aria-pressed={knowledge === k}
+                    onClick={() => setKnowledge(knowledge === k ? null : k)}
+                  >
+                    {tEnum('k', k)}
+                  </button>
+                ))}
+              </div>
+            </fieldset>
+          )}
+        </div>
+      </details>
+
+      <div class="save-bar">
+        <p class={status?.kind === 'error' ? 'status error-text' : 'status'} role="status" aria-live="polite">
+          {status?.text ?? ''}
+        </p>
+        <button type="submit" class="btn primary big">
+          {t('ql_save')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,154 @@
+/** Small shared pieces: outbox hooks and list, online state, data loading. */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { errorMessage } from './api/client';
+import { formatDateTime } from './lib/dates';
+import { getLang, t } from './lib/i18n';
+import * as outbox from './lib/outbox';
+import type { OutboxEntry } from './lib/outbox';
+import { syncNow } from './lib/sync';
+
+export function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(navigator.onLine);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', on);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', on);
+    };
+  }, []);
+  return online;
+}
+
+export function useOutbox(): OutboxEntry[] {
+  const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      outbox
+        .list()
+        .then((e) => alive && setEntries(e))
+        .catch(() => {});
+    load();
+    const unsub = outbox.subscribe(load);
+    return () => {
+      alive = false;
+      unsub();
+    };
+  }, []);
+  return entries;
+}
+
+/** The unsent logs, each named, with discard; `userId` marks which ones this session can send. */
+export function OutboxList({ entries, userId }: { entries: OutboxEntry[]; userId: number | null }) {
+  if (!entries.length) return <p>{t('outbox_empty')}</p>;
+  const lang = getLang();
+  return (
+    <ul class="list outbox-list">
+      {entries.map((e) => (
+        <li key={e.id} class={e.rejected ? 'card rejected' : 'card'}>
+          <div class="row-main">
+            <strong>{e.label}</strong>
+            <span class="muted">{formatDateTime(e.created_at, lang)}</span>
+            {e.user_id !== userId && <span class="muted">{t('outbox_other_user', { name: e.user_name })}</span>}
+            {e.rejected && <span class="error-text">{t('outbox_failed', { msg: e.last_error ?? '' })}</span>}
+            {!e.rejected && e.user_id === userId && e.attempts > 0 && (
+              <span class="muted">{t('outbox_retry_at', { time: formatDateTime(new Date(e.next_attempt_at), lang) })}</span>
+            )}
+          </div>
+          <button
+            type="button"
+            class="btn secondary"
+            onClick={() => {
+              if (confirm(t('outbox_discard_confirm'))) void outbox.discard(e.id);
+            }}
+          >
+            {t('outbox_discard')}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function OutboxScreen({ userId }: { userId: number }) {
+  const entries = useOutbox();
+  return (
+    <>
+      <h1>{t('outbox_title')}</h1>
+      {entries.some((e) => e.user_id === userId && !e.rejected) && (
+        <button type="button" class="btn primary" onClick={() => void syncNow(true)}>
+          {t('outbox_send_now')}
+        </button>
+      )}
+      <OutboxList entries={entries} userId={userId} />
+    </>
+  );
+}
+
+export interface Loaded<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Load data with an openapi-fetch call; re-runs when deps change. */
+export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; response: Response }>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let alive = true;
+    setState((s) => ({ ...s, loading: true }));
+    fn()
+      .then(({ data, error }) => {
+        if (!alive) return;
+        if (data !== undefined) setState({ data, error: null, loading: false });
+        else setState({ data: null, error: errorMessage(error), loading: false });
+      })
+      .catch(() => alive && setState({ data: null, error: t('error_offline'), loading: false }));
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+/** Loading and error states around loaded content. */
+export function Async<T>({ state, children }: { state: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  if (state.error)
+    return (
+      <div class="notice error" role="alert">
+        <p>{state.error}</p>
+        <button type="button" class="btn secondary" onClick={state.reload}>
+          {t('reload')}
+        </button>
+      </div>
+    );
+  if (state.loading && state.data === null) return <p aria-live="polite">{t('loading')}</p>;
+  return <>{state.data !== null && children(state.data)}</>;
+}
+
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return null;
+  return (
+    <nav class="pager" aria-label={t('page_of', { p: page, n: pages })}>
+      <button type="button" class="btn secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        {t('page_prev')}
+      </button>
+      <span>{t('page_of', { p: page, n: pages })}</span>
+      <button type="button" class="btn secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        {t('page_next')}
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,57 @@
+"""Shared steps of the browser tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.conftest import AXE, DEMO, DEMO_PASSWORD, SCREENSHOTS
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def login(page: Any, role: str) -> None:
+    """Log in through the login screen as a demo user and wait for the app's navigation."""
+    page.goto("/")
+    page.get_by_label("E-mail").fill(DEMO[role])
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("button", name="Log ud").wait_for()
+
+
+def assert_no_axe_violations(page: Any, screen: str) -> None:
+    """Run axe-core against the page for WCAG 2.1 A and AA; fail listing every violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # page.add_script_tag would inline the script, which the app's strict CSP (script-src 'self') rightly
+        # blocks; evaluating through the DevTools protocol is not subject to CSP, so the real headers stay on.
+        page.evaluate("() => {\n" + _axe_source() + "\n}")
+    result = page.evaluate(
+        "async (tags) => (await axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations"
+        ".map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) }))",
+        WCAG_TAGS,
+    )
+    assert result == [], f"axe violations on {screen}:\n" + json.dumps(result, indent=2, ensure_ascii=False)
+
+
+_AXE_SOURCE: list[str] = []
+
+
+def _axe_source() -> str:
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(AXE.read_text(encoding="utf-8"))
+    return _AXE_SOURCE[0]
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """A phone-size screenshot of the current screen into tests/e2e/screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_service_worker(page: Any) -> None:
+    """Wait until the service worker controls the page (so the shell is cached for offline use)."""
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
