@@ -146,7 +146,8 @@ export function App() {
         <span class="brand">{t('app_name')}</span>
         {waiting > 0 && (
           <a class="badge" href="#/outbox" aria-label={t('outbox_waiting', { n: waiting })}>
-            <span aria-hidden="true">⇡</span> {t('outbox_waiting', { n: waiting })}
+            <span aria-hidden="true">⇡</span>
+            {t('outbox_waiting', { n: waiting })}
           </a>
         )}
         {langToggle}

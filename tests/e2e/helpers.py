@@ -44,10 +44,10 @@ def _axe_source() -> str:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """A phone-size screenshot of the current screen into tests/e2e/screenshots/."""
+    """A screenshot of what the 360 x 740 phone shows into tests/e2e/screenshots/."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
     return path
 
 
@@ -55,3 +55,42 @@ def wait_for_service_worker(page: Any) -> None:
     """Wait until the service worker controls the page (so the shell is cached for offline use)."""
     page.evaluate("() => navigator.serviceWorker.ready")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+
+
+def require(live_server: Any, *operations: tuple[str, str]) -> None:
+    """Skip, naming the missing backend piece, when the running API does not have these operations yet."""
+    missing = [f"{method.upper()} {path}" for path, method in operations if not live_server.has_path(path, method)]
+    if missing:
+        import pytest
+
+        pytest.skip("backend piece not there yet: " + ", ".join(missing))
+
+
+def teacher_students(live_server: Any, count: int) -> list[dict[str, Any]]:
+    """Students from the demo teacher's own classes, with distinct two-letter prefixes where possible."""
+    import pytest
+
+    classes = live_server.all_items("/api/v1/classes?mine=true", "teacher")
+    students: list[dict[str, Any]] = []
+    for c in classes:
+        students += live_server.all_items(f"/api/v1/students?class_id={c['id']}", "teacher")
+    if len(students) < count:
+        pytest.skip(f"the demo teacher needs at least {count} students in their classes (found {len(students)})")
+    chosen: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for s in students:
+        prefix = s["display_name"][:2].lower()
+        if prefix not in seen:
+            seen.add(prefix)
+            chosen.append(s)
+    for s in students:  # top up if the names share prefixes
+        if len(chosen) >= count:
+            break
+        if s not in chosen:
+            chosen.append(s)
+    return chosen[:count]
+
+
+def incident_ids(live_server: Any) -> set[int]:
+    """The ids of every incident the demo leader can see."""
+    return {i["id"] for i in live_server.all_items("/api/v1/incidents", "leader")}

@@ -36,15 +36,25 @@ export function onAuthLost(listener: () => void): () => void {
   return () => void authLostListeners.delete(listener);
 }
 
-/** Trade the refresh cookie for new access cookies; concurrent callers share one request. */
+/**
+ * Trade the refresh cookie for new access cookies; concurrent callers share one request. Refresh tokens
+ * work once (a reuse ends the login), so tabs take turns through a Web Lock, and a tab that finds the
+ * refresh cookie already rotated by another tab uses the new cookies instead of refreshing again.
+ */
 export function refreshSession(): Promise<boolean> {
   if (!refreshing) {
-    refreshing = fetch(REFRESH_URL, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'X-CSRF-TOKEN': readCookie('csrf_refresh_token') ?? '' },
-    })
-      .then((r) => r.ok)
+    const before = readCookie('csrf_refresh_token');
+    const run = async (): Promise<boolean> => {
+      if (before !== null && readCookie('csrf_refresh_token') !== before) return true;
+      const r = await fetch(REFRESH_URL, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'X-CSRF-TOKEN': readCookie('csrf_refresh_token') ?? '' },
+      });
+      return r.ok;
+    };
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    refreshing = ((locks ? locks.request('trivsel-refresh', run) : run()) as Promise<boolean>)
       .catch(() => false)
       .finally(() => {
         refreshing = null;
