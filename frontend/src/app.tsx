@@ -4,7 +4,7 @@ import { onAuthLost } from './api/client';
 import { getLang, setLang, t, useLang } from './lib/i18n';
 import { refreshRoster } from './lib/roster';
 import { match, navigate, useRoute } from './lib/router';
-import { cachedUser, logout, whoAmI, type User } from './lib/session';
+import { cachedUser, forgetCachedData, logout, whoAmI, type User } from './lib/session';
 import { startSync } from './lib/sync';
 import { homeFor, navFor } from './nav';
 import { Login } from './screens/login';
@@ -30,7 +30,15 @@ function Lazy({ load, name, props }: { load: Loader; name: string; props: Record
       alive = false;
     };
   }, [load, name]);
-  if (failed) return <p role="alert">{t('error_offline')}</p>;
+  if (failed)
+    return (
+      <div class="notice error" role="alert">
+        <p>{t('error_offline')}</p>
+        <button type="button" class="btn secondary" onClick={() => location.reload()}>
+          {t('reload')}
+        </button>
+      </div>
+    );
   return Comp ? <Comp {...props} /> : <p>{t('loading')}</p>;
 }
 
@@ -119,6 +127,8 @@ export function App() {
             previous={user}
             entries={entries}
             onLoggedIn={(u) => {
+              // Someone else on this phone: the previous person's cached names are not theirs to see.
+              if (user && user.id !== u.id) void forgetCachedData();
               setUser(u);
               setNeedLogin(false);
               navigate(homeFor(u.roles));

@@ -116,7 +116,6 @@ export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; respon
     return () => {
       alive = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };

@@ -79,6 +79,11 @@ export async function logout(): Promise<void> {
     /* offline: the cookies expire on their own; local data is cleared regardless */
   }
   localStorage.removeItem(USER_KEY);
+  await forgetCachedData();
+}
+
+/** Forget cached child data (recent students, the offline roster); the outbox is kept. */
+export async function forgetCachedData(): Promise<void> {
   clearRecent();
   try {
     await idb.clear('roster');

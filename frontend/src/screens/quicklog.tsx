@@ -132,7 +132,12 @@ export function QuickLog({ user }: { user: User }) {
       const note = [where, text].filter(Boolean).join(': ');
       entry = await outbox.enqueue({
         kind: 'observation',
-        body: { student_ids: picked.map((p) => p.id), mood, ...(note ? { note } : {}) },
+        body: {
+          student_ids: picked.map((p) => p.id),
+          mood,
+          ...(user.roles.includes('sfo_staff') ? { context: 'sfo' } : {}),
+          ...(note ? { note } : {}),
+        },
         user_id: user.id,
         user_name: user.name,
         label: `${t('ql_observation')} ${MOOD_FACES[(mood ?? 3) - 1]} – ${names}`,

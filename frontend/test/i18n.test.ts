@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { dictionaries, setLang, t, tEnum } from '../src/lib/i18n';
+
+describe('i18n', () => {
+  it('has every Danish key in English, none empty, with the same placeholders', () => {
+    const da = dictionaries.da;
+    const en = dictionaries.en;
+    expect(Object.keys(en).sort()).toEqual(Object.keys(da).sort());
+    for (const key of Object.keys(da) as (keyof typeof da)[]) {
+      expect(da[key].trim(), key).not.toBe('');
+      expect(en[key].trim(), key).not.toBe('');
+      const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(holes(en[key]), key).toEqual(holes(da[key]));
+    }
+  });
+
+  it('is Danish by default and fills placeholders', () => {
+    setLang('da');
+    expect(t('outbox_waiting', { n: 3 })).toBe('3 venter');
+    expect(tEnum('c', 'bullying')).toBe('Mobning');
+    expect(tEnum('c', 'something_new')).toBe('something_new');
+    setLang('en');
+    expect(t('outbox_waiting', { n: 3 })).toBe('3 waiting');
+    setLang('da');
+  });
+});
