@@ -116,5 +116,6 @@ def _register_frontend(app: Flask) -> None:
         resp.headers["Cache-Control"] = "no-cache"
         return resp
 
+    frontend._trivsel_public = True  # type: ignore[attr-defined]
     app.add_url_rule("/", "frontend", frontend)
     app.add_url_rule("/<path:path>", "frontend_path", frontend)

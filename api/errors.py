@@ -125,6 +125,8 @@ def handle_http_exception(error: HTTPException) -> Response:
         resp = error.get_response()
         if "Allow" in resp.headers:
             headers["Allow"] = resp.headers["Allow"]
+    if status == 422 and errors and "message" not in data:
+        message = "The input is invalid; see errors for what is wrong with each field."
     if status == 413:
         message = "The request body is too large."
     if status == 429:

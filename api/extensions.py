@@ -18,11 +18,29 @@ jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class Schema(ma.Schema):
-    """Base schema: unknown fields are an error (422), never silently dropped or assigned."""
+    """Base schema: unknown fields are an error (422), never silently dropped or assigned; text with NUL
+    characters (which PostgreSQL cannot store) is refused."""
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load(pass_collection=True)
+    def _refuse_nul(self, data: Any, **_kwargs: Any) -> Any:
+        source = data.to_dict(flat=False) if hasattr(data, "to_dict") else data
+        if _has_nul(source):
+            raise ma.ValidationError("Text may not contain NUL characters.", field_name="_schema")
+        return data
 
 
 class ErrorSchema(Schema):

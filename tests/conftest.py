@@ -22,7 +22,7 @@ discovery.load_models()
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # Checkouts side by side on one machine get their own PostgreSQL databases.
-CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+CHECKOUT = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
 
 # Fast hashing in tests (production uses argon2id defaults).
 FAST_ARGON2 = (1, 8, 1)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.auth.permissions import current_user, ensure_roles
 from api.core.audit import AuditEntry
-from api.core.db import db
+from api.core.db import MAX_ID, db
 from api.core.pagination import PageQuery, page_schema, paginate
 from api.extensions import Blueprint, Schema
 
@@ -35,8 +35,8 @@ class AuditRead(Schema):
 class AuditQuery(PageQuery):
     """Filters for the audit log."""
 
-    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31))
-    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31))
+    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
+    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
     action = ma.fields.String(validate=ma.validate.Length(max=64))
     outcome = ma.fields.String(validate=ma.validate.OneOf(["allowed", "denied"]))
 

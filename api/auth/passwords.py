@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
@@ -28,10 +30,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     hasher = _hasher()
     if not password_hash:
         password_hash = current_app.extensions.setdefault("trivsel_dummy_hash", hasher.hash("not-a-password"))
-        try:
+        with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
             hasher.verify(password_hash, password + "\0")
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            pass
         return False
     try:
         return hasher.verify(password_hash, password)
