@@ -112,13 +112,20 @@ def create_user_cmd(
 
 
 @click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no school yet")
 @with_appcontext
-def demo_cmd() -> None:
+def demo_cmd(if_empty: bool) -> None:
     """Load the demo school "Vestrup Skole" (if not there yet) and print its logins."""
+    from sqlalchemy import select
+
     from api.core import audit
     from api.core.db import db
     from api.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from api.schools.models import School
 
+    if if_empty and db.session.scalar(select(School.id).limit(1)) is not None:
+        click.echo("The database holds schools already; no demo data loaded.")
+        return
     logins = load_demo(db.session)
     audit.flush_pending(db.session)
     db.session.commit()

@@ -1,0 +1,65 @@
+"""The `trivsel` command line: migrate, create a school and a user, load the demo, write the spec."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from flask_jwt_extended import decode_token
+
+from api.demo import DEMO_PASSWORD, DEMO_USERS
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def test_create_school_and_user(app, runner, client):
+    out = runner.invoke(args=["create-school", "--name", "Bakkeskolen", "--slug", "bakke"])
+    assert out.exit_code == 0, out.output
+    dup = runner.invoke(args=["create-school", "--name", "Igen", "--slug", "bakke"])
+    assert dup.exit_code != 0 and "exists" in dup.output
+    out = runner.invoke(
+        args=["create-user", "--school", "bakke", "--email", "leder@bakke.dk", "--name", "Leder",
+              "--role", "leader", "--role", "admin", "--password-stdin"],
+        input="a-long-password\n",
+    )
+    assert out.exit_code == 0, out.output
+    resp = client.post("/api/v1/auth/login", json={"email": "leder@bakke.dk", "password": "a-long-password"})
+    assert resp.status_code == 200
+    assert resp.json["user"]["roles"] == ["admin", "leader"]
+    short = runner.invoke(args=["create-user", "--school", "bakke", "--email", "x@bakke.dk", "--name", "X",
+                                "--role", "teacher", "--password-stdin"], input="short\n")
+    assert short.exit_code != 0
+    nosuch = runner.invoke(args=["create-user", "--school", "nope", "--email", "y@bakke.dk", "--name", "Y",
+                                 "--role", "teacher", "--password-stdin"], input="a-long-password\n")
+    assert nosuch.exit_code != 0 and "No school" in nosuch.output
+
+
+def test_demo_gives_a_login_for_every_role(app, runner, client):
+    out = runner.invoke(args=["demo"])
+    assert out.exit_code == 0, out.output
+    for role, email, _name, _roles in DEMO_USERS:
+        assert email in out.output
+        resp = client.post("/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
+        assert resp.status_code == 200, email
+        with app.app_context():
+            claims = decode_token(resp.json["access_token"])
+        assert role in claims["roles"]
+        assert claims["school_id"] == resp.json["user"]["school"]["id"]
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "already" in again.output
+    skipped = runner.invoke(args=["demo", "--if-empty"])
+    assert "no demo data" in skipped.output
+
+
+def test_openapi_command_writes_the_spec(tmp_path):
+    from api.cli import openapi_cmd
+
+    target = tmp_path / "spec.json"
+    result = CliRunner().invoke(openapi_cmd, ["--output", str(target)])
+    assert result.exit_code == 0, result.output
+    spec = json.loads(target.read_text())
+    assert "/api/v1/auth/login" in spec["paths"]
