@@ -22,19 +22,57 @@ def test_create_school_and_user(app, runner, client):
     dup = runner.invoke(args=["create-school", "--name", "Igen", "--slug", "bakke"])
     assert dup.exit_code != 0 and "exists" in dup.output
     out = runner.invoke(
-        args=["create-user", "--school", "bakke", "--email", "leder@bakke.dk", "--name", "Leder",
-              "--role", "leader", "--role", "admin", "--password-stdin"],
+        args=[
+            "create-user",
+            "--school",
+            "bakke",
+            "--email",
+            "leder@bakke.dk",
+            "--name",
+            "Leder",
+            "--role",
+            "leader",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
         input="a-long-password\n",
     )
     assert out.exit_code == 0, out.output
     resp = client.post("/api/v1/auth/login", json={"email": "leder@bakke.dk", "password": "a-long-password"})
     assert resp.status_code == 200
     assert resp.json["user"]["roles"] == ["admin", "leader"]
-    short = runner.invoke(args=["create-user", "--school", "bakke", "--email", "x@bakke.dk", "--name", "X",
-                                "--role", "teacher", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "--school",
+            "bakke",
+            "--email",
+            "x@bakke.dk",
+            "--name",
+            "X",
+            "--role",
+            "teacher",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
     assert short.exit_code != 0
-    nosuch = runner.invoke(args=["create-user", "--school", "nope", "--email", "y@bakke.dk", "--name", "Y",
-                                 "--role", "teacher", "--password-stdin"], input="a-long-password\n")
+    nosuch = runner.invoke(
+        args=[
+            "create-user",
+            "--school",
+            "nope",
+            "--email",
+            "y@bakke.dk",
+            "--name",
+            "Y",
+            "--role",
+            "teacher",
+            "--password-stdin",
+        ],
+        input="a-long-password\n",
+    )
     assert nosuch.exit_code != 0 and "No school" in nosuch.output
 
 

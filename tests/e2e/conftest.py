@@ -42,7 +42,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Without a built frontend the browser tests cannot run: skip locally, fail in CI."""
     if (DIST / "index.html").is_file() or os.environ.get("CI"):
         return
-    skip = pytest.mark.skip(reason="frontend/dist/index.html is missing: run `npm run build` in frontend/ (make does)")
+    skip = pytest.mark.skip(
+        reason="frontend/dist/index.html is missing: run `npm run build` in frontend/ (make does)"
+    )
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
@@ -64,7 +66,9 @@ class LiveServer:
 
     def token(self, role: str) -> str:
         if role not in self._tokens:
-            body = self.request("POST", "/api/v1/auth/login", {"email": DEMO[role], "password": DEMO_PASSWORD})
+            body = self.request(
+                "POST", "/api/v1/auth/login", {"email": DEMO[role], "password": DEMO_PASSWORD}
+            )
             self._tokens[role] = body["access_token"]
         return self._tokens[role]
 
@@ -141,7 +145,9 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def context(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh phone-sized browser profile (own cookies, IndexedDB, service worker)."""
-    ctx = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="da-DK", timezone_id="Europe/Copenhagen")
+    ctx = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="da-DK", timezone_id="Europe/Copenhagen"
+    )
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()
@@ -155,9 +161,11 @@ def page(context: Any) -> Iterator[Any]:
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     pg.on(
         "console",
-        lambda msg: problems.append(f"console: {msg.text}")
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            problems.append(f"console: {msg.text}")
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     yield pg
     assert not problems, "\n".join(problems)

@@ -59,7 +59,9 @@ def wait_for_service_worker(page: Any) -> None:
 
 def require(live_server: Any, *operations: tuple[str, str]) -> None:
     """Skip, naming the missing backend piece, when the running API does not have these operations yet."""
-    missing = [f"{method.upper()} {path}" for path, method in operations if not live_server.has_path(path, method)]
+    missing = [
+        f"{method.upper()} {path}" for path, method in operations if not live_server.has_path(path, method)
+    ]
     if missing:
         import pytest
 
@@ -75,7 +77,9 @@ def teacher_students(live_server: Any, count: int) -> list[dict[str, Any]]:
     for c in classes:
         students += live_server.all_items(f"/api/v1/students?class_id={c['id']}", "teacher")
     if len(students) < count:
-        pytest.skip(f"the demo teacher needs at least {count} students in their classes (found {len(students)})")
+        pytest.skip(
+            f"the demo teacher needs at least {count} students in their classes (found {len(students)})"
+        )
     chosen: list[dict[str, Any]] = []
     seen: set[str] = set()
     for s in students:

@@ -91,7 +91,9 @@ def test_observation_with_mood(page, live_server) -> None:
     page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()
 
 
-def test_offline_then_reload_then_online_records_each_log_once(page, context, live_server, screenshot_dir) -> None:
+def test_offline_then_reload_then_online_records_each_log_once(
+    page, context, live_server, screenshot_dir
+) -> None:
     """The issue's 'done when': 360 px, teacher, ≤5 taps, offline, two more, reload, online: three incidents, once each."""
     require(live_server, *NEEDS)
     students = teacher_students(live_server, 3)
@@ -122,7 +124,8 @@ def test_offline_then_reload_then_online_records_each_log_once(page, context, li
     new = incident_ids(live_server) - before
     assert len(new) == 3, f"expected three incidents, got {len(new)}"
     got = sorted(
-        (live_server.request("GET", f"/api/v1/incidents/{i}", role="leader") for i in new), key=lambda i: i["id"]
+        (live_server.request("GET", f"/api/v1/incidents/{i}", role="leader") for i in new),
+        key=lambda i: i["id"],
     )
     assert [(i["classification"], i["students"][0]["student_id"]) for i in got] == [
         ("bullying", students[0]["id"]),
@@ -150,7 +153,9 @@ def test_unsent_logs_are_named_after_logout_and_sent_after_login(page, context, 
     page.get_by_label("Adgangskode").fill("trivsel-demo")
     page.get_by_role("button", name="Log ind").click()
     page.get_by_role("heading", name="Hvad skete der?").wait_for()
-    page.wait_for_function("async () => (await new Promise(r => { const q = indexedDB.open('trivsel'); q.onsuccess = () => { const g = q.result.transaction('outbox').objectStore('outbox').count(); g.onsuccess = () => r(g.result); }; })) === 0")
+    page.wait_for_function(
+        "async () => (await new Promise(r => { const q = indexedDB.open('trivsel'); q.onsuccess = () => { const g = q.result.transaction('outbox').objectStore('outbox').count(); g.onsuccess = () => r(g.result); }; })) === 0"
+    )
     new = incident_ids(live_server) - before
     assert len(new) == 1
 
