@@ -137,6 +137,28 @@ def demo_cmd(if_empty: bool) -> None:
         click.echo(f"  {role:<16} {email:<28} {password}")
 
 
+@click.command("purge")
+@click.option("--idempotency-days", default=30, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def purge_cmd(idempotency_days: int) -> None:
+    """Delete expired token bookkeeping and idempotency keys older than the given days (run daily)."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from api.auth.service import purge_expired
+    from api.core.db import db
+    from api.core.idempotency import IdempotencyKey
+    from api.core.timeutil import utcnow
+
+    tokens = purge_expired(db.session)
+    keys = db.session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(days=idempotency_days))
+    ).rowcount
+    db.session.commit()
+    click.echo(f"Purged {tokens} expired token rows and {keys} idempotency keys.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -173,7 +195,15 @@ def register(app: Flask) -> None:
     """Attach the commands (and each domain's `commands.py` list `COMMANDS`) to the app's CLI."""
     from api import discovery
 
-    for command in (db_group, create_school_cmd, create_user_cmd, demo_cmd, serve_cmd, openapi_cmd):
+    for command in (
+        db_group,
+        create_school_cmd,
+        create_user_cmd,
+        demo_cmd,
+        purge_cmd,
+        serve_cmd,
+        openapi_cmd,
+    ):
         app.cli.add_command(command)
     for module in discovery.domain_modules("commands"):
         for command in getattr(module, "COMMANDS", []):

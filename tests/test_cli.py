@@ -101,3 +101,25 @@ def test_openapi_command_writes_the_spec(tmp_path):
     assert result.exit_code == 0, result.output
     spec = json.loads(target.read_text())
     assert "/api/v1/auth/login" in spec["paths"]
+
+
+def test_purge_removes_only_expired_rows(app, runner, session):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from api.auth.models import RevokedAccessToken
+    from api.core.timeutil import utcnow
+
+    session.add_all(
+        [
+            RevokedAccessToken(jti="old", expires_at=utcnow() - timedelta(hours=1), user_id=1),
+            RevokedAccessToken(jti="new", expires_at=utcnow() + timedelta(hours=1), user_id=1),
+        ]
+    )
+    session.commit()
+    out = runner.invoke(args=["purge"])
+    assert out.exit_code == 0, out.output
+    session.expire_all()
+    assert session.scalars(select(RevokedAccessToken.jti)).all() == ["new"]
+    assert session.scalar(select(func.count()).select_from(RevokedAccessToken)) == 1
