@@ -95,47 +95,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Exchange a refresh token for a new token pair
-         * @description Send the refresh token as `Authorization: Bearer <refresh token>`, or (browsers) the refresh cookie with `X-CSRF-TOKEN` set to the `csrf_refresh_token` cookie. Each refresh token works once; using one twice ends the whole login.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TokenResponse"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -242,6 +201,47 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a refresh token for a new token pair
+         * @description Send the refresh token as `Authorization: Bearer <refresh token>`, or (browsers) the refresh cookie with `X-CSRF-TOKEN` set to the `csrf_refresh_token` cookie. Each refresh token works once; using one twice ends the whole login.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenResponse"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -530,723 +530,44 @@ export interface paths {
         };
         trace?: never;
     };
-    "/api/v1/classes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** classes */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    mine?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["ClassRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/students": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** students */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    q?: string;
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["StudentRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/students/{student_id}/log": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** log */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["LogEntry"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/students/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** import */
-        post: {
-            parameters: {
-                query?: {
-                    dry_run?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "multipart/form-data": {
-                        /** Format: binary */
-                        file?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ImportResult"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/incidents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    status?: string;
-                    deadline?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["IncidentRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        /** create */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IncidentCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/incidents/{incident_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** get */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["NotificationRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/{notification_id}/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** read */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    notification_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotificationRead"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/observations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["ObservationRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        /** create */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ObservationCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/play-partner-arrangements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    date?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["PlayPartnerRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/play-partner-arrangements/{arrangement_id}/check-ins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** checkin */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    arrangement_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CheckInCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": Record<string, never>;
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/wellbeing-days": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["WellbeingDayRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/wellbeing-days/{day_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** get */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WellbeingDayRead"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/wellbeing-days/{day_id}/groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** groups */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["GroupsCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WellbeingDayRead"];
-                    };
-                };
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuditPage: {
+            items: components["schemas"]["AuditRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AuditRead: {
+            action?: string;
+            /** Format: date-time */
+            at?: string;
+            id?: number;
+            outcome?: string;
+            request_id?: string | null;
+            resource_id?: string | null;
+            resource_type?: string;
+            roles?: string;
+            student_id?: number | null;
+            user_id?: number | null;
+        };
         Error: {
             /** @description HTTP status code */
             code: number;
-            /** @description HTTP status phrase */
-            status: string;
-            /** @description What went wrong, for people */
-            message: string;
             /** @description Details, e.g. per field for validation errors */
             errors?: {
                 [key: string]: unknown;
             };
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description HTTP status phrase */
+            status: string;
         };
-        PaginationMetadata: {
-            /** @description Total number of items. */
-            total?: number;
-            /** @description Total number of pages. */
-            total_pages?: number;
-            /** @description First available page number. */
-            first_page?: number;
-            /** @description Last available page number. */
-            last_page?: number;
-            /** @description Current page number. */
-            page?: number;
-            /** @description Previous page number. */
-            previous_page?: number;
-            /** @description Next page number. */
-            next_page?: number;
-        };
-        AuditRead: {
-            id?: number;
-            /** Format: date-time */
-            at?: string;
-            user_id?: number | null;
-            roles?: string;
-            action?: string;
-            resource_type?: string;
-            resource_id?: string | null;
-            student_id?: number | null;
-            request_id?: string | null;
-            outcome?: string;
-        };
-        AuditPage: {
-            items: components["schemas"]["AuditRead"][];
-            total: number;
-            page: number;
-            page_size: number;
+        HealthRead: {
+            database: string;
+            status: string;
         };
         LoginRequest: {
             email: string;
@@ -1257,234 +578,87 @@ export interface components {
              */
             use_cookies: boolean;
         };
-        SchoolBrief: {
-            readonly id?: number;
-            readonly name?: string;
-            readonly slug?: string;
-        };
-        UserRead: {
-            readonly id?: number;
-            readonly email?: string;
-            readonly name?: string;
-            readonly school?: components["schemas"]["SchoolBrief"];
-            readonly roles?: string[];
-            readonly active?: boolean;
-            /** Format: date-time */
-            readonly created_at?: string;
-            /** Format: date-time */
-            readonly last_login_at?: string | null;
-        };
-        TokenResponse: {
-            user: components["schemas"]["UserRead"];
-            access_token?: string;
-            refresh_token?: string;
-            token_type?: string;
-            /** @description Access token lifetime in seconds */
-            expires_in: number;
+        PaginationMetadata: {
+            /** @description First available page number. */
+            first_page?: number;
+            /** @description Last available page number. */
+            last_page?: number;
+            /** @description Next page number. */
+            next_page?: number;
+            /** @description Current page number. */
+            page?: number;
+            /** @description Previous page number. */
+            previous_page?: number;
+            /** @description Total number of items. */
+            total?: number;
+            /** @description Total number of pages. */
+            total_pages?: number;
         };
         PasswordChange: {
             current_password: string;
             new_password: string;
         };
-        HealthRead: {
-            status: string;
-            database: string;
-        };
-        SchoolRead: {
+        SchoolBrief: {
             readonly id?: number;
             readonly name?: string;
             readonly slug?: string;
+        };
+        SchoolRead: {
             /** @description Whether the school's closed days count as non-working days */
             readonly count_closed_days?: boolean;
+            readonly id?: number;
+            readonly name?: string;
+            readonly slug?: string;
         };
         SchoolUpdate: {
-            name?: string;
             count_closed_days?: boolean;
+            name?: string;
         };
-        UserPage: {
-            items: components["schemas"]["UserRead"][];
-            total: number;
-            page: number;
-            page_size: number;
+        TokenResponse: {
+            access_token?: string;
+            /** @description Access token lifetime in seconds */
+            expires_in: number;
+            refresh_token?: string;
+            token_type?: string;
+            user: components["schemas"]["UserRead"];
         };
         UserCreate: {
             /** Format: email */
             email: string;
             name: string;
-            roles: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
             password: string;
+            roles: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
+        };
+        UserPage: {
+            items: components["schemas"]["UserRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        UserRead: {
+            readonly active?: boolean;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly email?: string;
+            readonly id?: number;
+            /** Format: date-time */
+            readonly last_login_at?: string | null;
+            readonly name?: string;
+            readonly roles?: string[];
+            readonly school?: components["schemas"]["SchoolBrief"];
         };
         UserUpdate: {
+            active?: boolean;
             /** Format: email */
             email?: string;
             name?: string;
-            roles?: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
-            active?: boolean;
             password?: string;
-        };
-        ClassRead: {
-            id?: number;
-            name?: string;
-            grade?: number;
-            school_year?: string;
-        };
-        StudentRead: {
-            id?: number;
-            given_name?: string;
-            family_name?: string;
-            preferred_name?: string | null;
-            display_name?: string;
-            class_id?: number;
-            class_name?: string;
-            grade?: number;
-            active?: boolean;
-        };
-        LogEntry: {
-            kind?: string;
-            occurred_at?: string;
-            summary?: string;
-            author_name?: string | null;
-            ref_type?: string;
-            ref_id?: number;
-        };
-        ImportResult: {
-            created?: number;
-            updated?: number;
-            left?: number;
-            errors?: {
-                line?: number;
-                message?: string;
-            }[];
-        };
-        IncidentStudent: {
-            student_id: number;
-            /** @enum {string} */
-            role: "target" | "actor" | "bystander" | "supporter";
-        };
-        IncidentCreate: {
-            /** @enum {string} */
-            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-            occurred_at?: string;
-            place?: string;
-            description?: string;
-            /** @enum {string} */
-            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
-            students: components["schemas"]["IncidentStudent"][];
-        };
-        IncidentRead: {
-            id?: number;
-            classification?: string;
-            /** @enum {string} */
-            status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
-            occurred_at?: string;
-            place?: string | null;
-            description?: string | null;
-            students?: {
-                student_id?: number;
-                display_name?: string;
-                role?: string;
-            }[];
-            reporter?: {
-                id?: number;
-                name?: string;
-            };
-            established_at?: string | null;
-            action_plan_due?: string | null;
-        };
-        NotificationRead: {
-            id?: number;
-            kind?: string;
-            message?: string;
-            incident_id?: number | null;
-            created_at?: string;
-            read_at?: string | null;
-        };
-        ObservationCreate: {
-            student_ids: number[];
-            mood: number;
-            /** @enum {string} */
-            context?: "sfo" | "recess" | "lesson" | "trip" | "other";
-            tags?: string[];
-            note?: string;
-            sensitive?: boolean;
-        };
-        ObservationRead: {
-            id?: number;
-            mood?: number;
-            context?: string | null;
-            note?: string | null;
-            created_at?: string;
-            students?: {
-                student_id?: number;
-                display_name?: string;
-            }[];
-            author?: {
-                id?: number;
-                name?: string;
-            };
-        };
-        PlayPartnerRead: {
-            id?: number;
-            students?: {
-                student_id?: number;
-                display_name?: string;
-            }[];
-            recesses?: string[];
-            responsible?: {
-                id?: number;
-                name?: string;
-            };
-            check_ins?: {
-                date?: string;
-                outcome?: string;
-            }[];
-        };
-        CheckInCreate: {
-            date: string;
-            /** @enum {string} */
-            outcome: "good" | "mixed" | "did_not_happen";
-            note?: string;
-        };
-        WellbeingDayRead: {
-            id?: number;
-            name?: string;
-            date?: string;
-            groups?: {
-                number?: number;
-                students?: {
-                    student_id?: number;
-                    display_name?: string;
-                    class_name?: string;
-                }[];
-            }[];
-        };
-        GroupsCreate: {
-            group_size: number;
-            seed?: number;
-            keep_play_partners?: boolean;
+            roles?: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
         };
     };
     responses: {
-        /** @description Unprocessable Entity */
-        UNPROCESSABLE_ENTITY: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /** @description Unauthorized */
-        UNAUTHORIZED: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /** @description Forbidden */
-        FORBIDDEN: {
+        /** @description Conflict */
+        CONFLICT: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1501,8 +675,8 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too Many Requests */
-        TOO_MANY_REQUESTS: {
+        /** @description Forbidden */
+        FORBIDDEN: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1510,8 +684,8 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Service Unavailable */
-        SERVICE_UNAVAILABLE: {
+        /** @description Not Found */
+        NOT_FOUND: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1537,8 +711,8 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Conflict */
-        CONFLICT: {
+        /** @description Service Unavailable */
+        SERVICE_UNAVAILABLE: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1546,8 +720,26 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not Found */
-        NOT_FOUND: {
+        /** @description Too Many Requests */
+        TOO_MANY_REQUESTS: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unauthorized */
+        UNAUTHORIZED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unprocessable Entity */
+        UNPROCESSABLE_ENTITY: {
             headers: {
                 [name: string]: unknown;
             };
