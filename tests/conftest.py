@@ -28,10 +28,10 @@ CHECKOUT = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdige
 FAST_ARGON2 = (1, 8, 1)
 
 
-def _postgres_url() -> str:
-    """A database of this worker's own on the server TEST_DATABASE_URL names, created fresh."""
+def fresh_postgres_database(purpose: str = "test") -> str:
+    """An empty database of this checkout and worker on the server TEST_DATABASE_URL names."""
     base = make_url(normalize_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"trivsel_test_{CHECKOUT}_{WORKER}"
+    name = f"trivsel_{purpose}_{CHECKOUT}_{WORKER}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -46,7 +46,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
-        url = _postgres_url()
+        url = fresh_postgres_database()
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
