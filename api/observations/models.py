@@ -91,9 +91,7 @@ class ObservationStudent(Base):
     __table_args__ = (UniqueConstraint("observation_id", "student_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    observation_id: Mapped[int] = mapped_column(
-        ForeignKey("observations.id", ondelete="CASCADE"), index=True
-    )
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
 
     observation: Mapped[Observation] = relationship(back_populates="students")

@@ -74,9 +74,7 @@ def can_view(viewer: Any, observation: Observation, *, class_ids: set[int]) -> b
 def can_see_note(viewer: Any, observation: Observation) -> bool:
     """The note of a sensitive observation is for leaders, resource persons and its author only."""
     return (
-        not observation.sensitive
-        or observation.author_id == viewer.id
-        or viewer.has_role(*SCHOOL_WIDE_ROLES)
+        not observation.sensitive or observation.author_id == viewer.id or viewer.has_role(*SCHOOL_WIDE_ROLES)
     )
 
 

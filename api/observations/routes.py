@@ -1,4 +1,4 @@
-"""Observation routes: log in seconds (students + mood), see what colleagues noticed, escalate to an incident."""
+"""Observation routes: log in seconds (students + mood), see what colleagues noticed, make an incident."""
 
 from __future__ import annotations
 

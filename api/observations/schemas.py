@@ -53,7 +53,9 @@ class StudentBrief(Schema):
         lambda s: s.school_class.name if s.school_class is not None else None, dump_only=True, allow_none=True
     )
     grade = ma.fields.Function(
-        lambda s: s.school_class.grade if s.school_class is not None else None, dump_only=True, allow_none=True
+        lambda s: s.school_class.grade if s.school_class is not None else None,
+        dump_only=True,
+        allow_none=True,
     )
 
 
@@ -88,7 +90,10 @@ class ObservationCreate(Schema):
     """A new observation: students and a mood are enough."""
 
     student_ids = ma.fields.List(
-        id_field(), required=True, validate=ma.validate.Length(min=1, max=30), metadata={"description": "1-30"}
+        id_field(),
+        required=True,
+        validate=ma.validate.Length(min=1, max=30),
+        metadata={"description": "1-30"},
     )
     mood = ma.fields.Integer(
         strict=True,

@@ -124,7 +124,9 @@ def create_observation(
     return observation
 
 
-def get_observation(session: Session, *, actor: Any, observation_id: int, audited: bool = True) -> Observation:
+def get_observation(
+    session: Session, *, actor: Any, observation_id: int, audited: bool = True
+) -> Observation:
     """An observation the actor may see (404 for another school's, 403 without need-to-know)."""
     permissions.ensure_child_facing(actor, action="see observations")
     observation = get_in_school(

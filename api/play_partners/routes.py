@@ -1,4 +1,4 @@
-"""Play-partner arrangement routes: make and change arrangements, today's list for schoolyard duty, check-ins."""
+"""Play-partner arrangement routes: make and change them, today's list for schoolyard duty, check-ins."""
 
 from __future__ import annotations
 
@@ -108,4 +108,6 @@ class CheckIns(MethodView):
             session, actor=actor, arrangement_id=arrangement_id, audited=False
         )
         check_in = service.add_check_in(session, actor=actor, arrangement=arrangement, **data)
-        return service.present_check_ins(session, actor=actor, arrangement=arrangement, check_ins=[check_in])[0], 201
+        return service.present_check_ins(session, actor=actor, arrangement=arrangement, check_ins=[check_in])[
+            0
+        ], 201

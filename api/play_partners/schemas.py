@@ -52,7 +52,9 @@ class ArrangementCreate(Schema):
     end_date = day_field(required=True)
     responsible_id = id_field(required=True, metadata={"description": "A staff member of the school"})
     purpose = _purpose
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUS_VALUES), metadata={"description": "Default: active"})
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(STATUS_VALUES), metadata={"description": "Default: active"}
+    )
 
 
 class ArrangementUpdate(Schema):
@@ -84,8 +86,8 @@ class ArrangementRead(Schema):
         ma.fields.Integer(),
         dump_only=True,
         metadata={
-            "description": "Ids of other active or paused arrangements sharing a student, a period, a weekday "
-            "and a recess with this one (allowed, but the adults should know)"
+            "description": "Ids of other active or paused arrangements sharing a student, a period, a weekday"
+            " and a recess with this one (allowed, but the adults should know)"
         },
     )
     case_conflict = ma.fields.Boolean(

@@ -290,7 +290,9 @@ def list_arrangements(
         stmt = stmt.where(A.recess_mask.op("&")(recess_bit(recess)) != 0)
     if student_id is not None:
         stmt = stmt.where(
-            A.id.in_(select(ArrangementStudent.arrangement_id).where(ArrangementStudent.student_id == student_id))
+            A.id.in_(
+                select(ArrangementStudent.arrangement_id).where(ArrangementStudent.student_id == student_id)
+            )
         )
     if responsible_id is not None:
         stmt = stmt.where(A.responsible_id == responsible_id)
@@ -337,7 +339,9 @@ def update_arrangement(
         arrangement.responsible = _responsible(
             session, school_id=actor.school_id, user_id=changes["responsible_id"]
         )
-    _check_period(changes.get("start_date", arrangement.start_date), changes.get("end_date", arrangement.end_date))
+    _check_period(
+        changes.get("start_date", arrangement.start_date), changes.get("end_date", arrangement.end_date)
+    )
     status = changes.get("status", arrangement.status)
     if status != ArrangementStatus.ENDED.value:
         _refuse_open_case_pairs(session, school_id=actor.school_id, students=students)
@@ -458,5 +462,7 @@ def list_check_ins(
         student_ids=arrangement.student_ids,
         detail={"count": len(result["items"])},
     )
-    result["items"] = present_check_ins(session, actor=actor, arrangement=arrangement, check_ins=result["items"])
+    result["items"] = present_check_ins(
+        session, actor=actor, arrangement=arrangement, check_ins=result["items"]
+    )
     return result

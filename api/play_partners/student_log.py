@@ -37,7 +37,9 @@ def arrangements_for_log(
         select(A)
         .where(
             A.school_id == viewer.school_id,
-            A.id.in_(select(ArrangementStudent.arrangement_id).where(ArrangementStudent.student_id == student.id)),
+            A.id.in_(
+                select(ArrangementStudent.arrangement_id).where(ArrangementStudent.student_id == student.id)
+            ),
         )
         .order_by(A.created_at.desc(), A.id.desc())
         .limit(limit)
