@@ -19,9 +19,9 @@ EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
 
 
-def id_field(**kwargs: Any) -> ma.fields.Integer:
-    """A database id (positive 32-bit integer)."""
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=MAX_ID), **kwargs)
+def id_field(*, strict: bool = True, **kwargs: Any) -> ma.fields.Integer:
+    """A database id (positive 32-bit integer); query strings pass strict=False."""
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 def day_field(**kwargs: Any) -> ma.fields.Date:
@@ -145,7 +145,7 @@ class ObservationRead(Schema):
 class ObservationQuery(PageQuery):
     """Filters for the observation list (newest first)."""
 
-    student_id = id_field()
+    student_id = id_field(strict=False)
     from_date = day_field(data_key="from", metadata={"description": "Observed on or after this day"})
     to_date = day_field(data_key="to", metadata={"description": "Observed on or before this day"})
     mine = ma.fields.Boolean(metadata={"description": "Only observations I wrote"})

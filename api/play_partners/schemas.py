@@ -111,8 +111,8 @@ class ArrangementQuery(PageQuery):
     recess = ma.fields.String(
         validate=ma.validate.OneOf(RECESS_VALUES), metadata={"description": "Only those covering this recess"}
     )
-    student_id = id_field()
-    responsible_id = id_field()
+    student_id = id_field(strict=False)
+    responsible_id = id_field(strict=False)
     status = ma.fields.String(validate=ma.validate.OneOf(STATUS_VALUES))
 
 

@@ -245,7 +245,7 @@ def get_arrangement(
     session: Session, *, actor: Any, arrangement_id: int, audited: bool = True
 ) -> PlayPartnerArrangement:
     """An arrangement of the actor's school (404 for another school's)."""
-    permissions.ensure_child_facing(actor, action="see play-partner arrangements")
+    # Another school's arrangement is 404 for every role, so the school is checked before the role.
     arrangement = get_in_school(
         session,
         PlayPartnerArrangement,
@@ -253,6 +253,7 @@ def get_arrangement(
         school_id=actor.school_id,
         what="Play-partner arrangement",
     )
+    permissions.ensure_child_facing(actor, action="see play-partner arrangements")
     if audited:
         audit.record(
             "play_partner_arrangement_read",

@@ -117,8 +117,9 @@ def create_day(
 
 def get_day(session: Session, *, actor: Any, day_id: int, audited: bool = True) -> WellbeingDay:
     """A wellbeing day of the actor's school (404 for another school's)."""
-    permissions.ensure_can_view(actor)
+    # Another school's day is 404 for every role, so the school is checked before the role.
     day = get_in_school(session, WellbeingDay, day_id, school_id=actor.school_id, what="Wellbeing day")
+    permissions.ensure_can_view(actor)
     if audited:
         audit.record("wellbeing_day_read", resource_type="wellbeing_day", resource_id=day.id)
     return day
