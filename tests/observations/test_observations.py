@@ -58,7 +58,13 @@ def test_sensitive_note_is_only_for_resource_persons_leaders_and_the_author(app,
     _school, _cls, users, student, _other = _setup(session)
     created = client.post(
         URL,
-        json={"student_ids": [student.id], "mood": 1, "note": SECRET, "sensitive": True, "tags": ["sad", "alone"]},
+        json={
+            "student_ids": [student.id],
+            "mood": 1,
+            "note": SECRET,
+            "sensitive": True,
+            "tags": ["sad", "alone"],
+        },
         headers=auth(app, users["sfo"]),
     )
     assert created.status_code == 201
@@ -149,7 +155,9 @@ def test_naive_observed_at_is_copenhagen_time_and_lists_filter(app, client, sess
     assert {o["id"] for o in got["items"]} == {a["id"], b["id"]}
     got = client.get(URL, query_string={"context": "recess"}, headers=h).json
     assert [o["id"] for o in got["items"]] == [mine.id]
-    assert client.get(URL, query_string={"from": "2026-03-06", "to": "2026-03-01"}, headers=h).status_code == 422
+    assert (
+        client.get(URL, query_string={"from": "2026-03-06", "to": "2026-03-01"}, headers=h).status_code == 422
+    )
     # newest first
     items = client.get(URL, headers=h).json["items"]
     assert [o["id"] for o in items] == [mine.id, b["id"], a["id"]]
@@ -163,7 +171,9 @@ def test_patch_needs_if_match_and_only_the_author_or_leaders_change(app, client,
     etag = client.get(url, headers=h).headers["ETag"]
     assert client.patch(url, json={"mood": 3}, headers=h).status_code == 428
     assert client.patch(url, json={"mood": 3}, headers={**h, "If-Match": '"stale"'}).status_code == 412
-    resp = client.patch(url, json={"mood": 3, "student_ids": [student.id, other.id]}, headers={**h, "If-Match": etag})
+    resp = client.patch(
+        url, json={"mood": 3, "student_ids": [student.id, other.id]}, headers={**h, "If-Match": etag}
+    )
     assert resp.status_code == 200 and resp.json["mood"] == 3
     assert {s["id"] for s in resp.json["students"]} == {student.id, other.id}
     assert resp.headers["ETag"] != etag
@@ -193,14 +203,20 @@ def test_observation_becomes_an_incident_keeping_the_link(app, client, session):
         f"{URL}/{sensitive.id}/incident",
         json={
             "classification": "exclusion",
-            "students": [{"student_id": student.id, "role": "target"}, {"student_id": other.id, "role": "actor"}],
+            "students": [
+                {"student_id": student.id, "role": "target"},
+                {"student_id": other.id, "role": "actor"},
+            ],
         },
         headers=auth(app, users["leader"]),
     )
     assert resp.status_code == 201
     incident = session.get(Incident, resp.json["incident_id"])
     assert incident.description is None  # a sensitive note is never copied implicitly
-    assert {(s.student_id, s.role) for s in incident.students} == {(student.id, "target"), (other.id, "actor")}
+    assert {(s.student_id, s.role) for s in incident.students} == {
+        (student.id, "target"),
+        (other.id, "actor"),
+    }
 
 
 def test_every_read_and_write_is_audited_with_students_and_never_the_note(app, client, session):
@@ -248,6 +264,10 @@ def test_student_log_shows_observations_to_those_who_may_see_them(app, session):
         newest_first = [e.occurred_at for e in leader]
         assert newest_first == sorted(newest_first, reverse=True)
         older = student_log.collect(
-            session, viewer=session.get(User, users["leader"].id), student=s, before=leader[0].occurred_at, limit=10
+            session,
+            viewer=session.get(User, users["leader"].id),
+            student=s,
+            before=leader[0].occurred_at,
+            limit=10,
         )
         assert [e.ref_id for e in older if e.kind == "observation"] == [leader[1].ref_id]

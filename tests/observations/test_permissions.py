@@ -25,7 +25,9 @@ def test_list_and_create(app, client, session):
     assert statuses(app, client, a.users, "GET", URL) == everyone_but_admin
     assert statuses(app, client, b.users, "GET", URL) == everyone_but_admin
     created = {r: 201 for r in ROLES} | {"admin": 403}
-    assert statuses(app, client, a.users, "POST", URL, json={"student_ids": [student.id], "mood": 3}) == created
+    assert (
+        statuses(app, client, a.users, "POST", URL, json={"student_ids": [student.id], "mood": 3}) == created
+    )
     # Another school's users cannot log about this school's students; nor see what was logged.
     assert statuses(app, client, b.users, "POST", URL, json={"student_ids": [student.id], "mood": 3}) == {
         r: 422 for r in ROLES
@@ -61,7 +63,10 @@ def test_read_and_change_one(app, client, session):
     }
     other_school = {r: 404 for r in ROLES}
     assert statuses(app, client, b.users, "GET", url) == other_school
-    assert statuses(app, client, b.users, "PATCH", url, json={"mood": 4}, headers={"If-Match": "*"}) == other_school
+    assert (
+        statuses(app, client, b.users, "PATCH", url, json={"mood": 4}, headers={"If-Match": "*"})
+        == other_school
+    )
     assert (
         statuses(app, client, b.users, "POST", f"{url}/incident", json={"classification": "conflict"})
         == other_school

@@ -45,7 +45,9 @@ def make_roster(
     session.commit()
     students = list(
         session.scalars(
-            select(Student).where(Student.school_id == school.id, Student.class_id.in_([c.id for c in classes]))
+            select(Student).where(
+                Student.school_id == school.id, Student.class_id.in_([c.id for c in classes])
+            )
         )
     )
     return classes, students
