@@ -1,4 +1,4 @@
-"""Factories for observations, and open cases (incidents with a target and an actor) for the prevention tests."""
+"""Factories for observations, and open cases (incidents with a target and an actor)."""
 
 from __future__ import annotations
 

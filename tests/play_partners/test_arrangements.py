@@ -1,4 +1,4 @@
-"""Play-partner arrangements: today's list for schoolyard duty, check-ins, overlaps, and the open-case rule."""
+"""Play-partner arrangements: today's list for schoolyard duty, check-ins, overlaps, the open-case rule."""
 
 from __future__ import annotations
 

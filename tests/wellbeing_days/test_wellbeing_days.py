@@ -267,7 +267,7 @@ def test_moves_keep_open_cases_apart_and_need_if_match(app, client, session):
 def test_a_case_opened_after_planning_is_shown_and_new_students_are_unassigned(app, client, session):
     school = make_school(session)
     users = _users(session, school)
-    classes, s, wd = _small_day(session, users, school)
+    classes, _s, wd = _small_day(session, users, school)
     h = auth(app, users["teacher"])
     plan = client.post(f"{URL}/{wd.id}/groups", json={"group_count": 3, "seed": 1}, headers=h).json
     group = plan["groups"][0]

@@ -14,7 +14,6 @@ from alembic import op
 
 import api.core.db
 
-
 revision: str = "0004_prevention"
 down_revision: str | Sequence[str] | None = "0001"
 branch_labels: str | Sequence[str] | None = None
