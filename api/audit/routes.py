@@ -35,9 +35,14 @@ class AuditRead(Schema):
 class AuditQuery(PageQuery):
     """Filters for the audit log."""
 
-    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31))
-    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31))
-    action = ma.fields.String(validate=ma.validate.Length(max=64))
+    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    action = ma.fields.String(
+        validate=[
+            ma.validate.Length(max=64),
+            ma.validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL."),
+        ]
+    )
     outcome = ma.fields.String(validate=ma.validate.OneOf(["allowed", "denied"]))
 
 

@@ -29,6 +29,16 @@ def day_field(**kwargs: Any) -> ma.fields.Date:
     return ma.fields.Date(validate=ma.validate.Range(min=EARLIEST_DAY, max=LATEST_DAY), **kwargs)
 
 
+def text_field(*, max_length: int, min_length: int = 0, **kwargs: Any) -> ma.fields.String:
+    """Free text people type; a NUL character (which PostgreSQL cannot store) is a 422, not a 500."""
+    return ma.fields.String(validate=[ma.validate.Length(min=min_length, max=max_length), _no_nul], **kwargs)
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+
+
 def _sane_moment(value: datetime) -> None:
     try:
         utc = value.astimezone(UTC)
@@ -80,7 +90,7 @@ _mood = ma.fields.Integer(
     validate=ma.validate.Range(min=MOOD_MIN, max=MOOD_MAX),
     metadata={"description": "1 (very bad) to 5 (very good)"},
 )
-_note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=NOTE_MAX))
+_note = text_field(allow_none=True, max_length=NOTE_MAX)
 _sensitive = ma.fields.Boolean(
     metadata={"description": "Only leaders, resource persons and the author see the note"}
 )
@@ -170,9 +180,9 @@ class ObservationToIncident(Schema):
         validate=ma.validate.Length(min=1, max=30),
         metadata={"description": "Default: the observation's students, as targets"},
     )
-    place = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=100))
-    description = ma.fields.String(
+    place = text_field(allow_none=True, max_length=100)
+    description = text_field(
         allow_none=True,
-        validate=ma.validate.Length(max=5000),
+        max_length=5000,
         metadata={"description": "Default: the observation's note, unless it is sensitive"},
     )

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from api.core.pagination import PageQuery
 from api.extensions import Schema
-from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field
+from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field, text_field
 from api.play_partners.models import OUTCOME_VALUES, RECESS_VALUES, STATUS_VALUES
 
 _recesses = ma.fields.List(
@@ -22,8 +22,8 @@ _weekdays = ma.fields.List(
 _student_ids = ma.fields.List(
     id_field(), validate=ma.validate.Length(min=2, max=10), metadata={"description": "2-10 students"}
 )
-_purpose = ma.fields.String(
-    validate=ma.validate.Length(max=500),
+_purpose = text_field(
+    max_length=500,
     metadata={"description": "What the adults should do; shown to all staff on duty"},
 )
 
@@ -122,7 +122,7 @@ class CheckInCreate(Schema):
     date = day_field(metadata={"description": "Default: today. Not in the future; within the period."})
     recess = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(RECESS_VALUES))
     outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(OUTCOME_VALUES))
-    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=1000))
+    note = text_field(allow_none=True, max_length=1000)
 
 
 class CheckInRead(Schema):

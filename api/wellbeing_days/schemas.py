@@ -8,18 +8,18 @@ import marshmallow as ma
 
 from api.core.pagination import PageQuery
 from api.extensions import Schema
-from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field
+from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field, text_field
 from api.wellbeing_days.models import KIND_VALUES
 
 MAX_GROUPS = 500
 MAX_SEED = 2**31 - 1
 
-_title = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+_title = text_field(min_length=1, max_length=200)
 _kind = ma.fields.String(
     validate=ma.validate.OneOf(KIND_VALUES),
     metadata={"description": "wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other"},
 )
-_description = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=5000))
+_description = text_field(allow_none=True, max_length=5000)
 _class_ids = ma.fields.List(id_field(), validate=ma.validate.Length(max=200))
 _grades = ma.fields.List(
     ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=10)),
@@ -41,7 +41,7 @@ class WellbeingDayCreate(Schema):
     """A new wellbeing day or event; at least one class or grade takes part."""
 
     date = day_field(required=True)
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    title = text_field(required=True, min_length=1, max_length=200)
     kind = _kind
     description = _description
     class_ids = _class_ids

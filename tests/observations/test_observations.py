@@ -127,6 +127,8 @@ def test_bad_input_is_a_clear_422(app, client, session):
         {"student_ids": [left.id], "mood": 3},
         {"student_ids": [student.id], "mood": 3, "observed_at": (utcnow() + timedelta(hours=2)).isoformat()},
         {"student_ids": [student.id], "mood": 3, "colour": "blue"},
+        {"student_ids": [student.id], "mood": 3, "note": "nul\x00byte"},
+        {"student_ids": [2**31], "mood": 3},
     ]
     for body in cases:
         resp = client.post(URL, json=body, headers=h)
