@@ -277,6 +277,14 @@ def test_a_case_opened_after_planning_is_shown_and_new_students_are_unassigned(a
     got = client.get(f"{URL}/{wd.id}/groups", headers=h).json
     assert got["stats"]["groups_with_open_case"] == [1]
     assert [x["id"] for x in got["unassigned"]] == [newcomer.id]
+    etag = client.get(f"{URL}/{wd.id}", headers=h).headers["ETag"]
+    placed = client.post(
+        f"{URL}/{wd.id}/groups/moves",
+        json={"student_id": newcomer.id, "group": 2},
+        headers={**h, "If-Match": etag},
+    )
+    assert placed.status_code == 200 and placed.json["unassigned"] == []
+    assert _where(placed.json)[newcomer.id] == 2 and placed.json["stats"]["student_count"] == 13
 
 
 def test_exports_csv_and_printable_list(app, client, session):
