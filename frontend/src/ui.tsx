@@ -90,6 +90,8 @@ export function OutboxScreen({ userId }: { userId: number }) {
 
 export interface Loaded<T> {
   data: T | null;
+  /** The response's ETag, for a later If-Match. */
+  etag: string | null;
   error: string | null;
   loading: boolean;
   reload: () => void;
@@ -97,8 +99,9 @@ export interface Loaded<T> {
 
 /** Load data with an openapi-fetch call; re-runs when deps change. */
 export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; response: Response }>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({
+  const [state, setState] = useState<{ data: T | null; etag: string | null; error: string | null; loading: boolean }>({
     data: null,
+    etag: null,
     error: null,
     loading: true,
   });
@@ -107,12 +110,12 @@ export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; respon
     let alive = true;
     setState((s) => ({ ...s, loading: true }));
     fn()
-      .then(({ data, error }) => {
+      .then(({ data, error, response }) => {
         if (!alive) return;
-        if (data !== undefined) setState({ data, error: null, loading: false });
-        else setState({ data: null, error: errorMessage(error), loading: false });
+        if (data !== undefined) setState({ data, etag: response.headers.get('ETag'), error: null, loading: false });
+        else setState({ data: null, etag: null, error: errorMessage(error), loading: false });
       })
-      .catch(() => alive && setState({ data: null, error: t('error_offline'), loading: false }));
+      .catch(() => alive && setState({ data: null, etag: null, error: t('error_offline'), loading: false }));
     return () => {
       alive = false;
     };

@@ -57,6 +57,40 @@ def wait_for_service_worker(page: Any) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
 
 
+def wait_for_roster(page: Any, timeout_ms: int = 10_000) -> None:
+    """Wait until the phone has stored the teacher's classes for offline name search."""
+    count_js = """() => new Promise((resolve) => {
+        const open = indexedDB.open('trivsel');
+        open.onsuccess = () => {
+            const count = open.result.transaction('roster').objectStore('roster').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => resolve(0);
+        };
+        open.onerror = () => resolve(0);
+    })"""
+    # Polled from Python: wait_for_function would take the returned promise itself as truthy.
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(count_js) > 0:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the roster of my classes was not stored on the phone")
+
+
+def outbox_count(page: Any) -> int:
+    """How many logs wait in the phone's outbox."""
+    return page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open('trivsel');
+            open.onsuccess = () => {
+                const count = open.result.transaction('outbox').objectStore('outbox').count();
+                count.onsuccess = () => resolve(count.result);
+                count.onerror = () => reject(count.error);
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+
+
 def require(live_server: Any, *operations: tuple[str, str]) -> None:
     """Skip, naming the missing backend piece, when the running API does not have these operations yet."""
     missing = [

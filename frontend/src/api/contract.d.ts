@@ -4,20 +4,21 @@
  */
 
 export interface paths {
-    "/api/v1/classes": {
+    "/api/v1/calendar/closed-days": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** classes */
+        /** List the school's closed days */
         get: {
             parameters: {
                 query?: {
                     page?: number;
                     page_size?: number;
-                    mine?: boolean;
+                    from?: string;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -25,33 +26,1679 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items?: components["schemas"]["ClassRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
+                        "application/json": components["schemas"]["ClosedDaysPage"];
                     };
                 };
-                /** @description error */
-                default: {
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a closed day or period (admin, leader) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClosedDaysCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["ClosedDaysRead"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/closed-days/{period_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                period_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a closed day or period (admin, leader) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    period_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's classes (mine=true: the classes I am attached to) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description Only the classes I am attached to */
+                    mine?: boolean;
+                    school_year?: string;
+                    /** @description 0 (børnehaveklasse) to 10 */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a class (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClassCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get a class with its staff */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    class_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a class or change its grade or school year (admin; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    class_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClassUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a staff member to a class, or change their role in it (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    class_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClassStaffAttach"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/staff/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Detach a staff member from a class (admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    class_id: number;
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incident-places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The places staff choose from when reporting an incident */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlacesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Replace the school's list of places (admin, leader; send If-Match; [] restores the default) */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlacesPut"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlacesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the cases I may see (filter by status, classification, student, action-plan deadline) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Action plan overdue, due within 2 working days, or either (attention) */
+                    deadline?: "overdue" | "due_soon" | "attention";
+                    student_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Report an incident (any staff member; students and a classification are enough) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IncidentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** Read a case */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a case: facts, classification, involved students, status (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IncidentUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/action-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Write the action plan (leader, resource person; If-Match once the plan exists) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The plan's etag; required once the plan exists */
+                    "If-Match"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ActionPlanPut"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActionPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/acute-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an acute measure taken before the action plan exists (case workers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AcuteMeasureCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcuteMeasureRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/audiences/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Record what was done towards one of the five audiences (send the item's etag as If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    incident_id: number;
+                    item_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AudienceUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AudienceItemRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/establish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EstablishIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a follow-up meeting: stopped, decreased or continued ('continued' reopens the plan) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FollowUpCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** The case's notes, newest first (the reporter sees their own) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a note of a conversation with the students, the class or the parents */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoteCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NoteRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refer the case to an external partner (leader, resource person) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReferralCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/referrals/{referral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+                referral_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a referral's status or note (leader, resource person; send its etag as If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    incident_id: number;
+                    referral_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReferralUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** The case's timeline: everything that happened to it (append-only) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelinePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my notifications (newest first) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    unread?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notification_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the observations you may see, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    student_id?: number;
+                    /** @description Observed on or after this day */
+                    from?: string;
+                    /** @description Observed on or before this day */
+                    to?: string;
+                    /** @description Only observations I wrote */
+                    mine?: boolean;
+                    context?: "sfo" | "recess" | "lesson" | "trip" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Log an observation (students and a mood are enough) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObservationCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an observation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct an observation (author, leader or resource person; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObservationUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the observation into an incident, keeping the link (Location: the incident) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObservationToIncident"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/play-partner-arrangements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List arrangements; with ?date= those in force that day (for schoolyard duty) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description Only arrangements in force that day (active, in period, weekday matches) */
+                    date?: string;
+                    /** @description Only those covering this recess */
+                    recess?: "first_recess" | "lunch" | "second_recess" | "sfo";
+                    student_id?: number;
+                    responsible_id?: number;
+                    status?: "active" | "paused" | "ended";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Make an arrangement (refused when it pairs both sides of an open bullying case) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ArrangementCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/play-partner-arrangements/{arrangement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an arrangement */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change, pause or end an arrangement (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ArrangementUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/play-partner-arrangements/{arrangement_id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        /** List an arrangement's check-ins, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckInPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Record whether the arrangement happened and how it went */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CheckInCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckInRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -65,13 +1712,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** students */
+        /** Find students: q matches the start of any name part, accent-insensitive; best matches first */
         get: {
             parameters: {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Start of any name part; case- and accent-insensitive (å=a=aa, ø=o, æ=ae). Several words must all match. Best matches first. */
                     q?: string;
+                    class_id?: number;
+                    /** @description 0 (børnehaveklasse) to 10 */
+                    grade?: number;
+                    /** @description Also students who have left */
+                    include_inactive?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudentPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a student (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StudentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the roster as CSV for Excel (admin, leader); importable again */
+        get: {
+            parameters: {
+                query?: {
+                    include_inactive?: boolean;
                     class_id?: number;
                 };
                 header?: never;
@@ -80,84 +1808,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description The roster as CSV */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items?: components["schemas"]["StudentRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
+                        "text/csv": string;
                     };
                 };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/students/{student_id}/log": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** log */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["LogEntry"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -177,131 +1840,41 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** import */
+        /** Import the roster from CSV (admin); dry_run=true (default) only reports what would change */
         post: {
             parameters: {
                 query?: {
+                    /** @description Only report what would change (default) */
                     dry_run?: boolean;
+                    /** @description The school year of the classes named in the file (default: the current) */
+                    school_year?: string;
+                    /** @description Mark active students with an external id that are not in the file as left (the file is the whole roster) */
+                    leave_missing?: boolean;
                 };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "multipart/form-data": {
-                        /** Format: binary */
-                        file?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ImportResult"];
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/incidents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    status?: string;
-                    deadline?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["IncidentRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** create */
-        post: {
-            parameters: {
-                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["IncidentCreate"];
+                    "multipart/form-data": components["schemas"]["ImportFile"];
                 };
             };
             responses: {
-                /** @description ok */
-                201: {
+                /** @description OK */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["IncidentRead"];
+                        "application/json": components["schemas"]["ImportReport"];
                     };
                 };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         delete?: never;
@@ -310,43 +1883,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/incidents/{incident_id}": {
+    "/api/v1/students/{student_id}": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                student_id: number;
+            };
             cookie?: never;
         };
-        /** get */
+        /** Get a student (names and class) */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    incident_id: number;
+                    student_id: number;
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["IncidentRead"];
+                        "application/json": components["schemas"]["StudentRead"];
                     };
                 };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -354,294 +1925,291 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["NotificationRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/{notification_id}/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** read */
-        post: {
+        /** Change a student, or mark them as left with left_on (admin; send If-Match) */
+        patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
                 path: {
-                    notification_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotificationRead"];
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/observations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["ObservationRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** create */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ObservationCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/play-partner-arrangements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** list */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    date?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items?: components["schemas"]["PlayPartnerRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
-                    };
-                };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/play-partner-arrangements/{arrangement_id}/check-ins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** checkin */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    arrangement_id: number;
+                    student_id: number;
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["CheckInCreate"];
+                    "application/json": components["schemas"]["StudentUpdate"];
                 };
             };
             responses: {
-                /** @description ok */
-                201: {
+                /** @description OK */
+                200: {
                     headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["StudentRead"];
                     };
                 };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/guardians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        /** A student's guardians (leaders, resource persons, admins, the class's staff) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a guardian (admins, leaders, the class teacher) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuardianCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/guardians/{guardian_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+                guardian_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get a guardian */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    student_id: number;
+                    guardian_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a guardian (admins, leaders, the class teacher) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    student_id: number;
+                    guardian_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a guardian (admins, leaders, the class teacher; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    student_id: number;
+                    guardian_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuardianUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        /** The student log (elevlog): everything about the student you may see, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only entries older than this (the `next_before` of the previous page) */
+                    before?: string;
+                    /** @description With `before`: the `next_before_key` of the previous page, so entries with the very same time are neither skipped nor repeated */
+                    before_key?: string;
+                    limit?: number;
+                    /** @description Only these kinds (repeat the parameter) */
+                    kind?: string[];
+                };
+                header?: never;
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LogPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -655,12 +2223,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list */
+        /** List the school's wellbeing days and events, by date */
         get: {
             parameters: {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description On or after this day */
+                    from?: string;
+                    /** @description On or before this day */
+                    to?: string;
+                    kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
                 };
                 header?: never;
                 path?: never;
@@ -668,33 +2241,53 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description OK */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items?: components["schemas"]["WellbeingDayRead"][];
-                            total?: number;
-                            page?: number;
-                            page_size?: number;
-                        };
+                        "application/json": components["schemas"]["WellbeingDayPage"];
                     };
                 };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
-        post?: never;
+        /** Plan a wellbeing day or event */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WellbeingDayCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellbeingDayRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -705,10 +2298,12 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                day_id: number;
+            };
             cookie?: never;
         };
-        /** get */
+        /** Get a wellbeing day */
         get: {
             parameters: {
                 query?: never;
@@ -720,24 +2315,216 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description ok */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
-                /** @description error */
-                default: {
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a wellbeing day and its groups (send If-Match) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a wellbeing day (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WellbeingDayUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellbeingDayRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** The day's groups (empty until built), with how well they mix */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Build mixed groups (replaces existing ones; 422 names the rule that cannot be met) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
+                    "If-Match"?: string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupPlanCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** Export the groups as CSV for a spreadsheet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Groups as CSV (;, UTF-8 BOM) */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "text/csv": string;
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
         put?: never;
@@ -748,17 +2535,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/wellbeing-days/{day_id}/groups": {
+    "/api/v1/wellbeing-days/{day_id}/groups/moves": {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                day_id: number;
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        /** groups */
+        /** Move a student to another group, or swap two (never both sides of an open case; send If-Match) */
         post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupMove"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** A printable list of the groups (HTML without scripts) */
+        get: {
             parameters: {
                 query?: never;
                 header?: never;
@@ -767,32 +2611,25 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["GroupsCreate"];
-                };
-            };
+            requestBody?: never;
             responses: {
-                /** @description ok */
-                201: {
+                /** @description A printable list of the groups */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["WellbeingDayRead"];
+                        "text/html": string;
                     };
                 };
-                /** @description error */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -803,155 +2640,1068 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Error: {
-            code?: number;
-            status?: string;
-            message?: string;
-            errors?: Record<string, never>;
+        ActionPlanPut: {
+            /**
+             * Format: date
+             * @description KiVa practice: 1-2 weeks after the plan
+             */
+            follow_up_on: string;
+            /** Format: date-time */
+            informed_parents_at?: string | null;
+            /** Format: date-time */
+            informed_students_at?: string | null;
+            measures: components["schemas"]["PlanMeasureIn"][];
         };
-        ClassRead: {
-            id?: number;
-            name?: string;
-            grade?: number;
-            school_year?: string;
+        ActionPlanRead: {
+            /**
+             * Format: date-time
+             * @description When the plan came to exist; null while a reopened plan is being revised
+             */
+            readonly adopted_at?: string | null;
+            readonly adopted_by?: components["schemas"]["UserBrief"] | null;
+            /** @description Send as If-Match to update */
+            readonly etag?: unknown;
+            /** Format: date */
+            readonly follow_up_on?: string | null;
+            readonly id?: number;
+            /** Format: date-time */
+            readonly informed_parents_at?: string | null;
+            /** Format: date-time */
+            readonly informed_students_at?: string | null;
+            readonly measures?: components["schemas"]["PlanMeasureRead"][];
+            /** Format: date-time */
+            readonly reopened_at?: string | null;
+            /** Format: date-time */
+            readonly updated_at?: string;
         };
-        StudentRead: {
-            id?: number;
-            given_name?: string;
-            family_name?: string;
-            preferred_name?: string | null;
-            display_name?: string;
-            class_id?: number;
-            class_name?: string;
-            grade?: number;
-            active?: boolean;
+        AcuteMeasureCreate: {
+            description: string;
+            /**
+             * Format: date-time
+             * @description Default: now
+             */
+            taken_at?: string;
         };
-        LogEntry: {
-            kind?: string;
-            occurred_at?: string;
-            summary?: string;
-            author_name?: string | null;
-            ref_type?: string;
-            ref_id?: number;
+        AcuteMeasureRead: {
+            readonly description?: string;
+            readonly id?: number;
+            readonly recorded_by?: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            readonly taken_at?: string;
         };
-        ImportResult: {
-            created?: number;
-            updated?: number;
-            left?: number;
-            errors?: {
-                line?: number;
-                message?: string;
-            }[];
-        };
-        IncidentStudent: {
-            student_id: number;
-            /** @enum {string} */
-            role: "target" | "actor" | "bystander" | "supporter";
-        };
-        IncidentCreate: {
-            /** @enum {string} */
-            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-            occurred_at?: string;
-            place?: string;
-            description?: string;
-            /** @enum {string} */
-            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
-            students: components["schemas"]["IncidentStudent"][];
-        };
-        IncidentRead: {
-            id?: number;
-            classification?: string;
-            /** @enum {string} */
-            status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
-            occurred_at?: string;
-            place?: string | null;
-            description?: string | null;
-            students?: {
-                student_id?: number;
-                display_name?: string;
-                role?: string;
-            }[];
-            reporter?: {
-                id?: number;
-                name?: string;
-            };
-            established_at?: string | null;
-            action_plan_due?: string | null;
-        };
-        NotificationRead: {
-            id?: number;
-            kind?: string;
-            message?: string;
-            incident_id?: number | null;
-            created_at?: string;
-            read_at?: string | null;
-        };
-        ObservationCreate: {
+        ArrangementCreate: {
+            /** Format: date */
+            end_date: string;
+            /** @description What the adults should do; shown to all staff on duty */
+            purpose?: string;
+            recesses: ("first_recess" | "lunch" | "second_recess" | "sfo")[];
+            /** @description A staff member of the school */
+            responsible_id: number;
+            /**
+             * Format: date
+             * @description Default: today
+             */
+            start_date?: string;
+            /**
+             * @description Default: active
+             * @enum {string}
+             */
+            status?: "active" | "paused" | "ended";
+            /** @description 2-10 students */
             student_ids: number[];
-            mood: number;
+            /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
+            weekdays: number[];
+        };
+        ArrangementPage: {
+            items: components["schemas"]["ArrangementRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ArrangementRead: {
+            /** @description Two of its students are now target and actor of an open bullying-like case: end or change the arrangement */
+            readonly case_conflict?: boolean;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly created_by?: components["schemas"]["UserBrief"];
+            /** Format: date */
+            readonly end_date?: string;
+            readonly id?: number;
+            /** @description Ids of other active or paused arrangements sharing a student, a period, a weekday and a recess with this one (allowed, but the adults should know) */
+            readonly overlaps?: number[];
+            readonly purpose?: string;
+            readonly recesses?: string[];
+            readonly responsible?: components["schemas"]["UserBrief"];
+            /** Format: date */
+            readonly start_date?: string;
+            readonly status?: string;
+            readonly students?: components["schemas"]["StudentBrief"][];
+            /** Format: date-time */
+            readonly updated_at?: string;
+            readonly weekdays?: number[];
+        };
+        ArrangementUpdate: {
+            /** Format: date */
+            end_date?: string;
+            /** @description What the adults should do; shown to all staff on duty */
+            purpose?: string;
+            /** @description The recesses it covers */
+            recesses?: ("first_recess" | "lunch" | "second_recess" | "sfo")[];
+            responsible_id?: number;
+            /** Format: date */
+            start_date?: string;
             /** @enum {string} */
-            context?: "sfo" | "recess" | "lesson" | "trip" | "other";
-            tags?: string[];
-            note?: string;
-            sensitive?: boolean;
+            status?: "active" | "paused" | "ended";
+            /** @description 2-10 students */
+            student_ids?: number[];
+            /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
+            weekdays?: number[];
         };
-        ObservationRead: {
-            id?: number;
-            mood?: number;
-            context?: string | null;
-            note?: string | null;
-            created_at?: string;
-            students?: {
-                student_id?: number;
-                display_name?: string;
-            }[];
-            author?: {
-                id?: number;
-                name?: string;
-            };
+        AudienceItemRead: {
+            readonly actions?: unknown;
+            readonly audience?: string;
+            readonly done?: unknown;
+            /** Format: date-time */
+            readonly done_at?: string | null;
+            readonly done_by?: components["schemas"]["UserBrief"] | null;
+            /** @description Send as If-Match to update */
+            readonly etag?: unknown;
+            readonly how?: string | null;
+            readonly id?: number;
+            readonly suggested_actions?: unknown;
         };
-        PlayPartnerRead: {
+        AudienceUpdate: {
+            actions?: string[];
+            done?: boolean;
+            /**
+             * Format: date-time
+             * @description Default: now when done is true
+             */
+            done_at?: string;
+            how?: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        AuditRead: {
+            action?: string;
+            /** Format: date-time */
+            at?: string;
             id?: number;
-            students?: {
-                student_id?: number;
-                display_name?: string;
-            }[];
-            recesses?: string[];
-            responsible?: {
-                id?: number;
-                name?: string;
-            };
-            check_ins?: {
-                date?: string;
-                outcome?: string;
-            }[];
+            outcome?: string;
+            request_id?: string | null;
+            resource_id?: string | null;
+            resource_type?: string;
+            roles?: string;
+            student_id?: number | null;
+            user_id?: number | null;
         };
         CheckInCreate: {
-            date: string;
+            /**
+             * Format: date
+             * @description Default: today. Not in the future; within the period.
+             */
+            date?: string;
+            note?: string | null;
             /** @enum {string} */
             outcome: "good" | "mixed" | "did_not_happen";
+            /** @enum {string|null} */
+            recess?: "first_recess" | "lunch" | "second_recess" | "sfo" | null;
+        };
+        CheckInPage: {
+            items: components["schemas"]["CheckInRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        CheckInRead: {
+            readonly arrangement_id?: number;
+            readonly author?: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date */
+            readonly date?: string;
+            readonly id?: number;
+            readonly note?: string | null;
+            readonly note_hidden?: boolean;
+            readonly outcome?: string;
+            readonly recess?: string | null;
+        };
+        ClassBrief: {
+            readonly grade?: number;
+            readonly id?: number;
+            readonly name?: string;
+        };
+        ClassCreate: {
+            grade: number;
+            /** @example 3.A */
+            name: string;
+            /** @example 2026/27 */
+            school_year: string;
+        };
+        ClassPage: {
+            items: components["schemas"]["ClassRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ClassRead: {
+            readonly grade?: number;
+            readonly id?: number;
+            readonly name?: string;
+            readonly school_year?: string;
+            readonly staff?: components["schemas"]["ClassStaffRead"][];
+        };
+        ClassStaffAttach: {
+            /** @enum {string} */
+            role: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            user_id: number;
+        };
+        ClassStaffRead: {
+            readonly name?: string;
+            /** @enum {string} */
+            readonly role?: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            readonly user_id?: number;
+        };
+        ClassUpdate: {
+            /** @description 0 (børnehaveklasse) to 10 */
+            grade?: number;
+            name?: string;
+            /** @example 2026/27 */
+            school_year?: string;
+        };
+        ClosedDaysCreate: {
+            /** Format: date */
+            first_day: string;
+            /**
+             * Format: date
+             * @description Defaults to first_day
+             */
+            last_day?: string;
+            /** @description e.g. Efterårsferie */
+            name: string;
+        };
+        ClosedDaysPage: {
+            items: components["schemas"]["ClosedDaysRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ClosedDaysRead: {
+            /** Format: date */
+            readonly first_day?: string;
+            readonly id?: number;
+            /** Format: date */
+            readonly last_day?: string;
+            readonly name?: string;
+        };
+        Error: {
+            /** @description HTTP status code */
+            code: number;
+            /** @description Details, e.g. per field for validation errors */
+            errors?: {
+                [key: string]: unknown;
+            };
+            /** @description What went wrong, for people */
+            message: string;
+            /** @description HTTP status phrase */
+            status: string;
+        };
+        EstablishIn: {
+            /** @enum {string} */
+            classification?: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
+        };
+        FollowUpCreate: {
+            /** Format: date */
+            held_on: string;
+            /** Format: date */
+            next_follow_up_on?: string;
+            /** @enum {string} */
+            outcome: "stopped" | "decreased" | "continued";
+            summary?: string;
+        };
+        FollowUpRead: {
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date */
+            readonly held_on?: string;
+            readonly id?: number;
+            /** Format: date */
+            readonly next_follow_up_on?: string | null;
+            /** @enum {string} */
+            readonly outcome?: "stopped" | "decreased" | "continued";
+            readonly recorded_by?: components["schemas"]["UserBrief"];
+            readonly summary?: string | null;
+        };
+        GroupMove: {
+            group: number;
+            student_id: number;
+            /** @description A student of the target group who moves the other way */
+            swap_with?: number | null;
+        };
+        GroupPlanCreate: {
+            group_count?: number;
+            /** @description Largest group size; sizes come out balanced (differ by at most one) */
+            group_size?: number;
+            /** @description Keep students of active play-partner arrangements together */
+            keep_play_partners?: boolean;
+            pinned?: components["schemas"]["PinIn"][];
+            /** @description The same input and seed give the same groups. Default: a new random seed */
+            seed?: number;
+        };
+        GroupPlanRead: {
+            readonly group_count?: number | null;
+            readonly group_size?: number | null;
+            readonly groups?: components["schemas"]["GroupRead"][];
+            readonly keep_play_partners?: boolean;
+            /** Format: date-time */
+            readonly planned_at?: string | null;
+            readonly seed?: number | null;
+            readonly stats?: components["schemas"]["GroupStats"];
+            /** @description Participating students in no group (e.g. added after planning) */
+            readonly unassigned?: components["schemas"]["StudentBrief"][];
+            /** Format: date-time */
+            readonly updated_at?: string | null;
+            readonly wellbeing_day_id?: number;
+        };
+        GroupRead: {
+            readonly adults?: components["schemas"]["UserBrief"][];
+            readonly grades?: number[];
+            readonly number?: number;
+            readonly size?: number;
+            readonly students?: components["schemas"]["GroupStudent"][];
+        };
+        GroupStats: {
+            readonly group_count?: number;
+            /** @description Groups now holding both sides of an open case (e.g. opened after planning) */
+            readonly groups_with_open_case?: number[];
+            /** @description Largest share of one grade in any group (0-1) */
+            readonly max_grade_share?: number;
+            readonly max_size?: number;
+            readonly min_distinct_grades?: number;
+            readonly min_size?: number;
+            readonly student_count?: number;
+        };
+        GroupStudent: {
+            readonly class_id?: number | null;
+            readonly class_name?: unknown;
+            readonly grade?: unknown;
+            readonly id?: number;
+            readonly name?: string;
+            readonly pinned?: boolean;
+        };
+        GuardianCreate: {
+            /** Format: email */
+            email?: string | null;
+            /** @default true */
+            has_custody: boolean;
+            name: string;
+            /** @example +45 12 34 56 78 */
+            phone?: string | null;
+            /** @enum {string} */
+            relation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+        };
+        GuardianPage: {
+            items: components["schemas"]["GuardianRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        GuardianRead: {
+            readonly email?: string | null;
+            /** @description Holds custody (forældremyndighed) */
+            readonly has_custody?: boolean;
+            readonly id?: number;
+            readonly name?: string;
+            readonly phone?: string | null;
+            /** @enum {string} */
+            readonly relation?: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+            readonly student_id?: number;
+        };
+        GuardianUpdate: {
+            /** Format: email */
+            email?: string | null;
+            has_custody?: boolean;
+            name?: string;
+            /** @example +45 12 34 56 78 */
+            phone?: string | null;
+            /** @enum {string} */
+            relation?: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+        };
+        HealthRead: {
+            database: string;
+            status: string;
+        };
+        ImportFile: {
+            /** Format: binary */
+            file: string;
+        };
+        ImportReport: {
+            classes_created: string[];
+            created: number;
+            dry_run: boolean;
+            errors: components["schemas"]["ImportRowError"][];
+            left: number;
+            unchanged: number;
+            updated: number;
+        };
+        ImportRowError: {
+            line: number;
+            message: string;
+        };
+        IncidentCreate: {
+            /** @description A staff member accused; then only leaders see the case */
+            accused_staff_id?: number;
+            /** @enum {string} */
+            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            description?: string;
+            /** @description For digital bullying: which app or platform */
+            digital_medium?: string;
+            /** @enum {string} */
+            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
+            /**
+             * Format: date-time
+             * @description Default: now. Without an offset: Copenhagen time
+             */
+            occurred_at?: string;
+            /** @description One of the school's places (GET /api/v1/incident-places) */
+            place?: string;
+            /** @description How the student experiences it */
+            pupil_perspective?: string;
+            students: components["schemas"]["InvolvedStudentIn"][];
+        };
+        IncidentListItem: {
+            /** Format: date */
+            readonly action_plan_due?: string | null;
+            /** @enum {string} */
+            readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            /** Format: date-time */
+            readonly created_at?: string;
+            /**
+             * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
+             * @enum {string|null}
+             */
+            readonly deadline_status?: "pending" | "due_soon" | "overdue" | "met" | null;
+            /** Format: date-time */
+            readonly established_at?: string | null;
+            readonly id?: number;
+            readonly knowledge_source?: string | null;
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly place?: string | null;
+            readonly reporter?: components["schemas"]["UserBrief"];
+            /** @enum {string} */
+            readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly students?: components["schemas"]["InvolvedStudentRead"][];
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        IncidentPage: {
+            items: components["schemas"]["IncidentListItem"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        IncidentRead: {
+            readonly accused_staff?: components["schemas"]["UserBrief"] | null;
+            readonly action_plan?: unknown;
+            /** Format: date */
+            readonly action_plan_due?: string | null;
+            readonly acute_measures?: unknown;
+            /** @description The statuses this user may move the case to now */
+            readonly allowed_transitions?: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
+            readonly audiences?: unknown;
+            /** @enum {string} */
+            readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            /** Format: date-time */
+            readonly closed_at?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /**
+             * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
+             * @enum {string|null}
+             */
+            readonly deadline_status?: "pending" | "due_soon" | "overdue" | "met" | null;
+            readonly description?: string | null;
+            readonly digital_medium?: string | null;
+            /** Format: date-time */
+            readonly established_at?: string | null;
+            readonly established_by?: components["schemas"]["UserBrief"] | null;
+            readonly follow_ups?: unknown;
+            readonly id?: number;
+            readonly knowledge_source?: string | null;
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly place?: string | null;
+            readonly pupil_perspective?: unknown;
+            readonly referrals?: unknown;
+            readonly reporter?: components["schemas"]["UserBrief"];
+            /** @enum {string} */
+            readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly students?: components["schemas"]["InvolvedStudentRead"][];
+            /** Format: date-time */
+            readonly updated_at?: string;
+            /**
+             * @description full for the case's workers; reporter for whoever reported it (no case work)
+             * @enum {string}
+             */
+            readonly view?: "full" | "reporter";
+        };
+        IncidentStudentIn: {
+            /** @enum {string} */
+            role: "target" | "actor" | "bystander" | "supporter";
+            student_id: number;
+        };
+        IncidentUpdate: {
+            accused_staff_id?: number | null;
+            /** @enum {string} */
+            classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            description?: string | null;
+            digital_medium?: string | null;
+            /** @enum {string|null} */
+            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other" | null;
+            /** Format: date-time */
+            occurred_at?: string;
+            place?: string | null;
+            pupil_perspective?: string | null;
+            /** @enum {string} */
+            status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            students?: components["schemas"]["InvolvedStudentIn"][];
+        };
+        InvolvedStudentIn: {
+            /** @enum {string} */
+            role: "target" | "actor" | "bystander" | "supporter";
+            student_id: number;
+        };
+        InvolvedStudentRead: {
+            readonly class_name?: unknown;
+            readonly display_name?: unknown;
+            /** @enum {string} */
+            readonly role?: "target" | "actor" | "bystander" | "supporter";
+            readonly student_id?: number;
+        };
+        LogEntryRead: {
+            readonly author_id?: number | null;
+            readonly author_name?: string | null;
+            /** @example incident */
+            readonly kind?: string;
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly ref_id?: number;
+            readonly ref_type?: string;
+            readonly summary?: string;
+        };
+        LogPage: {
+            has_more: boolean;
+            items: components["schemas"]["LogEntryRead"][];
+            limit: number;
+            /** Format: date-time */
+            next_before: string | null;
+            next_before_key: string | null;
+            /**
+             * @description full: everything you may see; own_entries: you are not among the student's need-to-know staff, so only entries you wrote are shown
+             * @enum {string}
+             */
+            scope: "full" | "own_entries";
+        };
+        LoginRequest: {
+            email: string;
+            password: string;
+            /**
+             * @description Set httpOnly cookies (with CSRF double-submit) instead of returning tokens
+             * @default false
+             */
+            use_cookies: boolean;
+        };
+        NoteCreate: {
+            body: string;
+            /** @enum {string} */
+            kind: "students" | "class" | "parents" | "staff" | "other";
+            /**
+             * Format: date-time
+             * @description When the conversation took place; default now
+             */
+            occurred_at?: string;
+            /** @description Who took part */
+            participants?: string;
+        };
+        NotePage: {
+            items: components["schemas"]["NoteRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        NoteRead: {
+            readonly author?: components["schemas"]["UserBrief"];
+            readonly body?: string;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly id?: number;
+            /** @enum {string} */
+            readonly kind?: "students" | "class" | "parents" | "staff" | "other";
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly participants?: string | null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["NotificationRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        NotificationRead: {
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly id?: number;
+            readonly incident_id?: number | null;
+            /** @description e.g. bullying_established */
+            readonly kind?: string;
+            readonly message?: string;
+            readonly read?: unknown;
+            /** Format: date-time */
+            readonly read_at?: string | null;
+        };
+        ObservationCreate: {
+            /** @enum {string|null} */
+            context?: "sfo" | "recess" | "lesson" | "trip" | "other" | null;
+            /** @description 1 (very bad) to 5 (very good) */
+            mood: number;
+            note?: string | null;
+            /**
+             * Format: date-time
+             * @description Default: now. Not in the future.
+             */
+            observed_at?: string;
+            /** @description Only leaders, resource persons and the author see the note */
+            sensitive?: boolean;
+            /** @description 1-30 */
+            student_ids: number[];
+            /** @description Quick tags; duplicates are dropped */
+            tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
+        };
+        ObservationPage: {
+            items: components["schemas"]["ObservationRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ObservationRead: {
+            readonly author?: components["schemas"]["UserBrief"];
+            readonly context?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly id?: number;
+            readonly incident_id?: number | null;
+            readonly mood?: number;
+            /** @description null when there is none or it is hidden */
+            readonly note?: string | null;
+            /** @description The note is sensitive and not for this viewer */
+            readonly note_hidden?: boolean;
+            /** Format: date-time */
+            readonly observed_at?: string;
+            readonly sensitive?: boolean;
+            readonly students?: components["schemas"]["StudentBrief"][];
+            readonly tags?: string[];
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        ObservationToIncident: {
+            /** @enum {string} */
+            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            /** @description Default: the observation's note, unless it is sensitive */
+            description?: string | null;
+            place?: string | null;
+            /** @description Default: the observation's students, as targets */
+            students?: components["schemas"]["IncidentStudentIn"][];
+        };
+        ObservationUpdate: {
+            /** @enum {string|null} */
+            context?: "sfo" | "recess" | "lesson" | "trip" | "other" | null;
+            /** @description 1 (very bad) to 5 (very good) */
+            mood?: number;
+            note?: string | null;
+            /** Format: date-time */
+            observed_at?: string;
+            /** @description Only leaders, resource persons and the author see the note */
+            sensitive?: boolean;
+            /** @description 1-30 students */
+            student_ids?: number[];
+            /** @description Quick tags; duplicates are dropped */
+            tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
+        };
+        PaginationMetadata: {
+            /** @description First available page number. */
+            first_page?: number;
+            /** @description Last available page number. */
+            last_page?: number;
+            /** @description Next page number. */
+            next_page?: number;
+            /** @description Current page number. */
+            page?: number;
+            /** @description Previous page number. */
+            previous_page?: number;
+            /** @description Total number of items. */
+            total?: number;
+            /** @description Total number of pages. */
+            total_pages?: number;
+        };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
+        PinIn: {
+            /** @description 1-based */
+            group: number;
+            student_id: number;
+        };
+        PlacesPut: {
+            places: string[];
+        };
+        PlacesRead: {
+            /** @description false: the default list (the UI shows Danish labels) */
+            readonly customized?: boolean;
+            readonly places?: string[];
+        };
+        PlanMeasureIn: {
+            description: string;
+            /** Format: date */
+            due_on?: string | null;
+            responsible?: string | null;
+            responsible_user_id?: number | null;
+        };
+        PlanMeasureRead: {
+            readonly description?: string;
+            /** Format: date */
+            readonly due_on?: string | null;
+            readonly id?: number;
+            readonly responsible?: string | null;
+            readonly responsible_user?: components["schemas"]["UserBrief"] | null;
+        };
+        ReferralCreate: {
             note?: string;
+            /** @enum {string} */
+            partner: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            partner_name?: string;
+            /**
+             * Format: date
+             * @description Default: today
+             */
+            referred_on?: string;
+            /** @enum {string} */
+            status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+        };
+        ReferralRead: {
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** @description Send as If-Match to update */
+            readonly etag?: unknown;
+            readonly id?: number;
+            readonly note?: string | null;
+            /** @enum {string} */
+            readonly partner?: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            readonly partner_name?: string | null;
+            /** Format: date */
+            readonly referred_on?: string;
+            /** @enum {string} */
+            readonly status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        ReferralUpdate: {
+            note?: string | null;
+            partner_name?: string | null;
+            /** Format: date */
+            referred_on?: string;
+            /** @enum {string} */
+            status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+        };
+        SchoolBrief: {
+            readonly id?: number;
+            readonly name?: string;
+            readonly slug?: string;
+        };
+        SchoolRead: {
+            /** @description Whether the school's closed days count as non-working days */
+            readonly count_closed_days?: boolean;
+            readonly id?: number;
+            readonly name?: string;
+            readonly slug?: string;
+        };
+        SchoolUpdate: {
+            count_closed_days?: boolean;
+            name?: string;
+        };
+        StudentBrief: {
+            readonly class_id?: number | null;
+            readonly class_name?: unknown;
+            readonly grade?: unknown;
+            readonly id?: number;
+            readonly name?: string;
+        };
+        StudentCreate: {
+            class_id?: number | null;
+            /** @description The student's id in the school's other systems (e.g. UNI-Login); unique */
+            external_id?: string | null;
+            family_name: string;
+            given_name: string;
+            preferred_name?: string | null;
+            sfo_enrolled?: boolean;
+        };
+        StudentPage: {
+            items: components["schemas"]["StudentRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        StudentRead: {
+            readonly active?: boolean;
+            readonly class_id?: number | null;
+            readonly class_name?: string | null;
+            readonly display_name?: string;
+            readonly external_id?: string | null;
+            readonly family_name?: string;
+            readonly given_name?: string;
+            readonly grade?: number | null;
+            readonly id?: number;
+            /** Format: date */
+            readonly left_on?: string | null;
+            readonly preferred_name?: string | null;
+            readonly sfo_enrolled?: boolean;
+        };
+        StudentUpdate: {
+            class_id?: number | null;
+            /** @description The student's id in the school's other systems (e.g. UNI-Login); unique */
+            external_id?: string | null;
+            family_name?: string;
+            given_name?: string;
+            /**
+             * Format: date
+             * @description The day the student left (not in the future); null: the student is back
+             */
+            left_on?: string | null;
+            preferred_name?: string | null;
+            sfo_enrolled?: boolean;
+        };
+        TimelineEntryRead: {
+            readonly actor?: components["schemas"]["UserBrief"] | null;
+            /** Format: date-time */
+            readonly at?: string;
+            readonly detail?: {
+                [key: string]: unknown;
+            } | null;
+            readonly id?: number;
+            readonly kind?: string;
+        };
+        TimelinePage: {
+            items: components["schemas"]["TimelineEntryRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        TokenResponse: {
+            access_token?: string;
+            /** @description Access token lifetime in seconds */
+            expires_in: number;
+            refresh_token?: string;
+            token_type?: string;
+            user: components["schemas"]["UserRead"];
+        };
+        UserBrief: {
+            readonly id?: number;
+            readonly name?: string;
+        };
+        UserCreate: {
+            /** Format: email */
+            email: string;
+            name: string;
+            password: string;
+            roles: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
+        };
+        UserPage: {
+            items: components["schemas"]["UserRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        UserRead: {
+            readonly active?: boolean;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly email?: string;
+            readonly id?: number;
+            /** Format: date-time */
+            readonly last_login_at?: string | null;
+            readonly name?: string;
+            readonly roles?: string[];
+            readonly school?: components["schemas"]["SchoolBrief"];
+        };
+        UserUpdate: {
+            active?: boolean;
+            /** Format: email */
+            email?: string;
+            name?: string;
+            password?: string;
+            roles?: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
+        };
+        WellbeingDayCreate: {
+            adult_ids?: number[];
+            class_ids?: number[];
+            /** Format: date */
+            date: string;
+            description?: string | null;
+            /** @description Whole grades taking part (0 = børnehaveklasse) */
+            grades?: number[];
+            /**
+             * @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other
+             * @enum {string}
+             */
+            kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+            title: string;
+        };
+        WellbeingDayPage: {
+            items: components["schemas"]["WellbeingDayRead"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         WellbeingDayRead: {
-            id?: number;
-            name?: string;
-            date?: string;
-            groups?: {
-                number?: number;
-                students?: {
-                    student_id?: number;
-                    display_name?: string;
-                    class_name?: string;
-                }[];
-            }[];
+            readonly adults?: components["schemas"]["UserBrief"][];
+            readonly classes?: components["schemas"]["ClassBrief"][];
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly created_by?: components["schemas"]["UserBrief"];
+            /** Format: date */
+            readonly date?: string;
+            readonly description?: string | null;
+            readonly grades?: number[];
+            readonly group_count?: number | null;
+            readonly groups_planned?: boolean;
+            readonly id?: number;
+            readonly kind?: string;
+            readonly title?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
         };
-        GroupsCreate: {
-            group_size: number;
-            seed?: number;
-            keep_play_partners?: boolean;
+        WellbeingDayUpdate: {
+            adult_ids?: number[];
+            class_ids?: number[];
+            /** Format: date */
+            date?: string;
+            description?: string | null;
+            /** @description Whole grades taking part (0 = børnehaveklasse) */
+            grades?: number[];
+            /**
+             * @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other
+             * @enum {string}
+             */
+            kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+            title?: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description Conflict */
+        CONFLICT: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Default error response */
+        DEFAULT_ERROR: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Forbidden */
+        FORBIDDEN: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not Found */
+        NOT_FOUND: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Precondition Failed */
+        PRECONDITION_FAILED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Precondition Required */
+        PRECONDITION_REQUIRED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Request Entity Too Large */
+        REQUEST_ENTITY_TOO_LARGE: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Service Unavailable */
+        SERVICE_UNAVAILABLE: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too Many Requests */
+        TOO_MANY_REQUESTS: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unauthorized */
+        UNAUTHORIZED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unprocessable Entity */
+        UNPROCESSABLE_ENTITY: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;

@@ -289,6 +289,483 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/observations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the observations you may see, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    student_id?: number;
+                    /** @description Observed on or after this day */
+                    from?: string;
+                    /** @description Observed on or before this day */
+                    to?: string;
+                    /** @description Only observations I wrote */
+                    mine?: boolean;
+                    context?: "sfo" | "recess" | "lesson" | "trip" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Log an observation (students and a mood are enough) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObservationCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an observation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct an observation (author, leader or resource person; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObservationUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}/incident": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the observation into an incident, keeping the link (Location: the incident) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ObservationToIncident"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/play-partner-arrangements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List arrangements; with ?date= those in force that day (for schoolyard duty) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description Only arrangements in force that day (active, in period, weekday matches) */
+                    date?: string;
+                    /** @description Only those covering this recess */
+                    recess?: "first_recess" | "lunch" | "second_recess" | "sfo";
+                    student_id?: number;
+                    responsible_id?: number;
+                    status?: "active" | "paused" | "ended";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Make an arrangement (refused when it pairs both sides of an open bullying case) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ArrangementCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/play-partner-arrangements/{arrangement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an arrangement */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change, pause or end an arrangement (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ArrangementUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ArrangementRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/play-partner-arrangements/{arrangement_id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        /** List an arrangement's check-ins, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckInPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Record whether the arrangement happened and how it went */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    arrangement_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CheckInCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CheckInRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schools/current": {
         parameters: {
             query?: never;
@@ -530,10 +1007,498 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/wellbeing-days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's wellbeing days and events, by date */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description On or after this day */
+                    from?: string;
+                    /** @description On or before this day */
+                    to?: string;
+                    kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellbeingDayPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Plan a wellbeing day or event */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WellbeingDayCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellbeingDayRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get a wellbeing day */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellbeingDayRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a wellbeing day and its groups (send If-Match) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a wellbeing day (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WellbeingDayUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WellbeingDayRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** The day's groups (empty until built), with how well they mix */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Build mixed groups (replaces existing ones; 422 names the rule that cannot be met) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
+                    "If-Match"?: string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupPlanCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** Export the groups as CSV for a spreadsheet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Groups as CSV (;, UTF-8 BOM) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a student to another group, or swap two (never both sides of an open case; send If-Match) */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GroupMove"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GroupPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wellbeing-days/{day_id}/groups/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        /** A printable list of the groups (HTML without scripts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A printable list of the groups */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ArrangementCreate: {
+            /** Format: date */
+            end_date: string;
+            /** @description What the adults should do; shown to all staff on duty */
+            purpose?: string;
+            recesses: ("first_recess" | "lunch" | "second_recess" | "sfo")[];
+            /** @description A staff member of the school */
+            responsible_id: number;
+            /**
+             * Format: date
+             * @description Default: today
+             */
+            start_date?: string;
+            /**
+             * @description Default: active
+             * @enum {string}
+             */
+            status?: "active" | "paused" | "ended";
+            /** @description 2-10 students */
+            student_ids: number[];
+            /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
+            weekdays: number[];
+        };
+        ArrangementPage: {
+            items: components["schemas"]["ArrangementRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ArrangementRead: {
+            /** @description Two of its students are now target and actor of an open bullying-like case: end or change the arrangement */
+            readonly case_conflict?: boolean;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly created_by?: components["schemas"]["UserBrief"];
+            /** Format: date */
+            readonly end_date?: string;
+            readonly id?: number;
+            /** @description Ids of other active or paused arrangements sharing a student, a period, a weekday and a recess with this one (allowed, but the adults should know) */
+            readonly overlaps?: number[];
+            readonly purpose?: string;
+            readonly recesses?: string[];
+            readonly responsible?: components["schemas"]["UserBrief"];
+            /** Format: date */
+            readonly start_date?: string;
+            readonly status?: string;
+            readonly students?: components["schemas"]["StudentBrief"][];
+            /** Format: date-time */
+            readonly updated_at?: string;
+            readonly weekdays?: number[];
+        };
+        ArrangementUpdate: {
+            /** Format: date */
+            end_date?: string;
+            /** @description What the adults should do; shown to all staff on duty */
+            purpose?: string;
+            /** @description The recesses it covers */
+            recesses?: ("first_recess" | "lunch" | "second_recess" | "sfo")[];
+            responsible_id?: number;
+            /** Format: date */
+            start_date?: string;
+            /** @enum {string} */
+            status?: "active" | "paused" | "ended";
+            /** @description 2-10 students */
+            student_ids?: number[];
+            /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
+            weekdays?: number[];
+        };
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
             page: number;
@@ -553,6 +1518,42 @@ export interface components {
             student_id?: number | null;
             user_id?: number | null;
         };
+        CheckInCreate: {
+            /**
+             * Format: date
+             * @description Default: today. Not in the future; within the period.
+             */
+            date?: string;
+            note?: string | null;
+            /** @enum {string} */
+            outcome: "good" | "mixed" | "did_not_happen";
+            /** @enum {string|null} */
+            recess?: "first_recess" | "lunch" | "second_recess" | "sfo" | null;
+        };
+        CheckInPage: {
+            items: components["schemas"]["CheckInRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        CheckInRead: {
+            readonly arrangement_id?: number;
+            readonly author?: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date */
+            readonly date?: string;
+            readonly id?: number;
+            readonly note?: string | null;
+            readonly note_hidden?: boolean;
+            readonly outcome?: string;
+            readonly recess?: string | null;
+        };
+        ClassBrief: {
+            readonly grade?: number;
+            readonly id?: number;
+            readonly name?: string;
+        };
         Error: {
             /** @description HTTP status code */
             code: number;
@@ -565,9 +1566,71 @@ export interface components {
             /** @description HTTP status phrase */
             status: string;
         };
+        GroupMove: {
+            group: number;
+            student_id: number;
+            /** @description A student of the target group who moves the other way */
+            swap_with?: number | null;
+        };
+        GroupPlanCreate: {
+            group_count?: number;
+            /** @description Largest group size; sizes come out balanced (differ by at most one) */
+            group_size?: number;
+            /** @description Keep students of active play-partner arrangements together */
+            keep_play_partners?: boolean;
+            pinned?: components["schemas"]["PinIn"][];
+            /** @description The same input and seed give the same groups. Default: a new random seed */
+            seed?: number;
+        };
+        GroupPlanRead: {
+            readonly group_count?: number | null;
+            readonly group_size?: number | null;
+            readonly groups?: components["schemas"]["GroupRead"][];
+            readonly keep_play_partners?: boolean;
+            /** Format: date-time */
+            readonly planned_at?: string | null;
+            readonly seed?: number | null;
+            readonly stats?: components["schemas"]["GroupStats"];
+            /** @description Participating students in no group (e.g. added after planning) */
+            readonly unassigned?: components["schemas"]["StudentBrief"][];
+            /** Format: date-time */
+            readonly updated_at?: string | null;
+            readonly wellbeing_day_id?: number;
+        };
+        GroupRead: {
+            readonly adults?: components["schemas"]["UserBrief"][];
+            readonly grades?: number[];
+            readonly number?: number;
+            readonly size?: number;
+            readonly students?: components["schemas"]["GroupStudent"][];
+        };
+        GroupStats: {
+            readonly group_count?: number;
+            /** @description Groups now holding both sides of an open case (e.g. opened after planning) */
+            readonly groups_with_open_case?: number[];
+            /** @description Largest share of one grade in any group (0-1) */
+            readonly max_grade_share?: number;
+            readonly max_size?: number;
+            readonly min_distinct_grades?: number;
+            readonly min_size?: number;
+            readonly student_count?: number;
+        };
+        GroupStudent: {
+            readonly class_id?: number | null;
+            readonly class_name?: unknown;
+            readonly grade?: unknown;
+            readonly id?: number;
+            readonly name?: string;
+            readonly pinned?: boolean;
+        };
         HealthRead: {
             database: string;
             status: string;
+        };
+        IncidentStudentIn: {
+            /** @enum {string} */
+            role: "target" | "actor" | "bystander" | "supporter";
+            student_id: number;
         };
         LoginRequest: {
             email: string;
@@ -577,6 +1640,74 @@ export interface components {
              * @default false
              */
             use_cookies: boolean;
+        };
+        ObservationCreate: {
+            /** @enum {string|null} */
+            context?: "sfo" | "recess" | "lesson" | "trip" | "other" | null;
+            /** @description 1 (very bad) to 5 (very good) */
+            mood: number;
+            note?: string | null;
+            /**
+             * Format: date-time
+             * @description Default: now. Not in the future.
+             */
+            observed_at?: string;
+            /** @description Only leaders, resource persons and the author see the note */
+            sensitive?: boolean;
+            /** @description 1-30 */
+            student_ids: number[];
+            /** @description Quick tags; duplicates are dropped */
+            tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
+        };
+        ObservationPage: {
+            items: components["schemas"]["ObservationRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ObservationRead: {
+            readonly author?: components["schemas"]["UserBrief"];
+            readonly context?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly id?: number;
+            readonly incident_id?: number | null;
+            readonly mood?: number;
+            /** @description null when there is none or it is hidden */
+            readonly note?: string | null;
+            /** @description The note is sensitive and not for this viewer */
+            readonly note_hidden?: boolean;
+            /** Format: date-time */
+            readonly observed_at?: string;
+            readonly sensitive?: boolean;
+            readonly students?: components["schemas"]["StudentBrief"][];
+            readonly tags?: string[];
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        ObservationToIncident: {
+            /** @enum {string} */
+            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            /** @description Default: the observation's note, unless it is sensitive */
+            description?: string | null;
+            place?: string | null;
+            /** @description Default: the observation's students, as targets */
+            students?: components["schemas"]["IncidentStudentIn"][];
+        };
+        ObservationUpdate: {
+            /** @enum {string|null} */
+            context?: "sfo" | "recess" | "lesson" | "trip" | "other" | null;
+            /** @description 1 (very bad) to 5 (very good) */
+            mood?: number;
+            note?: string | null;
+            /** Format: date-time */
+            observed_at?: string;
+            /** @description Only leaders, resource persons and the author see the note */
+            sensitive?: boolean;
+            /** @description 1-30 students */
+            student_ids?: number[];
+            /** @description Quick tags; duplicates are dropped */
+            tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -598,6 +1729,11 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        PinIn: {
+            /** @description 1-based */
+            group: number;
+            student_id: number;
+        };
         SchoolBrief: {
             readonly id?: number;
             readonly name?: string;
@@ -614,6 +1750,13 @@ export interface components {
             count_closed_days?: boolean;
             name?: string;
         };
+        StudentBrief: {
+            readonly class_id?: number | null;
+            readonly class_name?: unknown;
+            readonly grade?: unknown;
+            readonly id?: number;
+            readonly name?: string;
+        };
         TokenResponse: {
             access_token?: string;
             /** @description Access token lifetime in seconds */
@@ -621,6 +1764,10 @@ export interface components {
             refresh_token?: string;
             token_type?: string;
             user: components["schemas"]["UserRead"];
+        };
+        UserBrief: {
+            readonly id?: number;
+            readonly name?: string;
         };
         UserCreate: {
             /** Format: email */
@@ -654,6 +1801,60 @@ export interface components {
             name?: string;
             password?: string;
             roles?: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
+        };
+        WellbeingDayCreate: {
+            adult_ids?: number[];
+            class_ids?: number[];
+            /** Format: date */
+            date: string;
+            description?: string | null;
+            /** @description Whole grades taking part (0 = børnehaveklasse) */
+            grades?: number[];
+            /**
+             * @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other
+             * @enum {string}
+             */
+            kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+            title: string;
+        };
+        WellbeingDayPage: {
+            items: components["schemas"]["WellbeingDayRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        WellbeingDayRead: {
+            readonly adults?: components["schemas"]["UserBrief"][];
+            readonly classes?: components["schemas"]["ClassBrief"][];
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly created_by?: components["schemas"]["UserBrief"];
+            /** Format: date */
+            readonly date?: string;
+            readonly description?: string | null;
+            readonly grades?: number[];
+            readonly group_count?: number | null;
+            readonly groups_planned?: boolean;
+            readonly id?: number;
+            readonly kind?: string;
+            readonly title?: string;
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        WellbeingDayUpdate: {
+            adult_ids?: number[];
+            class_ids?: number[];
+            /** Format: date */
+            date?: string;
+            description?: string | null;
+            /** @description Whole grades taking part (0 = børnehaveklasse) */
+            grades?: number[];
+            /**
+             * @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other
+             * @enum {string}
+             */
+            kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+            title?: string;
         };
     };
     responses: {

@@ -19,6 +19,14 @@ interface RosterRow extends StudentLite {
   grade?: number | null;
 }
 
+const listeners = new Set<() => void>();
+
+/** Be told when the stored roster has been refreshed. */
+export function onRosterChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
 /** Fetch my classes and their students; called when online after login and on start. */
 export async function refreshRoster(): Promise<void> {
   const res0 = await api.GET('/api/v1/classes', { params: { query: { mine: true, page_size: 100 } } });
@@ -44,6 +52,7 @@ export async function refreshRoster(): Promise<void> {
     }
   }
   await idb.putMany('roster', rows, true);
+  listeners.forEach((l) => l());
 }
 
 export async function myClasses(): Promise<ClassLite[]> {

@@ -231,7 +231,7 @@ export function Classes(_: { user: User }) {
   );
 }
 
-type ImportResult = Read<'ImportResult'>;
+type ImportResult = Read<'ImportReport'>;
 
 export function Import(_: { user: User }) {
   const [file, setFile] = useState<File | null>(null);
@@ -244,12 +244,14 @@ export function Import(_: { user: User }) {
     setBusy(true);
     setError(null);
     try {
-      const form = new FormData();
-      form.append('file', file);
       const { data, error: err } = await api.POST('/api/v1/students/import', {
         params: { query: { dry_run: dryRun } },
-        body: form as never,
-        bodySerializer: (b) => b as FormData,
+        body: { file: file as unknown as string }, // the spec's binary string is the File here
+        bodySerializer: (b) => {
+          const form = new FormData();
+          form.append('file', b.file as unknown as File);
+          return form;
+        },
       });
       if (data) setResult({ dryRun, data: full(data) as ImportResult });
       else setError(errorMessage(err));
@@ -300,6 +302,10 @@ export function Import(_: { user: User }) {
               <span>{t('import_created', { n: result.data.created })}</span>
               <span>{t('import_updated', { n: result.data.updated })}</span>
               <span>{t('import_left', { n: result.data.left })}</span>
+              <span>{t('import_unchanged', { n: result.data.unchanged })}</span>
+              {result.data.classes_created.length > 0 && (
+                <span>{t('import_classes_created', { list: result.data.classes_created.join(', ') })}</span>
+              )}
               {result.data.errors.length > 0 && (
                 <>
                   <h2>{t('import_errors')}</h2>

@@ -1,14 +1,101 @@
 /** Case work for resource persons and leaders: notifications, cases, one case, the student log. */
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
-import { full } from '../api/types';
-import { formatDate, formatDateTime, isOverdue } from '../lib/dates';
+import { api, errorMessage } from '../api/client';
+import { full, type Read } from '../api/types';
+import { formatDate, formatDateTime, isOverdue, todayIso } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
-import type { User } from '../lib/session';
+import { hasRole, type User } from '../lib/session';
 import { Async, Pager, useLoad } from '../ui';
 
 const PAGE_SIZE = 25;
 const STATUSES = ['open', 'investigating', 'action_plan', 'monitoring', 'closed'] as const;
+type Status = (typeof STATUSES)[number];
+const ESTABLISHABLE = ['bullying', 'digital_bullying', 'exclusion', 'value_rule_breach'];
+const NOTE_KINDS = ['students', 'class', 'parents', 'staff', 'other'] as const;
+const OUTCOMES = ['stopped', 'decreased', 'continued'] as const;
+
+/*
+ * The case's nested lists are marshmallow Method fields, which the spec leaves untyped; these mirror
+ * AudienceItemRead, ActionPlanRead, FollowUpRead and AcuteMeasureRead of the same spec.
+ */
+interface Brief {
+  id: number;
+  name: string;
+}
+interface AudienceItem {
+  id: number;
+  audience: string;
+  suggested_actions: string[];
+  actions: string[];
+  done: boolean;
+  done_at: string | null;
+  done_by: Brief | null;
+  how: string | null;
+  etag: string;
+}
+interface Measure {
+  description: string;
+  due_on: string | null;
+  responsible: string | null;
+}
+interface ActionPlan {
+  measures: Measure[];
+  follow_up_on: string | null;
+  informed_students_at: string | null;
+  informed_parents_at: string | null;
+  adopted_at: string | null;
+  etag: string;
+}
+interface FollowUp {
+  id: number;
+  held_on: string;
+  outcome: string;
+  summary: string | null;
+  next_follow_up_on: string | null;
+  recorded_by: Brief;
+}
+interface Acute {
+  id: number;
+  description: string;
+  taken_at: string;
+  recorded_by: Brief;
+}
+
+function Problem({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <p class="notice error" role="alert">
+      {text}
+    </p>
+  );
+}
+
+/** Run an API write, turning failures into a message; 412 means someone else changed it meanwhile. */
+async function attempt(call: () => Promise<{ error?: unknown; response: Response }>, setError: (e: string | null) => void): Promise<boolean> {
+  setError(null);
+  try {
+    const { error, response } = await call();
+    if (response.ok) return true;
+    setError(response.status === 412 ? t('error_conflict') : errorMessage(error));
+  } catch {
+    setError(t('error_offline'));
+  }
+  return false;
+}
+
+function Deadline({ due, status, long }: { due: string | null; status: string | null; long?: boolean }) {
+  if (!due) return null;
+  const lang = getLang();
+  const late = status === 'overdue' || (status !== 'met' && isOverdue(due));
+  return (
+    <span class={late ? 'overdue' : status === 'due_soon' ? 'due-soon' : 'small'}>
+      {t('case_action_plan_due', { date: formatDate(due, lang, !!long) })}
+      {late && ` – ${t('case_overdue')}`}
+      {!late && status === 'due_soon' && ` – ${t('case_due_soon')}`}
+      {status === 'met' && ` – ${t('case_deadline_met')}`}
+    </span>
+  );
+}
 
 export function Notifications(_: { user: User }) {
   const [page, setPage] = useState(1);
@@ -30,7 +117,17 @@ export function Notifications(_: { user: User }) {
                       {!n.read_at && <span class="pill">{t('notif_unread')}</span>}
                       <span>{n.message}</span>
                       <span class="muted small">{formatDateTime(n.created_at, lang)}</span>
-                      {n.incident_id && <a href={`#/cases/${n.incident_id}`}>{t('notif_open_case')}</a>}
+                      {n.incident_id && (
+                        <a
+                          href={`#/cases/${n.incident_id}`}
+                          onClick={() => {
+                            if (!n.read_at)
+                              void api.POST('/api/v1/notifications/{notification_id}/read', { params: { path: { notification_id: n.id } } });
+                          }}
+                        >
+                          {t('notif_open_case')}
+                        </a>
+                      )}
                     </div>
                     {!n.read_at && (
                       <button
@@ -59,7 +156,7 @@ export function Notifications(_: { user: User }) {
 }
 
 export function CaseList(_: { user: User }) {
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<Status | ''>('');
   const [overdue, setOverdue] = useState(false);
   const [page, setPage] = useState(1);
   const state = useLoad(
@@ -70,7 +167,7 @@ export function CaseList(_: { user: User }) {
             page,
             page_size: PAGE_SIZE,
             ...(status ? { status } : {}),
-            ...(overdue ? { deadline: 'overdue' } : {}),
+            ...(overdue ? { deadline: 'overdue' as const } : {}),
           },
         },
       }),
@@ -86,7 +183,7 @@ export function CaseList(_: { user: User }) {
           <select
             value={status}
             onChange={(e) => {
-              setStatus(e.currentTarget.value);
+              setStatus(e.currentTarget.value as Status | '');
               setPage(1);
             }}
           >
@@ -117,28 +214,20 @@ export function CaseList(_: { user: User }) {
           return (
             <>
               <ul class="list">
-                {data.items.map((c) => {
-                  const late = c.status !== 'closed' && isOverdue(c.action_plan_due);
-                  return (
-                    <li key={c.id} class="card">
-                      <div class="row-main">
-                        <a href={`#/cases/${c.id}`}>
-                          {tEnum('c', c.classification)} – {c.students.map((s) => s.display_name).join(', ')}
-                        </a>
-                        <span class="muted small">
-                          {formatDateTime(c.occurred_at, lang)} · {t('case_title', { id: c.id })}
-                        </span>
-                        {c.action_plan_due && (
-                          <span class={late ? 'overdue' : 'small'}>
-                            {t('case_action_plan_due', { date: formatDate(c.action_plan_due, lang, false) })}
-                            {late && ` – ${t('case_overdue')}`}
-                          </span>
-                        )}
-                      </div>
-                      <span class="pill">{tEnum('s', c.status)}</span>
-                    </li>
-                  );
-                })}
+                {data.items.map((c) => (
+                  <li key={c.id} class="card">
+                    <div class="row-main">
+                      <a href={`#/cases/${c.id}`}>
+                        {tEnum('c', c.classification)} – {c.students.map((s) => s.display_name).join(', ')}
+                      </a>
+                      <span class="muted small">
+                        {formatDateTime(c.occurred_at, lang)} · {t('case_title', { id: c.id })} · {c.reporter.name}
+                      </span>
+                      {c.status !== 'closed' && <Deadline due={c.action_plan_due} status={c.deadline_status} />}
+                    </div>
+                    <span class="pill">{tEnum('s', c.status)}</span>
+                  </li>
+                ))}
               </ul>
               <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />
             </>
@@ -149,10 +238,347 @@ export function CaseList(_: { user: User }) {
   );
 }
 
-export function CaseDetail({ id }: { id: string; user: User }) {
+function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item: AudienceItem; onSaved: () => void }) {
+  const [actions, setActions] = useState<string[]>(item.actions);
+  const [how, setHow] = useState(item.how ?? '');
+  const [done, setDone] = useState(item.done);
+  const [error, setError] = useState<string | null>(null);
+  const lang = getLang();
+  const id = `aud-${item.id}`;
+  async function save(e: Event) {
+    e.preventDefault();
+    const ok = await attempt(
+      () =>
+        api.PATCH('/api/v1/incidents/{incident_id}/audiences/{item_id}', {
+          params: { path: { incident_id: incidentId, item_id: item.id }, header: { 'If-Match': item.etag } },
+          body: { actions, how: how.trim() || null, done },
+        }),
+      setError,
+    );
+    if (ok) onSaved();
+  }
+  return (
+    <li class="card">
+      <form class="stack row-main" onSubmit={save} aria-labelledby={id}>
+        <h3 id={id}>
+          {done ? '✓ ' : ''}
+          {tEnum('aud', item.audience)}
+        </h3>
+        {item.done && item.done_at && (
+          <span class="muted small">{t('aud_done_by', { date: formatDateTime(item.done_at, lang), name: item.done_by?.name ?? '' })}</span>
+        )}
+        <div class="chips-row" role="group" aria-labelledby={id}>
+          {item.suggested_actions.map((a) => (
+            <button
+              key={a}
+              type="button"
+              class="tag"
+              aria-pressed={actions.includes(a)}
+              onClick={() => setActions(actions.includes(a) ? actions.filter((x) => x !== a) : [...actions, a])}
+            >
+              {tEnum('act', a)}
+            </button>
+          ))}
+        </div>
+        <label class="field">
+          <span>{t('case_how')}</span>
+          <textarea rows={2} maxLength={2000} value={how} onInput={(e) => setHow(e.currentTarget.value)} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={done} onChange={(e) => setDone(e.currentTarget.checked)} />
+          <span>{t('case_done')}</span>
+        </label>
+        <Problem text={error} />
+        <button type="submit" class="btn secondary">
+          {t('save')}
+        </button>
+      </form>
+    </li>
+  );
+}
+
+function PlanEditor({ incidentId, plan, onSaved }: { incidentId: number; plan: ActionPlan | null; onSaved: () => void }) {
+  const [measures, setMeasures] = useState<Measure[]>(plan?.measures.length ? plan.measures : [{ description: '', due_on: null, responsible: null }]);
+  const [followUpOn, setFollowUpOn] = useState(plan?.follow_up_on ?? '');
+  const [students, setStudents] = useState(!!plan?.informed_students_at);
+  const [parents, setParents] = useState(!!plan?.informed_parents_at);
+  const [error, setError] = useState<string | null>(null);
+  const now = new Date().toISOString();
+  async function save(e: Event) {
+    e.preventDefault();
+    const ok = await attempt(
+      () =>
+        api.PUT('/api/v1/incidents/{incident_id}/action-plan', {
+          params: { path: { incident_id: incidentId }, header: plan ? { 'If-Match': plan.etag } : {} },
+          body: {
+            measures: measures
+              .filter((m) => m.description.trim())
+              .map((m) => ({ description: m.description.trim(), due_on: m.due_on || null, responsible: m.responsible || null })),
+            follow_up_on: followUpOn,
+            informed_students_at: students ? (plan?.informed_students_at ?? now) : null,
+            informed_parents_at: parents ? (plan?.informed_parents_at ?? now) : null,
+          },
+        }),
+      setError,
+    );
+    if (ok) onSaved();
+  }
+  const update = (i: number, patch: Partial<Measure>) => setMeasures(measures.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+  return (
+    <form class="stack" onSubmit={save}>
+      {measures.map((m, i) => (
+        <fieldset key={i} class="card">
+          <legend>
+            {t('case_measure_desc')} {i + 1}
+          </legend>
+          <label class="field row-main">
+            <span>{t('case_measure_desc')}</span>
+            <textarea rows={2} required={i === 0} value={m.description} onInput={(e) => update(i, { description: e.currentTarget.value })} />
+          </label>
+          <label class="field">
+            <span>{t('case_measure_due')}</span>
+            <input type="date" value={m.due_on ?? ''} onInput={(e) => update(i, { due_on: e.currentTarget.value || null })} />
+          </label>
+        </fieldset>
+      ))}
+      <button type="button" class="btn secondary" onClick={() => setMeasures([...measures, { description: '', due_on: null, responsible: null }])}>
+        {t('case_measure_add')}
+      </button>
+      <label class="field">
+        <span>{t('case_follow_up_on')}</span>
+        <input type="date" required value={followUpOn} min={todayIso()} onInput={(e) => setFollowUpOn(e.currentTarget.value)} />
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={students} onChange={(e) => setStudents(e.currentTarget.checked)} />
+        <span>{t('case_informed_students')}</span>
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={parents} onChange={(e) => setParents(e.currentTarget.checked)} />
+        <span>{t('case_informed_parents')}</span>
+      </label>
+      <Problem text={error} />
+      <button type="submit" class="btn primary">
+        {t('case_plan_save')}
+      </button>
+    </form>
+  );
+}
+
+function FollowUpForm({ incidentId, onSaved }: { incidentId: number; onSaved: () => void }) {
+  const [heldOn, setHeldOn] = useState(todayIso());
+  const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number] | null>(null);
+  const [summary, setSummary] = useState('');
+  const [next, setNext] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!outcome) return;
+    const ok = await attempt(
+      () =>
+        api.POST('/api/v1/incidents/{incident_id}/follow-ups', {
+          params: { path: { incident_id: incidentId } },
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          body: { held_on: heldOn, outcome, ...(summary.trim() ? { summary: summary.trim() } : {}), ...(next ? { next_follow_up_on: next } : {}) },
+        }),
+      setError,
+    );
+    if (ok) {
+      setOutcome(null);
+      setSummary('');
+      onSaved();
+    }
+  }
+  return (
+    <form class="stack" onSubmit={save}>
+      <label class="field">
+        <span>{t('case_held_on')}</span>
+        <input type="date" required value={heldOn} onInput={(e) => setHeldOn(e.currentTarget.value)} />
+      </label>
+      <fieldset class="plain">
+        <legend>{t('case_outcome')}</legend>
+        <div class="chips-row">
+          {OUTCOMES.map((o) => (
+            <button key={o} type="button" class="tag" aria-pressed={outcome === o} onClick={() => setOutcome(o)}>
+              {tEnum('out', o)}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+      <label class="field">
+        <span>{t('case_summary')}</span>
+        <textarea rows={2} value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />
+      </label>
+      <label class="field">
+        <span>{t('case_next_follow_up')}</span>
+        <input type="date" value={next} onInput={(e) => setNext(e.currentTarget.value)} />
+      </label>
+      <Problem text={error} />
+      <button type="submit" class="btn primary" disabled={!outcome}>
+        {t('case_followup_add')}
+      </button>
+    </form>
+  );
+}
+
+function Notes({ incidentId }: { incidentId: number }) {
+  const state = useLoad(
+    () => api.GET('/api/v1/incidents/{incident_id}/notes', { params: { path: { incident_id: incidentId }, query: { page_size: 50 } } }),
+    [incidentId],
+  );
+  const [kind, setKind] = useState<(typeof NOTE_KINDS)[number]>('students');
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const lang = getLang();
+  async function add(e: Event) {
+    e.preventDefault();
+    const ok = await attempt(
+      () =>
+        api.POST('/api/v1/incidents/{incident_id}/notes', {
+          params: { path: { incident_id: incidentId } },
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          body: { kind, body: body.trim() },
+        }),
+      setError,
+    );
+    if (ok) {
+      setBody('');
+      state.reload();
+    }
+  }
+  return (
+    <>
+      <Async state={state}>
+        {(raw) => (
+          <ul class="list">
+            {full(raw).items.map((n) => (
+              <li key={n.id} class="card">
+                <div class="row-main">
+                  <span class="muted small">
+                    {tEnum('nk', n.kind)} · {formatDateTime(n.occurred_at, lang)} · {n.author.name}
+                  </span>
+                  <span>{n.body}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Async>
+      <form class="stack" onSubmit={add}>
+        <label class="field">
+          <span>{t('case_note_kind')}</span>
+          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as (typeof NOTE_KINDS)[number])}>
+            {NOTE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {tEnum('nk', k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>{t('case_note_body')}</span>
+          <textarea rows={3} required maxLength={10000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+        </label>
+        <Problem text={error} />
+        <button type="submit" class="btn secondary">
+          {t('case_note_add')}
+        </button>
+      </form>
+    </>
+  );
+}
+
+function AcuteMeasures({ incidentId, items, onSaved }: { incidentId: number; items: Acute[]; onSaved: () => void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const lang = getLang();
+  async function add(e: Event) {
+    e.preventDefault();
+    const ok = await attempt(
+      () =>
+        api.POST('/api/v1/incidents/{incident_id}/acute-measures', {
+          params: { path: { incident_id: incidentId } },
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          body: { description: text.trim() },
+        }),
+      setError,
+    );
+    if (ok) {
+      setText('');
+      onSaved();
+    }
+  }
+  return (
+    <>
+      <ul class="list">
+        {items.map((a) => (
+          <li key={a.id} class="card">
+            <div class="row-main">
+              <span>{a.description}</span>
+              <span class="muted small">
+                {formatDateTime(a.taken_at, lang)} · {a.recorded_by.name}
+              </span>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <form class="toolbar" onSubmit={add}>
+        <label class="field">
+          <span>{t('case_acute_add')}</span>
+          <input type="text" required maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="btn secondary">
+          {t('add')}
+        </button>
+      </form>
+      <Problem text={error} />
+    </>
+  );
+}
+
+type Incident = Read<'IncidentRead'>;
+
+export function CaseDetail({ id, user }: { id: string; user: User }) {
   const incidentId = Number(id);
   const state = useLoad(() => api.GET('/api/v1/incidents/{incident_id}', { params: { path: { incident_id: incidentId } } }), [incidentId]);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
   const lang = getLang();
+  const caseworker = hasRole(user, 'leader', 'resource_person');
+
+  async function changeStatus(c: Incident, status: Status) {
+    const current = await api.GET('/api/v1/incidents/{incident_id}', { params: { path: { incident_id: c.id } } });
+    const etag = current.response.headers.get('ETag');
+    if (!etag) return setError(errorMessage(current.error));
+    if (
+      await attempt(
+        () =>
+          api.PATCH('/api/v1/incidents/{incident_id}', {
+            params: { path: { incident_id: c.id }, header: { 'If-Match': etag } },
+            body: { status },
+          }),
+        setError,
+      )
+    )
+      state.reload();
+  }
+
+  async function establish(c: Incident) {
+    if (
+      await attempt(
+        () =>
+          api.POST('/api/v1/incidents/{incident_id}/establish', {
+            params: { path: { incident_id: c.id } },
+            headers: { 'Idempotency-Key': crypto.randomUUID() },
+            body: {},
+          }),
+        setError,
+      )
+    ) {
+      setMessage(t('case_establish_done'));
+      state.reload();
+    }
+  }
+
   return (
     <>
       <p class="no-print">
@@ -160,8 +586,12 @@ export function CaseDetail({ id }: { id: string; user: User }) {
       </p>
       <Async state={state}>
         {(raw) => {
-          const c = full(raw);
-          const late = c.status !== 'closed' && isOverdue(c.action_plan_due);
+          const c = full(raw) as Incident;
+          const audiences = (c.audiences ?? []) as AudienceItem[];
+          const plan = (c.action_plan ?? null) as ActionPlan | null;
+          const followUps = (c.follow_ups ?? []) as FollowUp[];
+          const acute = (c.acute_measures ?? []) as Acute[];
+          const fullView = c.view === 'full';
           return (
             <>
               <h1>
@@ -170,6 +600,13 @@ export function CaseDetail({ id }: { id: string; user: User }) {
               <p>
                 <span class="pill">{tEnum('s', c.status)}</span>
               </p>
+              {!fullView && <p class="notice">{t('case_reporter_view')}</p>}
+              {message && (
+                <p class="notice ok" role="status">
+                  {message}
+                </p>
+              )}
+              <Problem text={error} />
               <dl class="kv">
                 <dt>{t('case_occurred')}</dt>
                 <dd>{formatDateTime(c.occurred_at, lang)}</dd>
@@ -181,10 +618,19 @@ export function CaseDetail({ id }: { id: string; user: User }) {
                 )}
                 <dt>{t('case_reported_by', { name: '' }).trim()}</dt>
                 <dd>{c.reporter.name}</dd>
+                {c.knowledge_source && (
+                  <>
+                    <dt>{t('ql_how_known')}</dt>
+                    <dd>{tEnum('k', c.knowledge_source)}</dd>
+                  </>
+                )}
                 {c.established_at && (
                   <>
                     <dt>{t('case_establish')}</dt>
-                    <dd>{formatDate(c.established_at, lang)}</dd>
+                    <dd>
+                      {formatDate(c.established_at, lang)}
+                      {c.established_by ? ` · ${c.established_by.name}` : ''}
+                    </dd>
                   </>
                 )}
               </dl>
@@ -199,21 +645,80 @@ export function CaseDetail({ id }: { id: string; user: User }) {
                 {c.students.map((s) => (
                   <li key={s.student_id} class="card">
                     <div class="row-main">
-                      <a href={`#/students/${s.student_id}/log`}>{s.display_name}</a>
-                      <span class="muted small">{tEnum('r', s.role)}</span>
+                      <a href={`#/students/${s.student_id}/log`}>{s.display_name as string}</a>
+                      <span class="muted small">
+                        {tEnum('r', s.role)}
+                        {s.class_name ? ` · ${s.class_name as string}` : ''}
+                      </span>
                     </div>
                   </li>
                 ))}
               </ul>
-              <h2>{t('case_action_plan')}</h2>
-              {c.action_plan_due ? (
-                <p class={late ? 'overdue' : ''}>
-                  {t('case_action_plan_due', { date: formatDate(c.action_plan_due, lang) })}
-                  {late && ` – ${t('case_overdue')}`}
-                </p>
-              ) : (
-                <p>{t('case_no_plan')}</p>
+
+              {caseworker && fullView && (
+                <div class="chips-row no-print" role="group" aria-label={t('case_status_change')}>
+                  {c.allowed_transitions.map((s) => (
+                    <button key={s} type="button" class="btn secondary" onClick={() => changeStatus(c, s)}>
+                      {t('case_change_status_to', { s: tEnum('s', s) })}
+                    </button>
+                  ))}
+                  {!c.established_at && ESTABLISHABLE.includes(c.classification) && c.status !== 'closed' && (
+                    <button type="button" class="btn danger" onClick={() => establish(c)}>
+                      {t('case_establish')}
+                    </button>
+                  )}
+                </div>
               )}
+
+              {fullView && c.established_at && (
+                <>
+                  <h2>{t('case_action_plan')}</h2>
+                  <p>
+                    <Deadline due={c.action_plan_due} status={c.deadline_status} long />
+                  </p>
+                  {plan?.adopted_at && <p class="muted">{t('case_plan_adopted', { date: formatDate(plan.adopted_at, lang) })}</p>}
+                  {caseworker ? (
+                    <PlanEditor key={plan?.etag ?? 'new'} incidentId={c.id} plan={plan} onSaved={state.reload} />
+                  ) : plan ? (
+                    <ul>
+                      {plan.measures.map((m, i) => (
+                        <li key={i}>{m.description}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p>{t('case_no_plan')}</p>
+                  )}
+
+                  <h2>{t('case_acute')}</h2>
+                  <AcuteMeasures incidentId={c.id} items={acute} onSaved={state.reload} />
+
+                  <h2>{t('case_audiences')}</h2>
+                  <ul class="list">
+                    {audiences.map((a) => (
+                      <AudienceCard key={a.etag} incidentId={c.id} item={a} onSaved={state.reload} />
+                    ))}
+                  </ul>
+
+                  <h2>{t('case_followups')}</h2>
+                  <ul class="list">
+                    {followUps.map((f) => (
+                      <li key={f.id} class="card">
+                        <div class="row-main">
+                          <strong>{tEnum('out', f.outcome)}</strong>
+                          <span class="muted small">
+                            {formatDate(f.held_on, lang, false)} · {f.recorded_by.name}
+                          </span>
+                          {f.summary && <span>{f.summary}</span>}
+                        </div>
+                      </li>
+                    ))}
+                  </ul>
+                  {caseworker && <FollowUpForm incidentId={c.id} onSaved={state.reload} />}
+                </>
+              )}
+
+              <h2>{t('case_notes')}</h2>
+              <Notes incidentId={c.id} />
             </>
           );
         }}
@@ -222,37 +727,58 @@ export function CaseDetail({ id }: { id: string; user: User }) {
   );
 }
 
+type LogEntry = Read<'LogEntryRead'>;
+
 export function StudentLog({ id }: { id: string; user: User }) {
   const studentId = Number(id);
-  const [page, setPage] = useState(1);
+  const [cursor, setCursor] = useState<{ before: string; before_key: string } | null>(null);
+  const [earlier, setEarlier] = useState<LogEntry[]>([]);
   const state = useLoad(
-    () => api.GET('/api/v1/students/{student_id}/log', { params: { path: { student_id: studentId }, query: { page, page_size: PAGE_SIZE } } }),
-    [studentId, page],
+    () =>
+      api.GET('/api/v1/students/{student_id}/log', {
+        params: { path: { student_id: studentId }, query: { limit: 50, ...(cursor ?? {}) } },
+      }),
+    [studentId, cursor],
   );
+  const student = useLoad(() => api.GET('/api/v1/students/{student_id}', { params: { path: { student_id: studentId } } }), [studentId]);
   const lang = getLang();
+  const name = student.data ? full(student.data).display_name : '';
   return (
     <>
-      <h1>{t('student_log')}</h1>
+      <h1>
+        {t('student_log')}
+        {name ? `: ${name}` : ''}
+      </h1>
       <Async state={state}>
         {(raw) => {
           const data = full(raw);
-          if (!data.items.length) return <p>{t('student_log_none')}</p>;
+          const items = [...earlier, ...data.items];
+          if (!items.length) return <p>{t('student_log_none')}</p>;
           return (
             <>
               <ol class="timeline">
-                {data.items.map((e, i) => (
-                  <li key={i}>
+                {items.map((e, i) => (
+                  <li key={`${e.ref_type}-${e.ref_id}-${i}`}>
                     <span class="muted small">
                       {formatDateTime(e.occurred_at, lang)}
                       {e.author_name ? ` · ${e.author_name}` : ''}
                     </span>
-                    <div>
-                      {e.ref_type === 'incident' ? <a href={`#/cases/${e.ref_id}`}>{e.summary}</a> : e.summary}
-                    </div>
+                    <div>{e.ref_type === 'incident' ? <a href={`#/cases/${e.ref_id}`}>{e.summary}</a> : e.summary}</div>
                   </li>
                 ))}
               </ol>
-              <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />
+              {data.has_more && data.next_before && data.next_before_key && (
+                <button
+                  type="button"
+                  class="btn secondary"
+                  onClick={() => {
+                    setEarlier(items);
+                    setCursor({ before: data.next_before!, before_key: data.next_before_key! });
+                  }}
+                >
+                  {t('load_more')}
+                </button>
+              )}
             </>
           );
         }}

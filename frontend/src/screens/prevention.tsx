@@ -1,7 +1,7 @@
 /** Prevention: today's play-partner arrangements, observations, wellbeing days and their groups. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
-import { full } from '../api/types';
+import { full, type Read } from '../api/types';
 import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
@@ -11,21 +11,34 @@ const OUTCOMES = ['good', 'mixed', 'did_not_happen'] as const;
 type Outcome = (typeof OUTCOMES)[number];
 const MOOD_FACES = ['😢', '🙁', '😐', '🙂', '😄'];
 
-export function PlayPartners(_: { user: User }) {
-  const today = todayIso();
-  const state = useLoad(() => api.GET('/api/v1/play-partner-arrangements', { params: { query: { date: today } } }), [today]);
-  const [done, setDone] = useState<Record<number, Outcome>>({});
-  const [error, setError] = useState<string | null>(null);
-  const lang = getLang();
+type Arrangement = Read<'ArrangementRead'>;
 
-  async function checkIn(id: number, outcome: Outcome) {
+function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
+  const [recorded, setRecorded] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const names = a.students.map((s) => s.name).join(' + ');
+
+  useEffect(() => {
+    api
+      .GET('/api/v1/play-partner-arrangements/{arrangement_id}/check-ins', {
+        params: { path: { arrangement_id: a.id }, query: { from: today, to: today, page_size: 1 } },
+      })
+      .then(({ data }) => {
+        const last = data ? full(data).items[0] : undefined;
+        if (last) setRecorded(last.outcome as Outcome);
+      })
+      .catch(() => {});
+  }, [a.id, today]);
+
+  async function checkIn(outcome: Outcome) {
     setError(null);
     try {
       const { error: err, response } = await api.POST('/api/v1/play-partner-arrangements/{arrangement_id}/check-ins', {
-        params: { path: { arrangement_id: id } },
+        params: { path: { arrangement_id: a.id } },
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
         body: { date: today, outcome },
       });
-      if (response.ok) setDone({ ...done, [id]: outcome });
+      if (response.ok) setRecorded(outcome);
       else setError(errorMessage(err));
     } catch {
       setError(t('error_offline'));
@@ -33,42 +46,51 @@ export function PlayPartners(_: { user: User }) {
   }
 
   return (
+    <li class="card">
+      <div class="row-main">
+        <strong>{names}</strong>
+        <span class="muted small">
+          {a.recesses.map((r) => tEnum('recess', r)).join(', ')} · {a.responsible.name}
+        </span>
+        {a.purpose && <span class="small">{a.purpose}</span>}
+        {recorded && <span role="status">{t('pp_checked', { o: t(`pp_${recorded}` as Key) })}</span>}
+        {error && (
+          <span class="error-text" role="alert">
+            {error}
+          </span>
+        )}
+      </div>
+      <div class="chips-row" role="group" aria-label={names}>
+        {OUTCOMES.map((o) => (
+          <button key={o} type="button" class="tag" aria-pressed={recorded === o} onClick={() => checkIn(o)}>
+            {t(`pp_${o}` as Key)}
+          </button>
+        ))}
+      </div>
+    </li>
+  );
+}
+
+export function PlayPartners(_: { user: User }) {
+  const today = todayIso();
+  const state = useLoad(
+    () => api.GET('/api/v1/play-partner-arrangements', { params: { query: { date: today, status: 'active', page_size: 100 } } }),
+    [today],
+  );
+  const lang = getLang();
+  return (
     <>
       <h1>{t('pp_today')}</h1>
       <p class="muted">{formatDate(today, lang)}</p>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
       <Async state={state}>
         {(raw) => {
           const data = full(raw);
           if (!data.items.length) return <p>{t('pp_none')}</p>;
           return (
             <ul class="list">
-              {data.items.map((a) => {
-                const recorded = done[a.id] ?? (a.check_ins.find((c) => c.date === today)?.outcome as Outcome | undefined);
-                const names = a.students.map((s) => s.display_name).join(' + ');
-                return (
-                  <li key={a.id} class="card">
-                    <div class="row-main">
-                      <strong>{names}</strong>
-                      <span class="muted small">
-                        {a.recesses.join(', ')} · {a.responsible.name}
-                      </span>
-                      {recorded && <span role="status">{t('pp_checked', { o: t(`pp_${recorded}` as Key) })}</span>}
-                    </div>
-                    <div class="chips-row" role="group" aria-label={names}>
-                      {OUTCOMES.map((o) => (
-                        <button key={o} type="button" class="tag" aria-pressed={recorded === o} onClick={() => checkIn(a.id, o)}>
-                          {t(`pp_${o}` as Key)}
-                        </button>
-                      ))}
-                    </div>
-                  </li>
-                );
-              })}
+              {data.items.map((a) => (
+                <ArrangementCard key={a.id} a={a} today={today} />
+              ))}
             </ul>
           );
         }}
@@ -101,11 +123,11 @@ export function Observations(_: { user: User }) {
                     <div class="row-main">
                       <strong>
                         <span aria-hidden="true">{MOOD_FACES[o.mood - 1]} </span>
-                        {o.students.map((s) => s.display_name).join(', ')}
+                        {o.students.map((s) => s.name).join(', ')}
                       </strong>
                       <span class="muted small">
                         {t(`mood_${o.mood}` as Key)}
-                        {o.context ? ` · ${tEnum('ctx', o.context)}` : ''} · {formatDateTime(o.created_at, lang)} · {o.author.name}
+                        {o.context ? ` · ${tEnum('ctx', o.context)}` : ''} · {formatDateTime(o.observed_at, lang)} · {o.author.name}
                       </span>
                       {o.note && <span>{o.note}</span>}
                     </div>
@@ -136,7 +158,7 @@ export function WellbeingDays(_: { user: User }) {
               {data.items.map((d) => (
                 <li key={d.id} class="card">
                   <div class="row-main">
-                    <a href={`#/wellbeing-days/${d.id}`}>{d.name}</a>
+                    <a href={`#/wellbeing-days/${d.id}`}>{d.title}</a>
                     <span class="muted small">{formatDate(d.date, lang)}</span>
                   </div>
                 </li>
@@ -149,31 +171,63 @@ export function WellbeingDays(_: { user: User }) {
   );
 }
 
+interface GroupStudent {
+  id: number;
+  name: string;
+  class_name: string | null;
+}
+
 export function WellbeingDay({ id, user }: { id: string; user: User }) {
   const dayId = Number(id);
-  const state = useLoad(() => api.GET('/api/v1/wellbeing-days/{day_id}', { params: { path: { day_id: dayId } } }), [dayId]);
-  const [size, setSize] = useState(4);
+  const day = useLoad(() => api.GET('/api/v1/wellbeing-days/{day_id}', { params: { path: { day_id: dayId } } }), [dayId]);
+  const groups = useLoad(() => api.GET('/api/v1/wellbeing-days/{day_id}/groups', { params: { path: { day_id: dayId } } }), [dayId]);
+  const [size, setSize] = useState(6);
   const [keep, setKeep] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const canPlan = hasRole(user, 'leader', 'resource_person', 'teacher', 'pedagogue');
+  const canPlan = hasRole(user, 'leader', 'resource_person', 'admin');
   const lang = getLang();
 
-  async function generate(e: Event) {
-    e.preventDefault();
+  // The groups' ETag guards moves against someone else regenerating them meanwhile.
+  const etag = groups.etag;
+
+  async function run(call: () => Promise<{ error?: unknown; response: Response }>, done?: string) {
     setBusy(true);
     setError(null);
+    setMessage(null);
     try {
-      const { error: err, response } = await api.POST('/api/v1/wellbeing-days/{day_id}/groups', {
-        params: { path: { day_id: dayId } },
-        body: { group_size: size, keep_play_partners: keep },
-      });
-      if (response.ok) state.reload();
-      else setError(errorMessage(err));
+      const { error: err, response } = await call();
+      if (response.ok) {
+        groups.reload();
+        if (done) setMessage(done);
+      } else setError(response.status === 412 ? t('error_conflict') : errorMessage(err));
     } catch {
       setError(t('error_offline'));
     }
     setBusy(false);
+  }
+
+  function generate(e: Event) {
+    e.preventDefault();
+    void run(() =>
+      api.POST('/api/v1/wellbeing-days/{day_id}/groups', {
+        params: { path: { day_id: dayId }, header: etag ? { 'If-Match': etag } : {} },
+        body: { group_size: size, keep_play_partners: keep },
+      }),
+    );
+  }
+
+  function move(student: GroupStudent, group: number) {
+    if (!etag) return;
+    void run(
+      () =>
+        api.POST('/api/v1/wellbeing-days/{day_id}/groups/moves', {
+          params: { path: { day_id: dayId }, header: { 'If-Match': etag } },
+          body: { student_id: student.id, group },
+        }),
+      t('wd_moved', { name: student.name, n: group }),
+    );
   }
 
   return (
@@ -181,55 +235,113 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
       <p class="no-print">
         <a href="#/wellbeing-days">← {t('nav_wellbeing_days')}</a>
       </p>
-      <Async state={state}>
+      <Async state={day}>
         {(raw) => {
           const d = full(raw);
           return (
             <>
-              <h1>{d.name}</h1>
+              <h1>{d.title}</h1>
               <p class="muted">{formatDate(d.date, lang)}</p>
-              {canPlan && (
-                <form class="toolbar no-print" onSubmit={generate}>
-                  <label class="field">
-                    <span>{t('wd_group_size')}</span>
-                    <input type="number" min={2} max={12} value={size} onInput={(e) => setSize(Number(e.currentTarget.value))} />
-                  </label>
-                  <label class="check">
-                    <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
-                    <span>{t('wd_keep_pp')}</span>
-                  </label>
-                  <button type="submit" class="btn primary" disabled={busy}>
-                    {t('wd_generate')}
-                  </button>
-                  {d.groups.length > 0 && (
-                    <button type="button" class="btn secondary" onClick={() => window.print()}>
-                      {t('wd_print')}
-                    </button>
-                  )}
-                </form>
-              )}
-              {error && (
-                <p class="notice error" role="alert">
-                  {error}
-                </p>
-              )}
-              {d.groups.length ? (
-                <div class="groups">
-                  {d.groups.map((g) => (
-                    <section key={g.number} class="card" aria-labelledby={`g-${g.number}`}>
+              {d.description && <p>{d.description}</p>}
+            </>
+          );
+        }}
+      </Async>
+      {canPlan && (
+        <form class="toolbar no-print" onSubmit={generate}>
+          <label class="field">
+            <span>{t('wd_group_size')}</span>
+            <input type="number" min={2} max={30} value={size} onInput={(e) => setSize(Number(e.currentTarget.value))} />
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
+            <span>{t('wd_keep_pp')}</span>
+          </label>
+          <button type="submit" class="btn primary" disabled={busy}>
+            {t('wd_generate')}
+          </button>
+        </form>
+      )}
+      {error && (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {message && (
+        <p class="notice ok" role="status">
+          {message}
+        </p>
+      )}
+      <Async state={groups}>
+        {(raw) => {
+          const plan = full(raw);
+          if (!plan.groups.length) return <p>{t('wd_no_groups')}</p>;
+          const numbers = plan.groups.map((g) => g.number);
+          return (
+            <>
+              <p class="muted">
+                {t('wd_stats', {
+                  students: plan.stats.student_count,
+                  groups: plan.stats.group_count,
+                  min: plan.stats.min_size,
+                  max: plan.stats.max_size,
+                })}
+              </p>
+              <div class="chips-row no-print">
+                <button type="button" class="btn secondary" onClick={() => window.print()}>
+                  {t('wd_print')}
+                </button>
+                <a class="btn secondary" href={`/api/v1/wellbeing-days/${dayId}/groups/csv`} download>
+                  {t('wd_csv')}
+                </a>
+              </div>
+              <div class="groups">
+                {plan.groups.map((g) => (
+                  <section key={g.number} class="card" aria-labelledby={`g-${g.number}`}>
+                    <div class="row-main">
                       <h2 id={`g-${g.number}`}>{t('wd_group', { n: g.number })}</h2>
-                      <ul>
-                        {g.students.map((s) => (
-                          <li key={s.student_id}>
-                            {s.display_name} <span class="muted small">{s.class_name}</span>
-                          </li>
-                        ))}
+                      {g.adults.length > 0 && <span class="muted small">{g.adults.map((a) => a.name).join(', ')}</span>}
+                      <ul class="plain-list">
+                        {g.students.map((raw) => {
+                          const s = raw as unknown as GroupStudent;
+                          return (
+                            <li key={s.id}>
+                              <span>
+                                {s.name} <span class="muted small">{s.class_name}</span>
+                              </span>
+                              {canPlan && (
+                                <label class="no-print">
+                                  <span class="sr-only">{t('wd_move', { name: s.name })}</span>
+                                  <select
+                                    value={g.number}
+                                    disabled={busy}
+                                    onChange={(e) => move(s, Number(e.currentTarget.value))}
+                                  >
+                                    {numbers.map((n) => (
+                                      <option key={n} value={n}>
+                                        {n}
+                                      </option>
+                                    ))}
+                                  </select>
+                                </label>
+                              )}
+                            </li>
+                          );
+                        })}
                       </ul>
-                    </section>
-                  ))}
-                </div>
-              ) : (
-                <p>{t('wd_no_groups')}</p>
+                    </div>
+                  </section>
+                ))}
+              </div>
+              {plan.unassigned.length > 0 && (
+                <>
+                  <h2>{t('wd_unassigned')}</h2>
+                  <ul>
+                    {plan.unassigned.map((s) => (
+                      <li key={s.id}>{s.name}</li>
+                    ))}
+                  </ul>
+                </>
               )}
             </>
           );

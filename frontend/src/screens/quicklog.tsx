@@ -4,11 +4,11 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { full } from '../api/types';
+import { full, type Schemas } from '../api/types';
 import { t, tEnum, type Key } from '../lib/i18n';
 import * as outbox from '../lib/outbox';
 import { matchStudents, recentStudents, rememberStudents, type StudentLite } from '../lib/recent';
-import { myClasses, searchLocal, studentsOfClass, type ClassLite } from '../lib/roster';
+import { myClasses, onRosterChange, searchLocal, studentsOfClass, type ClassLite } from '../lib/roster';
 import type { User } from '../lib/session';
 import { syncNow } from '../lib/sync';
 
@@ -31,8 +31,16 @@ const KNOWLEDGE = ['saw', 'told_by_student', 'told_by_other_student', 'told_by_p
 type Knowledge = (typeof KNOWLEDGE)[number];
 
 const MOOD_FACES = ['😢', '🙁', '😐', '🙂', '😄'];
-const PLACES_DA = ['Skolegården', 'Klassen', 'Gangen', 'SFO', 'Online'];
-const PLACES_EN = ['Schoolyard', 'Classroom', 'Corridor', 'After-school', 'Online'];
+const PLACES_KEY = 'trivsel.places';
+
+/** The school's list of places (GET /incident-places), remembered for offline use; it holds no child data. */
+function storedPlaces(): string[] {
+  try {
+    return JSON.parse(localStorage.getItem(PLACES_KEY) ?? '[]') as string[];
+  } catch {
+    return [];
+  }
+}
 
 interface Picked extends StudentLite {
   role: IncidentRole;
@@ -56,11 +64,23 @@ export function QuickLog({ user }: { user: User }) {
   const [openClass, setOpenClass] = useState<ClassLite | null>(null);
   const [classStudents, setClassStudents] = useState<StudentLite[]>([]);
   const search = useRef<HTMLInputElement>(null);
-  const places = document.documentElement.lang === 'en' ? PLACES_EN : PLACES_DA;
+  const [places, setPlaces] = useState<string[]>(storedPlaces());
 
   useEffect(() => {
     search.current?.focus();
-    myClasses().then(setClasses).catch(() => {});
+    const loadClasses = () => myClasses().then(setClasses).catch(() => {});
+    void loadClasses();
+    const unsubscribe = onRosterChange(loadClasses);
+    api
+      .GET('/api/v1/incident-places')
+      .then(({ data }) => {
+        if (!data) return;
+        const list = full(data).places;
+        setPlaces(list);
+        localStorage.setItem(PLACES_KEY, JSON.stringify(list));
+      })
+      .catch(() => {});
+    return unsubscribe;
   }, []);
 
   // Type-ahead: the API when online, the students stored on the phone otherwise.
@@ -73,24 +93,24 @@ export function QuickLog({ user }: { user: User }) {
     }
     let alive = true;
     const timer = setTimeout(async () => {
-      let found: StudentLite[] | null = null;
+      // Students of my own classes first (from the phone), then the rest of the school from the API.
+      const mine = await searchLocal(q).catch(() => [] as StudentLite[]);
+      const recent = matchStudents(recentStudents(), q);
+      let remote: StudentLite[] | null = null;
       if (navigator.onLine) {
         try {
-          const { data } = await api.GET('/api/v1/students', { params: { query: { q, page_size: 8 } } });
-          if (data) found = full(data).items.map((s) => ({ id: s.id, display_name: s.display_name, class_name: s.class_name, class_id: s.class_id }));
+          const { data } = await api.GET('/api/v1/students', { params: { query: { q, page_size: 10 } } });
+          if (data)
+            remote = full(data).items.map((s) => ({ id: s.id, display_name: s.display_name, class_name: s.class_name, class_id: s.class_id }));
         } catch {
-          /* fall back to the local roster */
+          /* offline after all: the phone's list is what we have */
         }
       }
-      const offline = found === null;
-      if (offline) {
-        const local = await searchLocal(q).catch(() => [] as StudentLite[]);
-        const recent = recentStudents().filter((r) => !local.some((l) => l.id === r.id));
-        found = [...local, ...matchStudents(recent, q)].slice(0, 8);
-      }
+      const seen = new Set<number>();
+      const found = [...mine, ...recent, ...(remote ?? [])].filter((s) => !seen.has(s.id) && seen.add(s.id)).slice(0, 10);
       if (!alive) return;
-      setResults(found ?? []);
-      setSearchNote(offline ? t('ql_search_offline') : null);
+      setResults(found);
+      setSearchNote(remote === null ? t('ql_search_offline') : null);
     }, 120);
     return () => {
       alive = false;
@@ -130,29 +150,32 @@ export function QuickLog({ user }: { user: User }) {
     let entry: outbox.OutboxEntry;
     if (what === 'observation') {
       const note = [where, text].filter(Boolean).join(': ');
+      const body: Schemas['ObservationCreate'] = {
+        student_ids: picked.map((p) => p.id),
+        mood: mood ?? 3,
+        observed_at: occurred_at,
+        ...(user.roles.includes('sfo_staff') ? { context: 'sfo' as const } : {}),
+        ...(note ? { note } : {}),
+      };
       entry = await outbox.enqueue({
         kind: 'observation',
-        body: {
-          student_ids: picked.map((p) => p.id),
-          mood,
-          ...(user.roles.includes('sfo_staff') ? { context: 'sfo' } : {}),
-          ...(note ? { note } : {}),
-        },
+        body,
         user_id: user.id,
         user_name: user.name,
         label: `${t('ql_observation')} ${MOOD_FACES[(mood ?? 3) - 1]} – ${names}`,
       });
     } else {
+      const body: Schemas['IncidentCreate'] = {
+        classification: what,
+        occurred_at,
+        ...(where ? { place: where } : {}),
+        ...(text ? { description: text } : {}),
+        ...(knowledge ? { knowledge_source: knowledge } : {}),
+        students: picked.map((p) => ({ student_id: p.id, role: p.role })),
+      };
       entry = await outbox.enqueue({
         kind: 'incident',
-        body: {
-          classification: what,
-          occurred_at,
-          ...(where ? { place: where } : {}),
-          ...(text ? { description: text } : {}),
-          ...(knowledge ? { knowledge_source: knowledge } : {}),
-          students: picked.map((p) => ({ student_id: p.id, role: p.role })),
-        },
+        body,
         user_id: user.id,
         user_name: user.name,
         label: `${tEnum('c', what)} – ${names}`,

@@ -1,0 +1,1 @@
+"""Observations: short wellbeing notes about one or more students (SFO, recess, lessons, trips)."""

@@ -1,0 +1,165 @@
+"""Demo data: observations over the last weeks (and a fallback roster for the prevention seeders)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.core.timeutil import LOCAL_TZ, as_utc, local_date
+from api.observations import service
+from api.students.models import ClassStaff, SchoolClass, Student
+
+ORDER = 30
+
+GIVEN = [
+    "Emil",
+    "Ida",
+    "Noah",
+    "Freja",
+    "Oscar",
+    "Alma",
+    "William",
+    "Clara",
+    "Lucas",
+    "Agnes",
+    "Malthe",
+    "Ella",
+    "Victor",
+    "Karla",
+    "Alfred",
+    "Sofia",
+    "Carl",
+    "Olivia",
+    "Aksel",
+    "Ellen",
+    "Ali",
+    "Yasmin",
+]
+FAMILY = [
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+]
+
+NOTES = [
+    "Sad alone by the fence most of the lunch break.",
+    "Played football with the 3rd graders, laughed a lot.",
+    "Argued about the swings; solved it with help.",
+    "Tired and quiet all afternoon in SFO.",
+    "Helped a younger child who had fallen.",
+    "Wanted to join the tag game but was told no.",
+    None,
+    None,
+]
+SENSITIVE_NOTES = [
+    "Mentioned that things are hard at home right now; the parents are separating.",
+    "Said some older pupils write mean things about her in a group chat.",
+]
+
+
+def demo_students(session: Session, ctx: Any) -> list[Student]:
+    """The demo school's active students: from the students seeder, or a small fallback roster."""
+    if "students" not in ctx.shared:
+        _fallback_roster(session, ctx)
+    return [s for s in ctx.shared["students"] if s.active]
+
+
+def _fallback_roster(session: Session, ctx: Any) -> None:
+    """FALLBACK, only when the students seeder has not run (this branch alone): a few classes and
+    students, with the demo teacher, pedagogue and SFO adult attached, so the demo has children."""
+    rng = random.Random(10)  # noqa: S311 - reproducible demo names
+    classes: dict[str, SchoolClass] = {}
+    students: list[Student] = []
+    year = "2026/27"
+    for grade in range(6):
+        cls = SchoolClass(school_id=ctx.school.id, name=f"{grade}.A", grade=grade, school_year=year)
+        session.add(cls)
+        classes[cls.name] = cls
+    session.flush()
+    for cls in classes.values():
+        for i in range(10):
+            students.append(
+                Student(
+                    school_id=ctx.school.id,
+                    given_name=rng.choice(GIVEN),
+                    family_name=rng.choice(FAMILY),
+                    class_id=cls.id,
+                    sfo_enrolled=cls.grade <= 3,
+                    external_id=f"demo-{cls.name}-{i}",
+                )
+            )
+    session.add_all(students)
+    for name, role, staff_role in (
+        ("3.A", "teacher", "class_teacher"),
+        ("1.A", "pedagogue", "pedagogue"),
+        ("0.A", "sfo_staff", "sfo_contact"),
+    ):
+        session.add(ClassStaff(class_id=classes[name].id, user_id=ctx.users[role].id, role=staff_role))
+    session.flush()
+    ctx.shared["classes"] = classes
+    ctx.shared["students"] = students
+
+
+def seed(session: Session, ctx: Any) -> None:
+    """About 40 observations over the last four weeks, a few sensitive, one turned into an incident."""
+    students = demo_students(session, ctx)
+    if not students:
+        return
+    rng = random.Random(30)  # noqa: S311 - reproducible demo data
+    authors = [ctx.users["sfo_staff"], ctx.users["teacher"], ctx.users["pedagogue"]]
+    today = local_date()
+    created = []
+    for i in range(40):
+        day = today - timedelta(days=rng.randint(0, 27))
+        if day.isoweekday() > 5:
+            day -= timedelta(days=day.isoweekday() - 5)
+        moment = as_utc(
+            datetime.combine(day, time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])), LOCAL_TZ)
+        )
+        moment = min(moment, as_utc(datetime.now(LOCAL_TZ)) - timedelta(minutes=5))
+        author = authors[i % len(authors)]
+        mood = rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 3, 4, 3])[0]
+        tags = {
+            1: ["sad", "alone"],
+            2: ["excluded"],
+            3: [],
+            4: ["good_day"],
+            5: ["happy", "played_with_others"],
+        }
+        sensitive = i % 13 == 5
+        note = SENSITIVE_NOTES[i % 2] if sensitive else rng.choice(NOTES)
+        context = "sfo" if author is ctx.users["sfo_staff"] else rng.choice(["recess", "lesson", "trip"])
+        created.append(
+            service.create_observation(
+                session,
+                actor=author,
+                student_ids=[s.id for s in rng.sample(students, rng.choice([1, 1, 1, 2]))],
+                mood=mood,
+                context=context,
+                tags=tags[mood],
+                note=note,
+                sensitive=sensitive,
+                observed_at=moment,
+            )
+        )
+    worried = next((o for o in created if o.mood == 1 and not o.sensitive), None)
+    if worried is not None:
+        service.convert_to_incident(
+            session, actor=ctx.users["teacher"], observation=worried, classification="wellbeing_concern"
+        )

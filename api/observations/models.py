@@ -1,0 +1,98 @@
+"""Observation models: an observation and the students it is about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.core.db import Base, JSONType, SchoolOwned
+from api.core.timeutil import utcnow
+from api.students.models import Student
+from api.users.models import User
+
+
+class ObservationContext(StrEnum):
+    """Where the adult noticed it."""
+
+    SFO = "sfo"
+    RECESS = "recess"
+    LESSON = "lesson"
+    TRIP = "trip"
+    OTHER = "other"
+
+
+class ObservationTag(StrEnum):
+    """Quick tags an adult can tick instead of writing."""
+
+    ALONE = "alone"
+    SAD = "sad"
+    CONFLICT = "conflict"
+    EXCLUDED = "excluded"
+    TIRED = "tired"
+    ANGRY = "angry"
+    WORRIED = "worried"
+    GOOD_DAY = "good_day"
+    HAPPY = "happy"
+    PLAYED_WITH_OTHERS = "played_with_others"
+    HELPED_OTHERS = "helped_others"
+
+
+CONTEXT_VALUES = [c.value for c in ObservationContext]
+TAG_VALUES = [t.value for t in ObservationTag]
+MOOD_MIN, MOOD_MAX = 1, 5
+NOTE_MAX = 1000
+
+
+class Observation(SchoolOwned, Base):
+    """How one or more students were doing, as an adult saw it: a mood, a context, tags and a short note."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    mood: Mapped[int] = mapped_column(SmallInteger)  # 1 (very bad) .. 5 (very good)
+    context: Mapped[str | None] = mapped_column(String(16), default=None)
+    tags: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    # A sensitive note is shown only to resource persons, leaders and the author.
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    observed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), default=None, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    author: Mapped[User] = relationship(lazy="joined")
+    students: Mapped[list[ObservationStudent]] = relationship(
+        back_populates="observation",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="ObservationStudent.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def student_ids(self) -> list[int]:
+        """The ids of the students the observation is about."""
+        return [s.student_id for s in self.students]
+
+
+class ObservationStudent(Base):
+    """A student an observation is about."""
+
+    __tablename__ = "observation_students"
+    __table_args__ = (UniqueConstraint("observation_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
+
+    observation: Mapped[Observation] = relationship(back_populates="students")
+    student: Mapped[Student] = relationship(lazy="joined")

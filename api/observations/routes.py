@@ -1,0 +1,101 @@
+"""Observation routes: log in seconds (students + mood), see what colleagues noticed, make an incident."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from api.auth.permissions import current_user
+from api.core.db import db
+from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.idempotency import idempotent
+from api.core.pagination import page_schema
+from api.extensions import Blueprint
+from api.observations import service
+from api.observations.schemas import (
+    ObservationCreate,
+    ObservationQuery,
+    ObservationRead,
+    ObservationToIncident,
+    ObservationUpdate,
+)
+
+blp = Blueprint(
+    "observations",
+    __name__,
+    url_prefix="/api/v1/observations",
+    description="Wellbeing observations (SFO, recess, lessons): mood, context, tags, a short note",
+)
+
+
+@blp.route("")
+class Observations(MethodView):
+    @blp.arguments(ObservationQuery, location="query")
+    @blp.response(200, page_schema(ObservationRead))
+    @blp.errors(401, 403)
+    def get(self, args: dict[str, Any]) -> dict:
+        """List the observations you may see, newest first"""
+        return service.list_observations(db.session, actor=current_user(), **args)
+
+    @idempotent
+    @blp.arguments(ObservationCreate)
+    @blp.response(201, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 409)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Log an observation (students and a mood are enough)"""
+        actor = current_user()
+        observation = service.create_observation(db.session, actor=actor, **data)
+        return (
+            service.present(actor, observation),
+            201,
+            {"ETag": etag_of(observation), "Location": f"/api/v1/observations/{observation.id}"},
+        )
+
+
+@blp.route("/<int:observation_id>")
+class ObservationById(MethodView):
+    @blp.response(200, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404)
+    def get(self, observation_id: int) -> Any:
+        """Get an observation"""
+        actor = current_user()
+        observation = service.get_observation(db.session, actor=actor, observation_id=observation_id)
+        return service.present(actor, observation), 200, {"ETag": etag_of(observation)}
+
+    @blp.arguments(ObservationUpdate)
+    @blp.response(200, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_PARAM])
+    def patch(self, data: dict[str, Any], observation_id: int) -> Any:
+        """Correct an observation (author, leader or resource person; send If-Match)"""
+        session = db.session
+        actor = current_user()
+        observation = service.get_observation(
+            session, actor=actor, observation_id=observation_id, audited=False
+        )
+        service.permissions.ensure_can_edit(actor, observation)
+        require_if_match(observation)
+        observation = service.update_observation(session, actor=actor, observation=observation, changes=data)
+        return service.present(actor, observation), 200, {"ETag": etag_of(observation)}
+
+
+@blp.route("/<int:observation_id>/incident")
+class ObservationIncident(MethodView):
+    @idempotent
+    @blp.arguments(ObservationToIncident)
+    @blp.response(201, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 409)
+    def post(self, data: dict[str, Any], observation_id: int) -> Any:
+        """Turn the observation into an incident, keeping the link (Location: the incident)"""
+        session = db.session
+        actor = current_user()
+        observation = service.get_observation(
+            session, actor=actor, observation_id=observation_id, audited=False
+        )
+        observation = service.convert_to_incident(session, actor=actor, observation=observation, **data)
+        return (
+            service.present(actor, observation),
+            201,
+            {"ETag": etag_of(observation), "Location": f"/api/v1/incidents/{observation.incident_id}"},
+        )

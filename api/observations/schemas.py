@@ -1,0 +1,188 @@
+"""Observation schemas (create, update, read, list filters, turn into an incident) and the small
+student/user briefs the prevention domains share."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import marshmallow as ma
+
+from api.core.pagination import PageQuery
+from api.core.timeutil import LOCAL_TZ
+from api.extensions import Schema
+from api.incidents.models import Classification, InvolvementRole
+from api.observations.models import CONTEXT_VALUES, MOOD_MAX, MOOD_MIN, NOTE_MAX, TAG_VALUES
+
+MAX_ID = 2**31 - 1
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
+def id_field(*, strict: bool = True, **kwargs: Any) -> ma.fields.Integer:
+    """A database id (positive 32-bit integer); query strings pass strict=False."""
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def day_field(**kwargs: Any) -> ma.fields.Date:
+    """A calendar day in a sane range."""
+    return ma.fields.Date(validate=ma.validate.Range(min=EARLIEST_DAY, max=LATEST_DAY), **kwargs)
+
+
+def text_field(*, max_length: int, min_length: int = 0, **kwargs: Any) -> ma.fields.String:
+    """Free text people type; a NUL character (which PostgreSQL cannot store) is a 422, not a 500."""
+    return ma.fields.String(validate=[ma.validate.Length(min=min_length, max=max_length), _no_nul], **kwargs)
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+
+
+def _sane_moment(value: datetime) -> None:
+    try:
+        utc = value.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ma.ValidationError("Not a usable moment.") from exc
+    if not (EARLIEST_DAY <= utc.date() <= LATEST_DAY):
+        raise ma.ValidationError("Must be between the years 2000 and 2999.")
+
+
+def moment_field(**kwargs: Any) -> ma.fields.AwareDateTime:
+    """A moment; without an offset it is taken as Copenhagen time, as people enter it."""
+    return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_sane_moment, **kwargs)
+
+
+class StudentBrief(Schema):
+    """A student as named on other records (names and classes are visible to all staff)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(attribute="display_name", dump_only=True)
+    class_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    class_name = ma.fields.Function(
+        lambda s: s.school_class.name if s.school_class is not None else None, dump_only=True, allow_none=True
+    )
+    grade = ma.fields.Function(
+        lambda s: s.school_class.grade if s.school_class is not None else None,
+        dump_only=True,
+        allow_none=True,
+    )
+
+
+class UserBrief(Schema):
+    """A staff member as named on other records."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+
+
+_student_ids = ma.fields.List(
+    id_field(), validate=ma.validate.Length(min=1, max=30), metadata={"description": "1-30 students"}
+)
+_context = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(CONTEXT_VALUES))
+_tags = ma.fields.List(
+    ma.fields.String(validate=ma.validate.OneOf(TAG_VALUES)),
+    validate=ma.validate.Length(max=len(TAG_VALUES)),
+    metadata={"description": "Quick tags; duplicates are dropped"},
+)
+_mood = ma.fields.Integer(
+    strict=True,
+    validate=ma.validate.Range(min=MOOD_MIN, max=MOOD_MAX),
+    metadata={"description": "1 (very bad) to 5 (very good)"},
+)
+_note = text_field(allow_none=True, max_length=NOTE_MAX)
+_sensitive = ma.fields.Boolean(
+    metadata={"description": "Only leaders, resource persons and the author see the note"}
+)
+
+
+class ObservationCreate(Schema):
+    """A new observation: students and a mood are enough."""
+
+    student_ids = ma.fields.List(
+        id_field(),
+        required=True,
+        validate=ma.validate.Length(min=1, max=30),
+        metadata={"description": "1-30"},
+    )
+    mood = ma.fields.Integer(
+        strict=True,
+        required=True,
+        validate=ma.validate.Range(min=MOOD_MIN, max=MOOD_MAX),
+        metadata={"description": "1 (very bad) to 5 (very good)"},
+    )
+    context = _context
+    tags = _tags
+    note = _note
+    sensitive = _sensitive
+    observed_at = moment_field(metadata={"description": "Default: now. Not in the future."})
+
+
+class ObservationUpdate(Schema):
+    """Changes to an observation; every field optional."""
+
+    student_ids = _student_ids
+    mood = _mood
+    context = _context
+    tags = _tags
+    note = _note
+    sensitive = _sensitive
+    observed_at = moment_field()
+
+
+class ObservationRead(Schema):
+    """An observation as the viewer may see it."""
+
+    id = ma.fields.Integer(dump_only=True)
+    students = ma.fields.List(ma.fields.Nested(StudentBrief), dump_only=True)
+    mood = ma.fields.Integer(dump_only=True)
+    context = ma.fields.String(dump_only=True, allow_none=True)
+    tags = ma.fields.List(ma.fields.String(), dump_only=True)
+    note = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "null when there is none or it is hidden"}
+    )
+    note_hidden = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "The note is sensitive and not for this viewer"}
+    )
+    sensitive = ma.fields.Boolean(dump_only=True)
+    observed_at = ma.fields.AwareDateTime(dump_only=True)
+    author = ma.fields.Nested(UserBrief, dump_only=True)
+    incident_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class ObservationQuery(PageQuery):
+    """Filters for the observation list (newest first)."""
+
+    student_id = id_field(strict=False)
+    from_date = day_field(data_key="from", metadata={"description": "Observed on or after this day"})
+    to_date = day_field(data_key="to", metadata={"description": "Observed on or before this day"})
+    mine = ma.fields.Boolean(metadata={"description": "Only observations I wrote"})
+    context = ma.fields.String(validate=ma.validate.OneOf(CONTEXT_VALUES))
+
+
+class IncidentStudentIn(Schema):
+    """A student of the new incident and their part in it."""
+
+    student_id = id_field(required=True)
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in InvolvementRole]))
+
+
+class ObservationToIncident(Schema):
+    """Turn an observation into an incident."""
+
+    classification = ma.fields.String(
+        required=True, validate=ma.validate.OneOf([c.value for c in Classification])
+    )
+    students = ma.fields.List(
+        ma.fields.Nested(IncidentStudentIn),
+        validate=ma.validate.Length(min=1, max=30),
+        metadata={"description": "Default: the observation's students, as targets"},
+    )
+    place = text_field(allow_none=True, max_length=100)
+    description = text_field(
+        allow_none=True,
+        max_length=5000,
+        metadata={"description": "Default: the observation's note, unless it is sensitive"},
+    )

@@ -1,0 +1,281 @@
+"""Observation logic (HTTP-free): log, list, read, change, turn into an incident."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from api.core import audit
+from api.core.pagination import paginate
+from api.core.scoping import get_in_school
+from api.core.timeutil import LOCAL_TZ, as_utc, utcnow
+from api.errors import Conflict, InvalidInput
+from api.incidents.service import create_incident
+from api.observations import permissions
+from api.observations.models import Observation, ObservationStudent
+from api.students.models import Student
+
+# Phones' clocks drift; an observation "a minute in the future" is still now.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def present(viewer: Any, observation: Observation) -> dict[str, Any]:
+    """The observation as `viewer` may see it: without the note of a sensitive one they may not read."""
+    shown = permissions.can_see_note(viewer, observation)
+    return {
+        "id": observation.id,
+        "students": [link.student for link in observation.students],
+        "mood": observation.mood,
+        "context": observation.context,
+        "tags": list(observation.tags or []),
+        "note": observation.note if shown else None,
+        "note_hidden": not shown and observation.note is not None,
+        "sensitive": observation.sensitive,
+        "observed_at": observation.observed_at,
+        "author": observation.author,
+        "incident_id": observation.incident_id,
+        "created_at": observation.created_at,
+        "updated_at": observation.updated_at,
+        "version": observation.version,
+    }
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _active_students(session: Session, *, school_id: int, student_ids: list[int]) -> list[Student]:
+    """The students, all of this school and active, in the given order (422 naming the bad ones)."""
+    found = {
+        s.id: s
+        for s in session.scalars(
+            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
+        )
+    }
+    unknown = [i for i in student_ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            "Some students are not students of your school.",
+            errors={"student_ids": [f"unknown student {i}" for i in unknown]},
+        )
+    inactive = [i for i in student_ids if not found[i].active]
+    if inactive:
+        raise InvalidInput(
+            "Some students have left the school.",
+            errors={"student_ids": [f"student {i} is no longer active" for i in inactive]},
+        )
+    return [found[i] for i in student_ids]
+
+
+def _check_moment(observed_at: datetime) -> datetime:
+    observed_at = as_utc(observed_at)
+    if observed_at > utcnow() + CLOCK_SKEW:
+        raise InvalidInput(
+            "An observation cannot be in the future.", errors={"observed_at": ["in the future"]}
+        )
+    return observed_at
+
+
+def _clean_note(note: str | None) -> str | None:
+    note = (note or "").strip()
+    return note or None
+
+
+def create_observation(
+    session: Session,
+    *,
+    actor: Any,
+    student_ids: list[int],
+    mood: int,
+    context: str | None = None,
+    tags: list[str] | None = None,
+    note: str | None = None,
+    sensitive: bool = False,
+    observed_at: datetime | None = None,
+) -> Observation:
+    """Log an observation by `actor` about one or more students of the school."""
+    permissions.ensure_child_facing(actor, action="log observations")
+    ids = _unique(student_ids)
+    _active_students(session, school_id=actor.school_id, student_ids=ids)
+    observation = Observation(
+        school_id=actor.school_id,
+        author_id=actor.id,
+        mood=mood,
+        context=context,
+        tags=_unique(tags or []),
+        note=_clean_note(note),
+        sensitive=bool(sensitive),
+        observed_at=_check_moment(observed_at) if observed_at is not None else utcnow(),
+    )
+    observation.students = [ObservationStudent(student_id=i) for i in ids]
+    session.add(observation)
+    session.flush()
+    audit.record(
+        "observation_created",
+        resource_type="observation",
+        resource_id=observation.id,
+        student_ids=ids,
+        detail={"mood": mood, "sensitive": observation.sensitive},
+    )
+    return observation
+
+
+def get_observation(
+    session: Session, *, actor: Any, observation_id: int, audited: bool = True
+) -> Observation:
+    """An observation the actor may see (404 for another school's, 403 without need-to-know)."""
+    observation = get_in_school(
+        session, Observation, observation_id, school_id=actor.school_id, what="Observation"
+    )
+    permissions.ensure_can_view(session, actor, observation)
+    if audited:
+        audit.record(
+            "observation_read",
+            resource_type="observation",
+            resource_id=observation.id,
+            student_ids=observation.student_ids,
+            detail={"note_shown": permissions.can_see_note(actor, observation)},
+        )
+    return observation
+
+
+def _day_start(day: date) -> datetime:
+    return as_utc(datetime.combine(day, time.min, tzinfo=LOCAL_TZ))
+
+
+def list_observations(
+    session: Session,
+    *,
+    actor: Any,
+    student_id: int | None = None,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    mine: bool | None = None,
+    context: str | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict[str, Any]:
+    """One page of the observations the actor may see, newest first."""
+    permissions.ensure_child_facing(actor, action="see observations")
+    if from_date and to_date and from_date > to_date:
+        raise InvalidInput("'from' is after 'to'.", errors={"from": ["after 'to'"]})
+    stmt: Select[Any] = select(Observation).where(
+        Observation.school_id == actor.school_id, permissions.visible_clause(session, actor)
+    )
+    if student_id is not None:
+        stmt = stmt.where(
+            Observation.id.in_(
+                select(ObservationStudent.observation_id).where(ObservationStudent.student_id == student_id)
+            )
+        )
+    if from_date is not None:
+        stmt = stmt.where(Observation.observed_at >= _day_start(from_date))
+    if to_date is not None:
+        stmt = stmt.where(Observation.observed_at < _day_start(to_date + timedelta(days=1)))
+    if mine:
+        stmt = stmt.where(Observation.author_id == actor.id)
+    if context is not None:
+        stmt = stmt.where(Observation.context == context)
+    stmt = stmt.order_by(Observation.observed_at.desc(), Observation.id.desc())
+    result = paginate(session, stmt, page=page, page_size=page_size)
+    items: list[Observation] = result["items"]
+    audit.record(
+        "observations_listed",
+        resource_type="observation",
+        student_ids=[i for o in items for i in o.student_ids],
+        detail={"count": len(items)},
+    )
+    result["items"] = [present(actor, o) for o in items]
+    return result
+
+
+def update_observation(
+    session: Session, *, actor: Any, observation: Observation, changes: dict[str, Any]
+) -> Observation:
+    """Apply the author's (or a leader's / resource person's) corrections."""
+    permissions.ensure_can_edit(actor, observation)
+    before = set(observation.student_ids)
+    if "student_ids" in changes:
+        ids = _unique(changes["student_ids"])
+        _active_students(session, school_id=actor.school_id, student_ids=ids)
+        keep = [link for link in observation.students if link.student_id in ids]
+        have = {link.student_id for link in keep}
+        observation.students = keep + [ObservationStudent(student_id=i) for i in ids if i not in have]
+    if "mood" in changes:
+        observation.mood = changes["mood"]
+    if "context" in changes:
+        observation.context = changes["context"]
+    if "tags" in changes:
+        observation.tags = _unique(changes["tags"])
+    if "note" in changes:
+        observation.note = _clean_note(changes["note"])
+    if "sensitive" in changes:
+        observation.sensitive = bool(changes["sensitive"])
+    if "observed_at" in changes:
+        observation.observed_at = _check_moment(changes["observed_at"])
+    observation.updated_at = utcnow()
+    session.flush()
+    session.refresh(observation, ["students"])
+    audit.record(
+        "observation_updated",
+        resource_type="observation",
+        resource_id=observation.id,
+        student_ids=before | set(observation.student_ids),
+        detail={"fields": sorted(changes)},
+    )
+    return observation
+
+
+def convert_to_incident(
+    session: Session,
+    *,
+    actor: Any,
+    observation: Observation,
+    classification: str,
+    students: list[dict[str, Any]] | None = None,
+    place: str | None = None,
+    description: str | None = None,
+) -> Observation:
+    """Turn an observation into an incident, keeping the link (once; a second time is 409).
+
+    A sensitive note is never copied implicitly: the incident's readers may be others than the note's."""
+    if observation.incident_id is not None:
+        raise Conflict(
+            f"This observation was already turned into incident {observation.incident_id}.",
+            errors={"incident_id": [observation.incident_id]},
+        )
+    if students:
+        roles: dict[int, str] = {}
+        for s in students:
+            roles.setdefault(s["student_id"], s["role"])
+        involved = [{"student_id": i, "role": r} for i, r in roles.items()]
+    else:
+        involved = [{"student_id": i, "role": "target"} for i in observation.student_ids]
+    if description is None and not observation.sensitive:
+        description = observation.note
+    incident = create_incident(
+        session,
+        actor=actor,
+        data={
+            "classification": classification,
+            "students": involved,
+            "occurred_at": observation.observed_at,
+            "place": place,
+            "description": description,
+        },
+    )
+    observation.incident_id = incident.id
+    observation.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        "observation_converted",
+        resource_type="observation",
+        resource_id=observation.id,
+        student_ids=set(observation.student_ids) | {s["student_id"] for s in involved},
+        detail={"incident_id": incident.id, "classification": classification},
+    )
+    return observation

@@ -1,0 +1,1 @@
+"""Play-partner arrangements (legemakker-aftaler) and their check-ins."""

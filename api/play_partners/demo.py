@@ -1,0 +1,67 @@
+"""Demo data: play-partner arrangements that apply today, with a few check-ins."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.core.timeutil import local_date
+from api.errors import Conflict
+from api.observations.demo import demo_students
+from api.play_partners import service
+
+ORDER = 31
+
+
+def seed(session: Session, ctx: Any) -> None:
+    """Three arrangements in force today (whatever weekday today is) and check-ins for the last days."""
+    students = demo_students(session, ctx)
+    if len(students) < 8:
+        return
+    today = local_date()
+    weekdays = sorted({1, 2, 3, 4, 5, today.isoweekday()})
+    by_class: dict[Any, list[Any]] = {}
+    for s in students:
+        by_class.setdefault(s.class_id, []).append(s)
+    groups = [members for members in by_class.values() if len(members) >= 3]
+    plans = [
+        (
+            ["first_recess", "lunch"],
+            ctx.users["teacher"],
+            "Play together at the big recess; help them start a game.",
+        ),
+        (["lunch", "sfo"], ctx.users["sfo_staff"], "Meet at the sandpit after lunch; the adult checks in."),
+        (["second_recess"], ctx.users["pedagogue"], "Football with the mixed team; no one is left out."),
+    ]
+    made = 0
+    for index, (recesses, responsible, purpose) in enumerate(plans):
+        pool = groups[index % len(groups)] if groups else students
+        for offset in range(len(pool) - 1):
+            pair = [pool[offset], pool[offset + 1]] + (
+                [pool[offset + 2]] if index == 1 and offset + 2 < len(pool) else []
+            )
+            try:
+                arrangement = service.create_arrangement(
+                    session,
+                    actor=ctx.users["teacher"],
+                    student_ids=[s.id for s in pair],
+                    recesses=recesses,
+                    weekdays=weekdays,
+                    start_date=today - timedelta(days=14),
+                    end_date=today + timedelta(days=30),
+                    responsible_id=responsible.id,
+                    purpose=purpose,
+                )
+            except Conflict:
+                continue  # an open bullying case pairs these two; try the next pair
+            made += 1
+            for days_ago, outcome in ((1, "good"), (2, "mixed"), (3, "did_not_happen")):
+                day = today - timedelta(days=days_ago)
+                if arrangement.weekday_mask & (1 << (day.isoweekday() - 1)):
+                    service.add_check_in(
+                        session, actor=responsible, arrangement=arrangement, outcome=outcome, date=day
+                    )
+            break
+    ctx.shared["play_partner_arrangements"] = made

@@ -1,0 +1,63 @@
+"""Who may see and change play-partner arrangements.
+
+- Every child-facing role sees the school's arrangements: the adult on schoolyard duty (gårdvagt) must
+  know today's arrangements for all students, whatever their class. The purpose is shown to them too, so
+  it should say what the adults should do, not why (that belongs in a case or a sensitive observation).
+- Every child-facing role may make an arrangement and record a check-in (the adult on duty saw it).
+- An arrangement is changed by its responsible adult, its creator, the staff of its students' classes,
+  leaders and resource persons.
+- A check-in note is shown to those with need-to-know of one of its students (class staff, leaders,
+  resource persons), the responsible adult, the arrangement's creator and the note's author.
+- An administrator without a child-facing role: 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import deny
+from api.play_partners.models import ArrangementCheckIn, PlayPartnerArrangement
+
+CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
+SCHOOL_WIDE_ROLES = ("leader", "resource_person")
+
+
+def ensure_child_facing(actor: Any, *, action: str) -> None:
+    """403 (audited) for a user without a child-facing role."""
+    if not actor.has_role(*CHILD_FACING_ROLES):
+        raise deny(
+            f"Your role may not {action}. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
+            resource_type="play_partner_arrangement",
+        )
+
+
+def is_close_to(actor: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> bool:
+    """Responsible adult, creator, class staff of one of its students, leader or resource person."""
+    return (
+        actor.has_role(*SCHOOL_WIDE_ROLES)
+        or arrangement.responsible_id == actor.id
+        or arrangement.created_by_id == actor.id
+        or any(
+            link.student.class_id is not None and link.student.class_id in class_ids
+            for link in arrangement.students
+        )
+    )
+
+
+def ensure_can_change(actor: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> None:
+    """403 (audited) unless the actor may change this arrangement."""
+    if not is_close_to(actor, arrangement, class_ids=class_ids):
+        raise deny(
+            "Only the responsible adult, the creator, the students' class staff, leaders and resource "
+            "persons may change this arrangement.",
+            resource_type="play_partner_arrangement",
+            resource_id=arrangement.id,
+            student_ids=tuple(arrangement.student_ids),
+        )
+
+
+def can_see_check_in_note(
+    actor: Any, arrangement: PlayPartnerArrangement, check_in: ArrangementCheckIn, *, class_ids: set[int]
+) -> bool:
+    """Need-to-know for the free text of a check-in."""
+    return check_in.author_id == actor.id or is_close_to(actor, arrangement, class_ids=class_ids)

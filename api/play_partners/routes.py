@@ -1,0 +1,113 @@
+"""Play-partner arrangement routes: make and change them, today's list for schoolyard duty, check-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from api.auth.permissions import current_user
+from api.core.db import db
+from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.idempotency import idempotent
+from api.core.pagination import page_schema
+from api.extensions import Blueprint
+from api.play_partners import service
+from api.play_partners.schemas import (
+    ArrangementCreate,
+    ArrangementQuery,
+    ArrangementRead,
+    ArrangementUpdate,
+    CheckInCreate,
+    CheckInQuery,
+    CheckInRead,
+)
+
+blp = Blueprint(
+    "play_partners",
+    __name__,
+    url_prefix="/api/v1/play-partner-arrangements",
+    description="Play-partner arrangements (legemakker-aftaler): who plays together when, and how it went",
+)
+
+
+@blp.route("")
+class Arrangements(MethodView):
+    @blp.arguments(ArrangementQuery, location="query")
+    @blp.response(200, page_schema(ArrangementRead))
+    @blp.errors(401, 403)
+    def get(self, args: dict[str, Any]) -> dict:
+        """List arrangements; with ?date= those in force that day (for schoolyard duty)"""
+        return service.list_arrangements(db.session, actor=current_user(), **args)
+
+    @idempotent
+    @blp.arguments(ArrangementCreate)
+    @blp.response(201, ArrangementRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 409)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Make an arrangement (refused when it pairs both sides of an open bullying case)"""
+        session = db.session
+        arrangement = service.create_arrangement(session, actor=current_user(), **data)
+        return (
+            service.present(session, arrangement),
+            201,
+            {"ETag": etag_of(arrangement), "Location": f"/api/v1/play-partner-arrangements/{arrangement.id}"},
+        )
+
+
+@blp.route("/<int:arrangement_id>")
+class ArrangementById(MethodView):
+    @blp.response(200, ArrangementRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404)
+    def get(self, arrangement_id: int) -> Any:
+        """Get an arrangement"""
+        session = db.session
+        arrangement = service.get_arrangement(session, actor=current_user(), arrangement_id=arrangement_id)
+        return service.present(session, arrangement), 200, {"ETag": etag_of(arrangement)}
+
+    @blp.arguments(ArrangementUpdate)
+    @blp.response(200, ArrangementRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 409, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_PARAM])
+    def patch(self, data: dict[str, Any], arrangement_id: int) -> Any:
+        """Change, pause or end an arrangement (send If-Match)"""
+        session = db.session
+        actor = current_user()
+        arrangement = service.get_arrangement(
+            session, actor=actor, arrangement_id=arrangement_id, audited=False
+        )
+        service.ensure_can_change(session, actor=actor, arrangement=arrangement)
+        require_if_match(arrangement)
+        arrangement = service.update_arrangement(session, actor=actor, arrangement=arrangement, changes=data)
+        return service.present(session, arrangement), 200, {"ETag": etag_of(arrangement)}
+
+
+@blp.route("/<int:arrangement_id>/check-ins")
+class CheckIns(MethodView):
+    @blp.arguments(CheckInQuery, location="query")
+    @blp.response(200, page_schema(CheckInRead))
+    @blp.errors(401, 403, 404)
+    def get(self, args: dict[str, Any], arrangement_id: int) -> dict:
+        """List an arrangement's check-ins, newest first"""
+        session = db.session
+        actor = current_user()
+        arrangement = service.get_arrangement(
+            session, actor=actor, arrangement_id=arrangement_id, audited=False
+        )
+        return service.list_check_ins(session, actor=actor, arrangement=arrangement, **args)
+
+    @idempotent
+    @blp.arguments(CheckInCreate)
+    @blp.response(201, CheckInRead)
+    @blp.errors(401, 403, 404)
+    def post(self, data: dict[str, Any], arrangement_id: int) -> Any:
+        """Record whether the arrangement happened and how it went"""
+        session = db.session
+        actor = current_user()
+        arrangement = service.get_arrangement(
+            session, actor=actor, arrangement_id=arrangement_id, audited=False
+        )
+        check_in = service.add_check_in(session, actor=actor, arrangement=arrangement, **data)
+        return service.present_check_ins(session, actor=actor, arrangement=arrangement, check_ins=[check_in])[
+            0
+        ], 201

@@ -1,0 +1,469 @@
+"""Play-partner arrangement logic (HTTP-free): make, list (also "which apply today"), change, check in."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from api.core import audit
+from api.core.pagination import paginate
+from api.core.scoping import get_in_school
+from api.core.timeutil import local_date, utcnow
+from api.errors import Conflict, InvalidInput
+from api.incidents.models import BULLYING_LIKE
+from api.incidents.service import open_case_pairs
+from api.play_partners import permissions
+from api.play_partners.models import (
+    ArrangementCheckIn,
+    ArrangementStatus,
+    ArrangementStudent,
+    PlayPartnerArrangement,
+    recess_bit,
+    weekday_bit,
+)
+from api.students.models import Student
+from api.students.permissions import staff_class_ids
+from api.users.models import User
+
+BULLYING_LIKE_VALUES = [c.value for c in BULLYING_LIKE]
+IN_FORCE = (ArrangementStatus.ACTIVE.value, ArrangementStatus.PAUSED.value)
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _students(session: Session, *, school_id: int, student_ids: list[int]) -> list[Student]:
+    found = {
+        s.id: s
+        for s in session.scalars(
+            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
+        )
+    }
+    unknown = [i for i in student_ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            "Some students are not students of your school.",
+            errors={"student_ids": [f"unknown student {i}" for i in unknown]},
+        )
+    inactive = [i for i in student_ids if not found[i].active]
+    if inactive:
+        raise InvalidInput(
+            "Some students have left the school.",
+            errors={"student_ids": [f"student {i} is no longer active" for i in inactive]},
+        )
+    return [found[i] for i in student_ids]
+
+
+def _responsible(session: Session, *, school_id: int, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if (
+        user is None
+        or user.school_id != school_id
+        or not user.active
+        or not user.has_role(*permissions.CHILD_FACING_ROLES)
+    ):
+        raise InvalidInput(
+            "The responsible adult must be an active staff member of your school who works with children.",
+            errors={"responsible_id": ["not a child-facing staff member of this school"]},
+        )
+    return user
+
+
+def _refuse_open_case_pairs(session: Session, *, school_id: int, students: list[Student]) -> None:
+    """409 when the arrangement would pair a target and an actor of an open bullying-like case."""
+    pairs = open_case_pairs(
+        session,
+        school_id=school_id,
+        student_ids=[s.id for s in students],
+        classifications=BULLYING_LIKE_VALUES,
+    )
+    if not pairs:
+        return
+    names = {s.id: s.display_name for s in students}
+    described = sorted({tuple(sorted((names[t], names[a]))) for t, a, _i in pairs})
+    raise Conflict(
+        "A play-partner arrangement may not pair the target and the actor of an open bullying case: "
+        + "; ".join(f"{x} and {y}" for x, y in described)
+        + ". Talk to the leader or resource person who works the case.",
+        errors={
+            "student_ids": [
+                f"students {t} and {a} are target and actor of an open bullying-like case"
+                for t, a, _i in sorted(pairs)
+            ]
+        },
+    )
+
+
+def _check_period(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput("The end date is before the start date.", errors={"end_date": ["before start"]})
+
+
+def overlaps_of(session: Session, arrangements: list[PlayPartnerArrangement]) -> dict[int, list[int]]:
+    """For each arrangement: the other active/paused ones booking one of its students at the same time
+    (periods, weekdays and recesses all intersect). One query for the whole page."""
+    result: dict[int, list[int]] = {a.id: [] for a in arrangements}
+    live = [a for a in arrangements if a.status in IN_FORCE]
+    if not live:
+        return result
+    student_ids = {i for a in live for i in a.student_ids}
+    rows = session.execute(
+        select(PlayPartnerArrangement, ArrangementStudent.student_id)
+        .join(ArrangementStudent, ArrangementStudent.arrangement_id == PlayPartnerArrangement.id)
+        .where(
+            PlayPartnerArrangement.school_id == live[0].school_id,
+            PlayPartnerArrangement.status.in_(IN_FORCE),
+            ArrangementStudent.student_id.in_(sorted(student_ids)),
+        )
+    ).all()
+    by_student: dict[int, list[PlayPartnerArrangement]] = defaultdict(list)
+    for other, sid in rows:
+        by_student[sid].append(other)
+    for a in live:
+        found: set[int] = set()
+        for sid in a.student_ids:
+            for b in by_student.get(sid, []):
+                if (
+                    b.id != a.id
+                    and a.start_date <= b.end_date
+                    and b.start_date <= a.end_date
+                    and a.weekday_mask & b.weekday_mask
+                    and a.recess_mask & b.recess_mask
+                ):
+                    found.add(b.id)
+        result[a.id] = sorted(found)
+    return result
+
+
+def conflicts_of(session: Session, arrangements: list[PlayPartnerArrangement]) -> set[int]:
+    """Ids of the arrangements whose students now include both sides of an open bullying-like case."""
+    if not arrangements:
+        return set()
+    student_ids = {i for a in arrangements for i in a.student_ids}
+    pairs = open_case_pairs(
+        session,
+        school_id=arrangements[0].school_id,
+        student_ids=sorted(student_ids),
+        classifications=BULLYING_LIKE_VALUES,
+    )
+    if not pairs:
+        return set()
+    out = set()
+    for a in arrangements:
+        ids = set(a.student_ids)
+        if any(t in ids and x in ids for t, x, _i in pairs):
+            out.add(a.id)
+    return out
+
+
+def present_many(session: Session, arrangements: list[PlayPartnerArrangement]) -> list[dict[str, Any]]:
+    """The arrangements with their overlaps and case conflicts."""
+    overlaps = overlaps_of(session, arrangements)
+    conflicts = conflicts_of(session, arrangements)
+    return [
+        {
+            "id": a.id,
+            "students": [link.student for link in a.students],
+            "recesses": a.recesses,
+            "weekdays": a.weekdays,
+            "start_date": a.start_date,
+            "end_date": a.end_date,
+            "responsible": a.responsible,
+            "purpose": a.purpose,
+            "status": a.status,
+            "overlaps": overlaps[a.id],
+            "case_conflict": a.id in conflicts,
+            "created_by": a.created_by,
+            "created_at": a.created_at,
+            "updated_at": a.updated_at,
+        }
+        for a in arrangements
+    ]
+
+
+def present(session: Session, arrangement: PlayPartnerArrangement) -> dict[str, Any]:
+    """One arrangement with its overlaps and case conflict."""
+    return present_many(session, [arrangement])[0]
+
+
+def create_arrangement(
+    session: Session,
+    *,
+    actor: Any,
+    student_ids: list[int],
+    recesses: list[str],
+    weekdays: list[int],
+    end_date: date,
+    responsible_id: int,
+    start_date: date | None = None,
+    purpose: str | None = None,
+    status: str = ArrangementStatus.ACTIVE.value,
+) -> PlayPartnerArrangement:
+    """Make an arrangement; refused (409) when it pairs a target and an actor of an open bullying case."""
+    permissions.ensure_child_facing(actor, action="make play-partner arrangements")
+    ids = _unique(student_ids)
+    if len(ids) < 2:
+        raise InvalidInput(
+            "An arrangement needs at least two different students.", errors={"student_ids": ["fewer than 2"]}
+        )
+    students = _students(session, school_id=actor.school_id, student_ids=ids)
+    responsible = _responsible(session, school_id=actor.school_id, user_id=responsible_id)
+    start = start_date or local_date()
+    _check_period(start, end_date)
+    if status != ArrangementStatus.ENDED.value:
+        _refuse_open_case_pairs(session, school_id=actor.school_id, students=students)
+    arrangement = PlayPartnerArrangement(
+        school_id=actor.school_id,
+        purpose=(purpose or "").strip(),
+        start_date=start,
+        end_date=end_date,
+        responsible_id=responsible.id,
+        status=status,
+        created_by_id=actor.id,
+    )
+    arrangement.recesses = recesses
+    arrangement.weekdays = weekdays
+    arrangement.students = [ArrangementStudent(student_id=i) for i in ids]
+    session.add(arrangement)
+    session.flush()
+    audit.record(
+        "play_partner_arrangement_created",
+        resource_type="play_partner_arrangement",
+        resource_id=arrangement.id,
+        student_ids=ids,
+    )
+    return arrangement
+
+
+def get_arrangement(
+    session: Session, *, actor: Any, arrangement_id: int, audited: bool = True
+) -> PlayPartnerArrangement:
+    """An arrangement of the actor's school (404 for another school's)."""
+    # Another school's arrangement is 404 for every role, so the school is checked before the role.
+    arrangement = get_in_school(
+        session,
+        PlayPartnerArrangement,
+        arrangement_id,
+        school_id=actor.school_id,
+        what="Play-partner arrangement",
+    )
+    permissions.ensure_child_facing(actor, action="see play-partner arrangements")
+    if audited:
+        audit.record(
+            "play_partner_arrangement_read",
+            resource_type="play_partner_arrangement",
+            resource_id=arrangement.id,
+            student_ids=arrangement.student_ids,
+        )
+    return arrangement
+
+
+def list_arrangements(
+    session: Session,
+    *,
+    actor: Any,
+    date: date | None = None,
+    recess: str | None = None,
+    student_id: int | None = None,
+    responsible_id: int | None = None,
+    status: str | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict[str, Any]:
+    """One page of the school's arrangements; with `date`: those in force that day (schoolyard duty)."""
+    permissions.ensure_child_facing(actor, action="see play-partner arrangements")
+    A = PlayPartnerArrangement
+    stmt: Select[Any] = select(A).where(A.school_id == actor.school_id)
+    if date is not None:
+        stmt = stmt.where(
+            A.status == ArrangementStatus.ACTIVE.value,
+            A.start_date <= date,
+            A.end_date >= date,
+            A.weekday_mask.op("&")(weekday_bit(date.isoweekday())) != 0,
+        )
+    if recess is not None:
+        stmt = stmt.where(A.recess_mask.op("&")(recess_bit(recess)) != 0)
+    if student_id is not None:
+        stmt = stmt.where(
+            A.id.in_(
+                select(ArrangementStudent.arrangement_id).where(ArrangementStudent.student_id == student_id)
+            )
+        )
+    if responsible_id is not None:
+        stmt = stmt.where(A.responsible_id == responsible_id)
+    if status is not None:
+        stmt = stmt.where(A.status == status)
+    if date is not None:
+        stmt = stmt.order_by(A.recess_mask, A.id)
+    else:
+        stmt = stmt.order_by(A.start_date.desc(), A.id.desc())
+    result = paginate(session, stmt, page=page, page_size=page_size)
+    items: list[PlayPartnerArrangement] = result["items"]
+    audit.record(
+        "play_partner_arrangements_listed",
+        resource_type="play_partner_arrangement",
+        student_ids=[i for a in items for i in a.student_ids],
+        detail={"count": len(items), "date": date.isoformat() if date else None},
+    )
+    result["items"] = present_many(session, items)
+    return result
+
+
+def ensure_can_change(session: Session, *, actor: Any, arrangement: PlayPartnerArrangement) -> None:
+    """403 unless the actor may change the arrangement."""
+    permissions.ensure_can_change(actor, arrangement, class_ids=staff_class_ids(session, actor))
+
+
+def update_arrangement(
+    session: Session, *, actor: Any, arrangement: PlayPartnerArrangement, changes: dict[str, Any]
+) -> PlayPartnerArrangement:
+    """Change an arrangement; the open-case rule is checked again unless it ends."""
+    ensure_can_change(session, actor=actor, arrangement=arrangement)
+    before = set(arrangement.student_ids)
+    ids = _unique(changes["student_ids"]) if "student_ids" in changes else arrangement.student_ids
+    if len(ids) < 2:
+        raise InvalidInput(
+            "An arrangement needs at least two different students.", errors={"student_ids": ["fewer than 2"]}
+        )
+    students = (
+        _students(session, school_id=actor.school_id, student_ids=ids)
+        if "student_ids" in changes
+        else [link.student for link in arrangement.students]
+    )
+    if "responsible_id" in changes:
+        arrangement.responsible = _responsible(
+            session, school_id=actor.school_id, user_id=changes["responsible_id"]
+        )
+    _check_period(
+        changes.get("start_date", arrangement.start_date), changes.get("end_date", arrangement.end_date)
+    )
+    status = changes.get("status", arrangement.status)
+    if status != ArrangementStatus.ENDED.value:
+        _refuse_open_case_pairs(session, school_id=actor.school_id, students=students)
+    if "student_ids" in changes:
+        keep = [link for link in arrangement.students if link.student_id in ids]
+        have = {link.student_id for link in keep}
+        arrangement.students = keep + [ArrangementStudent(student_id=i) for i in ids if i not in have]
+    for name in ("recesses", "weekdays", "start_date", "end_date", "status"):
+        if name in changes:
+            setattr(arrangement, name, changes[name])
+    if "purpose" in changes:
+        arrangement.purpose = (changes["purpose"] or "").strip()
+    arrangement.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        "play_partner_arrangement_updated",
+        resource_type="play_partner_arrangement",
+        resource_id=arrangement.id,
+        student_ids=before | set(ids),
+        detail={"fields": sorted(changes)},
+    )
+    return arrangement
+
+
+def present_check_ins(
+    session: Session, *, actor: Any, arrangement: PlayPartnerArrangement, check_ins: list[ArrangementCheckIn]
+) -> list[dict[str, Any]]:
+    """Check-ins as the actor may see them (the note only with need-to-know)."""
+    class_ids = staff_class_ids(session, actor)
+    out = []
+    for c in check_ins:
+        shown = permissions.can_see_check_in_note(actor, arrangement, c, class_ids=class_ids)
+        out.append(
+            {
+                "id": c.id,
+                "arrangement_id": c.arrangement_id,
+                "date": c.day,
+                "recess": c.recess,
+                "outcome": c.outcome,
+                "note": c.note if shown else None,
+                "note_hidden": not shown and c.note is not None,
+                "author": c.author,
+                "created_at": c.created_at,
+            }
+        )
+    return out
+
+
+def add_check_in(
+    session: Session,
+    *,
+    actor: Any,
+    arrangement: PlayPartnerArrangement,
+    outcome: str,
+    date: date | None = None,
+    recess: str | None = None,
+    note: str | None = None,
+) -> ArrangementCheckIn:
+    """Record whether the arrangement happened on a day (today by default) and how it went."""
+    permissions.ensure_child_facing(actor, action="record check-ins")
+    day = date or local_date()
+    if day > local_date():
+        raise InvalidInput("A check-in cannot be in the future.", errors={"date": ["in the future"]})
+    if not (arrangement.start_date <= day <= arrangement.end_date):
+        raise InvalidInput(
+            f"The arrangement runs from {arrangement.start_date} to {arrangement.end_date}.",
+            errors={"date": ["outside the arrangement's period"]},
+        )
+    if recess is not None and recess not in arrangement.recesses:
+        raise InvalidInput(
+            f"The arrangement covers {', '.join(arrangement.recesses)}.",
+            errors={"recess": ["not one of the arrangement's recesses"]},
+        )
+    check_in = ArrangementCheckIn(
+        arrangement_id=arrangement.id,
+        day=day,
+        recess=recess,
+        outcome=outcome,
+        note=(note or "").strip() or None,
+        author_id=actor.id,
+    )
+    session.add(check_in)
+    session.flush()
+    audit.record(
+        "play_partner_check_in_created",
+        resource_type="play_partner_check_in",
+        resource_id=check_in.id,
+        student_ids=arrangement.student_ids,
+        detail={"arrangement_id": arrangement.id, "outcome": outcome},
+    )
+    return check_in
+
+
+def list_check_ins(
+    session: Session,
+    *,
+    actor: Any,
+    arrangement: PlayPartnerArrangement,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict[str, Any]:
+    """One page of an arrangement's check-ins, newest first."""
+    permissions.ensure_child_facing(actor, action="see check-ins")
+    C = ArrangementCheckIn
+    stmt: Select[Any] = select(C).where(C.arrangement_id == arrangement.id)
+    if from_date is not None:
+        stmt = stmt.where(C.day >= from_date)
+    if to_date is not None:
+        stmt = stmt.where(C.day <= to_date)
+    stmt = stmt.order_by(C.day.desc(), C.created_at.desc(), C.id.desc())
+    result = paginate(session, stmt, page=page, page_size=page_size)
+    audit.record(
+        "play_partner_check_ins_listed",
+        resource_type="play_partner_arrangement",
+        resource_id=arrangement.id,
+        student_ids=arrangement.student_ids,
+        detail={"count": len(result["items"])},
+    )
+    result["items"] = present_check_ins(
+        session, actor=actor, arrangement=arrangement, check_ins=result["items"]
+    )
+    return result

@@ -1,0 +1,36 @@
+"""Who may see and plan wellbeing days.
+
+- Every child-facing role sees the school's wellbeing days, their groups and the exports (names and classes
+  are visible to all staff; the plan reveals nothing about cases beyond who is not grouped together).
+- Leaders, resource persons, teachers and pedagogues plan them: create, change, delete, build and edit
+  groups. SFO staff take part and see the plan.
+- An administrator without a child-facing role: 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import deny
+
+CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
+PLANNER_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
+
+
+def ensure_can_view(actor: Any) -> None:
+    """403 (audited) for a user without a child-facing role."""
+    if not actor.has_role(*CHILD_FACING_ROLES):
+        raise deny(
+            f"Your role may not see wellbeing days. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
+            resource_type="wellbeing_day",
+        )
+
+
+def ensure_can_plan(actor: Any, *, day_id: int | None = None) -> None:
+    """403 (audited) unless the actor plans wellbeing days."""
+    if not actor.has_role(*PLANNER_ROLES):
+        raise deny(
+            f"Your role may not plan wellbeing days. Needs one of: {', '.join(PLANNER_ROLES)}.",
+            resource_type="wellbeing_day",
+            resource_id=day_id,
+        )

@@ -1,0 +1,177 @@
+"""Wellbeing day routes: plan days and events, build and edit mixed groups, export them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+
+from api.auth.permissions import current_user
+from api.core.db import db
+from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.pagination import page_schema
+from api.extensions import Blueprint
+from api.wellbeing_days import export, service
+from api.wellbeing_days.schemas import (
+    GroupMove,
+    GroupPlanCreate,
+    GroupPlanRead,
+    WellbeingDayCreate,
+    WellbeingDayQuery,
+    WellbeingDayRead,
+    WellbeingDayUpdate,
+)
+
+blp = Blueprint(
+    "wellbeing_days",
+    __name__,
+    url_prefix="/api/v1/wellbeing-days",
+    description="Wellbeing days and shared events (trivselsdage) with groups mixed across grades and classes",
+)
+
+IF_MATCH_WHEN_PLANNED = {
+    **IF_MATCH_PARAM,
+    "required": False,
+    "description": "The ETag of the day you read; required when groups exist already (they are replaced)",
+}
+
+
+@blp.route("")
+class WellbeingDays(MethodView):
+    @blp.arguments(WellbeingDayQuery, location="query")
+    @blp.response(200, page_schema(WellbeingDayRead))
+    @blp.errors(401, 403)
+    def get(self, args: dict[str, Any]) -> dict:
+        """List the school's wellbeing days and events, by date"""
+        return service.list_days(db.session, actor=current_user(), **args)
+
+    @blp.arguments(WellbeingDayCreate)
+    @blp.response(201, WellbeingDayRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Plan a wellbeing day or event"""
+        day = service.create_day(db.session, actor=current_user(), **data)
+        return day, 201, {"ETag": etag_of(day), "Location": f"/api/v1/wellbeing-days/{day.id}"}
+
+
+@blp.route("/<int:day_id>")
+class WellbeingDayById(MethodView):
+    @blp.response(200, WellbeingDayRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404)
+    def get(self, day_id: int) -> Any:
+        """Get a wellbeing day"""
+        day = service.get_day(db.session, actor=current_user(), day_id=day_id)
+        return day, 200, {"ETag": etag_of(day)}
+
+    @blp.arguments(WellbeingDayUpdate)
+    @blp.response(200, WellbeingDayRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_PARAM])
+    def patch(self, data: dict[str, Any], day_id: int) -> Any:
+        """Change a wellbeing day (send If-Match)"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        service.permissions.ensure_can_plan(actor, day_id=day.id)
+        require_if_match(day)
+        day = service.update_day(session, actor=actor, day=day, changes=data)
+        return day, 200, {"ETag": etag_of(day)}
+
+    @blp.response(204)
+    @blp.errors(401, 403, 404, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_PARAM])
+    def delete(self, day_id: int) -> Any:
+        """Delete a wellbeing day and its groups (send If-Match)"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        service.permissions.ensure_can_plan(actor, day_id=day.id)
+        require_if_match(day)
+        service.delete_day(session, actor=actor, day=day)
+        return "", 204
+
+
+@blp.route("/<int:day_id>/groups")
+class Groups(MethodView):
+    @blp.response(200, GroupPlanRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404)
+    def get(self, day_id: int) -> Any:
+        """The day's groups (empty until built), with how well they mix"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        return service.get_groups(session, actor=actor, day=day), 200, {"ETag": etag_of(day)}
+
+    @blp.arguments(GroupPlanCreate)
+    @blp.response(200, GroupPlanRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_WHEN_PLANNED])
+    def post(self, data: dict[str, Any], day_id: int) -> Any:
+        """Build mixed groups (replaces existing ones; 422 names the rule that cannot be met)"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        service.permissions.ensure_can_plan(actor, day_id=day.id)
+        if day.groups_planned:
+            require_if_match(day)
+        plan = service.build_groups(session, actor=actor, day=day, **data)
+        return plan, 200, {"ETag": etag_of(day)}
+
+
+@blp.route("/<int:day_id>/groups/moves")
+class GroupMoves(MethodView):
+    @blp.arguments(GroupMove)
+    @blp.response(200, GroupPlanRead, headers=ETAG_HEADER_DOC)
+    @blp.errors(401, 403, 404, 409, 412, 428)
+    @blp.doc(parameters=[IF_MATCH_PARAM])
+    def post(self, data: dict[str, Any], day_id: int) -> Any:
+        """Move a student to another group, or swap two (never both sides of an open case; send If-Match)"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        service.permissions.ensure_can_plan(actor, day_id=day.id)
+        require_if_match(day)
+        plan = service.move_student(session, actor=actor, day=day, **data)
+        return plan, 200, {"ETag": etag_of(day)}
+
+
+def _file_name(day: Any, ext: str) -> str:
+    return f"grupper-{day.day.isoformat()}-{day.id}.{ext}"
+
+
+@blp.route("/<int:day_id>/groups/csv")
+class GroupsCsv(MethodView):
+    @blp.response(
+        200, {"type": "string"}, content_type="text/csv", description="Groups as CSV (;, UTF-8 BOM)"
+    )
+    @blp.errors(401, 403, 404)
+    def get(self, day_id: int) -> Any:
+        """Export the groups as CSV for a spreadsheet"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        plan = service.get_groups(session, actor=actor, day=day, action="wellbeing_groups_exported")
+        return Response(
+            export.groups_csv(day, plan),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{_file_name(day, "csv")}"'},
+        )
+
+
+@blp.route("/<int:day_id>/groups/print")
+class GroupsPrint(MethodView):
+    @blp.response(
+        200, {"type": "string"}, content_type="text/html", description="A printable list of the groups"
+    )
+    @blp.errors(401, 403, 404)
+    def get(self, day_id: int) -> Any:
+        """A printable list of the groups (HTML without scripts)"""
+        session = db.session
+        actor = current_user()
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        plan = service.get_groups(session, actor=actor, day=day, action="wellbeing_groups_printed")
+        resp = Response(export.groups_html(day, plan), mimetype="text/html")
+        resp.headers["Content-Security-Policy"] = export.PRINT_CSP
+        resp.headers["Content-Disposition"] = f'inline; filename="{_file_name(day, "html")}"'
+        return resp

@@ -1,0 +1,508 @@
+"""Wellbeing day logic (HTTP-free): days and events, mixed groups, manual edits."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select
+from sqlalchemy.orm import Session
+
+from api.core import audit
+from api.core.pagination import paginate
+from api.core.scoping import get_in_school
+from api.core.timeutil import utcnow
+from api.errors import Conflict, InvalidInput
+from api.incidents.service import open_case_pairs
+from api.play_partners.models import ArrangementStatus, ArrangementStudent, PlayPartnerArrangement
+from api.students.models import SchoolClass, Student
+from api.users.models import User
+from api.wellbeing_days import permissions
+from api.wellbeing_days.grouping import PlanError, Pupil, plan_groups, quality
+from api.wellbeing_days.models import (
+    WellbeingDay,
+    WellbeingDayAdult,
+    WellbeingDayClass,
+    WellbeingDayKind,
+    WellbeingGroup,
+    WellbeingGroupAdult,
+    WellbeingGroupMember,
+)
+from api.wellbeing_days.schemas import MAX_SEED
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _check_classes(session: Session, *, school_id: int, class_ids: list[int]) -> list[int]:
+    ids = _unique(class_ids)
+    found = set(
+        session.scalars(
+            select(SchoolClass.id).where(SchoolClass.id.in_(ids), SchoolClass.school_id == school_id)
+        )
+    )
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            "Some classes are not classes of your school.",
+            errors={"class_ids": [f"unknown class {i}" for i in unknown]},
+        )
+    return ids
+
+
+def _check_adults(session: Session, *, school_id: int, adult_ids: list[int]) -> list[int]:
+    ids = _unique(adult_ids)
+    found = set(
+        session.scalars(
+            select(User.id).where(User.id.in_(ids), User.school_id == school_id, User.active.is_(True))
+        )
+    )
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            "Some adults are not active staff of your school.",
+            errors={"adult_ids": [f"unknown adult {i}" for i in unknown]},
+        )
+    return ids
+
+
+def _require_participants(class_ids: list[int], grades: list[int]) -> None:
+    if not class_ids and not grades:
+        raise InvalidInput(
+            "Choose the classes or grades that take part.",
+            errors={"class_ids": ["give class_ids or grades"], "grades": ["give class_ids or grades"]},
+        )
+
+
+def create_day(
+    session: Session,
+    *,
+    actor: Any,
+    date: date,
+    title: str,
+    kind: str = WellbeingDayKind.WELLBEING_DAY.value,
+    description: str | None = None,
+    class_ids: list[int] | None = None,
+    grades: list[int] | None = None,
+    adult_ids: list[int] | None = None,
+) -> WellbeingDay:
+    """Plan a wellbeing day or event."""
+    permissions.ensure_can_plan(actor)
+    if not title.strip():
+        raise InvalidInput("The title cannot be blank.", errors={"title": ["blank"]})
+    classes = _check_classes(session, school_id=actor.school_id, class_ids=class_ids or [])
+    grade_list = sorted(set(grades or []))
+    _require_participants(classes, grade_list)
+    adults = _check_adults(session, school_id=actor.school_id, adult_ids=adult_ids or [])
+    day = WellbeingDay(
+        school_id=actor.school_id,
+        day=date,
+        title=title.strip(),
+        kind=kind,
+        description=(description or "").strip() or None,
+        grades=grade_list,
+        created_by_id=actor.id,
+    )
+    day.class_links = [WellbeingDayClass(class_id=i) for i in classes]
+    day.adult_links = [WellbeingDayAdult(user_id=i) for i in adults]
+    session.add(day)
+    session.flush()
+    audit.record("wellbeing_day_created", resource_type="wellbeing_day", resource_id=day.id)
+    return day
+
+
+def get_day(session: Session, *, actor: Any, day_id: int, audited: bool = True) -> WellbeingDay:
+    """A wellbeing day of the actor's school (404 for another school's)."""
+    # Another school's day is 404 for every role, so the school is checked before the role.
+    day = get_in_school(session, WellbeingDay, day_id, school_id=actor.school_id, what="Wellbeing day")
+    permissions.ensure_can_view(actor)
+    if audited:
+        audit.record("wellbeing_day_read", resource_type="wellbeing_day", resource_id=day.id)
+    return day
+
+
+def list_days(
+    session: Session,
+    *,
+    actor: Any,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    kind: str | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict[str, Any]:
+    """One page of the school's wellbeing days, by date."""
+    permissions.ensure_can_view(actor)
+    stmt: Select[Any] = select(WellbeingDay).where(WellbeingDay.school_id == actor.school_id)
+    if from_date is not None:
+        stmt = stmt.where(WellbeingDay.day >= from_date)
+    if to_date is not None:
+        stmt = stmt.where(WellbeingDay.day <= to_date)
+    if kind is not None:
+        stmt = stmt.where(WellbeingDay.kind == kind)
+    result = paginate(
+        session, stmt.order_by(WellbeingDay.day, WellbeingDay.id), page=page, page_size=page_size
+    )
+    audit.record(
+        "wellbeing_days_listed", resource_type="wellbeing_day", detail={"count": len(result["items"])}
+    )
+    return result
+
+
+def update_day(session: Session, *, actor: Any, day: WellbeingDay, changes: dict[str, Any]) -> WellbeingDay:
+    """Change a day; planned groups stay (new participants show as unassigned)."""
+    permissions.ensure_can_plan(actor, day_id=day.id)
+    class_ids = day.class_ids
+    if "class_ids" in changes:
+        class_ids = _check_classes(session, school_id=actor.school_id, class_ids=changes["class_ids"])
+    grades = sorted(set(changes["grades"])) if "grades" in changes else list(day.grades or [])
+    _require_participants(class_ids, grades)
+    if "title" in changes:
+        if not changes["title"].strip():
+            raise InvalidInput("The title cannot be blank.", errors={"title": ["blank"]})
+        day.title = changes["title"].strip()
+    if "date" in changes:
+        day.day = changes["date"]
+    if "kind" in changes:
+        day.kind = changes["kind"]
+    if "description" in changes:
+        day.description = (changes["description"] or "").strip() or None
+    if "class_ids" in changes:
+        keep = [link for link in day.class_links if link.class_id in class_ids]
+        have = {link.class_id for link in keep}
+        day.class_links = keep + [WellbeingDayClass(class_id=i) for i in class_ids if i not in have]
+    if "grades" in changes:
+        day.grades = grades
+    if "adult_ids" in changes:
+        adults = _check_adults(session, school_id=actor.school_id, adult_ids=changes["adult_ids"])
+        keep_adults = [link for link in day.adult_links if link.user_id in adults]
+        have_adults = {link.user_id for link in keep_adults}
+        day.adult_links = keep_adults + [WellbeingDayAdult(user_id=i) for i in adults if i not in have_adults]
+    day.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        "wellbeing_day_updated",
+        resource_type="wellbeing_day",
+        resource_id=day.id,
+        detail={"fields": sorted(changes)},
+    )
+    return day
+
+
+def delete_day(session: Session, *, actor: Any, day: WellbeingDay) -> None:
+    """Delete a day and its groups."""
+    permissions.ensure_can_plan(actor, day_id=day.id)
+    member_ids = list(
+        session.scalars(
+            select(WellbeingGroupMember.student_id).where(WellbeingGroupMember.wellbeing_day_id == day.id)
+        )
+    )
+    _delete_plan(session, day)
+    session.delete(day)
+    session.flush()
+    audit.record(
+        "wellbeing_day_deleted", resource_type="wellbeing_day", resource_id=day.id, student_ids=member_ids
+    )
+
+
+# -- groups ------------------------------------------------------------------------------------------------
+
+
+def participants(session: Session, day: WellbeingDay) -> list[Student]:
+    """The active students of the participating classes and grades, by id."""
+    stmt = (
+        select(Student)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(
+            Student.school_id == day.school_id,
+            Student.active.is_(True),
+            or_(Student.class_id.in_(day.class_ids), SchoolClass.grade.in_(list(day.grades or []))),
+        )
+        .order_by(Student.id)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+def play_partner_bundles(session: Session, day: WellbeingDay, student_ids: set[int]) -> list[list[int]]:
+    """Students of active play-partner arrangements running on the day, per arrangement (participants)."""
+    A = PlayPartnerArrangement
+    rows = session.execute(
+        select(ArrangementStudent.arrangement_id, ArrangementStudent.student_id)
+        .join(A, A.id == ArrangementStudent.arrangement_id)
+        .where(
+            A.school_id == day.school_id,
+            A.status == ArrangementStatus.ACTIVE.value,
+            A.start_date <= day.day,
+            A.end_date >= day.day,
+        )
+        .order_by(ArrangementStudent.arrangement_id, ArrangementStudent.student_id)
+    ).all()
+    bundles: dict[int, list[int]] = {}
+    for arrangement_id, sid in rows:
+        if sid in student_ids:
+            bundles.setdefault(arrangement_id, []).append(sid)
+    return [b for b in bundles.values() if len(b) > 1]
+
+
+def _delete_plan(session: Session, day: WellbeingDay) -> None:
+    group_ids = select(WellbeingGroup.id).where(WellbeingGroup.wellbeing_day_id == day.id)
+    session.execute(delete(WellbeingGroupAdult).where(WellbeingGroupAdult.group_id.in_(group_ids)))
+    session.execute(delete(WellbeingGroupMember).where(WellbeingGroupMember.wellbeing_day_id == day.id))
+    session.execute(delete(WellbeingGroup).where(WellbeingGroup.wellbeing_day_id == day.id))
+
+
+def _groups(session: Session, day: WellbeingDay) -> list[WellbeingGroup]:
+    return list(
+        session.scalars(
+            select(WellbeingGroup)
+            .where(WellbeingGroup.wellbeing_day_id == day.id)
+            .order_by(WellbeingGroup.number)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _plan_error(error: PlanError) -> InvalidInput:
+    errors: dict[str, Any] = {"rule": [error.rule]}
+    if error.details:
+        errors["details"] = [str(d) for d in error.details]
+    return InvalidInput(f"The groups cannot be built ({error.rule}): {error.message}", errors=errors)
+
+
+def build_groups(
+    session: Session,
+    *,
+    actor: Any,
+    day: WellbeingDay,
+    group_size: int | None = None,
+    group_count: int | None = None,
+    seed: int | None = None,
+    keep_play_partners: bool = False,
+    pinned: list[dict[str, int]] | None = None,
+) -> dict[str, Any]:
+    """Build (or rebuild) the day's mixed groups; 422 naming the rule when the hard rules cannot be met."""
+    permissions.ensure_can_plan(actor, day_id=day.id)
+    students = participants(session, day)
+    ids = {s.id for s in students}
+    pins: dict[int, int] = {}
+    for pin in pinned or []:
+        if pins.setdefault(pin["student_id"], pin["group"]) != pin["group"]:
+            raise InvalidInput(
+                "A student is pinned to two groups.",
+                errors={"rule": ["pins"], "details": [str(pin["student_id"])]},
+            )
+    separate = [
+        (t, a) for t, a, _i in open_case_pairs(session, school_id=day.school_id, student_ids=sorted(ids))
+    ]
+    together = play_partner_bundles(session, day, ids) if keep_play_partners else []
+    seed = seed if seed is not None else secrets.randbelow(MAX_SEED + 1)
+    pupils = [Pupil(s.id, s.school_class.grade if s.school_class else None, s.class_id) for s in students]
+    try:
+        plan = plan_groups(
+            pupils,
+            seed=seed,
+            group_size=group_size,
+            group_count=group_count,
+            separate=separate,
+            together=together,
+            pins=pins,
+            adults=day.adult_ids,
+        )
+    except PlanError as exc:
+        raise _plan_error(exc) from exc
+
+    _delete_plan(session, day)
+    session.flush()
+    groups = []
+    for index, members in enumerate(plan.groups):
+        group = WellbeingGroup(wellbeing_day_id=day.id, number=index + 1)
+        group.members = [
+            WellbeingGroupMember(wellbeing_day_id=day.id, student_id=sid, pinned=sid in pins)
+            for sid in members
+        ]
+        group.adults = [WellbeingGroupAdult(user_id=uid) for uid in plan.adults[index]]
+        groups.append(group)
+    session.add_all(groups)
+    now = utcnow()
+    day.group_size = group_size
+    day.group_count = len(plan.groups)
+    day.group_seed = seed
+    day.keep_play_partners = bool(keep_play_partners)
+    day.groups_planned_at = now
+    day.groups_updated_at = now
+    session.flush()
+    audit.record(
+        "wellbeing_groups_planned",
+        resource_type="wellbeing_day",
+        resource_id=day.id,
+        student_ids=ids,
+        detail={"seed": seed, "groups": len(plan.groups), "attempts": plan.attempts},
+    )
+    return present_plan(session, day, students=students)
+
+
+def present_plan(
+    session: Session, day: WellbeingDay, *, students: list[Student] | None = None
+) -> dict[str, Any]:
+    """The stored groups with their quality figures and the participants in no group."""
+    groups = _groups(session, day)
+    if students is None:
+        students = participants(session, day)
+    placed = {m.student_id for g in groups for m in g.members}
+    member_groups = [[m.student_id for m in g.members] for g in groups]
+    grade_of: dict[int, Any] = {}
+    class_of: dict[int, Any] = {}
+    for g in groups:
+        for m in g.members:
+            grade_of[m.student_id] = m.student.school_class.grade if m.student.school_class else None
+            class_of[m.student_id] = m.student.class_id
+    pairs = open_case_pairs(session, school_id=day.school_id, student_ids=sorted(placed)) if placed else set()
+    where = {sid: g.number for g in groups for sid in (m.student_id for m in g.members)}
+    clash_groups = sorted(
+        {where[t] for t, a, _i in pairs if where.get(t) is not None and where.get(t) == where.get(a)}
+    )
+    q = quality(member_groups, grade_of, class_of)
+    return {
+        "wellbeing_day_id": day.id,
+        "seed": day.group_seed,
+        "group_size": day.group_size,
+        "group_count": day.group_count,
+        "keep_play_partners": day.keep_play_partners,
+        "planned_at": day.groups_planned_at,
+        "updated_at": day.groups_updated_at,
+        "groups": [
+            {
+                "number": g.number,
+                "size": len(g.members),
+                "grades": sorted(
+                    {grade_of[m.student_id] for m in g.members if grade_of[m.student_id] is not None}
+                ),
+                "students": [_group_student(m) for m in g.members],
+                "adults": [a.user for a in g.adults],
+            }
+            for g in groups
+        ],
+        "unassigned": [s for s in students if s.id not in placed],
+        "stats": {
+            "student_count": len(placed),
+            "group_count": len(groups),
+            "min_size": min(q.sizes) if q.sizes else 0,
+            "max_size": max(q.sizes) if q.sizes else 0,
+            "min_distinct_grades": q.min_distinct_grades,
+            "max_grade_share": round(q.max_grade_share, 3),
+            "groups_with_open_case": clash_groups,
+        },
+        "_student_ids": sorted(placed),
+    }
+
+
+@dataclass(frozen=True)
+class GroupStudentView:
+    """A student in a group, as the read schema dumps it."""
+
+    id: int
+    display_name: str
+    class_id: int | None
+    school_class: SchoolClass | None
+    pinned: bool
+
+
+def _group_student(member: WellbeingGroupMember) -> GroupStudentView:
+    s = member.student
+    return GroupStudentView(s.id, s.display_name, s.class_id, s.school_class, member.pinned)
+
+
+def get_groups(
+    session: Session, *, actor: Any, day: WellbeingDay, action: str = "wellbeing_groups_read"
+) -> dict:
+    """The day's groups (audited with every student in them)."""
+    permissions.ensure_can_view(actor)
+    plan = present_plan(session, day)
+    audit.record(action, resource_type="wellbeing_day", resource_id=day.id, student_ids=plan["_student_ids"])
+    return plan
+
+
+def move_student(
+    session: Session,
+    *,
+    actor: Any,
+    day: WellbeingDay,
+    student_id: int,
+    group: int,
+    swap_with: int | None = None,
+) -> dict[str, Any]:
+    """Move a student to another group (or swap two); refused (422) when it puts both sides of an open
+    case together. Sizes may become unbalanced by hand; the stats show it."""
+    permissions.ensure_can_plan(actor, day_id=day.id)
+    groups = _groups(session, day)
+    if not groups:
+        raise Conflict("There are no groups yet. Build the groups first.")
+    by_number = {g.number: g for g in groups}
+    target = by_number.get(group)
+    if target is None:
+        raise InvalidInput(
+            f"There is no group {group}; there are {len(groups)}.", errors={"group": ["no such group"]}
+        )
+    membership = {m.student_id: m for g in groups for m in g.members}
+    member = membership.get(student_id)
+    if member is None and student_id not in {s.id for s in participants(session, day)}:
+        raise InvalidInput(
+            "The student does not take part in this day.", errors={"student_id": ["not a participant"]}
+        )
+    partner = None
+    if swap_with is not None:
+        partner = membership.get(swap_with)
+        if partner is None or partner.group_id != target.id:
+            raise InvalidInput(
+                f"The student to swap with is not in group {group}.",
+                errors={"swap_with": ["not in that group"]},
+            )
+        if member is None:
+            raise InvalidInput(
+                "Only a student who is in a group can swap.", errors={"swap_with": ["student is in no group"]}
+            )
+    if member is not None and member.group_id == target.id:
+        return get_groups(session, actor=actor, day=day)
+    moving = [student_id] + ([swap_with] if swap_with is not None else [])
+    pairs = open_case_pairs(
+        session, school_id=day.school_id, student_ids=sorted(set(membership) | {student_id})
+    )
+    enemies: dict[int, set[int]] = {}
+    for t, a, _i in pairs:
+        enemies.setdefault(t, set()).add(a)
+        enemies.setdefault(a, set()).add(t)
+    new_target = {m.student_id for m in target.members} - set(moving)
+    if enemies.get(student_id, set()) & new_target:
+        raise InvalidInput(
+            f"Moving the student into group {group} would put the target and the actor of an open case "
+            "together.",
+            errors={"rule": ["open_case_separation"]},
+        )
+    if partner is not None and member is not None:
+        old_group = next(g for g in groups if g.id == member.group_id)
+        new_old = {m.student_id for m in old_group.members} - set(moving)
+        if enemies.get(swap_with, set()) & new_old:
+            raise InvalidInput(
+                "Swapping would put the target and the actor of an open case together in group "
+                f"{old_group.number}.",
+                errors={"rule": ["open_case_separation"]},
+            )
+        partner.group_id = member.group_id
+    if member is None:
+        session.add(WellbeingGroupMember(wellbeing_day_id=day.id, group_id=target.id, student_id=student_id))
+    else:
+        member.group_id = target.id
+    day.groups_updated_at = utcnow()
+    session.flush()
+    audit.record(
+        "wellbeing_groups_edited",
+        resource_type="wellbeing_day",
+        resource_id=day.id,
+        student_ids=moving,
+        detail={"group": group},
+    )
+    return present_plan(session, day)
