@@ -102,6 +102,11 @@ export function App() {
     if (path !== firstPath && path !== '/log') document.getElementById('main')?.focus();
   }, [path]);
 
+  // Keep the current tab visible in the scrolling tab bar.
+  useEffect(() => {
+    document.querySelector('.tabs a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [path, user?.id, needLogin]);
+
   const waiting = user ? entries.filter((e) => e.user_id === user.id).length : 0;
 
   const langToggle = (

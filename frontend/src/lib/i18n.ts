@@ -260,6 +260,15 @@ const da = {
   wd_stats: '{students} elever i {groups} grupper, {min}–{max} pr. gruppe',
   import_unchanged: 'Uændrede: {n}',
   import_classes_created: 'Nye klasser: {list}',
+  place_schoolyard: 'Skolegården',
+  place_football_pitch: 'Fodboldbanen',
+  place_corridor: 'Gangen',
+  place_classroom: 'Klassen',
+  place_toilets: 'Toiletterne',
+  place_sfo: 'SFO',
+  place_bus: 'Bussen',
+  place_online: 'Online',
+  place_other: 'Andet sted',
 };
 
 export type Key = keyof typeof da;
@@ -504,6 +513,15 @@ const en: Record<Key, string> = {
   wd_stats: '{students} students in {groups} groups, {min}–{max} per group',
   import_unchanged: 'Unchanged: {n}',
   import_classes_created: 'New classes: {list}',
+  place_schoolyard: 'Schoolyard',
+  place_football_pitch: 'Football pitch',
+  place_corridor: 'Corridor',
+  place_classroom: 'Classroom',
+  place_toilets: 'Toilets',
+  place_sfo: 'After-school',
+  place_bus: 'Bus',
+  place_online: 'Online',
+  place_other: 'Elsewhere',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { da, en };

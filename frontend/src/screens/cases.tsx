@@ -613,7 +613,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                 {c.place && (
                   <>
                     <dt>{t('case_place')}</dt>
-                    <dd>{c.place}</dd>
+                    <dd>{tEnum('place', c.place)}</dd>
                   </>
                 )}
                 <dt>{t('case_reported_by', { name: '' }).trim()}</dt>

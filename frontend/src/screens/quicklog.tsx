@@ -36,11 +36,16 @@ const PLACES_KEY = 'trivsel.places';
 /** The school's list of places (GET /incident-places), remembered for offline use; it holds no child data. */
 function storedPlaces(): string[] {
   try {
-    return JSON.parse(localStorage.getItem(PLACES_KEY) ?? '[]') as string[];
+    const list = JSON.parse(localStorage.getItem(PLACES_KEY) ?? 'null') as string[] | null;
+    if (list?.length) return list;
   } catch {
-    return [];
+    /* fall through to the default list */
   }
+  return DEFAULT_PLACES;
 }
+
+// The API's default list of places, used until the school's own list has been fetched once.
+const DEFAULT_PLACES = ['schoolyard', 'football_pitch', 'corridor', 'classroom', 'toilets', 'sfo', 'bus', 'online', 'other'];
 
 interface Picked extends StudentLite {
   role: IncidentRole;
@@ -149,7 +154,7 @@ export function QuickLog({ user }: { user: User }) {
     const where = place.trim();
     let entry: outbox.OutboxEntry;
     if (what === 'observation') {
-      const note = [where, text].filter(Boolean).join(': ');
+      const note = [where ? tEnum('place', where) : '', text].filter(Boolean).join(': ');
       const body: Schemas['ObservationCreate'] = {
         student_ids: picked.map((p) => p.id),
         mood: mood ?? 3,
@@ -357,24 +362,16 @@ export function QuickLog({ user }: { user: User }) {
       <details class="more">
         <summary>{t('ql_more')}</summary>
         <div class="stack">
-          <label class="field">
-            <span>{t('ql_place')}</span>
-            <input
-              type="text"
-              name="place"
-              placeholder={t('ql_place_placeholder')}
-              value={place}
-              maxLength={120}
-              onInput={(e) => setPlace(e.currentTarget.value)}
-            />
-          </label>
-          <div class="chips-row">
-            {places.map((p) => (
-              <button key={p} type="button" class="tag" aria-pressed={place === p} onClick={() => setPlace(place === p ? '' : p)}>
-                {p}
-              </button>
-            ))}
-          </div>
+          <fieldset class="plain">
+            <legend>{t('ql_place')}</legend>
+            <div class="chips-row">
+              {places.map((p) => (
+                <button key={p} type="button" class="tag" aria-pressed={place === p} onClick={() => setPlace(place === p ? '' : p)}>
+                  {tEnum('place', p)}
+                </button>
+              ))}
+            </div>
+          </fieldset>
           <label class="field">
             <span>{t('ql_words')}</span>
             <textarea name="words" rows={2} maxLength={2000} value={words} onInput={(e) => setWords(e.currentTarget.value)} />
