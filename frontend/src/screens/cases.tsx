@@ -626,7 +626,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                 )}
                 {c.established_at && (
                   <>
-                    <dt>{t('case_establish')}</dt>
+                    <dt>{t('case_established_on')}</dt>
                     <dd>
                       {formatDate(c.established_at, lang)}
                       {c.established_by ? ` · ${c.established_by.name}` : ''}
