@@ -186,7 +186,7 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const canPlan = hasRole(user, 'leader', 'resource_person', 'admin');
+  const canPlan = hasRole(user, 'leader', 'resource_person', 'teacher', 'pedagogue');
   const lang = getLang();
 
   // The groups' ETag guards moves against someone else regenerating them meanwhile.
