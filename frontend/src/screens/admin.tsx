@@ -235,6 +235,7 @@ type ImportResult = Read<'ImportReport'>;
 
 export function Import(_: { user: User }) {
   const [file, setFile] = useState<File | null>(null);
+  const [leaveMissing, setLeaveMissing] = useState(true);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ dryRun: boolean; data: ImportResult } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -245,7 +246,7 @@ export function Import(_: { user: User }) {
     setError(null);
     try {
       const { data, error: err } = await api.POST('/api/v1/students/import', {
-        params: { query: { dry_run: dryRun } },
+        params: { query: { dry_run: dryRun, leave_missing: leaveMissing } },
         body: { file: file as unknown as string }, // the spec's binary string is the File here
         bodySerializer: (b) => {
           const form = new FormData();
@@ -275,6 +276,17 @@ export function Import(_: { user: User }) {
               setResult(null);
             }}
           />
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={leaveMissing}
+            onChange={(e) => {
+              setLeaveMissing(e.currentTarget.checked);
+              setResult(null);
+            }}
+          />
+          <span>{t('import_leave_missing')}</span>
         </label>
         <div class="chips-row">
           <button type="button" class="btn secondary" disabled={!file || busy} onClick={() => upload(true)}>
