@@ -136,10 +136,10 @@ def add_closed_days(
 
 def delete_closed_days(session: Session, *, actor: Any, period_id: int) -> None:
     """Remove a closed period of the actor's school."""
-    permissions.ensure_can_edit(actor)
     if not 0 < period_id < 2**31:
         raise NotFound("Closed period not found.")
     period = get_in_school(session, ClosedPeriod, period_id, school_id=actor.school_id, what="Closed period")
+    permissions.ensure_can_edit(actor)
     session.delete(period)
     session.flush()
     audit.record("closed_days_deleted", resource_type="calendar_closed_days", resource_id=period_id)

@@ -55,8 +55,8 @@ def _required_text(max_len: int, **kw: Any) -> ma.fields.String:
     return ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=max_len), _no_nul], **kw)
 
 
-def _id(**kw: Any) -> ma.fields.Integer:
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=MAX_ID), **kw)
+def _id(*, strict: bool = True, **kw: Any) -> ma.fields.Integer:
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=MAX_ID), **kw)
 
 
 def _when(**kw: Any) -> ma.fields.AwareDateTime:
@@ -330,7 +330,7 @@ class IncidentQuery(PageQuery):
         validate=ma.validate.OneOf(["overdue", "due_soon", "attention"]),
         metadata={"description": "Action plan overdue, due within 2 working days, or either (attention)"},
     )
-    student_id = _id()
+    student_id = _id(strict=False)
 
 
 class TimelineQuery(PageQuery):

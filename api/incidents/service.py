@@ -75,18 +75,18 @@ WORKER_TRANSITIONS = {
 # ---------------------------------------------------------------- helpers
 
 
-def _event(session: Session, incident: Incident, actor: Any, kind: str, **detail: Any) -> None:
+def _event(session: Session, incident: Incident, actor: Any, event_kind: str, /, **detail: Any) -> None:
     session.add(
         IncidentEvent(
             incident_id=incident.id,
             actor_id=getattr(actor, "id", None),
-            kind=kind,
+            kind=event_kind,
             detail=detail or None,
         )
     )
 
 
-def _audit(action: str, incident: Incident, **detail: Any) -> None:
+def _audit(action: str, incident: Incident, /, **detail: Any) -> None:
     audit.record(
         action,
         resource_type="incident",
