@@ -35,8 +35,8 @@ class AuditRead(Schema):
 class AuditQuery(PageQuery):
     """Filters for the audit log."""
 
-    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31))
-    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31))
+    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
     action = ma.fields.String(validate=ma.validate.Length(max=64))
     outcome = ma.fields.String(validate=ma.validate.OneOf(["allowed", "denied"]))
 
