@@ -330,7 +330,7 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
 def _notify_staff_accused(session: Session, incident: Incident, actor: Any) -> None:
     notify(
         session,
-        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id, actor.id)),
+        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id,)),
         kind="staff_accused",
         message=f"Case #{incident.id}: a staff member is accused. Only leaders can see this case.",
         incident_id=incident.id,
@@ -600,7 +600,7 @@ def establish(
     session.flush()
     notify(
         session,
-        user_ids=_leader_ids(session, incident.school_id, exclude=(actor.id, incident.accused_staff_id)),
+        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id,)),
         kind="bullying_established",
         message=(
             f"Case #{incident.id}: {value.replace('_', ' ')} established by {actor.name}. "

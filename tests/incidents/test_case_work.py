@@ -116,6 +116,14 @@ def test_establishing_bullying_on_wednesday_1_april_2026(app, client, session, w
     assert sorted(n.user_id for n in notes) == sorted([world.users["leader"].id, leader2.id])
     assert all(n.kind == "bullying_established" and n.incident_id == incident.id for n in notes)
     assert all("Anna" not in n.message and "Bo" not in n.message for n in notes)
+    # a teacher of another class cannot read the case (404: its existence is not disclosed)
+    other_class = client.get(
+        f"/api/v1/incidents/{incident.id}", headers=headers(app, world, world.users["teacher_b"])
+    )
+    assert other_class.status_code == 404
+    # nor can another school
+    other_school = headers(app, world, world.other_users["leader"])
+    assert client.get(f"/api/v1/incidents/{incident.id}", headers=other_school).status_code == 404
     # establishing twice is a conflict
     assert _establish(client, app, world, world.users["leader"], incident.id).status_code == 409
 
@@ -136,9 +144,9 @@ def test_only_leaders_and_resource_persons_establish_and_only_bullying_like(app,
     assert _establish(client, app, world, world.users["leader"], incident.id).status_code == 422
     resp = _establish(client, app, world, world.users["leader"], incident.id, {"classification": "exclusion"})
     assert resp.status_code == 200
-    # the leader who established it is not told of their own act; the other leader is
+    # every leader is told, the one who established it too (the notice carries the deadline)
     notified = session.scalars(select(Notification.user_id)).all()
-    assert notified == [world.users["leader2"].id]
+    assert sorted(notified) == sorted([world.users["leader"].id, world.users["leader2"].id])
 
 
 def test_five_audience_checklist_records_who_when_how_with_etags(app, client, session, world):

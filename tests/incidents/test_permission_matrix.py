@@ -341,10 +341,11 @@ def test_a_case_accusing_staff_is_for_leaders_only_and_never_the_accused(app, cl
     # the leaders who may see it are told at once; the accused is not
     notified = session.scalars(select(Notification).where(Notification.kind == "staff_accused")).all()
     assert [n.user_id for n in notified] == [world.users["leader"].id]
+    assert "accused" in notified[0].message and "Anna" not in notified[0].message
     # establishing it notifies the leaders except the accused
-    assert (
-        client.post(
-            url + "/establish", json={}, headers=headers(app, world, world.users["leader"])
-        ).status_code
-        == 200
-    )
+    resp = client.post(url + "/establish", json={}, headers=headers(app, world, world.users["leader"]))
+    assert resp.status_code == 200
+    established = session.scalars(
+        select(Notification).where(Notification.kind == "bullying_established")
+    ).all()
+    assert [n.user_id for n in established] == [world.users["leader"].id]
