@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import deny
@@ -39,10 +39,11 @@ def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
     class_ids = staff_class_ids(session, user)
     if not class_ids:
         return false()
-    return exists(
-        select(IncidentStudent.id)
+    # Uncorrelated, so the database computes the set once (a correlated EXISTS ran once per case).
+    return Incident.id.in_(
+        select(IncidentStudent.incident_id)
         .join(Student, Student.id == IncidentStudent.student_id)
-        .where(IncidentStudent.incident_id == Incident.id, Student.class_id.in_(sorted(class_ids)))
+        .where(Student.class_id.in_(sorted(class_ids)))
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.calendar.service import add_working_days
@@ -396,7 +396,14 @@ def list_incidents(
         stmt = stmt.order_by(Incident.action_plan_due, Incident.id)
     else:
         stmt = stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc())
-    stmt = stmt.options(selectinload(Incident.action_plan))
+    # The list shows neither the accused nor the plan's content: load only what it shows.
+    stmt = stmt.options(
+        lazyload(Incident.accused_staff),
+        lazyload(Incident.established_by),
+        selectinload(Incident.action_plan).options(
+            lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
+        ),
+    )
     result = paginate(session, stmt, page=page, page_size=page_size)
     for incident in result["items"]:
         incident.deadline_status = deadline_status(incident, today=today, soon=soon)
