@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
@@ -64,6 +64,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.MONITORING: (CaseStatus.ACTION_PLAN, CaseStatus.CLOSED),
     CaseStatus.CLOSED: (CaseStatus.INVESTIGATING,),
 }
+# Timeline entries the reporter view shows (besides the reporter's own doings).
+REPORTER_EVENT_KINDS = (
+    "created",
+    "updated",
+    "status_changed",
+    "classification_changed",
+    "students_changed",
+    "established",
+)
 # Transitions any case worker may make; every other one is the case owners' (leader, resource person).
 WORKER_TRANSITIONS = {
     (CaseStatus.OPEN, CaseStatus.INVESTIGATING),
@@ -935,9 +944,14 @@ def list_timeline(
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
-    """Everything that happened to the case, oldest first (or newest first with order=desc)."""
-    permissions.ensure_visible(session, actor, incident)
+    """Everything that happened to the case, oldest first (or newest first with order=desc). The reporter
+    view shows the case's course (status, classification, facts) and their own doings, not the case work."""
+    view = permissions.ensure_visible(session, actor, incident)
     stmt = select(IncidentEvent).where(IncidentEvent.incident_id == incident.id)
+    if view != "full":
+        stmt = stmt.where(
+            or_(IncidentEvent.kind.in_(REPORTER_EVENT_KINDS), IncidentEvent.actor_id == actor.id)
+        )
     if order == "desc":
         stmt = stmt.order_by(IncidentEvent.at.desc(), IncidentEvent.id.desc())
     else:

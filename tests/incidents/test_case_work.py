@@ -320,6 +320,9 @@ def test_notes_and_timeline(app, client, session, world):
     timeline = client.get(f"/api/v1/incidents/{incident.id}/timeline", headers=teacher).json
     assert [e["kind"] for e in timeline["items"]] == ["note_added", "note_added"]
     assert "græder" not in str(timeline)
+    # the SFO reporter's timeline shows the course of the case and their own doings, not the case work
+    sfo_timeline = client.get(f"/api/v1/incidents/{incident.id}/timeline", headers=sfo_h).json
+    assert [e["actor"]["id"] for e in sfo_timeline["items"]] == [sfo.id]
     newest = client.get(
         f"/api/v1/incidents/{incident.id}/timeline?order=desc&page_size=1", headers=teacher
     ).json
