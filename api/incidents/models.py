@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.core.db import Base, SchoolOwned
+from api.core.db import Base, JSONType, SchoolOwned
 from api.core.timeutil import utcnow
 from api.students.models import Student
 from api.users.models import User
@@ -54,6 +55,87 @@ class InvolvementRole(StrEnum):
     SUPPORTER = "supporter"
 
 
+class KnowledgeSource(StrEnum):
+    """How the adult knows about the incident."""
+
+    SAW = "saw"
+    TOLD_BY_STUDENT = "told_by_student"
+    TOLD_BY_OTHER_STUDENT = "told_by_other_student"
+    TOLD_BY_PARENT = "told_by_parent"
+    OTHER = "other"
+
+
+class Audience(StrEnum):
+    """The strategy's five audiences when bullying is established."""
+
+    STUDENTS = "students"
+    CLASS = "class"
+    PARENTS = "parents"
+    STAFF = "staff"
+    LEADERSHIP = "leadership"
+
+
+# What the strategy says to do towards each audience (the UI shows these as checkboxes, in Danish).
+AUDIENCE_ACTIONS: dict[str, tuple[str, ...]] = {
+    Audience.STUDENTS: ("talk", "confront"),
+    Audience.CLASS: ("inform", "involve"),
+    Audience.PARENTS: ("contact", "meeting"),
+    Audience.STAFF: ("inform", "student_log", "sparring"),
+    Audience.LEADERSHIP: ("inform", "follow"),
+}
+
+
+class NoteKind(StrEnum):
+    """Who a case note (samtale) was with."""
+
+    STUDENTS = "students"
+    CLASS = "class"
+    PARENTS = "parents"
+    STAFF = "staff"
+    OTHER = "other"
+
+
+class FollowUpOutcome(StrEnum):
+    """What a follow-up meeting found."""
+
+    STOPPED = "stopped"
+    DECREASED = "decreased"
+    CONTINUED = "continued"
+
+
+class Partner(StrEnum):
+    """External partners a case can be referred to."""
+
+    SCHOOL_PSYCHOLOGIST = "school_psychologist"
+    INCLUSION_CONSULTANT = "inclusion_consultant"
+    SSP = "ssp"
+    INTERDISCIPLINARY_FORUM = "interdisciplinary_forum"
+    OTHER = "other"
+
+
+class ReferralStatus(StrEnum):
+    """Where a referral stands."""
+
+    PLANNED = "planned"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+
+
+DEFAULT_PLACES = (
+    "schoolyard",
+    "football_pitch",
+    "corridor",
+    "classroom",
+    "toilets",
+    "sfo",
+    "bus",
+    "online",
+    "other",
+)
+
+
 class Incident(SchoolOwned, Base):
     """Something staff saw or were told; it becomes a case that is worked until closed."""
 
@@ -66,20 +148,57 @@ class Incident(SchoolOwned, Base):
     place: Mapped[str | None] = mapped_column(String(100), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     knowledge_source: Mapped[str | None] = mapped_column(String(32), default=None)
+    digital_medium: Mapped[str | None] = mapped_column(String(100), default=None)
+    # How the student(s) experience it, in their words (the law asks for the pupil's perspective).
+    pupil_perspective: Mapped[str | None] = mapped_column(Text, default=None)
+    # A staff member accused of the bullying: then only leaders (other than that person) see the case.
+    accused_staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, default=None)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    established_at: Mapped[datetime | None] = mapped_column(default=None)
+    established_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # The law's deadline for the action plan: the 10th working day after the day bullying was established.
+    action_plan_due: Mapped[date | None] = mapped_column(Date, index=True, default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    reported_by: Mapped[User] = relationship(lazy="joined")
+    reported_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[reported_by_id])
+    accused_staff: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[accused_staff_id])
+    established_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[established_by_id])
     students: Mapped[list[IncidentStudent]] = relationship(
         back_populates="incident",
         cascade="all, delete-orphan",
         lazy="selectin",
         order_by="IncidentStudent.id",
     )
+    audiences: Mapped[list[AudienceItem]] = relationship(
+        cascade="all, delete-orphan", lazy="select", order_by="AudienceItem.position"
+    )
+    acute_measures: Mapped[list[AcuteMeasure]] = relationship(
+        cascade="all, delete-orphan", lazy="select", order_by="AcuteMeasure.id"
+    )
+    action_plan: Mapped[ActionPlan | None] = relationship(
+        cascade="all, delete-orphan", lazy="select", uselist=False
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        cascade="all, delete-orphan", lazy="select", order_by="FollowUp.id"
+    )
+    referrals: Mapped[list[Referral]] = relationship(
+        cascade="all, delete-orphan", lazy="select", order_by="Referral.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
+
+    # Set by the service for the reader at hand (not stored): "full" or "reporter", and the deadline state.
+    view = "full"
+    deadline_status = None
+    allowed_transitions = ()
+
+    @property
+    def student_ids(self) -> list[int]:
+        """The involved students' ids."""
+        return [s.student_id for s in self.students]
 
 
 class IncidentStudent(Base):
@@ -95,3 +214,170 @@ class IncidentStudent(Base):
 
     incident: Mapped[Incident] = relationship(back_populates="students")
     student: Mapped[Student] = relationship(lazy="joined")
+
+
+class IncidentEvent(Base):
+    """One line of a case's timeline. Append-only: never updated, never deleted by the application."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    kind: Mapped[str] = mapped_column(String(40))
+    # Ids, enum values and field names only; never note text.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
+
+    actor: Mapped[User | None] = relationship(lazy="selectin")
+
+
+@event.listens_for(IncidentEvent, "before_update")
+@event.listens_for(IncidentEvent, "before_delete")
+def _timeline_is_append_only(_mapper: Any, _connection: Any, target: IncidentEvent) -> None:
+    raise RuntimeError(f"incident timeline entries cannot be changed (event {target.id})")
+
+
+class CaseNote(Base):
+    """A note of a conversation (samtale) in a case: with the students, the class, the parents..."""
+
+    __tablename__ = "incident_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    participants: Mapped[str | None] = mapped_column(String(300), default=None)
+    body: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class AudienceItem(Base):
+    """One of the five audiences on an established case: who did what towards them, when and how."""
+
+    __tablename__ = "incident_audience_items"
+    __table_args__ = (UniqueConstraint("incident_id", "audience"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    actions: Mapped[list[str] | None] = mapped_column(JSONType, default=None)
+    how: Mapped[str | None] = mapped_column(Text, default=None)
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    done_by: Mapped[User | None] = relationship(lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AcuteMeasure(Base):
+    """A measure taken at once, before the action plan exists."""
+
+    __tablename__ = "incident_acute_measures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    taken_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    recorded_by: Mapped[User] = relationship(lazy="selectin")
+
+
+class ActionPlan(Base):
+    """The action plan (handlingsplan): measures, who does each, when it is followed up, who was informed."""
+
+    __tablename__ = "incident_action_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), unique=True)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, default=None)
+    informed_students_at: Mapped[datetime | None] = mapped_column(default=None)
+    informed_parents_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the plan came to exist (first saved with measures); cleared when a follow-up reopens it.
+    adopted_at: Mapped[datetime | None] = mapped_column(default=None)
+    adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reopened_at: Mapped[datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    adopted_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[adopted_by_id])
+    measures: Mapped[list[PlanMeasure]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PlanMeasure.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanMeasure(Base):
+    """One measure of an action plan and who carries it out."""
+
+    __tablename__ = "incident_plan_measures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("incident_action_plans.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    responsible: Mapped[str | None] = mapped_column(String(200), default=None)
+    due_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+    responsible_user: Mapped[User | None] = relationship(lazy="selectin")
+
+
+class FollowUp(Base):
+    """A follow-up meeting (KiVa: 1-2 weeks after the plan): did the bullying stop, decrease or continue?"""
+
+    __tablename__ = "incident_follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    next_follow_up_on: Mapped[date | None] = mapped_column(Date, default=None)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    recorded_by: Mapped[User] = relationship(lazy="selectin")
+
+
+class Referral(Base):
+    """A referral to an external partner (school psychologist, inclusion consultant, SSP, ...)."""
+
+    __tablename__ = "incident_referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    partner: Mapped[str] = mapped_column(String(32))
+    partner_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    referred_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class IncidentPlace(SchoolOwned, Base):
+    """A place on the school's list of where incidents happen (no rows: the default list)."""
+
+    __tablename__ = "incident_places"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)

@@ -1,7 +1,7 @@
 """prevention
 
 Revision ID: 0004_prevention
-Revises: 0001
+Revises: 0003_incidents
 Create Date: 2026-11-26 08:10:50.030124
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import api.core.db
 
 revision: str = "0004_prevention"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0003_incidents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

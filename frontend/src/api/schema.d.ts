@@ -251,6 +251,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/closed-days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's closed days */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClosedDaysPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a closed day or period (admin, leader) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClosedDaysCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClosedDaysRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/closed-days/{period_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                period_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a closed day or period (admin, leader) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    period_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -283,6 +401,850 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incident-places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The places staff choose from when reporting an incident */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlacesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Replace the school's list of places (admin, leader; send If-Match; [] restores the default) */
+        put: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlacesPut"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlacesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the cases I may see (filter by status, classification, student, action-plan deadline) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Action plan overdue, due within 2 working days, or either (attention) */
+                    deadline?: "overdue" | "due_soon" | "attention";
+                    student_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Report an incident (any staff member; students and a classification are enough) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IncidentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** Read a case */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a case: facts, classification, involved students, status (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IncidentUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/action-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Write the action plan (leader, resource person; If-Match once the plan exists) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The plan's etag; required once the plan exists */
+                    "If-Match"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ActionPlanPut"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActionPlanRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/acute-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an acute measure taken before the action plan exists (case workers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AcuteMeasureCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcuteMeasureRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/audiences/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Record what was done towards one of the five audiences (send the item's etag as If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    incident_id: number;
+                    item_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AudienceUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AudienceItemRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/establish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EstablishIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a follow-up meeting: stopped, decreased or continued ('continued' reopens the plan) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FollowUpCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FollowUpRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** The case's notes, newest first (the reporter sees their own) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a note of a conversation with the students, the class or the parents */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoteCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NoteRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refer the case to an external partner (leader, resource person) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReferralCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/referrals/{referral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+                referral_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update a referral's status or note (leader, resource person; send its etag as If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    incident_id: number;
+                    referral_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReferralUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** The case's timeline: everything that happened to it (append-only) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelinePage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my notifications (newest first) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    unread?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notification_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1431,6 +2393,55 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionPlanPut: {
+            /**
+             * Format: date
+             * @description KiVa practice: 1-2 weeks after the plan
+             */
+            follow_up_on: string;
+            /** Format: date-time */
+            informed_parents_at?: string | null;
+            /** Format: date-time */
+            informed_students_at?: string | null;
+            measures: components["schemas"]["PlanMeasureIn"][];
+        };
+        ActionPlanRead: {
+            /**
+             * Format: date-time
+             * @description When the plan came to exist; null while a reopened plan is being revised
+             */
+            readonly adopted_at?: string | null;
+            readonly adopted_by?: components["schemas"]["UserBrief"] | null;
+            /** @description Send as If-Match to update */
+            readonly etag?: unknown;
+            /** Format: date */
+            readonly follow_up_on?: string | null;
+            readonly id?: number;
+            /** Format: date-time */
+            readonly informed_parents_at?: string | null;
+            /** Format: date-time */
+            readonly informed_students_at?: string | null;
+            readonly measures?: components["schemas"]["PlanMeasureRead"][];
+            /** Format: date-time */
+            readonly reopened_at?: string | null;
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        AcuteMeasureCreate: {
+            description: string;
+            /**
+             * Format: date-time
+             * @description Default: now
+             */
+            taken_at?: string;
+        };
+        AcuteMeasureRead: {
+            readonly description?: string;
+            readonly id?: number;
+            readonly recorded_by?: components["schemas"]["UserBrief"];
+            /** Format: date-time */
+            readonly taken_at?: string;
+        };
         ArrangementCreate: {
             /** Format: date */
             end_date: string;
@@ -1465,7 +2476,7 @@ export interface components {
             readonly case_conflict?: boolean;
             /** Format: date-time */
             readonly created_at?: string;
-            readonly created_by?: components["schemas"]["UserBrief"];
+            readonly created_by?: components["schemas"]["UserBrief1"];
             /** Format: date */
             readonly end_date?: string;
             readonly id?: number;
@@ -1473,7 +2484,7 @@ export interface components {
             readonly overlaps?: number[];
             readonly purpose?: string;
             readonly recesses?: string[];
-            readonly responsible?: components["schemas"]["UserBrief"];
+            readonly responsible?: components["schemas"]["UserBrief1"];
             /** Format: date */
             readonly start_date?: string;
             readonly status?: string;
@@ -1498,6 +2509,29 @@ export interface components {
             student_ids?: number[];
             /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
             weekdays?: number[];
+        };
+        AudienceItemRead: {
+            readonly actions?: unknown;
+            readonly audience?: string;
+            readonly done?: unknown;
+            /** Format: date-time */
+            readonly done_at?: string | null;
+            readonly done_by?: components["schemas"]["UserBrief"] | null;
+            /** @description Send as If-Match to update */
+            readonly etag?: unknown;
+            readonly how?: string | null;
+            readonly id?: number;
+            readonly suggested_actions?: unknown;
+        };
+        AudienceUpdate: {
+            actions?: string[];
+            done?: boolean;
+            /**
+             * Format: date-time
+             * @description Default: now when done is true
+             */
+            done_at?: string;
+            how?: string | null;
         };
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
@@ -1538,7 +2572,7 @@ export interface components {
         };
         CheckInRead: {
             readonly arrangement_id?: number;
-            readonly author?: components["schemas"]["UserBrief"];
+            readonly author?: components["schemas"]["UserBrief1"];
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date */
@@ -1554,6 +2588,31 @@ export interface components {
             readonly id?: number;
             readonly name?: string;
         };
+        ClosedDaysCreate: {
+            /** Format: date */
+            first_day: string;
+            /**
+             * Format: date
+             * @description Defaults to first_day
+             */
+            last_day?: string;
+            /** @description e.g. Efterårsferie */
+            name: string;
+        };
+        ClosedDaysPage: {
+            items: components["schemas"]["ClosedDaysRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ClosedDaysRead: {
+            /** Format: date */
+            readonly first_day?: string;
+            readonly id?: number;
+            /** Format: date */
+            readonly last_day?: string;
+            readonly name?: string;
+        };
         Error: {
             /** @description HTTP status code */
             code: number;
@@ -1565,6 +2624,32 @@ export interface components {
             message: string;
             /** @description HTTP status phrase */
             status: string;
+        };
+        EstablishIn: {
+            /** @enum {string} */
+            classification?: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
+        };
+        FollowUpCreate: {
+            /** Format: date */
+            held_on: string;
+            /** Format: date */
+            next_follow_up_on?: string;
+            /** @enum {string} */
+            outcome: "stopped" | "decreased" | "continued";
+            summary?: string;
+        };
+        FollowUpRead: {
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date */
+            readonly held_on?: string;
+            readonly id?: number;
+            /** Format: date */
+            readonly next_follow_up_on?: string | null;
+            /** @enum {string} */
+            readonly outcome?: "stopped" | "decreased" | "continued";
+            readonly recorded_by?: components["schemas"]["UserBrief"];
+            readonly summary?: string | null;
         };
         GroupMove: {
             group: number;
@@ -1598,7 +2683,7 @@ export interface components {
             readonly wellbeing_day_id?: number;
         };
         GroupRead: {
-            readonly adults?: components["schemas"]["UserBrief"][];
+            readonly adults?: components["schemas"]["UserBrief1"][];
             readonly grades?: number[];
             readonly number?: number;
             readonly size?: number;
@@ -1627,10 +2712,136 @@ export interface components {
             database: string;
             status: string;
         };
+        IncidentCreate: {
+            /** @description A staff member accused; then only leaders see the case */
+            accused_staff_id?: number;
+            /** @enum {string} */
+            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            description?: string;
+            /** @description For digital bullying: which app or platform */
+            digital_medium?: string;
+            /** @enum {string} */
+            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
+            /**
+             * Format: date-time
+             * @description Default: now. Without an offset: Copenhagen time
+             */
+            occurred_at?: string;
+            /** @description One of the school's places (GET /api/v1/incident-places) */
+            place?: string;
+            /** @description How the student experiences it */
+            pupil_perspective?: string;
+            students: components["schemas"]["InvolvedStudentIn"][];
+        };
+        IncidentListItem: {
+            /** Format: date */
+            readonly action_plan_due?: string | null;
+            /** @enum {string} */
+            readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            /** Format: date-time */
+            readonly created_at?: string;
+            /**
+             * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
+             * @enum {string|null}
+             */
+            readonly deadline_status?: "pending" | "due_soon" | "overdue" | "met" | null;
+            /** Format: date-time */
+            readonly established_at?: string | null;
+            readonly id?: number;
+            readonly knowledge_source?: string | null;
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly place?: string | null;
+            readonly reporter?: components["schemas"]["UserBrief"];
+            /** @enum {string} */
+            readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly students?: components["schemas"]["InvolvedStudentRead"][];
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        IncidentPage: {
+            items: components["schemas"]["IncidentListItem"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        IncidentRead: {
+            readonly accused_staff?: components["schemas"]["UserBrief"] | null;
+            readonly action_plan?: unknown;
+            /** Format: date */
+            readonly action_plan_due?: string | null;
+            readonly acute_measures?: unknown;
+            /** @description The statuses this user may move the case to now */
+            readonly allowed_transitions?: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
+            readonly audiences?: unknown;
+            /** @enum {string} */
+            readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            /** Format: date-time */
+            readonly closed_at?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /**
+             * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
+             * @enum {string|null}
+             */
+            readonly deadline_status?: "pending" | "due_soon" | "overdue" | "met" | null;
+            readonly description?: string | null;
+            readonly digital_medium?: string | null;
+            /** Format: date-time */
+            readonly established_at?: string | null;
+            readonly established_by?: components["schemas"]["UserBrief"] | null;
+            readonly follow_ups?: unknown;
+            readonly id?: number;
+            readonly knowledge_source?: string | null;
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly place?: string | null;
+            readonly pupil_perspective?: unknown;
+            readonly referrals?: unknown;
+            readonly reporter?: components["schemas"]["UserBrief"];
+            /** @enum {string} */
+            readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly students?: components["schemas"]["InvolvedStudentRead"][];
+            /** Format: date-time */
+            readonly updated_at?: string;
+            /**
+             * @description full for the case's workers; reporter for whoever reported it (no case work)
+             * @enum {string}
+             */
+            readonly view?: "full" | "reporter";
+        };
         IncidentStudentIn: {
             /** @enum {string} */
             role: "target" | "actor" | "bystander" | "supporter";
             student_id: number;
+        };
+        IncidentUpdate: {
+            accused_staff_id?: number | null;
+            /** @enum {string} */
+            classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            description?: string | null;
+            digital_medium?: string | null;
+            /** @enum {string|null} */
+            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other" | null;
+            /** Format: date-time */
+            occurred_at?: string;
+            place?: string | null;
+            pupil_perspective?: string | null;
+            /** @enum {string} */
+            status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            students?: components["schemas"]["InvolvedStudentIn"][];
+        };
+        InvolvedStudentIn: {
+            /** @enum {string} */
+            role: "target" | "actor" | "bystander" | "supporter";
+            student_id: number;
+        };
+        InvolvedStudentRead: {
+            readonly class_name?: unknown;
+            readonly display_name?: unknown;
+            /** @enum {string} */
+            readonly role?: "target" | "actor" | "bystander" | "supporter";
+            readonly student_id?: number;
         };
         LoginRequest: {
             email: string;
@@ -1640,6 +2851,54 @@ export interface components {
              * @default false
              */
             use_cookies: boolean;
+        };
+        NoteCreate: {
+            body: string;
+            /** @enum {string} */
+            kind: "students" | "class" | "parents" | "staff" | "other";
+            /**
+             * Format: date-time
+             * @description When the conversation took place; default now
+             */
+            occurred_at?: string;
+            /** @description Who took part */
+            participants?: string;
+        };
+        NotePage: {
+            items: components["schemas"]["NoteRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        NoteRead: {
+            readonly author?: components["schemas"]["UserBrief"];
+            readonly body?: string;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly id?: number;
+            /** @enum {string} */
+            readonly kind?: "students" | "class" | "parents" | "staff" | "other";
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly participants?: string | null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["NotificationRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        NotificationRead: {
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly id?: number;
+            readonly incident_id?: number | null;
+            /** @description e.g. bullying_established */
+            readonly kind?: string;
+            readonly message?: string;
+            readonly read?: unknown;
+            /** Format: date-time */
+            readonly read_at?: string | null;
         };
         ObservationCreate: {
             /** @enum {string|null} */
@@ -1666,7 +2925,7 @@ export interface components {
             total: number;
         };
         ObservationRead: {
-            readonly author?: components["schemas"]["UserBrief"];
+            readonly author?: components["schemas"]["UserBrief1"];
             readonly context?: string | null;
             /** Format: date-time */
             readonly created_at?: string;
@@ -1734,6 +2993,67 @@ export interface components {
             group: number;
             student_id: number;
         };
+        PlacesPut: {
+            places: string[];
+        };
+        PlacesRead: {
+            /** @description false: the default list (the UI shows Danish labels) */
+            readonly customized?: boolean;
+            readonly places?: string[];
+        };
+        PlanMeasureIn: {
+            description: string;
+            /** Format: date */
+            due_on?: string | null;
+            responsible?: string | null;
+            responsible_user_id?: number | null;
+        };
+        PlanMeasureRead: {
+            readonly description?: string;
+            /** Format: date */
+            readonly due_on?: string | null;
+            readonly id?: number;
+            readonly responsible?: string | null;
+            readonly responsible_user?: components["schemas"]["UserBrief"] | null;
+        };
+        ReferralCreate: {
+            note?: string;
+            /** @enum {string} */
+            partner: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            partner_name?: string;
+            /**
+             * Format: date
+             * @description Default: today
+             */
+            referred_on?: string;
+            /** @enum {string} */
+            status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+        };
+        ReferralRead: {
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** @description Send as If-Match to update */
+            readonly etag?: unknown;
+            readonly id?: number;
+            readonly note?: string | null;
+            /** @enum {string} */
+            readonly partner?: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            readonly partner_name?: string | null;
+            /** Format: date */
+            readonly referred_on?: string;
+            /** @enum {string} */
+            readonly status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+            /** Format: date-time */
+            readonly updated_at?: string;
+        };
+        ReferralUpdate: {
+            note?: string | null;
+            partner_name?: string | null;
+            /** Format: date */
+            referred_on?: string;
+            /** @enum {string} */
+            status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+        };
         SchoolBrief: {
             readonly id?: number;
             readonly name?: string;
@@ -1757,6 +3077,22 @@ export interface components {
             readonly id?: number;
             readonly name?: string;
         };
+        TimelineEntryRead: {
+            readonly actor?: components["schemas"]["UserBrief"] | null;
+            /** Format: date-time */
+            readonly at?: string;
+            readonly detail?: {
+                [key: string]: unknown;
+            } | null;
+            readonly id?: number;
+            readonly kind?: string;
+        };
+        TimelinePage: {
+            items: components["schemas"]["TimelineEntryRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         TokenResponse: {
             access_token?: string;
             /** @description Access token lifetime in seconds */
@@ -1766,6 +3102,10 @@ export interface components {
             user: components["schemas"]["UserRead"];
         };
         UserBrief: {
+            readonly id?: number;
+            readonly name?: string;
+        };
+        UserBrief1: {
             readonly id?: number;
             readonly name?: string;
         };
@@ -1824,11 +3164,11 @@ export interface components {
             total: number;
         };
         WellbeingDayRead: {
-            readonly adults?: components["schemas"]["UserBrief"][];
+            readonly adults?: components["schemas"]["UserBrief1"][];
             readonly classes?: components["schemas"]["ClassBrief"][];
             /** Format: date-time */
             readonly created_at?: string;
-            readonly created_by?: components["schemas"]["UserBrief"];
+            readonly created_by?: components["schemas"]["UserBrief1"];
             /** Format: date */
             readonly date?: string;
             readonly description?: string | null;

@@ -190,9 +190,104 @@ export function Users(_: { user: User }) {
   );
 }
 
-export function Classes(_: { user: User }) {
+const STAFF_ROLES = ['class_teacher', 'teacher', 'pedagogue', 'sfo_contact'] as const;
+type StaffRole = (typeof STAFF_ROLES)[number];
+type ClassRow = Read<'ClassRead'>;
+
+function ClassStaff({ c, users, onChanged }: { c: ClassRow; users: UserRow[]; onChanged: () => void }) {
+  const [userId, setUserId] = useState('');
+  const [role, setRole] = useState<StaffRole>('teacher');
+  const [error, setError] = useState<string | null>(null);
+  async function call(fn: () => Promise<{ error?: unknown; response: Response }>) {
+    setError(null);
+    try {
+      const { error: err, response } = await fn();
+      if (response.ok) onChanged();
+      else setError(errorMessage(err));
+    } catch {
+      setError(t('error_offline'));
+    }
+  }
+  const attached = new Set(c.staff.map((s) => s.user_id));
+  return (
+    <div class="stack">
+      <ul class="plain-list">
+        {c.staff.map((s) => (
+          <li key={s.user_id}>
+            <span>
+              {s.name} <span class="muted small">{tEnum('staff', s.role)}</span>
+            </span>
+            <button
+              type="button"
+              class="btn secondary"
+              aria-label={t('class_staff_remove', { name: s.name, cls: c.name })}
+              onClick={() =>
+                call(() => api.DELETE('/api/v1/classes/{class_id}/staff/{user_id}', { params: { path: { class_id: c.id, user_id: s.user_id } } }))
+              }
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (userId)
+            void call(() =>
+              api.POST('/api/v1/classes/{class_id}/staff', {
+                params: { path: { class_id: c.id } },
+                body: { user_id: Number(userId), role },
+              }),
+            );
+        }}
+      >
+        <label class="field">
+          <span>{t('class_staff_add', { cls: c.name })}</span>
+          <select value={userId} onChange={(e) => setUserId(e.currentTarget.value)}>
+            <option value="">–</option>
+            {users
+              .filter((u) => u.active && !attached.has(u.id))
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>{t('class_staff_role')}</span>
+          <select value={role} onChange={(e) => setRole(e.currentTarget.value as StaffRole)}>
+            {STAFF_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {tEnum('staff', r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" class="btn secondary" disabled={!userId}>
+          {t('add')}
+        </button>
+      </form>
+      {error && (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Classes({ user }: { user: User }) {
   const [page, setPage] = useState(1);
   const state = useLoad(() => api.GET('/api/v1/classes', { params: { query: { page, page_size: 100 } } }), [page]);
+  const isAdmin = user.roles.includes('admin');
+  const users = useLoad(
+    () => (isAdmin ? api.GET('/api/v1/users', { params: { query: { page_size: 100, active: true } } }) : Promise.resolve({ data: undefined, error: null, response: new Response(null, { status: 204 }) })),
+    [isAdmin],
+  );
+  const staffUsers = users.data ? full(users.data).items : [];
   return (
     <>
       <h1>{t('nav_classes')}</h1>
@@ -202,26 +297,23 @@ export function Classes(_: { user: User }) {
           if (!data.items.length) return <p>{t('classes_none')}</p>;
           return (
             <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('user_name')}</th>
-                      <th scope="col">{t('class_grade')}</th>
-                      <th scope="col">{t('class_year')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((c) => (
-                      <tr key={c.id}>
-                        <td>{c.name}</td>
-                        <td>{c.grade}</td>
-                        <td>{c.school_year}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ul class="list">
+                {data.items.map((c) => (
+                  <li key={c.id} class="card">
+                    <div class="row-main">
+                      <h2>{c.name}</h2>
+                      <span class="muted small">
+                        {t('class_grade')}: {c.grade} · {t('class_year')}: {c.school_year}
+                      </span>
+                      {isAdmin ? (
+                        <ClassStaff c={c} users={staffUsers} onChanged={state.reload} />
+                      ) : (
+                        <span class="small">{c.staff.map((s) => `${s.name} (${tEnum('staff', s.role)})`).join(', ')}</span>
+                      )}
+                    </div>
+                  </li>
+                ))}
+              </ul>
               <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />
             </>
           );

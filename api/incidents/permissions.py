@@ -1,0 +1,148 @@
+"""Who may see and work a case.
+
+- Any staff member may report an incident.
+- The reporter sees the case they reported and may add notes and facts to it ("reporter view": the case
+  work itself - plan, checklist, referrals, other people's notes, the pupil's perspective - is left out).
+- Case workers see and work the whole case: leaders, resource persons, and teachers/pedagogues attached to
+  the class of any involved student. SFO staff (and admins) are never case workers by role: they see
+  only what they reported themselves.
+- Case owners (leaders, resource persons) establish bullying and own the action plan, follow-ups and
+  external referrals.
+- A case in which a staff member is accused is seen and worked only by leaders, never by the accused.
+- A case you may not see is 404 (not 403): its existence is not disclosed. A case you may see but an action
+  your role may not take is 403. Another school's case is always 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from api.auth.permissions import deny
+from api.core import audit
+from api.errors import NotFound
+from api.incidents.models import Incident, IncidentStudent
+from api.students.models import Student
+from api.students.permissions import staff_class_ids
+
+OWNER_ROLES = ("leader", "resource_person")
+CLASS_WORK_ROLES = ("teacher", "pedagogue")
+LEADER_ROLES = ("leader",)
+
+
+def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
+    """Incidents involving a student of one of the user's classes (teachers and pedagogues only)."""
+    if not user.has_role(*CLASS_WORK_ROLES):
+        return false()
+    class_ids = staff_class_ids(session, user)
+    if not class_ids:
+        return false()
+    # Uncorrelated, so the database computes the set once (a correlated EXISTS ran once per case).
+    return Incident.id.in_(
+        select(IncidentStudent.incident_id)
+        .join(Student, Student.id == IncidentStudent.student_id)
+        .where(Student.class_id.in_(sorted(class_ids)))
+    )
+
+
+def worker_clause(session: Session, user: Any) -> ColumnElement[bool]:
+    """SQL condition: the user works this case (sees all of it)."""
+    accused_case = and_(
+        Incident.accused_staff_id.is_not(None),
+        Incident.accused_staff_id != user.id,
+        true() if user.has_role(*LEADER_ROLES) else false(),
+    )
+    normal = true() if user.has_role(*OWNER_ROLES) else _class_clause(session, user)
+    return and_(
+        Incident.school_id == user.school_id,
+        or_(accused_case, and_(Incident.accused_staff_id.is_(None), normal)),
+    )
+
+
+def visibility_clause(session: Session, user: Any) -> ColumnElement[bool]:
+    """SQL condition: the user may see this case (as a worker or as its reporter)."""
+    reporter = and_(
+        Incident.school_id == user.school_id,
+        Incident.accused_staff_id.is_(None),
+        Incident.reported_by_id == user.id,
+    )
+    return or_(worker_clause(session, user), reporter)
+
+
+def is_worker(session: Session, user: Any, incident: Incident) -> bool:
+    """Whether the user works this case."""
+    if incident.school_id != user.school_id:
+        return False
+    if incident.accused_staff_id is not None:
+        return user.has_role(*LEADER_ROLES) and incident.accused_staff_id != user.id
+    if user.has_role(*OWNER_ROLES):
+        return True
+    if not user.has_role(*CLASS_WORK_ROLES):
+        return False
+    class_ids = staff_class_ids(session, user)
+    return any(s.student.class_id in class_ids for s in incident.students if s.student.class_id is not None)
+
+
+def is_reporter(user: Any, incident: Incident) -> bool:
+    """Whether the user reported this (visible) case."""
+    return (
+        incident.school_id == user.school_id
+        and incident.accused_staff_id is None
+        and incident.reported_by_id == user.id
+    )
+
+
+def is_owner(session: Session, user: Any, incident: Incident) -> bool:
+    """Whether the user owns the case work (establishes, plans): a leader or resource person who works it."""
+    return user.has_role(*OWNER_ROLES) and is_worker(session, user, incident)
+
+
+def ensure_visible(session: Session, user: Any, incident: Incident) -> str:
+    """'full' for a case worker, 'reporter' for its reporter; otherwise 404 (audited as denied)."""
+    if is_worker(session, user, incident):
+        return "full"
+    if is_reporter(user, incident):
+        return "reporter"
+    audit.record(
+        "incident_access_denied",
+        resource_type="incident",
+        resource_id=incident.id,
+        student_ids=incident.student_ids if incident.school_id == user.school_id else (),
+        outcome=audit.DENIED,
+    )
+    raise NotFound("Incident not found.")
+
+
+def ensure_worker(session: Session, user: Any, incident: Incident, *, action: str) -> None:
+    """403 (audited) unless the user works the case."""
+    if not is_worker(session, user, incident):
+        raise deny(
+            f"Only the case's workers (the class's staff, resource persons, leaders) may {action}.",
+            resource_type="incident",
+            resource_id=incident.id,
+            student_ids=tuple(incident.student_ids),
+        )
+
+
+def ensure_owner(session: Session, user: Any, incident: Incident, *, action: str) -> None:
+    """403 (audited) unless the user is a leader or resource person working the case."""
+    if not is_owner(session, user, incident):
+        raise deny(
+            f"Only leaders and resource persons may {action}.",
+            resource_type="incident",
+            resource_id=incident.id,
+            student_ids=tuple(incident.student_ids),
+        )
+
+
+PLACES_WRITE_ROLES = ("admin", "leader")
+
+
+def ensure_can_edit_places(user: Any) -> None:
+    """Admins and leaders keep the school's list of places."""
+    if not user.has_role(*PLACES_WRITE_ROLES):
+        raise deny(
+            "Only administrators and leaders may change the list of places.", resource_type="incident_places"
+        )

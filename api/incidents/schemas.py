@@ -1,0 +1,430 @@
+"""Incident and case schemas: create, update and read are separate; unknown fields are 422."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+
+from api.core.etag import etag_of
+from api.core.pagination import PageQuery
+from api.core.timeutil import LOCAL_TZ
+from api.extensions import Schema
+from api.incidents.models import (
+    AUDIENCE_ACTIONS,
+    BULLYING_LIKE,
+    CaseStatus,
+    Classification,
+    FollowUpOutcome,
+    InvolvementRole,
+    KnowledgeSource,
+    NoteKind,
+    Partner,
+    ReferralStatus,
+)
+
+MAX_ID = 2**31 - 1
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def _values(enum: Any) -> list[str]:
+    return [e.value for e in enum]
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+
+
+def _sane_date(value: date) -> None:
+    if not EARLIEST <= value <= LATEST:
+        raise ma.ValidationError(f"Must be between {EARLIEST} and {LATEST}.")
+
+
+def _sane_datetime(value: Any) -> None:
+    _sane_date(value.date())
+
+
+def _text(max_len: int, **kw: Any) -> ma.fields.String:
+    return ma.fields.String(validate=[ma.validate.Length(max=max_len), _no_nul], **kw)
+
+
+def _required_text(max_len: int, **kw: Any) -> ma.fields.String:
+    return ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=max_len), _no_nul], **kw)
+
+
+def _id(*, strict: bool = True, **kw: Any) -> ma.fields.Integer:
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=MAX_ID), **kw)
+
+
+def _when(**kw: Any) -> ma.fields.AwareDateTime:
+    """A moment; without an offset it is taken as Copenhagen time."""
+    return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_sane_datetime, **kw)
+
+
+def _day(**kw: Any) -> ma.fields.Date:
+    return ma.fields.Date(validate=_sane_date, **kw)
+
+
+# ------------------------------------------------------------------ read
+
+
+class UserBrief(Schema):
+    """A staff member as named on a case."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+
+
+class InvolvedStudentRead(Schema):
+    """A student involved in the incident."""
+
+    student_id = ma.fields.Integer(dump_only=True)
+    display_name = ma.fields.Function(lambda s: s.student.display_name, dump_only=True)
+    class_name = ma.fields.Function(
+        lambda s: s.student.school_class.name if s.student.school_class is not None else None,
+        dump_only=True,
+        allow_none=True,
+    )
+    role = ma.fields.String(dump_only=True, metadata={"enum": _values(InvolvementRole)})
+
+
+class AudienceItemRead(Schema):
+    """One of the five audiences: what the strategy suggests, and who did what, when and how."""
+
+    id = ma.fields.Integer(dump_only=True)
+    audience = ma.fields.String(dump_only=True)
+    suggested_actions = ma.fields.Function(lambda i: list(AUDIENCE_ACTIONS[i.audience]), dump_only=True)
+    actions = ma.fields.Function(lambda i: list(i.actions or []), dump_only=True)
+    how = ma.fields.String(dump_only=True, allow_none=True)
+    done = ma.fields.Function(lambda i: i.done_at is not None, dump_only=True)
+    done_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    done_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
+    etag = ma.fields.Function(etag_of, dump_only=True, metadata={"description": "Send as If-Match to update"})
+
+
+class AcuteMeasureRead(Schema):
+    """An acute measure."""
+
+    id = ma.fields.Integer(dump_only=True)
+    description = ma.fields.String(dump_only=True)
+    taken_at = ma.fields.AwareDateTime(dump_only=True)
+    recorded_by = ma.fields.Nested(UserBrief, dump_only=True)
+
+
+class PlanMeasureRead(Schema):
+    """A measure of the action plan."""
+
+    id = ma.fields.Integer(dump_only=True)
+    description = ma.fields.String(dump_only=True)
+    responsible_user = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
+    responsible = ma.fields.String(dump_only=True, allow_none=True)
+    due_on = ma.fields.Date(dump_only=True, allow_none=True)
+
+
+class ActionPlanRead(Schema):
+    """The action plan (handlingsplan)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    measures = ma.fields.List(ma.fields.Nested(PlanMeasureRead), dump_only=True)
+    follow_up_on = ma.fields.Date(dump_only=True, allow_none=True)
+    informed_students_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    informed_parents_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    adopted_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When the plan came to exist; null while a reopened plan is being revised"},
+    )
+    adopted_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
+    reopened_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = ma.fields.Function(etag_of, dump_only=True, metadata={"description": "Send as If-Match to update"})
+
+
+class FollowUpRead(Schema):
+    """A follow-up meeting."""
+
+    id = ma.fields.Integer(dump_only=True)
+    held_on = ma.fields.Date(dump_only=True)
+    outcome = ma.fields.String(dump_only=True, metadata={"enum": _values(FollowUpOutcome)})
+    summary = ma.fields.String(dump_only=True, allow_none=True)
+    next_follow_up_on = ma.fields.Date(dump_only=True, allow_none=True)
+    recorded_by = ma.fields.Nested(UserBrief, dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+class ReferralRead(Schema):
+    """A referral to an external partner."""
+
+    id = ma.fields.Integer(dump_only=True)
+    partner = ma.fields.String(dump_only=True, metadata={"enum": _values(Partner)})
+    partner_name = ma.fields.String(dump_only=True, allow_none=True)
+    referred_on = ma.fields.Date(dump_only=True)
+    status = ma.fields.String(dump_only=True, metadata={"enum": _values(ReferralStatus)})
+    note = ma.fields.String(dump_only=True, allow_none=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = ma.fields.Function(etag_of, dump_only=True, metadata={"description": "Send as If-Match to update"})
+
+
+_DEADLINE_DOC = {
+    "description": "The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; "
+    "null when no plan is due",
+    "enum": ["pending", "due_soon", "overdue", "met", None],
+}
+
+
+class IncidentListItem(Schema):
+    """A case as listed."""
+
+    id = ma.fields.Integer(dump_only=True)
+    classification = ma.fields.String(dump_only=True, metadata={"enum": _values(Classification)})
+    status = ma.fields.String(dump_only=True, metadata={"enum": _values(CaseStatus)})
+    occurred_at = ma.fields.AwareDateTime(dump_only=True)
+    place = ma.fields.String(dump_only=True, allow_none=True)
+    knowledge_source = ma.fields.String(dump_only=True, allow_none=True)
+    students = ma.fields.List(ma.fields.Nested(InvolvedStudentRead), dump_only=True)
+    reporter = ma.fields.Nested(UserBrief, attribute="reported_by", dump_only=True)
+    established_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    action_plan_due = ma.fields.Date(dump_only=True, allow_none=True)
+    deadline_status = ma.fields.String(dump_only=True, allow_none=True, metadata=_DEADLINE_DOC)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+def _full(getter: Any, empty: Any) -> Any:
+    """Case-work sections are shown to case workers only (the reporter view leaves them out)."""
+    return lambda obj: getter(obj) if obj.view == "full" else empty
+
+
+class IncidentRead(IncidentListItem):
+    """A case with everything its reader may see."""
+
+    description = ma.fields.String(dump_only=True, allow_none=True)
+    digital_medium = ma.fields.String(dump_only=True, allow_none=True)
+    pupil_perspective = ma.fields.Function(
+        _full(lambda i: i.pupil_perspective, None), dump_only=True, allow_none=True
+    )
+    accused_staff = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
+    established_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
+    closed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    view = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "enum": ["full", "reporter"],
+            "description": "full for the case's workers; reporter for whoever reported it (no case work)",
+        },
+    )
+    allowed_transitions = ma.fields.List(
+        ma.fields.String(metadata={"enum": _values(CaseStatus)}),
+        dump_only=True,
+        metadata={"description": "The statuses this user may move the case to now"},
+    )
+    audiences = ma.fields.Method("_audiences", dump_only=True)
+    acute_measures = ma.fields.Method("_acute", dump_only=True)
+    action_plan = ma.fields.Method("_plan", dump_only=True, allow_none=True)
+    follow_ups = ma.fields.Method("_follow_ups", dump_only=True)
+    referrals = ma.fields.Method("_referrals", dump_only=True)
+
+    def _audiences(self, obj: Any) -> list:
+        return AudienceItemRead(many=True).dump(obj.audiences) if obj.view == "full" else []
+
+    def _acute(self, obj: Any) -> list:
+        return AcuteMeasureRead(many=True).dump(obj.acute_measures) if obj.view == "full" else []
+
+    def _plan(self, obj: Any) -> Any:
+        if obj.view != "full" or obj.action_plan is None:
+            return None
+        return ActionPlanRead().dump(obj.action_plan)
+
+    def _follow_ups(self, obj: Any) -> list:
+        return FollowUpRead(many=True).dump(obj.follow_ups) if obj.view == "full" else []
+
+    def _referrals(self, obj: Any) -> list:
+        return ReferralRead(many=True).dump(obj.referrals) if obj.view == "full" else []
+
+
+class TimelineEntryRead(Schema):
+    """One thing that happened to a case (ids and values only; note text is in the notes)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    at = ma.fields.AwareDateTime(dump_only=True)
+    kind = ma.fields.String(dump_only=True)
+    actor = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
+    detail = ma.fields.Dict(dump_only=True, allow_none=True)
+
+
+class NoteRead(Schema):
+    """A case note."""
+
+    id = ma.fields.Integer(dump_only=True)
+    kind = ma.fields.String(dump_only=True, metadata={"enum": _values(NoteKind)})
+    participants = ma.fields.String(dump_only=True, allow_none=True)
+    body = ma.fields.String(dump_only=True)
+    occurred_at = ma.fields.AwareDateTime(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    author = ma.fields.Nested(UserBrief, dump_only=True)
+
+
+class PlacesRead(Schema):
+    """The places staff choose from when reporting."""
+
+    places = ma.fields.List(ma.fields.String(), dump_only=True)
+    customized = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "false: the default list (the UI shows Danish labels)"}
+    )
+
+
+# ------------------------------------------------------------------ write
+
+
+class InvolvedStudentIn(Schema):
+    """A student and their part in the incident."""
+
+    student_id = _id(required=True)
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(InvolvementRole)))
+
+
+class IncidentCreate(Schema):
+    """A new incident: students and a classification are enough; the time defaults to now."""
+
+    classification = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(Classification)))
+    students = ma.fields.List(
+        ma.fields.Nested(InvolvedStudentIn), required=True, validate=ma.validate.Length(min=1, max=50)
+    )
+    occurred_at = _when(metadata={"description": "Default: now. Without an offset: Copenhagen time"})
+    place = ma.fields.String(
+        validate=[ma.validate.Length(min=1, max=100), _no_nul],
+        metadata={"description": "One of the school's places (GET /api/v1/incident-places)"},
+    )
+    description = _text(10_000)
+    knowledge_source = ma.fields.String(validate=ma.validate.OneOf(_values(KnowledgeSource)))
+    digital_medium = _text(100, metadata={"description": "For digital bullying: which app or platform"})
+    accused_staff_id = _id(metadata={"description": "A staff member accused; then only leaders see the case"})
+    pupil_perspective = _text(10_000, metadata={"description": "How the student experiences it"})
+
+
+class IncidentUpdate(Schema):
+    """Changes to a case; every field optional. Status changes follow the workflow (a bad one is 409)."""
+
+    classification = ma.fields.String(validate=ma.validate.OneOf(_values(Classification)))
+    status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))
+    students = ma.fields.List(ma.fields.Nested(InvolvedStudentIn), validate=ma.validate.Length(min=1, max=50))
+    occurred_at = _when()
+    place = _text(100, allow_none=True)
+    description = _text(10_000, allow_none=True)
+    knowledge_source = ma.fields.String(validate=ma.validate.OneOf(_values(KnowledgeSource)), allow_none=True)
+    digital_medium = _text(100, allow_none=True)
+    accused_staff_id = _id(allow_none=True)
+    pupil_perspective = _text(10_000, allow_none=True)
+
+
+class IncidentQuery(PageQuery):
+    """Filters for the case list."""
+
+    status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))
+    classification = ma.fields.String(validate=ma.validate.OneOf(_values(Classification)))
+    deadline = ma.fields.String(
+        validate=ma.validate.OneOf(["overdue", "due_soon", "attention"]),
+        metadata={"description": "Action plan overdue, due within 2 working days, or either (attention)"},
+    )
+    student_id = _id(strict=False)
+
+
+class TimelineQuery(PageQuery):
+    """Order of the timeline."""
+
+    order = ma.fields.String(load_default="asc", validate=ma.validate.OneOf(["asc", "desc"]))
+
+
+class EstablishIn(Schema):
+    """Establish bullying; optionally with the classification it was established as."""
+
+    classification = ma.fields.String(validate=ma.validate.OneOf([c.value for c in BULLYING_LIKE]))
+
+
+class AudienceUpdate(Schema):
+    """Record what was done towards one audience."""
+
+    done = ma.fields.Boolean()
+    done_at = _when(metadata={"description": "Default: now when done is true"})
+    actions = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=32)), validate=ma.validate.Length(max=10)
+    )
+    how = _text(5_000, allow_none=True)
+
+
+class AcuteMeasureCreate(Schema):
+    """An acute measure taken before the action plan exists."""
+
+    description = _required_text(5_000)
+    taken_at = _when(metadata={"description": "Default: now"})
+
+
+class PlanMeasureIn(Schema):
+    """A measure and who carries it out (a staff member, or e.g. 'the parents')."""
+
+    description = _required_text(5_000)
+    responsible_user_id = _id(allow_none=True)
+    responsible = _text(200, allow_none=True)
+    due_on = _day(allow_none=True)
+
+
+class ActionPlanPut(Schema):
+    """The whole action plan (replaces the measures)."""
+
+    measures = ma.fields.List(
+        ma.fields.Nested(PlanMeasureIn), required=True, validate=ma.validate.Length(min=1, max=30)
+    )
+    follow_up_on = _day(required=True, metadata={"description": "KiVa practice: 1-2 weeks after the plan"})
+    informed_students_at = _when(allow_none=True)
+    informed_parents_at = _when(allow_none=True)
+
+
+class FollowUpCreate(Schema):
+    """A follow-up meeting held."""
+
+    held_on = _day(required=True)
+    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(FollowUpOutcome)))
+    summary = _text(10_000)
+    next_follow_up_on = _day()
+
+
+class ReferralCreate(Schema):
+    """A referral to an external partner."""
+
+    partner = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(Partner)))
+    partner_name = _text(200)
+    referred_on = _day(metadata={"description": "Default: today"})
+    status = ma.fields.String(validate=ma.validate.OneOf(_values(ReferralStatus)))
+    note = _text(5_000)
+
+
+class ReferralUpdate(Schema):
+    """Changes to a referral."""
+
+    status = ma.fields.String(validate=ma.validate.OneOf(_values(ReferralStatus)))
+    partner_name = _text(200, allow_none=True)
+    referred_on = _day()
+    note = _text(5_000, allow_none=True)
+
+
+class NoteCreate(Schema):
+    """A note of a conversation (samtale) in the case."""
+
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(NoteKind)))
+    participants = _text(300, metadata={"description": "Who took part"})
+    body = _required_text(20_000)
+    occurred_at = _when(metadata={"description": "When the conversation took place; default now"})
+
+
+class PlacesPut(Schema):
+    """The school's list of places (an empty list returns to the default list)."""
+
+    places = ma.fields.List(
+        ma.fields.String(validate=[ma.validate.Length(min=1, max=100), _no_nul]),
+        required=True,
+        validate=ma.validate.Length(max=50),
+    )

@@ -1,0 +1,26 @@
+"""Notification schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from api.core.pagination import PageQuery
+from api.extensions import Schema
+
+
+class NotificationRead(Schema):
+    """A notification for the current user."""
+
+    id = ma.fields.Integer(dump_only=True)
+    kind = ma.fields.String(dump_only=True, metadata={"description": "e.g. bullying_established"})
+    message = ma.fields.String(dump_only=True)
+    incident_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    read_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    read = ma.fields.Function(lambda n: n.read_at is not None, dump_only=True)
+
+
+class NotificationQuery(PageQuery):
+    """Filter: only unread (true) or only read (false)."""
+
+    unread = ma.fields.Boolean()
