@@ -4,7 +4,7 @@ import { onAuthLost } from './api/client';
 import { getLang, setLang, t, useLang } from './lib/i18n';
 import { refreshRoster } from './lib/roster';
 import { match, navigate, useRoute } from './lib/router';
-import { cachedUser, forgetCachedData, logout, whoAmI, type User } from './lib/session';
+import { cachedUser, finishPendingLogout, forgetCachedData, logout, whoAmI, type User } from './lib/session';
 import { startSync } from './lib/sync';
 import { homeFor, navFor } from './nav';
 import { Login } from './screens/login';
@@ -75,6 +75,14 @@ export function App() {
   const [needLogin, setNeedLogin] = useState(user === null);
 
   useEffect(() => onAuthLost(() => setNeedLogin(true)), []);
+
+  // A logout made offline ends the server session once the network is back.
+  useEffect(() => {
+    void finishPendingLogout();
+    const on = () => void finishPendingLogout();
+    window.addEventListener('online', on);
+    return () => window.removeEventListener('online', on);
+  }, []);
 
   // Confirm the remembered session with the server; offline we trust it until the server says otherwise.
   useEffect(() => {

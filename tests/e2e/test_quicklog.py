@@ -154,6 +154,12 @@ def test_unsent_logs_are_named_after_logout_and_sent_after_login(page, context, 
     assert_no_axe_violations(page, "login with unsent logs")
     screenshot(page, "05-logout-unsent")
     context.set_offline(False)
+    # The logout made offline ends the server session once the network is back.
+    for _ in range(50):
+        if page.evaluate("() => fetch('/api/v1/auth/me').then((r) => r.status)") == 401:
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate("() => fetch('/api/v1/auth/me').then((r) => r.status)") == 401
     page.get_by_label("E-mail").fill("laerer@vestrup.example")
     page.get_by_label("Adgangskode").fill("trivsel-demo")
     page.get_by_role("button", name="Log ind").click()

@@ -11,6 +11,8 @@ export type User = Read<'UserRead'>;
 export type Role = 'admin' | 'leader' | 'teacher' | 'pedagogue' | 'sfo_staff' | 'resource_person';
 
 const USER_KEY = 'trivsel.user';
+/** Set when logout could not reach the server: the session cookies are ended as soon as it can. */
+const PENDING_LOGOUT_KEY = 'trivsel.pendingLogout';
 
 export function cachedUser(): User | null {
   try {
@@ -38,6 +40,7 @@ export async function login(email: string, password: string): Promise<LoginResul
     });
     if (data) {
       const user = data.user as User;
+      localStorage.removeItem(PENDING_LOGOUT_KEY); // the new login replaced the old cookies
       rememberUser(user);
       return { ok: true, user };
     }
@@ -74,9 +77,11 @@ export async function whoAmI(): Promise<User | null | 'offline'> {
 /** Log out: end the server session, forget the user and every cached piece of child data. The outbox stays. */
 export async function logout(): Promise<void> {
   try {
-    await api.POST('/api/v1/auth/logout');
+    const { response } = await api.POST('/api/v1/auth/logout');
+    if (!response.ok && response.status !== 401) localStorage.setItem(PENDING_LOGOUT_KEY, '1');
   } catch {
-    /* offline: the cookies expire on their own; local data is cleared regardless */
+    // Offline: end the server session when the network returns (see finishPendingLogout).
+    localStorage.setItem(PENDING_LOGOUT_KEY, '1');
   }
   localStorage.removeItem(USER_KEY);
   await forgetCachedData();
@@ -89,5 +94,16 @@ export async function forgetCachedData(): Promise<void> {
     await idb.clear('roster');
   } catch {
     /* ignore */
+  }
+}
+
+/** End a server session whose logout happened offline; called on start and when the network returns. */
+export async function finishPendingLogout(): Promise<void> {
+  if (!localStorage.getItem(PENDING_LOGOUT_KEY) || localStorage.getItem(USER_KEY)) return;
+  try {
+    const { response } = await api.POST('/api/v1/auth/logout');
+    if (response.ok || response.status === 401) localStorage.removeItem(PENDING_LOGOUT_KEY);
+  } catch {
+    /* still offline */
   }
 }
