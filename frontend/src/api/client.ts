@@ -84,7 +84,7 @@ export async function authFetch(req: Request): Promise<Response> {
 }
 
 export const api = createClient<ApiPaths>({
-  baseUrl: location.origin,
+  baseUrl: typeof location !== 'undefined' ? location.origin : 'http://localhost',
   credentials: 'same-origin',
   fetch: authFetch,
 });
