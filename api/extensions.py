@@ -38,7 +38,12 @@ class Schema(ma.Schema):
     @ma.pre_load(pass_collection=True)
     def _refuse_nul(self, data: Any, **_kwargs: Any) -> Any:
         source = data.to_dict(flat=False) if hasattr(data, "to_dict") else data
-        if _has_nul(source):
+        if isinstance(source, dict):
+            for key, value in source.items():
+                if _has_nul(key) or _has_nul(value):
+                    name = key if isinstance(key, str) and not _has_nul(key) else "_schema"
+                    raise ma.ValidationError("Text may not contain NUL characters.", field_name=name)
+        elif _has_nul(source):
             raise ma.ValidationError("Text may not contain NUL characters.", field_name="_schema")
         return data
 

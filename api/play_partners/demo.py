@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.core.timeutil import local_date
 from api.errors import Conflict
+from api.incidents.service import open_case_pairs
 from api.observations.demo import demo_students
 from api.play_partners import service
 
@@ -42,6 +43,9 @@ def seed(session: Session, ctx: Any) -> None:
             pair = [pool[offset], pool[offset + 1]] + (
                 [pool[offset + 2]] if index == 1 and offset + 2 < len(pool) else []
             )
+            # Wellbeing-day groups keep play-partners together, which no open case of any kind may allow.
+            if open_case_pairs(session, school_id=ctx.school.id, student_ids=[s.id for s in pair]):
+                continue
             try:
                 arrangement = service.create_arrangement(
                     session,
