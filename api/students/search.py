@@ -21,7 +21,7 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select, text
 from sqlalchemy.orm import Session
 
 from api.students.models import SchoolClass, Student, StudentNameToken
@@ -143,6 +143,16 @@ def search_statement(
         order.append(total_score.desc())
     order += [func.coalesce(Student.preferred_name, Student.given_name), Student.family_name, Student.id]
     return stmt.order_by(*order)
+
+
+def explain(session: Session, stmt: Select[Any]) -> str:
+    """The database's query plan of a statement (PostgreSQL EXPLAIN, SQLite EXPLAIN QUERY PLAN)."""
+    bind = session.get_bind()
+    sql = str(stmt.compile(dialect=bind.dialect, compile_kwargs={"literal_binds": True}))
+    if bind.dialect.name == "sqlite":
+        rows = session.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
+        return "\n".join(str(row[-1]) for row in rows)
+    return "\n".join(row[0] for row in session.execute(text(f"EXPLAIN {sql}")))
 
 
 def search_students(session: Session, **kwargs: Any) -> list[Student]:
