@@ -293,8 +293,8 @@ class GuardianById(MethodView):
         """Change a guardian (admins, leaders, the class teacher; send If-Match)"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
-        permissions.ensure_can_edit_guardians(session, actor, student)
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
+        permissions.ensure_can_edit_guardians(session, actor, student)
         require_if_match(guardian)
         guardian = service.update_guardian(
             session, actor=actor, student=student, guardian=guardian, changes=data
@@ -307,6 +307,6 @@ class GuardianById(MethodView):
         """Remove a guardian (admins, leaders, the class teacher)"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
-        permissions.ensure_can_edit_guardians(session, actor, student)
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
+        permissions.ensure_can_edit_guardians(session, actor, student)
         service.delete_guardian(session, actor=actor, student=student, guardian=guardian)

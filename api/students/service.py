@@ -325,8 +325,8 @@ def get_guardian(session: Session, *, actor: User, student: Student, guardian_id
 
 def read_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
     """One guardian, for the roles that contact parents (audited)."""
-    permissions.ensure_can_view_guardians(session, actor, student)
     guardian = get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
+    permissions.ensure_can_view_guardians(session, actor, student)
     audit.record(
         "guardians_viewed",
         resource_type="guardian",
