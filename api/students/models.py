@@ -148,8 +148,10 @@ class StudentNameToken(Base):
     """One searchable, folded name part of a student ("åse", "østergård" -> "ase", "ostergard").
 
     Search is a range scan on (school_id, token): `token >= :q AND token < :q_upper`, which both SQLite and
-    PostgreSQL answer from this btree whatever the collation, because tokens only hold [0-9a-z]. Rows are
-    kept in sync by a flush hook (below), so every way a student is written keeps search right."""
+    PostgreSQL answer from this btree whatever the collation, because tokens only hold [0-9a-z]. The row
+    also carries what search filters and sorts on (active, class, folded display name), so a search is
+    answered from this table alone and only the students of the page are read. Rows are kept in sync by
+    a flush hook (below), so every way a student is written keeps search right."""
 
     __tablename__ = "student_name_tokens"
     __table_args__ = (Index("ix_student_name_tokens_lookup", "school_id", "token", "student_id"),)
@@ -160,14 +162,19 @@ class StudentNameToken(Base):
     token: Mapped[str] = mapped_column(String(100))
     # 0: a first name (given or preferred), 1: a family name; first names rank higher in search
     kind: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # copies of the student's fields, for filtering and ordering without reading the students table
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    class_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    sort_key: Mapped[str] = mapped_column(String(210), default="")
 
 
-_NAME_FIELDS = ("given_name", "family_name", "preferred_name")
+# A change of any of these rewrites the student's search rows.
+_SEARCH_FIELDS = ("given_name", "family_name", "preferred_name", "active", "class_id", "school_class")
 
 
 def _sync_name_tokens(session: Session, _context: object) -> None:
-    """After a flush: rewrite the search tokens of every student created or renamed in it."""
-    from api.students.search import student_tokens
+    """After a flush: rewrite the search rows of every student created or changed in it."""
+    from api.students.search import sort_key, student_tokens
 
     changed: list[Student] = []
     for obj in session.new:
@@ -176,20 +183,30 @@ def _sync_name_tokens(session: Session, _context: object) -> None:
     for obj in session.dirty:
         if isinstance(obj, Student):
             state = inspect(obj)
-            if any(state.attrs[name].history.has_changes() for name in _NAME_FIELDS):
+            if any(state.attrs[name].history.has_changes() for name in _SEARCH_FIELDS):
                 changed.append(obj)
     if not changed:
         return
     table = StudentNameToken.__table__
     conn = session.connection()
-    renamed = [s.id for s in changed if s not in session.new]
-    for i in range(0, len(renamed), 500):
-        conn.execute(delete(table).where(table.c.student_id.in_(renamed[i : i + 500])))
-    rows = [
-        {"school_id": s.school_id, "student_id": s.id, "token": token, "kind": kind}
-        for s in changed
-        for token, kind in student_tokens(s.given_name, s.family_name, s.preferred_name)
-    ]
+    rewritten = [s.id for s in changed if s not in session.new]
+    for i in range(0, len(rewritten), 500):
+        conn.execute(delete(table).where(table.c.student_id.in_(rewritten[i : i + 500])))
+    rows = []
+    for s in changed:
+        key = sort_key(s.given_name, s.family_name, s.preferred_name)
+        rows.extend(
+            {
+                "school_id": s.school_id,
+                "student_id": s.id,
+                "token": token,
+                "kind": kind,
+                "active": s.active is not False,
+                "class_id": s.class_id,
+                "sort_key": key,
+            }
+            for token, kind in student_tokens(s.given_name, s.family_name, s.preferred_name)
+        )
     if rows:
         conn.execute(insert(table), rows)
 

@@ -123,7 +123,7 @@ class ClassStaffList(MethodView):
     @idempotent
     @blp.arguments(ClassStaffAttach)
     @blp.response(200, ClassRead)
-    @blp.errors(401, 403, 404, 422)
+    @blp.errors(401, 403, 404, 409, 422)
     def post(self, data: dict[str, Any], class_id: int) -> Any:
         """Attach a staff member to a class, or change their role in it (admin)"""
         session, actor = db.session, current_user()
@@ -258,7 +258,7 @@ class Guardians(MethodView):
     @idempotent
     @blp.arguments(GuardianCreate)
     @blp.response(201, GuardianRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 422)
+    @blp.errors(401, 403, 404, 409, 422)
     def post(self, data: dict[str, Any], student_id: int) -> Any:
         """Add a guardian (admins, leaders, the class teacher)"""
         session, actor = db.session, current_user()

@@ -21,9 +21,10 @@ import re
 import unicodedata
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select, text
+from sqlalchemy.orm import Session, aliased
 
+from api.core.pagination import paginate
 from api.students.models import SchoolClass, Student, StudentNameToken
 
 MAX_QUERY_WORDS = 5
@@ -89,60 +90,114 @@ def prefix_upper(prefix: str) -> str | None:
     return None
 
 
-def word_matches(school_id: int, word: str) -> Any:
-    """Subquery: (student_id, score) of students with a name part starting with `word`; score 3 is an
-    exact first name, 2 an exact family name, 1 a first-name prefix, 0 a family-name prefix."""
-    t = StudentNameToken
-    score = case((t.token == word, 2), else_=0) + case((t.kind == FIRST_NAME, 1), else_=0)
-    conditions = [t.school_id == school_id, t.token >= word]
-    upper = prefix_upper(word)
-    if upper is not None:
-        conditions.append(t.token < upper)
-    return (
-        select(t.student_id.label("student_id"), func.max(score).label("score"))
-        .where(and_(*conditions))
-        .group_by(t.student_id)
-        .subquery()
-    )
+def sort_key(given_name: str | None, family_name: str | None, preferred_name: str | None) -> str:
+    """The folded name a student is listed by in search results ("kalle sorensen")."""
+    shown = f"{preferred_name or given_name or ''} {family_name or ''}"
+    return " ".join(_fold(shown).split())[:210]
 
 
-def search_statement(
+def _grade_class_ids(school_id: int, grade: int) -> Any:
+    return select(SchoolClass.id).where(SchoolClass.school_id == school_id, SchoolClass.grade == grade)
+
+
+def list_statement(
     *,
     school_id: int,
-    q: str | None = None,
     class_id: int | None = None,
     grade: int | None = None,
     include_inactive: bool = False,
 ) -> Select[Any]:
-    """The ordered student query behind the list and search.
-
-    With `q`: every typed word must start some name part; best matches first (exact before prefix,
-    first names before family names), then by the name the student goes by, family name and id, so pages
-    are stable."""
+    """Students of a school (optionally of a class or grade), by the name they go by, then family name."""
     stmt = select(Student).where(Student.school_id == school_id)
     if not include_inactive:
         stmt = stmt.where(Student.active.is_(True))
     if class_id is not None:
         stmt = stmt.where(Student.class_id == class_id)
     if grade is not None:
-        stmt = stmt.where(
-            Student.class_id.in_(
-                select(SchoolClass.id).where(SchoolClass.school_id == school_id, SchoolClass.grade == grade)
-            )
-        )
-    order: list[Any] = []
-    if q is not None:
-        words = fold_words(q)
-        if not words:
-            return stmt.where(False)  # nothing searchable typed (only punctuation)
-        total_score: Any = None
-        for word in dict.fromkeys(words):
-            matches = word_matches(school_id, word)
-            stmt = stmt.join(matches, matches.c.student_id == Student.id)
-            total_score = matches.c.score if total_score is None else total_score + matches.c.score
-        order.append(total_score.desc())
-    order += [func.coalesce(Student.preferred_name, Student.given_name), Student.family_name, Student.id]
-    return stmt.order_by(*order)
+        stmt = stmt.where(Student.class_id.in_(_grade_class_ids(school_id, grade)))
+    return stmt.order_by(
+        func.coalesce(Student.preferred_name, Student.given_name), Student.family_name, Student.id
+    )
+
+
+def match_statement(
+    *,
+    school_id: int,
+    q: str,
+    class_id: int | None = None,
+    grade: int | None = None,
+    include_inactive: bool = False,
+) -> Select[Any] | None:
+    """(student_id, score, sort_key) of the students matching `q`, best first; None if nothing searchable
+    was typed. Every typed word must start a name part; a word scores 3 for an exact first name, 2 for an
+    exact family name, 1 for a first-name prefix, 0 for a family-name prefix. Ties go by name and id, so
+    pages are stable. Answered from the token table alone (one index range per word)."""
+    words = list(dict.fromkeys(fold_words(q)))
+    if not words:
+        return None
+    subqueries = []
+    for position, word in enumerate(words):
+        t = aliased(StudentNameToken)
+        score = case((t.token == word, 2), else_=0) + case((t.kind == FIRST_NAME, 1), else_=0)
+        conditions = [t.school_id == school_id, t.token >= word]
+        upper = prefix_upper(word)
+        if upper is not None:
+            conditions.append(t.token < upper)
+        columns = [t.student_id.label("student_id"), func.max(score).label("score")]
+        if position == 0:  # per-student filters and the sort key, once
+            if not include_inactive:
+                conditions.append(t.active.is_(True))
+            if class_id is not None:
+                conditions.append(t.class_id == class_id)
+            if grade is not None:
+                conditions.append(t.class_id.in_(_grade_class_ids(school_id, grade)))
+            columns.append(func.max(t.sort_key).label("sort_key"))
+        subqueries.append(select(*columns).where(*conditions).group_by(t.student_id).subquery())
+    first = subqueries[0]
+    total: Any = first.c.score
+    for sub in subqueries[1:]:
+        total = total + sub.c.score
+    stmt = select(first.c.student_id, total.label("score"), first.c.sort_key)
+    for sub in subqueries[1:]:
+        stmt = stmt.join(sub, sub.c.student_id == first.c.student_id)
+    return stmt.order_by(total.desc(), first.c.sort_key, first.c.student_id)
+
+
+def search(
+    session: Session,
+    *,
+    school_id: int,
+    q: str | None = None,
+    class_id: int | None = None,
+    grade: int | None = None,
+    include_inactive: bool = False,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict:
+    """One page of students ({items, total, page, page_size}): matches of `q` best first, or the list."""
+    filters = {
+        "school_id": school_id,
+        "class_id": class_id,
+        "grade": grade,
+        "include_inactive": include_inactive,
+    }
+    if q is None:
+        return paginate(session, list_statement(**filters), page=page, page_size=page_size)
+    stmt = match_statement(q=q, **filters)
+    if stmt is None:
+        return {"items": [], "total": 0, "page": page, "page_size": page_size}
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    ids = [row.student_id for row in session.execute(stmt.limit(page_size).offset((page - 1) * page_size))]
+    found = {
+        s.id: s
+        for s in session.scalars(select(Student).where(Student.id.in_(ids), Student.school_id == school_id))
+    }
+    return {
+        "items": [found[i] for i in ids if i in found],
+        "total": total,
+        "page": page,
+        "page_size": page_size,
+    }
 
 
 def explain(session: Session, stmt: Select[Any]) -> str:
@@ -153,8 +208,3 @@ def explain(session: Session, stmt: Select[Any]) -> str:
         rows = session.execute(text(f"EXPLAIN QUERY PLAN {sql}")).all()
         return "\n".join(str(row[-1]) for row in rows)
     return "\n".join(row[0] for row in session.execute(text(f"EXPLAIN {sql}")))
-
-
-def search_students(session: Session, **kwargs: Any) -> list[Student]:
-    """Run the search statement (used by the benchmark and tests)."""
-    return list(session.scalars(search_statement(**kwargs)).unique())

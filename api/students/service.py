@@ -16,7 +16,7 @@ from api.core.timeutil import local_date
 from api.errors import Conflict, InvalidInput, NotFound
 from api.students import permissions, roster
 from api.students.models import ClassStaff, Guardian, SchoolClass, Student
-from api.students.search import search_statement
+from api.students.search import list_statement, search
 from api.users.models import User
 
 LOG_SCOPE_FULL = "full"
@@ -169,10 +169,16 @@ def list_students(
     page_size: int = 25,
 ) -> dict:
     """Search and list the school's students (names and classes: every staff member)."""
-    stmt = search_statement(
-        school_id=actor.school_id, q=q, class_id=class_id, grade=grade, include_inactive=include_inactive
+    return search(
+        session,
+        school_id=actor.school_id,
+        q=q,
+        class_id=class_id,
+        grade=grade,
+        include_inactive=include_inactive,
+        page=page,
+        page_size=page_size,
     )
-    return paginate(session, stmt, page=page, page_size=page_size)
 
 
 def get_student(session: Session, *, actor: User, student_id: int, audit_read: bool = True) -> Student:
@@ -279,7 +285,7 @@ def export_roster(
     permissions.ensure_can_export(actor)
     students = list(
         session.scalars(
-            search_statement(school_id=actor.school_id, class_id=class_id, include_inactive=include_inactive)
+            list_statement(school_id=actor.school_id, class_id=class_id, include_inactive=include_inactive)
         ).unique()
     )
     audit.record(

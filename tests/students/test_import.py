@@ -192,7 +192,7 @@ def test_only_admins_import(app, client, session, school_admin):
 
 
 def test_import_route_takes_files_above_the_app_wide_limit(app, client, session, school_admin):
-    school, admin = school_admin
+    _school, admin = school_admin
     rows = [f"X{i};Elev{i};Efternavn{i};;3.A;nej" for i in range(40_000)]
     data = csv_bytes(HEADER, *rows)
     assert len(data) > app.config["MAX_CONTENT_LENGTH"]

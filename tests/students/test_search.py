@@ -90,7 +90,7 @@ def test_exact_and_first_name_matches_rank_first(app, client, session):
 
 
 def test_filters_by_class_and_grade_and_hides_other_schools(app, client, session, roster):
-    a3, b5 = roster["classes"]
+    a3, _b5 = roster["classes"]
     h = roster["headers"]
     assert set(names(client.get("/api/v1/students", query_string={"class_id": a3.id}, headers=h))) == {
         "Åse Østergård",
@@ -180,3 +180,21 @@ def test_folding():
     assert search.fold_words("  Åse-Marie  ØSTERGÅRD ") == ["ase", "marie", "ostergard"]
     assert search.name_variants("Søren Ærø") >= {"soren", "soeren", "aero", "aro", "aeroe", "sorenaero"}
     assert search.fold_words("Aase") == search.fold_words("Åse") == ["ase"]
+
+
+def test_class_moves_and_leaving_reach_the_search_filters(app, client, session):
+    school = make_school(session)
+    headers = auth(app, make_user(session, school, "teacher"))
+    a, b = make_class(session, school, name="1.A", grade=1), make_class(session, school, name="6.B", grade=6)
+    student = make_student(session, school, a, given_name="Liva", family_name="Friis")
+    query = {"q": "liv", "class_id": b.id}
+    assert names(client.get("/api/v1/students", query_string=query, headers=headers)) == []
+    student.school_class = b  # set through the relationship only
+    session.commit()
+    assert names(client.get("/api/v1/students", query_string=query, headers=headers)) == ["Liva Friis"]
+    assert names(client.get("/api/v1/students", query_string={"q": "liv", "grade": 6}, headers=headers)) == [
+        "Liva Friis"
+    ]
+    student.active = False
+    session.commit()
+    assert names(client.get("/api/v1/students", query_string=query, headers=headers)) == []

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_students
 Revises: 0001
-Create Date: 2026-11-26 08:08:42.537839
+Create Date: 2026-11-26 08:17:55.076765
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ def upgrade() -> None:
         sa.Column("student_id", sa.Integer(), nullable=False),
         sa.Column("token", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.SmallInteger(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("sort_key", sa.String(length=210), nullable=False),
         sa.ForeignKeyConstraint(
             ["school_id"],
             ["schools.id"],
@@ -77,12 +80,23 @@ def upgrade() -> None:
     # ### end Alembic commands ###
 
     # Students that exist before this revision become searchable.
-    from api.students.search import student_tokens
+    from api.students.search import sort_key, student_tokens
 
     rows = [
-        {"school_id": school_id, "student_id": student_id, "token": token, "kind": kind}
-        for student_id, school_id, given, family, preferred in op.get_bind().execute(
-            sa.text("SELECT id, school_id, given_name, family_name, preferred_name FROM students")
+        {
+            "school_id": school_id,
+            "student_id": student_id,
+            "token": token,
+            "kind": kind,
+            "active": bool(active),
+            "class_id": class_id,
+            "sort_key": sort_key(given, family, preferred),
+        }
+        for student_id, school_id, given, family, preferred, active, class_id in op.get_bind().execute(
+            sa.text(
+                "SELECT id, school_id, given_name, family_name, preferred_name, active, class_id "
+                "FROM students"
+            )
         )
         for token, kind in student_tokens(given, family, preferred)
     ]
