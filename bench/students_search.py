@@ -61,14 +61,16 @@ def _naive(school_id: int, q: str) -> Any:
     )
 
 
-def _median_ms(fn: Any, repeat: int) -> float:
-    fn()  # warm up
-    times = []
+def _side_by_side(first: Any, second: Any, repeat: int) -> tuple[float, float]:
+    """Median milliseconds of two functions, run alternately so machine load hits both alike."""
+    first(), second()  # warm up
+    a, b = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for fn, times in ((first, a), (second, b)):
+            start = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(a), statistics.median(b)
 
 
 def run(url: str, *, students: int, repeat: int) -> None:
@@ -103,8 +105,11 @@ def run(url: str, *, students: int, repeat: int) -> None:
         for q in QUERIES:
             naive = _naive(school.id, q)
             matches = search(session, school_id=school.id, q=q)["total"]
-            t_indexed = _median_ms(lambda q=q: search(session, school_id=school.id, q=q), repeat)
-            t_naive = _median_ms(lambda s=naive: paginate(session, s, page=1, page_size=25), repeat)
+            t_indexed, t_naive = _side_by_side(
+                lambda q=q: search(session, school_id=school.id, q=q),
+                lambda s=naive: paginate(session, s, page=1, page_size=25),
+                repeat,
+            )
             ratios.append(t_naive / t_indexed)
             print(f"   {q:<10} {matches:>8} {t_indexed:>11.2f} {t_naive:>9.2f} {t_naive / t_indexed:>13.1f}x")
         print(f"   geometric mean naive/indexed: {statistics.geometric_mean(ratios):.1f}x")

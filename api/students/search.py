@@ -186,8 +186,15 @@ def search(
     stmt = match_statement(q=q, **filters)
     if stmt is None:
         return {"items": [], "total": 0, "page": page, "page_size": page_size}
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    ids = [row.student_id for row in session.execute(stmt.limit(page_size).offset((page - 1) * page_size))]
+    # One pass gives the page and the total (a window count); only a page past the end needs a count.
+    rows = session.execute(
+        stmt.add_columns(func.count().over().label("total")).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    ids = [row.student_id for row in rows]
+    if rows:
+        total = rows[0].total
+    else:
+        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     found = {
         s.id: s
         for s in session.scalars(select(Student).where(Student.id.in_(ids), Student.school_id == school_id))

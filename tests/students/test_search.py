@@ -139,6 +139,8 @@ def test_pages_are_stable_and_complete(app, client, session):
     assert len(seen) == len(set(seen)) == 11 and set(seen) == ids
     again = client.get("/api/v1/students", query_string={"q": "mad", "page_size": 100}, headers=headers)
     assert [i["id"] for i in again.json["items"]] == seen
+    past = client.get("/api/v1/students", query_string={"q": "mad", "page": 9}, headers=headers).json
+    assert past["items"] == [] and past["total"] == 11
 
 
 def test_renaming_keeps_search_in_sync(app, client, session):
