@@ -193,8 +193,12 @@ def search(
     ids = [row.student_id for row in rows]
     if rows:
         total = rows[0].total
+    elif page == 1:
+        total = 0
     else:
         total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    if not ids:
+        return {"items": [], "total": total, "page": page, "page_size": page_size}
     found = {
         s.id: s
         for s in session.scalars(select(Student).where(Student.id.in_(ids), Student.school_id == school_id))
