@@ -23,6 +23,16 @@ LOG_SCOPE_FULL = "full"
 LOG_SCOPE_OWN = "own_entries"
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
+
+
+def _get(session: Session, model: type, obj_id: int, *, school_id: int, what: str) -> Any:
+    """get_in_school, with ids beyond the column's range answered as not found (not a database error)."""
+    if not 0 < obj_id <= MAX_ID:
+        raise NotFound(f"{what} not found.")
+    return get_in_school(session, model, obj_id, school_id=school_id, what=what)
+
+
 def current_school_year(today: date | None = None) -> str:
     """The school year a day falls in; a Danish school year starts in August ("2026/27")."""
     today = today or local_date()
@@ -59,7 +69,7 @@ def list_classes(
 
 def get_class(session: Session, *, actor: User, class_id: int) -> SchoolClass:
     """A class of the actor's school (404 for another school's)."""
-    return get_in_school(session, SchoolClass, class_id, school_id=actor.school_id, what="Class")
+    return _get(session, SchoolClass, class_id, school_id=actor.school_id, what="Class")
 
 
 def _class_name_taken(
@@ -183,7 +193,7 @@ def list_students(
 
 def get_student(session: Session, *, actor: User, student_id: int, audit_read: bool = True) -> Student:
     """A student of the actor's school (404 for another school's)."""
-    student = get_in_school(session, Student, student_id, school_id=actor.school_id, what="Student")
+    student = _get(session, Student, student_id, school_id=actor.school_id, what="Student")
     if audit_read:
         audit.record(
             "student_viewed", resource_type="student", resource_id=student.id, student_ids=[student.id]
@@ -323,7 +333,7 @@ def list_guardians(
 
 def get_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
     """One guardian of this student (404 if it is not this student's)."""
-    guardian = get_in_school(session, Guardian, guardian_id, school_id=actor.school_id, what="Guardian")
+    guardian = _get(session, Guardian, guardian_id, school_id=actor.school_id, what="Guardian")
     if guardian.student_id != student.id:
         raise NotFound("Guardian not found.")
     return guardian
@@ -435,7 +445,10 @@ def student_log(
     if before is not None and before_key is not None:
         key_kind, _, key_id = before_key.rpartition(":")
         cursor = (before, key_kind, int(key_id))
-        fetch_before = before + timedelta(microseconds=1)  # sources return entries strictly older
+        try:
+            fetch_before = before + timedelta(microseconds=1)  # sources return entries strictly older
+        except OverflowError:  # the very last representable moment: everything is older
+            fetch_before = None
 
     def wanted(entry: log_registry.LogEntry) -> bool:
         if not full and entry.author_id != actor.id:

@@ -159,3 +159,5 @@ def test_bad_log_queries_are_422(app, client, scene):
     assert client.get(url, query_string={"before_key": "test_note:1"}, headers=headers).status_code == 422
     assert client.get(url, query_string={"before": "2026-01-01T10:00:00"}, headers=headers).status_code == 422
     assert client.get(url, query_string={"limit": 0}, headers=headers).status_code == 422
+    edge = {"before": "9999-12-31T23:59:59.999999+00:00", "before_key": "test_note:1"}
+    assert client.get(url, query_string=edge, headers=headers).status_code == 200

@@ -130,3 +130,13 @@ def test_another_schools_student_is_404(app, client, session):
     assert resp.status_code == 404
     denied = session.scalars(select(AuditEntry).where(AuditEntry.action == "cross_school_access")).all()
     assert denied and all(e.outcome == "denied" for e in denied)
+
+
+def test_ids_beyond_the_integer_range_are_404_not_500(app, client, session):
+    _school, admin, _teacher, _cls = setup(app, session)
+    for url in (
+        "/api/v1/students/6770287391",
+        "/api/v1/classes/6770287391",
+        "/api/v1/students/1/guardians/9999999999",
+    ):
+        assert client.get(url, headers=admin).status_code == 404, url
