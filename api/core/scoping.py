@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from api.core import audit
+from api.core.db import MAX_ID
 from api.errors import NotFound
 
 T = TypeVar("T")
@@ -17,7 +18,7 @@ def get_in_school(
 ) -> T:
     """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere)."""
     what = what or model.__name__
-    obj = session.get(model, obj_id) if isinstance(obj_id, int) and 0 < obj_id < 2**63 else None
+    obj = session.get(model, obj_id) if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID else None
     if obj is None:
         raise NotFound(f"{what} not found.")
     if obj.school_id != school_id:  # type: ignore[attr-defined]

@@ -23,13 +23,8 @@ LOG_SCOPE_FULL = "full"
 LOG_SCOPE_OWN = "own_entries"
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
-
-
 def _get(session: Session, model: type, obj_id: int, *, school_id: int, what: str) -> Any:
-    """get_in_school, with ids beyond the column's range answered as not found (not a database error)."""
-    if not 0 < obj_id <= MAX_ID:
-        raise NotFound(f"{what} not found.")
+    """get_in_school: ids beyond the 32-bit columns are simply not found (not a database error)."""
     return get_in_school(session, model, obj_id, school_id=school_id, what=what)
 
 
