@@ -23,6 +23,7 @@ from api.incidents.models import (
     Partner,
     ReferralStatus,
 )
+from api.users.schemas import UserBrief
 
 MAX_ID = 2**31 - 1
 EARLIEST = date(2000, 1, 1)
@@ -69,13 +70,6 @@ def _day(**kw: Any) -> ma.fields.Date:
 
 
 # ------------------------------------------------------------------ read
-
-
-class UserBrief(Schema):
-    """A staff member as named on a case."""
-
-    id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(dump_only=True)
 
 
 class InvolvedStudentRead(Schema):

@@ -83,7 +83,7 @@ def demo_students(session: Session, ctx: Any) -> list[Student]:
 def _fallback_roster(session: Session, ctx: Any) -> None:
     """FALLBACK, only when the students seeder has not run (this branch alone): a few classes and
     students, with the demo teacher, pedagogue and SFO adult attached, so the demo has children."""
-    rng = random.Random(10)  # noqa: S311 - reproducible demo names
+    rng = random.Random(10)
     classes: dict[str, SchoolClass] = {}
     students: list[Student] = []
     year = "2026/27"
@@ -121,7 +121,7 @@ def seed(session: Session, ctx: Any) -> None:
     students = demo_students(session, ctx)
     if not students:
         return
-    rng = random.Random(30)  # noqa: S311 - reproducible demo data
+    rng = random.Random(30)
     authors = [ctx.users["sfo_staff"], ctx.users["teacher"], ctx.users["pedagogue"]]
     today = local_date()
     created = []
@@ -158,7 +158,7 @@ def seed(session: Session, ctx: Any) -> None:
                 observed_at=moment,
             )
         )
-    worried = next((o for o in created if o.mood == 1 and not o.sensitive), None)
+    worried = next((o for o in sorted(created, key=lambda o: o.mood) if not o.sensitive), None)
     if worried is not None:
         service.convert_to_incident(
             session, actor=ctx.users["teacher"], observation=worried, classification="wellbeing_concern"

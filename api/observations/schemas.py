@@ -13,6 +13,7 @@ from api.core.timeutil import LOCAL_TZ
 from api.extensions import Schema
 from api.incidents.models import Classification, InvolvementRole
 from api.observations.models import CONTEXT_VALUES, MOOD_MAX, MOOD_MIN, NOTE_MAX, TAG_VALUES
+from api.users.schemas import UserBrief
 
 MAX_ID = 2**31 - 1
 EARLIEST_DAY = date(2000, 1, 1)
@@ -67,13 +68,6 @@ class StudentBrief(Schema):
         dump_only=True,
         allow_none=True,
     )
-
-
-class UserBrief(Schema):
-    """A staff member as named on other records."""
-
-    id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(dump_only=True)
 
 
 _student_ids = ma.fields.List(

@@ -18,6 +18,13 @@ _email = ma.fields.Email(validate=ma.validate.Length(max=254))
 _name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
 
 
+class UserBrief(Schema):
+    """A staff member as named on other records (cases, observations, arrangements)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+
+
 class UserRead(Schema):
     """A staff user."""
 

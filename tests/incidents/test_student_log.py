@@ -17,10 +17,19 @@ def world(app, session):
     return make_world(session)
 
 
+INCIDENT_KINDS = ("incident", "case_note", "action_plan")
+
+
 def _log(session, viewer, student, **kw):
     viewer = session.get(User, viewer.id)
+    # Only this domain's kinds: other domains (the roster, observations) add entries of their own.
     return collect(
-        session, viewer=viewer, student=student, before=kw.get("before"), limit=kw.get("limit", 50)
+        session,
+        viewer=viewer,
+        student=student,
+        before=kw.get("before"),
+        limit=kw.get("limit", 50),
+        kinds=INCIDENT_KINDS,
     )
 
 

@@ -1,7 +1,7 @@
 """incidents
 
 Revision ID: 0003_incidents
-Revises: 0001
+Revises: 0002_students
 Create Date: 2026-11-26 08:10:38.447242
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import api.core.db
 
 revision: str = "0003_incidents"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002_students"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -369,6 +369,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's classes (mine=true: the classes I am attached to) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description Only the classes I am attached to */
+                    mine?: boolean;
+                    school_year?: string;
+                    /** @description 0 (børnehaveklasse) to 10 */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a class (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClassCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get a class with its staff */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    class_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a class or change its grade or school year (admin; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    class_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClassUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a staff member to a class, or change their role in it (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    class_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClassStaffAttach"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClassRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/classes/{class_id}/staff/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Detach a staff member from a class (admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    class_id: number;
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1803,6 +2065,517 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/students": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find students: q matches the start of any name part, accent-insensitive; best matches first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description Start of any name part; case- and accent-insensitive (å=a=aa, ø=o, æ=ae). Several words must all match. Best matches first. */
+                    q?: string;
+                    class_id?: number;
+                    /** @description 0 (børnehaveklasse) to 10 */
+                    grade?: number;
+                    /** @description Also students who have left */
+                    include_inactive?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudentPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a student (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StudentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the roster as CSV for Excel (admin, leader); importable again */
+        get: {
+            parameters: {
+                query?: {
+                    include_inactive?: boolean;
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The roster as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the roster from CSV (admin); dry_run=true (default) only reports what would change */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Only report what would change (default) */
+                    dry_run?: boolean;
+                    /** @description The school year of the classes named in the file (default: the current) */
+                    school_year?: string;
+                    /** @description Mark active students with an external id that are not in the file as left (the file is the whole roster) */
+                    leave_missing?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["ImportFile"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get a student (names and class) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a student, or mark them as left with left_on (admin; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StudentUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StudentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/guardians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        /** A student's guardians (leaders, resource persons, admins, the class's staff) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a guardian (admins, leaders, the class teacher) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuardianCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/guardians/{guardian_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+                guardian_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get a guardian */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    student_id: number;
+                    guardian_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a guardian (admins, leaders, the class teacher) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    student_id: number;
+                    guardian_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a guardian (admins, leaders, the class teacher; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    student_id: number;
+                    guardian_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GuardianUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuardianRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        /** The student log (elevlog): everything about the student you may see, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only entries older than this (the `next_before` of the previous page) */
+                    before?: string;
+                    /** @description With `before`: the `next_before_key` of the previous page, so entries with the very same time are neither skipped nor repeated */
+                    before_key?: string;
+                    limit?: number;
+                    /** @description Only these kinds (repeat the parameter) */
+                    kind?: string[];
+                };
+                header?: never;
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LogPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2476,7 +3249,7 @@ export interface components {
             readonly case_conflict?: boolean;
             /** Format: date-time */
             readonly created_at?: string;
-            readonly created_by?: components["schemas"]["UserBrief1"];
+            readonly created_by?: components["schemas"]["UserBrief"];
             /** Format: date */
             readonly end_date?: string;
             readonly id?: number;
@@ -2484,7 +3257,7 @@ export interface components {
             readonly overlaps?: number[];
             readonly purpose?: string;
             readonly recesses?: string[];
-            readonly responsible?: components["schemas"]["UserBrief1"];
+            readonly responsible?: components["schemas"]["UserBrief"];
             /** Format: date */
             readonly start_date?: string;
             readonly status?: string;
@@ -2572,7 +3345,7 @@ export interface components {
         };
         CheckInRead: {
             readonly arrangement_id?: number;
-            readonly author?: components["schemas"]["UserBrief1"];
+            readonly author?: components["schemas"]["UserBrief"];
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date */
@@ -2587,6 +3360,44 @@ export interface components {
             readonly grade?: number;
             readonly id?: number;
             readonly name?: string;
+        };
+        ClassCreate: {
+            grade: number;
+            /** @example 3.A */
+            name: string;
+            /** @example 2026/27 */
+            school_year: string;
+        };
+        ClassPage: {
+            items: components["schemas"]["ClassRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ClassRead: {
+            readonly grade?: number;
+            readonly id?: number;
+            readonly name?: string;
+            readonly school_year?: string;
+            readonly staff?: components["schemas"]["ClassStaffRead"][];
+        };
+        ClassStaffAttach: {
+            /** @enum {string} */
+            role: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            user_id: number;
+        };
+        ClassStaffRead: {
+            readonly name?: string;
+            /** @enum {string} */
+            readonly role?: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            readonly user_id?: number;
+        };
+        ClassUpdate: {
+            /** @description 0 (børnehaveklasse) to 10 */
+            grade?: number;
+            name?: string;
+            /** @example 2026/27 */
+            school_year?: string;
         };
         ClosedDaysCreate: {
             /** Format: date */
@@ -2683,7 +3494,7 @@ export interface components {
             readonly wellbeing_day_id?: number;
         };
         GroupRead: {
-            readonly adults?: components["schemas"]["UserBrief1"][];
+            readonly adults?: components["schemas"]["UserBrief"][];
             readonly grades?: number[];
             readonly number?: number;
             readonly size?: number;
@@ -2708,9 +3519,64 @@ export interface components {
             readonly name?: string;
             readonly pinned?: boolean;
         };
+        GuardianCreate: {
+            /** Format: email */
+            email?: string | null;
+            /** @default true */
+            has_custody: boolean;
+            name: string;
+            /** @example +45 12 34 56 78 */
+            phone?: string | null;
+            /** @enum {string} */
+            relation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+        };
+        GuardianPage: {
+            items: components["schemas"]["GuardianRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        GuardianRead: {
+            readonly email?: string | null;
+            /** @description Holds custody (forældremyndighed) */
+            readonly has_custody?: boolean;
+            readonly id?: number;
+            readonly name?: string;
+            readonly phone?: string | null;
+            /** @enum {string} */
+            readonly relation?: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+            readonly student_id?: number;
+        };
+        GuardianUpdate: {
+            /** Format: email */
+            email?: string | null;
+            has_custody?: boolean;
+            name?: string;
+            /** @example +45 12 34 56 78 */
+            phone?: string | null;
+            /** @enum {string} */
+            relation?: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+        };
         HealthRead: {
             database: string;
             status: string;
+        };
+        ImportFile: {
+            /** Format: binary */
+            file: string;
+        };
+        ImportReport: {
+            classes_created: string[];
+            created: number;
+            dry_run: boolean;
+            errors: components["schemas"]["ImportRowError"][];
+            left: number;
+            unchanged: number;
+            updated: number;
+        };
+        ImportRowError: {
+            line: number;
+            message: string;
         };
         IncidentCreate: {
             /** @description A staff member accused; then only leaders see the case */
@@ -2843,6 +3709,30 @@ export interface components {
             readonly role?: "target" | "actor" | "bystander" | "supporter";
             readonly student_id?: number;
         };
+        LogEntryRead: {
+            readonly author_id?: number | null;
+            readonly author_name?: string | null;
+            /** @example incident */
+            readonly kind?: string;
+            /** Format: date-time */
+            readonly occurred_at?: string;
+            readonly ref_id?: number;
+            readonly ref_type?: string;
+            readonly summary?: string;
+        };
+        LogPage: {
+            has_more: boolean;
+            items: components["schemas"]["LogEntryRead"][];
+            limit: number;
+            /** Format: date-time */
+            next_before: string | null;
+            next_before_key: string | null;
+            /**
+             * @description full: everything you may see; own_entries: you are not among the student's need-to-know staff, so only entries you wrote are shown
+             * @enum {string}
+             */
+            scope: "full" | "own_entries";
+        };
         LoginRequest: {
             email: string;
             password: string;
@@ -2925,7 +3815,7 @@ export interface components {
             total: number;
         };
         ObservationRead: {
-            readonly author?: components["schemas"]["UserBrief1"];
+            readonly author?: components["schemas"]["UserBrief"];
             readonly context?: string | null;
             /** Format: date-time */
             readonly created_at?: string;
@@ -3077,6 +3967,50 @@ export interface components {
             readonly id?: number;
             readonly name?: string;
         };
+        StudentCreate: {
+            class_id?: number | null;
+            /** @description The student's id in the school's other systems (e.g. UNI-Login); unique */
+            external_id?: string | null;
+            family_name: string;
+            given_name: string;
+            preferred_name?: string | null;
+            sfo_enrolled?: boolean;
+        };
+        StudentPage: {
+            items: components["schemas"]["StudentRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        StudentRead: {
+            readonly active?: boolean;
+            readonly class_id?: number | null;
+            readonly class_name?: string | null;
+            readonly display_name?: string;
+            readonly external_id?: string | null;
+            readonly family_name?: string;
+            readonly given_name?: string;
+            readonly grade?: number | null;
+            readonly id?: number;
+            /** Format: date */
+            readonly left_on?: string | null;
+            readonly preferred_name?: string | null;
+            readonly sfo_enrolled?: boolean;
+        };
+        StudentUpdate: {
+            class_id?: number | null;
+            /** @description The student's id in the school's other systems (e.g. UNI-Login); unique */
+            external_id?: string | null;
+            family_name?: string;
+            given_name?: string;
+            /**
+             * Format: date
+             * @description The day the student left (not in the future); null: the student is back
+             */
+            left_on?: string | null;
+            preferred_name?: string | null;
+            sfo_enrolled?: boolean;
+        };
         TimelineEntryRead: {
             readonly actor?: components["schemas"]["UserBrief"] | null;
             /** Format: date-time */
@@ -3102,10 +4036,6 @@ export interface components {
             user: components["schemas"]["UserRead"];
         };
         UserBrief: {
-            readonly id?: number;
-            readonly name?: string;
-        };
-        UserBrief1: {
             readonly id?: number;
             readonly name?: string;
         };
@@ -3164,11 +4094,11 @@ export interface components {
             total: number;
         };
         WellbeingDayRead: {
-            readonly adults?: components["schemas"]["UserBrief1"][];
+            readonly adults?: components["schemas"]["UserBrief"][];
             readonly classes?: components["schemas"]["ClassBrief"][];
             /** Format: date-time */
             readonly created_at?: string;
-            readonly created_by?: components["schemas"]["UserBrief1"];
+            readonly created_by?: components["schemas"]["UserBrief"];
             /** Format: date */
             readonly date?: string;
             readonly description?: string | null;
@@ -3245,6 +4175,15 @@ export interface components {
         };
         /** @description Precondition Required */
         PRECONDITION_REQUIRED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Request Entity Too Large */
+        REQUEST_ENTITY_TOO_LARGE: {
             headers: {
                 [name: string]: unknown;
             };
