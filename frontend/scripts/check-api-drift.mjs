@@ -24,15 +24,6 @@ try {
     process.exit(1);
   }
   console.log('API types match openapi/openapi.json.');
-  // Say which endpoints the screens still take from the issue's contract because the spec lacks them.
-  const norm = (p) => p.replace(/\{[^}]+\}/g, '{}');
-  const real = JSON.parse(readFileSync(join(root, '../openapi/openapi.json'), 'utf8')).paths;
-  const pending = JSON.parse(readFileSync(join(root, 'contract/pending-openapi.json'), 'utf8')).paths;
-  const realOps = new Set(Object.entries(real).flatMap(([p, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${norm(p)}`)));
-  const waiting = Object.entries(pending)
-    .flatMap(([p, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${norm(p)}`))
-    .filter((op) => !realOps.has(op));
-  if (waiting.length) console.log('Not in the spec yet (typed from contract/pending-openapi.json):\n  ' + waiting.join('\n  '));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -108,6 +108,42 @@ describe('outbox', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('keeps the saved order: a later log does not overtake one that is backing off', async () => {
+    let clock = 0;
+    await outbox.enqueue({ kind: 'incident', body: {}, label: 'first', ...teacher, now: 0 });
+    await outbox.enqueue({ kind: 'incident', body: {}, label: 'second', ...teacher, now: 1 });
+    const failing = recordingSender([{ ok: false, kind: 'network', message: 'offline' }]);
+    await outbox.flush({ sender: failing.sender, userId: 7, now: () => clock });
+    clock = 100; // 'first' backs off for about two seconds; 'second' would be due
+    const next = recordingSender([]);
+    await outbox.flush({ sender: next.sender, userId: 7, now: () => clock });
+    expect(next.seen).toHaveLength(0);
+    await outbox.flush({ sender: next.sender, userId: 7, now: () => clock, force: true });
+    expect(next.seen.map((e) => e.label)).toEqual(['first', 'second']);
+  });
+
+  it('runs a forced flush after one already in flight instead of dropping it', async () => {
+    let clock = 0;
+    await outbox.enqueue({ kind: 'incident', body: {}, label: 'first', ...teacher, now: 0 });
+    await outbox.flush({ sender: recordingSender([{ ok: false, kind: 'network', message: 'x' }]).sender, userId: 7, now: () => clock });
+    clock = 100;
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = async (e: OutboxEntry) => {
+      seen.push(e.label);
+      await gate;
+      return { ok: true as const };
+    };
+    await outbox.enqueue({ kind: 'incident', body: {}, label: 'other', ...teacher, now: 50, id: 'x-other' });
+    const timerFlush = outbox.flush({ sender: slow, userId: 7, now: () => clock }); // skips the backing-off entry
+    const onlineFlush = outbox.flush({ sender: slow, userId: 7, now: () => clock, force: true });
+    release();
+    await Promise.all([timerFlush, onlineFlush]);
+    expect(await outbox.list()).toEqual([]);
+    expect(seen).toContain('first');
+  });
+
   it('honours Retry-After when it is longer than the backoff', async () => {
     await outbox.enqueue({ kind: 'incident', body: {}, label: 'x', ...teacher, now: 0 });
     const { sender } = recordingSender([{ ok: false, kind: 'retry', message: '429', retryAfterMs: 120_000 }]);

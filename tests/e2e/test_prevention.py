@@ -55,6 +55,9 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     page.get_by_role("link", name=day["title"]).click()
     page.get_by_role("heading", name=day["title"], level=1).wait_for()
     page.get_by_label("Gruppestørrelse").fill("5")
+    # The demo has play-partners who are target and actor of an open case: the API (rightly) refuses to
+    # keep those together, so plan without the play-partner rule.
+    page.get_by_label("Hold legemakkere sammen").uncheck()
     page.get_by_role("button", name="Dan grupper").click()
     page.get_by_text(re.compile(r"elever i \d+ grupper, [45]–[56] pr\. gruppe")).wait_for()
     page.get_by_role("heading", name="Gruppe 1", exact=True).wait_for()

@@ -62,6 +62,7 @@ def test_quick_log_online(page, live_server, screenshot_dir) -> None:
     before = incident_ids(live_server)
     login(page, "teacher")
     page.get_by_role("heading", name="Hvad skete der?").wait_for()
+    wait_for_roster(page)
     assert_no_axe_violations(page, "quick log")
     screenshot(page, "02-quicklog")
     taps = Taps()
@@ -83,6 +84,7 @@ def test_observation_with_mood(page, live_server) -> None:
     require(live_server, *NEEDS, ("/api/v1/observations", "post"))
     [student] = teacher_students(live_server, 1)
     login(page, "teacher")
+    wait_for_roster(page)
     page.keyboard.type(student["display_name"][:2])
     student_button(page, student["display_name"]).first.click()
     page.get_by_role("button", name="Observation", exact=True).click()
@@ -180,6 +182,7 @@ def test_expired_access_token_is_refreshed_and_the_log_sent(page, context, live_
     [student] = teacher_students(live_server, 1)
     before = incident_ids(live_server)
     login(page, "teacher")
+    wait_for_roster(page)
     context.clear_cookies(name="access_token_cookie")  # as when the 15-minute access token has run out
     log_incident(page, student["display_name"], "Konflikt", Taps())
     page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()

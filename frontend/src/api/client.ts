@@ -5,15 +5,7 @@
  * retry with the fresh CSRF value.
  */
 import createClient from 'openapi-fetch';
-import type { paths as ContractPaths } from './contract';
 import type { paths } from './schema';
-
-/**
- * The spec's paths, plus the issue's contract (contract/pending-openapi.json) for endpoints the backend
- * has not published yet. As soon as openapi/openapi.json has a path, its real definition wins, so the
- * type check holds the screens to what the API actually says.
- */
-export type ApiPaths = paths & Omit<ContractPaths, keyof paths>;
 
 export function readCookie(name: string): string | null {
   const prefix = name + '=';
@@ -83,7 +75,7 @@ export async function authFetch(req: Request): Promise<Response> {
   return fetch(withCsrf(spare));
 }
 
-export const api = createClient<ApiPaths>({
+export const api = createClient<paths>({
   baseUrl: typeof location !== 'undefined' ? location.origin : 'http://localhost',
   credentials: 'same-origin',
   fetch: authFetch,

@@ -3,10 +3,9 @@
  * dump-only fields are not marked required in the spec), so `DeepFull` drops the `?` on responses;
  * a field that disappears from the spec still breaks the type check.
  */
-import type { components as ContractComponents } from './contract';
 import type { components } from './schema';
 
-export type Schemas = components['schemas'] & Omit<ContractComponents['schemas'], keyof components['schemas']>;
+export type Schemas = components['schemas'];
 export type DeepFull<T> = T extends (infer U)[]
   ? DeepFull<U>[]
   : T extends object

@@ -118,7 +118,9 @@ let inFlight: Promise<FlushResult> | null = null;
  * record it once.
  */
 export function flush(opts: { sender: Sender; userId: number; force?: boolean; now?: () => number }): Promise<FlushResult> {
-  if (inFlight) return inFlight;
+  // A forced flush (network back, app visible) must not be swallowed by one already running that
+  // skipped entries still backing off: run it again right after.
+  if (inFlight) return opts.force ? inFlight.then(() => flush(opts)) : inFlight;
   const run = () => flushOnce(opts);
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   inFlight = ((locks ? locks.request('trivsel-outbox', run) : run()) as Promise<FlushResult>).finally(() => {
@@ -139,7 +141,8 @@ async function flushOnce(opts: {
   const entries = await list();
   for (const entry of entries) {
     if (entry.user_id !== opts.userId || entry.rejected) continue;
-    if (!opts.force && entry.next_attempt_at > now()) continue;
+    // First in, first out: logs reach the server in the order they were saved.
+    if (!opts.force && entry.next_attempt_at > now()) break;
     let result: SendResult;
     try {
       result = await opts.sender(entry);

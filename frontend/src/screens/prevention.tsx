@@ -257,7 +257,8 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
             <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
             <span>{t('wd_keep_pp')}</span>
           </label>
-          <button type="submit" class="btn primary" disabled={busy}>
+          {/* Wait for the groups and their ETag: replacing existing groups needs If-Match. */}
+          <button type="submit" class="btn primary" disabled={busy || groups.loading || groups.data === null}>
             {t('wd_generate')}
           </button>
         </form>
@@ -314,7 +315,7 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
                                   <span class="sr-only">{t('wd_move', { name: s.name })}</span>
                                   <select
                                     value={g.number}
-                                    disabled={busy}
+                                    disabled={busy || groups.loading}
                                     onChange={(e) => move(s, Number(e.currentTarget.value))}
                                   >
                                     {numbers.map((n) => (
