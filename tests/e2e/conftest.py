@@ -105,6 +105,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     from api.core.db import Base, db
     from api.demo import load_demo
 
+    if not (DIST / "index.html").is_file():
+        pytest.fail("frontend/dist/index.html is missing: build the frontend (`npm run build` in frontend/) first")
     tmp = tmp_path_factory.mktemp("e2e")
     app = create_app(
         {
@@ -136,6 +138,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).is_file():
+        message = f"no Chromium at {CHROMIUM} (install Debian's chromium, or set TRIVSEL_CHROMIUM)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
