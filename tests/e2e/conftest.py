@@ -106,7 +106,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     from api.demo import load_demo
 
     if not (DIST / "index.html").is_file():
-        pytest.fail("frontend/dist/index.html is missing: build the frontend (`npm run build` in frontend/) first")
+        pytest.fail(
+            "frontend/dist/index.html is missing: build the frontend (`npm run build` in frontend/) first"
+        )
     tmp = tmp_path_factory.mktemp("e2e")
     app = create_app(
         {
