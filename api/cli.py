@@ -162,11 +162,14 @@ def purge_cmd(idempotency_days: int) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
 def serve_cmd(host: str, port: int) -> None:
     """Serve the app (development server; use gunicorn in production)."""
-    from api import create_app
+    from werkzeug.serving import run_simple
 
-    create_app().run(host=host, port=port, threaded=True, use_reloader=False)
+    # app.run() refuses to start inside a `flask`-style CLI command, so serve with werkzeug directly.
+    click.echo(f"Trivsel on http://{host}:{port}/ (API docs at /api/docs)")
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
 def spec_json(app: Flask) -> str:
