@@ -193,6 +193,15 @@ def _full(getter: Any, empty: Any) -> Any:
     return lambda obj: getter(obj) if obj.view == "full" else empty
 
 
+class CaseWorkNested(ma.fields.Nested):
+    """A case-work section (typed in the spec), left empty for a reader who only reported the case."""
+
+    def _serialize(self, nested_obj: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if getattr(obj, "view", None) != "full":
+            return [] if self.many else None
+        return super()._serialize(nested_obj, attr, obj, **kwargs)
+
+
 class IncidentRead(IncidentListItem):
     """A case with everything its reader may see."""
 
@@ -216,28 +225,11 @@ class IncidentRead(IncidentListItem):
         dump_only=True,
         metadata={"description": "The statuses this user may move the case to now"},
     )
-    audiences = ma.fields.Method("_audiences", dump_only=True)
-    acute_measures = ma.fields.Method("_acute", dump_only=True)
-    action_plan = ma.fields.Method("_plan", dump_only=True, allow_none=True)
-    follow_ups = ma.fields.Method("_follow_ups", dump_only=True)
-    referrals = ma.fields.Method("_referrals", dump_only=True)
-
-    def _audiences(self, obj: Any) -> list:
-        return AudienceItemRead(many=True).dump(obj.audiences) if obj.view == "full" else []
-
-    def _acute(self, obj: Any) -> list:
-        return AcuteMeasureRead(many=True).dump(obj.acute_measures) if obj.view == "full" else []
-
-    def _plan(self, obj: Any) -> Any:
-        if obj.view != "full" or obj.action_plan is None:
-            return None
-        return ActionPlanRead().dump(obj.action_plan)
-
-    def _follow_ups(self, obj: Any) -> list:
-        return FollowUpRead(many=True).dump(obj.follow_ups) if obj.view == "full" else []
-
-    def _referrals(self, obj: Any) -> list:
-        return ReferralRead(many=True).dump(obj.referrals) if obj.view == "full" else []
+    audiences = CaseWorkNested(AudienceItemRead, many=True, dump_only=True)
+    acute_measures = CaseWorkNested(AcuteMeasureRead, many=True, dump_only=True)
+    action_plan = CaseWorkNested(ActionPlanRead, dump_only=True, allow_none=True)
+    follow_ups = CaseWorkNested(FollowUpRead, many=True, dump_only=True)
+    referrals = CaseWorkNested(ReferralRead, many=True, dump_only=True)
 
 
 class TimelineEntryRead(Schema):

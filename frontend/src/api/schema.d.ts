@@ -3633,13 +3633,13 @@ export interface components {
         };
         IncidentRead: {
             readonly accused_staff?: components["schemas"]["UserBrief"] | null;
-            readonly action_plan?: unknown;
+            readonly action_plan?: components["schemas"]["ActionPlanRead"] | null;
             /** Format: date */
             readonly action_plan_due?: string | null;
-            readonly acute_measures?: unknown;
+            readonly acute_measures?: components["schemas"]["AcuteMeasureRead"][];
             /** @description The statuses this user may move the case to now */
             readonly allowed_transitions?: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
-            readonly audiences?: unknown;
+            readonly audiences?: components["schemas"]["AudienceItemRead"][];
             /** @enum {string} */
             readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
             /** Format: date-time */
@@ -3656,14 +3656,14 @@ export interface components {
             /** Format: date-time */
             readonly established_at?: string | null;
             readonly established_by?: components["schemas"]["UserBrief"] | null;
-            readonly follow_ups?: unknown;
+            readonly follow_ups?: components["schemas"]["FollowUpRead"][];
             readonly id?: number;
             readonly knowledge_source?: string | null;
             /** Format: date-time */
             readonly occurred_at?: string;
             readonly place?: string | null;
             readonly pupil_perspective?: unknown;
-            readonly referrals?: unknown;
+            readonly referrals?: components["schemas"]["ReferralRead"][];
             readonly reporter?: components["schemas"]["UserBrief"];
             /** @enum {string} */
             readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
