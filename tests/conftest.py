@@ -41,8 +41,8 @@ def fresh_postgres_database(purpose: str = "test") -> str:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated-from-models database for the whole session, per backend."""
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database built from the models for the whole session, per backend (dropped afterwards)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
@@ -50,7 +50,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
-    return url
+    yield url
+    engine.dispose()
+    if request.param != "sqlite":
+        drop_postgres_database(url)
+
+
+def drop_postgres_database(url: str) -> None:
+    """Remove a database made by fresh_postgres_database."""
+    target = make_url(normalize_url(url))
+    base = make_url(normalize_url(os.environ["TEST_DATABASE_URL"]))
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _clean(url: str) -> None:

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from api import create_app
 from api.cli import upgrade_database
 from api.core.db import Base, make_engine
-from tests.conftest import fresh_postgres_database
+from tests.conftest import drop_postgres_database, fresh_postgres_database
 
 
 def _fresh_url(backend: str, tmp_path) -> str:
@@ -27,4 +27,6 @@ def test_migrations_match_models(backend, tmp_path):
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, Base.metadata)
     engine.dispose()
+    if backend != "sqlite":
+        drop_postgres_database(url)
     assert diff == [], f"models and migrations differ; add a migration: {diff}"
