@@ -72,15 +72,35 @@ class LiveServer:
             self._tokens[role] = body["access_token"]
         return self._tokens[role]
 
-    def request(self, method: str, path: str, body: Any = None, role: str | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        role: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        return self.exchange(method, path, body, role, headers)[0]
+
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        role: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[Any, Any]:
+        """The response body and headers (for an ETag to send back as If-Match)."""
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.url + path, data=data, method=method)
         req.add_header("Content-Type", "application/json")
         if role:
             req.add_header("Authorization", "Bearer " + self.token(role))
+        for name, value in (headers or {}).items():
+            req.add_header(name, value)
         with urllib.request.urlopen(req, timeout=10) as resp:
             raw = resp.read()
-            return json.loads(raw) if raw else None
+            return (json.loads(raw) if raw else None), resp.headers
 
     def all_items(self, path: str, role: str) -> list[dict[str, Any]]:
         """Every item of a paginated list."""

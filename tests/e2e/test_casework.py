@@ -72,3 +72,108 @@ def test_leader_sees_notification_of_established_bullying_and_opens_the_case(
     page.get_by_text("Henter …").wait_for(state="detached")
     assert_no_axe_violations(page, "cases")
     screenshot(page, "09-leader-cases")
+
+
+def _established_case(live_server, description: str) -> dict:
+    [student, other] = teacher_students(live_server, 2)
+    incident = live_server.request(
+        "POST",
+        "/api/v1/incidents",
+        {
+            "classification": "bullying",
+            "description": description,
+            "students": [
+                {"student_id": student["id"], "role": "target"},
+                {"student_id": other["id"], "role": "actor"},
+            ],
+        },
+        role="teacher",
+    )
+    live_server.request("POST", f"/api/v1/incidents/{incident['id']}/establish", {}, role="resource_person")
+    return incident
+
+
+def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_dir) -> None:
+    require(
+        live_server,
+        ("/api/v1/incidents/{incident_id}/timeline", "get"),
+        ("/api/v1/incidents/{incident_id}/referrals", "post"),
+        ("/api/v1/incidents/{incident_id}/referrals/{referral_id}", "patch"),
+    )
+    incident = _established_case(live_server, "Bliver kaldt navne på Snapchat")
+    case_path = f"/api/v1/incidents/{incident['id']}"
+
+    login(page, "resource_person")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
+
+    # The pupil's perspective, saved on the case with its ETag.
+    perspective = page.get_by_label("Hvordan oplever eleven det selv?")
+    perspective.fill("Jeg tør ikke gå ud i frikvarteret.")
+    page.get_by_role("button", name="Gem elevens perspektiv").click()
+    page.get_by_role("status").filter(has_text="Gemt.").wait_for()
+    assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == (
+        "Jeg tør ikke gå ud i frikvarteret."
+    )
+
+    # Someone else changes the case meanwhile: the next save is refused, not silently overwritten.
+    _, headers = live_server.exchange("GET", case_path, role="leader")
+    live_server.request(
+        "PATCH",
+        case_path,
+        {"pupil_perspective": "Ændret af lederen"},
+        role="leader",
+        headers={"If-Match": headers["ETag"]},
+    )
+    perspective.fill("Min version")
+    page.get_by_role("button", name="Gem elevens perspektiv").click()
+    page.get_by_role("alert").filter(has_text="Nogen har ændret dette imens").wait_for()
+    assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == "Ændret af lederen"
+    page.reload()
+    page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
+    assert page.get_by_label("Hvordan oplever eleven det selv?").input_value() == "Ændret af lederen"
+
+    # Refer the case to SSP, then mark the referral as sent (PATCH with the referral's own ETag).
+    page.get_by_text("Ny henvisning").click()
+    page.get_by_label("Samarbejdspartner").select_option("ssp")
+    page.get_by_label("Navn (kontaktperson eller partner)").fill("SSP Vest, Lone")
+    page.get_by_role("button", name="Henvis", exact=True).click()
+    card = page.get_by_role("listitem").filter(has_text="SSP: SSP Vest, Lone")
+    card.wait_for()
+    referral = live_server.request("GET", case_path, role="leader")["referrals"][0]
+    assert (referral["partner"], referral["partner_name"], referral["status"]) == (
+        "ssp",
+        "SSP Vest, Lone",
+        "planned",
+    )
+    card.get_by_label("Status for SSP").select_option("sent")
+    card.get_by_role("button", name="Gem status").click()
+    page.get_by_role("listitem").filter(has_text="SSP: SSP Vest, Lone").filter(has_text="Sendt").wait_for()
+    assert live_server.request("GET", case_path, role="leader")["referrals"][0]["status"] == "sent"
+
+    # The timeline, newest first, tells the case's course in Danish.
+    page.get_by_role("heading", name="Sagens forløb").scroll_into_view_if_needed()
+    timeline = page.locator("ol.timeline")
+    timeline.get_by_text("Henvisning opdateret").wait_for()
+    first = timeline.locator("li").first
+    assert "Henvisning opdateret" in first.inner_text() and "Planlagt → Sendt" in first.inner_text()
+    assert timeline.get_by_text("Mobning konstateret").count() == 1
+    assert_no_axe_violations(page, "case with referrals and timeline")
+    screenshot(page, "13-case-timeline")
+    page.get_by_role("heading", name="Eksterne samarbejdspartnere").scroll_into_view_if_needed()
+    screenshot(page, "14-case-referrals")
+
+
+def test_reporter_sees_the_course_of_their_case_but_not_the_case_work(page, live_server) -> None:
+    require(live_server, ("/api/v1/incidents/{incident_id}/timeline", "get"))
+    incident = _established_case(live_server, "Skubbet i garderoben")
+    login(page, "teacher")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
+    page.get_by_role("heading", name="Sagens forløb").wait_for()
+    page.locator("ol.timeline").get_by_text("Indberettet").wait_for()
+    view = live_server.request("GET", f"/api/v1/incidents/{incident['id']}", role="teacher")["view"]
+    if view == "reporter":
+        assert page.get_by_role("heading", name="Eksterne samarbejdspartnere").count() == 0
+        assert page.get_by_role("heading", name="Elevens perspektiv").count() == 0
+    assert_no_axe_violations(page, "case as its reporter")

@@ -17,3 +17,16 @@ export type Read<N extends keyof Schemas> = DeepFull<Schemas[N]>;
 export function full<T>(data: T): DeepFull<T> {
   return data as DeepFull<T>;
 }
+
+/*
+ * A few read fields are marshmallow Function fields the spec leaves without a type (`unknown` here):
+ * AudienceItemRead.actions/suggested_actions/done/etag, ActionPlanRead.etag, ReferralRead.etag,
+ * IncidentRead.pupil_perspective, InvolvedStudentRead.display_name/class_name, StudentBrief.class_name.
+ * These narrow them at run time instead of trusting a cast.
+ */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+}
+export function texts(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}

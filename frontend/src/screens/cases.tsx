@@ -1,7 +1,7 @@
 /** Case work for resource persons and leaders: notifications, cases, one case, the student log. */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
-import { full, type Read } from '../api/types';
+import { full, text, texts, type Read, type Schemas } from '../api/types';
 import { formatDate, formatDateTime, isOverdue, todayIso } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
@@ -14,52 +14,12 @@ const ESTABLISHABLE = ['bullying', 'digital_bullying', 'exclusion', 'value_rule_
 const NOTE_KINDS = ['students', 'class', 'parents', 'staff', 'other'] as const;
 const OUTCOMES = ['stopped', 'decreased', 'continued'] as const;
 
-/*
- * The case's nested lists are marshmallow Method fields, which the spec leaves untyped; these mirror
- * AudienceItemRead, ActionPlanRead, FollowUpRead and AcuteMeasureRead of the same spec.
- */
-interface Brief {
-  id: number;
-  name: string;
-}
-interface AudienceItem {
-  id: number;
-  audience: string;
-  suggested_actions: string[];
-  actions: string[];
-  done: boolean;
-  done_at: string | null;
-  done_by: Brief | null;
-  how: string | null;
-  etag: string;
-}
-interface Measure {
-  description: string;
-  due_on: string | null;
-  responsible: string | null;
-}
-interface ActionPlan {
-  measures: Measure[];
-  follow_up_on: string | null;
-  informed_students_at: string | null;
-  informed_parents_at: string | null;
-  adopted_at: string | null;
-  etag: string;
-}
-interface FollowUp {
-  id: number;
-  held_on: string;
-  outcome: string;
-  summary: string | null;
-  next_follow_up_on: string | null;
-  recorded_by: Brief;
-}
-interface Acute {
-  id: number;
-  description: string;
-  taken_at: string;
-  recorded_by: Brief;
-}
+type Incident = Read<'IncidentRead'>;
+type AudienceItem = Incident['audiences'][number];
+type ActionPlan = NonNullable<Incident['action_plan']>;
+type Acute = Incident['acute_measures'][number];
+type Referral = Incident['referrals'][number];
+type MeasureIn = Schemas['PlanMeasureIn'];
 
 function Problem({ text }: { text: string | null }) {
   if (!text) return null;
@@ -239,9 +199,9 @@ export function CaseList(_: { user: User }) {
 }
 
 function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item: AudienceItem; onSaved: () => void }) {
-  const [actions, setActions] = useState<string[]>(item.actions);
+  const [actions, setActions] = useState<string[]>(texts(item.actions));
   const [how, setHow] = useState(item.how ?? '');
-  const [done, setDone] = useState(item.done);
+  const [done, setDone] = useState(item.done === true);
   const [error, setError] = useState<string | null>(null);
   const lang = getLang();
   const id = `aud-${item.id}`;
@@ -250,7 +210,7 @@ function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item:
     const ok = await attempt(
       () =>
         api.PATCH('/api/v1/incidents/{incident_id}/audiences/{item_id}', {
-          params: { path: { incident_id: incidentId, item_id: item.id }, header: { 'If-Match': item.etag } },
+          params: { path: { incident_id: incidentId, item_id: item.id }, header: { 'If-Match': text(item.etag) } },
           body: { actions, how: how.trim() || null, done },
         }),
       setError,
@@ -264,11 +224,11 @@ function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item:
           {done ? '✓ ' : ''}
           {tEnum('aud', item.audience)}
         </h3>
-        {item.done && item.done_at && (
+        {item.done === true && item.done_at && (
           <span class="muted small">{t('aud_done_by', { date: formatDateTime(item.done_at, lang), name: item.done_by?.name ?? '' })}</span>
         )}
         <div class="chips-row" role="group" aria-labelledby={id}>
-          {item.suggested_actions.map((a) => (
+          {texts(item.suggested_actions).map((a) => (
             <button
               key={a}
               type="button"
@@ -298,7 +258,11 @@ function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item:
 }
 
 function PlanEditor({ incidentId, plan, onSaved }: { incidentId: number; plan: ActionPlan | null; onSaved: () => void }) {
-  const [measures, setMeasures] = useState<Measure[]>(plan?.measures.length ? plan.measures : [{ description: '', due_on: null, responsible: null }]);
+  const [measures, setMeasures] = useState<MeasureIn[]>(
+    plan?.measures.length
+      ? plan.measures.map((m) => ({ description: m.description, due_on: m.due_on, responsible: m.responsible, responsible_user_id: m.responsible_user?.id ?? null }))
+      : [{ description: '', due_on: null, responsible: null }],
+  );
   const [followUpOn, setFollowUpOn] = useState(plan?.follow_up_on ?? '');
   const [students, setStudents] = useState(!!plan?.informed_students_at);
   const [parents, setParents] = useState(!!plan?.informed_parents_at);
@@ -309,11 +273,16 @@ function PlanEditor({ incidentId, plan, onSaved }: { incidentId: number; plan: A
     const ok = await attempt(
       () =>
         api.PUT('/api/v1/incidents/{incident_id}/action-plan', {
-          params: { path: { incident_id: incidentId }, header: plan ? { 'If-Match': plan.etag } : {} },
+          params: { path: { incident_id: incidentId }, header: plan ? { 'If-Match': text(plan.etag) } : {} },
           body: {
             measures: measures
               .filter((m) => m.description.trim())
-              .map((m) => ({ description: m.description.trim(), due_on: m.due_on || null, responsible: m.responsible || null })),
+              .map((m) => ({
+                description: m.description.trim(),
+                due_on: m.due_on || null,
+                responsible: m.responsible || null,
+                responsible_user_id: m.responsible_user_id ?? null,
+              })),
             follow_up_on: followUpOn,
             informed_students_at: students ? (plan?.informed_students_at ?? now) : null,
             informed_parents_at: parents ? (plan?.informed_parents_at ?? now) : null,
@@ -323,7 +292,7 @@ function PlanEditor({ incidentId, plan, onSaved }: { incidentId: number; plan: A
     );
     if (ok) onSaved();
   }
-  const update = (i: number, patch: Partial<Measure>) => setMeasures(measures.map((m, j) => (j === i ? { ...m, ...patch } : m)));
+  const update = (i: number, patch: Partial<MeasureIn>) => setMeasures(measures.map((m, j) => (j === i ? { ...m, ...patch } : m)));
   return (
     <form class="stack" onSubmit={save}>
       {measures.map((m, i) => (
@@ -420,7 +389,7 @@ function FollowUpForm({ incidentId, onSaved }: { incidentId: number; onSaved: ()
   );
 }
 
-function Notes({ incidentId }: { incidentId: number }) {
+function Notes({ incidentId, onAdded }: { incidentId: number; onAdded: () => void }) {
   const state = useLoad(
     () => api.GET('/api/v1/incidents/{incident_id}/notes', { params: { path: { incident_id: incidentId }, query: { page_size: 50 } } }),
     [incidentId],
@@ -443,6 +412,7 @@ function Notes({ incidentId }: { incidentId: number }) {
     if (ok) {
       setBody('');
       state.reload();
+      onAdded();
     }
   }
   return (
@@ -535,7 +505,253 @@ function AcuteMeasures({ incidentId, items, onSaved }: { incidentId: number; ite
   );
 }
 
-type Incident = Read<'IncidentRead'>;
+const PARTNERS = ['school_psychologist', 'inclusion_consultant', 'ssp', 'interdisciplinary_forum', 'other'] as const;
+type Partner = (typeof PARTNERS)[number];
+const REFERRAL_STATUSES = ['planned', 'sent', 'accepted', 'completed', 'declined'] as const;
+type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+function partnerLabel(r: Referral): string {
+  const label = tEnum('partner', r.partner);
+  return r.partner_name ? `${label}: ${r.partner_name}` : label;
+}
+
+/** One referral: where it stands, and (for its workers) a status change sent with the referral's own ETag. */
+function ReferralCard({ incidentId, item, canEdit, onSaved }: { incidentId: number; item: Referral; canEdit: boolean; onSaved: () => void }) {
+  const [status, setStatus] = useState<ReferralStatus>(item.status);
+  const [error, setError] = useState<string | null>(null);
+  const lang = getLang();
+  const id = `ref-${item.id}`;
+  async function save(e: Event) {
+    e.preventDefault();
+    const ok = await attempt(
+      () =>
+        api.PATCH('/api/v1/incidents/{incident_id}/referrals/{referral_id}', {
+          params: { path: { incident_id: incidentId, referral_id: item.id }, header: { 'If-Match': text(item.etag) } },
+          body: { status },
+        }),
+      setError,
+    );
+    if (ok) onSaved();
+  }
+  return (
+    <li class="card">
+      <div class="row-main">
+        <strong id={id}>{partnerLabel(item)}</strong>
+        <span class="muted small">
+          {t('ref_referred_on')} {formatDate(item.referred_on, lang, false)} · {tEnum('rs', item.status)}
+        </span>
+        {item.note && <span>{item.note}</span>}
+        {canEdit && (
+          <form class="toolbar" onSubmit={save}>
+            <label class="field">
+              <span>{t('ref_status_for', { partner: tEnum('partner', item.partner) })}</span>
+              <select value={status} onChange={(e) => setStatus(e.currentTarget.value as ReferralStatus)}>
+                {REFERRAL_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {tEnum('rs', s)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" class="btn secondary" disabled={status === item.status} aria-describedby={id}>
+              {t('ref_save_status')}
+            </button>
+          </form>
+        )}
+        <Problem text={error} />
+      </div>
+    </li>
+  );
+}
+
+function ReferralForm({ incidentId, onSaved }: { incidentId: number; onSaved: () => void }) {
+  const [partner, setPartner] = useState<Partner>('school_psychologist');
+  const [name, setName] = useState('');
+  const [status, setStatus] = useState<ReferralStatus>('planned');
+  const [referredOn, setReferredOn] = useState(todayIso());
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function add(e: Event) {
+    e.preventDefault();
+    const ok = await attempt(
+      () =>
+        api.POST('/api/v1/incidents/{incident_id}/referrals', {
+          params: { path: { incident_id: incidentId } },
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          body: {
+            partner,
+            status,
+            referred_on: referredOn,
+            ...(name.trim() ? { partner_name: name.trim() } : {}),
+            ...(note.trim() ? { note: note.trim() } : {}),
+          },
+        }),
+      setError,
+    );
+    if (ok) {
+      setName('');
+      setNote('');
+      onSaved();
+    }
+  }
+  return (
+    <details class="more">
+      <summary>{t('ref_new')}</summary>
+      <form class="stack" onSubmit={add}>
+        <label class="field">
+          <span>{t('ref_partner')}</span>
+          <select value={partner} onChange={(e) => setPartner(e.currentTarget.value as Partner)}>
+            {PARTNERS.map((p) => (
+              <option key={p} value={p}>
+                {tEnum('partner', p)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>{t('ref_partner_name')}</span>
+          <input type="text" maxLength={200} required={partner === 'other'} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>{t('ref_status')}</span>
+          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as ReferralStatus)}>
+            {REFERRAL_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {tEnum('rs', s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>{t('ref_referred_on')}</span>
+          <input type="date" required value={referredOn} onInput={(e) => setReferredOn(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>{t('ref_note')}</span>
+          <textarea rows={2} maxLength={5000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        </label>
+        <Problem text={error} />
+        <button type="submit" class="btn primary">
+          {t('ref_add')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** The pupil's own account; saved on the incident with the case's ETag, so two adults never overwrite each other. */
+function PupilPerspective({ incidentId, value, etag, canEdit, onSaved }: { incidentId: number; value: string; etag: string | null; canEdit: boolean; onSaved: () => void }) {
+  const [draft, setDraft] = useState(value);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  if (!canEdit) return <p>{value || t('case_pupil_perspective_none')}</p>;
+  async function save(e: Event) {
+    e.preventDefault();
+    setSaved(false);
+    if (!etag) return setError(t('error_conflict'));
+    const ok = await attempt(
+      () =>
+        api.PATCH('/api/v1/incidents/{incident_id}', {
+          params: { path: { incident_id: incidentId }, header: { 'If-Match': etag } },
+          body: { pupil_perspective: draft.trim() || null },
+        }),
+      setError,
+    );
+    if (ok) {
+      setSaved(true);
+      onSaved();
+    }
+  }
+  return (
+    <form class="stack" onSubmit={save}>
+      <label class="field">
+        <span>{t('case_pupil_perspective_help')}</span>
+        <textarea rows={4} maxLength={10000} value={draft} onInput={(e) => { setDraft(e.currentTarget.value); setSaved(false); }} />
+      </label>
+      <Problem text={error} />
+      {saved && (
+        <p class="notice ok" role="status">
+          {t('saved')}
+        </p>
+      )}
+      <button type="submit" class="btn secondary" disabled={draft.trim() === value.trim()}>
+        {t('case_pupil_perspective_save')}
+      </button>
+    </form>
+  );
+}
+
+const TIMELINE_PAGE = 20;
+
+function eventDetail(kind: string, d: Record<string, unknown> | null): string {
+  if (!d) return '';
+  const s = (v: unknown) => (typeof v === 'string' ? v : '');
+  switch (kind) {
+    case 'status_changed':
+      return `${tEnum('s', s(d.old))} → ${tEnum('s', s(d.new))}`;
+    case 'classification_changed':
+      return `${tEnum('c', s(d.old))} → ${tEnum('c', s(d.new))}`;
+    case 'created':
+    case 'established':
+      return tEnum('c', s(d.classification));
+    case 'audience_updated':
+      return tEnum('aud', s(d.audience)) + (d.done === true ? ` ✓` : '');
+    case 'follow_up_recorded':
+      return tEnum('out', s(d.outcome));
+    case 'referral_added':
+      return `${tEnum('partner', s(d.partner))} · ${tEnum('rs', s(d.status))}`;
+    case 'referral_updated':
+      return `${tEnum('rs', s(d.old))} → ${tEnum('rs', s(d.new))}`;
+    case 'note_added':
+      return tEnum('nk', s(d.kind));
+    default:
+      return '';
+  }
+}
+
+/** The case's append-only history, newest first; reloaded whenever the case changes (its ETag). */
+function Timeline({ incidentId, version }: { incidentId: number; version: string | null }) {
+  const [page, setPage] = useState(1);
+  const state = useLoad(
+    () =>
+      api.GET('/api/v1/incidents/{incident_id}/timeline', {
+        params: { path: { incident_id: incidentId }, query: { order: 'desc', page, page_size: TIMELINE_PAGE } },
+      }),
+    [incidentId, page, version],
+  );
+  const lang = getLang();
+  return (
+    <Async state={state}>
+      {(raw) => {
+        const data = full(raw);
+        if (!data.items.length) return <p>{t('timeline_none')}</p>;
+        return (
+          <>
+            <p class="muted small">{t('timeline_newest_first')}</p>
+            <ol class="timeline">
+              {data.items.map((e) => {
+                const detail = eventDetail(e.kind, e.detail);
+                return (
+                  <li key={e.id}>
+                    <span class="muted small">
+                      {formatDateTime(e.at, lang)}
+                      {e.actor ? ` · ${e.actor.name}` : ''}
+                    </span>
+                    <div>
+                      <strong>{tEnum('ev', e.kind)}</strong>
+                      {detail && `: ${detail}`}
+                    </div>
+                  </li>
+                );
+              })}
+            </ol>
+            <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />
+          </>
+        );
+      }}
+    </Async>
+  );
+}
 
 export function CaseDetail({ id, user }: { id: string; user: User }) {
   const incidentId = Number(id);
@@ -544,6 +760,12 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
   const [message, setMessage] = useState<string | null>(null);
   const lang = getLang();
   const caseworker = hasRole(user, 'leader', 'resource_person');
+  // Not every write changes the case's own ETag (a referral has its own), so the timeline follows this counter too.
+  const [revision, setRevision] = useState(0);
+  const refresh = () => {
+    setRevision((n) => n + 1);
+    state.reload();
+  };
 
   async function changeStatus(c: Incident, status: Status) {
     const current = await api.GET('/api/v1/incidents/{incident_id}', { params: { path: { incident_id: c.id } } });
@@ -559,7 +781,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
         setError,
       )
     )
-      state.reload();
+      refresh();
   }
 
   async function establish(c: Incident) {
@@ -575,7 +797,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
       )
     ) {
       setMessage(t('case_establish_done'));
-      state.reload();
+      refresh();
     }
   }
 
@@ -586,11 +808,8 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
       </p>
       <Async state={state}>
         {(raw) => {
-          const c = full(raw) as Incident;
-          const audiences = (c.audiences ?? []) as AudienceItem[];
-          const plan = (c.action_plan ?? null) as ActionPlan | null;
-          const followUps = (c.follow_ups ?? []) as FollowUp[];
-          const acute = (c.acute_measures ?? []) as Acute[];
+          const c: Incident = full(raw);
+          const plan = c.action_plan;
           const fullView = c.view === 'full';
           return (
             <>
@@ -645,10 +864,10 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                 {c.students.map((s) => (
                   <li key={s.student_id} class="card">
                     <div class="row-main">
-                      <a href={`#/students/${s.student_id}/log`}>{s.display_name as string}</a>
+                      <a href={`#/students/${s.student_id}/log`}>{text(s.display_name)}</a>
                       <span class="muted small">
                         {tEnum('r', s.role)}
-                        {s.class_name ? ` · ${s.class_name as string}` : ''}
+                        {s.class_name ? ` · ${text(s.class_name)}` : ''}
                       </span>
                     </div>
                   </li>
@@ -678,7 +897,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                   </p>
                   {plan?.adopted_at && <p class="muted">{t('case_plan_adopted', { date: formatDate(plan.adopted_at, lang) })}</p>}
                   {caseworker ? (
-                    <PlanEditor key={plan?.etag ?? 'new'} incidentId={c.id} plan={plan} onSaved={state.reload} />
+                    <PlanEditor key={plan ? text(plan.etag) : 'new'} incidentId={c.id} plan={plan} onSaved={refresh} />
                   ) : plan ? (
                     <ul>
                       {plan.measures.map((m, i) => (
@@ -690,18 +909,18 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                   )}
 
                   <h2>{t('case_acute')}</h2>
-                  <AcuteMeasures incidentId={c.id} items={acute} onSaved={state.reload} />
+                  <AcuteMeasures incidentId={c.id} items={c.acute_measures} onSaved={refresh} />
 
                   <h2>{t('case_audiences')}</h2>
                   <ul class="list">
-                    {audiences.map((a) => (
-                      <AudienceCard key={a.etag} incidentId={c.id} item={a} onSaved={state.reload} />
+                    {c.audiences.map((a) => (
+                      <AudienceCard key={text(a.etag)} incidentId={c.id} item={a} onSaved={refresh} />
                     ))}
                   </ul>
 
                   <h2>{t('case_followups')}</h2>
                   <ul class="list">
-                    {followUps.map((f) => (
+                    {c.follow_ups.map((f) => (
                       <li key={f.id} class="card">
                         <div class="row-main">
                           <strong>{tEnum('out', f.outcome)}</strong>
@@ -713,12 +932,41 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                       </li>
                     ))}
                   </ul>
-                  {caseworker && <FollowUpForm incidentId={c.id} onSaved={state.reload} />}
+                  {caseworker && <FollowUpForm incidentId={c.id} onSaved={refresh} />}
+                </>
+              )}
+
+              {fullView && (
+                <>
+                  <h2>{t('case_pupil_perspective')}</h2>
+                  <PupilPerspective
+                    key={state.etag ?? ''}
+                    incidentId={c.id}
+                    value={text(c.pupil_perspective)}
+                    etag={state.etag}
+                    canEdit={fullView}
+                    onSaved={refresh}
+                  />
+
+                  <h2>{t('case_referrals')}</h2>
+                  {c.referrals.length ? (
+                    <ul class="list">
+                      {c.referrals.map((r) => (
+                        <ReferralCard key={text(r.etag)} incidentId={c.id} item={r} canEdit={caseworker} onSaved={refresh} />
+                      ))}
+                    </ul>
+                  ) : (
+                    <p>{t('referrals_none')}</p>
+                  )}
+                  {caseworker && <ReferralForm incidentId={c.id} onSaved={refresh} />}
                 </>
               )}
 
               <h2>{t('case_notes')}</h2>
-              <Notes incidentId={c.id} />
+              <Notes incidentId={c.id} onAdded={() => setRevision((n) => n + 1)} />
+
+              <h2>{t('case_timeline')}</h2>
+              <Timeline incidentId={c.id} version={`${revision}:${state.etag ?? ''}`} />
             </>
           );
         }}
