@@ -17,7 +17,7 @@ from api.errors import Conflict, InvalidInput
 from api.incidents.service import create_incident
 from api.observations import permissions
 from api.observations.models import Observation, ObservationStudent
-from api.students.models import Student
+from api.students.service import students_of_school
 
 # Phones' clocks drift; an observation "a minute in the future" is still now.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -46,29 +46,6 @@ def present(viewer: Any, observation: Observation) -> dict[str, Any]:
 
 def _unique(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
-
-
-def _active_students(session: Session, *, school_id: int, student_ids: list[int]) -> list[Student]:
-    """The students, all of this school and active, in the given order (422 naming the bad ones)."""
-    found = {
-        s.id: s
-        for s in session.scalars(
-            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
-        )
-    }
-    unknown = [i for i in student_ids if i not in found]
-    if unknown:
-        raise InvalidInput(
-            "Some students are not students of your school.",
-            errors={"student_ids": [f"unknown student {i}" for i in unknown]},
-        )
-    inactive = [i for i in student_ids if not found[i].active]
-    if inactive:
-        raise InvalidInput(
-            "Some students have left the school.",
-            errors={"student_ids": [f"student {i} is no longer active" for i in inactive]},
-        )
-    return [found[i] for i in student_ids]
 
 
 def _check_moment(observed_at: datetime) -> datetime:
@@ -100,7 +77,7 @@ def create_observation(
     """Log an observation by `actor` about one or more students of the school."""
     permissions.ensure_child_facing(actor, action="log observations")
     ids = _unique(student_ids)
-    _active_students(session, school_id=actor.school_id, student_ids=ids)
+    students_of_school(session, school_id=actor.school_id, student_ids=ids)
     observation = Observation(
         school_id=actor.school_id,
         author_id=actor.id,
@@ -201,7 +178,7 @@ def update_observation(
     before = set(observation.student_ids)
     if "student_ids" in changes:
         ids = _unique(changes["student_ids"])
-        _active_students(session, school_id=actor.school_id, student_ids=ids)
+        students_of_school(session, school_id=actor.school_id, student_ids=ids)
         keep = [link for link in observation.students if link.student_id in ids]
         have = {link.student_id for link in keep}
         observation.students = keep + [ObservationStudent(student_id=i) for i in ids if i not in have]

@@ -28,6 +28,7 @@ from api.play_partners.models import (
 )
 from api.students.models import Student
 from api.students.permissions import staff_class_ids
+from api.students.service import students_of_school
 from api.users.models import User
 
 BULLYING_LIKE_VALUES = [c.value for c in BULLYING_LIKE]
@@ -36,28 +37,6 @@ IN_FORCE = (ArrangementStatus.ACTIVE.value, ArrangementStatus.PAUSED.value)
 
 def _unique(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
-
-
-def _students(session: Session, *, school_id: int, student_ids: list[int]) -> list[Student]:
-    found = {
-        s.id: s
-        for s in session.scalars(
-            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
-        )
-    }
-    unknown = [i for i in student_ids if i not in found]
-    if unknown:
-        raise InvalidInput(
-            "Some students are not students of your school.",
-            errors={"student_ids": [f"unknown student {i}" for i in unknown]},
-        )
-    inactive = [i for i in student_ids if not found[i].active]
-    if inactive:
-        raise InvalidInput(
-            "Some students have left the school.",
-            errors={"student_ids": [f"student {i} is no longer active" for i in inactive]},
-        )
-    return [found[i] for i in student_ids]
 
 
 def _responsible(session: Session, *, school_id: int, user_id: int) -> User:
@@ -212,7 +191,7 @@ def create_arrangement(
         raise InvalidInput(
             "An arrangement needs at least two different students.", errors={"student_ids": ["fewer than 2"]}
         )
-    students = _students(session, school_id=actor.school_id, student_ids=ids)
+    students = students_of_school(session, school_id=actor.school_id, student_ids=ids)
     responsible = _responsible(session, school_id=actor.school_id, user_id=responsible_id)
     start = start_date or local_date()
     _check_period(start, end_date)
@@ -332,7 +311,7 @@ def update_arrangement(
             "An arrangement needs at least two different students.", errors={"student_ids": ["fewer than 2"]}
         )
     students = (
-        _students(session, school_id=actor.school_id, student_ids=ids)
+        students_of_school(session, school_id=actor.school_id, student_ids=ids)
         if "student_ids" in changes
         else [link.student for link in arrangement.students]
     )

@@ -196,6 +196,31 @@ def get_student(session: Session, *, actor: User, student_id: int, audit_read: b
     return student
 
 
+def students_of_school(
+    session: Session, *, school_id: int, student_ids: list[int], field: str = "student_ids"
+) -> list[Student]:
+    """The active students of this school with these ids, in the given order; 422 naming the others."""
+    found = {
+        s.id: s
+        for s in session.scalars(
+            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
+        )
+    }
+    unknown = [i for i in student_ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            "Some students are not students of your school.",
+            errors={field: [f"unknown student {i}" for i in unknown]},
+        )
+    inactive = [i for i in student_ids if not found[i].active]
+    if inactive:
+        raise InvalidInput(
+            "Some students have left the school.",
+            errors={field: [f"student {i} is no longer active" for i in inactive]},
+        )
+    return [found[i] for i in student_ids]
+
+
 def _class_in_school(session: Session, school_id: int, class_id: int | None) -> SchoolClass | None:
     if class_id is None:
         return None
