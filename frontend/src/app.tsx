@@ -15,8 +15,9 @@ type Loader = () => Promise<Record<string, FunctionComponent<any>>>;
 const loadCases: Loader = () => import('./screens/cases');
 const loadPrevention: Loader = () => import('./screens/prevention');
 const loadAdmin: Loader = () => import('./screens/admin');
+const loadStudents: Loader = () => import('./screens/students');
 
-/** A screen from a lazily loaded chunk (case, prevention and admin screens stay out of the first load). */
+/** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
   const [Comp, setComp] = useState<FunctionComponent<any> | null>(null);
   const [failed, setFailed] = useState(false);
@@ -46,7 +47,9 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/notifications', load: loadCases, name: 'Notifications' },
   { pattern: '/cases', load: loadCases, name: 'CaseList' },
   { pattern: '/cases/:id', load: loadCases, name: 'CaseDetail' },
-  { pattern: '/students/:id/log', load: loadCases, name: 'StudentLog' },
+  { pattern: '/students', load: loadStudents, name: 'StudentSearch' },
+  { pattern: '/students/:id', load: loadStudents, name: 'StudentPage' },
+  { pattern: '/students/:id/log', load: loadStudents, name: 'StudentPage' },
   { pattern: '/play-partners', load: loadPrevention, name: 'PlayPartners' },
   { pattern: '/observations', load: loadPrevention, name: 'Observations' },
   { pattern: '/wellbeing-days', load: loadPrevention, name: 'WellbeingDays' },

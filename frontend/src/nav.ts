@@ -15,6 +15,7 @@ export const NAV: NavItem[] = [
   { path: '/log', label: 'nav_quicklog', roles: STAFF },
   { path: '/notifications', label: 'nav_notifications', roles: [...STAFF, 'admin'] },
   { path: '/cases', label: 'nav_cases', roles: CASEWORK },
+  { path: '/students', label: 'nav_students', roles: STAFF },
   { path: '/play-partners', label: 'nav_playpartners', roles: STAFF },
   { path: '/observations', label: 'nav_observations', roles: STAFF },
   { path: '/wellbeing-days', label: 'nav_wellbeing_days', roles: STAFF },

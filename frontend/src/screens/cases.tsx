@@ -1,4 +1,4 @@
-/** Case work for resource persons and leaders: notifications, cases, one case, the student log. */
+/** Case work for resource persons and leaders: notifications, cases, one case. */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
 import { full, text, texts, type Read, type Schemas } from '../api/types';
@@ -864,7 +864,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                 {c.students.map((s) => (
                   <li key={s.student_id} class="card">
                     <div class="row-main">
-                      <a href={`#/students/${s.student_id}/log`}>{text(s.display_name)}</a>
+                      <a href={`#/students/${s.student_id}`}>{text(s.display_name)}</a>
                       <span class="muted small">
                         {tEnum('r', s.role)}
                         {s.class_name ? ` · ${text(s.class_name)}` : ''}
@@ -967,66 +967,6 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
 
               <h2>{t('case_timeline')}</h2>
               <Timeline incidentId={c.id} version={`${revision}:${state.etag ?? ''}`} />
-            </>
-          );
-        }}
-      </Async>
-    </>
-  );
-}
-
-type LogEntry = Read<'LogEntryRead'>;
-
-export function StudentLog({ id }: { id: string; user: User }) {
-  const studentId = Number(id);
-  const [cursor, setCursor] = useState<{ before: string; before_key: string } | null>(null);
-  const [earlier, setEarlier] = useState<LogEntry[]>([]);
-  const state = useLoad(
-    () =>
-      api.GET('/api/v1/students/{student_id}/log', {
-        params: { path: { student_id: studentId }, query: { limit: 50, ...(cursor ?? {}) } },
-      }),
-    [studentId, cursor],
-  );
-  const student = useLoad(() => api.GET('/api/v1/students/{student_id}', { params: { path: { student_id: studentId } } }), [studentId]);
-  const lang = getLang();
-  const name = student.data ? full(student.data).display_name : '';
-  return (
-    <>
-      <h1>
-        {t('student_log')}
-        {name ? `: ${name}` : ''}
-      </h1>
-      <Async state={state}>
-        {(raw) => {
-          const data = full(raw);
-          const items = [...earlier, ...data.items];
-          if (!items.length) return <p>{t('student_log_none')}</p>;
-          return (
-            <>
-              <ol class="timeline">
-                {items.map((e, i) => (
-                  <li key={`${e.ref_type}-${e.ref_id}-${i}`}>
-                    <span class="muted small">
-                      {formatDateTime(e.occurred_at, lang)}
-                      {e.author_name ? ` · ${e.author_name}` : ''}
-                    </span>
-                    <div>{e.ref_type === 'incident' ? <a href={`#/cases/${e.ref_id}`}>{e.summary}</a> : e.summary}</div>
-                  </li>
-                ))}
-              </ol>
-              {data.has_more && data.next_before && data.next_before_key && (
-                <button
-                  type="button"
-                  class="btn secondary"
-                  onClick={() => {
-                    setEarlier(items);
-                    setCursor({ before: data.next_before!, before_key: data.next_before_key! });
-                  }}
-                >
-                  {t('load_more')}
-                </button>
-              )}
             </>
           );
         }}
