@@ -77,3 +77,67 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     plan = live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")
     group2 = next(g for g in plan["groups"] if g["number"] == 2)
     assert name in [s["name"] for s in group2["students"]]
+
+
+def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
+    page, live_server, screenshot_dir
+) -> None:
+    from tests.e2e.helpers import teacher_students, wait_for_roster
+
+    require(
+        live_server,
+        ("/api/v1/observations", "post"),
+        ("/api/v1/observations", "get"),
+        ("/api/v1/observations/{observation_id}/incident", "post"),
+    )
+    [student] = teacher_students(live_server, 1)
+    note = "Græd i garderoben efter frikvarteret"
+    login(page, "teacher")
+    wait_for_roster(page)
+    page.keyboard.type(student["display_name"][:2])
+    page.get_by_role("button", name=re.compile("^" + re.escape(student["display_name"]))).first.click()
+    page.get_by_role("button", name="Observation", exact=True).click()
+    page.get_by_role("button", name="2: Ked af det").click()
+    tags = page.get_by_role("group", name="Stikord (valgfrit)")
+    tags.get_by_role("button", name="Alene", exact=True).click()
+    tags.get_by_role("button", name="Ked af det", exact=True).click()
+    page.get_by_text("Sted og beskrivelse").click()
+    page.get_by_label("Med få ord").fill(note)
+    sensitive = page.get_by_role("checkbox", name="Følsom note")
+    sensitive.check()
+    # The toggle explains, in Danish, who reads the note.
+    assert "Kun ressourcepersoner" in page.locator("#obs-sensitive-help").inner_text()
+    assert sensitive.get_attribute("aria-describedby") == "obs-sensitive-help"
+    assert_no_axe_violations(page, "quick log, observation with tags and sensitive")
+    page.get_by_role("group", name="Stikord (valgfrit)").scroll_into_view_if_needed()
+    screenshot(page, "19-quicklog-observation-tags")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()
+
+    mine = live_server.request("GET", "/api/v1/observations?mine=true&page_size=5", role="teacher")["items"]
+    saved = next(o for o in mine if o["note"] == note)
+    assert sorted(saved["tags"]) == ["alone", "sad"] and saved["sensitive"] is True
+    assert live_server.request("GET", f"/api/v1/observations/{saved['id']}", role="leader")["note"] == note
+
+    # The list shows the tags and the sensitive mark; the author turns it into an incident.
+    page.goto("/#/observations")
+    page.get_by_role("heading", name="Observationer", level=1).wait_for()
+    card = page.get_by_role("listitem").filter(has_text=note)
+    card.get_by_text("Følsom", exact=True).wait_for()
+    card.get_by_role("list", name="Stikord (valgfrit)").get_by_text("Alene").wait_for()
+    card.get_by_role("button", name="Gør til hændelse").click()
+    card.get_by_role("button", name="Udelukkelse").click()
+    assert_no_axe_violations(page, "observation, turn into incident")
+    card.scroll_into_view_if_needed()
+    screenshot(page, "20-observation-to-incident")
+    card.get_by_role("button", name="Opret hændelse").click()
+    card.get_by_role("status").filter(has_text=re.compile(r"Hændelse #\d+ er oprettet")).wait_for()
+    converted = live_server.request("GET", f"/api/v1/observations/{saved['id']}", role="teacher")
+    assert converted["incident_id"]
+    incident = live_server.request("GET", f"/api/v1/incidents/{converted['incident_id']}", role="leader")
+    assert incident["classification"] == "exclusion"
+    assert [s["student_id"] for s in incident["students"]] == [student["id"]]
+    assert incident["description"] is None  # a sensitive note is not copied into the incident
+    card.get_by_role("link", name=f"Se hændelse #{converted['incident_id']}").wait_for()
+    assert card.get_by_role("button", name="Gør til hændelse").count() == 0
+    assert_no_axe_violations(page, "observation turned into incident")

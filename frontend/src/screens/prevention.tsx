@@ -6,6 +6,7 @@ import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
 import { Async, Pager, useLoad } from '../ui';
+import { CLASSIFICATIONS } from './quicklog';
 
 const OUTCOMES = ['good', 'mixed', 'did_not_happen'] as const;
 type Outcome = (typeof OUTCOMES)[number];
@@ -99,10 +100,118 @@ export function PlayPartners(_: { user: User }) {
   );
 }
 
+type Observation = Read<'ObservationRead'>;
+
+/** "Turn into incident": pick what kind, and the API creates the incident linked to the observation. */
+function ToIncident({ o, onDone }: { o: Observation; onDone: (incidentId: number) => void }) {
+  const [open, setOpen] = useState(false);
+  const [kind, setKind] = useState<(typeof CLASSIFICATIONS)[number] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = `obs-${o.id}-kind`;
+  async function create() {
+    if (!kind) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { data, error: err, response } = await api.POST('/api/v1/observations/{observation_id}/incident', {
+        params: { path: { observation_id: o.id } },
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        body: { classification: kind },
+      });
+      const incidentId = data ? full(data).incident_id : null;
+      if (response.ok && incidentId) onDone(incidentId);
+      else setError(errorMessage(err));
+    } catch {
+      setError(t('error_offline'));
+    }
+    setBusy(false);
+  }
+  if (!open)
+    return (
+      <button type="button" class="btn secondary" aria-expanded="false" onClick={() => setOpen(true)}>
+        {t('obs_to_incident')}
+      </button>
+    );
+  return (
+    <div class="stack to-incident">
+      <p id={id} class="label-strong">
+        {t('obs_to_incident_kind')}
+      </p>
+      <div class="chips-row" role="group" aria-labelledby={id}>
+        {CLASSIFICATIONS.map((c) => (
+          <button key={c} type="button" class="tag" aria-pressed={kind === c} onClick={() => setKind(c)}>
+            {tEnum('c', c)}
+          </button>
+        ))}
+      </div>
+      <p class="muted small">{t('obs_to_incident_note')}</p>
+      {error && (
+        <p class="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="chips-row">
+        <button type="button" class="btn primary" disabled={!kind || busy} onClick={create}>
+          {t('obs_to_incident_create')}
+        </button>
+        <button type="button" class="btn secondary" onClick={() => setOpen(false)}>
+          {t('cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ObservationCard({ o: initial }: { o: Observation }) {
+  const [o, setO] = useState(initial);
+  const [created, setCreated] = useState(false);
+  const lang = getLang();
+  return (
+    <li class="card">
+      <div class="row-main">
+        <strong>
+          <span aria-hidden="true">{MOOD_FACES[o.mood - 1]} </span>
+          {o.students.map((s) => s.name).join(', ')}
+        </strong>
+        <span class="muted small">
+          {t(`mood_${o.mood}` as Key)}
+          {o.context ? ` · ${tEnum('ctx', o.context)}` : ''} · {formatDateTime(o.observed_at, lang)} · {o.author.name}
+        </span>
+        {o.tags.length > 0 && (
+          <ul class="tag-list" aria-label={t('obs_tags')}>
+            {o.tags.map((tag) => (
+              <li key={tag}>{tEnum('tag', tag)}</li>
+            ))}
+          </ul>
+        )}
+        {o.sensitive && <span class="pill warn">{t('obs_sensitive_badge')}</span>}
+        {o.note && <span>{o.note}</span>}
+        {o.note_hidden && <span class="muted small">{t('obs_note_hidden')}</span>}
+        {created && o.incident_id && (
+          <span class="notice ok" role="status">
+            {t('obs_converted', { id: o.incident_id })}
+          </span>
+        )}
+        {o.incident_id ? (
+          <a href={`#/cases/${o.incident_id}`}>{t('obs_incident_link', { id: o.incident_id })}</a>
+        ) : (
+          <ToIncident
+            o={o}
+            onDone={(incidentId) => {
+              setO({ ...o, incident_id: incidentId });
+              setCreated(true);
+            }}
+          />
+        )}
+      </div>
+    </li>
+  );
+}
+
 export function Observations(_: { user: User }) {
   const [page, setPage] = useState(1);
   const state = useLoad(() => api.GET('/api/v1/observations', { params: { query: { page, page_size: 25 } } }), [page]);
-  const lang = getLang();
   return (
     <>
       <h1>{t('nav_observations')}</h1>
@@ -119,19 +228,7 @@ export function Observations(_: { user: User }) {
             <>
               <ul class="list">
                 {data.items.map((o) => (
-                  <li key={o.id} class="card">
-                    <div class="row-main">
-                      <strong>
-                        <span aria-hidden="true">{MOOD_FACES[o.mood - 1]} </span>
-                        {o.students.map((s) => s.name).join(', ')}
-                      </strong>
-                      <span class="muted small">
-                        {t(`mood_${o.mood}` as Key)}
-                        {o.context ? ` · ${tEnum('ctx', o.context)}` : ''} · {formatDateTime(o.observed_at, lang)} · {o.author.name}
-                      </span>
-                      {o.note && <span>{o.note}</span>}
-                    </div>
-                  </li>
+                  <ObservationCard key={`${o.id}-${o.updated_at}`} o={o} />
                 ))}
               </ul>
               <Pager page={page} pageSize={data.page_size} total={data.total} onPage={setPage} />

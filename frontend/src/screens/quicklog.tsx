@@ -31,7 +31,28 @@ const KNOWLEDGE = ['saw', 'told_by_student', 'told_by_other_student', 'told_by_p
 type Knowledge = (typeof KNOWLEDGE)[number];
 
 const MOOD_FACES = ['😢', '🙁', '😐', '🙂', '😄'];
+
+/** The observation's quick tags: the API's validated list (ObservationCreate.tags' enum in the spec). */
+type ObservationTag = NonNullable<Schemas['ObservationCreate']['tags']>[number];
+export const OBSERVATION_TAGS = [
+  'alone',
+  'sad',
+  'conflict',
+  'excluded',
+  'tired',
+  'angry',
+  'worried',
+  'good_day',
+  'happy',
+  'played_with_others',
+  'helped_others',
+] as const satisfies readonly ObservationTag[];
+// A tag added to the spec but missing here fails the type check.
+const everyTagListed: [Exclude<ObservationTag, (typeof OBSERVATION_TAGS)[number]>] extends [never] ? true : false = true;
+void everyTagListed;
 const PLACES_KEY = 'trivsel.places';
+// An observation's note is at most 1000 characters (ObservationCreate.note) and carries the place in front.
+const OBSERVATION_WORDS_MAX = 960;
 
 /** The school's list of places (GET /incident-places), remembered for offline use; it holds no child data. */
 function storedPlaces(): string[] {
@@ -60,6 +81,8 @@ export function QuickLog({ user }: { user: User }) {
   const [picked, setPicked] = useState<Picked[]>([]);
   const [what, setWhat] = useState<What | null>(null);
   const [mood, setMood] = useState<number | null>(null);
+  const [tags, setTags] = useState<ObservationTag[]>([]);
+  const [sensitive, setSensitive] = useState(false);
   const [place, setPlace] = useState('');
   const [words, setWords] = useState('');
   const [knowledge, setKnowledge] = useState<Knowledge | null>(null);
@@ -161,6 +184,8 @@ export function QuickLog({ user }: { user: User }) {
         observed_at: occurred_at,
         ...(user.roles.includes('sfo_staff') ? { context: 'sfo' as const } : {}),
         ...(note ? { note } : {}),
+        ...(tags.length ? { tags } : {}),
+        ...(sensitive ? { sensitive: true } : {}),
       };
       entry = await outbox.enqueue({
         kind: 'observation',
@@ -190,6 +215,8 @@ export function QuickLog({ user }: { user: User }) {
     setPicked([]);
     setWhat(null);
     setMood(null);
+    setTags([]);
+    setSensitive(false);
     setPlace('');
     setWords('');
     setKnowledge(null);
@@ -357,6 +384,24 @@ export function QuickLog({ user }: { user: User }) {
             ))}
           </div>
         )}
+        {what === 'observation' && (
+          <fieldset class="plain obs-tags">
+            <legend>{t('obs_tags')}</legend>
+            <div class="chips-row">
+              {OBSERVATION_TAGS.map((tag) => (
+                <button
+                  key={tag}
+                  type="button"
+                  class="tag"
+                  aria-pressed={tags.includes(tag)}
+                  onClick={() => setTags(tags.includes(tag) ? tags.filter((x) => x !== tag) : [...tags, tag])}
+                >
+                  {tEnum('tag', tag)}
+                </button>
+              ))}
+            </div>
+          </fieldset>
+        )}
       </section>
 
       <details class="more">
@@ -374,8 +419,19 @@ export function QuickLog({ user }: { user: User }) {
           </fieldset>
           <label class="field">
             <span>{t('ql_words')}</span>
-            <textarea name="words" rows={2} maxLength={2000} value={words} onInput={(e) => setWords(e.currentTarget.value)} />
+            <textarea name="words" rows={2} maxLength={what === 'observation' ? OBSERVATION_WORDS_MAX : 2000} value={words} onInput={(e) => setWords(e.currentTarget.value)} />
           </label>
+          {what === 'observation' && (
+            <div>
+              <label class="check">
+                <input type="checkbox" checked={sensitive} aria-describedby="obs-sensitive-help" onChange={(e) => setSensitive(e.currentTarget.checked)} />
+                <span>{t('obs_sensitive')}</span>
+              </label>
+              <p id="obs-sensitive-help" class="muted small help">
+                {t('obs_sensitive_help')}
+              </p>
+            </div>
+          )}
           {what !== 'observation' && (
             <fieldset class="plain">
               <legend>{t('ql_how_known')}</legend>
