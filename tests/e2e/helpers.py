@@ -132,3 +132,36 @@ def teacher_students(live_server: Any, count: int) -> list[dict[str, Any]]:
 def incident_ids(live_server: Any) -> set[int]:
     """The ids of every incident the demo leader can see."""
     return {i["id"] for i in live_server.all_items("/api/v1/incidents", "leader")}
+
+
+_ERGONOMICS_JS = """() => {
+    const small = [];
+    const seen = new Set();
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [role=button]')) {
+        if (el.closest('.skip')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;  // not rendered
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden') continue;
+        // A checkbox counts with its label, which is the target a thumb hits.
+        const target = (el.type === 'checkbox' || el.type === 'radio') && el.closest('label') ? el.closest('label') : el;
+        const t = target.getBoundingClientRect();
+        if (t.height < 43.5 || t.width < 43.5) {
+            const name = (el.getAttribute('aria-label') || el.textContent || el.name || el.tagName).trim().slice(0, 40);
+            const key = el.tagName + ':' + name;
+            if (!seen.has(key)) { seen.add(key); small.push(`${key} ${Math.round(t.width)}x${Math.round(t.height)}`); }
+        }
+    }
+    const doc = document.documentElement;
+    const overflow = doc.scrollWidth > doc.clientWidth + 1
+        ? [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1
+            && !e.closest('.tabs') && !e.closest('.table-wrap')).map((e) => e.tagName + '.' + e.className).slice(0, 5)
+        : [];
+    return { small, overflow };
+}"""
+
+
+def assert_one_hand_friendly(page: Any, screen: str) -> None:
+    """Every tap target at least 44 x 44 px, and nothing wider than the 360 px screen (no sideways scrolling)."""
+    result = page.evaluate(_ERGONOMICS_JS)
+    assert result == {"small": [], "overflow": []}, f"{screen}: " + json.dumps(result, ensure_ascii=False)

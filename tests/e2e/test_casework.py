@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, require, screenshot, teacher_students
+from tests.e2e.helpers import (
+    assert_no_axe_violations,
+    assert_one_hand_friendly,
+    login,
+    require,
+    screenshot,
+    teacher_students,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -159,6 +166,7 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     assert "Henvisning opdateret" in first.inner_text() and "Planlagt → Sendt" in first.inner_text()
     assert timeline.get_by_text("Mobning konstateret").count() == 1
     assert_no_axe_violations(page, "case with referrals and timeline")
+    assert_one_hand_friendly(page, "case")
     screenshot(page, "13-case-timeline")
     page.get_by_role("heading", name="Eksterne samarbejdspartnere").scroll_into_view_if_needed()
     screenshot(page, "14-case-referrals")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, require, screenshot
+from tests.e2e.helpers import assert_no_axe_violations, assert_one_hand_friendly, login, require, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -109,6 +109,7 @@ def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
     assert "Kun ressourcepersoner" in page.locator("#obs-sensitive-help").inner_text()
     assert sensitive.get_attribute("aria-describedby") == "obs-sensitive-help"
     assert_no_axe_violations(page, "quick log, observation with tags and sensitive")
+    assert_one_hand_friendly(page, "quick log, observation")
     page.get_by_role("group", name="Stikord (valgfrit)").scroll_into_view_if_needed()
     screenshot(page, "19-quicklog-observation-tags")
     page.get_by_role("button", name="Gem", exact=True).click()
@@ -128,6 +129,7 @@ def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
     card.get_by_role("button", name="Gør til hændelse").click()
     card.get_by_role("button", name="Udelukkelse").click()
     assert_no_axe_violations(page, "observation, turn into incident")
+    assert_one_hand_friendly(page, "observations")
     card.scroll_into_view_if_needed()
     screenshot(page, "20-observation-to-incident")
     card.get_by_role("button", name="Opret hændelse").click()

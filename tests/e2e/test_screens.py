@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, screenshot
+from tests.e2e.conftest import PHONE
+from tests.e2e.helpers import assert_no_axe_violations, assert_one_hand_friendly, login, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -16,6 +17,7 @@ SCREENS = {
         ("/observations", "Observationer", ("/api/v1/observations", "get")),
         ("/wellbeing-days", "Trivselsdage", ("/api/v1/wellbeing-days", "get")),
         ("/notifications", "Notifikationer", ("/api/v1/notifications", "get")),
+        ("/students", "Find en elev", ("/api/v1/students", "get")),
         ("/outbox", "Ikke sendt endnu", None),
     ],
     "leader": [
@@ -34,8 +36,7 @@ SCREENS = {
 }
 
 
-@pytest.mark.parametrize("role", list(SCREENS))
-def test_screens_pass_axe(page, live_server, screenshot_dir, role: str) -> None:
+def _check_screens(page, live_server, role: str, scheme: str) -> None:
     login(page, role)
     checked, missing = [], []
     for path, heading, needs in SCREENS[role]:
@@ -45,11 +46,35 @@ def test_screens_pass_axe(page, live_server, screenshot_dir, role: str) -> None:
         page.goto("/#" + path)
         page.get_by_role("heading", name=heading, level=1).wait_for()
         page.get_by_text("Henter …").wait_for(state="detached")
-        assert_no_axe_violations(page, f"{role} {path}")
-        screenshot(page, f"screen-{role}-{path.strip('/').replace('/', '-')}")
+        assert_no_axe_violations(page, f"{role} {path} ({scheme})")
+        assert_one_hand_friendly(page, f"{role} {path} ({scheme})")
+        suffix = "" if scheme == "light" else "-dark"
+        screenshot(page, f"screen-{role}-{path.strip('/').replace('/', '-')}{suffix}")
         checked.append(path)
     if not checked:
         pytest.skip("backend piece not there yet: " + ", ".join(missing))
+
+
+@pytest.mark.parametrize("role", list(SCREENS))
+def test_screens_pass_axe(page, live_server, screenshot_dir, role: str) -> None:
+    _check_screens(page, live_server, role, "light")
+
+
+@pytest.mark.parametrize("role", list(SCREENS))
+def test_screens_pass_axe_in_dark_mode(browser, live_server, screenshot_dir, role: str) -> None:
+    """Dark mode, Danish, at 360 x 740: the same checks (contrast is checked by axe)."""
+    ctx = browser.new_context(
+        viewport=PHONE,
+        base_url=live_server.url,
+        color_scheme="dark",
+        locale="da-DK",
+        timezone_id="Europe/Copenhagen",
+    )
+    ctx.set_default_timeout(10_000)
+    try:
+        _check_screens(ctx.new_page(), live_server, role, "dark")
+    finally:
+        ctx.close()
 
 
 def test_english_and_dark_mode(browser, live_server) -> None:

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, require, screenshot, teacher_students
+from tests.e2e.helpers import (
+    assert_no_axe_violations,
+    assert_one_hand_friendly,
+    login,
+    require,
+    screenshot,
+    teacher_students,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +73,7 @@ def test_teacher_finds_a_student_of_their_class_with_log_and_guardians(page, liv
     for g in guardians["items"]:
         page.get_by_text(g["name"], exact=True).wait_for()
     assert_no_axe_violations(page, "student, teacher of the class")
+    assert_one_hand_friendly(page, "student")
     screenshot(page, "15-student")
     page.get_by_role("heading", name="Forældre og værger").scroll_into_view_if_needed()
     screenshot(page, "16-student-guardians")
@@ -74,6 +82,7 @@ def test_teacher_finds_a_student_of_their_class_with_log_and_guardians(page, liv
     page.get_by_label("Skriv 2 bogstaver af navnet").fill(student["display_name"][:2])
     page.locator(f"a[href='#/students/{student['id']}']").wait_for()
     assert_no_axe_violations(page, "student search")
+    assert_one_hand_friendly(page, "student search")
     screenshot(page, "17-student-search")
 
 

@@ -804,7 +804,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
   return (
     <>
       <p class="no-print">
-        <a href="#/cases">← {t('nav_cases')}</a>
+        <a class="back" href="#/cases">← {t('nav_cases')}</a>
       </p>
       <Async state={state}>
         {(raw) => {

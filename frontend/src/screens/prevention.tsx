@@ -129,7 +129,7 @@ function ToIncident({ o, onDone }: { o: Observation; onDone: (incidentId: number
   }
   if (!open)
     return (
-      <button type="button" class="btn secondary" aria-expanded="false" onClick={() => setOpen(true)}>
+      <button type="button" class="btn secondary start" aria-expanded="false" onClick={() => setOpen(true)}>
         {t('obs_to_incident')}
       </button>
     );
@@ -330,7 +330,7 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
   return (
     <>
       <p class="no-print">
-        <a href="#/wellbeing-days">← {t('nav_wellbeing_days')}</a>
+        <a class="back" href="#/wellbeing-days">← {t('nav_wellbeing_days')}</a>
       </p>
       <Async state={day}>
         {(raw) => {

@@ -256,7 +256,7 @@ export function StudentPage({ id }: { id: string; user: User }) {
   return (
     <>
       <p class="no-print">
-        <a href="#/students">← {t('students_title')}</a>
+        <a class="back" href="#/students">← {t('students_title')}</a>
       </p>
       <Async state={student}>
         {(raw) => {
