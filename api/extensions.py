@@ -93,6 +93,23 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
 
+def computed(
+    fn: Callable[[Any], Any],
+    json_type: str,
+    *,
+    items: str | None = None,
+    nullable: bool = False,
+    description: str | None = None,
+) -> ma.fields.Function:
+    """A read-only value computed from the object, documented in the spec with its JSON type."""
+    schema: dict[str, Any] = {"type": json_type}  # apispec adds "null" for allow_none
+    if items:
+        schema["items"] = {"type": items}
+    if description:
+        schema["description"] = description
+    return ma.fields.Function(fn, dump_only=True, allow_none=nullable, metadata=schema)
+
+
 def public(view: Any) -> Any:
     """Mark a view (function, MethodView method or class) as reachable without authentication."""
     view._trivsel_public = True

@@ -51,3 +51,11 @@ def test_paths_are_versioned_plural_kebab_case(app):
         for part in path.split("/"):
             if part and not part.startswith("{"):
                 assert part == part.lower() and "_" not in part, f"{path}: use kebab-case"
+
+
+def test_every_schema_property_has_a_type(app):
+    """Generated clients (the frontend, integrations) need a type for every field."""
+    spec = json.loads(spec_json(app))
+    for name, schema in spec["components"]["schemas"].items():
+        for prop, value in schema.get("properties", {}).items():
+            assert any(k in value for k in ("type", "$ref", "allOf", "anyOf", "oneOf")), f"{name}.{prop} is untyped"

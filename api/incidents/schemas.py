@@ -10,7 +10,7 @@ import marshmallow as ma
 from api.core.etag import etag_of
 from api.core.pagination import PageQuery
 from api.core.timeutil import LOCAL_TZ
-from api.extensions import Schema
+from api.extensions import Schema, computed
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
     BULLYING_LIKE,
@@ -76,12 +76,8 @@ class InvolvedStudentRead(Schema):
     """A student involved in the incident."""
 
     student_id = ma.fields.Integer(dump_only=True)
-    display_name = ma.fields.Function(lambda s: s.student.display_name, dump_only=True)
-    class_name = ma.fields.Function(
-        lambda s: s.student.school_class.name if s.student.school_class is not None else None,
-        dump_only=True,
-        allow_none=True,
-    )
+    display_name = ma.fields.String(attribute="student.display_name", dump_only=True)
+    class_name = ma.fields.String(attribute="student.class_name", dump_only=True, allow_none=True)
     role = ma.fields.String(dump_only=True, metadata={"enum": _values(InvolvementRole)})
 
 
@@ -90,13 +86,13 @@ class AudienceItemRead(Schema):
 
     id = ma.fields.Integer(dump_only=True)
     audience = ma.fields.String(dump_only=True)
-    suggested_actions = ma.fields.Function(lambda i: list(AUDIENCE_ACTIONS[i.audience]), dump_only=True)
-    actions = ma.fields.Function(lambda i: list(i.actions or []), dump_only=True)
+    suggested_actions = computed(lambda i: list(AUDIENCE_ACTIONS[i.audience]), "array", items="string")
+    actions = computed(lambda i: list(i.actions or []), "array", items="string")
     how = ma.fields.String(dump_only=True, allow_none=True)
-    done = ma.fields.Function(lambda i: i.done_at is not None, dump_only=True)
+    done = computed(lambda i: i.done_at is not None, "boolean")
     done_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     done_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
-    etag = ma.fields.Function(etag_of, dump_only=True, metadata={"description": "Send as If-Match to update"})
+    etag = computed(etag_of, "string", description="Send as If-Match to update")
 
 
 class AcuteMeasureRead(Schema):
@@ -134,7 +130,7 @@ class ActionPlanRead(Schema):
     adopted_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     reopened_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
-    etag = ma.fields.Function(etag_of, dump_only=True, metadata={"description": "Send as If-Match to update"})
+    etag = computed(etag_of, "string", description="Send as If-Match to update")
 
 
 class FollowUpRead(Schema):
@@ -160,7 +156,7 @@ class ReferralRead(Schema):
     note = ma.fields.String(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
-    etag = ma.fields.Function(etag_of, dump_only=True, metadata={"description": "Send as If-Match to update"})
+    etag = computed(etag_of, "string", description="Send as If-Match to update")
 
 
 _DEADLINE_DOC = {
@@ -207,9 +203,7 @@ class IncidentRead(IncidentListItem):
 
     description = ma.fields.String(dump_only=True, allow_none=True)
     digital_medium = ma.fields.String(dump_only=True, allow_none=True)
-    pupil_perspective = ma.fields.Function(
-        _full(lambda i: i.pupil_perspective, None), dump_only=True, allow_none=True
-    )
+    pupil_perspective = computed(_full(lambda i: i.pupil_perspective, None), "string", nullable=True)
     accused_staff = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     established_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     closed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)

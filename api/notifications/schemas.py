@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.core.pagination import PageQuery
-from api.extensions import Schema
+from api.extensions import Schema, computed
 
 
 class NotificationRead(Schema):
@@ -17,7 +17,7 @@ class NotificationRead(Schema):
     incident_id = ma.fields.Integer(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     read_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
-    read = ma.fields.Function(lambda n: n.read_at is not None, dump_only=True)
+    read = computed(lambda n: n.read_at is not None, "boolean")
 
 
 class NotificationQuery(PageQuery):

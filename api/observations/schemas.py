@@ -60,14 +60,8 @@ class StudentBrief(Schema):
     id = ma.fields.Integer(dump_only=True)
     name = ma.fields.String(attribute="display_name", dump_only=True)
     class_id = ma.fields.Integer(dump_only=True, allow_none=True)
-    class_name = ma.fields.Function(
-        lambda s: s.school_class.name if s.school_class is not None else None, dump_only=True, allow_none=True
-    )
-    grade = ma.fields.Function(
-        lambda s: s.school_class.grade if s.school_class is not None else None,
-        dump_only=True,
-        allow_none=True,
-    )
+    class_name = ma.fields.String(dump_only=True, allow_none=True)
+    grade = ma.fields.Integer(dump_only=True, allow_none=True)
 
 
 _student_ids = ma.fields.List(

@@ -3186,7 +3186,7 @@ export interface components {
             readonly adopted_at?: string | null;
             readonly adopted_by?: components["schemas"]["UserBrief"] | null;
             /** @description Send as If-Match to update */
-            readonly etag?: unknown;
+            readonly etag?: string;
             /** Format: date */
             readonly follow_up_on?: string | null;
             readonly id?: number;
@@ -3284,17 +3284,17 @@ export interface components {
             weekdays?: number[];
         };
         AudienceItemRead: {
-            readonly actions?: unknown;
+            readonly actions?: string[];
             readonly audience?: string;
-            readonly done?: unknown;
+            readonly done?: boolean;
             /** Format: date-time */
             readonly done_at?: string | null;
             readonly done_by?: components["schemas"]["UserBrief"] | null;
             /** @description Send as If-Match to update */
-            readonly etag?: unknown;
+            readonly etag?: string;
             readonly how?: string | null;
             readonly id?: number;
-            readonly suggested_actions?: unknown;
+            readonly suggested_actions?: string[];
         };
         AudienceUpdate: {
             actions?: string[];
@@ -3513,8 +3513,8 @@ export interface components {
         };
         GroupStudent: {
             readonly class_id?: number | null;
-            readonly class_name?: unknown;
-            readonly grade?: unknown;
+            readonly class_name?: string | null;
+            readonly grade?: number | null;
             readonly id?: number;
             readonly name?: string;
             readonly pinned?: boolean;
@@ -3662,7 +3662,7 @@ export interface components {
             /** Format: date-time */
             readonly occurred_at?: string;
             readonly place?: string | null;
-            readonly pupil_perspective?: unknown;
+            readonly pupil_perspective?: string | null;
             readonly referrals?: components["schemas"]["ReferralRead"][];
             readonly reporter?: components["schemas"]["UserBrief"];
             /** @enum {string} */
@@ -3703,8 +3703,8 @@ export interface components {
             student_id: number;
         };
         InvolvedStudentRead: {
-            readonly class_name?: unknown;
-            readonly display_name?: unknown;
+            readonly class_name?: string | null;
+            readonly display_name?: string;
             /** @enum {string} */
             readonly role?: "target" | "actor" | "bystander" | "supporter";
             readonly student_id?: number;
@@ -3786,7 +3786,7 @@ export interface components {
             /** @description e.g. bullying_established */
             readonly kind?: string;
             readonly message?: string;
-            readonly read?: unknown;
+            readonly read?: boolean;
             /** Format: date-time */
             readonly read_at?: string | null;
         };
@@ -3923,7 +3923,7 @@ export interface components {
             /** Format: date-time */
             readonly created_at?: string;
             /** @description Send as If-Match to update */
-            readonly etag?: unknown;
+            readonly etag?: string;
             readonly id?: number;
             readonly note?: string | null;
             /** @enum {string} */
@@ -3962,8 +3962,8 @@ export interface components {
         };
         StudentBrief: {
             readonly class_id?: number | null;
-            readonly class_name?: unknown;
-            readonly grade?: unknown;
+            readonly class_name?: string | null;
+            readonly grade?: number | null;
             readonly id?: number;
             readonly name?: string;
         };
