@@ -32,6 +32,8 @@ class LogEntry:
     ref_id: int
     author_id: int | None = None
     author_name: str | None = None
+    # Structured facts (enum values, dates, counts) so a client can say it in its own language.
+    detail: dict[str, Any] | None = None
 
 
 LogSource = Callable[..., Iterable[LogEntry]]

@@ -45,6 +45,12 @@ def incident_entries(
                 ref_id=incident.id,
                 author_id=incident.reported_by_id,
                 author_name=incident.reported_by.name,
+                detail={
+                    "event": "reported",
+                    "classification": incident.classification,
+                    "role": role,
+                    "status": incident.status,
+                },
             )
         )
     established = _before(
@@ -61,6 +67,14 @@ def incident_entries(
                 ref_id=incident.id,
                 author_id=incident.established_by_id,
                 author_name=incident.established_by.name if incident.established_by else None,
+                detail={
+                    "event": "established",
+                    "classification": incident.classification,
+                    "role": role,
+                    "action_plan_due": incident.action_plan_due.isoformat()
+                    if incident.action_plan_due
+                    else None,
+                },
             )
         )
     entries.sort(key=lambda e: (e.occurred_at, e.ref_id), reverse=True)
@@ -90,6 +104,7 @@ def note_entries(
             ref_id=note.incident_id,
             author_id=note.author_id,
             author_name=note.author.name,
+            detail={"conversation_with": note.kind, "incident_id": note.incident_id},
         )
         for note in session.scalars(stmt.limit(limit))
     ]
@@ -126,6 +141,13 @@ def plan_entries(
                 ref_id=event.incident_id,
                 author_id=event.actor_id,
                 author_name=event.actor.name if event.actor else None,
+                detail={
+                    "event": event.kind,
+                    "adopted": bool(detail.get("adopted")),
+                    "measures": detail.get("measures"),
+                    "action_plan_due": detail.get("action_plan_due"),
+                    "incident_id": event.incident_id,
+                },
             )
         )
     return entries

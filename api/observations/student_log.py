@@ -65,6 +65,12 @@ def observations_for_log(
             ref_id=o.id,
             author_id=o.author_id,
             author_name=o.author.name,
+            detail={
+                "mood": o.mood,
+                "context": o.context,
+                "tags": list(o.tags or []),
+                "sensitive": o.sensitive,
+            },
         )
         for o in session.scalars(stmt)
     ]

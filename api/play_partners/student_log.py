@@ -61,6 +61,17 @@ def arrangements_for_log(
                 ref_id=a.id,
                 author_id=a.created_by_id,
                 author_name=a.created_by.name,
+                detail={
+                    "partners": [
+                        link.student.display_name for link in a.students if link.student_id != student.id
+                    ],
+                    "recesses": list(a.recesses),
+                    "weekdays": list(a.weekdays),
+                    "start_date": a.start_date.isoformat(),
+                    "end_date": a.end_date.isoformat(),
+                    "status": a.status,
+                    "responsible": a.responsible.name,
+                },
             )
         )
     return entries
@@ -109,6 +120,7 @@ def check_ins_for_log(
                 ref_id=a.id,
                 author_id=c.author_id,
                 author_name=c.author.name,
+                detail={"day": c.day.isoformat(), "recess": c.recess, "outcome": c.outcome},
             )
         )
     return entries

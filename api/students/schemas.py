@@ -255,6 +255,15 @@ class LogEntryRead(Schema):
     ref_id = ma.fields.Integer(dump_only=True)
     author_id = ma.fields.Integer(dump_only=True, allow_none=True)
     author_name = ma.fields.String(dump_only=True, allow_none=True)
+    detail = ma.fields.Dict(
+        keys=ma.fields.String(),
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "Structured facts of the entry (enum values, dates, counts) by kind, for "
+            "showing it in the reader's language; the summary is the same in English"
+        },
+    )
 
 
 class LogPage(Schema):

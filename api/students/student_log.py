@@ -23,6 +23,7 @@ def roster_entries(
             summary="Added to the roster",
             ref_type="student",
             ref_id=student.id,
+            detail={"event": "joined"},
         )
     ]
     if student.left_on is not None:
@@ -33,6 +34,7 @@ def roster_entries(
                 summary=f"Left the school on {student.left_on:%d.%m.%Y}",
                 ref_type="student",
                 ref_id=student.id,
+                detail={"event": "left", "left_on": student.left_on.isoformat()},
             )
         )
     if before is not None:

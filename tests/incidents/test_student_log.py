@@ -57,6 +57,18 @@ def test_incidents_notes_and_plans_appear_in_each_involved_students_log(app, cli
         assert kinds == ["action_plan", "case_note", "case_note", "incident", "incident"], student.given_name
         # the class teacher works the case and sees the same
         assert len(_log(session, world.users["teacher"], student)) == 5
+    # Each entry also carries structured facts, so the UI can say it in Danish.
+    details = {
+        (e.kind, (e.detail or {}).get("event")): e.detail
+        for e in _log(session, world.users["leader"], world.anna)
+    }
+    assert details[("incident", "established")]["classification"] == "bullying"
+    assert details[("incident", "reported")]["role"] in ("target", "actor")
+    assert {
+        e.detail["conversation_with"]
+        for e in _log(session, world.users["leader"], world.anna)
+        if e.kind == "case_note"
+    } == {"parents", "students"}
     # the SFO reporter sees the report and their own note only - not the plan, not the parents' meeting
     sfo_log = _log(session, sfo, world.anna)
     assert sorted(e.kind for e in sfo_log) == ["case_note", "incident", "incident"]

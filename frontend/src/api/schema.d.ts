@@ -3712,6 +3712,10 @@ export interface components {
         LogEntryRead: {
             readonly author_id?: number | null;
             readonly author_name?: string | null;
+            /** @description Structured facts of the entry (enum values, dates, counts) by kind, for showing it in the reader's language; the summary is the same in English */
+            readonly detail?: {
+                [key: string]: unknown;
+            } | null;
             /** @example incident */
             readonly kind?: string;
             /** Format: date-time */
