@@ -62,11 +62,23 @@ def test_teacher_finds_a_student_of_their_class_with_log_and_guardians(page, liv
         {"student_ids": [student["id"]], "mood": 2, "note": "Sad alene på bænken"},
         role="pedagogue",
     )
+    live_server.request(
+        "POST",
+        "/api/v1/incidents",
+        {"classification": "teasing", "students": [{"student_id": student["id"], "role": "target"}]},
+        role="teacher",
+    )
     assert _guardians_status(live_server, student["id"], "teacher") == 200
 
     login(page, "teacher")
     _open_student(page, student)
-    page.locator("ol.timeline").get_by_text("Observation").first.wait_for()
+    timeline = page.locator("ol.timeline")
+    timeline.get_by_text("Observation").first.wait_for()
+    # Each entry is a Danish sentence from the entry's detail, not the API's English summary.
+    timeline.get_by_role("link", name="Drilleri indberettet. Elevens rolle: udsat.").first.wait_for()
+    timeline.get_by_text("Humør: ked af det (2/5).").first.wait_for()
+    timeline.locator("p.log-note", has_text="Sad alene på bænken").first.wait_for()
+    assert timeline.locator("[lang=en]").count() == 0
     assert page.get_by_text("Du er ikke blandt elevens nærmeste voksne").count() == 0
     page.get_by_role("heading", name="Forældre og værger").wait_for()
     guardians = live_server.request("GET", f"/api/v1/students/{student['id']}/guardians", role="teacher")

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../api/client';
 import { full, type Read } from '../api/types';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
+import { logLine } from '../lib/logtext';
 import type { User } from '../lib/session';
 import { Async, useLoad } from '../ui';
 
@@ -208,26 +209,36 @@ function StudentLogSection({ studentId }: { studentId: number }) {
       )}
       {entries.length > 0 && (
         <ol class="timeline">
-          {entries.map((e) => (
-            <li key={`${e.kind}-${e.ref_type}-${e.ref_id}-${e.occurred_at}`}>
-              <span class="muted small">
-                {formatDateTime(e.occurred_at, lang)}
-                {e.author_name ? ` · ${e.author_name}` : ''}
-              </span>
-              <div>
-                <strong>{tEnum('lk', e.kind)}</strong>
-                {': '}
-                {/* The API writes the summary in English. */}
-                {e.ref_type === 'incident' ? (
-                  <a href={`#/cases/${e.ref_id}`} lang="en">
-                    {e.summary}
-                  </a>
-                ) : (
-                  <span lang="en">{e.summary}</span>
+          {entries.map((e) => {
+            const line = logLine(e);
+            return (
+              <li key={`${e.kind}-${e.ref_type}-${e.ref_id}-${e.occurred_at}`}>
+                <span class="muted small">
+                  {formatDateTime(e.occurred_at, lang)}
+                  {e.author_name ? ` · ${e.author_name}` : ''}
+                </span>
+                <div>
+                  <strong>{tEnum('lk', e.kind)}</strong>
+                  {': '}
+                  {/* A sentence in the reader's language; lang="en" only when it falls back to the API's English summary. */}
+                  {e.ref_type === 'incident' ? (
+                    <a href={`#/cases/${e.ref_id}`} lang={line.lang}>
+                      {line.text}
+                    </a>
+                  ) : (
+                    <span lang={line.lang}>{line.text}</span>
+                  )}
+                </div>
+                {line.note !== undefined && (
+                  <p class="log-note">
+                    <span class="muted">{line.noteLabel}: </span>
+                    {line.note}
+                  </p>
                 )}
-              </div>
-            </li>
-          ))}
+                {line.noteHidden && <p class="log-note muted small">{line.noteHidden}</p>}
+              </li>
+            );
+          })}
         </ol>
       )}
       {!loading && !error && scope !== null && entries.length === 0 && <p>{t('student_log_none')}</p>}
