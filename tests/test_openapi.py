@@ -58,4 +58,6 @@ def test_every_schema_property_has_a_type(app):
     spec = json.loads(spec_json(app))
     for name, schema in spec["components"]["schemas"].items():
         for prop, value in schema.get("properties", {}).items():
-            assert any(k in value for k in ("type", "$ref", "allOf", "anyOf", "oneOf")), f"{name}.{prop} is untyped"
+            assert any(k in value for k in ("type", "$ref", "allOf", "anyOf", "oneOf")), (
+                f"{name}.{prop} is untyped"
+            )
