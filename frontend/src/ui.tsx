@@ -1,4 +1,4 @@
-/** Small shared pieces: outbox hooks and list, online state, data loading. */
+/** Small shared pieces: outbox hooks and list, online state, data loading, labelled fields and chip groups. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { errorMessage } from './api/client';
@@ -152,5 +152,68 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
         {t('page_next')}
       </button>
     </nav>
+  );
+}
+
+/** A labelled form control: `<label class="field">` with its text in a span, then the control. */
+export function Field({ label, class: cls, children }: { label: ComponentChildren; class?: string; children: ComponentChildren }) {
+  return (
+    <label class={cls ? `field ${cls}` : 'field'}>
+      <span>{label}</span>
+      {children}
+    </label>
+  );
+}
+
+interface ChipsProps<T extends string> {
+  options: readonly T[];
+  /** The chip's text. */
+  text: (o: T) => string;
+  /** Wrap the row in `<fieldset class="plain">` (or `fieldsetClass`) with this legend. */
+  legend?: ComponentChildren;
+  fieldsetClass?: string;
+  /** Or name the row itself, as `role="group"`. */
+  groupLabel?: string;
+  groupLabelledBy?: string;
+}
+
+/** A `.chips-row` of `button.tag`s, each `aria-pressed` when `isOn`. */
+export function Chips<T extends string>({
+  options,
+  text,
+  isOn,
+  onPick,
+  legend,
+  fieldsetClass = 'plain',
+  groupLabel,
+  groupLabelledBy,
+}: ChipsProps<T> & { isOn: (o: T) => boolean; onPick: (o: T) => void }) {
+  const named = groupLabel !== undefined || groupLabelledBy !== undefined;
+  const row = (
+    <div class="chips-row" role={named ? 'group' : undefined} aria-label={groupLabel} aria-labelledby={groupLabelledBy}>
+      {options.map((o) => (
+        <button key={o} type="button" class="tag" aria-pressed={isOn(o)} onClick={() => onPick(o)}>
+          {text(o)}
+        </button>
+      ))}
+    </div>
+  );
+  if (legend === undefined) return row;
+  return (
+    <fieldset class={fieldsetClass}>
+      <legend>{legend}</legend>
+      {row}
+    </fieldset>
+  );
+}
+
+/** Chips that each toggle their option in or out of the `value` list. */
+export function ToggleChips<T extends string>({ value, onChange, ...rest }: ChipsProps<T> & { value: readonly T[]; onChange: (v: T[]) => void }) {
+  return (
+    <Chips
+      {...rest}
+      isOn={(o) => value.includes(o)}
+      onPick={(o) => onChange(value.includes(o) ? value.filter((x) => x !== o) : [...value, o])}
+    />
   );
 }

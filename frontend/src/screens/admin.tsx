@@ -4,29 +4,13 @@ import { api, errorMessage } from '../api/client';
 import { full, type Read } from '../api/types';
 import { t, tEnum } from '../lib/i18n';
 import type { Role, User } from '../lib/session';
-import { Async, Pager, useLoad } from '../ui';
+import { EnumSelect } from '../forms';
+import { Async, Field, Pager, ToggleChips, useLoad } from '../ui';
 
 const ROLES: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', 'leader', 'admin'];
 
 function RolePicker({ value, onChange, legend }: { value: Role[]; onChange: (r: Role[]) => void; legend: string }) {
-  return (
-    <fieldset class="plain">
-      <legend>{legend}</legend>
-      <div class="chips-row">
-        {ROLES.map((r) => (
-          <button
-            key={r}
-            type="button"
-            class="tag"
-            aria-pressed={value.includes(r)}
-            onClick={() => onChange(value.includes(r) ? value.filter((x) => x !== r) : [...value, r])}
-          >
-            {tEnum('role', r)}
-          </button>
-        ))}
-      </div>
-    </fieldset>
-  );
+  return <ToggleChips legend={legend} options={ROLES} text={(r) => tEnum('role', r)} value={value} onChange={onChange} />;
 }
 
 function NewUser({ onCreated }: { onCreated: () => void }) {
@@ -60,18 +44,15 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
   return (
     <form class="stack card" onSubmit={submit}>
       <h2>{t('user_new')}</h2>
-      <label class="field">
-        <span>{t('user_name')}</span>
+      <Field label={t('user_name')}>
         <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label class="field">
-        <span>{t('email')}</span>
+      </Field>
+      <Field label={t('email')}>
         <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
-      </label>
-      <label class="field">
-        <span>{t('password')}</span>
+      </Field>
+      <Field label={t('password')}>
         <input type="password" autoComplete="new-password" minLength={10} required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-      </label>
+      </Field>
       <RolePicker value={roles} onChange={setRoles} legend={t('user_roles')} />
       {msg && (
         <p class={msg.ok ? 'notice ok' : 'notice error'} role="status">
@@ -243,8 +224,7 @@ function ClassStaff({ c, users, onChanged }: { c: ClassRow; users: UserRow[]; on
             );
         }}
       >
-        <label class="field">
-          <span>{t('class_staff_add', { cls: c.name })}</span>
+        <Field label={t('class_staff_add', { cls: c.name })}>
           <select value={userId} onChange={(e) => setUserId(e.currentTarget.value)}>
             <option value="">–</option>
             {users
@@ -255,17 +235,8 @@ function ClassStaff({ c, users, onChanged }: { c: ClassRow; users: UserRow[]; on
                 </option>
               ))}
           </select>
-        </label>
-        <label class="field">
-          <span>{t('class_staff_role')}</span>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value as StaffRole)}>
-            {STAFF_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {tEnum('staff', r)}
-              </option>
-            ))}
-          </select>
-        </label>
+        </Field>
+        <EnumSelect label={t('class_staff_role')} prefix="staff" options={STAFF_ROLES} value={role} onChange={setRole} />
         <button type="submit" class="btn secondary" disabled={!userId}>
           {t('add')}
         </button>
@@ -358,8 +329,7 @@ export function Import(_: { user: User }) {
     <>
       <h1>{t('nav_import')}</h1>
       <div class="stack">
-        <label class="field">
-          <span>{t('import_file')}</span>
+        <Field label={t('import_file')}>
           <input
             type="file"
             accept=".csv,text/csv"
@@ -368,7 +338,7 @@ export function Import(_: { user: User }) {
               setResult(null);
             }}
           />
-        </label>
+        </Field>
         <label class="check">
           <input
             type="checkbox"

@@ -5,7 +5,8 @@ import { full, text, texts, type Read, type Schemas } from '../api/types';
 import { formatDate, formatDateTime, isOverdue, todayIso } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
-import { Async, Pager, useLoad } from '../ui';
+import { EnumSelect } from '../forms';
+import { Async, Chips, Field, Pager, ToggleChips, useLoad } from '../ui';
 
 const PAGE_SIZE = 25;
 const STATUSES = ['open', 'investigating', 'action_plan', 'monitoring', 'closed'] as const;
@@ -138,23 +139,17 @@ export function CaseList(_: { user: User }) {
     <>
       <h1>{t('nav_cases')}</h1>
       <div class="toolbar">
-        <label class="field">
-          <span>{t('cases_filter_status')}</span>
-          <select
-            value={status}
-            onChange={(e) => {
-              setStatus(e.currentTarget.value as Status | '');
-              setPage(1);
-            }}
-          >
-            <option value="">{t('cases_all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {tEnum('s', s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <EnumSelect<Status | ''>
+          label={t('cases_filter_status')}
+          prefix="s"
+          options={STATUSES}
+          empty={t('cases_all')}
+          value={status}
+          onChange={(s) => {
+            setStatus(s);
+            setPage(1);
+          }}
+        />
         <label class="check">
           <input
             type="checkbox"
@@ -227,23 +222,10 @@ function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item:
         {item.done === true && item.done_at && (
           <span class="muted small">{t('aud_done_by', { date: formatDateTime(item.done_at, lang), name: item.done_by?.name ?? '' })}</span>
         )}
-        <div class="chips-row" role="group" aria-labelledby={id}>
-          {texts(item.suggested_actions).map((a) => (
-            <button
-              key={a}
-              type="button"
-              class="tag"
-              aria-pressed={actions.includes(a)}
-              onClick={() => setActions(actions.includes(a) ? actions.filter((x) => x !== a) : [...actions, a])}
-            >
-              {tEnum('act', a)}
-            </button>
-          ))}
-        </div>
-        <label class="field">
-          <span>{t('case_how')}</span>
+        <ToggleChips groupLabelledBy={id} options={texts(item.suggested_actions)} text={(a) => tEnum('act', a)} value={actions} onChange={setActions} />
+        <Field label={t('case_how')}>
           <textarea rows={2} maxLength={2000} value={how} onInput={(e) => setHow(e.currentTarget.value)} />
-        </label>
+        </Field>
         <label class="check">
           <input type="checkbox" checked={done} onChange={(e) => setDone(e.currentTarget.checked)} />
           <span>{t('case_done')}</span>
@@ -300,23 +282,20 @@ function PlanEditor({ incidentId, plan, onSaved }: { incidentId: number; plan: A
           <legend>
             {t('case_measure_desc')} {i + 1}
           </legend>
-          <label class="field row-main">
-            <span>{t('case_measure_desc')}</span>
+          <Field class="row-main" label={t('case_measure_desc')}>
             <textarea rows={2} required={i === 0} value={m.description} onInput={(e) => update(i, { description: e.currentTarget.value })} />
-          </label>
-          <label class="field">
-            <span>{t('case_measure_due')}</span>
+          </Field>
+          <Field label={t('case_measure_due')}>
             <input type="date" value={m.due_on ?? ''} onInput={(e) => update(i, { due_on: e.currentTarget.value || null })} />
-          </label>
+          </Field>
         </fieldset>
       ))}
       <button type="button" class="btn secondary" onClick={() => setMeasures([...measures, { description: '', due_on: null, responsible: null }])}>
         {t('case_measure_add')}
       </button>
-      <label class="field">
-        <span>{t('case_follow_up_on')}</span>
+      <Field label={t('case_follow_up_on')}>
         <input type="date" required value={followUpOn} min={todayIso()} onInput={(e) => setFollowUpOn(e.currentTarget.value)} />
-      </label>
+      </Field>
       <label class="check">
         <input type="checkbox" checked={students} onChange={(e) => setStudents(e.currentTarget.checked)} />
         <span>{t('case_informed_students')}</span>
@@ -359,28 +338,16 @@ function FollowUpForm({ incidentId, onSaved }: { incidentId: number; onSaved: ()
   }
   return (
     <form class="stack" onSubmit={save}>
-      <label class="field">
-        <span>{t('case_held_on')}</span>
+      <Field label={t('case_held_on')}>
         <input type="date" required value={heldOn} onInput={(e) => setHeldOn(e.currentTarget.value)} />
-      </label>
-      <fieldset class="plain">
-        <legend>{t('case_outcome')}</legend>
-        <div class="chips-row">
-          {OUTCOMES.map((o) => (
-            <button key={o} type="button" class="tag" aria-pressed={outcome === o} onClick={() => setOutcome(o)}>
-              {tEnum('out', o)}
-            </button>
-          ))}
-        </div>
-      </fieldset>
-      <label class="field">
-        <span>{t('case_summary')}</span>
+      </Field>
+      <Chips legend={t('case_outcome')} options={OUTCOMES} text={(o) => tEnum('out', o)} isOn={(o) => outcome === o} onPick={setOutcome} />
+      <Field label={t('case_summary')}>
         <textarea rows={2} value={summary} onInput={(e) => setSummary(e.currentTarget.value)} />
-      </label>
-      <label class="field">
-        <span>{t('case_next_follow_up')}</span>
+      </Field>
+      <Field label={t('case_next_follow_up')}>
         <input type="date" value={next} onInput={(e) => setNext(e.currentTarget.value)} />
-      </label>
+      </Field>
       <Problem text={error} />
       <button type="submit" class="btn primary" disabled={!outcome}>
         {t('case_followup_add')}
@@ -434,20 +401,10 @@ function Notes({ incidentId, onAdded }: { incidentId: number; onAdded: () => voi
         )}
       </Async>
       <form class="stack" onSubmit={add}>
-        <label class="field">
-          <span>{t('case_note_kind')}</span>
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value as (typeof NOTE_KINDS)[number])}>
-            {NOTE_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {tEnum('nk', k)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('case_note_body')}</span>
+        <EnumSelect label={t('case_note_kind')} prefix="nk" options={NOTE_KINDS} value={kind} onChange={setKind} />
+        <Field label={t('case_note_body')}>
           <textarea rows={3} required maxLength={10000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
-        </label>
+        </Field>
         <Problem text={error} />
         <button type="submit" class="btn secondary">
           {t('case_note_add')}
@@ -492,10 +449,9 @@ function AcuteMeasures({ incidentId, items, onSaved }: { incidentId: number; ite
         ))}
       </ul>
       <form class="toolbar" onSubmit={add}>
-        <label class="field">
-          <span>{t('case_acute_add')}</span>
+        <Field label={t('case_acute_add')}>
           <input type="text" required maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        </label>
+        </Field>
         <button type="submit" class="btn secondary">
           {t('add')}
         </button>
@@ -543,16 +499,13 @@ function ReferralCard({ incidentId, item, canEdit, onSaved }: { incidentId: numb
         {item.note && <span>{item.note}</span>}
         {canEdit && (
           <form class="toolbar" onSubmit={save}>
-            <label class="field">
-              <span>{t('ref_status_for', { partner: tEnum('partner', item.partner) })}</span>
-              <select value={status} onChange={(e) => setStatus(e.currentTarget.value as ReferralStatus)}>
-                {REFERRAL_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {tEnum('rs', s)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <EnumSelect
+              label={t('ref_status_for', { partner: tEnum('partner', item.partner) })}
+              prefix="rs"
+              options={REFERRAL_STATUSES}
+              value={status}
+              onChange={setStatus}
+            />
             <button type="submit" class="btn secondary" disabled={status === item.status} aria-describedby={id}>
               {t('ref_save_status')}
             </button>
@@ -598,38 +551,17 @@ function ReferralForm({ incidentId, onSaved }: { incidentId: number; onSaved: ()
     <details class="more">
       <summary>{t('ref_new')}</summary>
       <form class="stack" onSubmit={add}>
-        <label class="field">
-          <span>{t('ref_partner')}</span>
-          <select value={partner} onChange={(e) => setPartner(e.currentTarget.value as Partner)}>
-            {PARTNERS.map((p) => (
-              <option key={p} value={p}>
-                {tEnum('partner', p)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('ref_partner_name')}</span>
+        <EnumSelect label={t('ref_partner')} prefix="partner" options={PARTNERS} value={partner} onChange={setPartner} />
+        <Field label={t('ref_partner_name')}>
           <input type="text" maxLength={200} required={partner === 'other'} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>{t('ref_status')}</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as ReferralStatus)}>
-            {REFERRAL_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {tEnum('rs', s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('ref_referred_on')}</span>
+        </Field>
+        <EnumSelect label={t('ref_status')} prefix="rs" options={REFERRAL_STATUSES} value={status} onChange={setStatus} />
+        <Field label={t('ref_referred_on')}>
           <input type="date" required value={referredOn} onInput={(e) => setReferredOn(e.currentTarget.value)} />
-        </label>
-        <label class="field">
-          <span>{t('ref_note')}</span>
+        </Field>
+        <Field label={t('ref_note')}>
           <textarea rows={2} maxLength={5000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-        </label>
+        </Field>
         <Problem text={error} />
         <button type="submit" class="btn primary">
           {t('ref_add')}
@@ -664,10 +596,9 @@ function PupilPerspective({ incidentId, value, etag, canEdit, onSaved }: { incid
   }
   return (
     <form class="stack" onSubmit={save}>
-      <label class="field">
-        <span>{t('case_pupil_perspective_help')}</span>
+      <Field label={t('case_pupil_perspective_help')}>
         <textarea rows={4} maxLength={10000} value={draft} onInput={(e) => { setDraft(e.currentTarget.value); setSaved(false); }} />
-      </label>
+      </Field>
       <Problem text={error} />
       {saved && (
         <p class="notice ok" role="status">

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../lib/i18n';
 import type { OutboxEntry } from '../lib/outbox';
 import { login, type User } from '../lib/session';
-import { OutboxList } from '../ui';
+import { Field, OutboxList } from '../ui';
 
 export function Login({
   previous,
@@ -40,8 +40,7 @@ export function Login({
     <>
       <h1>{t('login_title')}</h1>
       <form class="stack" onSubmit={submit}>
-        <label class="field">
-          <span>{t('email')}</span>
+        <Field label={t('email')}>
           <input
             type="email"
             name="email"
@@ -50,9 +49,8 @@ export function Login({
             value={email}
             onInput={(e) => setEmail(e.currentTarget.value)}
           />
-        </label>
-        <label class="field">
-          <span>{t('password')}</span>
+        </Field>
+        <Field label={t('password')}>
           <input
             type="password"
             name="password"
@@ -61,7 +59,7 @@ export function Login({
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
-        </label>
+        </Field>
         {error && (
           <p class="notice error" role="alert">
             {error}

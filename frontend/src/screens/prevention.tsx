@@ -5,7 +5,7 @@ import { full, type Read } from '../api/types';
 import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
-import { Async, Pager, useLoad } from '../ui';
+import { Async, Chips, Field, Pager, useLoad } from '../ui';
 import { CLASSIFICATIONS } from './quicklog';
 
 const OUTCOMES = ['good', 'mixed', 'did_not_happen'] as const;
@@ -61,13 +61,7 @@ function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
           </span>
         )}
       </div>
-      <div class="chips-row" role="group" aria-label={names}>
-        {OUTCOMES.map((o) => (
-          <button key={o} type="button" class="tag" aria-pressed={recorded === o} onClick={() => checkIn(o)}>
-            {t(`pp_${o}` as Key)}
-          </button>
-        ))}
-      </div>
+      <Chips groupLabel={names} options={OUTCOMES} text={(o) => t(`pp_${o}` as Key)} isOn={(o) => recorded === o} onPick={checkIn} />
     </li>
   );
 }
@@ -138,13 +132,7 @@ function ToIncident({ o, onDone }: { o: Observation; onDone: (incidentId: number
       <p id={id} class="label-strong">
         {t('obs_to_incident_kind')}
       </p>
-      <div class="chips-row" role="group" aria-labelledby={id}>
-        {CLASSIFICATIONS.map((c) => (
-          <button key={c} type="button" class="tag" aria-pressed={kind === c} onClick={() => setKind(c)}>
-            {tEnum('c', c)}
-          </button>
-        ))}
-      </div>
+      <Chips groupLabelledBy={id} options={CLASSIFICATIONS} text={(c) => tEnum('c', c)} isOn={(c) => kind === c} onPick={setKind} />
       <p class="muted small">{t('obs_to_incident_note')}</p>
       {error && (
         <p class="error-text" role="alert">
@@ -346,10 +334,9 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
       </Async>
       {canPlan && (
         <form class="toolbar no-print" onSubmit={generate}>
-          <label class="field">
-            <span>{t('wd_group_size')}</span>
+          <Field label={t('wd_group_size')}>
             <input type="number" min={2} max={30} value={size} onInput={(e) => setSize(Number(e.currentTarget.value))} />
-          </label>
+          </Field>
           <label class="check">
             <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
             <span>{t('wd_keep_pp')}</span>

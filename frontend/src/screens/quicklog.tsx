@@ -11,6 +11,7 @@ import { matchStudents, recentStudents, rememberStudents, type StudentLite } fro
 import { myClasses, onRosterChange, searchLocal, studentsOfClass, type ClassLite } from '../lib/roster';
 import type { User } from '../lib/session';
 import { syncNow } from '../lib/sync';
+import { Chips, Field, ToggleChips } from '../ui';
 
 export const CLASSIFICATIONS = [
   'conflict',
@@ -385,42 +386,30 @@ export function QuickLog({ user }: { user: User }) {
           </div>
         )}
         {what === 'observation' && (
-          <fieldset class="plain obs-tags">
-            <legend>{t('obs_tags')}</legend>
-            <div class="chips-row">
-              {OBSERVATION_TAGS.map((tag) => (
-                <button
-                  key={tag}
-                  type="button"
-                  class="tag"
-                  aria-pressed={tags.includes(tag)}
-                  onClick={() => setTags(tags.includes(tag) ? tags.filter((x) => x !== tag) : [...tags, tag])}
-                >
-                  {tEnum('tag', tag)}
-                </button>
-              ))}
-            </div>
-          </fieldset>
+          <ToggleChips
+            legend={t('obs_tags')}
+            fieldsetClass="plain obs-tags"
+            options={OBSERVATION_TAGS}
+            text={(tag) => tEnum('tag', tag)}
+            value={tags}
+            onChange={setTags}
+          />
         )}
       </section>
 
       <details class="more">
         <summary>{t('ql_more')}</summary>
         <div class="stack">
-          <fieldset class="plain">
-            <legend>{t('ql_place')}</legend>
-            <div class="chips-row">
-              {places.map((p) => (
-                <button key={p} type="button" class="tag" aria-pressed={place === p} onClick={() => setPlace(place === p ? '' : p)}>
-                  {tEnum('place', p)}
-                </button>
-              ))}
-            </div>
-          </fieldset>
-          <label class="field">
-            <span>{t('ql_words')}</span>
+          <Chips
+            legend={t('ql_place')}
+            options={places}
+            text={(p) => tEnum('place', p)}
+            isOn={(p) => place === p}
+            onPick={(p) => setPlace(place === p ? '' : p)}
+          />
+          <Field label={t('ql_words')}>
             <textarea name="words" rows={2} maxLength={what === 'observation' ? OBSERVATION_WORDS_MAX : 2000} value={words} onInput={(e) => setWords(e.currentTarget.value)} />
-          </label>
+          </Field>
           {what === 'observation' && (
             <div>
               <label class="check">
@@ -433,22 +422,13 @@ export function QuickLog({ user }: { user: User }) {
             </div>
           )}
           {what !== 'observation' && (
-            <fieldset class="plain">
-              <legend>{t('ql_how_known')}</legend>
-              <div class="chips-row">
-                {KNOWLEDGE.map((k) => (
-                  <button
-                    key={k}
-                    type="button"
-                    class="tag"
-                    aria-pressed={knowledge === k}
-                    onClick={() => setKnowledge(knowledge === k ? null : k)}
-                  >
-                    {tEnum('k', k)}
-                  </button>
-                ))}
-              </div>
-            </fieldset>
+            <Chips
+              legend={t('ql_how_known')}
+              options={KNOWLEDGE}
+              text={(k) => tEnum('k', k)}
+              isOn={(k) => knowledge === k}
+              onPick={(k) => setKnowledge(knowledge === k ? null : k)}
+            />
           )}
         </div>
       </details>

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
 import { logLine } from '../lib/logtext';
 import type { User } from '../lib/session';
-import { Async, useLoad } from '../ui';
+import { Async, Field, useLoad } from '../ui';
 
 type Student = Read<'StudentRead'>;
 type LogEntry = Read<'LogEntryRead'>;
@@ -53,8 +53,7 @@ export function StudentSearch(_: { user: User }) {
   return (
     <>
       <h1>{t('students_title')}</h1>
-      <label class="field">
-        <span>{t('ql_search')}</span>
+      <Field label={t('ql_search')}>
         <input
           ref={input}
           type="search"
@@ -64,7 +63,7 @@ export function StudentSearch(_: { user: User }) {
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
-      </label>
+      </Field>
       <p id="student-search-hint" class="muted small">
         {t('students_hint')}
       </p>
