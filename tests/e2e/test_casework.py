@@ -155,7 +155,9 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     )
     card.get_by_label("Status for SSP").select_option("sent")
     card.get_by_role("button", name="Gem status").click()
-    page.get_by_role("listitem").filter(has_text="SSP: SSP Vest, Lone").filter(has_text="Sendt").wait_for()
+    # The card's own status line, not its select (whose options always include "Sendt").
+    saved_card = page.get_by_role("listitem").filter(has_text="SSP: SSP Vest, Lone")
+    saved_card.locator("span.muted").filter(has_text="Sendt").wait_for()
     assert live_server.request("GET", case_path, role="leader")["referrals"][0]["status"] == "sent"
 
     # The timeline, newest first, tells the case's course in Danish.
@@ -185,3 +187,64 @@ def test_reporter_sees_the_course_of_their_case_but_not_the_case_work(page, live
         assert page.get_by_role("heading", name="Eksterne samarbejdspartnere").count() == 0
         assert page.get_by_role("heading", name="Elevens perspektiv").count() == 0
     assert_no_axe_violations(page, "case as its reporter")
+
+
+def _status_buttons(page) -> list[str]:
+    """The labels of the case's status buttons ("Flyt til: …")."""
+    return page.get_by_role("button", name=re.compile(r"^Flyt til: ")).all_inner_texts()
+
+
+def test_status_buttons_follow_what_the_api_allows_this_user(page, live_server) -> None:
+    """Class staff who work a case may move it (open → investigating); its reporter alone may not."""
+    [student, other] = teacher_students(live_server, 2)
+    incident = live_server.request(
+        "POST",
+        "/api/v1/incidents",
+        {
+            "classification": "bullying",
+            "description": "Gemmer en andens madpakke i SFO",
+            "students": [
+                {"student_id": student["id"], "role": "target"},
+                {"student_id": other["id"], "role": "actor"},
+            ],
+        },
+        role="sfo_staff",
+    )
+    case_path = f"/api/v1/incidents/{incident['id']}"
+    heading = re.compile(rf"Sag #{incident['id']}")
+
+    # The class teacher works the case: exactly the moves the API lists, and no owner action.
+    as_teacher = live_server.request("GET", case_path, role="teacher")
+    assert as_teacher["view"] == "full"
+    assert "investigating" in as_teacher["allowed_transitions"]
+    login(page, "teacher")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=heading, level=1).wait_for()
+    group = page.get_by_role("group", name="Skift status")
+    group.get_by_role("button", name="Flyt til: Undersøges").wait_for()
+    labels = {"open": "Åben", "investigating": "Undersøges", "action_plan": "Handlingsplan"}
+    labels |= {"monitoring": "Følges", "closed": "Lukket"}
+    expected = sorted(f"Flyt til: {labels[s]}" for s in as_teacher["allowed_transitions"])
+    assert sorted(_status_buttons(page)) == expected
+    assert page.get_by_role("button", name="Konstatér mobning").count() == 0
+
+    group.get_by_role("button", name="Flyt til: Undersøges").click()
+    page.locator(".pill").filter(has_text="Undersøges").wait_for()
+    after = live_server.request("GET", case_path, role="teacher")
+    assert after["status"] == "investigating"
+    page.get_by_role("button", name="Flyt til: Undersøges").wait_for(state="detached")
+    expected = sorted(f"Flyt til: {labels[s]}" for s in after["allowed_transitions"])
+    assert sorted(_status_buttons(page)) == expected
+    assert "Flyt til: Handlingsplan" not in expected  # owners only
+    assert_no_axe_violations(page, "case worked by class staff")
+
+    # The SFO colleague only reported it: the course of the case, but no status buttons.
+    page.get_by_role("button", name="Log ud").click()
+    as_reporter = live_server.request("GET", case_path, role="sfo_staff")
+    assert (as_reporter["view"], as_reporter["allowed_transitions"]) == ("reporter", [])
+    login(page, "sfo_staff")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=heading, level=1).wait_for()
+    page.get_by_role("heading", name="Sagens forløb").wait_for()
+    assert _status_buttons(page) == []
+    assert page.get_by_role("group", name="Skift status").count() == 0

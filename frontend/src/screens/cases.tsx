@@ -1,4 +1,4 @@
-/** Case work for resource persons and leaders: notifications, cases, one case. */
+/** Case work: notifications, cases, one case (class staff work their classes' cases; leaders and resource persons own them). */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
 import { full, text, texts, type Read, type Schemas } from '../api/types';
@@ -690,7 +690,9 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const lang = getLang();
-  const caseworker = hasRole(user, 'leader', 'resource_person');
+  // Case owners (leaders, resource persons who work the case) establish bullying and own the plan, follow-ups and
+  // referrals. The API exposes no per-case flag for these, so this mirrors its rule: owner role and the full view.
+  const ownerRole = hasRole(user, 'leader', 'resource_person');
   // Not every write changes the case's own ETag (a referral has its own), so the timeline follows this counter too.
   const [revision, setRevision] = useState(0);
   const refresh = () => {
@@ -742,6 +744,10 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
           const c: Incident = full(raw);
           const plan = c.action_plan;
           const fullView = c.view === 'full';
+          const owner = ownerRole && fullView;
+          // The API lists the statuses this user may move this case to now (class staff working it too; a reporter none).
+          const transitions = c.allowed_transitions;
+          const canEstablish = owner && !c.established_at && ESTABLISHABLE.includes(c.classification) && c.status !== 'closed';
           return (
             <>
               <h1>
@@ -805,14 +811,14 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                 ))}
               </ul>
 
-              {caseworker && fullView && (
+              {(transitions.length > 0 || canEstablish) && (
                 <div class="chips-row no-print" role="group" aria-label={t('case_status_change')}>
-                  {c.allowed_transitions.map((s) => (
+                  {transitions.map((s) => (
                     <button key={s} type="button" class="btn secondary" onClick={() => changeStatus(c, s)}>
                       {t('case_change_status_to', { s: tEnum('s', s) })}
                     </button>
                   ))}
-                  {!c.established_at && ESTABLISHABLE.includes(c.classification) && c.status !== 'closed' && (
+                  {canEstablish && (
                     <button type="button" class="btn danger" onClick={() => establish(c)}>
                       {t('case_establish')}
                     </button>
@@ -827,7 +833,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                     <Deadline due={c.action_plan_due} status={c.deadline_status} long />
                   </p>
                   {plan?.adopted_at && <p class="muted">{t('case_plan_adopted', { date: formatDate(plan.adopted_at, lang) })}</p>}
-                  {caseworker ? (
+                  {owner ? (
                     <PlanEditor key={plan ? text(plan.etag) : 'new'} incidentId={c.id} plan={plan} onSaved={refresh} />
                   ) : plan ? (
                     <ul>
@@ -863,7 +869,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                       </li>
                     ))}
                   </ul>
-                  {caseworker && <FollowUpForm incidentId={c.id} onSaved={refresh} />}
+                  {owner && <FollowUpForm incidentId={c.id} onSaved={refresh} />}
                 </>
               )}
 
@@ -883,13 +889,13 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                   {c.referrals.length ? (
                     <ul class="list">
                       {c.referrals.map((r) => (
-                        <ReferralCard key={text(r.etag)} incidentId={c.id} item={r} canEdit={caseworker} onSaved={refresh} />
+                        <ReferralCard key={text(r.etag)} incidentId={c.id} item={r} canEdit={owner} onSaved={refresh} />
                       ))}
                     </ul>
                   ) : (
                     <p>{t('referrals_none')}</p>
                   )}
-                  {caseworker && <ReferralForm incidentId={c.id} onSaved={refresh} />}
+                  {owner && <ReferralForm incidentId={c.id} onSaved={refresh} />}
                 </>
               )}
 
