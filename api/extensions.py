@@ -8,6 +8,7 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -57,10 +58,27 @@ class ErrorSchema(Schema):
     errors = ma.fields.Dict(metadata={"description": "Details, e.g. per field for validation errors"})
 
 
+class ReadSchemasRequired(MarshmallowPlugin):
+    """Marks every field of a read-only (response) schema as required in the spec: the API always sends
+    them (null where allowed), so generated clients need not treat each one as possibly missing."""
+
+    def schema_helper(self, name: str, _: Any, schema: Any = None, **kwargs: Any) -> dict | None:
+        json_schema = super().schema_helper(name, _, schema=schema, **kwargs)
+        properties = (json_schema or {}).get("properties") or {}
+        if properties and all(p.get("readOnly") for p in properties.values()):
+            required = list(json_schema.get("required", []))
+            json_schema["required"] = required + [n for n in properties if n not in required]
+        return json_schema
+
+
 class Api(flask_smorest.Api):
     """flask-smorest Api documenting our error schema."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, app: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("spec_kwargs", {"marshmallow_plugin": ReadSchemasRequired()})
+        super().__init__(app, **kwargs)
 
 
 _ERROR_DESCRIPTIONS = {

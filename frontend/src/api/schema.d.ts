@@ -3183,22 +3183,22 @@ export interface components {
              * Format: date-time
              * @description When the plan came to exist; null while a reopened plan is being revised
              */
-            readonly adopted_at?: string | null;
-            readonly adopted_by?: components["schemas"]["UserBrief"] | null;
+            readonly adopted_at: string | null;
+            readonly adopted_by: components["schemas"]["UserBrief"] | null;
             /** @description Send as If-Match to update */
-            readonly etag?: string;
+            readonly etag: string;
             /** Format: date */
-            readonly follow_up_on?: string | null;
-            readonly id?: number;
+            readonly follow_up_on: string | null;
+            readonly id: number;
             /** Format: date-time */
-            readonly informed_parents_at?: string | null;
+            readonly informed_parents_at: string | null;
             /** Format: date-time */
-            readonly informed_students_at?: string | null;
-            readonly measures?: components["schemas"]["PlanMeasureRead"][];
+            readonly informed_students_at: string | null;
+            readonly measures: components["schemas"]["PlanMeasureRead"][];
             /** Format: date-time */
-            readonly reopened_at?: string | null;
+            readonly reopened_at: string | null;
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
         };
         AcuteMeasureCreate: {
             description: string;
@@ -3209,11 +3209,11 @@ export interface components {
             taken_at?: string;
         };
         AcuteMeasureRead: {
-            readonly description?: string;
-            readonly id?: number;
-            readonly recorded_by?: components["schemas"]["UserBrief"];
+            readonly description: string;
+            readonly id: number;
+            readonly recorded_by: components["schemas"]["UserBrief"];
             /** Format: date-time */
-            readonly taken_at?: string;
+            readonly taken_at: string;
         };
         ArrangementCreate: {
             /** Format: date */
@@ -3246,25 +3246,25 @@ export interface components {
         };
         ArrangementRead: {
             /** @description Two of its students are now target and actor of an open bullying-like case: end or change the arrangement */
-            readonly case_conflict?: boolean;
+            readonly case_conflict: boolean;
             /** Format: date-time */
-            readonly created_at?: string;
-            readonly created_by?: components["schemas"]["UserBrief"];
+            readonly created_at: string;
+            readonly created_by: components["schemas"]["UserBrief"];
             /** Format: date */
-            readonly end_date?: string;
-            readonly id?: number;
+            readonly end_date: string;
+            readonly id: number;
             /** @description Ids of other active or paused arrangements sharing a student, a period, a weekday and a recess with this one (allowed, but the adults should know) */
-            readonly overlaps?: number[];
-            readonly purpose?: string;
-            readonly recesses?: string[];
-            readonly responsible?: components["schemas"]["UserBrief"];
+            readonly overlaps: number[];
+            readonly purpose: string;
+            readonly recesses: string[];
+            readonly responsible: components["schemas"]["UserBrief"];
             /** Format: date */
-            readonly start_date?: string;
-            readonly status?: string;
-            readonly students?: components["schemas"]["StudentBrief"][];
+            readonly start_date: string;
+            readonly status: string;
+            readonly students: components["schemas"]["StudentBrief"][];
             /** Format: date-time */
-            readonly updated_at?: string;
-            readonly weekdays?: number[];
+            readonly updated_at: string;
+            readonly weekdays: number[];
         };
         ArrangementUpdate: {
             /** Format: date */
@@ -3284,17 +3284,17 @@ export interface components {
             weekdays?: number[];
         };
         AudienceItemRead: {
-            readonly actions?: string[];
-            readonly audience?: string;
-            readonly done?: boolean;
+            readonly actions: string[];
+            readonly audience: string;
+            readonly done: boolean;
             /** Format: date-time */
-            readonly done_at?: string | null;
-            readonly done_by?: components["schemas"]["UserBrief"] | null;
+            readonly done_at: string | null;
+            readonly done_by: components["schemas"]["UserBrief"] | null;
             /** @description Send as If-Match to update */
-            readonly etag?: string;
-            readonly how?: string | null;
-            readonly id?: number;
-            readonly suggested_actions?: string[];
+            readonly etag: string;
+            readonly how: string | null;
+            readonly id: number;
+            readonly suggested_actions: string[];
         };
         AudienceUpdate: {
             actions?: string[];
@@ -3344,22 +3344,22 @@ export interface components {
             total: number;
         };
         CheckInRead: {
-            readonly arrangement_id?: number;
-            readonly author?: components["schemas"]["UserBrief"];
+            readonly arrangement_id: number;
+            readonly author: components["schemas"]["UserBrief"];
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /** Format: date */
-            readonly date?: string;
-            readonly id?: number;
-            readonly note?: string | null;
-            readonly note_hidden?: boolean;
-            readonly outcome?: string;
-            readonly recess?: string | null;
+            readonly date: string;
+            readonly id: number;
+            readonly note: string | null;
+            readonly note_hidden: boolean;
+            readonly outcome: string;
+            readonly recess: string | null;
         };
         ClassBrief: {
-            readonly grade?: number;
-            readonly id?: number;
-            readonly name?: string;
+            readonly grade: number;
+            readonly id: number;
+            readonly name: string;
         };
         ClassCreate: {
             grade: number;
@@ -3375,11 +3375,11 @@ export interface components {
             total: number;
         };
         ClassRead: {
-            readonly grade?: number;
-            readonly id?: number;
-            readonly name?: string;
-            readonly school_year?: string;
-            readonly staff?: components["schemas"]["ClassStaffRead"][];
+            readonly grade: number;
+            readonly id: number;
+            readonly name: string;
+            readonly school_year: string;
+            readonly staff: components["schemas"]["ClassStaffRead"][];
         };
         ClassStaffAttach: {
             /** @enum {string} */
@@ -3387,10 +3387,10 @@ export interface components {
             user_id: number;
         };
         ClassStaffRead: {
-            readonly name?: string;
+            readonly name: string;
             /** @enum {string} */
-            readonly role?: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
-            readonly user_id?: number;
+            readonly role: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            readonly user_id: number;
         };
         ClassUpdate: {
             /** @description 0 (børnehaveklasse) to 10 */
@@ -3418,11 +3418,11 @@ export interface components {
         };
         ClosedDaysRead: {
             /** Format: date */
-            readonly first_day?: string;
-            readonly id?: number;
+            readonly first_day: string;
+            readonly id: number;
             /** Format: date */
-            readonly last_day?: string;
-            readonly name?: string;
+            readonly last_day: string;
+            readonly name: string;
         };
         Error: {
             /** @description HTTP status code */
@@ -3451,16 +3451,16 @@ export interface components {
         };
         FollowUpRead: {
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /** Format: date */
-            readonly held_on?: string;
-            readonly id?: number;
+            readonly held_on: string;
+            readonly id: number;
             /** Format: date */
-            readonly next_follow_up_on?: string | null;
+            readonly next_follow_up_on: string | null;
             /** @enum {string} */
-            readonly outcome?: "stopped" | "decreased" | "continued";
-            readonly recorded_by?: components["schemas"]["UserBrief"];
-            readonly summary?: string | null;
+            readonly outcome: "stopped" | "decreased" | "continued";
+            readonly recorded_by: components["schemas"]["UserBrief"];
+            readonly summary: string | null;
         };
         GroupMove: {
             group: number;
@@ -3479,45 +3479,45 @@ export interface components {
             seed?: number;
         };
         GroupPlanRead: {
-            readonly group_count?: number | null;
-            readonly group_size?: number | null;
-            readonly groups?: components["schemas"]["GroupRead"][];
-            readonly keep_play_partners?: boolean;
+            readonly group_count: number | null;
+            readonly group_size: number | null;
+            readonly groups: components["schemas"]["GroupRead"][];
+            readonly keep_play_partners: boolean;
             /** Format: date-time */
-            readonly planned_at?: string | null;
-            readonly seed?: number | null;
-            readonly stats?: components["schemas"]["GroupStats"];
+            readonly planned_at: string | null;
+            readonly seed: number | null;
+            readonly stats: components["schemas"]["GroupStats"];
             /** @description Participating students in no group (e.g. added after planning) */
-            readonly unassigned?: components["schemas"]["StudentBrief"][];
+            readonly unassigned: components["schemas"]["StudentBrief"][];
             /** Format: date-time */
-            readonly updated_at?: string | null;
-            readonly wellbeing_day_id?: number;
+            readonly updated_at: string | null;
+            readonly wellbeing_day_id: number;
         };
         GroupRead: {
-            readonly adults?: components["schemas"]["UserBrief"][];
-            readonly grades?: number[];
-            readonly number?: number;
-            readonly size?: number;
-            readonly students?: components["schemas"]["GroupStudent"][];
+            readonly adults: components["schemas"]["UserBrief"][];
+            readonly grades: number[];
+            readonly number: number;
+            readonly size: number;
+            readonly students: components["schemas"]["GroupStudent"][];
         };
         GroupStats: {
-            readonly group_count?: number;
+            readonly group_count: number;
             /** @description Groups now holding both sides of an open case (e.g. opened after planning) */
-            readonly groups_with_open_case?: number[];
+            readonly groups_with_open_case: number[];
             /** @description Largest share of one grade in any group (0-1) */
-            readonly max_grade_share?: number;
-            readonly max_size?: number;
-            readonly min_distinct_grades?: number;
-            readonly min_size?: number;
-            readonly student_count?: number;
+            readonly max_grade_share: number;
+            readonly max_size: number;
+            readonly min_distinct_grades: number;
+            readonly min_size: number;
+            readonly student_count: number;
         };
         GroupStudent: {
-            readonly class_id?: number | null;
-            readonly class_name?: string | null;
-            readonly grade?: number | null;
-            readonly id?: number;
-            readonly name?: string;
-            readonly pinned?: boolean;
+            readonly class_id: number | null;
+            readonly class_name: string | null;
+            readonly grade: number | null;
+            readonly id: number;
+            readonly name: string;
+            readonly pinned: boolean;
         };
         GuardianCreate: {
             /** Format: email */
@@ -3537,15 +3537,15 @@ export interface components {
             total: number;
         };
         GuardianRead: {
-            readonly email?: string | null;
+            readonly email: string | null;
             /** @description Holds custody (forældremyndighed) */
-            readonly has_custody?: boolean;
-            readonly id?: number;
-            readonly name?: string;
-            readonly phone?: string | null;
+            readonly has_custody: boolean;
+            readonly id: number;
+            readonly name: string;
+            readonly phone: string | null;
             /** @enum {string} */
-            readonly relation?: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
-            readonly student_id?: number;
+            readonly relation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+            readonly student_id: number;
         };
         GuardianUpdate: {
             /** Format: email */
@@ -3601,29 +3601,29 @@ export interface components {
         };
         IncidentListItem: {
             /** Format: date */
-            readonly action_plan_due?: string | null;
+            readonly action_plan_due: string | null;
             /** @enum {string} */
-            readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            readonly classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /**
              * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
              * @enum {string|null}
              */
-            readonly deadline_status?: "pending" | "due_soon" | "overdue" | "met" | null;
+            readonly deadline_status: "pending" | "due_soon" | "overdue" | "met" | null;
             /** Format: date-time */
-            readonly established_at?: string | null;
-            readonly id?: number;
-            readonly knowledge_source?: string | null;
+            readonly established_at: string | null;
+            readonly id: number;
+            readonly knowledge_source: string | null;
             /** Format: date-time */
-            readonly occurred_at?: string;
-            readonly place?: string | null;
-            readonly reporter?: components["schemas"]["UserBrief"];
+            readonly occurred_at: string;
+            readonly place: string | null;
+            readonly reporter: components["schemas"]["UserBrief"];
             /** @enum {string} */
-            readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
-            readonly students?: components["schemas"]["InvolvedStudentRead"][];
+            readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly students: components["schemas"]["InvolvedStudentRead"][];
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
         };
         IncidentPage: {
             items: components["schemas"]["IncidentListItem"][];
@@ -3632,49 +3632,49 @@ export interface components {
             total: number;
         };
         IncidentRead: {
-            readonly accused_staff?: components["schemas"]["UserBrief"] | null;
-            readonly action_plan?: components["schemas"]["ActionPlanRead"] | null;
+            readonly accused_staff: components["schemas"]["UserBrief"] | null;
+            readonly action_plan: components["schemas"]["ActionPlanRead"] | null;
             /** Format: date */
-            readonly action_plan_due?: string | null;
-            readonly acute_measures?: components["schemas"]["AcuteMeasureRead"][];
+            readonly action_plan_due: string | null;
+            readonly acute_measures: components["schemas"]["AcuteMeasureRead"][];
             /** @description The statuses this user may move the case to now */
-            readonly allowed_transitions?: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
-            readonly audiences?: components["schemas"]["AudienceItemRead"][];
+            readonly allowed_transitions: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
+            readonly audiences: components["schemas"]["AudienceItemRead"][];
             /** @enum {string} */
-            readonly classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            readonly classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
             /** Format: date-time */
-            readonly closed_at?: string | null;
+            readonly closed_at: string | null;
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /**
              * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
              * @enum {string|null}
              */
-            readonly deadline_status?: "pending" | "due_soon" | "overdue" | "met" | null;
-            readonly description?: string | null;
-            readonly digital_medium?: string | null;
+            readonly deadline_status: "pending" | "due_soon" | "overdue" | "met" | null;
+            readonly description: string | null;
+            readonly digital_medium: string | null;
             /** Format: date-time */
-            readonly established_at?: string | null;
-            readonly established_by?: components["schemas"]["UserBrief"] | null;
-            readonly follow_ups?: components["schemas"]["FollowUpRead"][];
-            readonly id?: number;
-            readonly knowledge_source?: string | null;
+            readonly established_at: string | null;
+            readonly established_by: components["schemas"]["UserBrief"] | null;
+            readonly follow_ups: components["schemas"]["FollowUpRead"][];
+            readonly id: number;
+            readonly knowledge_source: string | null;
             /** Format: date-time */
-            readonly occurred_at?: string;
-            readonly place?: string | null;
-            readonly pupil_perspective?: string | null;
-            readonly referrals?: components["schemas"]["ReferralRead"][];
-            readonly reporter?: components["schemas"]["UserBrief"];
+            readonly occurred_at: string;
+            readonly place: string | null;
+            readonly pupil_perspective: string | null;
+            readonly referrals: components["schemas"]["ReferralRead"][];
+            readonly reporter: components["schemas"]["UserBrief"];
             /** @enum {string} */
-            readonly status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
-            readonly students?: components["schemas"]["InvolvedStudentRead"][];
+            readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly students: components["schemas"]["InvolvedStudentRead"][];
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
             /**
              * @description full for the case's workers; reporter for whoever reported it (no case work)
              * @enum {string}
              */
-            readonly view?: "full" | "reporter";
+            readonly view: "full" | "reporter";
         };
         IncidentStudentIn: {
             /** @enum {string} */
@@ -3703,26 +3703,26 @@ export interface components {
             student_id: number;
         };
         InvolvedStudentRead: {
-            readonly class_name?: string | null;
-            readonly display_name?: string;
+            readonly class_name: string | null;
+            readonly display_name: string;
             /** @enum {string} */
-            readonly role?: "target" | "actor" | "bystander" | "supporter";
-            readonly student_id?: number;
+            readonly role: "target" | "actor" | "bystander" | "supporter";
+            readonly student_id: number;
         };
         LogEntryRead: {
-            readonly author_id?: number | null;
-            readonly author_name?: string | null;
+            readonly author_id: number | null;
+            readonly author_name: string | null;
             /** @description Structured facts of the entry (enum values, dates, counts) by kind, for showing it in the reader's language; the summary is the same in English */
-            readonly detail?: {
+            readonly detail: {
                 [key: string]: unknown;
             } | null;
             /** @example incident */
-            readonly kind?: string;
+            readonly kind: string;
             /** Format: date-time */
-            readonly occurred_at?: string;
-            readonly ref_id?: number;
-            readonly ref_type?: string;
-            readonly summary?: string;
+            readonly occurred_at: string;
+            readonly ref_id: number;
+            readonly ref_type: string;
+            readonly summary: string;
         };
         LogPage: {
             has_more: boolean;
@@ -3765,16 +3765,16 @@ export interface components {
             total: number;
         };
         NoteRead: {
-            readonly author?: components["schemas"]["UserBrief"];
-            readonly body?: string;
+            readonly author: components["schemas"]["UserBrief"];
+            readonly body: string;
             /** Format: date-time */
-            readonly created_at?: string;
-            readonly id?: number;
+            readonly created_at: string;
+            readonly id: number;
             /** @enum {string} */
-            readonly kind?: "students" | "class" | "parents" | "staff" | "other";
+            readonly kind: "students" | "class" | "parents" | "staff" | "other";
             /** Format: date-time */
-            readonly occurred_at?: string;
-            readonly participants?: string | null;
+            readonly occurred_at: string;
+            readonly participants: string | null;
         };
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
@@ -3784,15 +3784,15 @@ export interface components {
         };
         NotificationRead: {
             /** Format: date-time */
-            readonly created_at?: string;
-            readonly id?: number;
-            readonly incident_id?: number | null;
+            readonly created_at: string;
+            readonly id: number;
+            readonly incident_id: number | null;
             /** @description e.g. bullying_established */
-            readonly kind?: string;
-            readonly message?: string;
-            readonly read?: boolean;
+            readonly kind: string;
+            readonly message: string;
+            readonly read: boolean;
             /** Format: date-time */
-            readonly read_at?: string | null;
+            readonly read_at: string | null;
         };
         ObservationCreate: {
             /** @enum {string|null} */
@@ -3819,24 +3819,24 @@ export interface components {
             total: number;
         };
         ObservationRead: {
-            readonly author?: components["schemas"]["UserBrief"];
-            readonly context?: string | null;
+            readonly author: components["schemas"]["UserBrief"];
+            readonly context: string | null;
             /** Format: date-time */
-            readonly created_at?: string;
-            readonly id?: number;
-            readonly incident_id?: number | null;
-            readonly mood?: number;
+            readonly created_at: string;
+            readonly id: number;
+            readonly incident_id: number | null;
+            readonly mood: number;
             /** @description null when there is none or it is hidden */
-            readonly note?: string | null;
+            readonly note: string | null;
             /** @description The note is sensitive and not for this viewer */
-            readonly note_hidden?: boolean;
+            readonly note_hidden: boolean;
             /** Format: date-time */
-            readonly observed_at?: string;
-            readonly sensitive?: boolean;
-            readonly students?: components["schemas"]["StudentBrief"][];
-            readonly tags?: string[];
+            readonly observed_at: string;
+            readonly sensitive: boolean;
+            readonly students: components["schemas"]["StudentBrief"][];
+            readonly tags: string[];
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
         };
         ObservationToIncident: {
             /** @enum {string} */
@@ -3892,8 +3892,8 @@ export interface components {
         };
         PlacesRead: {
             /** @description false: the default list (the UI shows Danish labels) */
-            readonly customized?: boolean;
-            readonly places?: string[];
+            readonly customized: boolean;
+            readonly places: string[];
         };
         PlanMeasureIn: {
             description: string;
@@ -3903,12 +3903,12 @@ export interface components {
             responsible_user_id?: number | null;
         };
         PlanMeasureRead: {
-            readonly description?: string;
+            readonly description: string;
             /** Format: date */
-            readonly due_on?: string | null;
-            readonly id?: number;
-            readonly responsible?: string | null;
-            readonly responsible_user?: components["schemas"]["UserBrief"] | null;
+            readonly due_on: string | null;
+            readonly id: number;
+            readonly responsible: string | null;
+            readonly responsible_user: components["schemas"]["UserBrief"] | null;
         };
         ReferralCreate: {
             note?: string;
@@ -3925,20 +3925,20 @@ export interface components {
         };
         ReferralRead: {
             /** Format: date-time */
-            readonly created_at?: string;
+            readonly created_at: string;
             /** @description Send as If-Match to update */
-            readonly etag?: string;
-            readonly id?: number;
-            readonly note?: string | null;
+            readonly etag: string;
+            readonly id: number;
+            readonly note: string | null;
             /** @enum {string} */
-            readonly partner?: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
-            readonly partner_name?: string | null;
+            readonly partner: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            readonly partner_name: string | null;
             /** Format: date */
-            readonly referred_on?: string;
+            readonly referred_on: string;
             /** @enum {string} */
-            readonly status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+            readonly status: "planned" | "sent" | "accepted" | "completed" | "declined";
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
         };
         ReferralUpdate: {
             note?: string | null;
@@ -3949,27 +3949,27 @@ export interface components {
             status?: "planned" | "sent" | "accepted" | "completed" | "declined";
         };
         SchoolBrief: {
-            readonly id?: number;
-            readonly name?: string;
-            readonly slug?: string;
+            readonly id: number;
+            readonly name: string;
+            readonly slug: string;
         };
         SchoolRead: {
             /** @description Whether the school's closed days count as non-working days */
-            readonly count_closed_days?: boolean;
-            readonly id?: number;
-            readonly name?: string;
-            readonly slug?: string;
+            readonly count_closed_days: boolean;
+            readonly id: number;
+            readonly name: string;
+            readonly slug: string;
         };
         SchoolUpdate: {
             count_closed_days?: boolean;
             name?: string;
         };
         StudentBrief: {
-            readonly class_id?: number | null;
-            readonly class_name?: string | null;
-            readonly grade?: number | null;
-            readonly id?: number;
-            readonly name?: string;
+            readonly class_id: number | null;
+            readonly class_name: string | null;
+            readonly grade: number | null;
+            readonly id: number;
+            readonly name: string;
         };
         StudentCreate: {
             class_id?: number | null;
@@ -3987,19 +3987,19 @@ export interface components {
             total: number;
         };
         StudentRead: {
-            readonly active?: boolean;
-            readonly class_id?: number | null;
-            readonly class_name?: string | null;
-            readonly display_name?: string;
-            readonly external_id?: string | null;
-            readonly family_name?: string;
-            readonly given_name?: string;
-            readonly grade?: number | null;
-            readonly id?: number;
+            readonly active: boolean;
+            readonly class_id: number | null;
+            readonly class_name: string | null;
+            readonly display_name: string;
+            readonly external_id: string | null;
+            readonly family_name: string;
+            readonly given_name: string;
+            readonly grade: number | null;
+            readonly id: number;
             /** Format: date */
-            readonly left_on?: string | null;
-            readonly preferred_name?: string | null;
-            readonly sfo_enrolled?: boolean;
+            readonly left_on: string | null;
+            readonly preferred_name: string | null;
+            readonly sfo_enrolled: boolean;
         };
         StudentUpdate: {
             class_id?: number | null;
@@ -4016,14 +4016,14 @@ export interface components {
             sfo_enrolled?: boolean;
         };
         TimelineEntryRead: {
-            readonly actor?: components["schemas"]["UserBrief"] | null;
+            readonly actor: components["schemas"]["UserBrief"] | null;
             /** Format: date-time */
-            readonly at?: string;
-            readonly detail?: {
+            readonly at: string;
+            readonly detail: {
                 [key: string]: unknown;
             } | null;
-            readonly id?: number;
-            readonly kind?: string;
+            readonly id: number;
+            readonly kind: string;
         };
         TimelinePage: {
             items: components["schemas"]["TimelineEntryRead"][];
@@ -4040,8 +4040,8 @@ export interface components {
             user: components["schemas"]["UserRead"];
         };
         UserBrief: {
-            readonly id?: number;
-            readonly name?: string;
+            readonly id: number;
+            readonly name: string;
         };
         UserCreate: {
             /** Format: email */
@@ -4057,16 +4057,16 @@ export interface components {
             total: number;
         };
         UserRead: {
-            readonly active?: boolean;
+            readonly active: boolean;
             /** Format: date-time */
-            readonly created_at?: string;
-            readonly email?: string;
-            readonly id?: number;
+            readonly created_at: string;
+            readonly email: string;
+            readonly id: number;
             /** Format: date-time */
-            readonly last_login_at?: string | null;
-            readonly name?: string;
-            readonly roles?: string[];
-            readonly school?: components["schemas"]["SchoolBrief"];
+            readonly last_login_at: string | null;
+            readonly name: string;
+            readonly roles: string[];
+            readonly school: components["schemas"]["SchoolBrief"];
         };
         UserUpdate: {
             active?: boolean;
@@ -4098,22 +4098,22 @@ export interface components {
             total: number;
         };
         WellbeingDayRead: {
-            readonly adults?: components["schemas"]["UserBrief"][];
-            readonly classes?: components["schemas"]["ClassBrief"][];
+            readonly adults: components["schemas"]["UserBrief"][];
+            readonly classes: components["schemas"]["ClassBrief"][];
             /** Format: date-time */
-            readonly created_at?: string;
-            readonly created_by?: components["schemas"]["UserBrief"];
+            readonly created_at: string;
+            readonly created_by: components["schemas"]["UserBrief"];
             /** Format: date */
-            readonly date?: string;
-            readonly description?: string | null;
-            readonly grades?: number[];
-            readonly group_count?: number | null;
-            readonly groups_planned?: boolean;
-            readonly id?: number;
-            readonly kind?: string;
-            readonly title?: string;
+            readonly date: string;
+            readonly description: string | null;
+            readonly grades: number[];
+            readonly group_count: number | null;
+            readonly groups_planned: boolean;
+            readonly id: number;
+            readonly kind: string;
+            readonly title: string;
             /** Format: date-time */
-            readonly updated_at?: string;
+            readonly updated_at: string;
         };
         WellbeingDayUpdate: {
             adult_ids?: number[];
