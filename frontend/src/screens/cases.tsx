@@ -1,5 +1,5 @@
 /** Case work: notifications, cases, one case (class staff work their classes' cases; leaders and resource persons own them). */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
 import { full, text, texts, type Read, type Schemas } from '../api/types';
 import { formatDate, formatDateTime, isOverdue, todayIso } from '../lib/dates';
@@ -576,6 +576,8 @@ function PupilPerspective({ incidentId, value, etag, canEdit, onSaved }: { incid
   const [draft, setDraft] = useState(value);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  // Follow the case as it reloads (new ETag, saved text) without losing the "saved" notice.
+  useEffect(() => setDraft(value), [value]);
   if (!canEdit) return <p>{value || t('case_pupil_perspective_none')}</p>;
   async function save(e: Event) {
     e.preventDefault();
@@ -877,7 +879,6 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
                 <>
                   <h2>{t('case_pupil_perspective')}</h2>
                   <PupilPerspective
-                    key={state.etag ?? ''}
                     incidentId={c.id}
                     value={text(c.pupil_perspective)}
                     etag={state.etag}
