@@ -66,8 +66,10 @@ test-api: install
 test-e2e: install frontend
 	$(BIN)/pytest tests/e2e -p no:xdist
 
+# The browser tests run on their own, one at a time: timing-sensitive, they should not compete for the two cores.
 test: install lint frontend-check frontend
-	$(BIN)/pytest tests $(PYTEST_ARGS)
+	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest tests/e2e -p no:xdist
 
 bench: install
 	$(PY) bench/run_all.py
