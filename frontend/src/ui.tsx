@@ -165,6 +165,16 @@ export function Field({ label, class: cls, children }: { label: ComponentChildre
   );
 }
 
+/** A labelled checkbox: `<label class="check"><input type="checkbox"/><span>label</span></label>`. */
+export function Check({ label, checked, onChange, describedBy }: { label: ComponentChildren; checked: boolean; onChange: (checked: boolean) => void; describedBy?: string }) {
+  return (
+    <label class="check">
+      <input type="checkbox" checked={checked} aria-describedby={describedBy} onChange={(e) => onChange(e.currentTarget.checked)} />
+      <span>{label}</span>
+    </label>
+  );
+}
+
 interface ChipsProps<T extends string> {
   options: readonly T[];
   /** The chip's text. */

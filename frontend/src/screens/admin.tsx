@@ -5,7 +5,7 @@ import { full, type Read } from '../api/types';
 import { t, tEnum } from '../lib/i18n';
 import type { Role, User } from '../lib/session';
 import { EnumSelect } from '../forms';
-import { Async, Field, Pager, ToggleChips, useLoad } from '../ui';
+import { Async, Check, Field, Pager, ToggleChips, useLoad } from '../ui';
 
 const ROLES: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', 'leader', 'admin'];
 
@@ -98,10 +98,7 @@ function EditUser({ user, onDone }: { user: UserRow; onDone: () => void }) {
   return (
     <form class="stack" onSubmit={submit}>
       <RolePicker value={roles} onChange={setRoles} legend={`${t('user_roles')}: ${user.name}`} />
-      <label class="check">
-        <input type="checkbox" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
-        <span>{t('user_active')}</span>
-      </label>
+      <Check label={t('user_active')} checked={active} onChange={setActive} />
       {error && (
         <p class="notice error" role="alert">
           {error}
@@ -339,17 +336,14 @@ export function Import(_: { user: User }) {
             }}
           />
         </Field>
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={leaveMissing}
-            onChange={(e) => {
-              setLeaveMissing(e.currentTarget.checked);
-              setResult(null);
-            }}
-          />
-          <span>{t('import_leave_missing')}</span>
-        </label>
+        <Check
+          label={t('import_leave_missing')}
+          checked={leaveMissing}
+          onChange={(checked) => {
+            setLeaveMissing(checked);
+            setResult(null);
+          }}
+        />
         <div class="chips-row">
           <button type="button" class="btn secondary" disabled={!file || busy} onClick={() => upload(true)}>
             {t('import_preview')}

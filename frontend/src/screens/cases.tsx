@@ -6,7 +6,7 @@ import { formatDate, formatDateTime, isOverdue, todayIso } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
 import { EnumSelect } from '../forms';
-import { Async, Chips, Field, Pager, ToggleChips, useLoad } from '../ui';
+import { Async, Check, Chips, Field, Pager, ToggleChips, useLoad } from '../ui';
 
 const PAGE_SIZE = 25;
 const STATUSES = ['open', 'investigating', 'action_plan', 'monitoring', 'closed'] as const;
@@ -150,17 +150,14 @@ export function CaseList(_: { user: User }) {
             setPage(1);
           }}
         />
-        <label class="check">
-          <input
-            type="checkbox"
-            checked={overdue}
-            onChange={(e) => {
-              setOverdue(e.currentTarget.checked);
-              setPage(1);
-            }}
-          />
-          <span>{t('cases_overdue')}</span>
-        </label>
+        <Check
+          label={t('cases_overdue')}
+          checked={overdue}
+          onChange={(checked) => {
+            setOverdue(checked);
+            setPage(1);
+          }}
+        />
       </div>
       <Async state={state}>
         {(raw) => {
@@ -226,10 +223,7 @@ function AudienceCard({ incidentId, item, onSaved }: { incidentId: number; item:
         <Field label={t('case_how')}>
           <textarea rows={2} maxLength={2000} value={how} onInput={(e) => setHow(e.currentTarget.value)} />
         </Field>
-        <label class="check">
-          <input type="checkbox" checked={done} onChange={(e) => setDone(e.currentTarget.checked)} />
-          <span>{t('case_done')}</span>
-        </label>
+        <Check label={t('case_done')} checked={done} onChange={setDone} />
         <Problem text={error} />
         <button type="submit" class="btn secondary">
           {t('save')}
@@ -296,14 +290,8 @@ function PlanEditor({ incidentId, plan, onSaved }: { incidentId: number; plan: A
       <Field label={t('case_follow_up_on')}>
         <input type="date" required value={followUpOn} min={todayIso()} onInput={(e) => setFollowUpOn(e.currentTarget.value)} />
       </Field>
-      <label class="check">
-        <input type="checkbox" checked={students} onChange={(e) => setStudents(e.currentTarget.checked)} />
-        <span>{t('case_informed_students')}</span>
-      </label>
-      <label class="check">
-        <input type="checkbox" checked={parents} onChange={(e) => setParents(e.currentTarget.checked)} />
-        <span>{t('case_informed_parents')}</span>
-      </label>
+      <Check label={t('case_informed_students')} checked={students} onChange={setStudents} />
+      <Check label={t('case_informed_parents')} checked={parents} onChange={setParents} />
       <Problem text={error} />
       <button type="submit" class="btn primary">
         {t('case_plan_save')}

@@ -5,7 +5,7 @@ import { full, type Read } from '../api/types';
 import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
-import { Async, Chips, Field, Pager, useLoad } from '../ui';
+import { Async, Check, Chips, Field, Pager, useLoad } from '../ui';
 import { CLASSIFICATIONS } from './quicklog';
 
 const OUTCOMES = ['good', 'mixed', 'did_not_happen'] as const;
@@ -337,10 +337,7 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
           <Field label={t('wd_group_size')}>
             <input type="number" min={2} max={30} value={size} onInput={(e) => setSize(Number(e.currentTarget.value))} />
           </Field>
-          <label class="check">
-            <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.currentTarget.checked)} />
-            <span>{t('wd_keep_pp')}</span>
-          </label>
+          <Check label={t('wd_keep_pp')} checked={keep} onChange={setKeep} />
           {/* Wait for the groups and their ETag: replacing existing groups needs If-Match. */}
           <button type="submit" class="btn primary" disabled={busy || groups.loading || groups.data === null}>
             {t('wd_generate')}

@@ -11,7 +11,7 @@ import { matchStudents, recentStudents, rememberStudents, type StudentLite } fro
 import { myClasses, onRosterChange, searchLocal, studentsOfClass, type ClassLite } from '../lib/roster';
 import type { User } from '../lib/session';
 import { syncNow } from '../lib/sync';
-import { Chips, Field, ToggleChips } from '../ui';
+import { Check, Chips, Field, ToggleChips } from '../ui';
 
 export const CLASSIFICATIONS = [
   'conflict',
@@ -412,10 +412,7 @@ export function QuickLog({ user }: { user: User }) {
           </Field>
           {what === 'observation' && (
             <div>
-              <label class="check">
-                <input type="checkbox" checked={sensitive} aria-describedby="obs-sensitive-help" onChange={(e) => setSensitive(e.currentTarget.checked)} />
-                <span>{t('obs_sensitive')}</span>
-              </label>
+              <Check label={t('obs_sensitive')} checked={sensitive} describedBy="obs-sensitive-help" onChange={setSensitive} />
               <p id="obs-sensitive-help" class="muted small help">
                 {t('obs_sensitive_help')}
               </p>
