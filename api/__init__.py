@@ -20,7 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api.config import load_config
     from api.core import requests
     from api.core.db import db
-    from api.extensions import Api, jwt, limiter
+    from api.extensions import Api, compress, jwt, limiter
 
     app = Flask(__name__, static_folder=None)
     app.config.update(load_config(config))
@@ -64,6 +64,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["trivsel_api"] = api
 
     errors.register_error_handlers(app)
+    # Registered before the request hooks, so it runs after them: it compresses the final response.
+    compress.init_app(app)
     requests.install(app)
     _register_docs(app)
     _register_frontend(app)
@@ -96,6 +98,10 @@ def _register_docs(app: Flask) -> None:
     app.add_url_rule("/api/docs/<path:filename>", "docs.swagger_static", swagger_static)
 
 
+# A private app: nothing in it is for search engines.
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+
+
 class AppPathConverter(PathConverter):
     """A path of the web app: any path except /api and what lies under it, which is the API's alone (an API
     path with the wrong method is then 405 with Allow, never the web app's 404)."""
@@ -104,8 +110,13 @@ class AppPathConverter(PathConverter):
 
 
 def _register_frontend(app: Flask) -> None:
-    """Serve the built single-page app at / (its routes fall back to index.html)."""
+    """Serve the built single-page app at / (its routes fall back to index.html), and /robots.txt."""
     dist = Path(app.config["FRONTEND_DIST"])
+
+    def robots() -> Response:
+        resp = Response(ROBOTS_TXT, mimetype="text/plain")
+        resp.headers["Cache-Control"] = "public, max-age=86400"
+        return resp
 
     def frontend(path: str = "") -> Response:
         if not (dist / "index.html").is_file():
@@ -124,7 +135,9 @@ def _register_frontend(app: Flask) -> None:
         resp.headers["Cache-Control"] = "no-cache"
         return resp
 
+    robots._trivsel_public = True  # type: ignore[attr-defined]
     frontend._trivsel_public = True  # type: ignore[attr-defined]
     app.url_map.converters["app_path"] = AppPathConverter
+    app.add_url_rule("/robots.txt", "robots", robots)
     app.add_url_rule("/", "frontend", frontend)
     app.add_url_rule("/<app_path:path>", "frontend_path", frontend)

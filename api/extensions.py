@@ -9,6 +9,9 @@ from typing import Any
 import flask_smorest
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask, request
+from flask.wrappers import Response
+from flask_compress import Compress
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,6 +23,50 @@ from api.errors import ERROR_TYPES
 
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
+
+COMPRESSED_MIMETYPES = [
+    "application/json",
+    "text/javascript",
+    "application/javascript",
+    "text/css",
+    "text/html",
+    "image/svg+xml",
+    "text/plain",
+    "text/csv",
+    "application/manifest+json",
+]
+
+
+class Compression(Compress):
+    """flask-compress, brotli or gzip by Accept-Encoding, leaving validators to the app.
+
+    flask-compress appends the coding to a strong ETag (`"incidents-1-v2:br"`) and may answer 304 itself.
+    Our ETags name a record's version, which If-Match on a write and If-None-Match on a read compare in the
+    app before any coding is applied; a suffix the app never issued would make every such check fail for a
+    compressing client. So the ETag stays as the app set it, conditional requests stay the app's, and
+    `Vary: Accept-Encoding` (which flask-compress adds) keeps caches apart per coding. Login and token
+    responses are not compressed: they carry secrets (BREACH)."""
+
+    def init_app(self, app: Flask) -> None:
+        """Configure (brotli first, then gzip) and register the after-request hook."""
+        app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+        app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+        app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_MIMETYPES)
+        app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
+        super().init_app(app)
+
+    def after_request(self, response: Response | None) -> Response:
+        """Compress the response when the client accepts it; the ETag is kept as it was."""
+        if response is not None and request.path.startswith("/api/v1/auth/"):
+            return response
+        etag = response.headers.get("ETag") if response is not None else None
+        response = super().after_request(response)
+        if etag is not None:
+            response.headers["ETag"] = etag
+        return response
+
+
+compress = Compression()
 
 
 def _has_nul(value: Any) -> bool:
