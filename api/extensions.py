@@ -52,6 +52,8 @@ class Compression(Compress):
         app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
         app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
         app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_MIMETYPES)
+        # Quality 5: smaller than gzip -6 at about its cost (flask-compress's 4 is larger than gzip for JS).
+        app.config.setdefault("COMPRESS_BR_LEVEL", 5)
         app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
         super().init_app(app)
 
