@@ -16,8 +16,8 @@ from werkzeug.wsgi import LimitedStream
 
 from api.errors import BadRequest, InvalidInput, UnsupportedMediaType
 
-# Arrays and objects nested deeper than this are refused (400 json_too_deep). The deepest body the API
-# takes nests 4 levels; the margin is for clients that wrap, the cap is for the parser and the validators.
+# Arrays and objects nested deeper than this are refused (400 json_too_deep). The API's own bodies nest
+# three or four levels; the cap protects the parser and the validators, which walk the document.
 MAX_JSON_DEPTH = 32
 
 
