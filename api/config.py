@@ -92,6 +92,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Where the built single-page app lives
         "FRONTEND_DIST": os.environ.get("TRIVSEL_FRONTEND_DIST", str(PROJECT_ROOT / "frontend" / "dist")),
         "PASSWORD_MIN_LENGTH": 10,
+        # Argon2id time cost, memory (KiB), parallelism: argon2-cffi's defaults
+        "ARGON2_PARAMS": (3, 65536, 4),
     }
     for name in SECRET_NAMES:
         cfg[name] = os.environ.get(name)

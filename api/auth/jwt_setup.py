@@ -1,4 +1,5 @@
-"""flask-jwt-extended callbacks: users loaded and checked on every request, every JWT error a 401."""
+"""Authentication setup: the flask-jwt-extended callbacks (users loaded and checked on every request, every JWT
+error a 401) and the login's dummy hash, computed at start so no login pays for it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.wrappers import Response
 
-from api.auth import service
+from api.auth import passwords, service
 from api.core.db import db
 from api.errors import error_response
 from api.extensions import jwt
@@ -20,6 +21,7 @@ def _unauthorized(message: str) -> Response:
 
 def install(app: Flask) -> None:
     """Register the callbacks (the JWTManager is initialised on the app already)."""
+    passwords.dummy_hash(tuple(app.config["ARGON2_PARAMS"]))
 
     @jwt.user_lookup_loader
     def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
