@@ -13,6 +13,23 @@ INSTANCE_DIR = Path(os.environ.get("TRIVSEL_INSTANCE_DIR", PROJECT_ROOT / "insta
 
 SECRET_NAMES = ("SECRET_KEY", "JWT_SECRET_KEY")
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 16
+# Words of the placeholders that templates, tutorials and our own docs use; compared without case or
+# punctuation, so "changeme-changeme…" and "Change_Me" are both caught.
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "changethis",
+    "replaceme",
+    "placeholder",
+    "yoursecret",
+    "secretkey",
+    "mysecret",
+    "notsecret",
+    "insecure",
+    "example",
+    "dummy",
+)
+GENERATE_HINT = 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class ConfigError(RuntimeError):
@@ -41,6 +58,19 @@ def _dev_secret(name: str) -> str:
     path.write_text(value)
     path.chmod(0o600)
     return value
+
+
+def _check_production_secret(name: str, value: str | None) -> None:
+    """Refuse a production secret that is missing, short, repetitive or a known placeholder."""
+    problem = None
+    if not value or len(value) < MIN_SECRET_LENGTH:
+        problem = f"must be set to a random value of at least {MIN_SECRET_LENGTH} characters"
+    elif len(set(value)) < MIN_SECRET_DISTINCT:
+        problem = f"has fewer than {MIN_SECRET_DISTINCT} distinct characters, so it is not random"
+    elif any(word in "".join(c for c in value.lower() if c.isalnum()) for word in PLACEHOLDER_WORDS):
+        problem = "looks like a placeholder, not a random value"
+    if problem:
+        raise ConfigError(f"{name} {problem} (TRIVSEL_ENV=production); {GENERATE_HINT}")
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -100,15 +130,14 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     cfg.update(overrides)
 
     for name in SECRET_NAMES:
-        value = cfg.get(name)
         if production:
-            if not value or len(value) < MIN_SECRET_LENGTH:
-                raise ConfigError(
-                    f"{name} must be set to a random value of at least {MIN_SECRET_LENGTH} characters "
-                    "when TRIVSEL_ENV=production"
-                )
-        elif not value:
+            _check_production_secret(name, cfg.get(name))
+        elif not cfg.get(name):
             cfg[name] = secrets.token_urlsafe(48) if testing else _dev_secret(name)
+    if production and cfg["SECRET_KEY"] == cfg["JWT_SECRET_KEY"]:
+        raise ConfigError(
+            f"SECRET_KEY and JWT_SECRET_KEY must be two different random values; {GENERATE_HINT}"
+        )
     if production and cfg["DATABASE_URL"].startswith("sqlite") and not os.environ.get("TRIVSEL_ALLOW_SQLITE"):
         raise ConfigError("DATABASE_URL must point at PostgreSQL when TRIVSEL_ENV=production")
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
