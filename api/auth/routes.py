@@ -17,12 +17,10 @@ from flask_jwt_extended import (
 )
 
 from api.auth import service
-from api.auth.passwords import hash_password, verify_password
-from api.auth.permissions import current_user
+from api.auth.permissions import current_session_id, current_user
 from api.auth.schemas import LoginRequest, PasswordChange, TokenResponse
 from api.core import audit
 from api.core.db import db
-from api.errors import InvalidInput
 from api.extensions import Blueprint, limiter, public
 from api.users.schemas import UserRead
 
@@ -115,11 +113,16 @@ class Password(MethodView):
     @blp.arguments(PasswordChange)
     @blp.response(204)
     @blp.errors(401, 422)
+    @blp.doc(
+        description="Every other session of this user ends at once (its access and refresh tokens stop "
+        "working); the session that made the change continues."
+    )
     def post(self, data: dict[str, Any]) -> None:
         """Change your own password"""
-        user = current_user()
-        if not verify_password(user.password_hash, data["current_password"]):
-            raise InvalidInput("The current password is wrong.", errors={"current_password": ["wrong"]})
-        user.password_hash = hash_password(data["new_password"])
-        audit.record("password_changed", resource_type="user", resource_id=user.id)
-        db.session.flush()
+        service.change_password(
+            db.session,
+            user=current_user(),
+            current_password=data["current_password"],
+            new_password=data["new_password"],
+            current_session=current_session_id(),
+        )

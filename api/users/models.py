@@ -43,8 +43,10 @@ class User(SchoolOwned, Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     school: Mapped[School] = relationship(lazy="joined")
+    # Loaded with the user by authentication (one statement) and by the user list; other users' roles
+    # are rarely needed, so they are not fetched with every staff member a query touches.
     role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+        back_populates="user", cascade="all, delete-orphan", lazy="select", order_by="UserRole.role"
     )
 
     __mapper_args__ = {"version_id_col": version}
