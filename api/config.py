@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -73,6 +74,16 @@ def _check_production_secret(name: str, value: str | None) -> None:
         raise ConfigError(f"{name} {problem} (TRIVSEL_ENV=production); {GENERATE_HINT}")
 
 
+def check_rate_limit_storage(*, production: bool, storage_uri: str, workers: int) -> None:
+    """Refuse per-process rate-limit counters in production when several worker processes serve it."""
+    if production and storage_uri.startswith("memory://") and workers > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI=memory:// counts per process, so {workers} workers would each allow the "
+            "whole login limit; set RATELIMIT_STORAGE_URI=redis://… (shared by every worker) when "
+            "TRIVSEL_ENV=production"
+        )
+
+
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dict from the environment, then apply overrides (tests pass these)."""
     overrides = dict(overrides or {})
@@ -110,9 +121,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JWT_ERROR_MESSAGE_KEY": "message",
         # Rate limits
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "trivsel"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Worker processes serving the app (gunicorn reads the same variable; gunicorn.conf.py exports its
+        # real count), so per-process rate-limit storage can be refused.
+        "WEB_CONCURRENCY": _env_int("WEB_CONCURRENCY", 1),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none, the
+        # client's address is the connection's).
+        "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
         # flask-smorest / OpenAPI
         "API_TITLE": "Trivsel API",
         "API_VERSION": "v1",
@@ -138,6 +156,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         raise ConfigError(
             f"SECRET_KEY and JWT_SECRET_KEY must be two different random values; {GENERATE_HINT}"
         )
+    check_rate_limit_storage(
+        production=production, storage_uri=cfg["RATELIMIT_STORAGE_URI"], workers=cfg["WEB_CONCURRENCY"]
+    )
+    if production and cfg["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger("trivsel").warning(
+            "RATELIMIT_STORAGE_URI=memory:// keeps login limits per process: fine for one worker only. "
+            "Run several workers (or several app containers) only with RATELIMIT_STORAGE_URI=redis://…"
+        )
+    if cfg["TRUSTED_PROXY_HOPS"] < 0:
+        raise ConfigError("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies in front")
     if production and cfg["DATABASE_URL"].startswith("sqlite") and not os.environ.get("TRIVSEL_ALLOW_SQLITE"):
         raise ConfigError("DATABASE_URL must point at PostgreSQL when TRIVSEL_ENV=production")
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask.wrappers import Response
 from flask_jwt_extended import (
@@ -44,10 +46,23 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_account_key() -> str:
+    """The account a login attempt names, keyed without storing the e-mail address in the limiter."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # a body nested too deep for the parser: refused later, counted as no account
+        body = None
+    email = body.get("email") if isinstance(body, dict) else None
+    account = service.normalise_email(email) if isinstance(email, str) else ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return "login-account:" + hmac.new(key, account.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @blp.route("/login")
 class Login(MethodView):
     @public
-    @limiter.limit(_login_limit, methods=["POST"])
+    @limiter.limit(_login_limit, methods=["POST"])  # per client address
+    @limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)  # per account
     @blp.arguments(LoginRequest)
     @blp.response(200, TokenResponse)
     @blp.errors(401, 429)
