@@ -147,6 +147,9 @@ def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
     if not 0 < user_id <= MAX_ID:
         return Principal(user=None, revoked=True)
     family_id, jti = payload.get("fam"), payload.get("jti")
+    # Every token we issue belongs to a login (family); one without is not ours to honour.
+    if not isinstance(family_id, str) or not isinstance(jti, str):
+        return Principal(user=None, revoked=True)
     rows = (
         session.execute(
             select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
@@ -162,8 +165,7 @@ def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
     if not rows:
         return Principal(user=None, revoked=True)
     user, found_family, family_revoked_at, revoked_jti = rows[0]
-    # Every token we issue belongs to a login (family); one without is not ours to honour.
-    ended = family_id is None or found_family is None or family_revoked_at is not None
+    ended = found_family is None or family_revoked_at is not None
     withdrawn = payload.get("type") == "access" and revoked_jti is not None
     return Principal(user=user, revoked=ended or withdrawn)
 
