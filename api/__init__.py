@@ -6,8 +6,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, send_from_directory
+from flask import Flask, send_from_directory
 from flask.wrappers import Response
+from werkzeug.routing import PathConverter
 
 __all__ = ["create_app"]
 
@@ -19,11 +20,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api.config import load_config
     from api.core import requests
     from api.core.db import db
-    from api.extensions import Api, jwt, limiter
+    from api.extensions import Api, compress, jwt, limiter
 
     app = Flask(__name__, static_folder=None)
     app.config.update(load_config(config))
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO)
 
     discovery.load_models()
@@ -41,8 +41,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["API_SPEC_OPTIONS"] = {
         "info": {
             "description": "Trivsel: anti-bullying and wellbeing work in Danish schools. Every route needs a "
-            "bearer token or the session cookie unless marked otherwise. Errors always have the shape "
-            "`{code, status, message, errors}`.",
+            "bearer token or the session cookie unless marked otherwise. Every error has one shape, "
+            "`{code, status, type, message, errors}` (the Error schema): branch on `type`, show `message`, and "
+            "find field errors in `errors` by field name. A query argument an operation does not document is "
+            "422 `unknown_query_argument`; a JSON body may nest at most 32 levels (400 `json_too_deep`) and "
+            "be at most 1 MiB (413, chunked bodies too).",
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
@@ -67,6 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["trivsel_api"] = api
 
     errors.register_error_handlers(app)
+    # Registered before the request hooks, so it runs after them: it compresses the final response.
+    compress.init_app(app)
     requests.install(app)
     _register_docs(app)
     _register_frontend(app)
@@ -99,13 +104,27 @@ def _register_docs(app: Flask) -> None:
     app.add_url_rule("/api/docs/<path:filename>", "docs.swagger_static", swagger_static)
 
 
+# A private app: nothing in it is for search engines.
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+
+
+class AppPathConverter(PathConverter):
+    """A path of the web app: any path except /api and what lies under it, which is the API's alone (an API
+    path with the wrong method is then 405 with Allow, never the web app's 404)."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
 def _register_frontend(app: Flask) -> None:
-    """Serve the built single-page app at / (its routes fall back to index.html)."""
+    """Serve the built single-page app at / (its routes fall back to index.html), and /robots.txt."""
     dist = Path(app.config["FRONTEND_DIST"])
 
+    def robots() -> Response:
+        resp = Response(ROBOTS_TXT, mimetype="text/plain")
+        resp.headers["Cache-Control"] = "public, max-age=86400"
+        return resp
+
     def frontend(path: str = "") -> Response:
-        if path.startswith("api/"):
-            abort(404)
         if not (dist / "index.html").is_file():
             return Response(
                 "Trivsel API is running. The web app is not built: run `make run` (or `make frontend`).",
@@ -122,6 +141,9 @@ def _register_frontend(app: Flask) -> None:
         resp.headers["Cache-Control"] = "no-cache"
         return resp
 
+    robots._trivsel_public = True  # type: ignore[attr-defined]
     frontend._trivsel_public = True  # type: ignore[attr-defined]
+    app.url_map.converters["app_path"] = AppPathConverter
+    app.add_url_rule("/robots.txt", "robots", robots)
     app.add_url_rule("/", "frontend", frontend)
-    app.add_url_rule("/<path:path>", "frontend_path", frontend)
+    app.add_url_rule("/<app_path:path>", "frontend_path", frontend)

@@ -1,4 +1,4 @@
-"""Domain exceptions and the one JSON error shape: {code, status, message, errors}."""
+"""Domain exceptions and the one JSON error shape: {code, status, type, message, errors}."""
 
 from __future__ import annotations
 
@@ -13,11 +13,63 @@ from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("trivsel")
 
+# The stable, machine-readable kinds of error (the `type` of every error body). A client branches on these,
+# never on `message`. A new kind is added here (the spec's enum is built from this table).
+ERROR_TYPES: dict[str, str] = {
+    "bad_request": "The request cannot be understood.",
+    "invalid_json": "The body is not valid JSON (or not UTF-8).",
+    "json_too_deep": "The JSON body nests arrays and objects deeper than the API accepts.",
+    "unsupported_media_type": "The body has a content type this operation does not take.",
+    "validation_error": "A field is missing or invalid; `errors` says what, per field.",
+    "unknown_query_argument": "A query argument the operation does not take; `errors` names it.",
+    "not_authenticated": "No credentials were sent (no bearer token or session cookie).",
+    "token_expired": "The access token has expired: refresh it, or log in again.",
+    "token_invalid": "The token is malformed, of the wrong kind, or its user is gone or deactivated.",
+    "token_revoked": "The token was revoked (logout, a new password, deactivation).",
+    "csrf_failed": "A browser write without the X-CSRF-TOKEN header matching the csrf cookie.",
+    "forbidden": "Authenticated, but this role may not do this.",
+    "not_found": "No such resource (or it belongs to another school).",
+    "method_not_allowed": "The path exists but does not take this method; see the Allow header.",
+    "conflict": "The request conflicts with the current state of the resource.",
+    "duplicate": "Another record already has this unique value; `errors` names the field.",
+    "idempotency_key_reused": "This Idempotency-Key was already used for a different request.",
+    "idempotency_key_in_flight": "A request with this Idempotency-Key is still being processed.",
+    "precondition_failed": "The If-Match ETag does not name the current version: reload and retry.",
+    "precondition_required": "This update needs an If-Match header with the ETag you read.",
+    "payload_too_large": "The request body is larger than the API accepts.",
+    "rate_limited": "Too many requests; retry after the Retry-After header's seconds.",
+    "internal_error": "An unexpected error; quote `errors.request_id` when reporting it.",
+    "service_unavailable": "The service or its database is not available right now.",
+}
+
+_TYPE_BY_STATUS = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def default_type(status: int) -> str:
+    """The error type of a status when nothing more specific is known."""
+    return _TYPE_BY_STATUS.get(status) or ("internal_error" if status >= 500 else "bad_request")
+
 
 class DomainError(Exception):
-    """An error a service raises; the app turns it into the error shape with this status."""
+    """An error a service raises; the app turns it into the error shape with this status and type."""
 
     status: int = 400
+    type: str = "bad_request"
 
     def __init__(
         self,
@@ -25,49 +77,66 @@ class DomainError(Exception):
         *,
         errors: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        type: str | None = None,
     ) -> None:
         self.message = message or HTTPStatus(self.status).description
         self.errors = errors
         self.headers = headers or {}
+        if type is not None:
+            self.type = type
         super().__init__(self.message)
 
 
 class BadRequest(DomainError):
     status = 400
+    type = "bad_request"
 
 
 class Unauthorized(DomainError):
     status = 401
+    type = "not_authenticated"
 
 
 class Forbidden(DomainError):
     status = 403
+    type = "forbidden"
 
 
 class NotFound(DomainError):
     status = 404
+    type = "not_found"
 
 
 class Conflict(DomainError):
     status = 409
+    type = "conflict"
 
 
 class PreconditionFailed(DomainError):
     status = 412
+    type = "precondition_failed"
 
 
 class PayloadTooLarge(DomainError):
     status = 413
+    type = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    type = "unsupported_media_type"
 
 
 class InvalidInput(DomainError):
     """Input that parsed but makes no sense for the domain (422), with errors per field."""
 
     status = 422
+    type = "validation_error"
 
 
 class PreconditionRequired(DomainError):
     status = 428
+    type = "precondition_required"
 
 
 def request_id() -> str:
@@ -82,17 +151,21 @@ def request_id() -> str:
     return rid
 
 
-def error_payload(status: int, message: str | None = None, errors: dict[str, Any] | None = None) -> dict:
-    """The error body every error uses."""
+def error_payload(
+    status: int,
+    message: str | None = None,
+    errors: dict[str, Any] | None = None,
+    type: str | None = None,
+) -> dict:
+    """The error body every error uses; `errors` is always there ({} without details)."""
     phrase = HTTPStatus(status)
-    payload: dict[str, Any] = {
+    return {
         "code": status,
         "status": phrase.phrase,
+        "type": type or default_type(status),
         "message": message or phrase.description or phrase.phrase,
+        "errors": errors or {},
     }
-    if errors:
-        payload["errors"] = errors
-    return payload
 
 
 def error_response(
@@ -100,9 +173,10 @@ def error_response(
     message: str | None = None,
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    type: str | None = None,
 ) -> Response:
     """A JSON error response in the one shape."""
-    resp = jsonify(error_payload(status, message, errors))
+    resp = jsonify(error_payload(status, message, errors, type))
     resp.status_code = status
     for key, value in (headers or {}).items():
         resp.headers[key] = value
@@ -131,20 +205,19 @@ def handle_http_exception(error: HTTPException) -> Response:
         message = "The request body is too large."
     if status == 429:
         message = "Too many requests. Try again later."
-    return error_response(status, message, errors, headers)
+    return error_response(status, message, errors, headers, data.get("type"))
 
 
 def _internal_error() -> Response:
     rid = request_id()
-    resp = error_response(
+    return error_response(
         500, f"An unexpected error occurred. Quote request id {rid} when reporting it.", {"request_id": rid}
     )
-    return resp
 
 
 def handle_domain_error(error: DomainError) -> Response:
     """Domain exceptions raised by services."""
-    return error_response(error.status, error.message, error.errors, error.headers)
+    return error_response(error.status, error.message, error.errors, error.headers, error.type)
 
 
 def handle_unexpected(error: Exception) -> Response:

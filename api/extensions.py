@@ -9,23 +9,81 @@ from typing import Any
 import flask_smorest
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask, request
+from flask.wrappers import Response
+from flask_compress import Compress
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
+from api.errors import ERROR_TYPES
 
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
 
+COMPRESSED_MIMETYPES = [
+    "application/json",
+    "text/javascript",
+    "application/javascript",
+    "text/css",
+    "text/html",
+    "image/svg+xml",
+    "text/plain",
+    "text/csv",
+    "application/manifest+json",
+]
+
+
+class Compression(Compress):
+    """flask-compress, brotli or gzip by Accept-Encoding, leaving validators to the app.
+
+    flask-compress appends the coding to a strong ETag (`"incidents-1-v2:br"`) and may answer 304 itself.
+    Our ETags name a record's version, which If-Match on a write and If-None-Match on a read compare in the
+    app before any coding is applied; a suffix the app never issued would make every such check fail for a
+    compressing client. So the ETag stays as the app set it, conditional requests stay the app's, and
+    `Vary: Accept-Encoding` (which flask-compress adds) keeps caches apart per coding. Login and token
+    responses are not compressed: they carry secrets (BREACH)."""
+
+    def init_app(self, app: Flask) -> None:
+        """Configure (brotli first, then gzip) and register the after-request hook."""
+        app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+        app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+        app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_MIMETYPES)
+        # Quality 5: smaller than gzip -6 at about its cost (flask-compress's 4 is larger than gzip for JS).
+        app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+        app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
+        super().init_app(app)
+
+    def after_request(self, response: Response | None) -> Response:
+        """Compress the response when the client accepts it; the ETag is kept as it was."""
+        if response is not None and request.path.startswith("/api/v1/auth/"):
+            return response
+        etag = response.headers.get("ETag") if response is not None else None
+        response = super().after_request(response)
+        if etag is not None:
+            response.headers["ETag"] = etag
+        return response
+
+
+compress = Compression()
+
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+    """Whether a string anywhere in a parsed value (keys included) holds NUL (iterative: no recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
     return False
 
 
@@ -49,13 +107,32 @@ class Schema(ma.Schema):
         return data
 
 
+def _error_type_doc() -> str:
+    lines = "\n".join(f"- `{name}`: {meaning}" for name, meaning in ERROR_TYPES.items())
+    return (
+        f"What kind of error this is: stable, for programs to branch on (`message` is for people).\n\n{lines}"
+    )
+
+
 class ErrorSchema(Schema):
     """The one error shape."""
 
     code = ma.fields.Integer(required=True, metadata={"description": "HTTP status code"})
     status = ma.fields.String(required=True, metadata={"description": "HTTP status phrase"})
+    type = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(list(ERROR_TYPES)),
+        metadata={"description": _error_type_doc()},
+    )
     message = ma.fields.String(required=True, metadata={"description": "What went wrong, for people"})
-    errors = ma.fields.Dict(metadata={"description": "Details, e.g. per field for validation errors"})
+    errors = ma.fields.Dict(
+        required=True,
+        metadata={
+            "description": "Details, {} when there are none. Field errors are keyed by the field's name "
+            "(body, query and header fields alike), with a list of messages; a nested field keeps its own "
+            'nesting, e.g. {"students": {"0": {"role": ["..."]}}}.'
+        },
+    )
 
 
 class ReadSchemasRequired(MarshmallowPlugin):
@@ -95,8 +172,67 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs reading JSON through the app's request (so one parse, with the app's limits and errors) and
+    reporting field errors by field name, without webargs' location level."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req) or not req.get_data(cache=True):
+            return webargs_core.missing
+        return req.get_json(force=True)
+
+    def handle_error(
+        self,
+        error: ma.ValidationError,
+        req: Any,
+        schema: ma.Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Any,
+    ) -> Any:
+        """422 with `errors` keyed by field name, whichever location (body, query, form, files) it came from."""
+        fields: dict[str, Any] = {}
+        for messages in error.normalized_messages().values():
+            if not isinstance(messages, dict):
+                messages = {"_schema": messages}
+            for name, problems in messages.items():
+                if isinstance(fields.get(name), list) and isinstance(problems, list):
+                    fields[name] = fields[name] + problems
+                else:
+                    fields[name] = problems
+        abort(
+            error_status_code or self.DEFAULT_VALIDATION_STATUS,
+            exc=error,
+            messages=fields,
+            schema=schema,
+            headers=error_headers,
+        )
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest Blueprint with a shortcut to document error responses."""
+    """flask-smorest Blueprint with a shortcut to document error responses, and the errors every operation
+    may give documented on every operation."""
+
+    ARGUMENTS_PARSER = ArgumentsParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # First, so flask-smorest's response callback turns these into references like the others.
+        self._prepare_doc_cbks.insert(0, self._prepare_input_errors_doc)
+
+    @staticmethod
+    def _prepare_input_errors_doc(doc: dict, doc_info: dict, **_kwargs: Any) -> dict:
+        """Any operation may answer 422 (an unknown query argument); one that takes a JSON body also 400
+        (not JSON, or nested too deep) and 413 (too large)."""
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        codes = [422]
+        parameters = (doc_info.get("arguments") or {}).get("parameters") or []
+        if any(isinstance(p, dict) and p.get("in") == "json" for p in parameters):
+            codes += [400, 413]
+        for code in codes:
+            if code not in responses and str(code) not in responses:
+                responses[code] = [HTTPStatus(code).name]
+        return doc
 
     def errors(self, *codes: int) -> Callable[[Any], Any]:
         """Document these error responses (in the one error shape) on a view."""

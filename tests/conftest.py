@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from api import create_app, discovery
 from api.core.db import Base, make_engine, normalize_url
+from tests.spec import SpecCheckingClient
 
 discovery.load_models()
 
@@ -87,7 +88,10 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "LOGIN_RATE_LIMIT": "1000 per minute",
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    # Every response a test meets is held to the committed spec (tests/spec.py).
+    application.test_client_class = SpecCheckingClient
+    return application
 
 
 @pytest.fixture

@@ -1,11 +1,15 @@
-"""The committed spec is what the app generates, and every route documents its errors."""
+"""The committed spec is what the app generates, every route documents its errors, and the conformance layer
+(tests/spec.py) that holds every test's responses to the spec catches what it must."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from api.cli import spec_json
+from tests.spec import SpecViolation
 
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 PUBLIC_OPERATIONS = {("post", "/api/v1/auth/login"), ("get", "/api/v1/health")}
@@ -61,3 +65,46 @@ def test_every_schema_property_has_a_type(app):
             assert any(k in value for k in ("type", "$ref", "allOf", "anyOf", "oneOf")), (
                 f"{name}.{prop} is untyped"
             )
+
+
+def _health_answering(database_url, answer):
+    """A test app whose health operation answers with `answer` (a Flask view return value)."""
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url)
+
+    def view():
+        return answer
+
+    view._trivsel_public = True
+    app.view_functions["health.Health"] = view
+    return app.test_client()
+
+
+def test_conformance_layer_fails_a_response_that_omits_a_promised_field(database_url):
+    client = _health_answering(database_url, ({"status": "ok"}, 200))
+    with pytest.raises(SpecViolation, match='"database" is a required property'):
+        client.get("/api/v1/health")
+
+
+def test_conformance_layer_fails_an_undocumented_status(database_url):
+    client = _health_answering(database_url, ({"status": "ok", "database": "ok"}, 202))
+    with pytest.raises(SpecViolation, match="answered 202, which the spec does not document"):
+        client.get("/api/v1/health")
+
+
+def test_conformance_layer_fails_an_error_out_of_shape(database_url):
+    client = _health_answering(database_url, ({"code": 503, "message": "down"}, 503))
+    with pytest.raises(SpecViolation, match='"type" is a required property'):
+        client.get("/api/v1/health")
+
+
+def test_conformance_layer_fails_an_undocumented_content_type(database_url):
+    client = _health_answering(database_url, ("ok", 200, {"Content-Type": "text/plain"}))
+    with pytest.raises(SpecViolation, match="content type 'text/plain' is not documented"):
+        client.get("/api/v1/health")
+
+
+def test_conformance_layer_passes_what_the_spec_documents(database_url):
+    client = _health_answering(database_url, ({"status": "ok", "database": "ok"}, 200))
+    assert client.get("/api/v1/health").status_code == 200

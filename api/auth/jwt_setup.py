@@ -3,10 +3,13 @@ error a 401) and the login's dummy hash, computed at start so no login pays for 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from flask import Flask, g
 from flask.wrappers import Response
+from flask_jwt_extended.exceptions import CSRFError, NoAuthorizationError, RevokedTokenError
+from jwt.exceptions import ExpiredSignatureError
 
 from api.auth import passwords, service
 from api.core.db import db
@@ -14,9 +17,19 @@ from api.errors import error_response
 from api.extensions import jwt
 from api.users.models import User
 
+_TYPES = (
+    (NoAuthorizationError, "not_authenticated"),
+    (CSRFError, "csrf_failed"),
+    (ExpiredSignatureError, "token_expired"),
+    (RevokedTokenError, "token_revoked"),
+)
+
 
 def _unauthorized(message: str) -> Response:
-    return error_response(401, message, headers={"WWW-Authenticate": 'Bearer realm="trivsel"'})
+    # The callbacks are called while Flask handles flask-jwt-extended's exception: its class names the type.
+    error = sys.exc_info()[1]
+    kind = next((name for cls, name in _TYPES if isinstance(error, cls)), "token_invalid")
+    return error_response(401, message, headers={"WWW-Authenticate": 'Bearer realm="trivsel"'}, type=kind)
 
 
 def install(app: Flask) -> None:

@@ -74,9 +74,13 @@ def _replay(row: IdempotencyKey, fingerprint: str) -> Response:
         raise InvalidInput(
             f"This {HEADER} was already used for a different request. Use a new key for a new write.",
             errors={HEADER: ["already used with a different request"]},
+            type="idempotency_key_reused",
         )
     if row.status_code is None:
-        raise Conflict("A request with this Idempotency-Key is still being processed. Retry shortly.")
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed. Retry shortly.",
+            type="idempotency_key_in_flight",
+        )
     resp = make_response(json.dumps(row.response_body), row.status_code)
     resp.mimetype = "application/json"
     for name, value in (row.response_headers or {}).items():
@@ -125,7 +129,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 if attempt == _MAX_ATTEMPTS - 1:
                     current_app.logger.warning("idempotency race not settled: %s", exc)
                     raise Conflict(
-                        "A request with this Idempotency-Key is being processed. Retry shortly."
+                        "A request with this Idempotency-Key is being processed. Retry shortly.",
+                        type="idempotency_key_in_flight",
                     ) from exc
         response = make_response(view(*args, **kwargs))
         if response.status_code < 400 and response.is_json:

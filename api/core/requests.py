@@ -10,7 +10,7 @@ from flask_jwt_extended import verify_jwt_in_request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from api.core import audit
+from api.core import audit, inputs
 from api.core.db import db
 from api.errors import error_response, request_id
 
@@ -129,7 +129,12 @@ def _headers(response: Response) -> Response:
 
 def install(app: Flask) -> None:
     """Register the hooks on the app."""
+    app.request_class = inputs.Request
+    app.json = inputs.JSONProvider(app)
     app.before_request(_authenticate)
+    # After authentication: an anonymous caller learns nothing of an operation's arguments or body rules.
+    app.before_request(inputs.refuse_unknown_query_arguments)
+    app.before_request(inputs.parse_json_body)
     # after_request runs in reverse order: commit first, headers last.
     app.after_request(_headers)
     app.after_request(_finish)

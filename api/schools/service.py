@@ -36,7 +36,11 @@ def create_school(session: Session, *, name: str, slug: str) -> School:
     if not slug or not all(c.isalnum() or c == "-" for c in slug):
         raise InvalidInput("The slug may hold only letters, digits and '-'.", errors={"slug": ["invalid"]})
     if session.scalar(select(School.id).where(School.slug == slug)) is not None:
-        raise Conflict(f"A school with slug {slug!r} exists already.", errors={"slug": ["already in use"]})
+        raise Conflict(
+            f"A school with slug {slug!r} exists already.",
+            errors={"slug": ["already in use"]},
+            type="duplicate",
+        )
     school = School(name=name.strip(), slug=slug)
     session.add(school)
     session.flush()

@@ -86,7 +86,9 @@ def create_class(session: Session, *, actor: User, name: str, grade: int, school
     name = name.strip()
     if _class_name_taken(session, school_id=actor.school_id, school_year=school_year, name=name):
         raise Conflict(
-            f"There is already a class {name} in {school_year}.", errors={"name": ["already in use"]}
+            f"There is already a class {name} in {school_year}.",
+            errors={"name": ["already in use"]},
+            type="duplicate",
         )
     school_class = SchoolClass(school_id=actor.school_id, name=name, grade=grade, school_year=school_year)
     session.add(school_class)
@@ -105,7 +107,11 @@ def update_class(
     if _class_name_taken(
         session, school_id=school_class.school_id, school_year=year, name=name, except_id=school_class.id
     ):
-        raise Conflict(f"There is already a class {name} in {year}.", errors={"name": ["already in use"]})
+        raise Conflict(
+            f"There is already a class {name} in {year}.",
+            errors={"name": ["already in use"]},
+            type="duplicate",
+        )
     school_class.name = name
     school_class.school_year = year
     if "grade" in changes:
@@ -250,7 +256,11 @@ def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> St
     school_class = _class_in_school(session, actor.school_id, data.get("class_id"))
     external_id = _clean(data.get("external_id"))
     if external_id and _external_id_taken(session, actor.school_id, external_id, None):
-        raise Conflict("Another student has this external id.", errors={"external_id": ["already in use"]})
+        raise Conflict(
+            "Another student has this external id.",
+            errors={"external_id": ["already in use"]},
+            type="duplicate",
+        )
     student = Student(
         school_id=actor.school_id,
         given_name=data["given_name"].strip(),
@@ -284,7 +294,9 @@ def update_student(session: Session, *, actor: User, student: Student, changes: 
         external_id = _clean(changes["external_id"])
         if external_id and _external_id_taken(session, student.school_id, external_id, student.id):
             raise Conflict(
-                "Another student has this external id.", errors={"external_id": ["already in use"]}
+                "Another student has this external id.",
+                errors={"external_id": ["already in use"]},
+                type="duplicate",
             )
         student.external_id = external_id
     if "left_on" in changes:

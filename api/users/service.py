@@ -84,7 +84,9 @@ def create_user_in_school(
     """Create a user (also used by the CLI and demo data, which have no acting user)."""
     email = email.strip().lower()
     if _email_taken(session, email):
-        raise Conflict("A user with this email already exists.", errors={"email": ["already in use"]})
+        raise Conflict(
+            "A user with this email already exists.", errors={"email": ["already in use"]}, type="duplicate"
+        )
     user = User(school_id=school_id, email=email, name=name.strip(), password_hash=hash_password(password))
     user.set_roles(roles)
     session.add(user)
@@ -121,7 +123,11 @@ def update_user(
     if "email" in changes:
         email = changes["email"].strip().lower()
         if _email_taken(session, email, except_id=user.id):
-            raise Conflict("A user with this email already exists.", errors={"email": ["already in use"]})
+            raise Conflict(
+                "A user with this email already exists.",
+                errors={"email": ["already in use"]},
+                type="duplicate",
+            )
         user.email = email
     if "name" in changes:
         if not changes["name"].strip():

@@ -410,6 +410,16 @@ class GroupStudentView:
     school_class: SchoolClass | None
     pinned: bool
 
+    @property
+    def class_name(self) -> str | None:
+        """The name of the student's class, if any."""
+        return self.school_class.name if self.school_class is not None else None
+
+    @property
+    def grade(self) -> int | None:
+        """The grade of the student's class, if any."""
+        return self.school_class.grade if self.school_class is not None else None
+
 
 def _group_student(member: WellbeingGroupMember) -> GroupStudentView:
     s = member.student

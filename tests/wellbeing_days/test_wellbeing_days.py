@@ -327,3 +327,28 @@ def test_exports_csv_and_printable_list(app, client, session):
         select(AuditEntry.student_id).where(AuditEntry.action == "wellbeing_groups_exported")
     ).all()
     assert set(exported) >= {tricky.id, html_kid.id}
+
+
+def test_group_students_carry_their_class_name_and_grade(app, client, session):
+    """The groups screen shows each student's class: the build, the read and a move all send it."""
+    school = make_school(session)
+    users = _users(session, school)
+    classes, students, wd = _small_day(session, users, school)
+    h = auth(app, users["teacher"])
+    expected = {s.id: (c.name, c.grade) for c in classes for s in students if s.class_id == c.id}
+
+    def classes_of(plan):
+        return {s["id"]: (s["class_name"], s["grade"]) for g in plan["groups"] for s in g["students"]}
+
+    built = client.post(f"{URL}/{wd.id}/groups", json={"group_count": 3, "seed": 1}, headers=h)
+    assert built.status_code == 200 and classes_of(built.json) == expected
+    read = client.get(f"{URL}/{wd.id}/groups", headers=h)
+    assert classes_of(read.json) == expected
+    mover = students[0]
+    destination = next(g["number"] for g in read.json["groups"] if mover.id not in _where({"groups": [g]}))
+    moved = client.post(
+        f"{URL}/{wd.id}/groups/moves",
+        json={"student_id": mover.id, "group": destination},
+        headers={**h, "If-Match": read.headers["ETag"]},
+    )
+    assert moved.status_code == 200 and classes_of(moved.json) == expected

@@ -5,7 +5,7 @@
  * retry with the fresh CSRF value.
  */
 import createClient from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 export function readCookie(name: string): string | null {
   const prefix = name + '=';
@@ -81,12 +81,8 @@ export const api = createClient<paths>({
   fetch: authFetch,
 });
 
-export interface ApiError {
-  code?: number;
-  status?: string;
-  message?: string;
-  errors?: unknown;
-}
+/** The API's one error shape; `type` is the stable kind to branch on, `errors` is keyed by field name. */
+export type ApiError = Partial<components['schemas']['Error']>;
 
 /** A short human message from the API's error shape. */
 export function errorMessage(error: unknown): string {

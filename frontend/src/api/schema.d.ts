@@ -83,7 +83,9 @@ export interface paths {
                         "application/json": components["schemas"]["TokenResponse"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 429: components["responses"]["TOO_MANY_REQUESTS"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -122,6 +124,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -158,6 +161,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -202,7 +206,9 @@ export interface paths {
                     };
                     content?: never;
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -245,6 +251,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -317,9 +324,11 @@ export interface paths {
                         "application/json": components["schemas"]["ClosedDaysRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -364,6 +373,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -440,9 +450,11 @@ export interface paths {
                         "application/json": components["schemas"]["ClassRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -487,6 +499,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -525,11 +538,13 @@ export interface paths {
                         "application/json": components["schemas"]["ClassRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -576,10 +591,12 @@ export interface paths {
                         "application/json": components["schemas"]["ClassRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -626,6 +643,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -660,6 +678,7 @@ export interface paths {
                         "application/json": components["schemas"]["HealthRead"];
                     };
                 };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 503: components["responses"]["SERVICE_UNAVAILABLE"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -701,6 +720,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -732,9 +752,11 @@ export interface paths {
                         "application/json": components["schemas"]["PlacesRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -815,9 +837,11 @@ export interface paths {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -862,6 +886,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -900,11 +925,13 @@ export interface paths {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -952,11 +979,13 @@ export interface paths {
                         "application/json": components["schemas"]["ActionPlanRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1008,10 +1037,12 @@ export interface paths {
                         "application/json": components["schemas"]["AcuteMeasureRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1069,10 +1100,12 @@ export interface paths {
                         "application/json": components["schemas"]["AudienceItemRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1121,10 +1154,12 @@ export interface paths {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1174,10 +1209,12 @@ export interface paths {
                         "application/json": components["schemas"]["FollowUpRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1256,9 +1293,11 @@ export interface paths {
                         "application/json": components["schemas"]["NoteRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1310,10 +1349,12 @@ export interface paths {
                         "application/json": components["schemas"]["ReferralRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1371,10 +1412,12 @@ export interface paths {
                         "application/json": components["schemas"]["ReferralRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1507,6 +1550,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1588,9 +1632,11 @@ export interface paths {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1636,6 +1682,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1674,10 +1721,12 @@ export interface paths {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1726,10 +1775,12 @@ export interface paths {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1811,9 +1862,11 @@ export interface paths {
                         "application/json": components["schemas"]["ArrangementRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1859,6 +1912,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1897,11 +1951,13 @@ export interface paths {
                         "application/json": components["schemas"]["ArrangementRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1980,9 +2036,11 @@ export interface paths {
                         "application/json": components["schemas"]["CheckInRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2022,6 +2080,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2058,9 +2117,11 @@ export interface paths {
                         "application/json": components["schemas"]["SchoolRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2138,9 +2199,11 @@ export interface paths {
                         "application/json": components["schemas"]["StudentRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2280,6 +2343,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2318,11 +2382,13 @@ export interface paths {
                         "application/json": components["schemas"]["StudentRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2401,10 +2467,12 @@ export interface paths {
                         "application/json": components["schemas"]["GuardianRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2452,6 +2520,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2480,6 +2549,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2516,10 +2586,12 @@ export interface paths {
                         "application/json": components["schemas"]["GuardianRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2647,9 +2719,11 @@ export interface paths {
                         "application/json": components["schemas"]["UserRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2695,6 +2769,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2733,11 +2808,13 @@ export interface paths {
                         "application/json": components["schemas"]["UserRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2811,8 +2888,10 @@ export interface paths {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2858,6 +2937,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2889,6 +2969,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2925,10 +3006,12 @@ export interface paths {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2971,6 +3054,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3005,10 +3089,12 @@ export interface paths {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -3053,6 +3139,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3105,11 +3192,13 @@ export interface paths {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -3154,6 +3243,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3430,14 +3520,44 @@ export interface components {
         Error: {
             /** @description HTTP status code */
             code: number;
-            /** @description Details, e.g. per field for validation errors */
-            errors?: {
+            /** @description Details, {} when there are none. Field errors are keyed by the field's name (body, query and header fields alike), with a list of messages; a nested field keeps its own nesting, e.g. {"students": {"0": {"role": ["..."]}}}. */
+            errors: {
                 [key: string]: unknown;
             };
             /** @description What went wrong, for people */
             message: string;
             /** @description HTTP status phrase */
             status: string;
+            /**
+             * @description What kind of error this is: stable, for programs to branch on (`message` is for people).
+             *
+             *     - `bad_request`: The request cannot be understood.
+             *     - `invalid_json`: The body is not valid JSON (or not UTF-8).
+             *     - `json_too_deep`: The JSON body nests arrays and objects deeper than the API accepts.
+             *     - `unsupported_media_type`: The body has a content type this operation does not take.
+             *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
+             *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+             *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
+             *     - `token_expired`: The access token has expired: refresh it, or log in again.
+             *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
+             *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
+             *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
+             *     - `forbidden`: Authenticated, but this role may not do this.
+             *     - `not_found`: No such resource (or it belongs to another school).
+             *     - `method_not_allowed`: The path exists but does not take this method; see the Allow header.
+             *     - `conflict`: The request conflicts with the current state of the resource.
+             *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+             *     - `idempotency_key_reused`: This Idempotency-Key was already used for a different request.
+             *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
+             *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
+             *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
+             *     - `payload_too_large`: The request body is larger than the API accepts.
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             *     - `internal_error`: An unexpected error; quote `errors.request_id` when reporting it.
+             *     - `service_unavailable`: The service or its database is not available right now.
+             * @enum {string}
+             */
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
@@ -4135,6 +4255,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description Bad Request */
+        BAD_REQUEST: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Conflict */
         CONFLICT: {
             headers: {
