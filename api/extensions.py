@@ -14,6 +14,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
+from api.core.etag import EtagBlueprintMixin
 
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
@@ -95,8 +96,8 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest Blueprint with a shortcut to document error responses."""
+class Blueprint(EtagBlueprintMixin, flask_smorest.Blueprint):
+    """flask-smorest Blueprint with our ETag helper (`etag`) and a shortcut to document error responses."""
 
     def errors(self, *codes: int) -> Callable[[Any], Any]:
         """Document these error responses (in the one error shape) on a view."""

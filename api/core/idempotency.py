@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import current_app, g, make_response, request
 from flask.wrappers import Response
-from flask_smorest.utils import deepupdate
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, JSONType, SchoolOwned, db
+from api.core.etag import add_header_parameter
 from api.core.timeutil import utcnow
 from api.errors import Conflict, InvalidInput
 
@@ -135,7 +135,5 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             session.flush()
         return response
 
-    wrapper._apidoc = deepupdate(  # type: ignore[attr-defined]
-        getattr(wrapper, "_apidoc", {}), {"manual_doc": {"parameters": [IDEMPOTENCY_KEY_PARAM]}}
-    )
+    add_header_parameter(wrapper, IDEMPOTENCY_KEY_PARAM)
     return wrapper

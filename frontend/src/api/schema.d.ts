@@ -429,8 +429,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -463,7 +462,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     class_id: number;
                 };
@@ -474,14 +476,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ClassRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -497,8 +499,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     class_id: number;
@@ -514,8 +516,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -680,7 +681,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -689,14 +693,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PlacesRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -706,8 +710,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path?: never;
                 cookie?: never;
@@ -721,8 +725,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -804,8 +807,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -838,7 +840,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     incident_id: number;
                 };
@@ -849,14 +854,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -872,8 +877,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     incident_id: number;
@@ -889,8 +894,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -941,8 +945,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1040,8 +1043,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     incident_id: number;
@@ -1058,8 +1061,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1110,8 +1112,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1299,8 +1300,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1342,8 +1342,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     incident_id: number;
@@ -1360,8 +1360,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1577,8 +1576,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1611,7 +1609,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     observation_id: number;
                 };
@@ -1622,14 +1623,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -1646,8 +1647,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     observation_id: number;
@@ -1663,8 +1664,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1715,8 +1715,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1800,8 +1799,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1834,7 +1832,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     arrangement_id: number;
                 };
@@ -1845,14 +1846,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ArrangementRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -1869,8 +1870,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     arrangement_id: number;
@@ -1886,8 +1887,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2001,7 +2001,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2010,14 +2013,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["SchoolRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2032,8 +2035,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path?: never;
                 cookie?: never;
@@ -2047,8 +2050,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2127,8 +2129,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2256,7 +2257,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     student_id: number;
                 };
@@ -2267,14 +2271,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["StudentRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2290,8 +2294,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     student_id: number;
@@ -2307,8 +2311,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2390,8 +2393,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2426,7 +2428,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     student_id: number;
                     guardian_id: number;
@@ -2438,14 +2443,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GuardianRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2487,8 +2492,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     student_id: number;
@@ -2505,8 +2510,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2636,8 +2640,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2670,7 +2673,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     user_id: number;
                 };
@@ -2681,14 +2687,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["UserRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2705,8 +2711,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     user_id: number;
@@ -2722,8 +2728,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2787,7 +2792,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2800,8 +2808,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2810,6 +2817,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2833,7 +2841,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     day_id: number;
                 };
@@ -2844,14 +2855,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2865,8 +2876,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     day_id: number;
@@ -2897,8 +2908,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     day_id: number;
@@ -2914,8 +2925,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2946,7 +2956,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     day_id: number;
                 };
@@ -2957,14 +2970,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2977,6 +2990,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
                     /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
                     "If-Match"?: string;
                 };
@@ -2994,8 +3009,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3005,6 +3019,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -3077,8 +3092,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     day_id: number;
@@ -3094,8 +3111,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4168,6 +4184,14 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description Precondition Failed */
         PRECONDITION_FAILED: {
             headers: {
@@ -4232,9 +4256,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+        IfMatch: string;
+        /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The record's version tag: send it back in If-Match to change the record, or in If-None-Match to learn whether it changed */
+        ETag: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
