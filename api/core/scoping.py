@@ -14,11 +14,24 @@ T = TypeVar("T")
 
 
 def get_in_school(
-    session: Session, model: type[T], obj_id: Any, *, school_id: int, what: str | None = None
+    session: Session,
+    model: type[T],
+    obj_id: Any,
+    *,
+    school_id: int,
+    what: str | None = None,
+    for_update: bool = False,
 ) -> T:
-    """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere)."""
+    """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere).
+    With for_update the row is locked until the request commits, and read as it is once the lock is held."""
     what = what or model.__name__
-    obj = session.get(model, obj_id) if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID else None
+    obj = (
+        session.get(
+            model, obj_id, with_for_update={"of": model} if for_update else None, populate_existing=for_update
+        )
+        if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID
+        else None
+    )
     if obj is None:
         raise NotFound(f"{what} not found.")
     if obj.school_id != school_id:  # type: ignore[attr-defined]

@@ -8,9 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
+from api.core.etag import etag_of
 from api.core.idempotency import IdempotencyKey
 from api.incidents.models import Incident, IncidentEvent
 from tests.incidents.factories import headers, make_incident, make_world
+from tests.parallel import at_once, statuses
 
 PARALLEL = 20
 
@@ -98,3 +100,26 @@ def test_patch_without_if_match_is_428(app, client, session, world):
         headers=headers(app, world, world.users["teacher"]),
     )
     assert resp.status_code == 428
+
+
+def test_fifty_parallel_patches_with_one_etag_give_one_200_and_412s_never_a_500(app, session, world):
+    incident = make_incident(session, world, classification="teasing")
+    url = f"/api/v1/incidents/{incident.id}"
+    teacher = headers(app, world, world.users["teacher"])
+    etag = app.test_client().get(url, headers=teacher).headers["ETag"]
+
+    responses = at_once(
+        app,
+        50,
+        lambda client, i: client.patch(
+            url, json={"description": f"Udgave {i}"}, headers={**teacher, "If-Match": etag}
+        ),
+    )
+
+    assert statuses(responses) == {200: 1, 412: 49}, [r.get_json() for r in responses if r.status_code >= 500]
+    winner = next(r for r in responses if r.status_code == 200)
+    session.expire_all()
+    stored = session.get(Incident, incident.id)
+    assert stored.description == winner.get_json()["description"]
+    assert winner.headers["ETag"] == etag_of(stored) != etag
+    assert all(r.get_json()["code"] == 412 for r in responses if r.status_code == 412)
