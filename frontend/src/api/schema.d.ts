@@ -293,7 +293,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -414,7 +414,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -551,7 +551,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -792,7 +792,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -985,7 +985,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1095,7 +1095,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1149,7 +1149,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1231,7 +1231,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1283,7 +1283,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1561,7 +1561,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -1698,7 +1698,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1784,7 +1784,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -1954,7 +1954,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -2114,7 +2114,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -2376,7 +2376,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -2625,7 +2625,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -2793,7 +2793,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -2990,7 +2990,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                     /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
                     "If-Match"?: string;
@@ -3092,7 +3092,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                     /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
                     "If-Match": components["parameters"]["IfMatch"];
