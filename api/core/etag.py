@@ -143,9 +143,15 @@ class EtagBlueprintMixin:
         return decorator(view) if view is not None else decorator
 
     def _prepare_etag_doc(self, doc: dict, doc_info: dict, *, spec: Any, method: str, **_kwargs: Any) -> dict:
-        """The ETag header, If-None-Match and 304 on reads, If-Match with 412/428 on writes; and the header
-        parameters other helpers add (Idempotency-Key), appended so none replaces another."""
+        """The ETag header, If-None-Match and 304 on reads, If-Match with 412/428 on writes, 409 on every
+        write; and the header parameters and responses other helpers add (Idempotency-Key), so none
+        replaces another."""
         parameters = list(doc_info.get("header_parameters", []))
+        for code, response in doc_info.get("extra_responses", {}).items():
+            doc.setdefault("responses", {}).setdefault(code, deepcopy(response))
+        if method.upper() in _WRITE_METHODS | {"POST"}:
+            # Any write can meet a concurrent one that wins (api.core.transactions).
+            doc.setdefault("responses", {}).setdefault(409, "CONFLICT")
         info = doc_info.get("trivsel_etag")
         if info is not None:
             _register_components(spec)
@@ -180,8 +186,14 @@ def _register_components(spec: Any) -> None:
     components.response("NotModified", {**NOT_MODIFIED_DOC, "headers": {"ETag": "ETag"}})
 
 
-def add_header_parameter(view: Any, parameter: dict[str, Any]) -> None:
-    """Document a request header parameter on a view (kept alongside every other one)."""
+def document(
+    view: Any, *, parameter: dict[str, Any] | None = None, responses: dict[int, Any] | None = None
+) -> None:
+    """Document a request header parameter and extra responses on a view (kept alongside every other one;
+    a response the view documents itself wins)."""
     apidoc = deepcopy(getattr(view, "_apidoc", {}))
-    apidoc["header_parameters"] = [*apidoc.get("header_parameters", []), parameter]
+    if parameter is not None:
+        apidoc["header_parameters"] = [*apidoc.get("header_parameters", []), parameter]
+    if responses:
+        apidoc["extra_responses"] = {**apidoc.get("extra_responses", {}), **responses}
     view._apidoc = apidoc

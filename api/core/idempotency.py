@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, JSONType, SchoolOwned, db
-from api.core.etag import add_header_parameter
+from api.core.etag import document
 from api.core.timeutil import utcnow
 from api.errors import Conflict, InvalidInput
 
@@ -49,6 +49,17 @@ IDEMPOTENCY_KEY_PARAM = {
     "for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 "
     "when it created nothing with its own URL), and after 30 days the key is forgotten.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[\\x21-\\x7e]+$"},
+}
+_REPLAY_RESPONSES = {
+    303: {
+        "description": "See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, "
+        "and Location names what it created",
+        "headers": {
+            "Location": {"description": "What the first request created", "schema": {"type": "string"}}
+        },
+    },
+    409: "CONFLICT",
+    422: "UNPROCESSABLE_ENTITY",
 }
 
 
@@ -167,7 +178,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             session.flush()
         return response
 
-    add_header_parameter(wrapper, IDEMPOTENCY_KEY_PARAM)
+    document(wrapper, parameter=IDEMPOTENCY_KEY_PARAM, responses=_REPLAY_RESPONSES)
     return wrapper
 
 

@@ -6,8 +6,9 @@ Services flush inside the view, so a conflict surfaces there or at the commit; b
   serialization failure (PostgreSQL) or a busy database (SQLite) reruns the whole request on a fresh
   transaction, at most TRANSACTION_ATTEMPTS times; the rerun reads the new version, so a request whose
   If-Match named the old one gets 412 from the If-Match check, and one without a precondition lands on
-  top of the other. When the attempts run out: 412 for a stale version, 409 otherwise. A rerun starts
-  clean: the attempt's writes, its idempotency row and its pending audit rows are rolled back and dropped;
+  top of the other. When the attempts run out: 412 for a stale version under If-Match, 409 otherwise. A
+  rerun starts clean: the attempt's writes, its idempotency row and its pending audit rows are rolled
+  back and dropped;
 - a unique violation is 409 naming the field, taken from the violated constraint.
 """
 
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask.wrappers import Response
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -73,9 +74,11 @@ def _unique_columns(exc: IntegrityError) -> list[Any] | None:
 def as_domain_error(exc: BaseException) -> DomainError | None:
     """The answer to a database conflict, or None when the error is not one (a real failure)."""
     if isinstance(exc, StaleDataError):
-        return PreconditionFailed(
-            "Someone else changed this record at the same time. Reload it and apply your change again."
-        )
+        if has_request_context() and request.headers.get("If-Match"):
+            return PreconditionFailed(
+                "Someone else changed this record at the same time. Reload it and apply your change again."
+            )
+        return Conflict("Others changed the same data at the same time. Retry in a moment.")
     if isinstance(exc, IntegrityError):
         columns = _unique_columns(exc)
         if columns:

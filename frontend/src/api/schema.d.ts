@@ -84,6 +84,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 429: components["responses"]["TOO_MANY_REQUESTS"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -122,6 +123,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -200,6 +202,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -242,6 +245,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -314,6 +318,15 @@ export interface paths {
                         "application/json": components["schemas"]["ClosedDaysRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
@@ -361,6 +374,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -435,6 +449,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ClassRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -574,6 +597,15 @@ export interface paths {
                         "application/json": components["schemas"]["ClassRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -624,6 +656,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -734,6 +767,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -813,6 +847,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1008,6 +1051,15 @@ export interface paths {
                         "application/json": components["schemas"]["AcuteMeasureRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -1071,6 +1123,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -1118,6 +1171,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1171,6 +1233,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["FollowUpRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1254,6 +1325,15 @@ export interface paths {
                         "application/json": components["schemas"]["NoteRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
@@ -1306,6 +1386,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ReferralRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1370,6 +1459,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -1503,6 +1593,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1582,6 +1673,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1674,6 +1774,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -1721,6 +1822,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1805,6 +1915,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ArrangementRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1977,9 +2096,19 @@ export interface paths {
                         "application/json": components["schemas"]["CheckInRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2059,6 +2188,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -2135,6 +2265,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["StudentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -2233,6 +2372,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2400,6 +2540,15 @@ export interface paths {
                         "application/json": components["schemas"]["GuardianRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2482,6 +2631,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2520,6 +2670,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -2646,6 +2797,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["UserRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -2815,6 +2975,15 @@ export interface paths {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
@@ -2896,6 +3065,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2935,6 +3105,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -3015,6 +3186,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -3117,6 +3297,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
