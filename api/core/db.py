@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
@@ -82,14 +82,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    # SQLite has no row locks: a request that reads a row and then writes it could write over a version
-    # another request wrote in between. A write request therefore takes SQLite's write lock when its
-    # transaction starts (waiting up to busy_timeout), which is SQLite's FOR UPDATE.
-    if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 _ENGINES: dict[str, Engine] = {}
 
 
@@ -107,7 +99,6 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
-            event.listen(engine, "begin", _sqlite_begin)
         _ENGINES[key] = engine
     return engine
 
