@@ -25,34 +25,23 @@ def _planned_day(app, client, session):
     return day, students, where, h, plan.headers["ETag"]
 
 
-def _moves(where, students, count):
-    """`count` moves of different students, each to a group it is not in yet."""
-    return [{"student_id": s.id, "group": where[s.id] % 4 + 1} for s in students[:count]]
+def _twelve_moves_at_once(app, day, students, where, h, if_match):
+    """Twelve different students moved at the same moment, each to a group it is not in yet."""
+    moves = [{"student_id": s.id, "group": where[s.id] % 4 + 1} for s in students[:12]]
+    url = f"{URL}/{day.id}/groups/moves"
+    responses = at_once(app, 12, lambda c, i: c.post(url, json=moves[i], headers={**h, "If-Match": if_match}))
+    return moves, responses
 
 
 def test_twelve_parallel_moves_with_one_etag_give_one_200_and_412s(app, client, session):
     day, students, where, h, etag = _planned_day(app, client, session)
-    moves = _moves(where, students, 12)
-
-    responses = at_once(
-        app,
-        12,
-        lambda c, i: c.post(f"{URL}/{day.id}/groups/moves", json=moves[i], headers={**h, "If-Match": etag}),
-    )
-
+    _moves, responses = _twelve_moves_at_once(app, day, students, where, h, etag)
     assert statuses(responses) == {200: 1, 412: 11}, [r.get_json() for r in responses]
 
 
 def test_twelve_parallel_moves_with_if_match_star_all_land(app, client, session):
     day, students, where, h, _etag = _planned_day(app, client, session)
-    moves = _moves(where, students, 12)
-
-    responses = at_once(
-        app,
-        12,
-        lambda c, i: c.post(f"{URL}/{day.id}/groups/moves", json=moves[i], headers={**h, "If-Match": "*"}),
-    )
-
+    moves, responses = _twelve_moves_at_once(app, day, students, where, h, "*")
     assert statuses(responses) == {200: 12}, [r.get_json() for r in responses]
     final = client.get(f"{URL}/{day.id}/groups", headers=h).json
     now = {s["id"]: g["number"] for g in final["groups"] for s in g["students"]}
