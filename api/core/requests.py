@@ -81,7 +81,7 @@ def _finish(response: Response) -> Response:
         db.session.rollback()
         error = transactions.as_domain_error(exc)
         if error is not None:
-            current_app.logger.info("commit refused: %s", exc)
+            current_app.logger.info("commit refused: %s", transactions.describe(exc))
             return error_response(error.status, error.message, error.errors)
         current_app.logger.exception("commit failed (request %s)", request_id())
         rid = request_id()

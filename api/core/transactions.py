@@ -111,6 +111,16 @@ def commit(*, succeeded: bool) -> None:
         raise
 
 
+def describe(exc: BaseException) -> str:
+    """The error for the log without its statement or parameters (they can hold a child's data)."""
+    orig = getattr(exc, "orig", None)
+    if orig is None:
+        return type(exc).__name__
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    return " ".join(str(part) for part in (type(orig).__name__, code, constraint) if part)
+
+
 def _pause(attempt: int) -> None:
     # Jitter, so the requests that collided do not collide again in step.
     time.sleep(random.uniform(0.005, 0.03) * 2**attempt)  # noqa: S311 (timing, not secrets)
@@ -132,7 +142,7 @@ def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
                 db.session.rollback()
                 if is_retryable(exc) and attempt < attempts:
                     current_app.logger.info(
-                        "transaction retried (%s %s): %s", request.method, request.path, exc
+                        "transaction retried (%s %s): %s", request.method, request.path, describe(exc)
                     )
                     audit.discard_pending()
                     _pause(attempt)
@@ -140,7 +150,9 @@ def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
                 error = as_domain_error(exc)
                 if error is None:
                     raise
-                current_app.logger.info("write refused (%s %s): %s", request.method, request.path, exc)
+                current_app.logger.info(
+                    "write refused (%s %s): %s", request.method, request.path, describe(exc)
+                )
                 raise error from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
