@@ -143,25 +143,35 @@ def demo_cmd(if_empty: bool) -> None:
 
 
 @click.command("purge")
-@click.option("--idempotency-days", default=30, show_default=True, type=click.IntRange(min=1))
+@click.option("--dry-run", is_flag=True, help="Count what would go, change nothing")
+@click.option(
+    "--idempotency-days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Keep keys this long",
+)
 @with_appcontext
-def purge_cmd(idempotency_days: int) -> None:
-    """Delete expired token bookkeeping and idempotency keys older than the given days (run daily)."""
+def purge_cmd(dry_run: bool, idempotency_days: int) -> None:
+    """Delete expired token bookkeeping, idempotency response bodies past 24 hours and keys past their
+    retention (run hourly)."""
     from datetime import timedelta
 
-    from sqlalchemy import delete
-
     from api.auth.service import purge_expired
+    from api.core import idempotency
     from api.core.db import db
-    from api.core.idempotency import IdempotencyKey
-    from api.core.timeutil import utcnow
 
     tokens = purge_expired(db.session)
-    keys = db.session.execute(
-        delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(days=idempotency_days))
-    ).rowcount
-    db.session.commit()
-    click.echo(f"Purged {tokens} expired token rows and {keys} idempotency keys.")
+    kept = idempotency.purge(db.session, key_retention=timedelta(days=idempotency_days))
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "Would purge" if dry_run else "Purged"
+    click.echo(
+        f"{verb} {tokens} expired token rows, {kept.bodies} idempotency response bodies "
+        f"and {kept.keys} idempotency keys."
+    )
 
 
 @click.command("serve")

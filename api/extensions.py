@@ -20,6 +20,7 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
 from api.errors import ERROR_TYPES
+from api.core.etag import EtagBlueprintMixin
 
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)
@@ -209,9 +210,9 @@ class ArgumentsParser(FlaskParser):
         )
 
 
-class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest Blueprint with a shortcut to document error responses, and the errors every operation
-    may give documented on every operation."""
+class Blueprint(EtagBlueprintMixin, flask_smorest.Blueprint):
+    """flask-smorest Blueprint with our ETag helper (`etag`), a shortcut to document error responses, and the
+    errors every operation may give documented on every operation."""
 
     ARGUMENTS_PARSER = ArgumentsParser()
 

@@ -30,3 +30,49 @@ def test_migrations_match_models(backend, tmp_path):
     if backend != "sqlite":
         drop_postgres_database(url)
     assert diff == [], f"models and migrations differ; add a migration: {diff}"
+
+
+def test_class_name_keys_are_backfilled_and_case_duplicates_renamed(backend, tmp_path):
+    """A database from before name_key may hold "Øst 9" and "øst 9" in one year (the old key was the exact
+    name, and SQLite's lower() is ASCII-only); the upgrade keys every class and renames the later ones."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from api.cli import alembic_config
+
+    url = _fresh_url(backend, tmp_path)
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        command.upgrade(alembic_config(url), "0004_prevention")
+    engine = make_engine(url)
+    names = [("Øst 9", "2026/27"), ("Ærø 8", "2026/27"), ("øst 9", "2026/27"), ("ØST  9", "2026/27")]
+    names.append(("øst 9", "2027/28"))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO schools (id, name, slug, count_closed_days, created_at, version) "
+                "VALUES (1, 'S', 's', false, CURRENT_TIMESTAMP, 1)"
+            )
+        )
+        for i, (name, year) in enumerate(names, start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO classes (id, school_id, name, grade, school_year, created_at, version) "
+                    "VALUES (:id, 1, :name, 9, :year, CURRENT_TIMESTAMP, 1)"
+                ),
+                {"id": i, "name": name, "year": year},
+            )
+    with app.app_context():
+        upgrade_database()
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text("SELECT id, name, name_key FROM classes ORDER BY id"))]
+    engine.dispose()
+    if backend != "sqlite":
+        drop_postgres_database(url)
+    assert rows == [
+        (1, "Øst 9", "øst 9"),
+        (2, "Ærø 8", "ærø 8"),
+        (3, "øst 9 (2)", "øst 9 (2)"),
+        (4, "ØST  9 (3)", "øst 9 (3)"),
+        (5, "øst 9", "øst 9"),  # another school year
+    ]

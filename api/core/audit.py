@@ -88,6 +88,16 @@ def take_pending(*, succeeded: bool) -> list[AuditEntry]:
     return pending if succeeded else [e for e in pending if e.outcome == DENIED]
 
 
+def discard_pending() -> None:
+    """Forget the entries noted so far (the request's transaction is being run again from the start)."""
+    g.pop("_audit_pending", None)
+
+
+def restore_pending(entries: list[AuditEntry]) -> None:
+    """Put entries taken for a commit that failed back in front of any noted since."""
+    g._audit_pending = [*entries, *g.get("_audit_pending", [])]
+
+
 def flush_pending(session: Session) -> None:
     """Add the pending entries to a session (for the CLI, which commits on its own)."""
     session.add_all(take_pending(succeeded=True))

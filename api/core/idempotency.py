@@ -1,5 +1,15 @@
 """Idempotency-Key for writes a phone may retry: a replay returns the first response; the key is stored
-in the same transaction as the write, so a retried request never writes twice."""
+in the same transaction as the write, so a retried request never writes twice.
+
+What is kept, and for how long (run `trivsel purge` hourly; the worker does):
+- for 24 hours (BODY_RETENTION): the first response's status, its Location and ETag headers and its JSON
+  body, so a replay answers exactly the first response;
+- after that the body is dropped (it may hold a child's data, a sensitive note included). A replay then
+  answers 303 See Other to the Location of what the first request created (RFC 9110 9.3.3: a POST whose
+  result is an existing resource may redirect to it), so the client reads it as it is now; a write that
+  created nothing with a Location answers 409 saying the key's response expired;
+- after 30 days (KEY_RETENTION) the key itself goes; a request with it is then a new write.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +17,19 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, g, make_response, request
 from flask.wrappers import Response
-from flask_smorest.utils import deepupdate
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, delete, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, JSONType, SchoolOwned, db
+from api.core.etag import document
 from api.core.timeutil import utcnow
 from api.errors import Conflict, InvalidInput
 
@@ -25,19 +37,38 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 _KEPT_HEADERS = ("Location", "ETag")
 _MAX_ATTEMPTS = 5
+BODY_RETENTION = timedelta(hours=24)
+KEY_RETENTION = timedelta(days=30)
 
 IDEMPOTENCY_KEY_PARAM = {
     "in": "header",
     "name": HEADER,
     "required": False,
     "description": "A unique key per logical write (e.g. a UUID). Retrying with the same key and body "
-    "returns the first response; the same key with a different body is 422.",
+    "returns the first response; the same key with a different body is 422. The first response is kept "
+    "for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 "
+    "when it created nothing with its own URL), and after 30 days the key is forgotten.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[\\x21-\\x7e]+$"},
+}
+_REPLAY_RESPONSES = {
+    303: {
+        "description": "See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, "
+        "and Location names what it created",
+        "headers": {
+            "Location": {"description": "What the first request created", "schema": {"type": "string"}}
+        },
+    },
+    409: "CONFLICT",
+    422: "UNPROCESSABLE_ENTITY",
 }
 
 
+# None is SQL NULL here (not JSON null), so a dropped body is simply absent.
+_BODY = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
 class IdempotencyKey(SchoolOwned, Base):
-    """A write done under a client's key, with the response it got."""
+    """A write done under a client's key, with what a replay needs (the body for BODY_RETENTION only)."""
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("user_id", "key"),)
@@ -49,7 +80,7 @@ class IdempotencyKey(SchoolOwned, Base):
     path: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer, default=None)
-    response_body: Mapped[Any | None] = mapped_column(JSONType, default=None)
+    response_body: Mapped[Any | None] = mapped_column(_BODY, default=None)
     response_headers: Mapped[dict[str, str] | None] = mapped_column(JSONType, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -81,12 +112,25 @@ def _replay(row: IdempotencyKey, fingerprint: str) -> Response:
             "A request with this Idempotency-Key is still being processed. Retry shortly.",
             type="idempotency_key_in_flight",
         )
-    resp = make_response(json.dumps(row.response_body), row.status_code)
-    resp.mimetype = "application/json"
-    for name, value in (row.response_headers or {}).items():
-        resp.headers[name] = value
+    kept = row.response_headers or {}
+    if row.created_at >= utcnow() - BODY_RETENTION:
+        resp = make_response(json.dumps(row.response_body) if row.response_body is not None else "")
+        resp.status_code = row.status_code
+        if row.response_body is not None:
+            resp.mimetype = "application/json"
+        for name, value in kept.items():
+            resp.headers[name] = value
+    elif "Location" in kept:
+        resp = make_response("", 303)
+        resp.headers["Location"] = kept["Location"]
+    else:
+        raise Conflict(
+            f"This {HEADER} was used for a write that succeeded more than 24 hours ago; its response is "
+            "no longer kept. Reload to see the result, and use a new key for a new write.",
+            errors={HEADER: ["response expired"]},
+            type="idempotency_response_expired",
+        )
     resp.headers[REPLAYED_HEADER] = "true"
-    g.idempotent_replay = True
     return resp
 
 
@@ -133,14 +177,37 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                         type="idempotency_key_in_flight",
                     ) from exc
         response = make_response(view(*args, **kwargs))
-        if response.status_code < 400 and response.is_json:
+        if response.status_code < 400:
             row.status_code = response.status_code
-            row.response_body = response.get_json()
+            row.response_body = response.get_json() if response.is_json else None
             row.response_headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
             session.flush()
         return response
 
-    wrapper._apidoc = deepupdate(  # type: ignore[attr-defined]
-        getattr(wrapper, "_apidoc", {}), {"manual_doc": {"parameters": [IDEMPOTENCY_KEY_PARAM]}}
-    )
+    document(wrapper, parameter=IDEMPOTENCY_KEY_PARAM, responses=_REPLAY_RESPONSES)
     return wrapper
+
+
+@dataclass(frozen=True)
+class IdempotencyPurge:
+    """What a purge dropped: response bodies past 24 hours, keys past 30 days."""
+
+    bodies: int
+    keys: int
+
+
+def purge(
+    session: Session, *, now: datetime | None = None, key_retention: timedelta = KEY_RETENTION
+) -> IdempotencyPurge:
+    """Drop kept response bodies older than BODY_RETENTION and keys older than key_retention (the caller
+    commits, or rolls back for a dry run)."""
+    now = now or utcnow()
+    old_keys = IdempotencyKey.created_at < now - max(key_retention, BODY_RETENTION)
+    old_bodies = (IdempotencyKey.created_at < now - BODY_RETENTION) & IdempotencyKey.response_body.is_not(
+        None
+    )
+    keys = session.scalar(select(func.count()).select_from(IdempotencyKey).where(old_keys)) or 0
+    session.execute(delete(IdempotencyKey).where(old_keys))
+    bodies = session.scalar(select(func.count()).select_from(IdempotencyKey).where(old_bodies)) or 0
+    session.execute(update(IdempotencyKey).where(old_bodies).values(response_body=None))
+    return IdempotencyPurge(bodies=bodies, keys=keys)

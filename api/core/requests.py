@@ -7,10 +7,8 @@ from typing import Any
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_jwt_extended import verify_jwt_in_request
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from api.core import audit, inputs
+from api.core import audit, inputs, transactions
 from api.core.db import db
 from api.errors import error_response, request_id
 
@@ -63,7 +61,6 @@ def _authenticate() -> None:
 
 def _finish(response: Response) -> Response:
     """Commit the request's work with its audit rows, or roll back and keep only the denials."""
-    session = g.get("_db_session")
     succeeded = response.status_code < 400
     if (
         not succeeded
@@ -78,25 +75,14 @@ def _finish(response: Response) -> Response:
             detail={"method": request.method, "path": request.path, "status": response.status_code},
             user=g.get("trivsel_user"),
         )
-    entries = audit.take_pending(succeeded=succeeded)
-    if session is None and not entries:
-        return response
-    session = db.session
     try:
-        if not succeeded:
-            session.rollback()
-        session.add_all(entries)
-        session.commit()
-    except (IntegrityError, StaleDataError) as exc:
-        session.rollback()
-        current_app.logger.info("commit refused: %s", exc)
-        if isinstance(exc, StaleDataError):
-            return error_response(412, "Someone else changed this record at the same time. Reload and retry.")
-        return error_response(
-            409, "The change conflicts with data that was saved meanwhile. Reload and retry."
-        )
-    except Exception:
-        session.rollback()
+        transactions.commit(succeeded=succeeded)
+    except Exception as exc:
+        db.session.rollback()
+        error = transactions.as_domain_error(exc)
+        if error is not None:
+            current_app.logger.info("commit refused: %s", transactions.describe(exc))
+            return error_response(error.status, error.message, error.errors)
         current_app.logger.exception("commit failed (request %s)", request_id())
         rid = request_id()
         return error_response(
@@ -128,9 +114,10 @@ def _headers(response: Response) -> Response:
 
 
 def install(app: Flask) -> None:
-    """Register the hooks on the app."""
+    """Register the hooks on the app, and make every view registered so far one transaction."""
     app.request_class = inputs.Request
     app.json = inputs.JSONProvider(app)
+    transactions.install(app)
     app.before_request(_authenticate)
     # After authentication: an anonymous caller learns nothing of an operation's arguments or body rules.
     app.before_request(inputs.refuse_unknown_query_arguments)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from sqlalchemy import false
 from sqlalchemy.orm import Session
 
 from api.core import audit
@@ -14,11 +15,29 @@ T = TypeVar("T")
 
 
 def get_in_school(
-    session: Session, model: type[T], obj_id: Any, *, school_id: int, what: str | None = None
+    session: Session,
+    model: type[T],
+    obj_id: Any,
+    *,
+    school_id: int,
+    what: str | None = None,
+    for_update: bool = False,
 ) -> T:
-    """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere)."""
+    """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere).
+    With for_update the row is locked until the request commits, and read as it is once the lock is held."""
     what = what or model.__name__
-    obj = session.get(model, obj_id) if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID else None
+    if for_update and session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks: its FOR UPDATE is taking the database's write lock before reading
+        # (a write statement that changes nothing takes it, and it is held until the commit).
+        table = model.__table__  # type: ignore[attr-defined]
+        session.execute(table.update().where(false()).values(id=table.c.id))
+    obj = (
+        session.get(
+            model, obj_id, with_for_update={"of": model} if for_update else None, populate_existing=for_update
+        )
+        if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID
+        else None
+    )
     if obj is None:
         raise NotFound(f"{what} not found.")
     if obj.school_id != school_id:  # type: ignore[attr-defined]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
-from api.errors import PreconditionFailed, PreconditionRequired
 from api.extensions import Blueprint
 from api.incidents import permissions, service
 from api.incidents.schemas import (
@@ -49,10 +47,6 @@ blp = Blueprint(
 )
 
 
-def _incident_response(incident: Any, status: int = 200) -> Any:
-    return incident, status, {"ETag": etag_of(incident)}
-
-
 @blp.route("/incidents")
 class Incidents(MethodView):
     @blp.arguments(IncidentQuery, location="query")
@@ -64,33 +58,31 @@ class Incidents(MethodView):
 
     @idempotent
     @blp.arguments(IncidentCreate)
-    @blp.response(201, IncidentRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, IncidentRead)
     @blp.errors(401, 403, 409)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Report an incident (any staff member; students and a classification are enough)"""
         session = db.session
         actor = current_user()
         incident = service.create_incident(session, actor=actor, data=data)
         incident = service.view_after_write(session, actor=actor, incident=incident)
-        resp = _incident_response(incident, 201)
-        resp[2]["Location"] = f"/api/v1/incidents/{incident.id}"
-        return resp
+        return incident, 201, {"Location": f"/api/v1/incidents/{incident.id}"}
 
 
 @blp.route("/incidents/<int:incident_id>")
 class IncidentById(MethodView):
-    @blp.response(200, IncidentRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, IncidentRead)
     @blp.errors(401, 404)
+    @blp.etag
     def get(self, incident_id: int) -> Any:
         """Read a case"""
-        return _incident_response(
-            service.get_incident(db.session, actor=current_user(), incident_id=incident_id)
-        )
+        return service.get_incident(db.session, actor=current_user(), incident_id=incident_id)
 
     @blp.arguments(IncidentUpdate)
-    @blp.response(200, IncidentRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, IncidentRead)
+    @blp.errors(401, 403, 404, 409)
+    @blp.etag
     def patch(self, data: dict[str, Any], incident_id: int) -> Any:
         """Change a case: facts, classification, involved students, status (send If-Match)"""
         session = db.session
@@ -98,7 +90,7 @@ class IncidentById(MethodView):
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
         require_if_match(incident)
         incident = service.update_incident(session, actor=actor, incident=incident, changes=data)
-        return _incident_response(service.view_after_write(session, actor=actor, incident=incident))
+        return service.view_after_write(session, actor=actor, incident=incident)
 
 
 @blp.route("/incidents/<int:incident_id>/timeline")
@@ -142,23 +134,24 @@ class IncidentNotes(MethodView):
 class IncidentEstablish(MethodView):
     @idempotent
     @blp.arguments(EstablishIn)
-    @blp.response(200, IncidentRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, IncidentRead)
     @blp.errors(401, 403, 404, 409)
+    @blp.etag
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified"""
         session = db.session
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
         incident = service.establish(session, actor=actor, incident=incident, **data)
-        return _incident_response(service.view_after_write(session, actor=actor, incident=incident))
+        return service.view_after_write(session, actor=actor, incident=incident)
 
 
 @blp.route("/incidents/<int:incident_id>/audiences/<int:item_id>")
 class IncidentAudienceItem(MethodView):
     @blp.arguments(AudienceUpdate)
-    @blp.response(200, AudienceItemRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, AudienceItemRead)
+    @blp.errors(401, 403, 404)
+    @blp.etag
     def patch(self, data: dict[str, Any], incident_id: int, item_id: int) -> Any:
         """Record what was done towards one of the five audiences (send the item's etag as If-Match)"""
         session = db.session
@@ -167,8 +160,7 @@ class IncidentAudienceItem(MethodView):
         item = service.get_audience_item(session, actor=actor, incident=incident, item_id=item_id)
         permissions.ensure_worker(session, actor, incident, action="update the checklist")
         require_if_match(item)
-        item = service.update_audience_item(session, actor=actor, incident=incident, item=item, changes=data)
-        return item, 200, {"ETag": etag_of(item)}
+        return service.update_audience_item(session, actor=actor, incident=incident, item=item, changes=data)
 
 
 @blp.route("/incidents/<int:incident_id>/acute-measures")
@@ -188,17 +180,9 @@ class IncidentAcuteMeasures(MethodView):
 @blp.route("/incidents/<int:incident_id>/action-plan")
 class IncidentActionPlan(MethodView):
     @blp.arguments(ActionPlanPut)
-    @blp.response(200, ActionPlanRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 428)
-    @blp.doc(
-        parameters=[
-            {
-                **IF_MATCH_PARAM,
-                "required": False,
-                "description": "The plan's etag; required once the plan exists",
-            }
-        ]
-    )
+    @blp.response(200, ActionPlanRead)
+    @blp.errors(401, 403, 404, 409)
+    @blp.etag(if_match="The plan's etag; required once the plan exists")
     def put(self, data: dict[str, Any], incident_id: int) -> Any:
         """Write the action plan (leader, resource person; If-Match once the plan exists)"""
         session = db.session
@@ -207,8 +191,7 @@ class IncidentActionPlan(MethodView):
         permissions.ensure_owner(session, actor, incident, action="write the action plan")
         if incident.action_plan is not None:
             require_if_match(incident.action_plan)
-        plan = service.save_action_plan(session, actor=actor, incident=incident, data=data)
-        return plan, 200, {"ETag": etag_of(plan)}
+        return service.save_action_plan(session, actor=actor, incident=incident, data=data)
 
 
 @blp.route("/incidents/<int:incident_id>/follow-ups")
@@ -229,23 +212,23 @@ class IncidentFollowUps(MethodView):
 class IncidentReferrals(MethodView):
     @idempotent
     @blp.arguments(ReferralCreate)
-    @blp.response(201, ReferralRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, ReferralRead)
     @blp.errors(401, 403, 404, 409)
+    @blp.etag
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Refer the case to an external partner (leader, resource person)"""
         session = db.session
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
-        referral = service.add_referral(session, actor=actor, incident=incident, data=data)
-        return referral, 201, {"ETag": etag_of(referral)}
+        return service.add_referral(session, actor=actor, incident=incident, data=data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/referrals/<int:referral_id>")
 class IncidentReferralById(MethodView):
     @blp.arguments(ReferralUpdate)
-    @blp.response(200, ReferralRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, ReferralRead)
+    @blp.errors(401, 403, 404)
+    @blp.etag
     def patch(self, data: dict[str, Any], incident_id: int, referral_id: int) -> Any:
         """Update a referral's status or note (leader, resource person; send its etag as If-Match)"""
         session = db.session
@@ -254,45 +237,33 @@ class IncidentReferralById(MethodView):
         referral = service.get_referral(session, actor=actor, incident=incident, referral_id=referral_id)
         permissions.ensure_owner(session, actor, incident, action="update referrals")
         require_if_match(referral)
-        referral = service.update_referral(
+        return service.update_referral(
             session, actor=actor, incident=incident, referral=referral, changes=data
-        )
-        return referral, 200, {"ETag": etag_of(referral)}
-
-
-def _require_places_match(current: str) -> None:
-    """428 without If-Match, 412 unless it names the current list."""
-    if not request.if_match or (not request.if_match.star_tag and not list(request.if_match)):
-        raise PreconditionRequired(
-            "Send If-Match with the ETag you read, so nobody's changes are overwritten."
-        )
-    if request.if_match.star_tag:
-        return
-    if not request.if_match.contains(current.strip('"')):
-        raise PreconditionFailed(
-            "Someone else changed the list of places. Reload it and apply your change again."
         )
 
 
 @blp.route("/incident-places")
 class IncidentPlaces(MethodView):
-    @blp.response(200, PlacesRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, PlacesRead)
     @blp.errors(401)
+    @blp.etag
     def get(self) -> Any:
         """The places staff choose from when reporting an incident"""
         places = service.get_places(db.session, actor=current_user())
-        return places, 200, {"ETag": service.places_etag(places["places"])}
+        set_etag(service.places_etag(places["places"]))
+        return places
 
     @blp.arguments(PlacesPut)
-    @blp.response(200, PlacesRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, PlacesRead)
+    @blp.errors(401, 403)
+    @blp.etag
     def put(self, data: dict[str, Any]) -> Any:
         """Replace the school's list of places (admin, leader; send If-Match; [] restores the default)"""
         session = db.session
         actor = current_user()
         permissions.ensure_can_edit_places(actor)
         current = service.get_places(session, actor=actor)
-        _require_places_match(service.places_etag(current["places"]))
+        require_if_match(service.places_etag(current["places"]))
         places = service.set_places(session, actor=actor, places=data["places"])
-        return places, 200, {"ETag": service.places_etag(places["places"])}
+        set_etag(service.places_etag(places["places"]))
+        return places

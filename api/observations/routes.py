@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
 from api.extensions import Blueprint
@@ -40,33 +40,37 @@ class Observations(MethodView):
 
     @idempotent
     @blp.arguments(ObservationCreate)
-    @blp.response(201, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, ObservationRead)
     @blp.errors(401, 403, 409)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Log an observation (students and a mood are enough)"""
         actor = current_user()
         observation = service.create_observation(db.session, actor=actor, **data)
+        set_etag(observation)
         return (
             service.present(actor, observation),
             201,
-            {"ETag": etag_of(observation), "Location": f"/api/v1/observations/{observation.id}"},
+            {"Location": f"/api/v1/observations/{observation.id}"},
         )
 
 
 @blp.route("/<int:observation_id>")
 class ObservationById(MethodView):
-    @blp.response(200, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, ObservationRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, observation_id: int) -> Any:
         """Get an observation"""
         actor = current_user()
         observation = service.get_observation(db.session, actor=actor, observation_id=observation_id)
-        return service.present(actor, observation), 200, {"ETag": etag_of(observation)}
+        set_etag(observation)
+        return service.present(actor, observation)
 
     @blp.arguments(ObservationUpdate)
-    @blp.response(200, ObservationRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, ObservationRead)
+    @blp.errors(401, 403, 404)
+    @blp.etag
     def patch(self, data: dict[str, Any], observation_id: int) -> Any:
         """Correct an observation (author, leader or resource person; send If-Match)"""
         session = db.session
@@ -77,15 +81,17 @@ class ObservationById(MethodView):
         service.permissions.ensure_can_edit(actor, observation)
         require_if_match(observation)
         observation = service.update_observation(session, actor=actor, observation=observation, changes=data)
-        return service.present(actor, observation), 200, {"ETag": etag_of(observation)}
+        set_etag(observation)
+        return service.present(actor, observation)
 
 
 @blp.route("/<int:observation_id>/incident")
 class ObservationIncident(MethodView):
     @idempotent
     @blp.arguments(ObservationToIncident)
-    @blp.response(201, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, ObservationRead)
     @blp.errors(401, 403, 404, 409)
+    @blp.etag
     def post(self, data: dict[str, Any], observation_id: int) -> Any:
         """Turn the observation into an incident, keeping the link (Location: the incident)"""
         session = db.session
@@ -94,8 +100,9 @@ class ObservationIncident(MethodView):
             session, actor=actor, observation_id=observation_id, audited=False
         )
         observation = service.convert_to_incident(session, actor=actor, observation=observation, **data)
+        set_etag(observation)
         return (
             service.present(actor, observation),
             201,
-            {"ETag": etag_of(observation), "Location": f"/api/v1/incidents/{observation.incident_id}"},
+            {"Location": f"/api/v1/incidents/{observation.incident_id}"},
         )

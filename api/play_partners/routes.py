@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
 from api.extensions import Blueprint
@@ -42,33 +42,37 @@ class Arrangements(MethodView):
 
     @idempotent
     @blp.arguments(ArrangementCreate)
-    @blp.response(201, ArrangementRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, ArrangementRead)
     @blp.errors(401, 403, 409)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Make an arrangement (refused when it pairs both sides of an open bullying case)"""
         session = db.session
         arrangement = service.create_arrangement(session, actor=current_user(), **data)
+        set_etag(arrangement)
         return (
             service.present(session, arrangement),
             201,
-            {"ETag": etag_of(arrangement), "Location": f"/api/v1/play-partner-arrangements/{arrangement.id}"},
+            {"Location": f"/api/v1/play-partner-arrangements/{arrangement.id}"},
         )
 
 
 @blp.route("/<int:arrangement_id>")
 class ArrangementById(MethodView):
-    @blp.response(200, ArrangementRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, ArrangementRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, arrangement_id: int) -> Any:
         """Get an arrangement"""
         session = db.session
         arrangement = service.get_arrangement(session, actor=current_user(), arrangement_id=arrangement_id)
-        return service.present(session, arrangement), 200, {"ETag": etag_of(arrangement)}
+        set_etag(arrangement)
+        return service.present(session, arrangement)
 
     @blp.arguments(ArrangementUpdate)
-    @blp.response(200, ArrangementRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, ArrangementRead)
+    @blp.errors(401, 403, 404, 409)
+    @blp.etag
     def patch(self, data: dict[str, Any], arrangement_id: int) -> Any:
         """Change, pause or end an arrangement (send If-Match)"""
         session = db.session
@@ -79,7 +83,8 @@ class ArrangementById(MethodView):
         service.ensure_can_change(session, actor=actor, arrangement=arrangement)
         require_if_match(arrangement)
         arrangement = service.update_arrangement(session, actor=actor, arrangement=arrangement, changes=data)
-        return service.present(session, arrangement), 200, {"ETag": etag_of(arrangement)}
+        set_etag(arrangement)
+        return service.present(session, arrangement)
 
 
 @blp.route("/<int:arrangement_id>/check-ins")

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match
 from api.extensions import Blueprint
 from api.schools import service
 from api.schools.schemas import SchoolRead, SchoolUpdate
@@ -18,22 +18,21 @@ blp = Blueprint("schools", __name__, url_prefix="/api/v1/schools", description="
 
 @blp.route("/current")
 class CurrentSchool(MethodView):
-    @blp.response(200, SchoolRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, SchoolRead)
     @blp.errors(401)
+    @blp.etag
     def get(self) -> Any:
         """The school of the logged-in user"""
-        school = service.current_school(db.session, actor=current_user())
-        return school, 200, {"ETag": etag_of(school)}
+        return service.current_school(db.session, actor=current_user())
 
     @blp.arguments(SchoolUpdate)
-    @blp.response(200, SchoolRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, SchoolRead)
+    @blp.errors(401, 403)
+    @blp.etag
     def patch(self, data: dict[str, Any]) -> Any:
         """Change the school's name or settings (admin; send If-Match)"""
         session = db.session
         actor = current_user()
         school = service.current_school(session, actor=actor)
         require_if_match(school)
-        school = service.update_school(session, actor=actor, school=school, changes=data)
-        return school, 200, {"ETag": etag_of(school)}
+        return service.update_school(session, actor=actor, school=school, changes=data)

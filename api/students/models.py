@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -19,21 +20,29 @@ from sqlalchemy import (
     insert,
     inspect,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from api.core.db import Base, SchoolOwned
 from api.core.timeutil import utcnow
 from api.users.models import User
 
 
+def class_name_key(name: str) -> str:
+    """The form two class names are compared in: Unicode case-folded ("Øst 9" = "øst 9"), spaces collapsed."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
+
+
 class SchoolClass(SchoolOwned, Base):
-    """A class as the school names it ("3.A", "Udskoling 8-9") in one school year."""
+    """A class as the school names it ("3.A", "Udskoling 8-9") in one school year; names are unique per
+    school year regardless of case, the same way on SQLite and PostgreSQL (through `name_key`)."""
 
     __tablename__ = "classes"
-    __table_args__ = (UniqueConstraint("school_id", "school_year", "name"),)
+    __table_args__ = (UniqueConstraint("school_id", "school_year", "name_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
+    # Computed in Python, not by SQL lower() (ASCII-only on SQLite); a duplicate is reported as `name`.
+    name_key: Mapped[str] = mapped_column(String(64), info={"field": "name"})
     grade: Mapped[int] = mapped_column(Integer)  # 0 (børnehaveklasse) to 10
     school_year: Mapped[str] = mapped_column(String(9))  # "2026/27"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -44,6 +53,11 @@ class SchoolClass(SchoolOwned, Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = class_name_key(name)
+        return name
 
 
 class ClassStaff(Base):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from api.core import audit
 from api.core.timeutil import local_date
 from api.errors import InvalidInput, PayloadTooLarge
-from api.students.models import SchoolClass, Student
+from api.students.models import SchoolClass, Student, class_name_key
 
 
 @dataclass(frozen=True)
@@ -337,9 +337,9 @@ def parse(text: str) -> tuple[list[str], list[Row], list[dict[str, Any]]]:
 def _resolve_classes(
     session: Session, *, school_id: int, school_year: str, rows: list[Row], errors: list[dict[str, Any]]
 ) -> tuple[dict[str, SchoolClass], dict[str, int]]:
-    """Existing classes of the year by lower-cased name, and the new ones to create (name -> grade)."""
+    """Existing classes of the year by name key, and the new ones to create (name key -> grade)."""
     existing = {
-        c.name.lower(): c
+        c.name_key: c
         for c in session.scalars(
             select(SchoolClass).where(
                 SchoolClass.school_id == school_id, SchoolClass.school_year == school_year
@@ -353,7 +353,7 @@ def _resolve_classes(
         if not name:
             continue
         grade = row.values.get("grade")
-        key = name.lower()
+        key = class_name_key(name)
         if key in existing:
             if grade is not None and existing[key].grade != grade:
                 errors.append(
@@ -451,7 +451,7 @@ def import_roster(
     planned_ids: dict[str, int] = {}
     for key, grade in sorted(new_classes.items()):
         planned_ids[key] = -1 - len(planned_ids)
-        name = next(r.values["class"] for r in rows if (r.values.get("class") or "").lower() == key)
+        name = next(r.values["class"] for r in rows if class_name_key(r.values.get("class") or "") == key)
         report.classes_created.append(name)
         if not dry_run:
             school_class = SchoolClass(school_id=school_id, name=name, grade=grade, school_year=school_year)
@@ -464,10 +464,10 @@ def import_roster(
     pending: list[Student] = []
     for row in rows:
         class_name = row.values.get("class")
-        school_class = classes.get(class_name.lower()) if class_name else None
+        school_class = classes.get(class_name_key(class_name)) if class_name else None
         class_id = school_class.id if school_class is not None else None
         if class_name and school_class is None:
-            class_id = planned_ids.get(class_name.lower())
+            class_id = planned_ids.get(class_name_key(class_name))
         student = students.get(row.external_id)
         if student is None:
             report.created += 1

@@ -10,7 +10,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
 from api.errors import PayloadTooLarge
@@ -83,39 +83,35 @@ class Classes(MethodView):
 
     @idempotent
     @blp.arguments(ClassCreate)
-    @blp.response(201, ClassRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, ClassRead)
     @blp.errors(401, 403, 409, 422)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Create a class (admin)"""
         school_class = service.create_class(db.session, actor=current_user(), **data)
-        return (
-            school_class,
-            201,
-            {"ETag": etag_of(school_class), "Location": f"/api/v1/classes/{school_class.id}"},
-        )
+        return school_class, 201, {"Location": f"/api/v1/classes/{school_class.id}"}
 
 
 @blp.route("/classes/<int:class_id>")
 class ClassById(MethodView):
-    @blp.response(200, ClassRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, ClassRead)
     @blp.errors(401, 404)
+    @blp.etag
     def get(self, class_id: int) -> Any:
         """Get a class with its staff"""
-        school_class = service.get_class(db.session, actor=current_user(), class_id=class_id)
-        return school_class, 200, {"ETag": etag_of(school_class)}
+        return service.get_class(db.session, actor=current_user(), class_id=class_id)
 
     @blp.arguments(ClassUpdate)
-    @blp.response(200, ClassRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 422, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, ClassRead)
+    @blp.errors(401, 403, 404, 409, 422)
+    @blp.etag
     def patch(self, data: dict[str, Any], class_id: int) -> Any:
         """Rename a class or change its grade or school year (admin; send If-Match)"""
         session, actor = db.session, current_user()
         school_class = service.get_class(session, actor=actor, class_id=class_id)
         permissions.ensure_can_manage_roster(actor, what="change classes")
         require_if_match(school_class)
-        school_class = service.update_class(session, actor=actor, school_class=school_class, changes=data)
-        return school_class, 200, {"ETag": etag_of(school_class)}
+        return service.update_class(session, actor=actor, school_class=school_class, changes=data)
 
 
 @blp.route("/classes/<int:class_id>/staff")
@@ -156,12 +152,13 @@ class Students(MethodView):
 
     @idempotent
     @blp.arguments(StudentCreate)
-    @blp.response(201, StudentRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, StudentRead)
     @blp.errors(401, 403, 409, 422)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Add a student (admin)"""
         student = service.create_student(db.session, actor=current_user(), data=data)
-        return student, 201, {"ETag": etag_of(student), "Location": f"/api/v1/students/{student.id}"}
+        return student, 201, {"Location": f"/api/v1/students/{student.id}"}
 
 
 @blp.route("/students/export")
@@ -208,25 +205,24 @@ class StudentImport(MethodView):
 
 @blp.route("/students/<int:student_id>")
 class StudentById(MethodView):
-    @blp.response(200, StudentRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, StudentRead)
     @blp.errors(401, 404)
+    @blp.etag
     def get(self, student_id: int) -> Any:
         """Get a student (names and class)"""
-        student = service.get_student(db.session, actor=current_user(), student_id=student_id)
-        return student, 200, {"ETag": etag_of(student)}
+        return service.get_student(db.session, actor=current_user(), student_id=student_id)
 
     @blp.arguments(StudentUpdate)
-    @blp.response(200, StudentRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 422, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, StudentRead)
+    @blp.errors(401, 403, 404, 409, 422)
+    @blp.etag
     def patch(self, data: dict[str, Any], student_id: int) -> Any:
         """Change a student, or mark them as left with left_on (admin; send If-Match)"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
         permissions.ensure_can_manage_roster(actor, what="change students")
         require_if_match(student)
-        student = service.update_student(session, actor=actor, student=student, changes=data)
-        return student, 200, {"ETag": etag_of(student)}
+        return service.update_student(session, actor=actor, student=student, changes=data)
 
 
 @blp.route("/students/<int:student_id>/log")
@@ -257,38 +253,32 @@ class Guardians(MethodView):
 
     @idempotent
     @blp.arguments(GuardianCreate)
-    @blp.response(201, GuardianRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, GuardianRead)
     @blp.errors(401, 403, 404, 409, 422)
+    @blp.etag
     def post(self, data: dict[str, Any], student_id: int) -> Any:
         """Add a guardian (admins, leaders, the class teacher)"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
         guardian = service.create_guardian(session, actor=actor, student=student, data=data)
-        return (
-            guardian,
-            201,
-            {
-                "ETag": etag_of(guardian),
-                "Location": f"/api/v1/students/{student.id}/guardians/{guardian.id}",
-            },
-        )
+        return guardian, 201, {"Location": f"/api/v1/students/{student.id}/guardians/{guardian.id}"}
 
 
 @blp.route("/students/<int:student_id>/guardians/<int:guardian_id>")
 class GuardianById(MethodView):
-    @blp.response(200, GuardianRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, GuardianRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, student_id: int, guardian_id: int) -> Any:
         """Get a guardian"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
-        guardian = service.read_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
-        return guardian, 200, {"ETag": etag_of(guardian)}
+        return service.read_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
 
     @blp.arguments(GuardianUpdate)
-    @blp.response(200, GuardianRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 422, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, GuardianRead)
+    @blp.errors(401, 403, 404, 422)
+    @blp.etag
     def patch(self, data: dict[str, Any], student_id: int, guardian_id: int) -> Any:
         """Change a guardian (admins, leaders, the class teacher; send If-Match)"""
         session, actor = db.session, current_user()
@@ -296,10 +286,7 @@ class GuardianById(MethodView):
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
         permissions.ensure_can_edit_guardians(session, actor, student)
         require_if_match(guardian)
-        guardian = service.update_guardian(
-            session, actor=actor, student=student, guardian=guardian, changes=data
-        )
-        return guardian, 200, {"ETag": etag_of(guardian)}
+        return service.update_guardian(session, actor=actor, student=student, guardian=guardian, changes=data)
 
     @blp.response(204)
     @blp.errors(401, 403, 404)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
@@ -15,7 +15,7 @@ from api.core.scoping import get_in_school
 from api.core.timeutil import local_date
 from api.errors import Conflict, InvalidInput, NotFound
 from api.students import permissions, roster
-from api.students.models import ClassStaff, Guardian, SchoolClass, Student
+from api.students.models import ClassStaff, Guardian, SchoolClass, Student, class_name_key
 from api.students.search import list_statement, search
 from api.users.models import User
 
@@ -73,7 +73,7 @@ def _class_name_taken(
     stmt = select(SchoolClass.id).where(
         SchoolClass.school_id == school_id,
         SchoolClass.school_year == school_year,
-        func.lower(SchoolClass.name) == name.lower(),
+        SchoolClass.name_key == class_name_key(name),
     )
     if except_id is not None:
         stmt = stmt.where(SchoolClass.id != except_id)

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_session_id, current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
 from api.extensions import Blueprint
@@ -31,34 +31,34 @@ class Users(MethodView):
 
     @idempotent
     @blp.arguments(UserCreate)
-    @blp.response(201, UserRead, headers=ETAG_HEADER_DOC)
+    @blp.response(201, UserRead)
     @blp.errors(401, 403, 409)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Create a user in the school"""
         user = service.create_user(db.session, actor=current_user(), **data)
-        return user, 201, {"ETag": etag_of(user), "Location": f"/api/v1/users/{user.id}"}
+        return user, 201, {"Location": f"/api/v1/users/{user.id}"}
 
 
 @blp.route("/<int:user_id>")
 class UserById(MethodView):
-    @blp.response(200, UserRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, UserRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, user_id: int) -> Any:
         """Get a user"""
-        user = service.get_user(db.session, actor=current_user(), user_id=user_id)
-        return user, 200, {"ETag": etag_of(user)}
+        return service.get_user(db.session, actor=current_user(), user_id=user_id)
 
     @blp.arguments(UserUpdate)
-    @blp.response(200, UserRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, UserRead)
+    @blp.errors(401, 403, 404, 409)
+    @blp.etag
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
         """Update or deactivate a user (send If-Match)"""
         session = db.session
         actor = current_user()
         user = service.get_user(session, actor=actor, user_id=user_id)
         require_if_match(user)
-        user = service.update_user(
+        return service.update_user(
             session, actor=actor, user=user, changes=data, actor_session=current_session_id()
         )
-        return user, 200, {"ETag": etag_of(user)}

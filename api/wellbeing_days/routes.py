@@ -9,7 +9,8 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match, set_etag
+from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
 from api.extensions import Blueprint
 from api.wellbeing_days import export, service
@@ -30,11 +31,7 @@ blp = Blueprint(
     description="Wellbeing days and shared events (trivselsdage) with groups mixed across grades and classes",
 )
 
-IF_MATCH_WHEN_PLANNED = {
-    **IF_MATCH_PARAM,
-    "required": False,
-    "description": "The ETag of the day you read; required when groups exist already (they are replaced)",
-}
+IF_MATCH_WHEN_PLANNED = "The ETag of the day you read; required when groups exist already (they are replaced)"
 
 
 @blp.route("")
@@ -46,46 +43,47 @@ class WellbeingDays(MethodView):
         """List the school's wellbeing days and events, by date"""
         return service.list_days(db.session, actor=current_user(), **args)
 
+    @idempotent
     @blp.arguments(WellbeingDayCreate)
-    @blp.response(201, WellbeingDayRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403)
+    @blp.response(201, WellbeingDayRead)
+    @blp.errors(401, 403, 409)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Plan a wellbeing day or event"""
         day = service.create_day(db.session, actor=current_user(), **data)
-        return day, 201, {"ETag": etag_of(day), "Location": f"/api/v1/wellbeing-days/{day.id}"}
+        return day, 201, {"Location": f"/api/v1/wellbeing-days/{day.id}"}
 
 
 @blp.route("/<int:day_id>")
 class WellbeingDayById(MethodView):
-    @blp.response(200, WellbeingDayRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, WellbeingDayRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, day_id: int) -> Any:
         """Get a wellbeing day"""
-        day = service.get_day(db.session, actor=current_user(), day_id=day_id)
-        return day, 200, {"ETag": etag_of(day)}
+        return service.get_day(db.session, actor=current_user(), day_id=day_id)
 
     @blp.arguments(WellbeingDayUpdate)
-    @blp.response(200, WellbeingDayRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, WellbeingDayRead)
+    @blp.errors(401, 403, 404)
+    @blp.etag
     def patch(self, data: dict[str, Any], day_id: int) -> Any:
         """Change a wellbeing day (send If-Match)"""
         session = db.session
         actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
         service.permissions.ensure_can_plan(actor, day_id=day.id)
         require_if_match(day)
-        day = service.update_day(session, actor=actor, day=day, changes=data)
-        return day, 200, {"ETag": etag_of(day)}
+        return service.update_day(session, actor=actor, day=day, changes=data)
 
     @blp.response(204)
-    @blp.errors(401, 403, 404, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.errors(401, 403, 404)
+    @blp.etag
     def delete(self, day_id: int) -> Any:
         """Delete a wellbeing day and its groups (send If-Match)"""
         session = db.session
         actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
         service.permissions.ensure_can_plan(actor, day_id=day.id)
         require_if_match(day)
         service.delete_day(session, actor=actor, day=day)
@@ -94,46 +92,52 @@ class WellbeingDayById(MethodView):
 
 @blp.route("/<int:day_id>/groups")
 class Groups(MethodView):
-    @blp.response(200, GroupPlanRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, GroupPlanRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, day_id: int) -> Any:
         """The day's groups (empty until built), with how well they mix"""
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
-        return service.get_groups(session, actor=actor, day=day), 200, {"ETag": etag_of(day)}
+        set_etag(day)
+        return service.get_groups(session, actor=actor, day=day)
 
+    @idempotent
     @blp.arguments(GroupPlanCreate)
-    @blp.response(200, GroupPlanRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_WHEN_PLANNED])
+    @blp.response(200, GroupPlanRead)
+    @blp.errors(401, 403, 404, 409)
+    @blp.etag(if_match=IF_MATCH_WHEN_PLANNED)
     def post(self, data: dict[str, Any], day_id: int) -> Any:
         """Build mixed groups (replaces existing ones; 422 names the rule that cannot be met)"""
         session = db.session
         actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
         service.permissions.ensure_can_plan(actor, day_id=day.id)
         if day.groups_planned:
             require_if_match(day)
         plan = service.build_groups(session, actor=actor, day=day, **data)
-        return plan, 200, {"ETag": etag_of(day)}
+        set_etag(day)
+        return plan
 
 
 @blp.route("/<int:day_id>/groups/moves")
 class GroupMoves(MethodView):
+    @idempotent
     @blp.arguments(GroupMove)
-    @blp.response(200, GroupPlanRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409, 412, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, GroupPlanRead)
+    @blp.errors(401, 403, 404, 409)
+    @blp.etag(if_match=True)
     def post(self, data: dict[str, Any], day_id: int) -> Any:
         """Move a student to another group, or swap two (never both sides of an open case; send If-Match)"""
         session = db.session
         actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
         service.permissions.ensure_can_plan(actor, day_id=day.id)
         require_if_match(day)
         plan = service.move_student(session, actor=actor, day=day, **data)
-        return plan, 200, {"ETag": etag_of(day)}
+        set_etag(day)
+        return plan
 
 
 def _file_name(day: Any, ext: str) -> str:

@@ -115,10 +115,16 @@ def create_day(
     return day
 
 
-def get_day(session: Session, *, actor: Any, day_id: int, audited: bool = True) -> WellbeingDay:
-    """A wellbeing day of the actor's school (404 for another school's)."""
+def get_day(
+    session: Session, *, actor: Any, day_id: int, audited: bool = True, for_update: bool = False
+) -> WellbeingDay:
+    """A wellbeing day of the actor's school (404 for another school's); for_update before changing it."""
     # Another school's day is 404 for every role, so the school is checked before the role.
-    day = get_in_school(session, WellbeingDay, day_id, school_id=actor.school_id, what="Wellbeing day")
+    # Every change of a day or its groups locks the day's row first, before any group or member row:
+    # one lock order, so concurrent moves wait for each other instead of deadlocking.
+    day = get_in_school(
+        session, WellbeingDay, day_id, school_id=actor.school_id, what="Wellbeing day", for_update=for_update
+    )
     permissions.ensure_can_view(actor)
     if audited:
         audit.record("wellbeing_day_read", resource_type="wellbeing_day", resource_id=day.id)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlalchemy import func, select
 
+from api.core.etag import etag_of
 from api.core.idempotency import IdempotencyKey
 from api.incidents.models import Incident, IncidentEvent
 from tests.incidents.factories import headers, make_incident, make_world
+from tests.parallel import at_once, statuses
 
 PARALLEL = 20
 
@@ -31,27 +30,18 @@ def test_same_post_20_times_at_once_with_one_key_makes_exactly_one_incident(app,
         "place": "schoolyard",
         "description": "Bo skubber Anna hver frikvarter",
     }
-    barrier = threading.Barrier(PARALLEL)
-
-    def fire(_: int) -> tuple[int, dict, str | None]:
-        client = app.test_client()  # each thread its own client, app context and database session
-        barrier.wait()
-        resp = client.post("/api/v1/incidents", json=body, headers=hdrs)
-        return resp.status_code, resp.get_json(), resp.headers.get("Idempotent-Replayed")
-
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        results = list(pool.map(fire, range(PARALLEL)))
+    results = at_once(
+        app, PARALLEL, lambda client, _i: client.post("/api/v1/incidents", json=body, headers=hdrs)
+    )
 
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Incident)) == 1
     assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 1
     assert session.scalar(select(func.count()).select_from(IncidentEvent)) == 1
-    statuses = [status for status, _, _ in results]
-    assert statuses == [201] * PARALLEL, statuses
-    ids = {payload["id"] for _, payload, _ in results}
-    assert len(ids) == 1
+    assert statuses(results) == {201: PARALLEL}
+    assert len({r.get_json()["id"] for r in results}) == 1
     # one request did the write, every other one got its response replayed
-    assert sum(1 for _, _, replayed in results if replayed == "true") == PARALLEL - 1
+    assert sum(1 for r in results if r.headers.get("Idempotent-Replayed") == "true") == PARALLEL - 1
 
 
 def test_two_adults_editing_one_case_the_stale_write_is_412_and_nothing_is_lost(app, client, session, world):
@@ -98,3 +88,26 @@ def test_patch_without_if_match_is_428(app, client, session, world):
         headers=headers(app, world, world.users["teacher"]),
     )
     assert resp.status_code == 428
+
+
+def test_fifty_parallel_patches_with_one_etag_give_one_200_and_412s_never_a_500(app, session, world):
+    incident = make_incident(session, world, classification="teasing")
+    url = f"/api/v1/incidents/{incident.id}"
+    teacher = headers(app, world, world.users["teacher"])
+    etag = app.test_client().get(url, headers=teacher).headers["ETag"]
+
+    responses = at_once(
+        app,
+        50,
+        lambda client, i: client.patch(
+            url, json={"description": f"Udgave {i}"}, headers={**teacher, "If-Match": etag}
+        ),
+    )
+
+    assert statuses(responses) == {200: 1, 412: 49}, [r.get_json() for r in responses if r.status_code >= 500]
+    winner = next(r for r in responses if r.status_code == 200)
+    session.expire_all()
+    stored = session.get(Incident, incident.id)
+    assert stored.description == winner.get_json()["description"]
+    assert winner.headers["ETag"] == etag_of(stored) != etag
+    assert all(r.get_json()["code"] == 412 for r in responses if r.status_code == 412)

@@ -115,3 +115,30 @@ def test_non_admins_cannot_change_classes(app, client, session):
     )
     foreign = make_class(session, make_school(session))
     assert client.get(f"/api/v1/classes/{foreign.id}", headers=leader).status_code == 404
+
+
+def test_class_names_are_compared_case_folded_the_same_on_every_database(app, client, session):
+    """ "Ærø 8" twice was 500 on SQLite, and "Øst 9" / "øst 9" were both accepted there: SQL lower()
+    folds only ASCII on SQLite. Both are one name now, on SQLite and PostgreSQL alike."""
+    school = make_school(session)
+    admin = auth(app, make_user(session, school, "admin"))
+
+    def create(name):
+        return client.post(
+            "/api/v1/classes", json={"name": name, "grade": 8, "school_year": "2026/27"}, headers=admin
+        )
+
+    assert create("Ærø 8").status_code == 201
+    again = create("Ærø 8")
+    assert again.status_code == 409 and "name" in again.json["errors"]
+    assert create("Øst 9").status_code == 201
+    for variant in ("øst 9", "ØST 9", " Øst  9 "):
+        resp = create(variant)
+        assert resp.status_code == 409 and "name" in resp.json["errors"], variant
+    other = create("Vest 9")
+    url = f"/api/v1/classes/{other.json['id']}"
+    renamed = client.patch(url, json={"name": "øST 9"}, headers={**admin, "If-Match": other.headers["ETag"]})
+    assert renamed.status_code == 409 and "name" in renamed.json["errors"]
+    # Changing only the case of a class's own name is fine.
+    own = client.patch(url, json={"name": "VEST 9"}, headers={**admin, "If-Match": other.headers["ETag"]})
+    assert own.status_code == 200 and own.json["name"] == "VEST 9"

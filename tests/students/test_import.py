@@ -270,3 +270,15 @@ def test_cli_import_with_progress_and_all_or_nothing(app, session, tmp_path):
     assert unknown.exit_code != 0 and "nowhere" in unknown.output
     audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "roster_imported")).all()
     assert {a.school_id for a in audited} == {school.id} and len(audited) == 3  # a row per student
+
+
+def test_import_finds_an_existing_class_whatever_the_case_of_its_letters(app, client, session, school_admin):
+    school, admin = school_admin
+    existing = make_class(session, school, name="Øst 9", grade=9, school_year="2026/27")
+    data = csv_bytes(HEADER, "E1;Åse;Østergård;;øst 9;ja", "E2;Karl;Sørensen;;ØST 9;nej")
+    resp = upload(client, admin, data, dry_run=False, school_year="2026/27")
+    assert resp.status_code == 200, resp.json
+    assert resp.json["classes_created"] == [] and resp.json["created"] == 2
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(SchoolClass)) == 1
+    assert set(session.scalars(select(Student.class_id))) == {existing.id}
