@@ -25,10 +25,13 @@ class DomainError(Exception):
         *,
         errors: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        type: str | None = None,
     ) -> None:
         self.message = message or HTTPStatus(self.status).description
         self.errors = errors
         self.headers = headers or {}
+        # A stable machine-readable code a client can tell errors of one status apart by.
+        self.type = type
         super().__init__(self.message)
 
 
@@ -82,7 +85,9 @@ def request_id() -> str:
     return rid
 
 
-def error_payload(status: int, message: str | None = None, errors: dict[str, Any] | None = None) -> dict:
+def error_payload(
+    status: int, message: str | None = None, errors: dict[str, Any] | None = None, type: str | None = None
+) -> dict:
     """The error body every error uses."""
     phrase = HTTPStatus(status)
     payload: dict[str, Any] = {
@@ -90,6 +95,8 @@ def error_payload(status: int, message: str | None = None, errors: dict[str, Any
         "status": phrase.phrase,
         "message": message or phrase.description or phrase.phrase,
     }
+    if type:
+        payload["type"] = type
     if errors:
         payload["errors"] = errors
     return payload
@@ -100,9 +107,10 @@ def error_response(
     message: str | None = None,
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    type: str | None = None,
 ) -> Response:
     """A JSON error response in the one shape."""
-    resp = jsonify(error_payload(status, message, errors))
+    resp = jsonify(error_payload(status, message, errors, type))
     resp.status_code = status
     for key, value in (headers or {}).items():
         resp.headers[key] = value
@@ -144,7 +152,7 @@ def _internal_error() -> Response:
 
 def handle_domain_error(error: DomainError) -> Response:
     """Domain exceptions raised by services."""
-    return error_response(error.status, error.message, error.errors, error.headers)
+    return error_response(error.status, error.message, error.errors, error.headers, error.type)
 
 
 def handle_unexpected(error: Exception) -> Response:

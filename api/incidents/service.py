@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, aliased, lazyload, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.calendar.service import add_working_days
@@ -44,6 +44,12 @@ from api.incidents.models import (
     Referral,
     ReferralStatus,
 )
+
+# The separation rule other domains apply (play-partner arrangements, wellbeing-day groups).
+from api.incidents.separation import OpenCasePair as OpenCasePair
+from api.incidents.separation import open_case_pairs as open_case_pairs
+from api.incidents.separation import separated as separated
+from api.incidents.separation import separation_refusal as separation_refusal
 from api.notifications.service import notify
 from api.schools.models import School
 from api.students.models import Student
@@ -959,36 +965,3 @@ def list_timeline(
     result = paginate(session, stmt, page=page, page_size=page_size)
     _audit("incident_timeline_viewed", incident)
     return result
-
-
-# ---------------------------------------------------------------- shared with other domains
-
-
-def open_case_pairs(
-    session: Session,
-    *,
-    school_id: int,
-    student_ids: Iterable[int] | None = None,
-    classifications: Iterable[str] | None = None,
-) -> set[tuple[int, int, int]]:
-    """(target id, actor id, incident id) for every case not closed, optionally only among these students
-    and these classifications; wellbeing days and play-partner arrangements must keep such pairs apart."""
-    target = aliased(IncidentStudent)
-    actor_row = aliased(IncidentStudent)
-    stmt = (
-        select(target.student_id, actor_row.student_id, Incident.id)
-        .join(target, target.incident_id == Incident.id)
-        .join(actor_row, actor_row.incident_id == Incident.id)
-        .where(
-            Incident.school_id == school_id,
-            Incident.status != CaseStatus.CLOSED.value,
-            target.role == InvolvementRole.TARGET.value,
-            actor_row.role == InvolvementRole.ACTOR.value,
-        )
-    )
-    if classifications is not None:
-        stmt = stmt.where(Incident.classification.in_(list(classifications)))
-    if student_ids is not None:
-        ids = list(student_ids)
-        stmt = stmt.where(target.student_id.in_(ids), actor_row.student_id.in_(ids))
-    return {(t, a, i) for t, a, i in session.execute(stmt)}

@@ -44,7 +44,7 @@ def seed(session: Session, ctx: Any) -> None:
                 [pool[offset + 2]] if index == 1 and offset + 2 < len(pool) else []
             )
             # Wellbeing-day groups keep play-partners together, which no open case of any kind may allow.
-            if open_case_pairs(session, school_id=ctx.school.id, student_ids=[s.id for s in pair]):
+            if open_case_pairs(session, viewer=ctx.users["leader"], student_ids=[s.id for s in pair]):
                 continue
             try:
                 arrangement = service.create_arrangement(

@@ -47,9 +47,10 @@ class Arrangements(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Make an arrangement (refused when it pairs both sides of an open bullying case)"""
         session = db.session
-        arrangement = service.create_arrangement(session, actor=current_user(), **data)
+        actor = current_user()
+        arrangement = service.create_arrangement(session, actor=actor, **data)
         return (
-            service.present(session, arrangement),
+            service.present(session, actor, arrangement),
             201,
             {"ETag": etag_of(arrangement), "Location": f"/api/v1/play-partner-arrangements/{arrangement.id}"},
         )
@@ -62,8 +63,9 @@ class ArrangementById(MethodView):
     def get(self, arrangement_id: int) -> Any:
         """Get an arrangement"""
         session = db.session
-        arrangement = service.get_arrangement(session, actor=current_user(), arrangement_id=arrangement_id)
-        return service.present(session, arrangement), 200, {"ETag": etag_of(arrangement)}
+        actor = current_user()
+        arrangement = service.get_arrangement(session, actor=actor, arrangement_id=arrangement_id)
+        return service.present(session, actor, arrangement), 200, {"ETag": etag_of(arrangement)}
 
     @blp.arguments(ArrangementUpdate)
     @blp.response(200, ArrangementRead, headers=ETAG_HEADER_DOC)
@@ -79,7 +81,7 @@ class ArrangementById(MethodView):
         service.ensure_can_change(session, actor=actor, arrangement=arrangement)
         require_if_match(arrangement)
         arrangement = service.update_arrangement(session, actor=actor, arrangement=arrangement, changes=data)
-        return service.present(session, arrangement), 200, {"ETag": etag_of(arrangement)}
+        return service.present(session, actor, arrangement), 200, {"ETag": etag_of(arrangement)}
 
 
 @blp.route("/<int:arrangement_id>/check-ins")

@@ -3245,7 +3245,7 @@ export interface components {
             total: number;
         };
         ArrangementRead: {
-            /** @description Two of its students are now target and actor of an open bullying-like case: end or change the arrangement */
+            /** @description Two of its students are now target and actor of an open bullying-like case that you may see: end or change the arrangement (a case you may not see does not set it) */
             readonly case_conflict: boolean;
             /** Format: date-time */
             readonly created_at: string;
