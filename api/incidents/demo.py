@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.calendar.service import add_working_days
 from api.core.timeutil import LOCAL_TZ, local_date, utcnow
 from api.incidents.models import (
+    BULLYING_LIKE,
     ActionPlan,
     AcuteMeasure,
     Audience,
@@ -24,7 +25,8 @@ from api.incidents.models import (
     PlanMeasure,
     Referral,
 )
-from api.notifications.models import Notification
+from api.incidents.permissions import notification_recipients
+from api.notifications.service import NotificationKind, notify
 from api.students.models import ClassStaff, SchoolClass, Student
 
 ORDER = 20
@@ -161,7 +163,27 @@ def _incident(
     case.event(
         incident.created_at, reporter, "created", classification=classification, students=incident.student_ids
     )
+    if classification in BULLYING_LIKE:
+        _told(session, incident, reporter, NotificationKind.INCIDENT_REPORTED, incident.created_at)
     return case
+
+
+def _told(session: Session, incident: Incident, by: Any, kind: str, at: datetime) -> None:
+    """Whoever the app would have told (the one rule), at the time; read by now unless it is recent."""
+    params = {"classification": incident.classification}
+    if kind == NotificationKind.BULLYING_ESTABLISHED:
+        params["action_plan_due"] = incident.action_plan_due.isoformat() if incident.action_plan_due else None
+    sent = notify(
+        session,
+        user_ids=notification_recipients(session, incident),
+        kind=kind,
+        params=params,
+        incident_id=incident.id,
+        actor=by,
+    )
+    for notification in sent:
+        notification.created_at = at
+        notification.read_at = None if at > utcnow() - timedelta(days=10) else at + timedelta(hours=2)
 
 
 def _establish(session: Session, ctx: Any, case: _Case, by: Any, day: date) -> datetime:
@@ -180,19 +202,7 @@ def _establish(session: Session, ctx: Any, case: _Case, by: Any, day: date) -> d
     )
     case.status(at, by, incident.status, "action_plan")
     incident.status = "action_plan"
-    for leader in (u for role, u in ctx.users.items() if role == "leader" and u.id != by.id):
-        session.add(
-            Notification(
-                school_id=ctx.school.id,
-                user_id=leader.id,
-                kind="bullying_established",
-                message=f"Case #{incident.id}: {incident.classification.replace('_', ' ')} established by "
-                f"{by.name}. Action plan due {incident.action_plan_due.isoformat()}.",
-                incident_id=incident.id,
-                created_at=at,
-                read_at=None if day > local_date() - timedelta(days=10) else at + timedelta(hours=2),
-            )
-        )
+    _told(session, incident, by, NotificationKind.BULLYING_ESTABLISHED, at)
     return at
 
 

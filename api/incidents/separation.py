@@ -1,6 +1,7 @@
-"""The separation rule: the target and the actor of a case that is not closed are never put together (in a
-play-partner arrangement, in a wellbeing-day group). The rule holds for every case, also those the caller may
-not see; what the caller is *told* when it refuses them depends on what they may see:
+"""The separation rule: the target and the actor of a case that is not closed (nor withdrawn by its reporter)
+are never put together (in a play-partner arrangement, in a wellbeing-day group). The rule holds for every
+case, also those the caller may not see; what the caller is *told* when it refuses them depends on what they
+may see:
 
 - a caller who may see the case (as a worker or its reporter) gets the reason: the students, their roles and
   the case (error type `open_case_separation`);
@@ -63,6 +64,7 @@ def open_case_pairs(
         .where(
             Incident.school_id == viewer.school_id,
             Incident.status != CaseStatus.CLOSED.value,
+            Incident.withdrawn_at.is_(None),
             target.role == InvolvementRole.TARGET.value,
             actor_row.role == InvolvementRole.ACTOR.value,
         )

@@ -4,7 +4,6 @@ audiences, the action plan and its legal deadline, follow-ups, referrals, notes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +18,9 @@ from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
 from api.errors import Conflict, InvalidInput, NotFound
 from api.incidents import permissions
+from api.incidents.actions import CaseAction, access_of
+from api.incidents.actions import allowed as allowed_actions
+from api.incidents.actions import ensure as ensure_action
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
     BULLYING_LIKE,
@@ -50,10 +52,11 @@ from api.incidents.separation import OpenCasePair as OpenCasePair
 from api.incidents.separation import open_case_pairs as open_case_pairs
 from api.incidents.separation import separated as separated
 from api.incidents.separation import separation_refusal as separation_refusal
-from api.notifications.service import notify
+from api.notifications.service import NotificationKind, notify, retract
 from api.schools.models import School
 from api.students.models import Student
-from api.users.models import User, UserRole
+from api.students.service import students_in_classes
+from api.users.models import User
 
 # Working days the law allows for the action plan, and the warning window for leaders.
 ACTION_PLAN_WORKING_DAYS = 10
@@ -78,6 +81,7 @@ REPORTER_EVENT_KINDS = (
     "classification_changed",
     "students_changed",
     "established",
+    "withdrawn",
 )
 # Transitions any case worker may make; every other one is the case owners' (leader, resource person).
 WORKER_TRANSITIONS = {
@@ -152,16 +156,6 @@ def _staff_user(session: Session, school_id: int, user_id: Any, field: str) -> U
     return user
 
 
-def _leader_ids(session: Session, school_id: int, *, exclude: Iterable[int | None] = ()) -> list[int]:
-    skip = {i for i in exclude if i is not None}
-    ids = session.scalars(
-        select(User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.school_id == school_id, User.active.is_(True), UserRole.role == "leader")
-    )
-    return sorted(set(ids) - skip)
-
-
 def _validated_students(session: Session, school_id: int, students: Any) -> list[tuple[int, str]]:
     if not students:
         raise InvalidInput("An incident needs at least one student.", errors={"students": ["required"]})
@@ -203,6 +197,7 @@ def _annotate(session: Session, actor: Any, incident: Incident, view: str) -> In
         for target in TRANSITIONS[incident.status]
         if _transition_problem(session, actor, incident, target) is None
     ]
+    incident.allowed_actions = allowed_actions(session, actor, incident)  # type: ignore[attr-defined]
     return incident
 
 
@@ -336,19 +331,30 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
         resource_id=incident.id,
         student_ids=incident.student_ids,
     )
-    if accused_id is not None:
-        _notify_staff_accused(session, incident, actor)
+    _notify_if_told(session, incident, actor, was_bullying_like=False, was_accusing=False)
     session.flush()
     return incident
 
 
-def _notify_staff_accused(session: Session, incident: Incident, actor: Any) -> None:
+def _notify_if_told(
+    session: Session, incident: Incident, actor: Any, *, was_bullying_like: bool, was_accusing: bool
+) -> None:
+    """The strategy: the leader is told as soon as we know of bullying. A case that now accuses a staff
+    member, or is now reported as bullying-like, tells whoever may see it (never the person who acted)."""
+    if incident.accused_staff_id is not None and not was_accusing:
+        kind, params = NotificationKind.STAFF_ACCUSED, {}
+    elif incident.classification in BULLYING_LIKE and not was_bullying_like and not was_accusing:
+        kind, params = NotificationKind.INCIDENT_REPORTED, {"classification": incident.classification}
+    else:
+        return
+    session.flush()  # the recipients rule reads the involved students' classes
     notify(
         session,
-        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id,)),
-        kind="staff_accused",
-        message=f"Case #{incident.id}: a staff member is accused. Only leaders can see this case.",
+        user_ids=permissions.notification_recipients(session, incident),
+        kind=kind,
+        params=params,
         incident_id=incident.id,
+        actor=actor,
     )
 
 
@@ -380,12 +386,24 @@ def list_incidents(
     classification: str | None = None,
     deadline: str | None = None,
     student_id: int | None = None,
+    class_id: int | None = None,
+    grade: int | None = None,
+    created_since: datetime | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
-    """The cases the actor may see, newest first; with `deadline`, those whose action plan is overdue,
-    due within 2 working days, or either ('attention'), earliest deadline first."""
-    stmt = select(Incident).where(permissions.visibility_clause(session, actor))
+    """The cases the actor may see, newest first (withdrawn reports left out); with `deadline`, those whose
+    action plan is overdue, due within 2 working days, or either ('attention'), earliest deadline first."""
+    stmt = select(Incident).where(
+        permissions.visibility_clause(session, actor), Incident.withdrawn_at.is_(None)
+    )
+    if class_id is not None or grade is not None:
+        about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
+        stmt = stmt.where(
+            Incident.id.in_(select(IncidentStudent.incident_id).where(IncidentStudent.student_id.in_(about)))
+        )
+    if created_since is not None:
+        stmt = stmt.where(Incident.created_at >= as_utc(created_since))
     if status:
         stmt = stmt.where(Incident.status == status)
     if classification:
@@ -415,6 +433,7 @@ def list_incidents(
     stmt = stmt.options(
         lazyload(Incident.accused_staff),
         lazyload(Incident.established_by),
+        lazyload(Incident.withdrawn_by),
         selectinload(Incident.action_plan).options(
             lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
@@ -432,11 +451,14 @@ def list_incidents(
 
 
 def update_incident(session: Session, *, actor: Any, incident: Incident, changes: dict[str, Any]) -> Incident:
-    """Change a case's facts (reporter or worker), classification, status or accused staff (workers);
-    the caller has checked If-Match."""
-    view = permissions.ensure_visible(session, actor, incident)
+    """Change a case's facts and students (reporter or worker), classification, status or accused staff
+    (workers); on an established case the students and classification are the owners'. The caller has
+    checked If-Match."""
+    permissions.ensure_visible(session, actor, incident)
+    access = access_of(session, actor, incident)
+    ensure_action(session, actor, incident, CaseAction.EDIT_FACTS, access=access)
     worker_only = {"status", "classification", "accused_staff_id", "pupil_perspective"} & set(changes)
-    if worker_only and view != "full":
+    if worker_only and not access.worker:
         raise deny(
             f"Only the case's workers may change {', '.join(sorted(worker_only))}.",
             resource_type="incident",
@@ -444,12 +466,15 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
             student_ids=tuple(incident.student_ids),
         )
     before_students = list(incident.student_ids)
+    was_bullying_like = incident.classification in BULLYING_LIKE
+    was_accusing = incident.accused_staff_id is not None
     plain: list[str] = []
     if "students" in changes:
         rows = _validated_students(session, incident.school_id, changes["students"])
         old = {s.student_id: s.role for s in incident.students}
         new = dict(rows)
         if old != new:
+            ensure_action(session, actor, incident, CaseAction.CHANGE_STUDENTS, access=access)
             keep = {s.student_id: s for s in incident.students if s.student_id in new}
             for sid, role in new.items():
                 if sid in keep:
@@ -469,10 +494,7 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     if "classification" in changes:
         value = _choice(changes["classification"], Classification, "classification")
         if value != incident.classification:
-            if incident.established_at is not None:
-                permissions.ensure_owner(
-                    session, actor, incident, action="reclassify a case where bullying was established"
-                )
+            ensure_action(session, actor, incident, CaseAction.RECLASSIFY, access=access)
             _event(session, incident, actor, "classification_changed", old=incident.classification, new=value)
             incident.classification = value
     if "accused_staff_id" in changes:
@@ -480,11 +502,8 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
         if accused is not None:
             _staff_user(session, incident.school_id, accused, "accused_staff_id")
         if accused != incident.accused_staff_id:
-            newly = accused is not None and incident.accused_staff_id is None
             incident.accused_staff_id = accused
             _event(session, incident, actor, "accused_staff_changed", accused=accused is not None)
-            if newly:
-                _notify_staff_accused(session, incident, actor)
     for field in (
         "occurred_at",
         "place",
@@ -515,6 +534,7 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
         _transition(session, actor, incident, _choice(changes["status"], CaseStatus, "status"))
     incident.updated_at = utcnow()  # always a new version, even when only involved students changed
     session.flush()
+    _notify_if_told(session, incident, actor, was_bullying_like=was_bullying_like, was_accusing=was_accusing)
     audit.record(
         "incident_updated",
         resource_type="incident",
@@ -525,10 +545,28 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     return incident
 
 
+def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> Incident:
+    """Withdraw a report its reporter just logged ("Fortryd"): kept for the audit with who withdrew it and
+    when, but gone from every list, student log, count and separation rule; unread notifications of it go."""
+    permissions.ensure_visible(session, actor, incident)
+    ensure_action(session, actor, incident, CaseAction.WITHDRAW)
+    now = utcnow()
+    incident.withdrawn_at = now
+    incident.withdrawn_by_id = actor.id
+    incident.updated_at = now
+    session.flush()
+    _event(session, incident, actor, "withdrawn")
+    retracted = retract(session, incident_id=incident.id)
+    _audit("incident_withdrawn", incident, notifications_retracted=retracted)
+    return incident
+
+
 def _transition_problem(
     session: Session, actor: Any, incident: Incident, target: str
 ) -> tuple[int, str] | None:
     """Why the actor cannot move the case to `target` now: (403 or 409, reason), or None."""
+    if incident.withdrawn_at is not None:
+        return 409, "The report was withdrawn by its reporter."
     current = incident.status
     if target not in TRANSITIONS.get(current, ()):
         return 409, f"A case cannot go from {current} to {target}."
@@ -581,11 +619,7 @@ def establish(
     """A leader or resource person establishes (konstaterer) bullying: the five audiences become a checklist,
     the action plan falls due on the 10th working day after today, and every leader is notified at once."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="establish bullying")
-    if incident.established_at is not None:
-        raise Conflict("Bullying is already established on this case.")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed; reopen it first.")
+    ensure_action(session, actor, incident, CaseAction.ESTABLISH)
     value = classification or incident.classification
     if value not in BULLYING_LIKE:
         raise InvalidInput(
@@ -622,13 +656,11 @@ def establish(
     session.flush()
     notify(
         session,
-        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id,)),
-        kind="bullying_established",
-        message=(
-            f"Case #{incident.id}: {value.replace('_', ' ')} established by {actor.name}. "
-            f"Action plan due {incident.action_plan_due.isoformat()}."
-        ),
+        user_ids=permissions.notification_recipients(session, incident),
+        kind=NotificationKind.BULLYING_ESTABLISHED,
+        params={"classification": value, "action_plan_due": incident.action_plan_due.isoformat()},
         incident_id=incident.id,
+        actor=actor,
     )
     _audit("bullying_established", incident, classification=value)
     return incident
@@ -649,7 +681,7 @@ def update_audience_item(
     session: Session, *, actor: Any, incident: Incident, item: AudienceItem, changes: dict[str, Any]
 ) -> AudienceItem:
     """Record who did what towards an audience, when and how (case workers; the caller checked If-Match)."""
-    permissions.ensure_worker(session, actor, incident, action="update the checklist")
+    ensure_action(session, actor, incident, CaseAction.UPDATE_CHECKLIST)
     if "actions" in changes:
         allowed = AUDIENCE_ACTIONS[item.audience]
         actions = list(dict.fromkeys(changes["actions"] or []))
@@ -687,9 +719,7 @@ def add_acute_measure(
 ) -> AcuteMeasure:
     """Record an acute measure (case workers), e.g. separate recess areas until the plan exists."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_worker(session, actor, incident, action="record acute measures")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed.")
+    ensure_action(session, actor, incident, CaseAction.ADD_ACUTE_MEASURE)
     measure = AcuteMeasure(
         incident_id=incident.id,
         description=_clean_text(data.get("description"), "description", required=True),
@@ -708,9 +738,7 @@ def save_action_plan(session: Session, *, actor: Any, incident: Incident, data: 
     when students and parents were informed. The first save with measures makes the plan exist (adopted);
     the caller has checked If-Match against an existing plan."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="write the action plan")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed; reopen it first.")
+    ensure_action(session, actor, incident, CaseAction.WRITE_ACTION_PLAN)
     measures = data.get("measures") or []
     if not measures:
         raise InvalidInput("An action plan needs at least one measure.", errors={"measures": ["required"]})
@@ -777,16 +805,19 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
     """Record a follow-up meeting (leaders, resource persons). 'continued' reopens the plan: the case goes
     back to action_plan and a revised plan is due 10 working days after the meeting."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="record follow-up meetings")
+    ensure_action(session, actor, incident, CaseAction.RECORD_FOLLOW_UP)
     plan = incident.action_plan
-    if plan is None or plan.adopted_at is None:
-        raise Conflict("There is no action plan to follow up yet.")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed; reopen it first.")
+    assert plan is not None  # the rule above requires an adopted plan
     held_on: date = data["held_on"]
     if held_on > local_date():
         raise InvalidInput(
             "A follow-up meeting is recorded after it was held.", errors={"held_on": ["in the future"]}
+        )
+    established_on = local_date(incident.established_at) if incident.established_at else None
+    if established_on is not None and held_on < established_on:
+        raise InvalidInput(
+            f"A follow-up meeting comes after bullying was established ({established_on.isoformat()}).",
+            errors={"held_on": [f"before the day bullying was established, {established_on.isoformat()}"]},
         )
     outcome = _choice(data.get("outcome"), FollowUpOutcome, "outcome")
     next_on = data.get("next_follow_up_on")
@@ -837,7 +868,7 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
 def add_referral(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> Referral:
     """Refer the case to an external partner (leaders, resource persons)."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="refer a case to external partners")
+    ensure_action(session, actor, incident, CaseAction.ADD_REFERRAL)
     partner = _choice(data.get("partner"), Partner, "partner")
     name = _clean_text(data.get("partner_name"), "partner_name")
     if partner == Partner.OTHER and name is None:
@@ -878,7 +909,7 @@ def update_referral(
     session: Session, *, actor: Any, incident: Incident, referral: Referral, changes: dict[str, Any]
 ) -> Referral:
     """Update a referral's status, partner name, date or note (If-Match checked by the caller)."""
-    permissions.ensure_owner(session, actor, incident, action="update referrals")
+    ensure_action(session, actor, incident, CaseAction.UPDATE_REFERRAL)
     old_status = referral.status
     if "status" in changes:
         referral.status = _choice(changes["status"], ReferralStatus, "status")
@@ -912,6 +943,7 @@ def update_referral(
 def add_note(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> CaseNote:
     """Add a note of a conversation to the case (its reporter or workers); notes are never edited."""
     permissions.ensure_visible(session, actor, incident)
+    ensure_action(session, actor, incident, CaseAction.ADD_NOTE)
     note = CaseNote(
         incident_id=incident.id,
         author_id=actor.id,
