@@ -552,7 +552,7 @@ def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> In
     ensure_action(session, actor, incident, CaseAction.WITHDRAW)
     now = utcnow()
     incident.withdrawn_at = now
-    incident.withdrawn_by_id = actor.id
+    incident.withdrawn_by = actor
     incident.updated_at = now
     session.flush()
     _event(session, incident, actor, "withdrawn")

@@ -292,7 +292,7 @@ def withdraw_observation(session: Session, *, actor: Any, observation: Observati
         raise Conflict("An observation can be withdrawn only just after it was logged; correct it instead.")
     now = utcnow()
     observation.withdrawn_at = now
-    observation.withdrawn_by_id = actor.id
+    observation.withdrawn_by = actor
     observation.updated_at = now
     session.flush()
     audit.record(

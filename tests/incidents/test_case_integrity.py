@@ -74,7 +74,7 @@ def test_a_class_teacher_cannot_gut_an_established_case(app, client, session, wo
     log = client.get(
         f"/api/v1/students/{world.anna.id}/log", headers=headers(app, world, world.users["teacher"])
     )
-    assert incident.id in [e["ref_id"] for e in log.json["items"]]
+    assert ("incident", incident.id) in [(e["ref_type"], e["ref_id"]) for e in log.json["items"]]
     arrangement = {
         "student_ids": [world.anna.id, world.bo.id],
         "recesses": ["lunch"],
