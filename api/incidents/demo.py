@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from api.calendar.service import add_working_days
 from api.core.timeutil import LOCAL_TZ, local_date, utcnow
 from api.incidents.models import (
-    BULLYING_LIKE,
     ActionPlan,
     AcuteMeasure,
     Audience,
@@ -25,8 +24,7 @@ from api.incidents.models import (
     PlanMeasure,
     Referral,
 )
-from api.incidents.permissions import notification_recipients
-from api.notifications.service import NotificationKind, notify
+from api.incidents.notices import tell_of_establishment, tell_of_report
 from api.students.models import ClassStaff, SchoolClass, Student
 
 ORDER = 20
@@ -163,24 +161,13 @@ def _incident(
     case.event(
         incident.created_at, reporter, "created", classification=classification, students=incident.student_ids
     )
-    if classification in BULLYING_LIKE:
-        _told(session, incident, reporter, NotificationKind.INCIDENT_REPORTED, incident.created_at)
+    sent = tell_of_report(session, incident, actor=reporter, was_bullying_like=False, was_accusing=False)
+    _told(sent, incident.created_at)
     return case
 
 
-def _told(session: Session, incident: Incident, by: Any, kind: str, at: datetime) -> None:
-    """Whoever the app would have told (the one rule), at the time; read by now unless it is recent."""
-    params = {"classification": incident.classification}
-    if kind == NotificationKind.BULLYING_ESTABLISHED:
-        params["action_plan_due"] = incident.action_plan_due.isoformat() if incident.action_plan_due else None
-    sent = notify(
-        session,
-        user_ids=notification_recipients(session, incident),
-        kind=kind,
-        params=params,
-        incident_id=incident.id,
-        actor=by,
-    )
+def _told(sent: list[Any], at: datetime) -> None:
+    """Dates the notifications the app sent as of the moment it happened; read by now unless recent."""
     for notification in sent:
         notification.created_at = at
         notification.read_at = None if at > utcnow() - timedelta(days=10) else at + timedelta(hours=2)
@@ -202,7 +189,7 @@ def _establish(session: Session, ctx: Any, case: _Case, by: Any, day: date) -> d
     )
     case.status(at, by, incident.status, "action_plan")
     incident.status = "action_plan"
-    _told(session, incident, by, NotificationKind.BULLYING_ESTABLISHED, at)
+    _told(tell_of_establishment(session, incident, actor=by), at)
     return at
 
 

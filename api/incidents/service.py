@@ -46,13 +46,14 @@ from api.incidents.models import (
     Referral,
     ReferralStatus,
 )
+from api.incidents.notices import tell_of_establishment, tell_of_report
 
 # The separation rule other domains apply (play-partner arrangements, wellbeing-day groups).
 from api.incidents.separation import OpenCasePair as OpenCasePair
 from api.incidents.separation import open_case_pairs as open_case_pairs
 from api.incidents.separation import separated as separated
 from api.incidents.separation import separation_refusal as separation_refusal
-from api.notifications.service import NotificationKind, notify, retract
+from api.notifications.service import retract
 from api.schools.models import School
 from api.students.models import Student
 from api.students.service import students_in_classes
@@ -331,31 +332,9 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
         resource_id=incident.id,
         student_ids=incident.student_ids,
     )
-    _notify_if_told(session, incident, actor, was_bullying_like=False, was_accusing=False)
+    tell_of_report(session, incident, actor=actor, was_bullying_like=False, was_accusing=False)
     session.flush()
     return incident
-
-
-def _notify_if_told(
-    session: Session, incident: Incident, actor: Any, *, was_bullying_like: bool, was_accusing: bool
-) -> None:
-    """The strategy: the leader is told as soon as we know of bullying. A case that now accuses a staff
-    member, or is now reported as bullying-like, tells whoever may see it (never the person who acted)."""
-    if incident.accused_staff_id is not None and not was_accusing:
-        kind, params = NotificationKind.STAFF_ACCUSED, {}
-    elif incident.classification in BULLYING_LIKE and not was_bullying_like and not was_accusing:
-        kind, params = NotificationKind.INCIDENT_REPORTED, {"classification": incident.classification}
-    else:
-        return
-    session.flush()  # the recipients rule reads the involved students' classes
-    notify(
-        session,
-        user_ids=permissions.notification_recipients(session, incident),
-        kind=kind,
-        params=params,
-        incident_id=incident.id,
-        actor=actor,
-    )
 
 
 def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:
@@ -534,7 +513,9 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
         _transition(session, actor, incident, _choice(changes["status"], CaseStatus, "status"))
     incident.updated_at = utcnow()  # always a new version, even when only involved students changed
     session.flush()
-    _notify_if_told(session, incident, actor, was_bullying_like=was_bullying_like, was_accusing=was_accusing)
+    tell_of_report(
+        session, incident, actor=actor, was_bullying_like=was_bullying_like, was_accusing=was_accusing
+    )
     audit.record(
         "incident_updated",
         resource_type="incident",
@@ -617,7 +598,7 @@ def establish(
     session: Session, *, actor: Any, incident: Incident, classification: str | None = None
 ) -> Incident:
     """A leader or resource person establishes (konstaterer) bullying: the five audiences become a checklist,
-    the action plan falls due on the 10th working day after today, and every leader is notified at once."""
+    the action plan falls due on the 10th working day after today, and whoever may see the case is told."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.ESTABLISH)
     value = classification or incident.classification
@@ -654,14 +635,7 @@ def establish(
         _set_status(session, actor, incident, CaseStatus.ACTION_PLAN.value)
     incident.updated_at = now
     session.flush()
-    notify(
-        session,
-        user_ids=permissions.notification_recipients(session, incident),
-        kind=NotificationKind.BULLYING_ESTABLISHED,
-        params={"classification": value, "action_plan_due": incident.action_plan_due.isoformat()},
-        incident_id=incident.id,
-        actor=actor,
-    )
+    tell_of_establishment(session, incident, actor=actor)
     _audit("bullying_established", incident, classification=value)
     return incident
 

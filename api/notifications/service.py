@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from api.core.pagination import paginate
 from api.core.timeutil import utcnow
 from api.errors import NotFound
-from api.notifications.models import PARAMS, Notification
+from api.notifications.models import PARAMS
+from api.notifications.models import Notification as Notification
 from api.notifications.models import NotificationKind as NotificationKind  # what other domains send
 from api.users.models import User
 

@@ -500,36 +500,37 @@ def move_student(
         return get_groups(session, actor=actor, day=day)
     moving = [student_id] + ([swap_with] if swap_with is not None else [])
     pairs = open_case_pairs(session, viewer=actor, student_ids=set(membership) | {student_id})
-    new_target = {m.student_id for m in target.members} - set(moving)
-    clash = [p for p in pairs if student_id in p.students and p.students <= new_target | {student_id}]
-    if clash:
-        raise separation_refusal(
-            clash,
-            error=InvalidInput,
-            explained=f"Moving the student into group {group} would put the target and the actor of an open "
-            "case together",
-            hidden="This move cannot be made.",
-            field="student_id",
-            names=names,
-            resource_type="wellbeing_day",
-            resource_id=day.id,
-        )
-    if partner is not None and member is not None:
-        old_group = next(g for g in groups if g.id == member.group_id)
-        new_old = {m.student_id for m in old_group.members} - set(moving)
-        clash = [p for p in pairs if swap_with in p.students and p.students <= new_old | {swap_with}]
+
+    def refuse_if_together(who: int, members: set[int], field: str, explained: str) -> None:
+        clash = [p for p in pairs if who in p.students and p.students <= members | {who}]
         if clash:
             raise separation_refusal(
                 clash,
                 error=InvalidInput,
-                explained="Swapping would put the target and the actor of an open case together in group "
-                f"{old_group.number}",
-                hidden="This swap cannot be made.",
-                field="swap_with",
+                explained=explained,
+                hidden="This move cannot be made.",
+                field=field,
                 names=names,
                 resource_type="wellbeing_day",
                 resource_id=day.id,
             )
+
+    new_target = {m.student_id for m in target.members} - set(moving)
+    refuse_if_together(
+        student_id,
+        new_target,
+        "student_id",
+        f"Moving the student into group {group} would put the target and the actor of an open case together",
+    )
+    if partner is not None and member is not None:
+        assert swap_with is not None
+        old_group = next(g for g in groups if g.id == member.group_id)
+        refuse_if_together(
+            swap_with,
+            {m.student_id for m in old_group.members} - set(moving),
+            "swap_with",
+            f"Swapping would put the target and the actor of an open case together in group {old_group.number}",
+        )
         partner.group_id = member.group_id
     if member is None:
         session.add(WellbeingGroupMember(wellbeing_day_id=day.id, group_id=target.id, student_id=student_id))
