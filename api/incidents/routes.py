@@ -105,7 +105,7 @@ class IncidentById(MethodView):
 class IncidentWithdraw(MethodView):
     @idempotent
     @blp.response(200, IncidentRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409)
+    @blp.errors(401, 403, 404, 409, 422)
     def post(self, incident_id: int) -> Any:
         """Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it)"""
         session = db.session

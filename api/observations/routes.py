@@ -84,7 +84,7 @@ class ObservationById(MethodView):
 class ObservationWithdraw(MethodView):
     @idempotent
     @blp.response(200, ObservationRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 409)
+    @blp.errors(401, 403, 404, 409, 422)
     def post(self, observation_id: int) -> Any:
         """Withdraw my observation just after logging it ("Fortryd", within 10 minutes)"""
         session = db.session

@@ -1474,6 +1474,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1838,6 +1839,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3612,7 +3614,7 @@ export interface components {
         };
         GroupStats: {
             readonly group_count: number;
-            /** @description Groups now holding both sides of an open case (e.g. opened after planning) */
+            /** @description Groups now holding both sides of an open case you may see (e.g. opened after planning); a case you may not see is not disclosed here */
             readonly groups_with_open_case: number[];
             /** @description Largest share of one grade in any group (0-1) */
             readonly max_grade_share: number;
