@@ -18,7 +18,7 @@ from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
 from api.errors import Conflict, InvalidInput, NotFound
 from api.incidents import permissions
-from api.incidents.actions import CaseAction, access_of
+from api.incidents.actions import Access, CaseAction, access_of
 from api.incidents.actions import allowed as allowed_actions
 from api.incidents.actions import ensure as ensure_action
 from api.incidents.models import (
@@ -188,17 +188,18 @@ def _load(session: Session, actor: Any, incident_id: int) -> Incident:
     return get_in_school(session, Incident, incident_id, school_id=actor.school_id, what="Incident")
 
 
-def _annotate(session: Session, actor: Any, incident: Incident, view: str) -> Incident:
-    incident.view = view
+def _annotate(session: Session, actor: Any, incident: Incident, access: Access) -> Incident:
+    # Whoever wrote the case sees at least the reporter view of it.
+    incident.view = access.view or "reporter"
     today = local_date()
     soon = add_working_days(session, school=_school(session, incident.school_id), start=today, days=2)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
     incident.allowed_transitions = [  # type: ignore[attr-defined]
         target
         for target in TRANSITIONS[incident.status]
-        if _transition_problem(session, actor, incident, target) is None
+        if _transition_problem(session, actor, incident, target, access=access) is None
     ]
-    incident.allowed_actions = allowed_actions(session, actor, incident)  # type: ignore[attr-defined]
+    incident.allowed_actions = allowed_actions(session, actor, incident, access=access)  # type: ignore[attr-defined]
     return incident
 
 
@@ -339,15 +340,16 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
 
 def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:
     """Annotate a case just written for the response (the writer sees at least the reporter view)."""
-    view = "full" if permissions.is_worker(session, actor, incident) else "reporter"
-    return _annotate(session, actor, incident, view)
+    return _annotate(session, actor, incident, access_of(session, actor, incident))
 
 
 def load_incident(session: Session, *, actor: Any, incident_id: int) -> Incident:
     """A case the actor may see (404 otherwise), annotated for them; not audited (the caller's action is)."""
     incident = _load(session, actor, incident_id)
-    view = permissions.ensure_visible(session, actor, incident)
-    return _annotate(session, actor, incident, view)
+    access = access_of(session, actor, incident)
+    if access.view is None:
+        permissions.ensure_visible(session, actor, incident)  # 404, audited
+    return _annotate(session, actor, incident, access)
 
 
 def get_incident(session: Session, *, actor: Any, incident_id: int) -> Incident:
@@ -433,8 +435,9 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     """Change a case's facts and students (reporter or worker), classification, status or accused staff
     (workers); on an established case the students and classification are the owners'. The caller has
     checked If-Match."""
-    permissions.ensure_visible(session, actor, incident)
     access = access_of(session, actor, incident)
+    if access.view is None:
+        permissions.ensure_visible(session, actor, incident)  # 404, audited
     ensure_action(session, actor, incident, CaseAction.EDIT_FACTS, access=access)
     worker_only = {"status", "classification", "accused_staff_id", "pupil_perspective"} & set(changes)
     if worker_only and not access.worker:
@@ -510,7 +513,10 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     if plain:
         _event(session, incident, actor, "updated", fields=plain)
     if "status" in changes:
-        _transition(session, actor, incident, _choice(changes["status"], CaseStatus, "status"))
+        target = _choice(changes["status"], CaseStatus, "status")
+        if before_students != incident.student_ids:  # whether the actor works it may have changed with them
+            access = access_of(session, actor, incident)
+        _transition(session, actor, incident, target, access=access)
     incident.updated_at = utcnow()  # always a new version, even when only involved students changed
     session.flush()
     tell_of_report(
@@ -543,7 +549,7 @@ def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> In
 
 
 def _transition_problem(
-    session: Session, actor: Any, incident: Incident, target: str
+    session: Session, actor: Any, incident: Incident, target: str, *, access: Access
 ) -> tuple[int, str] | None:
     """Why the actor cannot move the case to `target` now: (403 or 409, reason), or None."""
     if incident.withdrawn_at is not None:
@@ -554,9 +560,9 @@ def _transition_problem(
     needs_owner = (current, target) not in WORKER_TRANSITIONS or (
         target == CaseStatus.CLOSED and incident.established_at is not None
     )
-    if needs_owner and not permissions.is_owner(session, actor, incident):
+    if needs_owner and not access.owner:
         return 403, f"Only leaders and resource persons may move a case from {current} to {target}."
-    if not needs_owner and not permissions.is_worker(session, actor, incident):
+    if not needs_owner and not access.worker:
         return 403, "Only the case's workers may change its status."
     plan = incident.action_plan
     adopted = plan is not None and plan.adopted_at is not None
@@ -567,10 +573,10 @@ def _transition_problem(
     return None
 
 
-def _transition(session: Session, actor: Any, incident: Incident, target: str) -> None:
+def _transition(session: Session, actor: Any, incident: Incident, target: str, *, access: Access) -> None:
     if target == incident.status:
         return
-    problem = _transition_problem(session, actor, incident, target)
+    problem = _transition_problem(session, actor, incident, target, access=access)
     if problem is not None:
         code, reason = problem
         if code == 403:
