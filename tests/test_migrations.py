@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -76,3 +79,45 @@ def test_class_name_keys_are_backfilled_and_case_duplicates_renamed(backend, tmp
         (4, "ØST  9 (3)", "øst 9 (3)"),
         (5, "øst 9", "øst 9"),  # another school year
     ]
+
+
+def test_rebuilding_a_table_keeps_the_rows_that_refer_to_it(backend, tmp_path):
+    """SQLite rebuilds a table (copy, drop, rename) to add a foreign key; with foreign keys on, the drop
+    cascaded and deleted every incident's students and notifications. 0005 rebuilds `incidents`."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from api.cli import alembic_config
+
+    url = _fresh_url(backend, tmp_path)
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    config = alembic_config(url)
+    engine = make_engine(url)
+    now = datetime(2026, 4, 1, 8, tzinfo=UTC)
+    with app.app_context():
+        command.upgrade(config, "0004_prevention")
+        with engine.begin() as conn:
+            for statement in (
+                "INSERT INTO schools (id, name, slug, count_closed_days, created_at, version) "
+                "VALUES (1, 'S', 's', false, :now, 1)",
+                "INSERT INTO users (id, email, name, password_hash, active, created_at, updated_at, version, "
+                "school_id) VALUES (1, 'a@b.dk', 'A', 'x', true, :now, :now, 1, 1)",
+                "INSERT INTO students (id, school_id, given_name, family_name, active, sfo_enrolled, "
+                "created_at, updated_at, version) VALUES (1, 1, 'Anna', 'Holm', true, false, :now, :now, 1)",
+                "INSERT INTO incidents (id, classification, status, occurred_at, reported_by_id, created_at, "
+                "updated_at, version, school_id, action_plan_due) "
+                "VALUES (1, 'bullying', 'action_plan', :now, 1, :now, :now, 1, 1, :due)",
+                "INSERT INTO incident_students (id, incident_id, student_id, role) VALUES (1, 1, 1, 'target')",
+                "INSERT INTO notifications (id, user_id, kind, message, created_at, school_id, incident_id) "
+                "VALUES (1, 1, 'bullying_established', 'Case #1: bullying established', :now, 1, 1)",
+            ):
+                conn.execute(text(statement), {"now": now, "due": date(2026, 4, 20)})
+        upgrade_database()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM incident_students")).scalar() == 1
+        params = conn.execute(text("SELECT params FROM notifications")).scalar()
+    engine.dispose()
+    if backend != "sqlite":
+        drop_postgres_database(url)
+    params = json.loads(params) if isinstance(params, str) else params
+    assert params == {"classification": "bullying", "action_plan_due": "2026-04-20"}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+# How long whoever logged an incident or observation may withdraw it ("Fortryd"): the phone offers it for
+# about 10 seconds, but a log can reach the server late on a slow connection, and a second thought is fine.
+WITHDRAW_WINDOW = timedelta(minutes=10)
 
 
 def utcnow() -> datetime:

@@ -24,7 +24,7 @@ from api.incidents.models import (
     PlanMeasure,
     Referral,
 )
-from api.notifications.models import Notification
+from api.incidents.notices import tell_of_establishment, tell_of_report
 from api.students.models import ClassStaff, SchoolClass, Student
 
 ORDER = 20
@@ -161,7 +161,16 @@ def _incident(
     case.event(
         incident.created_at, reporter, "created", classification=classification, students=incident.student_ids
     )
+    sent = tell_of_report(session, incident, actor=reporter, was_bullying_like=False, was_accusing=False)
+    _told(sent, incident.created_at)
     return case
+
+
+def _told(sent: list[Any], at: datetime) -> None:
+    """Dates the notifications the app sent as of the moment it happened; read by now unless recent."""
+    for notification in sent:
+        notification.created_at = at
+        notification.read_at = None if at > utcnow() - timedelta(days=10) else at + timedelta(hours=2)
 
 
 def _establish(session: Session, ctx: Any, case: _Case, by: Any, day: date) -> datetime:
@@ -180,19 +189,7 @@ def _establish(session: Session, ctx: Any, case: _Case, by: Any, day: date) -> d
     )
     case.status(at, by, incident.status, "action_plan")
     incident.status = "action_plan"
-    for leader in (u for role, u in ctx.users.items() if role == "leader" and u.id != by.id):
-        session.add(
-            Notification(
-                school_id=ctx.school.id,
-                user_id=leader.id,
-                kind="bullying_established",
-                message=f"Case #{incident.id}: {incident.classification.replace('_', ' ')} established by "
-                f"{by.name}. Action plan due {incident.action_plan_due.isoformat()}.",
-                incident_id=incident.id,
-                created_at=at,
-                read_at=None if day > local_date() - timedelta(days=10) else at + timedelta(hours=2),
-            )
-        )
+    _told(tell_of_establishment(session, incident, actor=by), at)
     return at
 
 

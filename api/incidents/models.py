@@ -159,6 +159,10 @@ class Incident(SchoolOwned, Base):
     # The law's deadline for the action plan: the 10th working day after the day bullying was established.
     action_plan_due: Mapped[date | None] = mapped_column(Date, index=True, default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Withdrawn by its reporter just after logging it ("Fortryd"): kept for the audit, out of every list,
+    # log, count and separation rule.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -166,6 +170,7 @@ class Incident(SchoolOwned, Base):
     reported_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[reported_by_id])
     accused_staff: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[accused_staff_id])
     established_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[established_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[withdrawn_by_id])
     students: Mapped[list[IncidentStudent]] = relationship(
         back_populates="incident",
         cascade="all, delete-orphan",

@@ -8,9 +8,12 @@
   only what they reported themselves.
 - Case owners (leaders, resource persons) establish bullying and own the action plan, follow-ups and
   external referrals.
-- A case in which a staff member is accused is seen and worked only by leaders, never by the accused.
+- A case in which a staff member is accused is seen and worked only by leaders, never by the accused. Its
+  reporter keeps the reporter view of what they wrote (unless they are the accused).
 - A case you may not see is 404 (not 403): its existence is not disclosed. A case you may see but an action
   your role may not take is 403. Another school's case is always 404.
+- Who is told (notified) of a case: every leader and resource person who may see it and the class teacher
+  (klasselærer) of each involved student's class when they may see it; never the person who acted.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from api.core import audit
 from api.errors import NotFound
 from api.incidents.models import Incident, IncidentStudent
 from api.students.models import Student
-from api.students.permissions import staff_class_ids
+from api.students.permissions import class_teacher_ids, staff_class_ids
+from api.users.service import active_staff
 
 OWNER_ROLES = ("leader", "resource_person")
 CLASS_WORK_ROLES = ("teacher", "pedagogue")
@@ -65,8 +69,8 @@ def visibility_clause(session: Session, user: Any) -> ColumnElement[bool]:
     """SQL condition: the user may see this case (as a worker or as its reporter)."""
     reporter = and_(
         Incident.school_id == user.school_id,
-        Incident.accused_staff_id.is_(None),
         Incident.reported_by_id == user.id,
+        or_(Incident.accused_staff_id.is_(None), Incident.accused_staff_id != user.id),
     )
     return or_(worker_clause(session, user), reporter)
 
@@ -86,17 +90,38 @@ def is_worker(session: Session, user: Any, incident: Incident) -> bool:
 
 
 def is_reporter(user: Any, incident: Incident) -> bool:
-    """Whether the user reported this (visible) case."""
+    """Whether the user reported this case (and is not the staff member it accuses)."""
     return (
         incident.school_id == user.school_id
-        and incident.accused_staff_id is None
         and incident.reported_by_id == user.id
+        and incident.accused_staff_id != user.id
     )
 
 
 def is_owner(session: Session, user: Any, incident: Incident) -> bool:
     """Whether the user owns the case work (establishes, plans): a leader or resource person who works it."""
     return user.has_role(*OWNER_ROLES) and is_worker(session, user, incident)
+
+
+def may_see(session: Session, user: Any, incident: Incident) -> bool:
+    """Whether the user may see this case at all (as a worker or its reporter)."""
+    return is_reporter(user, incident) or is_worker(session, user, incident)
+
+
+NOTIFIED_ROLES = ("leader", "resource_person")
+
+
+def notification_recipients(session: Session, incident: Incident) -> list[int]:
+    """Who is told of this case: the school's leaders and resource persons, and the class teacher of each
+    involved student's class, each only if they may see it (the caller leaves out whoever acted)."""
+    class_ids = {s.student.class_id for s in incident.students if s.student.class_id is not None}
+    candidates = active_staff(
+        session,
+        school_id=incident.school_id,
+        roles=NOTIFIED_ROLES,
+        user_ids=class_teacher_ids(session, class_ids),
+    )
+    return [u.id for u in candidates if may_see(session, u, incident)]
 
 
 def ensure_visible(session: Session, user: Any, incident: Incident) -> str:

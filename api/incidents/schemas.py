@@ -11,6 +11,7 @@ from api.core.etag import etag_of
 from api.core.pagination import PageQuery
 from api.core.timeutil import LOCAL_TZ
 from api.extensions import Schema, computed
+from api.incidents.actions import ACTION_VALUES
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
     BULLYING_LIKE,
@@ -219,6 +220,22 @@ class IncidentRead(IncidentListItem):
         dump_only=True,
         metadata={"description": "The statuses this user may move the case to now"},
     )
+    allowed_actions = ma.fields.List(
+        ma.fields.String(metadata={"enum": ACTION_VALUES}),
+        dump_only=True,
+        metadata={
+            "description": "What this user may do on the case now (the API refuses every other action): "
+            "edit_facts and change_students (PATCH), reclassify, set_pupil_perspective and set_accused_staff "
+            "(PATCH those fields), add_note, establish, add_acute_measure, update_checklist (the five "
+            "audiences), write_action_plan, record_follow_up, add_referral, update_referral, withdraw"
+        },
+    )
+    withdrawn_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When its reporter withdrew the report (then it is in no list or log)"},
+    )
+    withdrawn_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     audiences = CaseWorkNested(AudienceItemRead, many=True, dump_only=True)
     acute_measures = CaseWorkNested(AcuteMeasureRead, many=True, dump_only=True)
     action_plan = CaseWorkNested(ActionPlanRead, dump_only=True, allow_none=True)
@@ -311,6 +328,19 @@ class IncidentQuery(PageQuery):
         metadata={"description": "Action plan overdue, due within 2 working days, or either (attention)"},
     )
     student_id = _id(strict=False)
+    class_id = _id(
+        strict=False, metadata={"description": "Only cases involving a student who is now in this class"}
+    )
+    grade = ma.fields.Integer(
+        validate=ma.validate.Range(min=0, max=10),
+        metadata={"description": "Only cases involving a student now in a class of this grade (0-10)"},
+    )
+    created_since = _when(
+        metadata={
+            "description": "Only cases reported at or after this moment (ISO 8601; without an offset: "
+            "Copenhagen time), e.g. what is new since Monday"
+        }
+    )
 
 
 class TimelineQuery(PageQuery):

@@ -4,12 +4,11 @@ audiences, the action plan and its legal deadline, follow-ups, referrals, notes 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, aliased, lazyload, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.calendar.service import add_working_days
@@ -19,6 +18,9 @@ from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
 from api.errors import Conflict, InvalidInput, NotFound
 from api.incidents import permissions
+from api.incidents.actions import Access, CaseAction, access_of
+from api.incidents.actions import allowed as allowed_actions
+from api.incidents.actions import ensure as ensure_action
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
     BULLYING_LIKE,
@@ -44,10 +46,18 @@ from api.incidents.models import (
     Referral,
     ReferralStatus,
 )
-from api.notifications.service import notify
+from api.incidents.notices import tell_of_establishment, tell_of_report
+
+# The separation rule other domains apply (play-partner arrangements, wellbeing-day groups).
+from api.incidents.separation import OpenCasePair as OpenCasePair
+from api.incidents.separation import open_case_pairs as open_case_pairs
+from api.incidents.separation import separated as separated
+from api.incidents.separation import separation_refusal as separation_refusal
+from api.notifications.service import retract
 from api.schools.models import School
 from api.students.models import Student
-from api.users.models import User, UserRole
+from api.students.service import students_in_classes
+from api.users.models import User
 
 # Working days the law allows for the action plan, and the warning window for leaders.
 ACTION_PLAN_WORKING_DAYS = 10
@@ -72,6 +82,7 @@ REPORTER_EVENT_KINDS = (
     "classification_changed",
     "students_changed",
     "established",
+    "withdrawn",
 )
 # Transitions any case worker may make; every other one is the case owners' (leader, resource person).
 WORKER_TRANSITIONS = {
@@ -146,16 +157,6 @@ def _staff_user(session: Session, school_id: int, user_id: Any, field: str) -> U
     return user
 
 
-def _leader_ids(session: Session, school_id: int, *, exclude: Iterable[int | None] = ()) -> list[int]:
-    skip = {i for i in exclude if i is not None}
-    ids = session.scalars(
-        select(User.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.school_id == school_id, User.active.is_(True), UserRole.role == "leader")
-    )
-    return sorted(set(ids) - skip)
-
-
 def _validated_students(session: Session, school_id: int, students: Any) -> list[tuple[int, str]]:
     if not students:
         raise InvalidInput("An incident needs at least one student.", errors={"students": ["required"]})
@@ -187,16 +188,18 @@ def _load(session: Session, actor: Any, incident_id: int) -> Incident:
     return get_in_school(session, Incident, incident_id, school_id=actor.school_id, what="Incident")
 
 
-def _annotate(session: Session, actor: Any, incident: Incident, view: str) -> Incident:
-    incident.view = view
+def _annotate(session: Session, actor: Any, incident: Incident, access: Access) -> Incident:
+    # Whoever wrote the case sees at least the reporter view of it.
+    incident.view = access.view or "reporter"
     today = local_date()
     soon = add_working_days(session, school=_school(session, incident.school_id), start=today, days=2)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
     incident.allowed_transitions = [  # type: ignore[attr-defined]
         target
         for target in TRANSITIONS[incident.status]
-        if _transition_problem(session, actor, incident, target) is None
+        if _transition_problem(session, actor, incident, target, access=access) is None
     ]
+    incident.allowed_actions = allowed_actions(session, actor, incident, access=access)  # type: ignore[attr-defined]
     return incident
 
 
@@ -330,33 +333,23 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
         resource_id=incident.id,
         student_ids=incident.student_ids,
     )
-    if accused_id is not None:
-        _notify_staff_accused(session, incident, actor)
+    tell_of_report(session, incident, actor=actor, was_bullying_like=False, was_accusing=False)
     session.flush()
     return incident
 
 
-def _notify_staff_accused(session: Session, incident: Incident, actor: Any) -> None:
-    notify(
-        session,
-        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id,)),
-        kind="staff_accused",
-        message=f"Case #{incident.id}: a staff member is accused. Only leaders can see this case.",
-        incident_id=incident.id,
-    )
-
-
 def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:
     """Annotate a case just written for the response (the writer sees at least the reporter view)."""
-    view = "full" if permissions.is_worker(session, actor, incident) else "reporter"
-    return _annotate(session, actor, incident, view)
+    return _annotate(session, actor, incident, access_of(session, actor, incident))
 
 
 def load_incident(session: Session, *, actor: Any, incident_id: int) -> Incident:
     """A case the actor may see (404 otherwise), annotated for them; not audited (the caller's action is)."""
     incident = _load(session, actor, incident_id)
-    view = permissions.ensure_visible(session, actor, incident)
-    return _annotate(session, actor, incident, view)
+    access = access_of(session, actor, incident)
+    if access.view is None:
+        permissions.ensure_visible(session, actor, incident)  # 404, audited
+    return _annotate(session, actor, incident, access)
 
 
 def get_incident(session: Session, *, actor: Any, incident_id: int) -> Incident:
@@ -374,12 +367,24 @@ def list_incidents(
     classification: str | None = None,
     deadline: str | None = None,
     student_id: int | None = None,
+    class_id: int | None = None,
+    grade: int | None = None,
+    created_since: datetime | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
-    """The cases the actor may see, newest first; with `deadline`, those whose action plan is overdue,
-    due within 2 working days, or either ('attention'), earliest deadline first."""
-    stmt = select(Incident).where(permissions.visibility_clause(session, actor))
+    """The cases the actor may see, newest first (withdrawn reports left out); with `deadline`, those whose
+    action plan is overdue, due within 2 working days, or either ('attention'), earliest deadline first."""
+    stmt = select(Incident).where(
+        permissions.visibility_clause(session, actor), Incident.withdrawn_at.is_(None)
+    )
+    if class_id is not None or grade is not None:
+        about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
+        stmt = stmt.where(
+            Incident.id.in_(select(IncidentStudent.incident_id).where(IncidentStudent.student_id.in_(about)))
+        )
+    if created_since is not None:
+        stmt = stmt.where(Incident.created_at >= as_utc(created_since))
     if status:
         stmt = stmt.where(Incident.status == status)
     if classification:
@@ -409,6 +414,7 @@ def list_incidents(
     stmt = stmt.options(
         lazyload(Incident.accused_staff),
         lazyload(Incident.established_by),
+        lazyload(Incident.withdrawn_by),
         selectinload(Incident.action_plan).options(
             lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
@@ -426,11 +432,15 @@ def list_incidents(
 
 
 def update_incident(session: Session, *, actor: Any, incident: Incident, changes: dict[str, Any]) -> Incident:
-    """Change a case's facts (reporter or worker), classification, status or accused staff (workers);
-    the caller has checked If-Match."""
-    view = permissions.ensure_visible(session, actor, incident)
+    """Change a case's facts and students (reporter or worker), classification, status or accused staff
+    (workers); on an established case the students and classification are the owners'. The caller has
+    checked If-Match."""
+    access = access_of(session, actor, incident)
+    if access.view is None:
+        permissions.ensure_visible(session, actor, incident)  # 404, audited
+    ensure_action(session, actor, incident, CaseAction.EDIT_FACTS, access=access)
     worker_only = {"status", "classification", "accused_staff_id", "pupil_perspective"} & set(changes)
-    if worker_only and view != "full":
+    if worker_only and not access.worker:
         raise deny(
             f"Only the case's workers may change {', '.join(sorted(worker_only))}.",
             resource_type="incident",
@@ -438,12 +448,15 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
             student_ids=tuple(incident.student_ids),
         )
     before_students = list(incident.student_ids)
+    was_bullying_like = incident.classification in BULLYING_LIKE
+    was_accusing = incident.accused_staff_id is not None
     plain: list[str] = []
     if "students" in changes:
         rows = _validated_students(session, incident.school_id, changes["students"])
         old = {s.student_id: s.role for s in incident.students}
         new = dict(rows)
         if old != new:
+            ensure_action(session, actor, incident, CaseAction.CHANGE_STUDENTS, access=access)
             keep = {s.student_id: s for s in incident.students if s.student_id in new}
             for sid, role in new.items():
                 if sid in keep:
@@ -463,10 +476,7 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     if "classification" in changes:
         value = _choice(changes["classification"], Classification, "classification")
         if value != incident.classification:
-            if incident.established_at is not None:
-                permissions.ensure_owner(
-                    session, actor, incident, action="reclassify a case where bullying was established"
-                )
+            ensure_action(session, actor, incident, CaseAction.RECLASSIFY, access=access)
             _event(session, incident, actor, "classification_changed", old=incident.classification, new=value)
             incident.classification = value
     if "accused_staff_id" in changes:
@@ -474,11 +484,8 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
         if accused is not None:
             _staff_user(session, incident.school_id, accused, "accused_staff_id")
         if accused != incident.accused_staff_id:
-            newly = accused is not None and incident.accused_staff_id is None
             incident.accused_staff_id = accused
             _event(session, incident, actor, "accused_staff_changed", accused=accused is not None)
-            if newly:
-                _notify_staff_accused(session, incident, actor)
     for field in (
         "occurred_at",
         "place",
@@ -506,9 +513,15 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     if plain:
         _event(session, incident, actor, "updated", fields=plain)
     if "status" in changes:
-        _transition(session, actor, incident, _choice(changes["status"], CaseStatus, "status"))
+        target = _choice(changes["status"], CaseStatus, "status")
+        if before_students != incident.student_ids:  # whether the actor works it may have changed with them
+            access = access_of(session, actor, incident)
+        _transition(session, actor, incident, target, access=access)
     incident.updated_at = utcnow()  # always a new version, even when only involved students changed
     session.flush()
+    tell_of_report(
+        session, incident, actor=actor, was_bullying_like=was_bullying_like, was_accusing=was_accusing
+    )
     audit.record(
         "incident_updated",
         resource_type="incident",
@@ -519,19 +532,37 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
     return incident
 
 
+def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> Incident:
+    """Withdraw a report its reporter just logged ("Fortryd"): kept for the audit with who withdrew it and
+    when, but gone from every list, student log, count and separation rule; unread notifications of it go."""
+    permissions.ensure_visible(session, actor, incident)
+    ensure_action(session, actor, incident, CaseAction.WITHDRAW)
+    now = utcnow()
+    incident.withdrawn_at = now
+    incident.withdrawn_by = actor
+    incident.updated_at = now
+    session.flush()
+    _event(session, incident, actor, "withdrawn")
+    retracted = retract(session, incident_id=incident.id)
+    _audit("incident_withdrawn", incident, notifications_retracted=retracted)
+    return incident
+
+
 def _transition_problem(
-    session: Session, actor: Any, incident: Incident, target: str
+    session: Session, actor: Any, incident: Incident, target: str, *, access: Access
 ) -> tuple[int, str] | None:
     """Why the actor cannot move the case to `target` now: (403 or 409, reason), or None."""
+    if incident.withdrawn_at is not None:
+        return 409, "The report was withdrawn by its reporter."
     current = incident.status
     if target not in TRANSITIONS.get(current, ()):
         return 409, f"A case cannot go from {current} to {target}."
     needs_owner = (current, target) not in WORKER_TRANSITIONS or (
         target == CaseStatus.CLOSED and incident.established_at is not None
     )
-    if needs_owner and not permissions.is_owner(session, actor, incident):
+    if needs_owner and not access.owner:
         return 403, f"Only leaders and resource persons may move a case from {current} to {target}."
-    if not needs_owner and not permissions.is_worker(session, actor, incident):
+    if not needs_owner and not access.worker:
         return 403, "Only the case's workers may change its status."
     plan = incident.action_plan
     adopted = plan is not None and plan.adopted_at is not None
@@ -542,10 +573,10 @@ def _transition_problem(
     return None
 
 
-def _transition(session: Session, actor: Any, incident: Incident, target: str) -> None:
+def _transition(session: Session, actor: Any, incident: Incident, target: str, *, access: Access) -> None:
     if target == incident.status:
         return
-    problem = _transition_problem(session, actor, incident, target)
+    problem = _transition_problem(session, actor, incident, target, access=access)
     if problem is not None:
         code, reason = problem
         if code == 403:
@@ -573,13 +604,9 @@ def establish(
     session: Session, *, actor: Any, incident: Incident, classification: str | None = None
 ) -> Incident:
     """A leader or resource person establishes (konstaterer) bullying: the five audiences become a checklist,
-    the action plan falls due on the 10th working day after today, and every leader is notified at once."""
+    the action plan falls due on the 10th working day after today, and whoever may see the case is told."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="establish bullying")
-    if incident.established_at is not None:
-        raise Conflict("Bullying is already established on this case.")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed; reopen it first.")
+    ensure_action(session, actor, incident, CaseAction.ESTABLISH)
     value = classification or incident.classification
     if value not in BULLYING_LIKE:
         raise InvalidInput(
@@ -614,16 +641,7 @@ def establish(
         _set_status(session, actor, incident, CaseStatus.ACTION_PLAN.value)
     incident.updated_at = now
     session.flush()
-    notify(
-        session,
-        user_ids=_leader_ids(session, incident.school_id, exclude=(incident.accused_staff_id,)),
-        kind="bullying_established",
-        message=(
-            f"Case #{incident.id}: {value.replace('_', ' ')} established by {actor.name}. "
-            f"Action plan due {incident.action_plan_due.isoformat()}."
-        ),
-        incident_id=incident.id,
-    )
+    tell_of_establishment(session, incident, actor=actor)
     _audit("bullying_established", incident, classification=value)
     return incident
 
@@ -643,7 +661,7 @@ def update_audience_item(
     session: Session, *, actor: Any, incident: Incident, item: AudienceItem, changes: dict[str, Any]
 ) -> AudienceItem:
     """Record who did what towards an audience, when and how (case workers; the caller checked If-Match)."""
-    permissions.ensure_worker(session, actor, incident, action="update the checklist")
+    ensure_action(session, actor, incident, CaseAction.UPDATE_CHECKLIST)
     if "actions" in changes:
         allowed = AUDIENCE_ACTIONS[item.audience]
         actions = list(dict.fromkeys(changes["actions"] or []))
@@ -681,9 +699,7 @@ def add_acute_measure(
 ) -> AcuteMeasure:
     """Record an acute measure (case workers), e.g. separate recess areas until the plan exists."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_worker(session, actor, incident, action="record acute measures")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed.")
+    ensure_action(session, actor, incident, CaseAction.ADD_ACUTE_MEASURE)
     measure = AcuteMeasure(
         incident_id=incident.id,
         description=_clean_text(data.get("description"), "description", required=True),
@@ -702,9 +718,7 @@ def save_action_plan(session: Session, *, actor: Any, incident: Incident, data: 
     when students and parents were informed. The first save with measures makes the plan exist (adopted);
     the caller has checked If-Match against an existing plan."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="write the action plan")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed; reopen it first.")
+    ensure_action(session, actor, incident, CaseAction.WRITE_ACTION_PLAN)
     measures = data.get("measures") or []
     if not measures:
         raise InvalidInput("An action plan needs at least one measure.", errors={"measures": ["required"]})
@@ -771,16 +785,19 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
     """Record a follow-up meeting (leaders, resource persons). 'continued' reopens the plan: the case goes
     back to action_plan and a revised plan is due 10 working days after the meeting."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="record follow-up meetings")
+    ensure_action(session, actor, incident, CaseAction.RECORD_FOLLOW_UP)
     plan = incident.action_plan
-    if plan is None or plan.adopted_at is None:
-        raise Conflict("There is no action plan to follow up yet.")
-    if incident.status == CaseStatus.CLOSED:
-        raise Conflict("The case is closed; reopen it first.")
+    assert plan is not None  # the rule above requires an adopted plan
     held_on: date = data["held_on"]
     if held_on > local_date():
         raise InvalidInput(
             "A follow-up meeting is recorded after it was held.", errors={"held_on": ["in the future"]}
+        )
+    established_on = local_date(incident.established_at) if incident.established_at else None
+    if established_on is not None and held_on < established_on:
+        raise InvalidInput(
+            f"A follow-up meeting comes after bullying was established ({established_on.isoformat()}).",
+            errors={"held_on": [f"before the day bullying was established, {established_on.isoformat()}"]},
         )
     outcome = _choice(data.get("outcome"), FollowUpOutcome, "outcome")
     next_on = data.get("next_follow_up_on")
@@ -831,7 +848,7 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
 def add_referral(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> Referral:
     """Refer the case to an external partner (leaders, resource persons)."""
     permissions.ensure_visible(session, actor, incident)
-    permissions.ensure_owner(session, actor, incident, action="refer a case to external partners")
+    ensure_action(session, actor, incident, CaseAction.ADD_REFERRAL)
     partner = _choice(data.get("partner"), Partner, "partner")
     name = _clean_text(data.get("partner_name"), "partner_name")
     if partner == Partner.OTHER and name is None:
@@ -872,7 +889,7 @@ def update_referral(
     session: Session, *, actor: Any, incident: Incident, referral: Referral, changes: dict[str, Any]
 ) -> Referral:
     """Update a referral's status, partner name, date or note (If-Match checked by the caller)."""
-    permissions.ensure_owner(session, actor, incident, action="update referrals")
+    ensure_action(session, actor, incident, CaseAction.UPDATE_REFERRAL)
     old_status = referral.status
     if "status" in changes:
         referral.status = _choice(changes["status"], ReferralStatus, "status")
@@ -906,6 +923,7 @@ def update_referral(
 def add_note(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> CaseNote:
     """Add a note of a conversation to the case (its reporter or workers); notes are never edited."""
     permissions.ensure_visible(session, actor, incident)
+    ensure_action(session, actor, incident, CaseAction.ADD_NOTE)
     note = CaseNote(
         incident_id=incident.id,
         author_id=actor.id,
@@ -959,36 +977,3 @@ def list_timeline(
     result = paginate(session, stmt, page=page, page_size=page_size)
     _audit("incident_timeline_viewed", incident)
     return result
-
-
-# ---------------------------------------------------------------- shared with other domains
-
-
-def open_case_pairs(
-    session: Session,
-    *,
-    school_id: int,
-    student_ids: Iterable[int] | None = None,
-    classifications: Iterable[str] | None = None,
-) -> set[tuple[int, int, int]]:
-    """(target id, actor id, incident id) for every case not closed, optionally only among these students
-    and these classifications; wellbeing days and play-partner arrangements must keep such pairs apart."""
-    target = aliased(IncidentStudent)
-    actor_row = aliased(IncidentStudent)
-    stmt = (
-        select(target.student_id, actor_row.student_id, Incident.id)
-        .join(target, target.incident_id == Incident.id)
-        .join(actor_row, actor_row.incident_id == Incident.id)
-        .where(
-            Incident.school_id == school_id,
-            Incident.status != CaseStatus.CLOSED.value,
-            target.role == InvolvementRole.TARGET.value,
-            actor_row.role == InvolvementRole.ACTOR.value,
-        )
-    )
-    if classifications is not None:
-        stmt = stmt.where(Incident.classification.in_(list(classifications)))
-    if student_ids is not None:
-        ids = list(student_ids)
-        stmt = stmt.where(target.student_id.in_(ids), actor_row.student_id.in_(ids))
-    return {(t, a, i) for t, a, i in session.execute(stmt)}

@@ -15,8 +15,11 @@ from api.incidents.models import CaseNote, Incident, IncidentEvent, IncidentStud
 
 
 def _involving(stmt: Select[Any], student: Any) -> Select[Any]:
+    # A report its reporter withdrew is kept for the audit but is no part of the student's log.
     return stmt.join(IncidentStudent, IncidentStudent.incident_id == Incident.id).where(
-        IncidentStudent.student_id == student.id, Incident.school_id == student.school_id
+        IncidentStudent.student_id == student.id,
+        Incident.school_id == student.school_id,
+        Incident.withdrawn_at.is_(None),
     )
 
 

@@ -1,25 +1,54 @@
-"""Notification model."""
+"""Notification model: a kind and structured parameters; the UI renders the sentence (Danish or English)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.db import Base, SchoolOwned
+from api.core.db import Base, JSONType, SchoolOwned
 from api.core.timeutil import utcnow
 
 
+class NotificationKind(StrEnum):
+    """What a notification tells; each kind has its own parameters (see PARAMS)."""
+
+    INCIDENT_REPORTED = "incident_reported"
+    STAFF_ACCUSED = "staff_accused"
+    BULLYING_ESTABLISHED = "bullying_established"
+    ACTION_PLAN_DUE_SOON = "action_plan_due_soon"
+    ACTION_PLAN_OVERDUE = "action_plan_overdue"
+    FOLLOW_UP_DUE = "follow_up_due"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint_disabled"
+    JOB_FAILED = "job_failed"
+
+
+# The parameters each kind carries (ids, enum values and ISO dates only; never names or free text).
+PARAMS: dict[str, tuple[str, ...]] = {
+    NotificationKind.INCIDENT_REPORTED: ("classification",),
+    NotificationKind.STAFF_ACCUSED: (),
+    NotificationKind.BULLYING_ESTABLISHED: ("classification", "action_plan_due"),
+    NotificationKind.ACTION_PLAN_DUE_SOON: ("action_plan_due",),
+    NotificationKind.ACTION_PLAN_OVERDUE: ("action_plan_due",),
+    NotificationKind.FOLLOW_UP_DUE: ("follow_up_on",),
+    NotificationKind.WEBHOOK_ENDPOINT_DISABLED: ("endpoint_id",),
+    NotificationKind.JOB_FAILED: ("job",),
+}
+KIND_VALUES = [k.value for k in NotificationKind]
+
+
 class Notification(SchoolOwned, Base):
-    """A message to one staff member; the message never holds note text or more than the recipient may see."""
+    """Something one staff member is told; it never holds note text or more than the recipient may see."""
 
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
-    message: Mapped[str] = mapped_column(String(500))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True, default=None
     )

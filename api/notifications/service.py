@@ -5,32 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.core.pagination import paginate
 from api.core.timeutil import utcnow
 from api.errors import NotFound
-from api.notifications.models import Notification
+from api.notifications.models import PARAMS
+from api.notifications.models import Notification as Notification
+from api.notifications.models import NotificationKind as NotificationKind  # what other domains send
 from api.users.models import User
 
 
 def notify(
-    session: Session, *, user_ids: Iterable[int], kind: str, message: str, incident_id: int | None = None
+    session: Session,
+    *,
+    user_ids: Iterable[int],
+    kind: str,
+    params: dict[str, Any] | None = None,
+    incident_id: int | None = None,
+    actor: Any = None,
 ) -> list[Notification]:
-    """Send one notification to each of these (active) users. The caller makes sure the message holds no
-    note text and nothing the recipient may not see."""
-    ids = sorted(set(user_ids))
+    """Send a notification of this kind, with its parameters, to each of these active users except `actor`
+    (nobody is told of their own action). The caller makes sure each recipient may know what it says."""
+    params = dict(params or {})
+    if kind not in PARAMS or set(params) != set(PARAMS[kind]):
+        raise ValueError(
+            f"notification {kind!r} takes the parameters {PARAMS.get(kind)}, not {sorted(params)}"
+        )
+    ids = sorted(set(user_ids) - {getattr(actor, "id", None)})
     if not ids:
         return []
-    users = session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)))
+    users = session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id))
     created = [
         Notification(
-            school_id=user.school_id,
-            user_id=user.id,
-            kind=kind,
-            message=message[:500],
-            incident_id=incident_id,
+            school_id=user.school_id, user_id=user.id, kind=kind, params=params, incident_id=incident_id
         )
         for user in users
     ]
@@ -61,3 +70,11 @@ def mark_read(session: Session, *, actor: Any, notification_id: int) -> Notifica
         note.read_at = utcnow()
         session.flush()
     return note
+
+
+def retract(session: Session, *, incident_id: int) -> int:
+    """Remove the unread notifications about an incident its reporter withdrew; returns how many."""
+    result = session.execute(
+        delete(Notification).where(Notification.incident_id == incident_id, Notification.read_at.is_(None))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -58,18 +58,18 @@ FAMILY = [
 ]
 
 NOTES = [
-    "Sad alone by the fence most of the lunch break.",
-    "Played football with the 3rd graders, laughed a lot.",
-    "Argued about the swings; solved it with help.",
-    "Tired and quiet all afternoon in SFO.",
-    "Helped a younger child who had fallen.",
-    "Wanted to join the tag game but was told no.",
+    "Sad alene ved hegnet det meste af frokostpausen.",
+    "Spillede fodbold med 3. klasserne og grinede meget.",
+    "Skændtes om gyngerne; fik det løst med lidt hjælp.",
+    "Træt og stille hele eftermiddagen i SFO.",
+    "Hjalp et mindre barn, der var faldet.",
+    "Ville være med i fangeleg, men fik at vide, at hun ikke måtte.",
     None,
     None,
 ]
 SENSITIVE_NOTES = [
-    "Mentioned that things are hard at home right now; the parents are separating.",
-    "Said some older pupils write mean things about her in a group chat.",
+    "Fortalte, at det er svært derhjemme lige nu; forældrene skal skilles.",
+    "Sagde, at nogle ældre elever skriver grimme ting om hende i en gruppechat.",
 ]
 
 

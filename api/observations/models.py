@@ -64,11 +64,15 @@ class Observation(SchoolOwned, Base):
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="SET NULL"), default=None, index=True
     )
+    # Withdrawn by its author just after logging it ("Fortryd"): kept for the audit, out of lists and logs.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    author: Mapped[User] = relationship(lazy="joined")
+    author: Mapped[User] = relationship(lazy="joined", foreign_keys=[author_id])
+    withdrawn_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[withdrawn_by_id])
     students: Mapped[list[ObservationStudent]] = relationship(
         back_populates="observation",
         cascade="all, delete-orphan",

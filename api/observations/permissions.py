@@ -8,6 +8,8 @@
 - The note of an observation marked sensitive is shown only to leaders, resource persons and its author;
   everybody else who sees the observation gets it without the note (`note_hidden: true`).
 - An administrator who holds no child-facing role works with users and rosters, not with children: 403.
+- Only the author withdraws an observation, just after logging it ("Fortryd"); a withdrawn observation is
+  kept for the audit but shown in no list or student log.
 """
 
 from __future__ import annotations
@@ -85,6 +87,17 @@ def ensure_can_view(session: Session, viewer: Any, observation: Observation) -> 
         raise deny(
             "Only the student's class staff, SFO staff (for SFO children), resource persons, leaders and the "
             "author may see this observation.",
+            resource_type="observation",
+            resource_id=observation.id,
+            student_ids=tuple(observation.student_ids),
+        )
+
+
+def ensure_can_withdraw(viewer: Any, observation: Observation) -> None:
+    """Only the author withdraws an observation (it is their own undo, not a correction)."""
+    if observation.author_id != viewer.id:
+        raise deny(
+            "Only the author may withdraw an observation.",
             resource_type="observation",
             resource_id=observation.id,
             student_ids=tuple(observation.student_ids),

@@ -136,6 +136,12 @@ class ObservationRead(Schema):
     observed_at = ma.fields.AwareDateTime(dump_only=True)
     author = ma.fields.Nested(UserBrief, dump_only=True)
     incident_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    withdrawn_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "When its author withdrew it (then it is in no list or log)"},
+    )
+    withdrawn_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
 
@@ -148,6 +154,13 @@ class ObservationQuery(PageQuery):
     to_date = day_field(data_key="to", metadata={"description": "Observed on or before this day"})
     mine = ma.fields.Boolean(metadata={"description": "Only observations I wrote"})
     context = ma.fields.String(validate=ma.validate.OneOf(CONTEXT_VALUES))
+    class_id = id_field(
+        strict=False, metadata={"description": "Only observations about a student who is now in this class"}
+    )
+    grade = ma.fields.Integer(
+        validate=ma.validate.Range(min=0, max=10),
+        metadata={"description": "Only observations about a student now in a class of this grade (0-10)"},
+    )
 
 
 class IncidentStudentIn(Schema):

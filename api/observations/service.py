@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from api.core import audit
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
-from api.core.timeutil import LOCAL_TZ, as_utc, utcnow
+from api.core.timeutil import LOCAL_TZ, WITHDRAW_WINDOW, as_utc, utcnow
 from api.errors import Conflict, InvalidInput
 from api.incidents.service import create_incident
 from api.observations import permissions
 from api.observations.models import Observation, ObservationStudent
-from api.students.service import students_of_school
+from api.students.service import students_in_classes, students_of_school
 
 # Phones' clocks drift; an observation "a minute in the future" is still now.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -38,6 +38,8 @@ def present(viewer: Any, observation: Observation) -> dict[str, Any]:
         "observed_at": observation.observed_at,
         "author": observation.author,
         "incident_id": observation.incident_id,
+        "withdrawn_at": observation.withdrawn_at,
+        "withdrawn_by": observation.withdrawn_by,
         "created_at": observation.created_at,
         "updated_at": observation.updated_at,
         "version": observation.version,
@@ -133,16 +135,27 @@ def list_observations(
     to_date: date | None = None,
     mine: bool | None = None,
     context: str | None = None,
+    class_id: int | None = None,
+    grade: int | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> dict[str, Any]:
-    """One page of the observations the actor may see, newest first."""
+    """One page of the observations the actor may see, newest first (withdrawn ones left out)."""
     permissions.ensure_child_facing(actor, action="see observations")
     if from_date and to_date and from_date > to_date:
         raise InvalidInput("'from' is after 'to'.", errors={"from": ["after 'to'"]})
     stmt: Select[Any] = select(Observation).where(
-        Observation.school_id == actor.school_id, permissions.visible_clause(session, actor)
+        Observation.school_id == actor.school_id,
+        Observation.withdrawn_at.is_(None),
+        permissions.visible_clause(session, actor),
     )
+    if class_id is not None or grade is not None:
+        about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
+        stmt = stmt.where(
+            Observation.id.in_(
+                select(ObservationStudent.observation_id).where(ObservationStudent.student_id.in_(about))
+            )
+        )
     if student_id is not None:
         stmt = stmt.where(
             Observation.id.in_(
@@ -175,6 +188,7 @@ def update_observation(
 ) -> Observation:
     """Apply the author's (or a leader's / resource person's) corrections."""
     permissions.ensure_can_edit(actor, observation)
+    _refuse_withdrawn(observation)
     before = set(observation.student_ids)
     if "student_ids" in changes:
         ids = _unique(changes["student_ids"])
@@ -220,6 +234,7 @@ def convert_to_incident(
     """Turn an observation into an incident, keeping the link (once; a second time is 409).
 
     A sensitive note is never copied implicitly: the incident's readers may be others than the note's."""
+    _refuse_withdrawn(observation)
     if observation.incident_id is not None:
         raise Conflict(
             f"This observation was already turned into incident {observation.incident_id}.",
@@ -254,5 +269,36 @@ def convert_to_incident(
         resource_id=observation.id,
         student_ids=set(observation.student_ids) | {s["student_id"] for s in involved},
         detail={"incident_id": incident.id, "classification": classification},
+    )
+    return observation
+
+
+def _refuse_withdrawn(observation: Observation) -> None:
+    if observation.withdrawn_at is not None:
+        raise Conflict("The observation was withdrawn by its author.")
+
+
+def withdraw_observation(session: Session, *, actor: Any, observation: Observation) -> Observation:
+    """Withdraw an observation its author just logged ("Fortryd"): kept for the audit with who withdrew it
+    and when, but gone from the lists and the student log. Once it became an incident, withdraw that."""
+    permissions.ensure_can_withdraw(actor, observation)
+    _refuse_withdrawn(observation)
+    if observation.incident_id is not None:
+        raise Conflict(
+            f"This observation became incident {observation.incident_id}; that report is withdrawn instead.",
+            errors={"incident_id": [observation.incident_id]},
+        )
+    if utcnow() - as_utc(observation.created_at) > WITHDRAW_WINDOW:
+        raise Conflict("An observation can be withdrawn only just after it was logged; correct it instead.")
+    now = utcnow()
+    observation.withdrawn_at = now
+    observation.withdrawn_by = actor
+    observation.updated_at = now
+    session.flush()
+    audit.record(
+        "observation_withdrawn",
+        resource_type="observation",
+        resource_id=observation.id,
+        student_ids=observation.student_ids,
     )
     return observation

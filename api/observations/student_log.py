@@ -46,6 +46,7 @@ def observations_for_log(
         select(Observation)
         .where(
             Observation.school_id == viewer.school_id,
+            Observation.withdrawn_at.is_(None),
             Observation.id.in_(
                 select(ObservationStudent.observation_id).where(ObservationStudent.student_id == student.id)
             ),

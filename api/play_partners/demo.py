@@ -31,10 +31,18 @@ def seed(session: Session, ctx: Any) -> None:
         (
             ["first_recess", "lunch"],
             ctx.users["teacher"],
-            "Play together at the big recess; help them start a game.",
+            "Leger sammen i det store frikvarter; hjælp dem med at komme i gang med en leg.",
         ),
-        (["lunch", "sfo"], ctx.users["sfo_staff"], "Meet at the sandpit after lunch; the adult checks in."),
-        (["second_recess"], ctx.users["pedagogue"], "Football with the mixed team; no one is left out."),
+        (
+            ["lunch", "sfo"],
+            ctx.users["sfo_staff"],
+            "Mødes ved sandkassen efter frokost; den voksne kigger forbi.",
+        ),
+        (
+            ["second_recess"],
+            ctx.users["pedagogue"],
+            "Fodbold på det blandede hold; ingen bliver holdt udenfor.",
+        ),
     ]
     made = 0
     for index, (recesses, responsible, purpose) in enumerate(plans):
@@ -44,7 +52,7 @@ def seed(session: Session, ctx: Any) -> None:
                 [pool[offset + 2]] if index == 1 and offset + 2 < len(pool) else []
             )
             # Wellbeing-day groups keep play-partners together, which no open case of any kind may allow.
-            if open_case_pairs(session, school_id=ctx.school.id, student_ids=[s.id for s in pair]):
+            if open_case_pairs(session, viewer=ctx.users["leader"], student_ids=[s.id for s in pair]):
                 continue
             try:
                 arrangement = service.create_arrangement(

@@ -48,10 +48,11 @@ class Arrangements(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Make an arrangement (refused when it pairs both sides of an open bullying case)"""
         session = db.session
-        arrangement = service.create_arrangement(session, actor=current_user(), **data)
+        actor = current_user()
+        arrangement = service.create_arrangement(session, actor=actor, **data)
         set_etag(arrangement)
         return (
-            service.present(session, arrangement),
+            service.present(session, actor, arrangement),
             201,
             {"Location": f"/api/v1/play-partner-arrangements/{arrangement.id}"},
         )
@@ -65,9 +66,10 @@ class ArrangementById(MethodView):
     def get(self, arrangement_id: int) -> Any:
         """Get an arrangement"""
         session = db.session
-        arrangement = service.get_arrangement(session, actor=current_user(), arrangement_id=arrangement_id)
+        actor = current_user()
+        arrangement = service.get_arrangement(session, actor=actor, arrangement_id=arrangement_id)
         set_etag(arrangement)
-        return service.present(session, arrangement)
+        return service.present(session, actor, arrangement)
 
     @blp.arguments(ArrangementUpdate)
     @blp.response(200, ArrangementRead)
@@ -84,7 +86,7 @@ class ArrangementById(MethodView):
         require_if_match(arrangement)
         arrangement = service.update_arrangement(session, actor=actor, arrangement=arrangement, changes=data)
         set_etag(arrangement)
-        return service.present(session, arrangement)
+        return service.present(session, actor, arrangement)
 
 
 @blp.route("/<int:arrangement_id>/check-ins")

@@ -93,8 +93,8 @@ class ArrangementRead(Schema):
     case_conflict = ma.fields.Boolean(
         dump_only=True,
         metadata={
-            "description": "Two of its students are now target and actor of an open bullying-like case: "
-            "end or change the arrangement"
+            "description": "Two of its students are now target and actor of an open bullying-like case that "
+            "you may see: end or change the arrangement (a case you may not see does not set it)"
         },
     )
     created_by = ma.fields.Nested(UserBrief, dump_only=True)

@@ -15,8 +15,7 @@ from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
 from api.errors import Conflict, InvalidInput
-from api.incidents.models import BULLYING_LIKE
-from api.incidents.service import open_case_pairs
+from api.incidents.service import open_case_pairs, separation_refusal
 from api.play_partners import permissions
 from api.play_partners.models import (
     ArrangementCheckIn,
@@ -31,7 +30,6 @@ from api.students.permissions import staff_class_ids
 from api.students.service import students_of_school
 from api.users.models import User
 
-BULLYING_LIKE_VALUES = [c.value for c in BULLYING_LIKE]
 IN_FORCE = (ArrangementStatus.ACTIVE.value, ArrangementStatus.PAUSED.value)
 
 
@@ -54,29 +52,23 @@ def _responsible(session: Session, *, school_id: int, user_id: int) -> User:
     return user
 
 
-def _refuse_open_case_pairs(session: Session, *, school_id: int, students: list[Student]) -> None:
-    """409 when the arrangement would pair a target and an actor of an open bullying-like case."""
-    pairs = open_case_pairs(
-        session,
-        school_id=school_id,
-        student_ids=[s.id for s in students],
-        classifications=BULLYING_LIKE_VALUES,
-    )
-    if not pairs:
-        return
-    names = {s.id: s.display_name for s in students}
-    described = sorted({tuple(sorted((names[t], names[a]))) for t, a, _i in pairs})
-    raise Conflict(
-        "A play-partner arrangement may not pair the target and the actor of an open bullying case: "
-        + "; ".join(f"{x} and {y}" for x, y in described)
-        + ". Talk to the leader or resource person who works the case.",
-        errors={
-            "student_ids": [
-                f"students {t} and {a} are target and actor of an open bullying-like case"
-                for t, a, _i in sorted(pairs)
-            ]
-        },
-    )
+def _refuse_open_case_pairs(
+    session: Session, *, actor: Any, students: list[Student], arrangement_id: int | None = None
+) -> None:
+    """Refuse an arrangement that pairs the target and the actor of an open bullying-like case (409),
+    telling the actor only what they may see of those cases."""
+    pairs = open_case_pairs(session, viewer=actor, student_ids=[s.id for s in students], bullying_like=True)
+    if pairs:
+        raise separation_refusal(
+            pairs,
+            error=Conflict,
+            explained="A play-partner arrangement may not pair the target and the actor of an open bullying case",
+            hidden="This play-partner arrangement cannot be made.",
+            field="student_ids",
+            names={s.id: s.display_name for s in students},
+            resource_type="play_partner_arrangement",
+            resource_id=arrangement_id,
+        )
 
 
 def _check_period(start: date, end: date) -> None:
@@ -120,31 +112,26 @@ def overlaps_of(session: Session, arrangements: list[PlayPartnerArrangement]) ->
     return result
 
 
-def conflicts_of(session: Session, arrangements: list[PlayPartnerArrangement]) -> set[int]:
-    """Ids of the arrangements whose students now include both sides of an open bullying-like case."""
+def conflicts_of(session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]) -> set[int]:
+    """Ids of the arrangements whose students now include both sides of an open bullying-like case that the
+    viewer may see (a case they may not see is not disclosed by the flag)."""
     if not arrangements:
         return set()
     student_ids = {i for a in arrangements for i in a.student_ids}
-    pairs = open_case_pairs(
-        session,
-        school_id=arrangements[0].school_id,
-        student_ids=sorted(student_ids),
-        classifications=BULLYING_LIKE_VALUES,
-    )
-    if not pairs:
-        return set()
-    out = set()
-    for a in arrangements:
-        ids = set(a.student_ids)
-        if any(t in ids and x in ids for t, x, _i in pairs):
-            out.add(a.id)
-    return out
+    pairs = [
+        p
+        for p in open_case_pairs(session, viewer=viewer, student_ids=student_ids, bullying_like=True)
+        if p.visible
+    ]
+    return {a.id for a in arrangements if any(p.students <= set(a.student_ids) for p in pairs)}
 
 
-def present_many(session: Session, arrangements: list[PlayPartnerArrangement]) -> list[dict[str, Any]]:
-    """The arrangements with their overlaps and case conflicts."""
+def present_many(
+    session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]
+) -> list[dict[str, Any]]:
+    """The arrangements with their overlaps and the case conflicts the viewer may know of."""
     overlaps = overlaps_of(session, arrangements)
-    conflicts = conflicts_of(session, arrangements)
+    conflicts = conflicts_of(session, viewer, arrangements)
     return [
         {
             "id": a.id,
@@ -166,9 +153,9 @@ def present_many(session: Session, arrangements: list[PlayPartnerArrangement]) -
     ]
 
 
-def present(session: Session, arrangement: PlayPartnerArrangement) -> dict[str, Any]:
-    """One arrangement with its overlaps and case conflict."""
-    return present_many(session, [arrangement])[0]
+def present(session: Session, viewer: Any, arrangement: PlayPartnerArrangement) -> dict[str, Any]:
+    """One arrangement with its overlaps and the case conflict the viewer may know of."""
+    return present_many(session, viewer, [arrangement])[0]
 
 
 def create_arrangement(
@@ -196,7 +183,7 @@ def create_arrangement(
     start = start_date or local_date()
     _check_period(start, end_date)
     if status != ArrangementStatus.ENDED.value:
-        _refuse_open_case_pairs(session, school_id=actor.school_id, students=students)
+        _refuse_open_case_pairs(session, actor=actor, students=students)
     arrangement = PlayPartnerArrangement(
         school_id=actor.school_id,
         purpose=(purpose or "").strip(),
@@ -290,7 +277,7 @@ def list_arrangements(
         student_ids=[i for a in items for i in a.student_ids],
         detail={"count": len(items), "date": date.isoformat() if date else None},
     )
-    result["items"] = present_many(session, items)
+    result["items"] = present_many(session, actor, items)
     return result
 
 
@@ -324,7 +311,7 @@ def update_arrangement(
     )
     status = changes.get("status", arrangement.status)
     if status != ArrangementStatus.ENDED.value:
-        _refuse_open_case_pairs(session, school_id=actor.school_id, students=students)
+        _refuse_open_case_pairs(session, actor=actor, students=students, arrangement_id=arrangement.id)
     if "student_ids" in changes:
         keep = [link for link in arrangement.students if link.student_id in ids]
         have = {link.student_id for link in keep}

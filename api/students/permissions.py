@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +35,20 @@ GUARDIAN_EDIT_ROLES = ("admin", "leader")
 def staff_class_ids(session: Session, user: Any) -> set[int]:
     """The classes this user is attached to."""
     return set(session.scalars(select(ClassStaff.class_id).where(ClassStaff.user_id == user.id)))
+
+
+def class_teacher_ids(session: Session, class_ids: Iterable[int]) -> set[int]:
+    """The users attached as class teacher (klasselærer) to any of these classes."""
+    ids = sorted(set(class_ids))
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ClassStaff.user_id).where(
+                ClassStaff.class_id.in_(ids), ClassStaff.role == ClassRole.CLASS_TEACHER.value
+            )
+        )
+    )
 
 
 def can_view_details(session: Session, user: Any, student: Student) -> bool:

@@ -227,6 +227,19 @@ def students_of_school(
     return [found[i] for i in student_ids]
 
 
+def students_in_classes(
+    session: Session, *, school_id: int, class_id: int | None = None, grade: int | None = None
+) -> Select[Any]:
+    """The ids of the school's students now in this class and/or a class of this grade (a subquery)."""
+    stmt = select(Student.id).join(SchoolClass, SchoolClass.id == Student.class_id)
+    stmt = stmt.where(Student.school_id == school_id)
+    if class_id is not None:
+        stmt = stmt.where(Student.class_id == class_id)
+    if grade is not None:
+        stmt = stmt.where(SchoolClass.grade == grade)
+    return stmt
+
+
 def _class_in_school(session: Session, school_id: int, class_id: int | None) -> SchoolClass | None:
     if class_id is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -154,3 +155,19 @@ def update_user(
     audit.record("user_updated", resource_type="user", resource_id=user.id, detail=detail)
     session.flush()
     return user
+
+
+def active_staff(
+    session: Session, *, school_id: int, roles: tuple[str, ...] = (), user_ids: Iterable[int] = ()
+) -> list[User]:
+    """The school's active users holding one of these roles, plus those with these ids, by id."""
+    ids = sorted(set(user_ids))
+    if not roles and not ids:
+        return []
+    wanted = []
+    if roles:
+        wanted.append(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))))
+    if ids:
+        wanted.append(User.id.in_(ids))
+    stmt = select(User).where(User.school_id == school_id, User.active.is_(True), or_(*wanted))
+    return list(session.scalars(stmt.order_by(User.id)))

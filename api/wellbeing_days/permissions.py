@@ -1,7 +1,8 @@
 """Who may see and plan wellbeing days.
 
 - Every child-facing role sees the school's wellbeing days, their groups and the exports (names and classes
-  are visible to all staff; the plan reveals nothing about cases beyond who is not grouped together).
+  are visible to all staff; the plan reveals nothing about cases beyond who is not grouped together, and a
+  refusal or a flag explains only the cases the reader may see: see api/incidents/separation.py).
 - Leaders, resource persons, teachers and pedagogues plan them: create, change, delete, build and edit
   groups. SFO staff take part and see the plan.
 - An administrator without a child-facing role: 403.

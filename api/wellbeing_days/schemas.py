@@ -165,7 +165,8 @@ class GroupStats(Schema):
         ma.fields.Integer(),
         dump_only=True,
         metadata={
-            "description": "Groups now holding both sides of an open case (e.g. opened after planning)"
+            "description": "Groups now holding both sides of an open case you may see (e.g. opened after "
+            "planning); a case you may not see is not disclosed here"
         },
     )
 

@@ -15,8 +15,13 @@ from api.core import audit
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
-from api.errors import Conflict, InvalidInput
-from api.incidents.service import open_case_pairs
+from api.errors import Conflict, DomainError, InvalidInput
+from api.incidents.service import (
+    OpenCasePair,
+    open_case_pairs,
+    separated,
+    separation_refusal,
+)
 from api.play_partners.models import ArrangementStatus, ArrangementStudent, PlayPartnerArrangement
 from api.students.models import SchoolClass, Student
 from api.users.models import User
@@ -272,7 +277,24 @@ def _groups(session: Session, day: WellbeingDay) -> list[WellbeingGroup]:
     )
 
 
-def _plan_error(error: PlanError) -> InvalidInput:
+def _plan_error(
+    error: PlanError, *, pairs: list[OpenCasePair], names: dict[int, str], day: WellbeingDay
+) -> DomainError:
+    if error.rule == "open_case_separation":
+        # Pins name the pairs they put together; any other failure is about all of them together.
+        clashing = [set(d) for d in error.details if isinstance(d, list | tuple)]
+        named = [p for p in pairs if set(p.students) in clashing]
+        return separation_refusal(
+            named or pairs,
+            error=InvalidInput,
+            explained=f"The groups cannot be built ({error.rule}): {error.message.rstrip('.')}",
+            hidden="These groups cannot be built.",
+            field="students",
+            names=names,
+            resource_type="wellbeing_day",
+            resource_id=day.id,
+            explain_only_if_all_visible=not named,
+        )
     errors: dict[str, Any] = {"rule": [error.rule]}
     if error.details:
         errors["details"] = [str(d) for d in error.details]
@@ -301,9 +323,7 @@ def build_groups(
                 "A student is pinned to two groups.",
                 errors={"rule": ["pins"], "details": [str(pin["student_id"])]},
             )
-    separate = [
-        (t, a) for t, a, _i in open_case_pairs(session, school_id=day.school_id, student_ids=sorted(ids))
-    ]
+    pairs = open_case_pairs(session, viewer=actor, student_ids=ids)
     together = play_partner_bundles(session, day, ids) if keep_play_partners else []
     seed = seed if seed is not None else secrets.randbelow(MAX_SEED + 1)
     pupils = [Pupil(s.id, s.school_class.grade if s.school_class else None, s.class_id) for s in students]
@@ -313,13 +333,14 @@ def build_groups(
             seed=seed,
             group_size=group_size,
             group_count=group_count,
-            separate=separate,
+            separate=separated(pairs),
             together=together,
             pins=pins,
             adults=day.adult_ids,
         )
     except PlanError as exc:
-        raise _plan_error(exc) from exc
+        names = {s.id: s.display_name for s in students}
+        raise _plan_error(exc, pairs=pairs, names=names, day=day) from exc
 
     _delete_plan(session, day)
     session.flush()
@@ -348,13 +369,14 @@ def build_groups(
         student_ids=ids,
         detail={"seed": seed, "groups": len(plan.groups), "attempts": plan.attempts},
     )
-    return present_plan(session, day, students=students)
+    return present_plan(session, actor, day, students=students)
 
 
 def present_plan(
-    session: Session, day: WellbeingDay, *, students: list[Student] | None = None
+    session: Session, viewer: Any, day: WellbeingDay, *, students: list[Student] | None = None
 ) -> dict[str, Any]:
-    """The stored groups with their quality figures and the participants in no group."""
+    """The stored groups with their quality figures and the participants in no group; the groups holding
+    both sides of an open case are flagged only for cases the viewer may see."""
     groups = _groups(session, day)
     if students is None:
         students = participants(session, day)
@@ -366,10 +388,16 @@ def present_plan(
         for m in g.members:
             grade_of[m.student_id] = m.student.school_class.grade if m.student.school_class else None
             class_of[m.student_id] = m.student.class_id
-    pairs = open_case_pairs(session, school_id=day.school_id, student_ids=sorted(placed)) if placed else set()
+    pairs = open_case_pairs(session, viewer=viewer, student_ids=placed) if placed else []
     where = {sid: g.number for g in groups for sid in (m.student_id for m in g.members)}
     clash_groups = sorted(
-        {where[t] for t, a, _i in pairs if where.get(t) is not None and where.get(t) == where.get(a)}
+        {
+            where[p.target_id]
+            for p in pairs
+            if p.visible
+            and where.get(p.target_id) is not None
+            and where[p.target_id] == where.get(p.actor_id)
+        }
     )
     q = quality(member_groups, grade_of, class_of)
     return {
@@ -437,7 +465,7 @@ def get_groups(
 ) -> dict:
     """The day's groups (audited with every student in them)."""
     permissions.ensure_can_view(actor)
-    plan = present_plan(session, day)
+    plan = present_plan(session, actor, day)
     audit.record(action, resource_type="wellbeing_day", resource_id=day.id, student_ids=plan["_student_ids"])
     return plan
 
@@ -464,11 +492,14 @@ def move_student(
             f"There is no group {group}; there are {len(groups)}.", errors={"group": ["no such group"]}
         )
     membership = {m.student_id: m for g in groups for m in g.members}
+    names = {sid: m.student.display_name for sid, m in membership.items()}
     member = membership.get(student_id)
-    if member is None and student_id not in {s.id for s in participants(session, day)}:
-        raise InvalidInput(
-            "The student does not take part in this day.", errors={"student_id": ["not a participant"]}
-        )
+    if member is None:
+        names.update((s.id, s.display_name) for s in participants(session, day))
+        if student_id not in names:
+            raise InvalidInput(
+                "The student does not take part in this day.", errors={"student_id": ["not a participant"]}
+            )
     partner = None
     if swap_with is not None:
         partner = membership.get(swap_with)
@@ -484,29 +515,38 @@ def move_student(
     if member is not None and member.group_id == target.id:
         return get_groups(session, actor=actor, day=day)
     moving = [student_id] + ([swap_with] if swap_with is not None else [])
-    pairs = open_case_pairs(
-        session, school_id=day.school_id, student_ids=sorted(set(membership) | {student_id})
-    )
-    enemies: dict[int, set[int]] = {}
-    for t, a, _i in pairs:
-        enemies.setdefault(t, set()).add(a)
-        enemies.setdefault(a, set()).add(t)
-    new_target = {m.student_id for m in target.members} - set(moving)
-    if enemies.get(student_id, set()) & new_target:
-        raise InvalidInput(
-            f"Moving the student into group {group} would put the target and the actor of an open case "
-            "together.",
-            errors={"rule": ["open_case_separation"]},
-        )
-    if partner is not None and member is not None:
-        old_group = next(g for g in groups if g.id == member.group_id)
-        new_old = {m.student_id for m in old_group.members} - set(moving)
-        if enemies.get(swap_with, set()) & new_old:
-            raise InvalidInput(
-                "Swapping would put the target and the actor of an open case together in group "
-                f"{old_group.number}.",
-                errors={"rule": ["open_case_separation"]},
+    pairs = open_case_pairs(session, viewer=actor, student_ids=set(membership) | {student_id})
+
+    def refuse_if_together(who: int, members: set[int], field: str, explained: str) -> None:
+        clash = [p for p in pairs if who in p.students and p.students <= members | {who}]
+        if clash:
+            raise separation_refusal(
+                clash,
+                error=InvalidInput,
+                explained=explained,
+                hidden="This move cannot be made.",
+                field=field,
+                names=names,
+                resource_type="wellbeing_day",
+                resource_id=day.id,
             )
+
+    new_target = {m.student_id for m in target.members} - set(moving)
+    refuse_if_together(
+        student_id,
+        new_target,
+        "student_id",
+        f"Moving the student into group {group} would put the target and the actor of an open case together",
+    )
+    if partner is not None and member is not None:
+        assert swap_with is not None
+        old_group = next(g for g in groups if g.id == member.group_id)
+        refuse_if_together(
+            swap_with,
+            {m.student_id for m in old_group.members} - set(moving),
+            "swap_with",
+            f"Swapping would put the target and the actor of an open case together in group {old_group.number}",
+        )
         partner.group_id = member.group_id
     if member is None:
         session.add(WellbeingGroupMember(wellbeing_day_id=day.id, group_id=target.id, student_id=student_id))
@@ -521,4 +561,4 @@ def move_student(
         student_ids=moving,
         detail={"group": group},
     )
-    return present_plan(session, day)
+    return present_plan(session, actor, day)

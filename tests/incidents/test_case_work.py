@@ -111,11 +111,14 @@ def test_establishing_bullying_on_wednesday_1_april_2026(app, client, session, w
     ]
     assert body["audiences"][2]["suggested_actions"] == ["contact", "meeting"]
     assert all(a["done"] is False for a in body["audiences"])
-    # every (active) leader of the school is notified at once; nobody else, no other school
+    # every (active) leader of the school and the class teacher are notified at once (not the resource
+    # person who established it); nobody else, no other school; a kind and parameters, no sentence
     notes = session.scalars(select(Notification)).all()
-    assert sorted(n.user_id for n in notes) == sorted([world.users["leader"].id, leader2.id])
+    assert sorted(n.user_id for n in notes) == sorted(
+        [world.users["leader"].id, leader2.id, world.users["teacher"].id]
+    )
     assert all(n.kind == "bullying_established" and n.incident_id == incident.id for n in notes)
-    assert all("Anna" not in n.message and "Bo" not in n.message for n in notes)
+    assert all(n.params == {"classification": "bullying", "action_plan_due": "2026-04-20"} for n in notes)
     # a teacher of another class cannot read the case (404: its existence is not disclosed)
     other_class = client.get(
         f"/api/v1/incidents/{incident.id}", headers=headers(app, world, world.users["teacher_b"])
@@ -144,9 +147,10 @@ def test_only_leaders_and_resource_persons_establish_and_only_bullying_like(app,
     assert _establish(client, app, world, world.users["leader"], incident.id).status_code == 422
     resp = _establish(client, app, world, world.users["leader"], incident.id, {"classification": "exclusion"})
     assert resp.status_code == 200
-    # every leader is told, the one who established it too (the notice carries the deadline)
+    # the other leader, the resource person and the class teacher are told; not the leader who acted
     notified = session.scalars(select(Notification.user_id)).all()
-    assert sorted(notified) == sorted([world.users["leader"].id, world.users["leader2"].id])
+    expected = [world.users[r].id for r in ("leader2", "resource_person", "teacher")]
+    assert sorted(notified) == sorted(expected)
 
 
 def test_five_audience_checklist_records_who_when_how_with_etags(app, client, session, world):

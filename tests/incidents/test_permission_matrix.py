@@ -132,6 +132,9 @@ def route_table() -> dict[
         url = f"/api/v1/incidents/{i.id}/referrals/{r.id}"
         return url, {"json": {"status": "sent"}, "headers": {"If-Match": etag_of(r)}}
 
+    def withdraw(ctx: Ctx) -> tuple[str, dict]:
+        return f"/api/v1/incidents/{ctx.incident(classification='bullying').id}/withdraw", {}
+
     def new_incident(ctx: Ctx) -> tuple[str, dict]:
         students = [{"student_id": ctx.world.anna.id, "role": "target"}]
         return "/api/v1/incidents", {"json": {**NEW_CASE, "students": students}}
@@ -147,7 +150,10 @@ def route_table() -> dict[
 
     def notification(ctx: Ctx) -> tuple[str, dict]:
         note = Notification(
-            school_id=ctx.world.school.id, user_id=ctx.world.users["leader"].id, kind="test", message="Sag #1"
+            school_id=ctx.world.school.id,
+            user_id=ctx.world.users["leader"].id,
+            kind="staff_accused",
+            params={},
         )
         ctx.session.add(note)
         ctx.session.commit()
@@ -189,6 +195,7 @@ def route_table() -> dict[
             404,
         ),
         ("post", "/api/v1/incidents/{incident_id}/establish"): (establish, case_rule(OWNERS, 200), 404),
+        ("post", "/api/v1/incidents/{incident_id}/withdraw"): (withdraw, case_rule({"reporter"}, 200), 404),
         ("patch", "/api/v1/incidents/{incident_id}/audiences/{item_id}"): (
             audience,
             case_rule(WORKERS, 200),
@@ -298,7 +305,7 @@ def test_list_shows_each_role_only_the_cases_it_may_see(app, client, session):
         "leader": [sfo_case, class_a_case, class_b_case, accused_case],
         "leader2": [sfo_case, class_a_case, class_b_case, accused_case],
         "resource_person": [sfo_case, class_a_case, class_b_case],
-        "teacher": [sfo_case, class_a_case],
+        "teacher": [sfo_case, class_a_case, accused_case],  # the reporter keeps the reporter view
         "pedagogue": [sfo_case, class_a_case],
         "sfo_staff": [sfo_case],
         "teacher_b": [class_b_case],
@@ -333,19 +340,24 @@ def test_a_case_accusing_staff_is_for_leaders_only_and_never_the_accused(app, cl
         "leader": 200,
         "leader2": 404,  # the accused
         "resource_person": 404,
-        "teacher": 404,  # even though they reported it and teach the class
-        "pedagogue": 404,
+        "teacher": 200,  # who reported it: the reporter view of what she wrote
+        "pedagogue": 404,  # teaches the class, but only leaders work a case accusing staff
         "sfo_staff": 404,
         "admin": 404,
     }
-    # the leaders who may see it are told at once; the accused is not
+    mine = client.get(url, headers=headers(app, world, world.users["teacher"])).json
+    assert mine["view"] == "reporter" and mine["audiences"] == [] and mine["action_plan"] is None
+    # the leaders who may see it are told at once; the accused is not, nor the reporter of her own report
     notified = session.scalars(select(Notification).where(Notification.kind == "staff_accused")).all()
-    assert [n.user_id for n in notified] == [world.users["leader"].id]
-    assert "accused" in notified[0].message and "Anna" not in notified[0].message
-    # establishing it notifies the leaders except the accused
+    assert [(n.user_id, n.params) for n in notified] == [(world.users["leader"].id, {})]
+    # establishing it tells who may see it: not the accused, not the leader who acted; the reporter, who
+    # is the class teacher, sees the case's course
     resp = client.post(url + "/establish", json={}, headers=headers(app, world, world.users["leader"]))
     assert resp.status_code == 200
     established = session.scalars(
         select(Notification).where(Notification.kind == "bullying_established")
     ).all()
-    assert [n.user_id for n in established] == [world.users["leader"].id]
+    assert [n.user_id for n in established] == [world.users["teacher"].id]
+    # the case work stays hidden from the reporter
+    mine = client.get(url, headers=headers(app, world, world.users["teacher"])).json
+    assert mine["view"] == "reporter" and mine["audiences"] == [] and mine["status"] == "action_plan"

@@ -97,8 +97,10 @@ def test_log_pages_by_time(app, session, world):
 
 
 def test_a_case_accusing_staff_stays_out_of_the_log_for_non_leaders(app, session, world):
-    make_incident(session, world, accused=world.users["teacher_b"])
+    make_incident(session, world, accused=world.users["teacher_b"], reporter=world.users["leader2"])
     assert _log(session, world.users["teacher"], world.anna) == []
+    assert _log(session, world.users["pedagogue"], world.anna) == []
     assert _log(session, world.users["resource_person"], world.anna) == []
     assert len(_log(session, world.users["leader"], world.anna)) == 1
+    assert len(_log(session, world.users["leader2"], world.anna)) == 1  # who reported it
     assert _log(session, world.users["teacher_b"], world.anna) == []

@@ -11,14 +11,19 @@ def test_notify_list_unread_and_mark_read(app, client, session):
     leader = make_user(session, school, "leader")
     teacher = make_user(session, school, "teacher")
     gone = make_user(session, school, "leader", active=False)
-    sent = notify(session, user_ids=[leader.id, gone.id], kind="bullying_established", message="Sag #3")
-    notify(session, user_ids=[leader.id], kind="staff_accused", message="Sag #4")
+    due = {"classification": "bullying", "action_plan_due": "2026-04-20"}
+    sent = notify(session, user_ids=[leader.id, gone.id], kind="bullying_established", params=due)
+    notify(session, user_ids=[leader.id, teacher.id], kind="staff_accused", actor=teacher)
     session.commit()
     assert [n.user_id for n in sent] == [leader.id]  # deactivated users are not notified
     h = auth(app, leader)
     page = client.get("/api/v1/notifications?unread=true", headers=h).json
     assert page["total"] == 2
-    assert [n["message"] for n in page["items"]] == ["Sag #4", "Sag #3"]
+    assert [(n["kind"], n["params"]) for n in page["items"]] == [
+        ("staff_accused", {}),
+        ("bullying_established", due),
+    ]
+    assert "message" not in page["items"][0]  # the UI words it, in Danish or English
     first = page["items"][1]
     assert first["read"] is False and first["kind"] == "bullying_established"
     # nobody else can mark it read, nor see it

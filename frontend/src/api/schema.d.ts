@@ -787,6 +787,12 @@ export interface paths {
                     /** @description Action plan overdue, due within 2 working days, or either (attention) */
                     deadline?: "overdue" | "due_soon" | "attention";
                     student_id?: number;
+                    /** @description Only cases involving a student who is now in this class */
+                    class_id?: number;
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases reported at or after this moment (ISO 8601; without an offset: Copenhagen time), e.g. what is new since Monday */
+                    created_since?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1473,6 +1479,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{incident_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1581,6 +1638,10 @@ export interface paths {
                     /** @description Only observations I wrote */
                     mine?: boolean;
                     context?: "sfo" | "recess" | "lesson" | "trip" | "other";
+                    /** @description Only observations about a student who is now in this class */
+                    class_id?: number;
+                    /** @description Only observations about a student now in a class of this grade (0-10) */
+                    grade?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1781,6 +1842,57 @@ export interface paths {
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/observations/{observation_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my observation just after logging it ("Fortryd", within 10 minutes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    observation_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ObservationRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -3338,7 +3450,7 @@ export interface components {
             total: number;
         };
         ArrangementRead: {
-            /** @description Two of its students are now target and actor of an open bullying-like case: end or change the arrangement */
+            /** @description Two of its students are now target and actor of an open bullying-like case that you may see: end or change the arrangement (a case you may not see does not set it) */
             readonly case_conflict: boolean;
             /** Format: date-time */
             readonly created_at: string;
@@ -3625,7 +3737,7 @@ export interface components {
         };
         GroupStats: {
             readonly group_count: number;
-            /** @description Groups now holding both sides of an open case (e.g. opened after planning) */
+            /** @description Groups now holding both sides of an open case you may see (e.g. opened after planning); a case you may not see is not disclosed here */
             readonly groups_with_open_case: number[];
             /** @description Largest share of one grade in any group (0-1) */
             readonly max_grade_share: number;
@@ -3760,6 +3872,8 @@ export interface components {
             /** Format: date */
             readonly action_plan_due: string | null;
             readonly acute_measures: components["schemas"]["AcuteMeasureRead"][];
+            /** @description What this user may do on the case now (the API refuses every other action): edit_facts and change_students (PATCH), reclassify, set_pupil_perspective and set_accused_staff (PATCH those fields), add_note, establish, add_acute_measure, update_checklist (the five audiences), write_action_plan, record_follow_up, add_referral, update_referral, withdraw */
+            readonly allowed_actions: ("edit_facts" | "change_students" | "reclassify" | "set_pupil_perspective" | "set_accused_staff" | "add_note" | "establish" | "add_acute_measure" | "update_checklist" | "write_action_plan" | "record_follow_up" | "add_referral" | "update_referral" | "withdraw")[];
             /** @description The statuses this user may move the case to now */
             readonly allowed_transitions: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
             readonly audiences: components["schemas"]["AudienceItemRead"][];
@@ -3798,6 +3912,12 @@ export interface components {
              * @enum {string}
              */
             readonly view: "full" | "reporter";
+            /**
+             * Format: date-time
+             * @description When its reporter withdrew the report (then it is in no list or log)
+             */
+            readonly withdrawn_at: string | null;
+            readonly withdrawn_by: components["schemas"]["UserBrief"] | null;
         };
         IncidentStudentIn: {
             /** @enum {string} */
@@ -3910,9 +4030,15 @@ export interface components {
             readonly created_at: string;
             readonly id: number;
             readonly incident_id: number | null;
-            /** @description e.g. bullying_established */
-            readonly kind: string;
-            readonly message: string;
+            /**
+             * @description What it tells
+             * @enum {string}
+             */
+            readonly kind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed";
+            /** @description The kind's parameters (ids, enum values, ISO dates; the UI words the sentence): incident_reported: {classification}; staff_accused: {}; bullying_established: {classification, action_plan_due}; action_plan_due_soon: {action_plan_due}; action_plan_overdue: {action_plan_due}; follow_up_due: {follow_up_on}; webhook_endpoint_disabled: {endpoint_id}; job_failed: {job} */
+            readonly params: {
+                [key: string]: unknown;
+            };
             readonly read: boolean;
             /** Format: date-time */
             readonly read_at: string | null;
@@ -3960,6 +4086,12 @@ export interface components {
             readonly tags: string[];
             /** Format: date-time */
             readonly updated_at: string;
+            /**
+             * Format: date-time
+             * @description When its author withdrew it (then it is in no list or log)
+             */
+            readonly withdrawn_at: string | null;
+            readonly withdrawn_by: components["schemas"]["UserBrief"] | null;
         };
         ObservationToIncident: {
             /** @enum {string} */

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api/client';
 import { full, text, texts, type Read, type Schemas } from '../api/types';
 import { formatDate, formatDateTime, isOverdue, todayIso } from '../lib/dates';
-import { getLang, t, tEnum } from '../lib/i18n';
+import { dictionaries, getLang, t, tEnum, type Key } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
 import { EnumSelect } from '../forms';
 import { Async, Check, Chips, Field, Pager, ToggleChips, useLoad } from '../ui';
@@ -58,6 +58,20 @@ function Deadline({ due, status, long }: { due: string | null; status: string | 
   );
 }
 
+/** A notification's sentence, worded here from its kind and parameters (the server builds no sentences). */
+function notificationText(n: { kind: string; params: Record<string, unknown> }, lang: ReturnType<typeof getLang>): string {
+  const p = n.params as Record<string, string | number | null | undefined>;
+  const day = p.action_plan_due ?? p.follow_up_on;
+  const key = `notif_k_${n.kind}` as Key;
+  if (!(key in dictionaries.da)) return n.kind;
+  return t(key, {
+    classification: tEnum('c', p.classification ? String(p.classification) : null),
+    date: day ? formatDate(String(day), lang, false) : '',
+    endpoint: p.endpoint_id ?? '',
+    job: p.job ?? '',
+  });
+}
+
 export function Notifications(_: { user: User }) {
   const [page, setPage] = useState(1);
   const state = useLoad(() => api.GET('/api/v1/notifications', { params: { query: { page, page_size: PAGE_SIZE } } }), [page]);
@@ -76,7 +90,7 @@ export function Notifications(_: { user: User }) {
                   <li key={n.id} class={n.read_at ? 'card' : 'card unread'}>
                     <div class="row-main">
                       {!n.read_at && <span class="pill">{t('notif_unread')}</span>}
-                      <span>{n.message}</span>
+                      <span>{notificationText(n, lang)}</span>
                       <span class="muted small">{formatDateTime(n.created_at, lang)}</span>
                       {n.incident_id && (
                         <a
