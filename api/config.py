@@ -92,6 +92,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Where the built single-page app lives
         "FRONTEND_DIST": os.environ.get("TRIVSEL_FRONTEND_DIST", str(PROJECT_ROOT / "frontend" / "dist")),
         "PASSWORD_MIN_LENGTH": 10,
+        # Events and webhooks (`trivsel worker`); loopback http endpoints only for development and tests
+        "OUTBOX_ENABLED": os.environ.get("TRIVSEL_EVENTS", "on").lower() not in ("off", "0", "false"),
+        "WEBHOOK_ALLOW_LOOPBACK": os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "").lower()
+        in ("1", "true", "yes"),
+        "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_MAX_RESPONSE_BYTES": _env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024),
     }
     for name in SECRET_NAMES:
         cfg[name] = os.environ.get(name)
@@ -107,6 +113,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                 )
         elif not value:
             cfg[name] = secrets.token_urlsafe(48) if testing else _dev_secret(name)
+    if production and cfg.get("WEBHOOK_ALLOW_LOOPBACK"):
+        raise ConfigError(
+            "WEBHOOK_ALLOW_LOOPBACK is for development and tests; it cannot be on in production"
+        )
     if production and cfg["DATABASE_URL"].startswith("sqlite") and not os.environ.get("TRIVSEL_ALLOW_SQLITE"):
         raise ConfigError("DATABASE_URL must point at PostgreSQL when TRIVSEL_ENV=production")
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]
