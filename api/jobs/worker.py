@@ -91,8 +91,9 @@ class Worker:
         return claimed
 
     def deliver(self, claimed: delivery.Claimed, *, now: datetime | None = None) -> str | None:
-        """Attempt one delivery and record the outcome (runs in a pool thread)."""
-        outcome = delivery.attempt(claimed, settings=self.settings, now=now or utcnow())
+        """Attempt one delivery and record the outcome as of `now` (runs in a pool thread). The signature
+        always carries the real time of sending: a fake `now` moves only the schedule."""
+        outcome = delivery.attempt(claimed, settings=self.settings, signed_at=utcnow())
         with self.app.app_context(), self.sessions() as session:
             status = delivery.record(
                 session,

@@ -18,9 +18,9 @@ from api.webhooks.models import DeliveryStatus, DisabledReason, WebhookDelivery,
 
 # The wait before each attempt: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
 RETRY_DELAYS = tuple(timedelta(seconds=s) for s in (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400))
-# An endpoint whose every attempt has failed for this long when a delivery runs out of attempts is
-# switched off (one that still succeeds now and then is not).
-DISABLE_AFTER_FAILING = timedelta(hours=24)
+# An endpoint whose every attempt has failed for this long when a delivery runs out of attempts (some
+# 76 hours after its first) is switched off; one that still succeeds now and then is not.
+DISABLE_AFTER_FAILING = timedelta(hours=48)
 KEEP_DELIVERED = timedelta(days=30)
 
 
@@ -111,11 +111,12 @@ def claim(
     return claimed
 
 
-def attempt(claimed: Claimed, *, settings: Settings, now: datetime) -> sender.Outcome:
-    """Sign and send one delivery (no database work: the worker's threads run this in parallel)."""
+def attempt(claimed: Claimed, *, settings: Settings, signed_at: datetime) -> sender.Outcome:
+    """Sign (with the time of sending) and send one delivery; no database work, so the worker's threads
+    run this in parallel."""
     body = sender.body_of(claimed.payload)
     headers = sender.signed_headers(
-        message_id=claimed.message_id, body=body, secrets=list(claimed.secrets), at=now
+        message_id=claimed.message_id, body=body, secrets=list(claimed.secrets), at=signed_at
     )
     return sender.send(
         claimed.url,

@@ -73,7 +73,9 @@ class EndpointRead(Schema):
         dump_only=True,
         allow_none=True,
         validate=ma.validate.OneOf([r.value for r in DisabledReason]),
-        metadata={"description": "gone: the receiver answered 410; failing: every attempt failed for a day"},
+        metadata={
+            "description": "gone: the receiver answered 410; failing: every attempt failed for two days"
+        },
     )
     disabled_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     failing_since = ma.fields.AwareDateTime(dump_only=True, allow_none=True)

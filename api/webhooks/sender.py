@@ -14,7 +14,7 @@ from typing import Any
 
 from standardwebhooks import Webhook
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from api.webhooks import urls
@@ -107,6 +107,8 @@ def send(
         if 300 <= status < 400:
             error = "redirect_not_followed"
         return Outcome(status, error)
+    except NewConnectionError:  # refused or unreachable (urllib3 files it under timeouts too)
+        return Outcome(None, "timeout" if expired.is_set() else "connection_failed")
     except (TimeoutError, Urllib3Timeout):
         return Outcome(None, "timeout")
     except (OSError, HTTPError, ValueError) as exc:

@@ -33,6 +33,10 @@ class Behaviour:
     delay: float = 0.0
     location: str | None = None
     body_bytes: int = 0
+    # Answer `status` even to requests that do not verify (a receiver that is simply broken).
+    always: bool = False
+    # Refuse (422) deliveries about these record ids, whatever else happens.
+    refuse_ids: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -112,7 +116,9 @@ def start_receiver(port: int = 0) -> Receiver:
             b = receiver.behaviour
             if b.delay:
                 time.sleep(b.delay)
-            status = b.status if ok else 400
+            status = b.status if ok or b.always else 400
+            if ok and (payload.get("data") or {}).get("id") in b.refuse_ids:
+                status = 422
             self.send_response(status)
             if b.location:
                 self.send_header("Location", b.location)
