@@ -23,6 +23,7 @@ class Received:
     verified: bool
     payload: Any
     at: float
+    written: int = 0
 
 
 @dataclass
@@ -109,10 +110,9 @@ def start_receiver(port: int = 0) -> Receiver:
                 payload, ok = verify(list(receiver.secrets), body, headers), True
             except Exception:
                 payload, ok = None, False
+            got = Received(headers.get("webhook-id", ""), headers, body, ok, payload, time.monotonic())
             with receiver.lock:
-                receiver.received.append(
-                    Received(headers.get("webhook-id", ""), headers, body, ok, payload, time.monotonic())
-                )
+                receiver.received.append(got)
             b = receiver.behaviour
             if b.delay:
                 time.sleep(b.delay)
@@ -130,6 +130,7 @@ def start_receiver(port: int = 0) -> Receiver:
                     chunk = min(remaining, 65536)
                     self.wfile.write(b"x" * chunk)
                     remaining -= chunk
+                    got.written += chunk
             except OSError:
                 pass  # the sender stopped reading, as it should
 
