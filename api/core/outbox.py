@@ -53,16 +53,19 @@ def emit(
         raise ValueError(f"unknown event type {event_type!r}")
     if not current_app.config.get("OUTBOX_ENABLED", True):
         return None
-    for pending in session.new:
-        # One change often touches a record in several steps; receivers hear of it once per transaction.
-        if (
-            isinstance(pending, OutboxEvent)
-            and pending.type == event_type
-            and (pending.object_type, pending.object_id) == (object_type, object_id)
-        ):
-            return pending
+    # One change often touches a record in several steps; receivers hear of it once per transaction.
+    transaction = session.get_transaction()
+    seen = session.info.get("outbox_seen")
+    keys: set[tuple[str, str, int]] = (
+        seen[1] if seen and transaction is not None and seen[0] is transaction else set()
+    )
+    key = (event_type, object_type, object_id)
+    if key in keys:
+        return None
+    keys.add(key)
     event = OutboxEvent(school_id=school_id, type=event_type, object_type=object_type, object_id=object_id)
     session.add(event)
+    session.info["outbox_seen"] = (session.get_transaction(), keys)
     return event
 
 
