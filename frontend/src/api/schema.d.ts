@@ -1427,6 +1427,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the scheduled jobs with their schedule and last runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2742,6 +2781,371 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's webhook endpoints */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Register an endpoint (https, public address); the answer holds its secret, shown this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndpointCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointWithSecret"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types an endpoint can want */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventTypesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an endpoint, switch it off, or on again (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read */
+                    "If-Match": string;
+                };
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndpointUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first (status, attempts, last response code; no body) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    status?: "pending" | "delivered" | "failed";
+                };
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the endpoint a new secret; the old one signs too during the grace period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RotateSecret"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description Version tag; send it back in If-Match to update */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointWithSecret"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test event to this endpoint (the worker delivers it; see the delivery log) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wellbeing-days": {
         parameters: {
             query?: never;
@@ -3424,6 +3828,107 @@ export interface components {
             readonly last_day: string;
             readonly name: string;
         };
+        DeliveryPage: {
+            items: components["schemas"]["DeliveryRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        DeliveryRead: {
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            readonly event_type: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_attempt_at: string | null;
+            /** @description timeout, connection_failed, tls_error, redirect_not_followed, response_too_large, address_refused, not_https, unresolvable, invalid */
+            readonly last_error: string | null;
+            readonly last_status_code: number | null;
+            /** @description The webhook-id header */
+            readonly message_id: string;
+            /** Format: date-time */
+            readonly next_attempt_at: string | null;
+            /** @enum {string} */
+            readonly status: "pending" | "delivered" | "failed";
+        };
+        EndpointCreate: {
+            /** @description What the endpoint is, for admins */
+            description?: string;
+            /** @description The event types this endpoint wants */
+            event_types: ("incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported")[];
+            /** @description https URL reaching a public address (checked again at every delivery) */
+            url: string;
+        };
+        EndpointPage: {
+            items: components["schemas"]["EndpointRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EndpointRead: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string | null;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            /**
+             * @description gone: the receiver answered 410; failing: every attempt failed for two days
+             * @enum {string|null}
+             */
+            readonly disabled_reason: "gone" | "failing" | null;
+            readonly event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description Until then deliveries are signed with the old secret too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly url: string;
+        };
+        EndpointUpdate: {
+            active?: boolean;
+            /** @description What the endpoint is, for admins */
+            description?: string;
+            /** @description The event types this endpoint wants */
+            event_types?: ("incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported")[];
+            /** @description https URL reaching a public address (checked again at every delivery) */
+            url?: string;
+        };
+        EndpointWithSecret: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string | null;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            /**
+             * @description gone: the receiver answered 410; failing: every attempt failed for two days
+             * @enum {string|null}
+             */
+            readonly disabled_reason: "gone" | "failing" | null;
+            readonly event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description Until then deliveries are signed with the old secret too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** @description whsec_…; verify deliveries with it */
+            readonly secret: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly url: string;
+        };
         Error: {
             /** @description HTTP status code */
             code: number;
@@ -3439,6 +3944,9 @@ export interface components {
         EstablishIn: {
             /** @enum {string} */
             classification?: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
+        };
+        EventTypesRead: {
+            readonly event_types: string[];
         };
         FollowUpCreate: {
             /** Format: date */
@@ -3709,6 +4217,30 @@ export interface components {
             readonly role: "target" | "actor" | "bystander" | "supporter";
             readonly student_id: number;
         };
+        JobList: {
+            items: components["schemas"]["JobRead"][];
+        };
+        JobRead: {
+            readonly consecutive_failures: number;
+            /** @description How often it runs */
+            readonly every_seconds: number;
+            /** @description The kind of error (never its text) */
+            readonly last_error: string | null;
+            /** Format: date-time */
+            readonly last_failed_at: string | null;
+            /** Format: date-time */
+            readonly last_started_at: string | null;
+            /** Format: date-time */
+            readonly last_succeeded_at: string | null;
+            readonly name: string;
+            /** Format: date-time */
+            readonly next_run_at: string | null;
+            /**
+             * @description failing: it failed several times in a row (admins are notified)
+             * @enum {string}
+             */
+            readonly status: "never_run" | "ok" | "retrying" | "failing";
+        };
         LogEntryRead: {
             readonly author_id: number | null;
             readonly author_name: string | null;
@@ -3947,6 +4479,13 @@ export interface components {
             referred_on?: string;
             /** @enum {string} */
             status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+        };
+        RotateSecret: {
+            /**
+             * @description 0-168 hours; during it deliveries carry both signatures
+             * @default 24
+             */
+            grace_hours: number;
         };
         SchoolBrief: {
             readonly id: number;
