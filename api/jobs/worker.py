@@ -90,20 +90,34 @@ class Worker:
             session.commit()
         return claimed
 
-    def deliver(self, claimed: delivery.Claimed, *, now: datetime | None = None) -> str | None:
-        """Attempt one delivery and record the outcome as of `now` (runs in a pool thread). The signature
-        always carries the real time of sending: a fake `now` moves only the schedule."""
-        outcome = delivery.attempt(claimed, settings=self.settings, signed_at=utcnow())
+    def attempt(self, claimed: delivery.Claimed) -> Any:
+        """Sign and send one delivery (runs in a pool thread; the signature carries the real time of
+        sending, a fake `now` moves only the schedule)."""
+        return delivery.attempt(claimed, settings=self.settings, signed_at=utcnow())
+
+    def record(
+        self, results: list[tuple[delivery.Claimed, Any]], *, now: datetime | None = None
+    ) -> list[Any]:
+        """Store the outcomes of finished attempts in one transaction; returns the new statuses."""
+        if not results:
+            return []
         with self.app.app_context(), self.sessions() as session:
-            status = delivery.record(
-                session,
-                claimed=claimed,
-                outcome=outcome,
-                worker_id=self.options.worker_id,
-                now=now or utcnow(),
-            )
+            statuses = [
+                delivery.record(
+                    session,
+                    claimed=claimed,
+                    outcome=outcome,
+                    worker_id=self.options.worker_id,
+                    now=now or utcnow(),
+                )
+                for claimed, outcome in results
+            ]
             session.commit()
-        return status
+        return statuses
+
+    def deliver(self, claimed: delivery.Claimed, *, now: datetime | None = None) -> str | None:
+        """Attempt one delivery and record its outcome as of `now`."""
+        return self.record([(claimed, self.attempt(claimed))], now=now)[0]
 
     def run_jobs(self, *, now: datetime) -> dict[str, bool]:
         """Run the scheduled jobs that are due."""
@@ -117,9 +131,8 @@ class Worker:
             pass
         attempted = 0
         while claimed := self.claim(now=now):
-            futures = [self.pool.submit(self.deliver, c, now=now) for c in claimed]
-            for future in futures:
-                future.result()
+            futures = [(c, self.pool.submit(self.attempt, c)) for c in claimed]
+            self.record([(c, f.result()) for c, f in futures], now=now)
             attempted += len(claimed)
         if self.options.run_jobs:
             self.run_jobs(now=now)
@@ -129,14 +142,23 @@ class Worker:
 
     def _submit(self, claimed: list[delivery.Claimed]) -> None:
         for c in claimed:
-            self.in_flight[self.pool.submit(self.deliver, c)] = c
+            self.in_flight[self.pool.submit(self.attempt, c)] = c
 
     def _reap(self) -> None:
+        finished = []
         for future in [f for f in self.in_flight if f.done()]:
             c = self.in_flight.pop(future)
             if future.exception() is not None:
                 # The lease runs out and the delivery is attempted again.
                 log.error("delivery %s failed in the worker", c.delivery_id, exc_info=future.exception())
+            else:
+                finished.append((c, future.result()))
+        try:
+            self.record(finished)
+        except Exception:
+            log.exception(
+                "recording %s outcomes failed; their leases run out and they are retried", len(finished)
+            )
         if self._jobs is not None and self._jobs.done():
             if self._jobs.exception() is not None:
                 log.error("scheduler failed", exc_info=self._jobs.exception())
@@ -154,6 +176,7 @@ class Worker:
             self.sessions.kw["bind"].dialect.name,
         )
         while not self.stopping.is_set():
+            self._reap()
             now = utcnow()
             busy = False
             try:
@@ -168,7 +191,6 @@ class Worker:
             except Exception:
                 log.exception("worker step failed; retrying")
                 self.stopping.wait(self.options.poll_interval)
-            self._reap()
             if not busy:
                 if self.in_flight:
                     wait(
