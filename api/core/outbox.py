@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, String, delete, select
+from sqlalchemy import Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, SchoolOwned
@@ -90,10 +90,21 @@ def claim_undispatched(session: Session, *, limit: int) -> list[OutboxEvent]:
     return list(session.scalars(stmt))
 
 
-def mark_dispatched(events: list[OutboxEvent], *, now: datetime) -> None:
-    """Note that these events were handed on (in the transaction that claimed them)."""
-    for event in events:
-        event.dispatched_at = now
+def mark_dispatched(session: Session, events: list[OutboxEvent], *, now: datetime) -> list[OutboxEvent]:
+    """Mark these events handed on, in the transaction that claimed them; returns those this transaction
+    marked (where rows cannot be locked, as on SQLite, another worker may have marked some first)."""
+    if not events:
+        return []
+    marked = set(
+        session.scalars(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_([e.id for e in events]), OutboxEvent.dispatched_at.is_(None))
+            .values(dispatched_at=now)
+            .returning(OutboxEvent.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    return [e for e in events if e.id in marked]
 
 
 def purge_dispatched(session: Session, *, now: datetime, keep_days: int = 30) -> int:

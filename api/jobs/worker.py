@@ -67,8 +67,7 @@ class Worker:
             if not events:
                 session.rollback()
                 return 0
-            webhooks.fan_out(session, events=events, now=now)
-            outbox.mark_dispatched(events, now=now)
+            webhooks.fan_out(session, events=outbox.mark_dispatched(session, events, now=now), now=now)
             session.commit()
             return len(events)
 

@@ -88,27 +88,43 @@ def claim(
     if full:
         stmt = stmt.where(WebhookDelivery.endpoint_id.not_in(full))
     taken: dict[int, int] = dict(in_flight)
-    claimed: list[Claimed] = []
+    chosen: list[tuple[WebhookDelivery, WebhookEndpoint]] = []
     for delivery, endpoint in session.execute(stmt):
         if taken.get(endpoint.id, 0) >= per_endpoint:
             continue  # left unleased: free for the next claim, here or in another worker
         taken[endpoint.id] = taken.get(endpoint.id, 0) + 1
-        delivery.locked_until = now + lease
-        delivery.locked_by = worker_id
-        claimed.append(
-            Claimed(
-                delivery_id=delivery.id,
-                endpoint_id=endpoint.id,
-                school_id=endpoint.school_id,
-                url=endpoint.url,
-                message_id=delivery.message_id,
-                payload=delivery.payload,
-                secrets=tuple(endpoint.signing_secrets(now)),
-                attempts=delivery.attempts,
+        chosen.append((delivery, endpoint))
+    if not chosen:
+        return []
+    # The lease is taken only where it is still free: where rows cannot be locked (SQLite), a second
+    # worker that read the same rows finds them leased once the first commits, and claims none of them.
+    leased = set(
+        session.scalars(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id.in_([d.id for d, _ in chosen]),
+                WebhookDelivery.status == DeliveryStatus.PENDING.value,
+                or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
             )
+            .values(locked_until=now + lease, locked_by=worker_id)
+            .returning(WebhookDelivery.id)
+            .execution_options(synchronize_session=False)
         )
-    session.flush()
-    return claimed
+    )
+    return [
+        Claimed(
+            delivery_id=delivery.id,
+            endpoint_id=endpoint.id,
+            school_id=endpoint.school_id,
+            url=endpoint.url,
+            message_id=delivery.message_id,
+            payload=delivery.payload,
+            secrets=tuple(endpoint.signing_secrets(now)),
+            attempts=delivery.attempts,
+        )
+        for delivery, endpoint in chosen
+        if delivery.id in leased
+    ]
 
 
 def attempt(claimed: Claimed, *, settings: Settings, signed_at: datetime) -> sender.Outcome:

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from api.core.db import db
 from api.core.timeutil import utcnow
 from api.notifications.models import Notification
 from api.webhooks import delivery as delivery_mod
 from api.webhooks.models import WebhookEndpoint
+from api.webhooks.sender import Outcome
 from tests.incidents.factories import headers
-from tests.webhooks.helpers import deliveries, register, worker
+from tests.webhooks.helpers import deliveries, emit_many, register, worker
 
 
 def _report(client, app, world):
@@ -237,3 +239,32 @@ def test_an_endpoint_that_still_succeeds_is_not_switched_off_by_one_refused_even
     session.refresh(ep)
     assert ep.active
     assert sorted(d.status for d in deliveries(session)) == ["delivered"] * 9 + ["failed"]
+
+
+def test_two_claims_never_share_a_delivery(app, client, session, world, receiver, backend):
+    register(client, app, world, receiver.url, ["incident.updated"])
+    emit_many(app, world.school.id, 6)
+    w = worker(app, concurrency=20)
+    w.dispatch(now=utcnow())
+    sessions = app.extensions["trivsel_db"]
+    now = utcnow()
+    lease = timedelta(seconds=60)
+    with app.app_context(), sessions() as first, sessions() as second:
+        a = delivery_mod.claim(first, worker_id="a", now=now, lease=lease, limit=4, per_endpoint=10)
+        if backend == "sqlite":
+            first.commit()  # SQLite has no row locks: the second claim waits for the first to commit
+        b = delivery_mod.claim(second, worker_id="b", now=now, lease=lease, limit=10, per_endpoint=10)
+        second.commit()
+        first.commit()
+    assert len(a) == 4 and len(b) == 2
+    assert not {c.delivery_id for c in a} & {c.delivery_id for c in b}
+    # A lease that ran out is free again (a killed worker's work is retried), and the stale holder's
+    # outcome is not recorded over the new holder's claim.
+    later = now + lease + timedelta(seconds=1)
+    with app.app_context(), sessions() as third:
+        c = delivery_mod.claim(third, worker_id="c", now=later, lease=lease, limit=10, per_endpoint=10)
+        third.commit()
+    assert {x.delivery_id for x in c} == {x.delivery_id for x in a + b}
+    with app.app_context():
+        stale = delivery_mod.record(db.session, claimed=a[0], outcome=Outcome(204), worker_id="a", now=later)
+        assert stale is None

@@ -48,15 +48,15 @@ def test_unreachable_slow_redirecting_and_oversized_endpoints_do_not_block_a_goo
     for _ in range(N):
         _report(client, app, world)
 
-    w = worker(app, concurrency=4, poll_interval=0.05)
+    w = worker(app, concurrency=8, poll_interval=0.05)
     started = time.monotonic()
     loop = threading.Thread(target=w.run, daemon=True)
     loop.start()
     try:
         assert good.wait_for(N, timeout=15), f"the good endpoint got {len(good.counts())} of {N}"
-        good_done = max(r.at for r in good.received)
-        first_slow = min(r.at for r in slow.received)
-        assert good_done - first_slow < 2, "the good endpoint did not wait for the slow one's timeout"
+        hanging = [(r.at, r.at + 2) for r in slow.received]  # each slow request hangs until the 2 s timeout
+        meanwhile = [g for g in good.received if any(a <= g.at <= b for a, b in hanging)]
+        assert len(meanwhile) >= N // 2, "good deliveries went out while slow ones were hanging, not after"
         assert time.monotonic() - started < 15
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

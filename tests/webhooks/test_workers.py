@@ -36,9 +36,10 @@ def start_worker(
     }
     args = [sys.executable, "-m", "api.cli", "worker", "--no-jobs", "--poll-interval", "0.05"]
     args += ["--lease-seconds", str(lease), "--concurrency", str(concurrency)]
-    return subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "ab")
-    )
+    with open(tmp_path / "worker.log", "ab") as log:
+        return subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+            args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
 
 
 def stop(proc: subprocess.Popen) -> None:
