@@ -60,3 +60,14 @@ def error_fields(resp: Any) -> list[str]:
     main, webargs' location level ("json") is stepped over."""
     errors = resp.json["errors"]
     return sorted(errors.get("json", errors))
+
+
+def report(client: FlaskClient, app: Flask, world: World) -> int:
+    """A teacher reports an incident through the API; returns its id."""
+    resp = client.post(
+        "/api/v1/incidents",
+        json={"classification": "teasing", "students": [{"student_id": world.anna.id, "role": "target"}]},
+        headers=headers(app, world, world.users["teacher"]),
+    )
+    assert resp.status_code == 201, resp.json
+    return resp.json["id"]

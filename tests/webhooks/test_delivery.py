@@ -15,23 +15,13 @@ from api.webhooks import delivery as delivery_mod
 from api.webhooks.models import WebhookEndpoint
 from api.webhooks.sender import Outcome
 from tests.incidents.factories import headers
-from tests.webhooks.helpers import deliveries, emit_many, register, worker
-
-
-def _report(client, app, world):
-    resp = client.post(
-        "/api/v1/incidents",
-        json={"classification": "teasing", "students": [{"student_id": world.anna.id, "role": "target"}]},
-        headers=headers(app, world, world.users["teacher"]),
-    )
-    assert resp.status_code == 201, resp.json
-    return resp.json["id"]
+from tests.webhooks.helpers import deliveries, emit_many, register, report, worker
 
 
 def test_a_reported_incident_reaches_the_receiver_signed_and_thin(app, client, session, world, receiver):
     endpoint = register(client, app, world, receiver.url, ["incident.reported"])
     receiver.secrets = [endpoint["secret"]]
-    incident_id = _report(client, app, world)
+    incident_id = report(client, app, world)
 
     assert worker(app).run_once() == 1
 
@@ -56,7 +46,7 @@ def test_a_replay_older_than_five_minutes_is_rejected_by_the_receiver_library(
 
     endpoint = register(client, app, world, receiver.url, ["incident.reported"])
     receiver.secrets = [endpoint["secret"]]
-    _report(client, app, world)
+    report(client, app, world)
     worker(app).run_once()
     [got] = receiver.received
     assert verify(receiver.secrets, got.body, got.headers)["type"] == "incident.reported"
@@ -76,7 +66,7 @@ def test_a_replay_older_than_five_minutes_is_rejected_by_the_receiver_library(
 def test_a_delivery_signed_long_ago_is_refused_by_the_receiver(app, client, session, world, receiver):
     endpoint = register(client, app, world, receiver.url, ["incident.reported"])
     receiver.secrets = [endpoint["secret"]]
-    _report(client, app, world)
+    report(client, app, world)
     w = worker(app)
     now = utcnow()
     w.dispatch(now=now)
@@ -101,17 +91,17 @@ def test_rotation_signs_with_both_secrets_during_the_grace_period(app, client, s
     assert new.startswith("whsec_") and new != old
 
     receiver.secrets = [old]  # a receiver not switched over yet
-    _report(client, app, world)
+    report(client, app, world)
     worker(app).run_once()
     receiver.secrets = [new]  # and one that has switched
-    _report(client, app, world)
+    report(client, app, world)
     worker(app).run_once()
     assert [r.verified for r in receiver.received] == [True, True]
     assert len(receiver.received[0].headers["webhook-signature"].split(" ")) == 2
 
     # After the grace period only the new secret signs: the old one no longer verifies.
     receiver.secrets = [old]
-    _report(client, app, world)
+    report(client, app, world)
     worker(app).run_once(now=utcnow() + timedelta(hours=25))
     assert receiver.received[-1].verified is False
     assert len(receiver.received[-1].headers["webhook-signature"].split(" ")) == 1
@@ -125,7 +115,7 @@ def test_retries_follow_the_standard_webhooks_schedule_and_the_receiver_down_for
     down.stop()  # nothing listens there now
     endpoint = register(client, app, world, url, ["incident.reported"])
     for _ in range(3):
-        _report(client, app, world)
+        report(client, app, world)
     w = worker(app)
     t0 = utcnow()
     assert w.run_once(now=t0) == 3
@@ -173,8 +163,8 @@ def test_410_switches_the_endpoint_off_and_tells_the_admins_once(app, client, se
     endpoint = register(client, app, world, receiver.url, ["incident.reported"])
     receiver.secrets = [endpoint["secret"]]
     receiver.behaviour.status = 410
-    _report(client, app, world)
-    _report(client, app, world)
+    report(client, app, world)
+    report(client, app, world)
     w = worker(app, concurrency=1)
     w.run_once()
     row = session.get(WebhookEndpoint, endpoint["id"])
@@ -206,7 +196,7 @@ def test_two_days_of_failures_ending_a_delivery_switches_the_endpoint_off(
     endpoint = register(client, app, world, receiver.url, ["incident.reported"])
     receiver.secrets = [endpoint["secret"]]
     receiver.behaviour.status, receiver.behaviour.always = 500, True
-    _report(client, app, world)
+    report(client, app, world)
     w = worker(app)
     now = utcnow()
     for delay in delivery_mod.RETRY_DELAYS:
@@ -226,14 +216,14 @@ def test_an_endpoint_that_still_succeeds_is_not_switched_off_by_one_refused_even
 ):
     endpoint = register(client, app, world, receiver.url, ["incident.reported"])
     receiver.secrets = [endpoint["secret"]]
-    first = _report(client, app, world)
+    first = report(client, app, world)
     receiver.behaviour.refuse_ids = {first}  # refuses this one event every time
     w = worker(app)
     now = utcnow()
     for i, delay in enumerate(delivery_mod.RETRY_DELAYS):
         now += delay
         if i:
-            _report(client, app, world)  # meanwhile other events get through
+            report(client, app, world)  # meanwhile other events get through
         w.run_once(now=now)
     ep = session.get(WebhookEndpoint, endpoint["id"])
     session.refresh(ep)

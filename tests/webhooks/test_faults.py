@@ -9,19 +9,9 @@ from datetime import timedelta
 
 from api.core.timeutil import utcnow
 from api.webhooks import urls
-from tests.incidents.factories import headers
-from tests.webhooks.helpers import deliveries, register, worker
+from tests.webhooks.helpers import deliveries, register, report, worker
 
 N = 6
-
-
-def _report(client, app, world):
-    resp = client.post(
-        "/api/v1/incidents",
-        json={"classification": "conflict", "students": [{"student_id": world.bo.id, "role": "actor"}]},
-        headers=headers(app, world, world.users["teacher"]),
-    )
-    assert resp.status_code == 201, resp.json
 
 
 def test_unreachable_slow_redirecting_and_oversized_endpoints_do_not_block_a_good_one(
@@ -46,7 +36,7 @@ def test_unreachable_slow_redirecting_and_oversized_endpoints_do_not_block_a_goo
         ids[name] = endpoint["id"]
     ids["unreachable"] = register(client, app, world, unreachable_url, ["incident.reported"])["id"]
     for _ in range(N):
-        _report(client, app, world)
+        report(client, app, world)
 
     w = worker(app, concurrency=8, poll_interval=0.05)
     started = time.monotonic()
@@ -93,10 +83,10 @@ def test_a_name_that_resolves_to_an_internal_address_at_delivery_time_is_not_con
     assert endpoint["url"] == "https://hooks.example.dk/trivsel"
 
     answers["hooks.example.dk"] = ["10.0.0.7"]  # DNS changed after registration
-    _report(client, app, world)
+    report(client, app, world)
     worker(app).run_once()
     answers["hooks.example.dk"] = ["169.254.169.254"]  # the cloud metadata address
-    _report(client, app, world)
+    report(client, app, world)
     worker(app).run_once(now=utcnow() + timedelta(seconds=5))
     rows = deliveries(session, endpoint["id"])
     assert [(d.status, d.attempts, d.last_status_code, d.last_error) for d in rows] == [
