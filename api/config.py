@@ -142,6 +142,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PASSWORD_MIN_LENGTH": 10,
         # Argon2id time cost, memory (KiB), parallelism: argon2-cffi's defaults
         "ARGON2_PARAMS": (3, 65536, 4),
+        # Events and webhooks (`trivsel worker`); loopback http endpoints only for development and tests
+        "OUTBOX_ENABLED": os.environ.get("TRIVSEL_EVENTS", "on").lower() not in ("off", "0", "false"),
+        "WEBHOOK_ALLOW_LOOPBACK": os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "").lower()
+        in ("1", "true", "yes"),
+        "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_MAX_RESPONSE_BYTES": _env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024),
     }
     for name in SECRET_NAMES:
         cfg[name] = os.environ.get(name)
@@ -166,6 +172,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         )
     if cfg["TRUSTED_PROXY_HOPS"] < 0:
         raise ConfigError("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies in front")
+    if production and cfg.get("WEBHOOK_ALLOW_LOOPBACK"):
+        raise ConfigError(
+            "WEBHOOK_ALLOW_LOOPBACK is for development and tests; it cannot be on in production"
+        )
     if production and cfg["DATABASE_URL"].startswith("sqlite") and not os.environ.get("TRIVSEL_ALLOW_SQLITE"):
         raise ConfigError("DATABASE_URL must point at PostgreSQL when TRIVSEL_ENV=production")
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]

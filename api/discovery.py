@@ -33,4 +33,5 @@ def load_models() -> None:
     """Import every model module so the metadata knows every table."""
     importlib.import_module("api.core.audit")
     importlib.import_module("api.core.idempotency")
+    importlib.import_module("api.core.outbox")
     domain_modules("models")

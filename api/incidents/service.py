@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.calendar.service import add_working_days
-from api.core import audit
+from api.core import audit, outbox
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
@@ -104,6 +104,33 @@ def _event(session: Session, incident: Incident, actor: Any, event_kind: str, /,
             detail=detail or None,
         )
     )
+    for event_type in _OUTBOX_EVENTS.get(event_kind, ()):
+        if event_type == "incident.closed" and detail.get("new") != CaseStatus.CLOSED:
+            continue
+        if event_type == "action_plan.adopted" and not detail.get("adopted"):
+            continue
+        emit_event(session, incident, event_type)
+
+
+# The outbox events (for webhooks) that a timeline entry stands for, written in the same transaction.
+_OUTBOX_EVENTS: dict[str, tuple[str, ...]] = {
+    "created": ("incident.reported",),
+    "updated": ("incident.updated",),
+    "students_changed": ("incident.updated",),
+    "classification_changed": ("incident.updated",),
+    "status_changed": ("incident.status_changed", "incident.closed"),
+    "established": ("incident.established",),
+    "action_plan_saved": ("action_plan.adopted",),
+}
+
+
+def emit_event(session: Session, incident: Incident, event_type: str) -> None:
+    """Write an outbox event about this case, unless it accuses a staff member (leaders only: no
+    integration hears of it)."""
+    if incident.accused_staff_id is None:
+        outbox.emit(
+            session, event_type, school_id=incident.school_id, object_type="incident", object_id=incident.id
+        )
 
 
 def _audit(action: str, incident: Incident, /, **detail: Any) -> None:

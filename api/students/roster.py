@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.core import audit
+from api.core import audit, outbox
 from api.core.timeutil import local_date
 from api.errors import InvalidInput, PayloadTooLarge
 from api.students.models import SchoolClass, Student, class_name_key
@@ -518,6 +518,9 @@ def import_roster(
     if not dry_run:
         session.flush()
         report.student_ids.extend(s.id for s in pending)
+        outbox.emit(
+            session, "roster.imported", school_id=school_id, object_type="school", object_id=school_id
+        )
     audit.record(
         "roster_import_checked" if dry_run else "roster_imported",
         resource_type="student",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from api.core import audit
+from api.core import audit, outbox
 from api.core import student_log as log_registry
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
@@ -322,6 +322,9 @@ def update_student(session: Session, *, actor: User, student: Student, changes: 
         student.left_on = left_on
         student.active = left_on is None
     session.flush()
+    outbox.emit(
+        session, "student.updated", school_id=student.school_id, object_type="student", object_id=student.id
+    )
     action = "student_left" if changes.get("left_on") else "student_updated"
     audit.record(
         action,

@@ -171,3 +171,15 @@ def active_staff(
         wanted.append(User.id.in_(ids))
     stmt = select(User).where(User.school_id == school_id, User.active.is_(True), or_(*wanted))
     return list(session.scalars(stmt.order_by(User.id)))
+
+
+def active_user_ids(session: Session, *, role: str, school_id: int | None = None) -> list[int]:
+    """The ids of the active users holding a role (in one school, or in every school)."""
+    stmt = (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.active.is_(True), UserRole.role == role)
+    )
+    if school_id is not None:
+        stmt = stmt.where(User.school_id == school_id)
+    return sorted(set(session.scalars(stmt)))

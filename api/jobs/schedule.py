@@ -1,0 +1,67 @@
+"""The schedule of the background jobs, stated in one place. `trivsel worker` runs them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+# A failed run is retried after these waits, then at its usual interval; after this many failures in a
+# row it shows as failing and the admins are told (once per run of failures).
+RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15))
+FAILURES_BEFORE_ALERT = 3
+# How long one worker holds a job; a worker killed mid-run leaves it to another after this.
+JOB_LEASE = timedelta(minutes=10)
+IDEMPOTENCY_KEEP = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job: its name, how often it runs, and what it does (given a session and the time)."""
+
+    name: str
+    every: timedelta
+    run: Callable[[Session, datetime], Any]
+
+
+def _action_plan_deadlines(session: Session, now: datetime) -> Any:
+    from api.incidents.reminders import action_plan_reminders
+
+    return action_plan_reminders(session, now=now)
+
+
+def _follow_ups_due(session: Session, now: datetime) -> Any:
+    from api.incidents.reminders import follow_up_reminders
+
+    return follow_up_reminders(session, now=now)
+
+
+def _purge(session: Session, now: datetime) -> Any:
+    from sqlalchemy import delete
+
+    from api.auth.service import purge_expired
+    from api.core import outbox
+    from api.core.idempotency import IdempotencyKey
+    from api.webhooks import delivery
+
+    return {
+        "tokens": purge_expired(session),
+        "idempotency_keys": session.execute(
+            delete(IdempotencyKey).where(IdempotencyKey.created_at < now - IDEMPOTENCY_KEEP)
+        ).rowcount,
+        "outbox_events": outbox.purge_dispatched(session, now=now),
+        "webhook_deliveries": delivery.purge(session, now=now),
+    }
+
+
+JOBS: tuple[Job, ...] = (
+    # Action plans due within 2 working days, and overdue ones: the owner and the leaders, once per state.
+    Job("action_plan_deadlines", timedelta(minutes=15), _action_plan_deadlines),
+    # Follow-up meetings due (KiVa: 1-2 weeks after the plan): the owner, once per date.
+    Job("follow_ups_due", timedelta(minutes=15), _follow_ups_due),
+    # Expired tokens, old idempotency keys, dispatched events and old deliveries.
+    Job("purge", timedelta(hours=24), _purge),
+)

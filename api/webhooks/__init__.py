@@ -1,0 +1,1 @@
+"""Signed webhooks (Standard Webhooks): endpoints a school registers, deliveries with retries, signing."""

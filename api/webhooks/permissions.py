@@ -1,0 +1,25 @@
+"""Who may manage a school's webhook endpoints: its admins in the app, and (once API clients exist) a client
+holding the `webhooks:manage` scope. The one place that rule lives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import deny
+
+MANAGE_ROLES = ("admin",)
+MANAGE_SCOPE = "webhooks:manage"
+
+
+def may_manage(actor: Any) -> bool:
+    """Whether the actor (a user, or an API client with scopes) manages the school's webhooks."""
+    if MANAGE_SCOPE in (getattr(actor, "scopes", None) or ()):
+        return True
+    has_role = getattr(actor, "has_role", None)
+    return bool(has_role and has_role(*MANAGE_ROLES))
+
+
+def ensure_can_manage(actor: Any) -> None:
+    """403 (audited) unless the actor manages webhooks."""
+    if not may_manage(actor):
+        raise deny("Only an administrator can manage webhooks.", resource_type="webhook_endpoint")
