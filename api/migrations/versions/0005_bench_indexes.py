@@ -1,0 +1,38 @@
+"""bench: indexes the hot queries need at municipality scale
+
+Revision ID: 0005_bench_indexes
+Revises: 0004_prevention
+Create Date: 2026-12-01 21:45:00.000000
+
+- ix_incidents_school_occurred (school_id, occurred_at): the case list of one school, newest first; without
+  it PostgreSQL walks ix_incidents_occurred_at backwards across every school's cases.
+- ix_play_partner_arrangements_school_end (school_id, end_date): today's arrangements of one school; most
+  arrangements have ended, so the range end_date >= today is small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0005_bench_indexes"
+down_revision: str | Sequence[str] | None = "0004_prevention"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.create_index("ix_incidents_school_occurred", ["school_id", "occurred_at"], unique=False)
+    with op.batch_alter_table("play_partner_arrangements", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_play_partner_arrangements_school_end", ["school_id", "end_date"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("play_partner_arrangements", schema=None) as batch_op:
+        batch_op.drop_index("ix_play_partner_arrangements_school_end")
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index("ix_incidents_school_occurred")
