@@ -122,7 +122,7 @@ def hot_requests(ids: dict[str, Any]) -> list[HotRequest]:
             "today's play-partner list",
             "teacher",
             f"/api/v1/play-partner-arrangements?date={day.isoformat()}",
-            ("ix_play_partner_arrangements_school_end",),
+            ("ix_play_partner_arrangements_school_id|ix_play_partner_arrangements_end_date",),
         ),
     ]
 

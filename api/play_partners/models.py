@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, SchoolOwned
@@ -59,8 +59,6 @@ class PlayPartnerArrangement(SchoolOwned, Base):
     """Two or more students agreed to play together at given recesses on given weekdays for a period."""
 
     __tablename__ = "play_partner_arrangements"
-    # Today's list (schoolyard duty): a school's arrangements not ended yet, a small range of this index.
-    __table_args__ = (Index("ix_play_partner_arrangements_school_end", "school_id", "end_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purpose: Mapped[str] = mapped_column(String(500), default="")

@@ -1,4 +1,4 @@
-"""bench: indexes the hot queries need at municipality scale
+"""bench: the index the school's case list needs at municipality scale
 
 Revision ID: 0005_bench_indexes
 Revises: 0004_prevention
@@ -6,8 +6,9 @@ Create Date: 2026-12-01 21:45:00.000000
 
 - ix_incidents_school_occurred (school_id, occurred_at): the case list of one school, newest first; without
   it PostgreSQL walks ix_incidents_occurred_at backwards across every school's cases.
-- ix_play_partner_arrangements_school_end (school_id, end_date): today's arrangements of one school; most
-  arrangements have ended, so the range end_date >= today is small.
+
+Today's play-partner list needs none: a school has about 70 arrangements in three years, and PostgreSQL reads
+them through ix_play_partner_arrangements_school_id.
 """
 
 from __future__ import annotations
@@ -25,14 +26,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index("ix_incidents_school_occurred", ["school_id", "occurred_at"], unique=False)
-    with op.batch_alter_table("play_partner_arrangements", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_play_partner_arrangements_school_end", ["school_id", "end_date"], unique=False
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("play_partner_arrangements", schema=None) as batch_op:
-        batch_op.drop_index("ix_play_partner_arrangements_school_end")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index("ix_incidents_school_occurred")
