@@ -66,6 +66,10 @@ end
 """
 
 
+# The gunicorn master's pid of each server started here (by its base URL), for benchmarks that watch it.
+SERVER_PIDS: dict[str, int] = {}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,6 +98,7 @@ def serve(app_spec: str, env: dict[str, str], *, pythonpath: str | None = None, 
                     log.seek(0)
                     raise RuntimeError(f"{app_spec} did not start:\n{log.read().decode()[-3000:]}") from None
                 time.sleep(0.3)
+        SERVER_PIDS[base] = proc.pid
         yield base
     finally:
         proc.terminate()
