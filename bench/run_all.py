@@ -70,7 +70,10 @@ def main() -> int:
     goals = [r for r in rows if r.passed is not None]
     print(f"\n{sum(1 for r in goals if r.passed)} of {len(goals)} goals met.")
     if not args.no_write and not args.names and not args.quick:
-        command = "make bench" + (" (BENCH_DATABASE_URL set)" if ctx.database_url else "")
+        soak = os.environ.get("RECESS_SOAK_SECONDS")
+        command = ("make bench" if not soak else f"RECESS_SOAK_SECONDS={soak} make bench") + (
+            " (BENCH_DATABASE_URL set)" if ctx.database_url else ""
+        )
         write_results(rows, ctx, command=command)
         print(f"Written to {HERE / 'RESULTS.md'}.")
     return 1 if failed else 0
