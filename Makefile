@@ -11,12 +11,17 @@ PORT ?= 5000
 # The API suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench
+# The benchmarks' PostgreSQL database (make bench-data builds it; make bench measures on it).
+BENCH_DATABASE_URL ?= postgresql://root@127.0.0.1:5432/trivsel_bench
+export BENCH_DATABASE_URL
+
+.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench bench-data
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     install and run every test (lint, frontend, API on SQLite [+PostgreSQL], browser)"
 	@echo "make openapi  write openapi/openapi.json from the app (and the frontend types)"
+	@echo "make bench-data / make bench   municipality-scale data, then every benchmark (BENCH_DATABASE_URL)"
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -71,7 +76,14 @@ test: install lint frontend-check frontend
 	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e -p no:xdist
 
+# 50 schools, 30,000 students, three school years of history, written in bulk into $(BENCH_DATABASE_URL).
+bench-data: install
+	$(PY) bench/make_data.py
+
+# Every benchmark in bench/ against that data: one table, also written to bench/RESULTS.md.
 bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/trivsel db upgrade
 	$(PY) bench/run_all.py
 
 clean:

@@ -72,8 +72,8 @@ def timed(fn, repeat):
     return statistics.median(times), max(times), results
 
 
-def bench_planner(repeat: int) -> None:
-    """Planner against the naive baseline, group sizes 6, 7 and 8."""
+def bench_planner(repeat: int) -> list[dict]:
+    """Planner against the naive baseline, group sizes 6, 7 and 8; returns the planner's figures per size."""
     pupils, pairs, together = synthetic_school()
     grade_of = {p.id: p.grade for p in pupils}
     class_of = {p.id: p.class_id for p in pupils}
@@ -88,6 +88,7 @@ def bench_planner(repeat: int) -> None:
     )
     print(header)
     print("-" * len(header))
+    figures = []
     for size in (6, 7, 8):
         base_t, base_max, base_runs = timed(lambda i, s=size: naive(pupils, s, i), repeat)
         plan_t, plan_max, plans = timed(
@@ -107,11 +108,24 @@ def bench_planner(repeat: int) -> None:
                 f"{max(q.max_grade_share for q in qs):>9.3f} {max(q.max_same_class for q in qs):>10} "
                 f"{sum(q.open_case_pairs_together for q in qs):>14}"
             )
+            if name == "planner":
+                figures.append(
+                    {
+                        "size": size,
+                        "planner_ms": t * 1000,
+                        "naive_ms": base_t * 1000,
+                        "cases_together": sum(q.open_case_pairs_together for q in qs),
+                        "naive_cases_together": sum(
+                            quality(g, grade_of, class_of, pairs).open_case_pairs_together for g in base_runs
+                        ),
+                    }
+                )
     print()
+    return figures
 
 
-def bench_api(repeat: int) -> None:
-    """The whole request, in-process, on a temporary SQLite database."""
+def bench_api(repeat: int) -> float:
+    """The whole request, in-process, on a temporary SQLite database; returns the median in ms."""
     from sqlalchemy import insert, select
 
     from api import create_app
@@ -220,6 +234,45 @@ def bench_api(repeat: int) -> None:
             f"min distinct grades {stats['min_distinct_grades']}, "
             f"open cases together: {len(stats['groups_with_open_case'])}"
         )
+        return statistics.median(times) * 1000
+
+
+def run(ctx) -> list:
+    """For make bench: the planner against shuffle-and-deal, and the whole request."""
+    from _framework import Row
+
+    repeat = 5 if ctx.quick else 15
+    rows = []
+    for f in bench_planner(repeat):
+        rows.append(
+            Row(
+                figure=f"groups of {f['size']}, 600 students: open-case pairs together in {repeat} plans",
+                value=f["cases_together"],
+                baseline=f["naive_cases_together"],
+                goal="0",
+                issue=5,
+                passed=f["cases_together"] == 0,
+            )
+        )
+        rows.append(
+            Row(
+                figure=f"groups of {f['size']}: planner time / shuffle-and-deal time",
+                value=round(f["planner_ms"], 2),
+                baseline=round(f["naive_ms"], 3),
+                unit="ms",
+                ratio=f["planner_ms"] / f["naive_ms"],
+                ratio_as="x",
+            )
+        )
+    median = bench_api(max(3, repeat // 3))
+    rows.append(
+        Row(
+            figure="POST .../groups, 600 students, SQLite, whole request (median)",
+            value=round(median),
+            unit="ms",
+        )
+    )
+    return rows
 
 
 def main() -> None:

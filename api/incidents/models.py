@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, JSONType, SchoolOwned
@@ -140,6 +140,8 @@ class Incident(SchoolOwned, Base):
     """Something staff saw or were told; it becomes a case that is worked until closed."""
 
     __tablename__ = "incidents"
+    # The case list of a school, newest first (with or without filters), reads this index in order.
+    __table_args__ = (Index("ix_incidents_school_occurred", "school_id", "occurred_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     classification: Mapped[str] = mapped_column(String(32), index=True)

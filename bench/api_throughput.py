@@ -1,0 +1,428 @@
+"""API throughput (issue 10, "Performance"; issue 16: the ratios at municipality size): the app under gunicorn
+on PostgreSQL beside two baselines under the same config (gthread, 2 workers x 8 threads), all driven by
+Debian's `wrk` side by side, and the SQL statements each request sends.
+
+    BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/trivsel_bench python bench/run_all.py api_throughput
+
+Baselines (bench/_baselines.py): a bare Flask JSON endpoint (the framework's ceiling) and a hand-written
+Flask + psycopg GET /students/{id} doing the same honest work. Measured: GET /students/{id},
+GET /incidents/{id}, GET /incidents?page_size=25, GET /students?q=ås and POST /incidents (a fresh
+Idempotency-Key per request, from a wrk Lua script), as a class teacher, at demo size (a fresh database
+with `trivsel demo`) and on the municipality (`make bench-data`). Servers listen on free 127.0.0.1 ports and
+are stopped by their process id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import func, select
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+GUNICORN = ["--worker-class", "gthread", "--workers", "2", "--threads", "8"]
+CONNECTIONS, THREADS = 16, 2
+# Goals of issue 10: share of the hand-written endpoint's throughput, and statements per request.
+GOALS = {"GET /students/{id}": 0.50, "GET /incidents/{id}": 0.35, "POST /incidents": 0.35}
+STATEMENT_GOALS = {
+    "GET /students/{id}": 4,
+    "GET /incidents/{id}": 6,
+    "PATCH /incidents/{id} (teacher, status)": 10,
+}
+POST_LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  prefix = args[1] .. "-" .. wrk.thread:get("tid")
+  n = 0
+end
+function request()
+  n = n + 1
+  return wrk.format("POST", nil, {
+    ["Authorization"] = "%(auth)s",
+    ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = prefix .. "-" .. n,
+  }, '%(body)s')
+end
+"""
+
+
+# The gunicorn master's pid of each server started here (by its base URL), for benchmarks that watch it.
+SERVER_PIDS: dict[str, int] = {}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app_spec: str, env: dict[str, str], *, pythonpath: str | None = None, health: str) -> Any:
+    """A gunicorn master on a free 127.0.0.1 port; stopped by its pid afterwards."""
+    port = _free_port()
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = [gunicorn, *GUNICORN, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if pythonpath:
+        command += ["--pythonpath", pythonpath]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    proc = subprocess.Popen([*command, app_spec], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + health, timeout=2):  # noqa: S310 - our own local server
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"{app_spec} did not start:\n{log.read().decode()[-3000:]}") from None
+                time.sleep(0.3)
+        SERVER_PIDS[base] = proc.pid
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def wrk(
+    url: str, *, seconds: int, auth: str | None = None, script: str | None = None, args: str = ""
+) -> dict:
+    """Requests per second and errors of one wrk run (latency percentiles too)."""
+    command = [
+        shutil.which("wrk") or "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    if auth and not script:
+        command += ["-H", f"Authorization: {auth}"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    if args:
+        command += ["--", args]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
+    return {
+        "rps": rps,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket": errors.group(0) if errors else "",
+        "p99": f"{p99.group(1)}{p99.group(2)}" if p99 else "?",
+    }
+
+
+def _demo_database(server: str) -> str:
+    """A fresh database with the demo school, made the way an operator makes it."""
+    from make_data import migrate, recreate_database
+    from sqlalchemy.engine import make_url
+
+    target = recreate_database(
+        make_url(server).set(database="trivsel_bench_demo").render_as_string(hide_password=False)
+    )
+    migrate(target)
+    trivsel = Path(sys.executable).with_name("trivsel")
+    subprocess.run(  # noqa: S603 - our own command line
+        [str(trivsel), "demo", "--if-empty"],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": target},
+        capture_output=True,
+    )
+    return target
+
+
+def _subjects(app: Any, *, demo: bool) -> dict[str, Any]:
+    """The class teacher, a student of their class and a case they work with the most history."""
+    from _plans import bearer, pick_ids
+
+    from api.core.db import db
+    from api.incidents.models import Incident, IncidentEvent, IncidentStudent
+    from api.schools.models import School
+    from api.students.models import ClassStaff, Student
+    from api.users.models import User
+
+    with app.app_context():
+        session = db.session
+        if demo:
+            teacher = session.scalar(select(User.id).where(User.email == "laerer@vestrup.example"))
+            school_id = session.scalar(select(User.school_id).where(User.id == teacher))
+        else:
+            school_id = session.scalar(select(School.id).order_by(School.id))
+            teacher = pick_ids(session, school_id)["teacher"]
+        classes = list(session.scalars(select(ClassStaff.class_id).where(ClassStaff.user_id == teacher)))
+        student = session.scalar(
+            select(Student.id)
+            .where(Student.class_id.in_(classes), Student.active.is_(True))
+            .order_by(Student.id)
+        )
+        incident = session.scalar(
+            select(Incident.id)
+            .join(IncidentStudent, IncidentStudent.incident_id == Incident.id)
+            .join(Student, Student.id == IncidentStudent.student_id)
+            .outerjoin(IncidentEvent, IncidentEvent.incident_id == Incident.id)
+            .where(
+                Student.class_id.in_(classes),
+                Incident.accused_staff_id.is_(None),
+                Incident.school_id == school_id,
+            )
+            .group_by(Incident.id)
+            .order_by(func.count(IncidentEvent.id).desc(), Incident.id)
+        )
+    return {
+        "teacher": teacher,
+        "student": student,
+        "incident": incident,
+        "auth": bearer(app, teacher)["Authorization"],
+    }
+
+
+def count_statements(app: Any, who: dict[str, Any]) -> dict[str, int]:
+    """SQL statements per request, in-process (a SQLAlchemy event on the app's engine)."""
+    from _plans import capture
+
+    from api.core.db import make_engine
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    client = app.test_client()
+    headers = {"Authorization": who["auth"]}
+    counts = {}
+    body = {"classification": "teasing", "students": [{"student_id": who["student"], "role": "target"}]}
+
+    def measure(name: str, call: Any) -> Any:
+        call()  # warm (first requests load caches)
+        with capture(engine) as seen:
+            resp = call()
+        assert resp.status_code < 300, (name, resp.status_code, resp.get_data(as_text=True)[:300])
+        counts[name] = len(seen)
+        return resp
+
+    measure("GET /students/{id}", lambda: client.get(f"/api/v1/students/{who['student']}", headers=headers))
+    measure(
+        "GET /incidents/{id}", lambda: client.get(f"/api/v1/incidents/{who['incident']}", headers=headers)
+    )
+    measure(
+        "GET /incidents?page_size=25", lambda: client.get("/api/v1/incidents?page_size=25", headers=headers)
+    )
+    measure("GET /students?q=ås", lambda: client.get("/api/v1/students?q=%C3%A5s", headers=headers))
+    measure(
+        "POST /incidents",
+        lambda: client.post(
+            "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}
+        ),
+    )
+    # A teacher moves a fresh case of their class from open to investigating (If-Match from its read).
+    created = client.post(
+        "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}
+    )
+    case_id = created.json["id"]
+    etag = client.get(f"/api/v1/incidents/{case_id}", headers=headers).headers["ETag"]
+    with capture(engine) as seen:
+        resp = client.patch(
+            f"/api/v1/incidents/{case_id}",
+            json={"status": "investigating"},
+            headers={**headers, "If-Match": etag},
+        )
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    counts["PATCH /incidents/{id} (teacher, status)"] = len(seen)
+    return counts
+
+
+def measure_dataset(label: str, url: str, *, seconds: int) -> dict[str, Any]:
+    """Throughput of the app and both baselines, and statement counts, on one database."""
+    from api import create_app
+
+    secret = secrets.token_urlsafe(48)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "JWT_SECRET_KEY": secret,
+        "TRIVSEL_ENV": "development",
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+    }
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "JWT_SECRET_KEY": secret})
+    who = _subjects(app, demo=label == "demo")
+    statements = count_statements(app, who)
+    results: dict[str, Any] = {"statements": statements}
+    body = json.dumps(
+        {"classification": "teasing", "students": [{"student_id": who["student"], "role": "target"}]}
+    )
+    with (
+        serve("api:create_app()", env, health="/api/v1/health") as api,
+        serve("_baselines:bare_app()", env, pythonpath=str(HERE), health="/health") as bare,
+        serve("_baselines:hand_app()", env, pythonpath=str(HERE), health="/health") as hand,
+        tempfile.NamedTemporaryFile("w", suffix=".lua") as lua,
+    ):
+        lua.write(POST_LUA % {"auth": who["auth"], "body": body})
+        lua.flush()
+        student_path = f"/api/v1/students/{who['student']}"
+        targets = [
+            ("GET /students/{id}", api + student_path, None),
+            ("GET /incidents/{id}", f"{api}/api/v1/incidents/{who['incident']}", None),
+            ("GET /incidents?page_size=25", f"{api}/api/v1/incidents?page_size=25", None),
+            ("GET /students?q=ås", f"{api}/api/v1/students?q=%C3%A5s", None),
+            ("POST /incidents", f"{api}/api/v1/incidents", lua.name),
+        ]
+        for url_ in (bare + student_path, hand + student_path, api + student_path):
+            wrk(url_, seconds=3, auth=who["auth"])  # warm every worker and the database's caches
+        hand_target = ("hand-written", hand + student_path, None)
+        bare_target = ("bare Flask", bare + student_path, None)
+        # Side by side: the hand-written endpoint runs before and after each of the app's endpoints, and each
+        # ratio is taken against its own neighbours, so a change in machine load hits both alike.
+        sequence = [bare_target, hand_target]
+        for target in targets:
+            sequence += [target, hand_target]
+        sequence.append(bare_target)
+        runs: list[tuple[str, dict]] = []
+        for name, url_, script in sequence:
+            run_id = secrets.token_hex(4)
+            result = wrk(
+                url_, seconds=seconds, auth=who["auth"], script=script, args=run_id if script else ""
+            )
+            runs.append((name, result))
+            print(
+                f"   {label:<12} {name:<28} {result['rps']:>8.1f} req/s  p99 {result['p99']:>8}  "
+                f"non-2xx {result['non_2xx']} {result['socket']}",
+                flush=True,
+            )
+    for name in {n for n, _ in runs}:
+        mine = [r for n, r in runs if n == name]
+        results[name] = {
+            "rps": sum(r["rps"] for r in mine) / len(mine),
+            "non_2xx": sum(r["non_2xx"] for r in mine),
+            "p99": mine[-1]["p99"],
+        }
+    for i, (name, _result) in enumerate(runs):
+        if name in ("hand-written", "bare Flask"):
+            continue
+        neighbours = [runs[i - 1][1]["rps"], runs[i + 1][1]["rps"]]
+        results[name]["hand_rps"] = sum(neighbours) / 2
+    return results
+
+
+def run(ctx: Any) -> list[Any]:
+    """For make bench: the table rows at demo size and at municipality size."""
+    from _framework import Row
+
+    server = ctx.database_url or os.environ.get("TEST_DATABASE_URL")
+    if not server or not shutil.which("wrk"):
+        return [
+            Row(
+                figure="api throughput: needs BENCH_DATABASE_URL and wrk (apt-get install -y wrk)",
+                value="skipped",
+                passed=False,
+                issue=10,
+            )
+        ]
+    from api.core.db import normalize_url
+
+    seconds = 3 if ctx.quick else 10
+    datasets = [("demo", _demo_database(normalize_url(server)))]
+    if ctx.database_url:
+        datasets.append(("municipality", normalize_url(ctx.database_url)))
+    measured = {label: measure_dataset(label, url, seconds=seconds) for label, url in datasets}
+    rows: list[Row] = []
+    for label, m in measured.items():
+        hand, bare = m["hand-written"]["rps"], m["bare Flask"]["rps"]
+        rows.append(
+            Row(
+                figure=f"[{label}] hand-written GET /students/{{id}} vs bare Flask",
+                value=round(hand, 1),
+                baseline=round(bare, 1),
+                ratio=hand / bare,
+                unit="req/s",
+            )
+        )
+        for name in (
+            "GET /students/{id}",
+            "GET /incidents/{id}",
+            "GET /incidents?page_size=25",
+            "GET /students?q=ås",
+            "POST /incidents",
+        ):
+            rps = m[name]["rps"]
+            hand = m[name]["hand_rps"]
+            goal = GOALS.get(name)
+            errors = m[name]["non_2xx"]
+            rows.append(
+                Row(
+                    figure=f"[{label}] {name} vs hand-written" + (f" ({errors} non-2xx)" if errors else ""),
+                    value=round(rps, 1),
+                    baseline=round(hand, 1),
+                    ratio=rps / hand,
+                    unit="req/s",
+                    goal=f">= {goal:.0%}" if goal else None,
+                    issue=10 if goal else None,
+                    passed=None if goal is None else (rps / hand >= goal and errors == 0),
+                )
+            )
+            rows.append(
+                Row(
+                    figure=f"[{label}] {name} vs bare Flask",
+                    value=round(rps, 1),
+                    baseline=round(bare, 1),
+                    ratio=rps / bare,
+                    unit="req/s",
+                )
+            )
+        for name, n in m["statements"].items():
+            goal_n = STATEMENT_GOALS.get(name)
+            rows.append(
+                Row(
+                    figure=f"[{label}] SQL statements, {name}",
+                    value=n,
+                    goal=f"<= {goal_n}" if goal_n else None,
+                    issue=10 if goal_n else None,
+                    passed=None if goal_n is None else n <= goal_n,
+                )
+            )
+    if "municipality" in measured:
+        demo, city = measured["demo"], measured["municipality"]
+        for name in GOALS:
+            d = demo[name]["rps"] / demo[name]["hand_rps"]
+            c = city[name]["rps"] / city[name]["hand_rps"]
+            rows.append(
+                Row(
+                    figure=f"{name}: share of hand-written, municipality (value) / demo (baseline)",
+                    value=round(c * 100, 2),
+                    baseline=round(d * 100, 2),
+                    unit="%",
+                    ratio=c / d,
+                    goal="within 10 %",
+                    issue=16,
+                    passed=abs(c / d - 1) <= 0.10,
+                )
+            )
+    return rows
