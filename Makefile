@@ -11,12 +11,13 @@ PORT ?= 5000
 # The API suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench
+.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench mutation
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     install and run every test (lint, frontend, API on SQLite [+PostgreSQL], browser)"
 	@echo "make openapi  write openapi/openapi.json from the app (and the frontend types)"
+	@echo "make mutation mutation-test the rule modules (mutation/modules.toml) and print the table (slow; not in make test)"
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -49,12 +50,12 @@ run: install frontend demo
 	$(BIN)/trivsel serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check api tests bench
-	$(BIN)/ruff format --check api tests bench
+	$(BIN)/ruff check api tests bench mutation
+	$(BIN)/ruff format --check api tests bench mutation
 
 format: install
-	$(BIN)/ruff check --fix api tests bench
-	$(BIN)/ruff format api tests bench
+	$(BIN)/ruff check --fix api tests bench mutation
+	$(BIN)/ruff format api tests bench mutation
 
 openapi: install
 	$(PY) -m api.cli openapi
@@ -73,6 +74,17 @@ test: install lint frontend-check frontend
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Mutation testing: mutmut on each rule module against its own domain's tests (one worker, SQLite, niced,
+# a time bound per module). MUTATION_ARGS: e.g. "--only calendar" or "--retest-survivors".
+MUTATION_STAMP := $(VENV)/.installed-mutation-$(shell cksum pyproject.toml | cut -d' ' -f1)
+MUTATION_ARGS ?=
+$(MUTATION_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,mutation]'
+	touch $(MUTATION_STAMP)
+
+mutation: $(MUTATION_STAMP)
+	nice -n 19 $(PY) mutation/run.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
