@@ -300,6 +300,9 @@ def _is_logger_call(call: ast.Call) -> bool:
 def _is_message_site(trail: Trail) -> bool:
     """Whether a difference lies only in what a message says (a raised or logged text, a message argument)."""
     for depth, (node, name, index) in enumerate(trail):
+        if isinstance(node, ast.arguments) and index is not None and _default_of(node, name, index):
+            # The default of a parameter that only ever becomes part of a message (action="do this").
+            return _default_of(node, name, index) in MESSAGE_KEYWORDS
         if not isinstance(node, ast.Call) or index is None:
             continue
         raised = depth > 0 and isinstance(trail[depth - 1][0], ast.Raise)
@@ -318,6 +321,16 @@ def _is_message_site(trail: Trail) -> bool:
                 rest = trail[depth + 1 :]
                 return len(rest) >= 2 and isinstance(rest[1][0], ast.Dict) and rest[1][1] == "values"
     return False
+
+
+def _default_of(arguments: ast.arguments, name: str, index: int) -> str | None:
+    """The parameter whose default value sits at arguments.<name>[index]."""
+    if name == "kw_defaults":
+        return arguments.kwonlyargs[index].arg
+    if name == "defaults":
+        positional = [*arguments.posonlyargs, *arguments.args]
+        return positional[len(positional) - len(arguments.defaults) + index].arg
+    return None
 
 
 def is_message_only(orig: str, mutant: str) -> bool:
