@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -230,8 +232,6 @@ def _function_sources(workdir: Path, module: Module, name: str) -> tuple[str, st
 
 
 def _changed_lines(orig: str, mutant: str) -> tuple[list[str], list[str]]:
-    import difflib
-
     removed, added = [], []
     for line in difflib.unified_diff(orig.splitlines(), mutant.splitlines(), lineterm="", n=0):
         if line.startswith(("---", "+++", "@@")):
@@ -335,15 +335,9 @@ def _default_of(arguments: ast.arguments, name: str, index: int) -> str | None:
 
 def is_message_only(orig: str, mutant: str) -> bool:
     """Whether every difference between the original and the mutant is in a message."""
-    a, b = ast.parse(_dedent(orig)), ast.parse(_dedent(mutant))
+    a, b = ast.parse(textwrap.dedent(orig)), ast.parse(textwrap.dedent(mutant))
     sites = _difference_sites(a, b, [])
     return bool(sites) and all(_is_message_site(site) for site in sites)
-
-
-def _dedent(source: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(source)
 
 
 def classify(module: Module, workdir: Path, codes: dict[str, int | None], equivalents: dict) -> list[Mutant]:
