@@ -28,9 +28,13 @@ def worked_ids(session, user) -> set[int]:
     return set(session.scalars(select(Incident.id).where(permissions.worker_clause(session, user))))
 
 
-def pending_audit() -> list[tuple[str, str, int | None]]:
-    """The audit rows the current request would store even if it fails: (action, outcome, student)."""
-    return [(e.action, e.outcome, e.student_id) for e in audit.take_pending(succeeded=False)]
+def pending_audit() -> list[tuple[str, str, str, str | None, int | None]]:
+    """The audit rows the current request would store even if it fails:
+    (action, outcome, resource type, resource id, student)."""
+    return sorted(
+        (e.action, e.outcome, e.resource_type, e.resource_id, e.student_id)
+        for e in audit.take_pending(succeeded=False)
+    )
 
 
 def other_school_case(session, world, *, reporter) -> Incident:
@@ -86,18 +90,16 @@ def test_a_denied_read_across_schools_names_no_student(session, world):
     incident = make_incident(session, world)
     with pytest.raises(NotFound):
         permissions.ensure_visible(session, world.other_users["leader"], incident)
-    assert pending_audit() == [("incident_access_denied", "denied", None)]
+    assert pending_audit() == [("incident_access_denied", "denied", "incident", str(incident.id), None)]
 
 
 def test_a_denied_read_in_the_own_school_is_audited_with_the_cases_students(session, world):
     incident = make_incident(session, world)  # Anna and Bo of class A
     with pytest.raises(NotFound):
         permissions.ensure_visible(session, world.users["teacher_b"], incident)
-    assert sorted(pending_audit()) == sorted(
-        [
-            ("incident_access_denied", "denied", world.anna.id),
-            ("incident_access_denied", "denied", world.bo.id),
-        ]
+    assert pending_audit() == sorted(
+        ("incident_access_denied", "denied", "incident", str(incident.id), s.id)
+        for s in (world.anna, world.bo)
     )
 
 
@@ -222,12 +224,13 @@ def test_ensure_worker_and_owner_deny_with_an_audit_row_per_student(session, wor
     permissions.ensure_worker(session, users["teacher"], case, action="update the checklist")
     permissions.ensure_owner(session, users["resource_person"], case, action="write the action plan")
     assert pending_audit() == []
+    expected = sorted(("denied", "denied", "incident", str(case.id), s.id) for s in (world.anna, world.bo))
     with pytest.raises(Forbidden):
         permissions.ensure_worker(session, reporter, case, action="update the checklist")
-    assert sorted(pending_audit()) == [("denied", "denied", world.anna.id), ("denied", "denied", world.bo.id)]
+    assert pending_audit() == expected
     with pytest.raises(Forbidden):
         permissions.ensure_owner(session, users["teacher"], case, action="write the action plan")
-    assert sorted(pending_audit()) == [("denied", "denied", world.anna.id), ("denied", "denied", world.bo.id)]
+    assert pending_audit() == expected
 
 
 def test_a_denied_owner_action_over_http_is_stored_with_resource_and_students(app, client, session, world):
