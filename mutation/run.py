@@ -356,14 +356,21 @@ def classify(module: Module, workdir: Path, codes: dict[str, int | None], equiva
         if is_message_only(orig, mutated):
             mutant.kind = "message"
         elif entry is not None:
-            if entry["change"].strip() in mutant.added or (
-                not mutant.added and entry["change"].strip() == ""
-            ):
+            if _entry_matches(entry, mutant):
                 mutant.kind, mutant.reason = "equivalent", entry["reason"]
             else:
                 mutant.reason = f"STALE equivalence entry (expected change {entry['change']!r})"
         mutants.append(mutant)
     return mutants
+
+
+def _entry_matches(entry: dict[str, str], mutant: Mutant) -> bool:
+    """Whether the mutant still makes the change its equivalence entry describes (`change` added, or only
+    `removed` taken away)."""
+    change = entry["change"].strip()
+    if change:
+        return change in mutant.added
+    return not mutant.added and entry.get("removed", "").strip() in mutant.removed
 
 
 def _natural_key(name: str) -> tuple[str, int]:
