@@ -72,6 +72,28 @@ def test_key_length_and_characters_at_their_edges(app, client, session, leader, 
         assert periods(session) == 0
 
 
+def test_without_a_key_every_write_runs_and_nothing_is_kept(app, client, session, leader):
+    headers = auth(app, leader)
+    assert post(client, headers, None).status_code == 201
+    winter = {"first_day": "2027-02-15", "last_day": "2027-02-19", "name": "Vinterferie"}
+    second = post(client, headers, None, winter)
+    assert second.status_code == 201 and "Idempotent-Replayed" not in second.headers
+    assert periods(session) == 2
+    # a write whose route has a path parameter (a case note) runs the same way
+    student = make_student(session, make_class(session, leader.school), given_name="Eva")
+    case = client.post(
+        "/api/v1/incidents",
+        headers=headers,
+        json={"classification": "conflict", "students": [{"student_id": student.id, "role": "target"}]},
+    )
+    assert case.status_code == 201
+    note = {"kind": "students", "body": "Samtale med Eva"}
+    for _ in range(2):
+        resp = client.post(f"/api/v1/incidents/{case.json['id']}/notes", headers=headers, json=note)
+        assert resp.status_code == 201, resp.json
+    assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+
 # --- what counts as the same request ------------------------------------------------------------------------------
 
 
