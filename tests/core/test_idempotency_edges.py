@@ -92,6 +92,22 @@ def test_without_a_key_every_write_runs_and_nothing_is_kept(app, client, session
         resp = client.post(f"/api/v1/incidents/{case.json['id']}/notes", headers=headers, json=note)
         assert resp.status_code == 201, resp.json
     assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+    # with a key, a note (a route with a path parameter) is written once and replayed
+    keyed = {**headers, "Idempotency-Key": "note-1"}
+    first = client.post(f"/api/v1/incidents/{case.json['id']}/notes", headers=keyed, json=note)
+    again = client.post(f"/api/v1/incidents/{case.json['id']}/notes", headers=keyed, json=note)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json == first.json
+
+
+def test_two_keys_of_one_user_are_two_writes(app, client, session, leader):
+    headers = auth(app, leader)
+    assert post(client, headers, "first-key").status_code == 201
+    winter = {"first_day": "2027-02-15", "last_day": "2027-02-19", "name": "Vinterferie"}
+    second = post(client, headers, "second-key", winter)
+    assert second.status_code == 201 and "Idempotent-Replayed" not in second.headers
+    assert periods(session) == 2
+    assert post(client, headers, "second-key", winter).headers["Idempotent-Replayed"] == "true"
 
 
 # --- what counts as the same request ------------------------------------------------------------------------------
