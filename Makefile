@@ -15,13 +15,14 @@ PYTEST_ARGS ?= -n 2
 BENCH_DATABASE_URL ?= postgresql://root@127.0.0.1:5432/trivsel_bench
 export BENCH_DATABASE_URL
 
-.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench bench-data
+.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     install and run every test (lint, frontend, API on SQLite [+PostgreSQL], browser)"
 	@echo "make openapi  write openapi/openapi.json from the app (and the frontend types)"
 	@echo "make bench-data / make bench   municipality-scale data, then every benchmark (BENCH_DATABASE_URL)"
+	@echo "make mutation mutation-test the rule modules (mutation/modules.toml) and print the table (slow; not in make test)"
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -54,12 +55,12 @@ run: install frontend demo
 	$(BIN)/trivsel serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check api tests bench gunicorn.conf.py
-	$(BIN)/ruff format --check api tests bench gunicorn.conf.py
+	$(BIN)/ruff check api tests bench mutation gunicorn.conf.py
+	$(BIN)/ruff format --check api tests bench mutation gunicorn.conf.py
 
 format: install
-	$(BIN)/ruff check --fix api tests bench gunicorn.conf.py
-	$(BIN)/ruff format api tests bench gunicorn.conf.py
+	$(BIN)/ruff check --fix api tests bench mutation gunicorn.conf.py
+	$(BIN)/ruff format api tests bench mutation gunicorn.conf.py
 
 openapi: install
 	$(PY) -m api.cli openapi
@@ -85,6 +86,17 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/trivsel db upgrade
 	$(PY) bench/run_all.py
+
+# Mutation testing: mutmut on each rule module against its own domain's tests (one worker, SQLite, niced,
+# a time bound per module). MUTATION_ARGS: e.g. "--only calendar" or "--retest-survivors".
+MUTATION_STAMP := $(VENV)/.installed-mutation-$(shell cksum pyproject.toml | cut -d' ' -f1)
+MUTATION_ARGS ?=
+$(MUTATION_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,mutation]'
+	touch $(MUTATION_STAMP)
+
+mutation: $(MUTATION_STAMP)
+	nice -n 19 $(PY) mutation/run.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
