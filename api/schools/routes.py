@@ -30,10 +30,10 @@ class CurrentSchool(MethodView):
     @blp.errors(401, 403, 412, 428)
     @blp.doc(parameters=[IF_MATCH_PARAM])
     def patch(self, data: dict[str, Any]) -> Any:
-        """Change the school's name or settings (admin; send If-Match)"""
+        """Change the school's name or settings, such as its recess times (admin; send If-Match)"""
         session = db.session
         actor = current_user()
         school = service.current_school(session, actor=actor)
         require_if_match(school)
-        school = service.update_school(session, actor=actor, school=school, changes=data)
+        school = service.update_school(session, actor=actor, school=school, **data)
         return school, 200, {"ETag": etag_of(school)}
