@@ -10,6 +10,7 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     assert_one_hand_friendly,
     login,
+    logout,
     require,
     screenshot,
     teacher_students,
@@ -239,7 +240,7 @@ def test_status_buttons_follow_what_the_api_allows_this_user(page, live_server) 
     assert_no_axe_violations(page, "case worked by class staff")
 
     # The SFO colleague only reported it: the course of the case, but no status buttons.
-    page.get_by_role("button", name="Log ud").click()
+    logout(page)
     as_reporter = live_server.request("GET", case_path, role="sfo_staff")
     assert (as_reporter["view"], as_reporter["allowed_transitions"]) == ("reporter", [])
     login(page, "sfo_staff")

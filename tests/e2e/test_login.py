@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, screenshot
+from tests.e2e.helpers import assert_no_axe_violations, login, logout, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +46,6 @@ def test_login_each_role(page, role: str, heading: str, has: list[str], has_not:
     # The session survives a reload (cookies + remembered user), and logout returns to the login screen.
     page.reload()
     page.get_by_role("heading", name=heading, level=1).wait_for()
-    page.get_by_role("button", name="Log ud").click()
+    logout(page)
     page.get_by_role("heading", name="Log ind").wait_for()
     assert page.evaluate("() => localStorage.getItem('trivsel.user')") is None

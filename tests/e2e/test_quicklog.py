@@ -11,6 +11,7 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     incident_ids,
     login,
+    logout,
     outbox_count,
     require,
     screenshot,
@@ -150,7 +151,7 @@ def test_unsent_logs_are_named_after_logout_and_sent_after_login(page, context, 
     context.set_offline(True)
     log_incident(page, student["display_name"], "Mistrivsel", Taps())
     badge(page).filter(has_text="1 venter").wait_for()
-    page.get_by_role("button", name="Log ud").click()
+    logout(page)
     pending = page.get_by_role("region", name="Ikke sendt endnu")
     pending.get_by_text(f"Mistrivsel – {student['display_name']}").wait_for()
     assert_no_axe_violations(page, "login with unsent logs")
