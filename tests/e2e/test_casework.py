@@ -48,7 +48,7 @@ def test_leader_sees_notification_of_established_bullying_and_opens_the_case(
     live_server.request("POST", f"/api/v1/incidents/{incident['id']}/establish", {}, role="resource_person")
 
     login(page, "leader")
-    page.get_by_role("heading", name="Notifikationer", level=1).wait_for()
+    page.get_by_role("heading", name="Beskeder", level=1).wait_for()
     card = page.get_by_role("listitem").filter(has=page.get_by_role("link", name="Åbn sag")).first
     card.wait_for()
     assert_no_axe_violations(page, "notifications")
@@ -191,8 +191,8 @@ def test_reporter_sees_the_course_of_their_case_but_not_the_case_work(page, live
 
 
 def _status_buttons(page) -> list[str]:
-    """The labels of the case's status buttons ("Flyt til: …")."""
-    return page.get_by_role("button", name=re.compile(r"^Flyt til: ")).all_inner_texts()
+    """The labels of the case's status buttons ("Skift status til …")."""
+    return page.get_by_role("button", name=re.compile(r"^Skift status til ")).all_inner_texts()
 
 
 def test_status_buttons_follow_what_the_api_allows_this_user(page, live_server) -> None:
@@ -222,21 +222,21 @@ def test_status_buttons_follow_what_the_api_allows_this_user(page, live_server) 
     page.goto(f"/#/cases/{incident['id']}")
     page.get_by_role("heading", name=heading, level=1).wait_for()
     group = page.get_by_role("group", name="Skift status")
-    group.get_by_role("button", name="Flyt til: Undersøges").wait_for()
+    group.get_by_role("button", name="Skift status til Undersøges").wait_for()
     labels = {"open": "Åben", "investigating": "Undersøges", "action_plan": "Handlingsplan"}
     labels |= {"monitoring": "Følges", "closed": "Lukket"}
-    expected = sorted(f"Flyt til: {labels[s]}" for s in as_teacher["allowed_transitions"])
+    expected = sorted(f"Skift status til {labels[s]}" for s in as_teacher["allowed_transitions"])
     assert sorted(_status_buttons(page)) == expected
     assert page.get_by_role("button", name="Konstatér mobning").count() == 0
 
-    group.get_by_role("button", name="Flyt til: Undersøges").click()
+    group.get_by_role("button", name="Skift status til Undersøges").click()
     page.locator(".pill").filter(has_text="Undersøges").wait_for()
     after = live_server.request("GET", case_path, role="teacher")
     assert after["status"] == "investigating"
-    page.get_by_role("button", name="Flyt til: Undersøges").wait_for(state="detached")
-    expected = sorted(f"Flyt til: {labels[s]}" for s in after["allowed_transitions"])
+    page.get_by_role("button", name="Skift status til Undersøges").wait_for(state="detached")
+    expected = sorted(f"Skift status til {labels[s]}" for s in after["allowed_transitions"])
     assert sorted(_status_buttons(page)) == expected
-    assert "Flyt til: Handlingsplan" not in expected  # owners only
+    assert "Skift status til Handlingsplan" not in expected  # owners only
     assert_no_axe_violations(page, "case worked by class staff")
 
     # The SFO colleague only reported it: the course of the case, but no status buttons.

@@ -10,12 +10,12 @@ pytestmark = pytest.mark.e2e
 
 # (role, first screen heading, nav links it must have, nav links it must not have)
 ROLES = [
-    ("teacher", "Hvad skete der?", ["Hurtig log", "Legemakkere"], ["Sager", "Brugere"]),
-    ("pedagogue", "Hvad skete der?", ["Hurtig log", "Observationer"], ["Sager", "Brugere"]),
-    ("sfo_staff", "Hvad skete der?", ["Hurtig log", "Legemakkere"], ["Sager", "Brugere"]),
-    ("resource_person", "Notifikationer", ["Sager", "Hurtig log"], ["Brugere"]),
-    ("leader", "Notifikationer", ["Sager", "Notifikationer"], ["Brugere"]),
-    ("admin", "Brugere", ["Brugere", "Import af elever"], ["Hurtig log", "Sager"]),
+    ("teacher", "Hvad skete der?", ["Hurtig registrering", "Legemakkere", "Sager"], ["Brugere"]),
+    ("pedagogue", "Hvad skete der?", ["Hurtig registrering", "Observationer", "Sager"], ["Brugere"]),
+    ("sfo_staff", "Hvad skete der?", ["Hurtig registrering", "Legemakkere", "Sager"], ["Brugere"]),
+    ("resource_person", "Beskeder", ["Sager", "Hurtig registrering"], ["Brugere"]),
+    ("leader", "Beskeder", ["Sager", "Beskeder"], ["Brugere"]),
+    ("admin", "Brugere", ["Brugere", "Import af elever"], ["Hurtig registrering", "Sager"]),
 ]
 
 

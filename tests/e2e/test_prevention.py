@@ -101,7 +101,7 @@ def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
     tags = page.get_by_role("group", name="Stikord (valgfrit)")
     tags.get_by_role("button", name="Alene", exact=True).click()
     tags.get_by_role("button", name="Ked af det", exact=True).click()
-    page.get_by_text("Sted og beskrivelse").click()
+    page.get_by_text("Beskrivelse (valgfri)").click()
     page.get_by_label("Med få ord").fill(note)
     sensitive = page.get_by_role("checkbox", name="Følsom note")
     sensitive.check()

@@ -456,7 +456,6 @@ const da = {
   ql_platform_other: "Anden platform",
   ql_when: "Hvornår?",
   ql_when_now: "Nu",
-  ql_when_recess_at: "I frikvarteret {from}–{to}",
   ql_when_recess_ago: "For 15 min. siden",
   ql_when_earlier: "Tidligere i dag",
   ql_when_time: "Klokken",
@@ -531,6 +530,7 @@ const da = {
   wd_confirm_body: "Alle {n} grupper bliver erstattet, også de flytninger, der er lavet i hånden.",
   wd_confirm_action: "Dan nye grupper",
   wd_class_unknown: "uden klasse",
+  ql_when_recess: "I frikvarteret",
 };
 
 export type Key = keyof typeof da;
@@ -967,7 +967,6 @@ const en: Record<Key, string> = {
   ql_platform_other: "Another platform",
   ql_when: "When?",
   ql_when_now: "Now",
-  ql_when_recess_at: "During the recess {from}–{to}",
   ql_when_recess_ago: "15 min ago",
   ql_when_earlier: "Earlier today",
   ql_when_time: "At",
@@ -1042,6 +1041,7 @@ const en: Record<Key, string> = {
   wd_confirm_body: "All {n} groups are replaced, moves made by hand too.",
   wd_confirm_action: "Make new groups",
   wd_class_unknown: "no class",
+  ql_when_recess: "During the recess",
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { da, en };

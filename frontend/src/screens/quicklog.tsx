@@ -458,7 +458,8 @@ export function QuickLog({ user, initialWhat }: { user: User; initialWhat?: stri
       </section>
 
       <section aria-labelledby="ql-what" data-invalid={!!errors.what}>
-        <h2 id="ql-what" class="label">
+        {/* The page's heading asks what happened; the label is for screen readers. */}
+        <h2 id="ql-what" class="sr-only">
           {t('ql_what')}
         </h2>
         <div class={sfoFirst ? 'what-grid sfo' : 'what-grid'}>
@@ -512,49 +513,22 @@ export function QuickLog({ user, initialWhat }: { user: User; initialWhat?: stri
             onChange={(v) => set({ tags: v })}
           />
         )}
-        {what === 'digital_bullying' && (
-          <fieldset class="plain">
-            <legend>{t('ql_platform')}</legend>
-            <div class="chips-row">
-              {PLATFORMS.map((p) => (
-                <button key={p} type="button" class="tag" aria-pressed={medium === p} onClick={() => set({ medium: medium === p ? '' : p })}>
-                  {p}
-                </button>
-              ))}
-            </div>
-            <Field label={t('ql_platform_other')}>
-              <input
-                type="text"
-                maxLength={MAX.IncidentCreate.digital_medium}
-                value={(PLATFORMS as readonly string[]).includes(medium) ? '' : medium}
-                onInput={(e) => set({ medium: e.currentTarget.value })}
-              />
-            </Field>
-          </fieldset>
-        )}
       </section>
-
-      {places.length > 0 && (
-        <Chips
-          legend={t('ql_place')}
-          fieldsetClass="plain ql-row"
-          options={places}
-          text={(p) => tEnum('place', p)}
-          isOn={(p) => place === p}
-          onPick={(p) => set({ place: place === p ? null : p })}
-        />
-      )}
 
       <fieldset class="plain ql-row" data-invalid={!!errors.time}>
         <legend>{t('ql_when')}</legend>
-        <div class="chips-row">
+        <div class="when-row">
           <button type="button" class="tag" aria-pressed={when === 'now'} onClick={() => set({ when: 'now' })}>
             {t('ql_when_now')}
           </button>
           <button type="button" class="tag" aria-pressed={when === 'recess'} onClick={() => set({ when: 'recess' })}>
-            {recess.recess
-              ? t('ql_when_recess_at', { from: formatClock(recess.recess.start, lang), to: formatClock(recess.recess.end, lang) })
-              : t('ql_when_recess_ago')}
+            {recess.recess ? (
+              <>
+                {t('ql_when_recess')} <span class="nowrap">{formatClock(recess.recess.start, lang)}–{formatClock(recess.recess.end, lang)}</span>
+              </>
+            ) : (
+              t('ql_when_recess_ago')
+            )}
           </button>
           <button type="button" class="tag" aria-pressed={when === 'earlier'} onClick={() => set({ when: 'earlier' })}>
             {t('ql_when_earlier')}
@@ -575,6 +549,38 @@ export function QuickLog({ user, initialWhat }: { user: User; initialWhat?: stri
           </Field>
         )}
       </fieldset>
+
+      {places.length > 0 && (
+        <Chips
+          legend={t('ql_place')}
+          fieldsetClass="plain ql-row"
+          options={places}
+          text={(p) => tEnum('place', p)}
+          isOn={(p) => place === p}
+          onPick={(p) => set({ place: place === p ? null : p })}
+        />
+      )}
+
+      {what === 'digital_bullying' && (
+        <fieldset class="plain ql-row">
+          <legend>{t('ql_platform')}</legend>
+          <div class="chips-row">
+            {PLATFORMS.map((p) => (
+              <button key={p} type="button" class="tag" aria-pressed={medium === p} onClick={() => set({ medium: medium === p ? '' : p })}>
+                {p}
+              </button>
+            ))}
+          </div>
+          <Field label={t('ql_platform_other')}>
+            <input
+              type="text"
+              maxLength={MAX.IncidentCreate.digital_medium}
+              value={(PLATFORMS as readonly string[]).includes(medium) ? '' : medium}
+              onInput={(e) => set({ medium: e.currentTarget.value })}
+            />
+          </Field>
+        </fieldset>
+      )}
 
       {what !== 'observation' && (
         <Chips
