@@ -11,7 +11,7 @@ PORT ?= 5000
 # The API suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench
+.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench lighthouse
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -73,6 +73,11 @@ test: install lint frontend-check frontend
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Lighthouse (mobile) on the cold login screen and the cold quick log, in Debian's Chromium; kept out of `make test`.
+lighthouse: install frontend
+	cd frontend/perf && ( test -d node_modules || npm ci --no-audit --no-fund )
+	$(PY) frontend/perf/run.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache

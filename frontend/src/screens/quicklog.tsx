@@ -112,7 +112,8 @@ export function QuickLog({ user, initialWhat }: { user: User; initialWhat?: stri
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Errors>({});
   const [receipt, setReceipt] = useState<Receipt | null>(null);
-  const [now, setNow] = useState(() => Date.now());
+  const [, setNow] = useState(() => Date.now());
+  const now = Date.now();
 
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<StudentLite[]>([]);
@@ -146,11 +147,12 @@ export function QuickLog({ user, initialWhat }: { user: User; initialWhat?: stri
     return unsubscribe;
   }, []);
 
-  // The recess chip shows its time; keep it current while the form is open, and end the "Fortryd" offer.
+  // The "Fortryd" offer ends after its ten seconds; the recess chip follows the clock on the next render.
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+    if (!receipt || receipt.undoUntil <= Date.now()) return;
+    const timer = setTimeout(() => setNow(Date.now()), receipt.undoUntil - Date.now() + 50);
+    return () => clearTimeout(timer);
+  }, [receipt?.key, receipt?.undoUntil]);
 
   // Type-ahead: the students stored on the phone first, then the rest of the school from the API when online.
   useEffect(() => {
