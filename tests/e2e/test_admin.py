@@ -47,7 +47,9 @@ def test_roster_import_preview_then_import(page, live_server, tmp_path, screensh
     assert [s["display_name"] for s in found] == ["Testa Importsen"]
 
 
-def test_an_import_that_would_unenrol_students_says_how_many_and_asks_first(page, live_server, tmp_path) -> None:
+def test_an_import_that_would_unenrol_students_says_how_many_and_asks_first(
+    page, live_server, tmp_path
+) -> None:
     """Item 8: a one-line file with "meld dem ud" previews the leavers and asks before it unenrols anyone."""
     require(live_server, ("/api/v1/students/import", "post"), ("/api/v1/students", "get"))
     one = tmp_path / "en-elev.csv"

@@ -342,7 +342,9 @@ def test_establishing_bullying_and_closing_a_case_ask_first(page, live_server) -
 
 def test_notifications_are_put_into_danish_from_their_kind(page, live_server) -> None:
     """Item 10: "Beskeder", each said in Danish from its kind (and parameters): never the server's sentence."""
-    require(live_server, ("/api/v1/notifications", "get"), ("/api/v1/incidents/{incident_id}/establish", "post"))
+    require(
+        live_server, ("/api/v1/notifications", "get"), ("/api/v1/incidents/{incident_id}/establish", "post")
+    )
     incident = _established_case(live_server, "Drillet på vej hjem")
     items = live_server.request("GET", "/api/v1/notifications?page_size=100", role="leader")["items"]
     ours = [n for n in items if n["incident_id"] == incident["id"] and n["kind"] == "bullying_established"]
@@ -358,3 +360,59 @@ def test_notifications_are_put_into_danish_from_their_kind(page, live_server) ->
     if "params" in ours[0]:  # once notifications carry their parameters (branch audit-cases)
         assert text.startswith("Ulæst\nMobning er konstateret") or "Mobning er konstateret" in text
         assert "Handlingsplanen skal foreligge senest" in text
+
+
+def test_a_lost_answer_and_a_second_tap_add_one_note(page, live_server) -> None:
+    """Issue 10 item 9: the note form's Idempotency-Key is fixed when it opens, not minted per send."""
+    incident = _established_case(live_server, "Skubbet på trappen")
+    notes_path = f"/api/v1/incidents/{incident['id']}/notes"
+    login(page, "resource_person")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
+    lost: list[str] = []
+
+    def lose_the_first_answer(route) -> None:
+        if route.request.method != "POST" or lost:
+            route.continue_()
+            return
+        lost.append(route.request.headers.get("idempotency-key", ""))
+        route.fetch()  # the server records the note...
+        route.abort()  # ...but the phone never hears back
+
+    page.route(f"**{notes_path}", lose_the_first_answer)
+    notes = page.get_by_role("region", name="Noter")
+    notes.get_by_label("Note", exact=True).fill("Talt med eleven i frikvarteret")
+    notes.get_by_role("button", name="Tilføj note").click()
+    notes.get_by_role("alert").filter(has_text="Kræver netforbindelse").wait_for()
+    notes.get_by_role("button", name="Tilføj note").click()  # the second tap
+    notes.get_by_text("Talt med eleven i frikvarteret").wait_for()
+    page.unroute(f"**{notes_path}")
+    saved = live_server.request("GET", notes_path, role="leader")["items"]
+    assert [n["body"] for n in saved].count("Talt med eleven i frikvarteret") == 1, saved
+    assert lost and lost[0]
+
+
+def test_a_status_change_uses_the_version_the_user_read(page, live_server) -> None:
+    """Issue 10 item 9: changing status sends the ETag read with the page, so a change made meanwhile is not lost."""
+    [student] = teacher_students(live_server, 1)
+    incident = live_server.request(
+        "POST",
+        "/api/v1/incidents",
+        {"classification": "conflict", "students": [{"student_id": student["id"], "role": "actor"}]},
+        role="teacher",
+    )
+    case_path = f"/api/v1/incidents/{incident['id']}"
+    login(page, "teacher")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("button", name="Skift status til Undersøges").wait_for()
+    _, headers = live_server.exchange("GET", case_path, role="leader")
+    live_server.request(
+        "PATCH",
+        case_path,
+        {"description": "Ændret imens"},
+        role="leader",
+        headers={"If-Match": headers["ETag"]},
+    )
+    page.get_by_role("button", name="Skift status til Undersøges").click()
+    page.get_by_role("alert").filter(has_text="Nogen har ændret dette imens").wait_for()
+    assert live_server.request("GET", case_path, role="leader")["status"] == "open"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -59,7 +60,9 @@ def test_sfo_staff_see_observation_first_and_nothing_scrolls_sideways_at_320(bro
         page.goto("/#/observations")
         page.get_by_role("link", name="Ny observation").click()
         page.get_by_role("heading", name="Hvad skete der?", level=1).wait_for()
-        assert page.get_by_role("button", name="Observation", exact=True).get_attribute("aria-pressed") == "true"
+        assert (
+            page.get_by_role("button", name="Observation", exact=True).get_attribute("aria-pressed") == "true"
+        )
     finally:
         ctx.close()
 
@@ -84,7 +87,7 @@ def test_header_with_the_outbox_badge_fits_320_px(browser, live_server) -> None:
             "() => [...document.querySelectorAll('header.top > *')].map((e) => { const r = e.getBoundingClientRect();"
             " return [r.left, r.right]; })"
         )
-        for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+        for (_, right), (left, _) in itertools.pairwise(boxes):
             assert right <= left + 0.5, f"header items overlap: {boxes}"
         assert boxes[-1][1] <= SMALL["width"]
         assert_one_hand_friendly(page, "quick log at 320 px with the badge")
@@ -116,7 +119,10 @@ def test_text_follows_the_phones_font_size_setting(page) -> None:
     cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
     page.wait_for_timeout(200)
     larger = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
-    assert base == pytest.approx(17, abs=0.1) and larger == pytest.approx(24 * 17 / 16, abs=0.1), (base, larger)
+    assert base == pytest.approx(17, abs=0.1) and larger == pytest.approx(24 * 17 / 16, abs=0.1), (
+        base,
+        larger,
+    )
 
 
 def test_class_list_closes_after_picking_and_the_save_bar_covers_nothing(page, live_server) -> None:

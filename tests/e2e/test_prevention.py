@@ -59,10 +59,14 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     # The demo has play-partners who are target and actor of an open case: the API (rightly) refuses to
     # keep those together, so plan without the play-partner rule.
     page.get_by_label("Hold legemakkere sammen").uncheck()
-    planned = bool(live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")["groups"])
+    planned = bool(
+        live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")["groups"]
+    )
     page.get_by_role("button", name="Dan grupper").click()
     if planned:  # replacing groups asks first
-        page.get_by_role("dialog", name="Dan nye grupper?").get_by_role("button", name="Dan nye grupper").click()
+        page.get_by_role("dialog", name="Dan nye grupper?").get_by_role(
+            "button", name="Dan nye grupper"
+        ).click()
     page.get_by_text(re.compile(r"elever i \d+ grupper, [45]–[56] pr\. gruppe")).wait_for()
     page.get_by_role("heading", name="Gruppe 1", exact=True).wait_for()
     assert (

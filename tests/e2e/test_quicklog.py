@@ -137,7 +137,9 @@ def test_quick_log_online_four_taps_and_two_letters(page, live_server, screensho
     again = Taps(page)
     log_incident(page, name, "Udelukkelse", again, role="Udøver")
     receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-    print(f"quick log, next log (place remembered, role tapped): {again.count} taps, {again.keys} keys, {again.scrolls} scrolls")
+    print(
+        f"quick log, next log (place remembered, role tapped): {again.count} taps, {again.keys} keys, {again.scrolls} scrolls"
+    )
     assert (again.count, again.keys, again.scrolls) == (4, 2, 0)
     incident = newest_incident(live_server, before)
     assert incident["place"] == "schoolyard" and incident["students"][0]["role"] == "actor"
@@ -201,7 +203,9 @@ def test_place_time_how_known_and_platform_come_before_the_fold(page, live_serve
     for chip in (page.get_by_role("button", name="Skolegården", exact=True), recess_chip):
         assert _in_view(page, chip), "place and time chips are above the fold"
     page.get_by_role("group", name="Hvilken platform?").get_by_role("button", name="Snapchat").click()
-    page.get_by_role("group", name="Hvordan ved du det?").get_by_role("button", name="Eleven fortalte").click()
+    page.get_by_role("group", name="Hvordan ved du det?").get_by_role(
+        "button", name="Eleven fortalte"
+    ).click()
     page.get_by_role("button", name="Online", exact=True).click()
     before = incident_ids(live_server)
     page.get_by_role("button", name="Gem", exact=True).click()
@@ -241,7 +245,10 @@ def test_double_tap_on_gem_gives_one_incident_and_gem_shows_progress(page, live_
     login(page, "teacher")
     wait_for_roster(page)
     held: list[Any] = []
-    page.route("**/api/v1/incidents", lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    page.route(
+        "**/api/v1/incidents",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
     page.keyboard.type(student["display_name"][:2])
     student_button(page, student["display_name"]).first.click()
     page.get_by_role("button", name="Mobning", exact=True).click()
@@ -267,7 +274,12 @@ def test_receipt_says_sent_even_when_an_older_log_is_backing_off(page, live_serv
     login(page, "teacher")
     wait_for_roster(page)
     # The server is down for the first log: it backs off on the phone.
-    page.route("**/api/v1/incidents", lambda route: route.fulfill(status=503, body="{}") if route.request.method == "POST" else route.continue_())
+    page.route(
+        "**/api/v1/incidents",
+        lambda route: (
+            route.fulfill(status=503, body="{}") if route.request.method == "POST" else route.continue_()
+        ),
+    )
     log_incident(page, first["display_name"], "Mobning", Taps(page))
     receipt(page).filter(has_text="Gemt på telefonen").wait_for()
     page.unroute("**/api/v1/incidents")
@@ -276,11 +288,16 @@ def test_receipt_says_sent_even_when_an_older_log_is_backing_off(page, live_serv
     receipt(page).filter(has_text="Gemt og sendt.").wait_for()
     assert second["display_name"] in receipt(page).inner_text()
     # (The first one may follow meanwhile, on its backoff timer.)
-    new = [live_server.request("GET", f"/api/v1/incidents/{i}", role="leader") for i in incident_ids(live_server) - before]
+    new = [
+        live_server.request("GET", f"/api/v1/incidents/{i}", role="leader")
+        for i in incident_ids(live_server) - before
+    ]
     assert second["id"] in [i["students"][0]["student_id"] for i in new]
 
 
-def test_fortryd_removes_a_log_still_on_the_phone_and_puts_it_back_in_the_form(page, context, live_server) -> None:
+def test_fortryd_removes_a_log_still_on_the_phone_and_puts_it_back_in_the_form(
+    page, context, live_server
+) -> None:
     """Item 3: "Fortryd" for about 10 seconds; a log still in the outbox is removed, nothing reaches the server."""
     require(live_server, *NEEDS)
     [student] = teacher_students(live_server, 1)
@@ -324,7 +341,9 @@ def test_fortryd_withdraws_a_log_already_sent(page, live_server) -> None:
     assert any(e["kind"] == "withdrawn" for e in timeline)
 
 
-def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_bars(page, live_server) -> None:
+def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_bars(
+    page, live_server
+) -> None:
     """Item 3: "Vælg et humør" right under the faces; every focused control clear of the sticky header and bar."""
     require(live_server, *NEEDS)
     [student] = teacher_students(live_server, 1)
@@ -377,7 +396,9 @@ def test_observation_with_mood(page, live_server) -> None:
     receipt(page).filter(has_text="Gemt og sendt.").wait_for()
 
 
-def test_offline_then_reload_then_online_records_each_log_once(page, context, live_server, screenshot_dir) -> None:
+def test_offline_then_reload_then_online_records_each_log_once(
+    page, context, live_server, screenshot_dir
+) -> None:
     """360 px, teacher, offline, two more, reload, online: three incidents, once each."""
     require(live_server, *NEEDS)
     students = teacher_students(live_server, 3)
@@ -418,7 +439,9 @@ def test_offline_then_reload_then_online_records_each_log_once(page, context, li
     ]
 
 
-def test_unsent_logs_are_counted_not_named_after_logout_and_sent_after_login(page, context, live_server) -> None:
+def test_unsent_logs_are_counted_not_named_after_logout_and_sent_after_login(
+    page, context, live_server
+) -> None:
     """Item 5: after logout the e-mail is kept, and unsent logs show as a count with no child's name."""
     require(live_server, *NEEDS)
     [student] = teacher_students(live_server, 1)

@@ -4,9 +4,9 @@ the receipt, observation, the user menu) and the case page are checked the same 
 
 from __future__ import annotations
 
-import pytest
-
 import re
+
+import pytest
 
 from tests.e2e.helpers import (
     assert_no_axe_violations,
@@ -118,7 +118,9 @@ def test_quick_log_states_pass_axe(browser, live_server, scheme: str, width: str
         assert_no_axe_violations(page, f"quick log, roles missing {where}")
         assert_one_hand_friendly(page, f"quick log, roles missing {where}")
         for s, role in ((first, "Udsat"), (second, "Udøver")):
-            page.get_by_role("group", name=f"Rolle for {s['display_name']}").get_by_role("button", name=role).click()
+            page.get_by_role("group", name=f"Rolle for {s['display_name']}").get_by_role(
+                "button", name=role
+            ).click()
         page.get_by_role("button", name="Gem", exact=True).click()
         page.locator(".save-bar [role=status]").filter(has_text="Gemt og sendt.").wait_for()
         assert_no_axe_violations(page, f"quick log, receipt {where}")

@@ -4,6 +4,7 @@
  * has a field or path, switch the marked line to the generated type and delete the fallback (see each TODO).
  */
 import { authFetch, newIdempotencyKey } from './client';
+import { isBullyingLike } from './enums';
 import type { Schemas } from './types';
 
 type Incident = Schemas['IncidentRead'];
@@ -44,8 +45,7 @@ function legacyActions(incident: Incident, roles: readonly string[]): Set<Incide
   const actions = new Set<IncidentAction>(['add_note']);
   if (full) ['set_pupil_perspective', 'add_acute_measure', 'update_checklist'].forEach((a) => actions.add(a as IncidentAction));
   if (owner) ['write_action_plan', 'record_follow_up', 'add_referral', 'update_referral'].forEach((a) => actions.add(a as IncidentAction));
-  const bullyingLike = ['bullying', 'digital_bullying', 'exclusion', 'value_rule_breach'].includes(incident.classification);
-  if (owner && !incident.established_at && bullyingLike && incident.status !== 'closed') actions.add('establish');
+  if (owner && !incident.established_at && isBullyingLike(incident.classification) && incident.status !== 'closed') actions.add('establish');
   return actions;
 }
 
