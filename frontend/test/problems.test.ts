@@ -28,8 +28,8 @@ describe('the one error shape in Danish', () => {
     expect(fieldMessage('something nobody wrote a pattern for')).toBe('Ugyldig værdi.');
   });
 
-  it('speaks English when English is chosen', () => {
-    setLang('en');
+  it('speaks English when English is chosen', async () => {
+    await setLang('en');
     expect(toProblem(422, { errors: { email: ['Not a valid email address.'] } }).fields.email).toBe('Not a valid email address.');
   });
 });
