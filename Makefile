@@ -15,7 +15,7 @@ PYTEST_ARGS ?= -n 2
 BENCH_DATABASE_URL ?= postgresql://root@127.0.0.1:5432/trivsel_bench
 export BENCH_DATABASE_URL
 
-.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation
+.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation lighthouse
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -97,6 +97,11 @@ $(MUTATION_STAMP): $(STAMP)
 
 mutation: $(MUTATION_STAMP)
 	nice -n 19 $(PY) mutation/run.py $(MUTATION_ARGS)
+
+# Lighthouse (mobile) on the cold login screen and the cold quick log, in Debian's Chromium; kept out of `make test`.
+lighthouse: install frontend
+	cd frontend/perf && ( test -d node_modules || npm ci --no-audit --no-fund )
+	$(PY) frontend/perf/run.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache

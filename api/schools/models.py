@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.core.db import Base
+from api.core.db import Base, JSONType
 from api.core.timeutil import utcnow
 
 
@@ -21,6 +22,9 @@ class School(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     # Whether the school's own closed days (school holidays) count as non-working days for deadlines.
     count_closed_days: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The school day's recesses as [{"start": "09:40", "end": "10:00"}, ...] in Copenhagen wall time, sorted:
+    # the phone app dates a log "I frikvarteret" to the last one.
+    recess_times: Mapped[list[Any]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

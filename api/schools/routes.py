@@ -30,9 +30,9 @@ class CurrentSchool(MethodView):
     @blp.errors(401, 403)
     @blp.etag
     def patch(self, data: dict[str, Any]) -> Any:
-        """Change the school's name or settings (admin; send If-Match)"""
+        """Change the school's name or settings, such as its recess times (admin; send If-Match)"""
         session = db.session
         actor = current_user()
         school = service.current_school(session, actor=actor)
         require_if_match(school)
-        return service.update_school(session, actor=actor, school=school, changes=data)
+        return service.update_school(session, actor=actor, school=school, **data)

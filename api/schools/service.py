@@ -18,16 +18,50 @@ def current_school(session: Session, *, actor: Any) -> School:
     return session.get(School, actor.school_id)
 
 
-def update_school(session: Session, *, actor: Any, school: School, changes: dict[str, Any]) -> School:
-    """An admin changes the school's name or settings."""
+def update_school(
+    session: Session,
+    *,
+    actor: Any,
+    school: School,
+    name: str | None = None,
+    count_closed_days: bool | None = None,
+    recess_times: list[dict[str, str]] | None = None,
+) -> School:
+    """An admin changes the school's name or settings; only the settings given change."""
     ensure_roles(actor, "admin", action="change the school's settings")
-    for key, value in changes.items():
-        setattr(school, key, value.strip() if isinstance(value, str) else value)
-    audit.record(
-        "school_updated", resource_type="school", resource_id=school.id, detail={"fields": sorted(changes)}
-    )
+    changed: list[str] = []
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput("The name cannot be blank.", errors={"name": ["blank"]})
+        school.name = name.strip()
+        changed.append("name")
+    if count_closed_days is not None:
+        school.count_closed_days = count_closed_days
+        changed.append("count_closed_days")
+    if recess_times is not None:
+        school.recess_times = checked_recess_times(recess_times)
+        changed.append("recess_times")
+    audit.record("school_updated", resource_type="school", resource_id=school.id, detail={"fields": changed})
     session.flush()
     return school
+
+
+def checked_recess_times(recesses: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The recesses sorted by start; 422 when one ends before it starts or two overlap."""
+    ordered = sorted(({"start": r["start"], "end": r["end"]} for r in recesses), key=lambda r: r["start"])
+    # "HH:MM" strings compare like the times they name.
+    for position, recess in enumerate(ordered):
+        if recess["end"] <= recess["start"]:
+            raise InvalidInput(
+                f"The recess at {recess['start']} ends before it starts.",
+                errors={"recess_times": ["ends before it starts"]},
+            )
+        if position and recess["start"] < ordered[position - 1]["end"]:
+            raise InvalidInput(
+                f"The recesses at {ordered[position - 1]['start']} and {recess['start']} overlap.",
+                errors={"recess_times": ["overlapping recesses"]},
+            )
+    return ordered
 
 
 def create_school(session: Session, *, name: str, slug: str) -> School:
@@ -41,7 +75,7 @@ def create_school(session: Session, *, name: str, slug: str) -> School:
             errors={"slug": ["already in use"]},
             type="duplicate",
         )
-    school = School(name=name.strip(), slug=slug)
+    school = School(name=name.strip(), slug=slug, recess_times=[])
     session.add(school)
     session.flush()
     return school

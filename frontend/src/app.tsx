@@ -1,7 +1,7 @@
-import type { FunctionComponent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren, FunctionComponent } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { onAuthLost } from './api/client';
-import { getLang, setLang, t, useLang } from './lib/i18n';
+import { getLang, setLang, t, tEnum, useLang } from './lib/i18n';
 import { refreshRoster } from './lib/roster';
 import { match, navigate, useRoute } from './lib/router';
 import { cachedUser, finishPendingLogout, forgetCachedData, logout, whoAmI, type User } from './lib/session';
@@ -60,13 +60,56 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
 ];
 
 function Screen({ path, user }: { path: string; user: User }) {
-  if (path === '/log') return <QuickLog user={user} />;
-  if (path === '/outbox') return <OutboxScreen userId={user.id} />;
+  const [base, query = ''] = path.split('?');
+  if (base === '/outbox') return <OutboxScreen userId={user.id} />;
   for (const r of ROUTES) {
-    const params = match(r.pattern, path);
+    const params = match(r.pattern, base);
     if (params) return <Lazy key={r.pattern} load={r.load} name={r.name} props={{ ...params, user }} />;
   }
-  return <QuickLog user={user} />;
+  // "Ny observation" opens the quick log with Observation chosen (#/log?what=observation).
+  const what = new URLSearchParams(query).get('what') ?? undefined;
+  return <QuickLog key={path} user={user} initialWhat={what} />;
+}
+
+/** Who is logged in (school phones are shared), with the language and logout behind it. */
+function UserMenu({ user, langToggle, onLogout }: { user: User; langToggle: ComponentChildren; onLogout: () => void }) {
+  const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !box.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('click', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('click', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open]);
+  return (
+    <div class="user-menu" ref={box}>
+      <button type="button" class="btn ghost user-button" aria-expanded={open} aria-controls="user-menu" onClick={() => setOpen(!open)}>
+        <span class="user-name">{user.name}</span>
+        <span aria-hidden="true">▾</span>
+      </button>
+      {open && (
+        <div id="user-menu" class="menu">
+          <p class="small">
+            {t('logged_in_as', { name: user.name })}
+            <br />
+            <span class="muted">
+              {user.email} · {user.roles.map((r) => tEnum('role', r)).join(', ')}
+            </span>
+          </p>
+          {langToggle}
+          <button type="button" class="btn secondary" onClick={onLogout}>
+            {t('logout')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
 }
 
 export function App() {
@@ -110,7 +153,7 @@ export function App() {
   // After navigation, move focus to the new screen for screen readers (the quick log focuses its name field itself).
   const [firstPath] = useState(path);
   useEffect(() => {
-    if (path !== firstPath && path !== '/log') document.getElementById('main')?.focus();
+    if (path !== firstPath && !path.startsWith('/log')) document.getElementById('main')?.focus();
   }, [path]);
 
   // Keep the current tab visible in the scrolling tab bar.
@@ -141,7 +184,7 @@ export function App() {
         <main id="main" tabIndex={-1}>
           <Login
             previous={user}
-            entries={entries}
+            waiting={entries}
             onLoggedIn={(u) => {
               // Someone else on this phone: the previous person's cached names are not theirs to see.
               if (user && user.id !== u.id) void forgetCachedData();
@@ -176,23 +219,20 @@ export function App() {
             {t('outbox_waiting', { n: waiting })}
           </a>
         )}
-        {langToggle}
-        <button
-          type="button"
-          class="btn ghost"
-          onClick={async () => {
+        <UserMenu
+          user={user}
+          langToggle={langToggle}
+          onLogout={async () => {
             await logout();
             setUser(null);
             setNeedLogin(true);
             navigate('/');
           }}
-        >
-          {t('logout')}
-        </button>
+        />
       </header>
       <nav class="tabs" aria-label={t('menu')}>
         {items.map((n) => (
-          <a key={n.path} href={'#' + n.path} aria-current={path.startsWith(n.path) ? 'page' : undefined}>
+          <a key={n.path} href={'#' + n.path} aria-current={path === n.path || path.startsWith(n.path + '/') || path.startsWith(n.path + '?') ? 'page' : undefined}>
             {t(n.label)}
           </a>
         ))}

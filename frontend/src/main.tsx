@@ -1,10 +1,14 @@
 import { render } from 'preact';
 import { App } from './app';
-import { getLang } from './lib/i18n';
+import { getLang, loadLang } from './lib/i18n';
 import './styles.css';
 
-document.documentElement.lang = getLang();
-render(<App />, document.getElementById('app')!);
+// Someone who chose English gets it from the first paint (its dictionary is a separate chunk).
+const lang = getLang();
+document.documentElement.lang = lang;
+void loadLang(lang)
+  .catch(() => {})
+  .finally(() => render(<App />, document.getElementById('app')!));
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {

@@ -9,12 +9,11 @@ export interface NavItem {
 }
 
 const STAFF: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', 'leader'];
-const CASEWORK: Role[] = ['resource_person', 'leader'];
 
 export const NAV: NavItem[] = [
   { path: '/log', label: 'nav_quicklog', roles: STAFF },
   { path: '/notifications', label: 'nav_notifications', roles: [...STAFF, 'admin'] },
-  { path: '/cases', label: 'nav_cases', roles: CASEWORK },
+  { path: '/cases', label: 'nav_cases', roles: STAFF },
   { path: '/students', label: 'nav_students', roles: STAFF },
   { path: '/play-partners', label: 'nav_playpartners', roles: STAFF },
   { path: '/observations', label: 'nav_observations', roles: STAFF },

@@ -1,9 +1,9 @@
-/** Small shared pieces: outbox hooks and list, online state, data loading, labelled fields and chip groups. */
+/** Small shared pieces: outbox hooks and list, online state, data loading, labelled fields, problems, confirmations and chip groups. */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { errorMessage } from './api/client';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { problemOf, type Problem } from './api/client';
 import { formatDateTime } from './lib/dates';
-import { getLang, t } from './lib/i18n';
+import { getLang, t, type Key } from './lib/i18n';
 import * as outbox from './lib/outbox';
 import type { OutboxEntry } from './lib/outbox';
 import { syncNow } from './lib/sync';
@@ -43,9 +43,12 @@ export function useOutbox(): OutboxEntry[] {
 
 /** The unsent logs, each named, with discard; `userId` marks which ones this session can send. */
 export function OutboxList({ entries, userId }: { entries: OutboxEntry[]; userId: number | null }) {
+  const [confirm, dialog] = useConfirm();
   if (!entries.length) return <p>{t('outbox_empty')}</p>;
   const lang = getLang();
   return (
+    <>
+    {dialog}
     <ul class="list outbox-list">
       {entries.map((e) => (
         <li key={e.id} class={e.rejected ? 'card rejected' : 'card'}>
@@ -61,8 +64,9 @@ export function OutboxList({ entries, userId }: { entries: OutboxEntry[]; userId
           <button
             type="button"
             class="btn secondary"
-            onClick={() => {
-              if (confirm(t('outbox_discard_confirm'))) void outbox.discard(e.id);
+            onClick={async () => {
+              const ok = await confirm({ title: t('outbox_discard_title'), body: t('outbox_discard_confirm'), action: t('outbox_discard') });
+              if (ok) void outbox.discard(e.id);
             }}
           >
             {t('outbox_discard')}
@@ -70,6 +74,7 @@ export function OutboxList({ entries, userId }: { entries: OutboxEntry[]; userId
         </li>
       ))}
     </ul>
+    </>
   );
 }
 
@@ -113,7 +118,7 @@ export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; respon
       .then(({ data, error, response }) => {
         if (!alive) return;
         if (data !== undefined) setState({ data, etag: response.headers.get('ETag'), error: null, loading: false });
-        else setState({ data: null, etag: null, error: errorMessage(error), loading: false });
+        else setState({ data: null, etag: null, error: problemOf(response.status, error).message, loading: false });
       })
       .catch(() => alive && setState({ data: null, etag: null, error: t('error_offline'), loading: false }));
     return () => {
@@ -155,13 +160,109 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
   );
 }
 
-/** A labelled form control: `<label class="field">` with its text in a span, then the control. */
-export function Field({ label, class: cls, children }: { label: ComponentChildren; class?: string; children: ComponentChildren }) {
+/** A labelled form control: `<label class="field">` with its text in a span, then the control, then its error. */
+export function Field({ label, class: cls, error, children }: { label: ComponentChildren; class?: string; error?: string | null; children: ComponentChildren }) {
   return (
     <label class={cls ? `field ${cls}` : 'field'}>
       <span>{label}</span>
       {children}
+      {error && <span class="field-error">{error}</span>}
     </label>
+  );
+}
+
+/** An error shown right under what it is about (a row of chips, the mood faces). */
+export function FieldError({ id, text }: { id?: string; text: string | null | undefined }) {
+  if (!text) return null;
+  return (
+    <p id={id} class="field-error" role="alert">
+      {text}
+    </p>
+  );
+}
+
+/** A problem's message, plus the field errors no field on the form shows (`shown`), each with its field's name. */
+export function ProblemNotice({ problem, shown = [] }: { problem: Problem | null; shown?: readonly string[] }) {
+  if (!problem) return null;
+  const rest = Object.entries(problem.fields).filter(([f]) => !f.includes('.') && !shown.includes(f));
+  return (
+    <div class="notice error" role="alert">
+      <p>{problem.message}</p>
+      {rest.length > 0 && (
+        <ul>
+          {rest.map(([f, msg]) => (
+            <li key={f}>
+              {fieldLabel(f)}: {msg}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A field's name for people ("field_email" in the dictionary), or the API's name when there is none. */
+export function fieldLabel(field: string): string {
+  const key = `field_${field}` as Key;
+  const text = t(key);
+  return text === key ? field : text;
+}
+
+export interface ConfirmText {
+  title: string;
+  /** What will happen, said before it does. */
+  body: ComponentChildren;
+  /** The button that does it. */
+  action: string;
+}
+
+/** Ask before an irreversible step: `await confirm(text)` is true when the user chose the action. Render `dialog`. */
+export function useConfirm(): [(text: ConfirmText) => Promise<boolean>, ComponentChildren] {
+  const [asking, setAsking] = useState<{ text: ConfirmText; resolve: (ok: boolean) => void } | null>(null);
+  const confirm = useCallback((text: ConfirmText) => new Promise<boolean>((resolve) => setAsking({ text, resolve })), []);
+  const dialog = asking && (
+    <ConfirmDialog
+      {...asking.text}
+      onDone={(ok) => {
+        asking.resolve(ok);
+        setAsking(null);
+      }}
+    />
+  );
+  return [confirm, dialog];
+}
+
+function ConfirmDialog({ title, body, action, onDone }: ConfirmText & { onDone: (ok: boolean) => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
+  useEffect(() => {
+    opener.current = document.activeElement;
+    ref.current?.showModal();
+    return () => (opener.current as HTMLElement | null)?.focus?.();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      aria-describedby="confirm-body"
+      onCancel={(e) => {
+        e.preventDefault();
+        onDone(false);
+      }}
+    >
+      <h2 id="confirm-title">{title}</h2>
+      <div id="confirm-body">{body}</div>
+      <div class="chips-row">
+        <button type="button" class="btn danger" onClick={() => onDone(true)}>
+          {action}
+        </button>
+        {/* The safe choice has the focus. */}
+        <button type="button" class="btn secondary" autoFocus onClick={() => onDone(false)}>
+          {t('cancel')}
+        </button>
+      </div>
+    </dialog>
   );
 }
 

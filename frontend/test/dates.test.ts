@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, isOverdue, isoWeek, todayIso, weekOf } from '../src/lib/dates';
+import { copenhagenInstant, formatClock, formatDate, formatDateTime, isoWeek, justAfterRecess, lastRecess, todayIso, weekOf } from '../src/lib/dates';
 
 describe('isoWeek', () => {
   it.each([
@@ -31,10 +31,43 @@ describe('Copenhagen dates', () => {
     expect(formatDateTime('2026-06-15T10:05:00Z')).toMatch(/^15\. jun\.?,? 12[.:]05$/);
   });
 
-  it('marks a deadline before today as overdue, today not', () => {
-    const now = new Date('2026-03-10T09:00:00Z');
-    expect(isOverdue('2026-03-09', now)).toBe(true);
-    expect(isOverdue('2026-03-10', now)).toBe(false);
-    expect(isOverdue(null, now)).toBe(false);
+  it('turns Copenhagen wall-clock time into the instant, summer and winter', () => {
+    expect(copenhagenInstant('2026-06-15', '09:40').toISOString()).toBe('2026-06-15T07:40:00.000Z');
+    expect(copenhagenInstant('2026-01-15', '09:40').toISOString()).toBe('2026-01-15T08:40:00.000Z');
+    expect(copenhagenInstant('2026-03-29', '03:30').toISOString()).toBe('2026-03-29T01:30:00.000Z'); // the day DST starts
+    expect(formatClock('09:40')).toBe('9.40');
+    expect(formatClock('09:40', 'en')).toBe('09:40');
+  });
+});
+
+describe('the last recess', () => {
+  const recesses = [
+    { start: '09:40', end: '10:00' },
+    { start: '11:30', end: '12:00' },
+  ];
+  // 10:25 Copenhagen summer time
+  const after = new Date('2026-06-15T08:25:00Z');
+
+  it('is the middle of the last recess that has begun', () => {
+    expect(lastRecess(recesses, after).at.toISOString()).toBe('2026-06-15T07:50:00.000Z');
+    expect(lastRecess(recesses, after).recess).toEqual(recesses[0]);
+  });
+
+  it('is never later than now, during a recess', () => {
+    const during = new Date('2026-06-15T07:42:00Z'); // 9:42
+    expect(lastRecess(recesses, during).at.toISOString()).toBe(during.toISOString());
+  });
+
+  it('is 15 minutes ago before the first recess or without recess times', () => {
+    const early = new Date('2026-06-15T06:00:00Z'); // 8:00
+    expect(lastRecess(recesses, early)).toEqual({ at: new Date('2026-06-15T05:45:00Z'), recess: null });
+    expect(lastRecess([], after).at.toISOString()).toBe('2026-06-15T08:10:00.000Z');
+  });
+
+  it('is the likely time for half an hour after a recess, not during one', () => {
+    expect(justAfterRecess(recesses, after)).toBe(true);
+    expect(justAfterRecess(recesses, new Date('2026-06-15T08:45:00Z'))).toBe(false); // 10:45
+    expect(justAfterRecess(recesses, new Date('2026-06-15T07:45:00Z'))).toBe(false); // 9:45, during
+    expect(justAfterRecess([], after)).toBe(false);
   });
 });

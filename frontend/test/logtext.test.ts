@@ -115,8 +115,8 @@ describe('the student log in Danish', () => {
 });
 
 describe('the student log in English', () => {
-  it('uses the English labels', () => {
-    setLang('en');
+  it('uses the English labels', async () => {
+    await setLang('en');
     expect(logLine(incidentReported).text).toBe("Bullying reported. The student's role: target. Case status: open.");
     expect(logLine({ kind: 'action_plan', summary: 'x', detail: { event: 'action_plan_saved', adopted: true, measures: 1, incident_id: 2 } }).text).toBe(
       'Adopted in case #2. 1 measure.',

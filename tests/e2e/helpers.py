@@ -11,13 +11,36 @@ from tests.e2e.conftest import AXE, DEMO, DEMO_PASSWORD, SCREENSHOTS
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# The demo users' names (api/demo.py), shown in the header once logged in.
+NAMES = {
+    "admin": "Anne Administrator",
+    "leader": "Lars Skoleleder",
+    "teacher": "Tina Lærer",
+    "pedagogue": "Peter Pædagog",
+    "sfo_staff": "Sofie SFO",
+    "resource_person": "Rikke AKT-vejleder",
+}
+
+
 def login(page: Any, role: str) -> None:
-    """Log in through the login screen as a demo user and wait for the app's navigation."""
+    """Log in through the login screen as a demo user and wait for the header to name them."""
     page.goto("/")
     page.get_by_label("E-mail").fill(DEMO[role])
     page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.get_by_role("button", name="Log ud").wait_for()
+    user_menu(page).wait_for()
+
+
+def user_menu(page: Any) -> Any:
+    """The header's button naming who is logged in (it opens language and logout)."""
+    return page.locator("header .user-button")
+
+
+def logout(page: Any) -> None:
+    """Log out through the header's user menu and wait for the login screen."""
+    user_menu(page).click()
+    page.get_by_role("button", name="Log ud").click()
+    page.get_by_role("heading", name="Log ind", level=1).wait_for()
 
 
 def assert_no_axe_violations(page: Any, screen: str) -> None:

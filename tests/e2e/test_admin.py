@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.helpers import assert_no_axe_violations, login, require, screenshot
@@ -22,9 +24,12 @@ def test_roster_import_preview_then_import(page, live_server, tmp_path, screensh
     login(page, "admin")
     page.goto("/#/admin/import")
     page.get_by_role("heading", name="Import af elever", level=1).wait_for()
-    page.get_by_label("Meld elever ud").uncheck()  # a partial file: nobody else leaves the school
+    # Whether students missing from the file leave the school is a choice made every time, never a default.
+    assert page.get_by_role("button", name="Vis forhåndsvisning").is_disabled()
+    page.get_by_label("Lad dem være").check()  # a partial file: nobody else leaves the school
 
     page.get_by_label("CSV-fil med elever").set_input_files(str(bad))
+    assert not page.get_by_label("Meld dem ud").is_checked()
     page.get_by_role("button", name="Vis forhåndsvisning").click()
     page.get_by_text("Forhåndsvisning – intet er gemt endnu.").wait_for()
     page.get_by_text("Linje 3").wait_for()
@@ -40,3 +45,64 @@ def test_roster_import_preview_then_import(page, live_server, tmp_path, screensh
     page.get_by_text("Importen er gennemført.").wait_for()
     found = live_server.request("GET", "/api/v1/students?q=Importsen", role="admin")["items"]
     assert [s["display_name"] for s in found] == ["Testa Importsen"]
+
+
+def test_an_import_that_would_unenrol_students_says_how_many_and_asks_first(
+    page, live_server, tmp_path
+) -> None:
+    """Item 8: a one-line file with "meld dem ud" previews the leavers and asks before it unenrols anyone."""
+    require(live_server, ("/api/v1/students/import", "post"), ("/api/v1/students", "get"))
+    one = tmp_path / "en-elev.csv"
+    one.write_text("elev_id;fornavn;efternavn;klasse\nE2E-0099;Enlig;Eleven;3.A\n", encoding="utf-8")
+    active = live_server.request("GET", "/api/v1/students?page_size=1", role="admin")["total"]
+    login(page, "admin")
+    page.goto("/#/admin/import")
+    page.get_by_label("CSV-fil med elever").set_input_files(str(one))
+    page.get_by_label("Meld dem ud").check()
+    page.get_by_role("button", name="Vis forhåndsvisning").click()
+    left = page.get_by_text(re.compile(r"^Udmeldte: [1-9]\d*$"))
+    left.wait_for()
+    n = int(left.inner_text().split(": ")[1])
+    page.get_by_role("button", name="Importér").click()
+    dialog = page.get_by_role("dialog", name="Meld elever ud?")
+    dialog.get_by_text(f"{n} elever står ikke i filen").wait_for()
+    assert_no_axe_violations(page, "confirm an import that unenrols")
+    screenshot(page, "26-confirm-import")
+    dialog.get_by_role("button", name="Annuller").click()
+    assert live_server.request("GET", "/api/v1/students?page_size=1", role="admin")["total"] == active
+    assert live_server.request("GET", "/api/v1/students?q=Enlig", role="admin")["total"] == 0
+
+
+def test_removing_staff_from_a_class_asks_first(page, live_server) -> None:
+    """Item 8: removing an adult from a class says what they lose, and "Annuller" keeps them."""
+    require(live_server, ("/api/v1/classes", "get"))
+    classes = live_server.all_items("/api/v1/classes", "admin")
+    c = next((c for c in classes if c["staff"]), None)
+    if c is None:
+        pytest.skip("no class with staff in the demo school")
+    s = c["staff"][0]
+    login(page, "admin")
+    page.goto("/#/admin/classes")
+    page.get_by_role("button", name=f"Fjern {s['name']} fra {c['name']}").click()
+    dialog = page.get_by_role("dialog", name=f"Fjern {s['name']} fra {c['name']}?")
+    dialog.get_by_role("button", name="Annuller").click()
+    after = next(x for x in live_server.all_items("/api/v1/classes", "admin") if x["id"] == c["id"])
+    assert s["user_id"] in [x["user_id"] for x in after["staff"]]
+
+
+def test_field_errors_are_danish_and_next_to_their_field(page, live_server) -> None:
+    """Item 10: the one error shape is shown in Danish per field, never as raw JSON in English."""
+    require(live_server, ("/api/v1/users", "post"))
+    login(page, "admin")
+    page.get_by_role("button", name="Ny bruger").click()
+    form = page.locator("form.card")
+    form.get_by_label("Navn").fill("Lise Dobbelt")
+    form.get_by_label("E-mail").fill("laerer@vestrup.example")  # already a user
+    form.get_by_label("Adgangskode").fill("en-lang-adgangskode")
+    form.get_by_role("button", name="Gem").click()
+    field = form.locator("label.field").filter(has_text="E-mail")
+    field.get_by_text("Er allerede i brug.").wait_for()
+    text = form.inner_text()
+    assert "{" not in text and "already" not in text.lower(), text
+    assert_no_axe_violations(page, "new user with a field error")
+    screenshot(page, "27-field-error")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, screenshot
+from tests.e2e.helpers import assert_no_axe_violations, login, logout, screenshot
 
 pytestmark = pytest.mark.e2e
 
 # (role, first screen heading, nav links it must have, nav links it must not have)
 ROLES = [
-    ("teacher", "Hvad skete der?", ["Hurtig log", "Legemakkere"], ["Sager", "Brugere"]),
-    ("pedagogue", "Hvad skete der?", ["Hurtig log", "Observationer"], ["Sager", "Brugere"]),
-    ("sfo_staff", "Hvad skete der?", ["Hurtig log", "Legemakkere"], ["Sager", "Brugere"]),
-    ("resource_person", "Notifikationer", ["Sager", "Hurtig log"], ["Brugere"]),
-    ("leader", "Notifikationer", ["Sager", "Notifikationer"], ["Brugere"]),
-    ("admin", "Brugere", ["Brugere", "Import af elever"], ["Hurtig log", "Sager"]),
+    ("teacher", "Hvad skete der?", ["Hurtig registrering", "Legemakkere", "Sager"], ["Brugere"]),
+    ("pedagogue", "Hvad skete der?", ["Hurtig registrering", "Observationer", "Sager"], ["Brugere"]),
+    ("sfo_staff", "Hvad skete der?", ["Hurtig registrering", "Legemakkere", "Sager"], ["Brugere"]),
+    ("resource_person", "Beskeder", ["Sager", "Hurtig registrering"], ["Brugere"]),
+    ("leader", "Beskeder", ["Sager", "Beskeder"], ["Brugere"]),
+    ("admin", "Brugere", ["Brugere", "Import af elever"], ["Hurtig registrering", "Sager"]),
 ]
 
 
@@ -46,6 +46,6 @@ def test_login_each_role(page, role: str, heading: str, has: list[str], has_not:
     # The session survives a reload (cookies + remembered user), and logout returns to the login screen.
     page.reload()
     page.get_by_role("heading", name=heading, level=1).wait_for()
-    page.get_by_role("button", name="Log ud").click()
+    logout(page)
     page.get_by_role("heading", name="Log ind").wait_for()
     assert page.evaluate("() => localStorage.getItem('trivsel.user')") is None

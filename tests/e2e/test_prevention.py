@@ -50,6 +50,7 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
         pytest.skip("the demo data has no wellbeing day")
     day = days[0]
 
+    page.set_default_timeout(30_000)  # a day of 400 students in ~80 groups is a heavy page
     login(page, "teacher")
     page.goto("/#/wellbeing-days")
     page.get_by_role("link", name=day["title"]).click()
@@ -58,7 +59,14 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     # The demo has play-partners who are target and actor of an open case: the API (rightly) refuses to
     # keep those together, so plan without the play-partner rule.
     page.get_by_label("Hold legemakkere sammen").uncheck()
+    planned = bool(
+        live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")["groups"]
+    )
     page.get_by_role("button", name="Dan grupper").click()
+    if planned:  # replacing groups asks first
+        page.get_by_role("dialog", name="Dan nye grupper?").get_by_role(
+            "button", name="Dan nye grupper"
+        ).click()
     page.get_by_text(re.compile(r"elever i \d+ grupper, [45]–[56] pr\. gruppe")).wait_for()
     page.get_by_role("heading", name="Gruppe 1", exact=True).wait_for()
     assert (
@@ -68,8 +76,18 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     assert_no_axe_violations(page, "wellbeing day groups")
     screenshot(page, "11-wellbeing-groups")
 
+    # Item 8: building again replaces every group, so it asks; "Annuller" keeps them.
+    before = live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")
+    page.get_by_role("button", name="Dan grupper").click()
+    dialog = page.get_by_role("dialog", name="Dan nye grupper?")
+    dialog.get_by_text("bliver erstattet").wait_for()
+    dialog.get_by_role("button", name="Annuller").click()
+    again = live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")
+    assert again["planned_at"] == before["planned_at"]
+
     # Move the first student of group 1 to group 2 (the move is guarded by the groups' ETag).
-    move = page.get_by_label(re.compile(r"^Flyt .* til gruppe")).first
+    # (A CSS locator: naming hundreds of selects of ~80 options each by their labels is slow.)
+    move = page.locator(".groups label.no-print select").first
     label = move.evaluate("el => el.closest('label').querySelector('.sr-only').textContent")
     name = re.match(r"Flyt (.*) til gruppe", label).group(1)
     move.select_option("2")
@@ -77,6 +95,15 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     plan = live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")
     group2 = next(g for g in plan["groups"] if g["number"] == 2)
     assert name in [s["name"] for s in group2["students"]]
+
+    # Item 11: each student's class is shown next to the name.
+    page.get_by_role("status").filter(has_text="er flyttet til gruppe 2").wait_for()
+    classes = {s["name"]: s.get("class_name") for g in plan["groups"] for s in g["students"]}
+    if not any(classes.values()):
+        pytest.skip("the API does not fill class_name in groups yet (branch audit-core)")
+    for line in page.locator(".groups .plain-list li > span").all_inner_texts():
+        name_part = next(n for n in classes if line.startswith(n))
+        assert classes[name_part] is None or classes[name_part] in line, line
 
 
 def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
@@ -101,7 +128,7 @@ def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
     tags = page.get_by_role("group", name="Stikord (valgfrit)")
     tags.get_by_role("button", name="Alene", exact=True).click()
     tags.get_by_role("button", name="Ked af det", exact=True).click()
-    page.get_by_text("Sted og beskrivelse").click()
+    page.get_by_text("Beskrivelse (valgfri)").click()
     page.get_by_label("Med få ord").fill(note)
     sensitive = page.get_by_role("checkbox", name="Følsom note")
     sensitive.check()

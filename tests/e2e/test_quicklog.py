@@ -1,9 +1,14 @@
-"""The quick log and the outbox: a teacher in the schoolyard never loses a log, and nothing is recorded twice."""
+"""The quick log and the outbox: a teacher in the schoolyard never loses a log, and nothing is recorded twice.
+
+Issue 11 items 1-3 (roles asked, place and time up front, a receipt to trust) and the measured tap count and
+double tap live here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +16,7 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     incident_ids,
     login,
+    logout,
     outbox_count,
     require,
     screenshot,
@@ -27,27 +33,56 @@ NEEDS = (
     ("/api/v1/incidents", "post"),
     ("/api/v1/incidents", "get"),
 )
+CPH = ZoneInfo("Europe/Copenhagen")
 
 
 class Taps:
-    """Counts what the user taps (typing a name is not a tap)."""
+    """Counts what the user taps and types; a tap on something outside the screen counts as a scroll too."""
 
-    def __init__(self) -> None:
+    def __init__(self, page: Any) -> None:
+        self.page = page
         self.count = 0
+        self.keys = 0
+        self.scrolls = 0
 
     def __call__(self, locator: Any) -> None:
+        if not _in_view(self.page, locator):
+            self.scrolls += 1
         locator.click()
         self.count += 1
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.keys += len(text)
+
+
+def _in_view(page: Any, locator: Any) -> bool:
+    """Whether the element is wholly on screen and not under the sticky header or save bar."""
+    return locator.evaluate(
+        """(el) => {
+            const r = el.getBoundingClientRect();
+            const top = document.querySelector('header.top')?.getBoundingClientRect().bottom ?? 0;
+            const bar = document.querySelector('.save-bar');
+            const bottom = bar && !bar.contains(el) ? bar.getBoundingClientRect().top : window.innerHeight;
+            return r.top >= top && r.bottom <= bottom;
+        }"""
+    )
 
 
 def student_button(page: Any, name: str) -> Any:
     return page.get_by_role("button", name=re.compile("^" + re.escape(name)))
 
 
-def log_incident(page: Any, name: str, what: str, taps: Taps) -> None:
+def role_button(page: Any, name: str, role: str) -> Any:
+    return page.get_by_role("group", name=f"Rolle for {name}").get_by_role("button", name=role, exact=True)
+
+
+def log_incident(page: Any, name: str, what: str, taps: Taps, role: str | None = None) -> None:
     """Type two letters of the name into the (already focused) name field, pick the student, the kind, save."""
-    page.keyboard.type(name[:2])
+    taps.type(name[:2])
     taps(student_button(page, name).first)
+    if role:
+        taps(role_button(page, name, role))
     taps(page.get_by_role("button", name=what, exact=True))
     taps(page.get_by_role("button", name="Gem", exact=True))
 
@@ -56,7 +91,17 @@ def badge(page: Any) -> Any:
     return page.get_by_role("link", name=re.compile(r"\d+ venter"))
 
 
-def test_quick_log_online(page, live_server, screenshot_dir) -> None:
+def receipt(page: Any) -> Any:
+    return page.locator(".save-bar [role=status]")
+
+
+def newest_incident(live_server: Any, before: set[int]) -> dict[str, Any]:
+    [new] = incident_ids(live_server) - before
+    return live_server.request("GET", f"/api/v1/incidents/{new}", role="leader")
+
+
+def test_quick_log_online_four_taps_and_two_letters(page, live_server, screenshot_dir) -> None:
+    """Measured: from an open app to a saved incident with one student, a role, a category and a place."""
     require(live_server, *NEEDS)
     [student] = teacher_students(live_server, 1)
     before = incident_ids(live_server)
@@ -65,19 +110,275 @@ def test_quick_log_online(page, live_server, screenshot_dir) -> None:
     wait_for_roster(page)
     assert_no_axe_violations(page, "quick log")
     screenshot(page, "02-quicklog")
-    taps = Taps()
-    log_incident(page, student["display_name"], "Drilleri", taps)
-    page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()
-    assert taps.count <= 5
-    new = incident_ids(live_server) - before
-    assert len(new) == 1
-    incident = live_server.request("GET", f"/api/v1/incidents/{new.pop()}", role="leader")
-    assert incident["classification"] == "teasing"
-    assert [s["student_id"] for s in incident["students"]] == [student["id"]]
+    taps = Taps(page)
+    name = student["display_name"]
+    taps.type(name[:2])
+    taps(student_button(page, name).first)
+    taps(page.get_by_role("button", name="Mobning", exact=True))
+    # A lone student in a bullying case is "Udsat", and it shows.
+    assert role_button(page, name, "Udsat").get_attribute("aria-pressed") == "true"
+    taps(page.get_by_role("button", name="Skolegården", exact=True))
+    taps(page.get_by_role("button", name="Gem", exact=True))
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    print(
+        f"\nquick log, first log on this phone: {taps.count} taps, {taps.keys} keys, {taps.scrolls} scrolls"
+        " (one student, role Udsat, Mobning, Skolegården)"
+    )
+    assert (taps.count, taps.keys, taps.scrolls) == (4, 2, 0)
+    incident = newest_incident(live_server, before)
+    assert incident["classification"] == "bullying" and incident["place"] == "schoolyard"
+    assert [(s["student_id"], s["role"]) for s in incident["students"]] == [(student["id"], "target")]
+    # The receipt names what was saved and about whom.
+    assert f"Mobning: {name} (udsat)" in receipt(page).inner_text()
+
+    # The next log: the place is remembered on the phone, so four taps cover an explicit role too.
+    before = incident_ids(live_server)
+    assert page.get_by_role("button", name="Skolegården", exact=True).get_attribute("aria-pressed") == "true"
+    again = Taps(page)
+    log_incident(page, name, "Udelukkelse", again, role="Udøver")
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    print(
+        f"quick log, next log (place remembered, role tapped): {again.count} taps, {again.keys} keys, {again.scrolls} scrolls"
+    )
+    assert (again.count, again.keys, again.scrolls) == (4, 2, 0)
+    incident = newest_incident(live_server, before)
+    assert incident["place"] == "schoolyard" and incident["students"][0]["role"] == "actor"
     # The student is now one tap away under "Seneste".
     page.get_by_role("button", name="Seneste").click()
-    student_button(page, student["display_name"]).wait_for()
+    student_button(page, name).wait_for()
     assert_no_axe_violations(page, "quick log, recent")
+
+
+def test_each_students_role_is_asked_never_guessed_from_tap_order(page, live_server) -> None:
+    """Item 1: two students and no roles asks for them; the bully tapped first is recorded as the actor."""
+    require(live_server, *NEEDS)
+    bully, victim = teacher_students(live_server, 2)
+    before = incident_ids(live_server)
+    login(page, "teacher")
+    wait_for_roster(page)
+    for s in (bully, victim):
+        page.keyboard.type(s["display_name"][:2])
+        student_button(page, s["display_name"]).first.click()
+        page.locator("input[name=student-search]").focus()
+    page.get_by_role("button", name="Konflikt", exact=True).click()
+    page.get_by_role("button", name="Gem", exact=True).click()
+    page.get_by_role("alert").filter(has_text="Vælg hver elevs rolle.").wait_for()
+    assert incident_ids(live_server) == before
+    assert_no_axe_violations(page, "quick log, roles missing")
+    screenshot(page, "02b-quicklog-roles-missing")
+    for s, role in ((bully, "Udøver"), (victim, "Udsat")):
+        button = role_button(page, s["display_name"], role)
+        assert button.bounding_box()["height"] >= 44  # large enough to tap
+        button.click()
+    page.get_by_role("button", name="Gem", exact=True).click()
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    incident = newest_incident(live_server, before)
+    roles = {s["student_id"]: s["role"] for s in incident["students"]}
+    assert roles == {bully["id"]: "actor", victim["id"]: "target"}
+
+
+def test_place_time_how_known_and_platform_come_before_the_fold(page, live_server) -> None:
+    """Item 2: place, time and "Hvordan ved du det?" are chips; digital bullying asks which platform.
+
+    The phone's clock is set to 10:25 yesterday, 25 minutes after the demo school's first recess (9.40-10.00)."""
+    require(live_server, *NEEDS, ("/api/v1/schools/current", "get"))
+    recesses = live_server.request("GET", "/api/v1/schools/current", role="teacher")["recess_times"]
+    if {"start": "09:40", "end": "10:00"} not in recesses:
+        pytest.skip("the demo school's first recess is not 9.40-10.00")
+    yesterday = dt.datetime.now(CPH).date() - dt.timedelta(days=1)
+    fake_now = dt.datetime.combine(yesterday, dt.time(10, 25), CPH)
+    page.clock.install(time=fake_now)
+    [student] = teacher_students(live_server, 1)
+    name = student["display_name"]
+    login(page, "teacher")
+    wait_for_roster(page)
+    page.keyboard.type(name[:2])
+    student_button(page, name).first.click()
+    page.get_by_role("button", name="Digital mobning", exact=True).click()
+    when = page.get_by_role("group", name="Hvornår?")
+    recess_chip = when.get_by_role("button", name=re.compile(r"^I frikvarteret "))
+    # Just after the recess, the recess is the default, with its times on the chip.
+    assert recess_chip.get_attribute("aria-pressed") == "true"
+    assert "9.40–10.00" in recess_chip.inner_text()
+    for chip in (page.get_by_role("button", name="Skolegården", exact=True), recess_chip):
+        assert _in_view(page, chip), "place and time chips are above the fold"
+    page.get_by_role("group", name="Hvilken platform?").get_by_role("button", name="Snapchat").click()
+    page.get_by_role("group", name="Hvordan ved du det?").get_by_role(
+        "button", name="Eleven fortalte"
+    ).click()
+    page.get_by_role("button", name="Online", exact=True).click()
+    before = incident_ids(live_server)
+    page.get_by_role("button", name="Gem", exact=True).click()
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    assert "kl. 9.50" in receipt(page).inner_text()
+    incident = newest_incident(live_server, before)
+    assert (incident["digital_medium"], incident["knowledge_source"], incident["place"]) == (
+        "Snapchat",
+        "told_by_student",
+        "online",
+    )
+    occurred = dt.datetime.fromisoformat(incident["occurred_at"]).astimezone(CPH)
+    assert (occurred.date(), occurred.strftime("%H:%M")) == (yesterday, "09:50")  # the recess's middle
+
+    # "Tidligere i dag": a time picker; a time after now is refused next to the field.
+    before = incident_ids(live_server)
+    page.keyboard.type(name[:2])
+    student_button(page, name).first.click()
+    page.get_by_role("button", name="Mobning", exact=True).click()
+    page.get_by_role("button", name="Tidligere i dag").click()
+    page.get_by_label("Klokken").fill("11:00")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    page.get_by_text("Tidspunktet må ikke ligge efter nu.").wait_for()
+    assert incident_ids(live_server) == before
+    page.get_by_label("Klokken").fill("08:15")
+    page.get_by_role("button", name="Gem", exact=True).click()
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    occurred = dt.datetime.fromisoformat(newest_incident(live_server, before)["occurred_at"]).astimezone(CPH)
+    assert (occurred.date(), occurred.strftime("%H:%M")) == (yesterday, "08:15")
+
+
+def test_double_tap_on_gem_gives_one_incident_and_gem_shows_progress(page, live_server) -> None:
+    """Item 3: while saving, Gem is disabled and says so; a double tap records one incident."""
+    require(live_server, *NEEDS)
+    [student] = teacher_students(live_server, 1)
+    before = incident_ids(live_server)
+    login(page, "teacher")
+    wait_for_roster(page)
+    held: list[Any] = []
+    page.route(
+        "**/api/v1/incidents",
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    page.keyboard.type(student["display_name"][:2])
+    student_button(page, student["display_name"]).first.click()
+    page.get_by_role("button", name="Mobning", exact=True).click()
+    page.get_by_role("button", name="Gem", exact=True).dblclick()
+    saving = page.get_by_role("button", name="Gemmer …")
+    saving.wait_for()
+    assert saving.is_disabled() and saving.get_attribute("aria-busy") == "true"
+    page.wait_for_timeout(300)
+    assert len(held) == 1, f"{len(held)} requests for one double tap"
+    held[0].continue_()
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    page.wait_for_timeout(500)
+    page.unroute("**/api/v1/incidents")
+    new = incident_ids(live_server) - before
+    print(f"\ndouble tap on Gem: {len(new)} incident(s)")
+    assert len(new) == 1 and outbox_count(page) == 0
+
+
+def test_receipt_says_sent_even_when_an_older_log_is_backing_off(page, live_server) -> None:
+    """Item 3: one failed send no longer holds up the queue: a new log online is sent at once and says so."""
+    require(live_server, *NEEDS)
+    first, second = teacher_students(live_server, 2)
+    login(page, "teacher")
+    wait_for_roster(page)
+    # The server is down for the first log: it backs off on the phone.
+    page.route(
+        "**/api/v1/incidents",
+        lambda route: (
+            route.fulfill(status=503, body="{}") if route.request.method == "POST" else route.continue_()
+        ),
+    )
+    log_incident(page, first["display_name"], "Mobning", Taps(page))
+    receipt(page).filter(has_text="Gemt på telefonen").wait_for()
+    page.unroute("**/api/v1/incidents")
+    before = incident_ids(live_server)
+    log_incident(page, second["display_name"], "Mistrivsel", Taps(page))
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    assert second["display_name"] in receipt(page).inner_text()
+    # (The first one may follow meanwhile, on its backoff timer.)
+    new = [
+        live_server.request("GET", f"/api/v1/incidents/{i}", role="leader")
+        for i in incident_ids(live_server) - before
+    ]
+    assert second["id"] in [i["students"][0]["student_id"] for i in new]
+
+
+def test_fortryd_removes_a_log_still_on_the_phone_and_puts_it_back_in_the_form(
+    page, context, live_server
+) -> None:
+    """Item 3: "Fortryd" for about 10 seconds; a log still in the outbox is removed, nothing reaches the server."""
+    require(live_server, *NEEDS)
+    [student] = teacher_students(live_server, 1)
+    before = incident_ids(live_server)
+    login(page, "teacher")
+    wait_for_service_worker(page)
+    wait_for_roster(page)
+    context.set_offline(True)
+    log_incident(page, student["display_name"], "Mobning", Taps(page))
+    receipt(page).filter(has_text="Gemt på telefonen").wait_for()
+    assert outbox_count(page) == 1
+    page.get_by_role("button", name="Fortryd").click()
+    receipt(page).filter(has_text="Fortrudt").wait_for()
+    assert outbox_count(page) == 0
+    # The log is back in the form for correcting.
+    page.get_by_text(student["display_name"], exact=True).wait_for()
+    assert page.get_by_role("button", name="Mobning", exact=True).get_attribute("aria-pressed") == "true"
+    context.set_offline(False)
+    page.wait_for_timeout(1000)
+    assert incident_ids(live_server) == before
+    # Saved again, it is sent; the offer to undo lasts about ten seconds.
+    page.get_by_role("button", name="Gem", exact=True).click()
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    page.get_by_role("button", name="Fortryd").wait_for()
+    page.get_by_role("button", name="Fortryd").wait_for(state="detached", timeout=12_000)
+
+
+def test_fortryd_withdraws_a_log_already_sent(page, live_server) -> None:
+    """Item 3: a log already sent is withdrawn through the API; its case shows who withdrew it."""
+    require(live_server, *NEEDS, ("/api/v1/incidents/{incident_id}/withdraw", "post"))
+    [student] = teacher_students(live_server, 1)
+    before = incident_ids(live_server)
+    login(page, "teacher")
+    wait_for_roster(page)
+    log_incident(page, student["display_name"], "Mobning", Taps(page))
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    [new] = incident_ids(live_server) - before
+    page.get_by_role("button", name="Fortryd").click()
+    receipt(page).filter(has_text="Fortrudt: trukket tilbage").wait_for()
+    timeline = live_server.request("GET", f"/api/v1/incidents/{new}/timeline", role="leader")["items"]
+    assert any(e["kind"] == "withdrawn" for e in timeline)
+
+
+def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_bars(
+    page, live_server
+) -> None:
+    """Item 3: "Vælg et humør" right under the faces; every focused control clear of the sticky header and bar."""
+    require(live_server, *NEEDS)
+    [student] = teacher_students(live_server, 1)
+    login(page, "teacher")
+    wait_for_roster(page)
+    page.keyboard.type(student["display_name"][:2])
+    student_button(page, student["display_name"]).first.click()
+    page.get_by_role("button", name="Observation", exact=True).click()
+    page.get_by_role("button", name="Gem", exact=True).click()
+    error = page.get_by_role("alert").filter(has_text="Vælg et humør.")
+    error.wait_for()
+    faces = page.get_by_role("group", name="Humør").bounding_box()
+    box = error.bounding_box()
+    assert 0 <= box["y"] - (faces["y"] + faces["height"]) < 24, (faces, box)
+    assert_no_axe_violations(page, "quick log, mood missing")
+    screenshot(page, "03b-quicklog-mood-missing")
+    under = page.evaluate(
+        """async () => {
+            const bad = [];
+            const header = document.querySelector('header.top');
+            const bar = document.querySelector('.save-bar');
+            const items = [...document.querySelectorAll('main a[href], main button, main input, main textarea, main summary')]
+                .filter((el) => el.getClientRects().length && !bar.contains(el)
+                    && (el.tagName === 'SUMMARY' || !el.closest('details:not([open])')));
+            for (const el of items) {
+                el.focus();
+                await new Promise((r) => requestAnimationFrame(r));
+                const r = el.getBoundingClientRect();
+                if (r.top < header.getBoundingClientRect().bottom - 1 || r.bottom > bar.getBoundingClientRect().top + 1)
+                    bad.push((el.getAttribute('aria-label') || el.textContent || el.tagName).trim().slice(0, 30));
+            }
+            return bad;
+        }"""
+    )
+    assert under == [], f"focused under the sticky header or save bar: {under}"
 
 
 def test_observation_with_mood(page, live_server) -> None:
@@ -92,13 +393,13 @@ def test_observation_with_mood(page, live_server) -> None:
     assert_no_axe_violations(page, "quick log, observation")
     screenshot(page, "03-quicklog-observation")
     page.get_by_role("button", name="Gem", exact=True).click()
-    page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
 
 
 def test_offline_then_reload_then_online_records_each_log_once(
     page, context, live_server, screenshot_dir
 ) -> None:
-    """The issue's 'done when': 360 px, teacher, ≤5 taps, offline, two more, reload, online: three incidents, once each."""
+    """360 px, teacher, offline, two more, reload, online: three incidents, once each."""
     require(live_server, *NEEDS)
     students = teacher_students(live_server, 3)
     before = incident_ids(live_server)
@@ -106,23 +407,21 @@ def test_offline_then_reload_then_online_records_each_log_once(
     wait_for_service_worker(page)
     wait_for_roster(page)
 
-    taps = Taps()
-    log_incident(page, students[0]["display_name"], "Mobning", taps)
-    page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()
-    assert taps.count <= 5, f"{taps.count} taps"
+    log_incident(page, students[0]["display_name"], "Mobning", Taps(page))
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
 
     context.set_offline(True)
     page.get_by_text("Du er offline").wait_for()
-    log_incident(page, students[1]["display_name"], "Konflikt", Taps())
-    page.get_by_role("status").filter(has_text="Gemt på telefonen").wait_for()
-    log_incident(page, students[2]["display_name"], "Udelukkelse", Taps())
+    log_incident(page, students[1]["display_name"], "Konflikt", Taps(page), role="Udøver")
+    receipt(page).filter(has_text="Gemt på telefonen").wait_for()
+    log_incident(page, students[2]["display_name"], "Udelukkelse", Taps(page))
     badge(page).filter(has_text="2 venter").wait_for()
     screenshot(page, "04-quicklog-offline")
 
     page.reload()  # still offline: the service worker serves the shell, IndexedDB still has the outbox
     page.get_by_role("heading", name="Hvad skete der?").wait_for()
     badge(page).filter(has_text="2 venter").wait_for()
-    assert incident_ids(live_server) - before != set() and len(incident_ids(live_server) - before) == 1
+    assert len(incident_ids(live_server) - before) == 1
 
     context.set_offline(False)
     badge(page).wait_for(state="detached", timeout=15_000)
@@ -133,14 +432,17 @@ def test_offline_then_reload_then_online_records_each_log_once(
         (live_server.request("GET", f"/api/v1/incidents/{i}", role="leader") for i in new),
         key=lambda i: i["id"],
     )
-    assert [(i["classification"], i["students"][0]["student_id"]) for i in got] == [
-        ("bullying", students[0]["id"]),
-        ("conflict", students[1]["id"]),
-        ("exclusion", students[2]["id"]),
+    assert [(i["classification"], i["students"][0]["student_id"], i["students"][0]["role"]) for i in got] == [
+        ("bullying", students[0]["id"], "target"),
+        ("conflict", students[1]["id"], "actor"),
+        ("exclusion", students[2]["id"], "target"),
     ]
 
 
-def test_unsent_logs_are_named_after_logout_and_sent_after_login(page, context, live_server) -> None:
+def test_unsent_logs_are_counted_not_named_after_logout_and_sent_after_login(
+    page, context, live_server
+) -> None:
+    """Item 5: after logout the e-mail is kept, and unsent logs show as a count with no child's name."""
     require(live_server, *NEEDS)
     [student] = teacher_students(live_server, 1)
     before = incident_ids(live_server)
@@ -148,11 +450,13 @@ def test_unsent_logs_are_named_after_logout_and_sent_after_login(page, context, 
     wait_for_service_worker(page)
     wait_for_roster(page)
     context.set_offline(True)
-    log_incident(page, student["display_name"], "Mistrivsel", Taps())
+    log_incident(page, student["display_name"], "Mistrivsel", Taps(page))
     badge(page).filter(has_text="1 venter").wait_for()
-    page.get_by_role("button", name="Log ud").click()
+    logout(page)
     pending = page.get_by_role("region", name="Ikke sendt endnu")
-    pending.get_by_text(f"Mistrivsel – {student['display_name']}").wait_for()
+    pending.get_by_text("Der er 1 registrering på telefonen, som ikke er sendt endnu").wait_for()
+    assert student["display_name"] not in page.locator("body").inner_text()
+    assert page.get_by_label("E-mail").input_value() == "laerer@vestrup.example"
     assert_no_axe_violations(page, "login with unsent logs")
     screenshot(page, "05-logout-unsent")
     context.set_offline(False)
@@ -162,19 +466,16 @@ def test_unsent_logs_are_named_after_logout_and_sent_after_login(page, context, 
             break
         page.wait_for_timeout(200)
     assert page.evaluate("() => fetch('/api/v1/auth/me').then((r) => r.status)") == 401
-    page.get_by_label("E-mail").fill("laerer@vestrup.example")
     page.get_by_label("Adgangskode").fill("trivsel-demo")
     page.get_by_role("button", name="Log ind").click()
     page.get_by_role("heading", name="Hvad skete der?").wait_for()
-    badge(page).filter(has_text="1 venter").wait_for(state="detached")
     page.wait_for_function("() => !document.querySelector('.badge')")
     for _ in range(50):  # the outbox empties once the server has accepted the log
         if outbox_count(page) == 0:
             break
         page.wait_for_timeout(200)
     assert outbox_count(page) == 0
-    new = incident_ids(live_server) - before
-    assert len(new) == 1
+    assert len(incident_ids(live_server) - before) == 1
 
 
 def test_expired_access_token_is_refreshed_and_the_log_sent(page, context, live_server) -> None:
@@ -184,6 +485,6 @@ def test_expired_access_token_is_refreshed_and_the_log_sent(page, context, live_
     login(page, "teacher")
     wait_for_roster(page)
     context.clear_cookies(name="access_token_cookie")  # as when the 15-minute access token has run out
-    log_incident(page, student["display_name"], "Konflikt", Taps())
-    page.get_by_role("status").filter(has_text="Gemt og sendt.").wait_for()
+    log_incident(page, student["display_name"], "Konflikt", Taps(page), role="Udsat")
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
     assert len(incident_ids(live_server) - before) == 1

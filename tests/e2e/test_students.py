@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     assert_one_hand_friendly,
     login,
+    logout,
     require,
     screenshot,
     teacher_students,
@@ -122,7 +123,7 @@ def test_other_teacher_sees_only_own_entries_and_no_guardians(page, live_server)
 
     # The leader sees the same student's guardians (served to them by the API).
     assert _guardians_status(live_server, student["id"], "leader") == 200
-    page.get_by_role("button", name="Log ud").click()
+    logout(page)
     login(page, "leader")
     page.goto(f"/#/students/{student['id']}")
     page.get_by_role("heading", name="Forældre og værger").wait_for()

@@ -5,7 +5,11 @@
  * retry with the fresh CSRF value.
  */
 import createClient from 'openapi-fetch';
-import type { components, paths } from './schema';
+import { useCallback, useRef, useState } from 'preact/hooks';
+import { offlineProblem, toProblem, type Problem } from '../lib/problems';
+import type { paths } from './schema';
+
+export type { Problem };
 
 export function readCookie(name: string): string | null {
   const prefix = name + '=';
@@ -81,15 +85,65 @@ export const api = createClient<paths>({
   fetch: authFetch,
 });
 
-/** The API's one error shape; `type` is the stable kind to branch on, `errors` is keyed by field name. */
-export type ApiError = Partial<components['schemas']['Error']>;
+/** A finished write: the body and the ETag it answered with, or the problem in the reader's language. */
+export type Sent<T> = { ok: true; status: number; data: T; etag: string | null } | { ok: false; status: number; problem: Problem };
 
-/** A short human message from the API's error shape. */
-export function errorMessage(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const e = error as ApiError;
-    const details = e.errors ? ' ' + JSON.stringify(e.errors) : '';
-    return (e.message ?? e.status ?? 'error') + details;
+type Call<T> = (headers: Record<string, string>) => Promise<{ data?: T; error?: unknown; response: Response }>;
+
+/**
+ * The one way a screen writes: run the typed call (passing it the Idempotency-Key header to send, when the form
+ * has one) and turn the answer into data or a Problem. Give the key the form got when it opened, not a new one
+ * per send: a send whose answer was lost and is sent again is then recorded once.
+ */
+export async function write<T>(call: Call<T>, idempotencyKey?: string): Promise<Sent<T>> {
+  try {
+    const { data, error, response } = await call(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {});
+    if (response.ok) return { ok: true, status: response.status, data: data as T, etag: response.headers.get('ETag') };
+    return { ok: false, status: response.status, problem: toProblem(response.status, error) };
+  } catch {
+    return { ok: false, status: 0, problem: offlineProblem() };
   }
-  return String(error);
+}
+
+export interface Writer {
+  /** Send once at a time: a second tap while one is under way is ignored. Null when ignored. */
+  run: <T>(call: Call<T>) => Promise<Sent<T> | null>;
+  busy: boolean;
+  problem: Problem | null;
+  setProblem: (p: Problem | null) => void;
+  /** The form's Idempotency-Key: fixed while the form is open, a new one after each success. */
+  key: string;
+}
+
+/** A form's writer: one Idempotency-Key from when the form opens until a send succeeds, busy while sending. */
+export function useWriter(): Writer {
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const sending = useRef(false);
+  const run = useCallback(
+    async <T,>(call: Call<T>): Promise<Sent<T> | null> => {
+      if (sending.current) return null;
+      sending.current = true;
+      setBusy(true);
+      setProblem(null);
+      const result = await write(call, key);
+      sending.current = false;
+      setBusy(false);
+      if (result.ok) setKey(newIdempotencyKey());
+      else setProblem(result.problem);
+      return result;
+    },
+    [key],
+  );
+  return { run, busy, problem, setProblem, key };
+}
+
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+/** The problem in an answer that was not a write (a load), in the reader's language. */
+export function problemOf(status: number, error: unknown): Problem {
+  return toProblem(status, error);
 }

@@ -2201,7 +2201,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the school's name or settings (admin; send If-Match) */
+        /** Change the school's name or settings, such as its recess times (admin; send If-Match) */
         patch: {
             parameters: {
                 query?: never;
@@ -4165,6 +4165,18 @@ export interface components {
             readonly responsible: string | null;
             readonly responsible_user: components["schemas"]["UserBrief"] | null;
         };
+        RecessTime: {
+            /**
+             * @description HH:MM, after start
+             * @example 10:00
+             */
+            end: string;
+            /**
+             * @description HH:MM, 24-hour
+             * @example 09:40
+             */
+            start: string;
+        };
         ReferralCreate: {
             note?: string;
             /** @enum {string} */
@@ -4213,11 +4225,15 @@ export interface components {
             readonly count_closed_days: boolean;
             readonly id: number;
             readonly name: string;
+            /** @description The school day's recesses, earliest first (empty: not set) */
+            readonly recess_times: components["schemas"]["RecessTime"][];
             readonly slug: string;
         };
         SchoolUpdate: {
             count_closed_days?: boolean;
             name?: string;
+            /** @description The whole list; each recess ends after it starts, and none overlap */
+            recess_times?: components["schemas"]["RecessTime"][];
         };
         StudentBrief: {
             readonly class_id: number | null;

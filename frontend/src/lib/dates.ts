@@ -72,8 +72,58 @@ export function formatDateTime(value: string | Date, lang: Lang = 'da'): string 
   }).format(d);
 }
 
-/** True when a YYYY-MM-DD deadline lies before today in Copenhagen. */
-export function isOverdue(due: string | null | undefined, now: Date = new Date()): boolean {
-  if (!due) return false;
-  return due.slice(0, 10) < todayIso(now);
+/** The Copenhagen wall-clock time of an instant as HH:MM. */
+export function localClock(d: Date): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+}
+
+/** A time of day for people: "9.40" (Danish) / "09:40" (English). */
+export function formatClock(hhmm: string, lang: Lang = 'da'): string {
+  return lang === 'da' ? hhmm.replace(/^0(\d)/, '$1').replace(':', '.') : hhmm;
+}
+
+/** The instant at which Copenhagen's clock shows HH:MM on the day YYYY-MM-DD. */
+export function copenhagenInstant(day: string, hhmm: string): Date {
+  const [y, mo, d] = day.split('-').map(Number);
+  const [h, mi] = hhmm.split(':').map(Number);
+  const wanted = Date.UTC(y, mo - 1, d, h, mi);
+  // Start from the wall time read as UTC and correct by Copenhagen's offset at that instant (twice, for DST edges).
+  let guess = wanted;
+  for (let i = 0; i < 2; i++) {
+    const p = localDateParts(new Date(guess));
+    const [gh, gm] = localClock(new Date(guess)).split(':').map(Number);
+    const shown = Date.UTC(p.year, p.month - 1, p.day, gh, gm);
+    guess += wanted - shown;
+  }
+  return new Date(guess);
+}
+
+export interface Recess {
+  start: string;
+  end: string;
+}
+
+/**
+ * When "during the recess" was: the middle of today's last recess that has begun (never later than now), or
+ * 15 minutes ago when the school has no recess times or none has begun yet today.
+ */
+export function lastRecess(recesses: readonly Recess[], now: Date = new Date()): { at: Date; recess: Recess | null } {
+  const clock = localClock(now);
+  const begun = recesses.filter((r) => r.start <= clock).sort((a, b) => a.start.localeCompare(b.start));
+  const last = begun[begun.length - 1];
+  if (!last) return { at: new Date(now.getTime() - 15 * 60_000), recess: null };
+  const day = todayIso(now);
+  const start = copenhagenInstant(day, last.start).getTime();
+  const end = copenhagenInstant(day, last.end).getTime();
+  return { at: new Date(Math.min(now.getTime(), (start + end) / 2)), recess: last };
+}
+
+/** True when a recess ended within the last half hour and none is going on: a log now is most likely about it. */
+export function justAfterRecess(recesses: readonly Recess[], now: Date = new Date()): boolean {
+  const clock = localClock(now);
+  if (recesses.some((r) => r.start <= clock && clock < r.end)) return false;
+  const { recess } = lastRecess(recesses, now);
+  if (!recess) return false;
+  const end = copenhagenInstant(todayIso(now), recess.end).getTime();
+  return now.getTime() - end <= 30 * 60_000;
 }

@@ -27,7 +27,7 @@ export interface OutboxEntry {
 }
 
 export type SendResult =
-  | { ok: true }
+  | { ok: true; id?: number }
   | { ok: false; kind: 'network' | 'retry' | 'auth' | 'rejected'; message: string; retryAfterMs?: number };
 
 export type Sender = (entry: OutboxEntry) => Promise<SendResult>;
@@ -143,27 +143,11 @@ async function flushOnce(opts: {
     if (entry.user_id !== opts.userId || entry.rejected) continue;
     // First in, first out: logs reach the server in the order they were saved.
     if (!opts.force && entry.next_attempt_at > now()) break;
-    let result: SendResult;
-    try {
-      result = await opts.sender(entry);
-    } catch (e) {
-      result = { ok: false, kind: 'network', message: String(e) };
-    }
+    const result = await attempt(entry, opts.sender, now);
     if (result.ok) {
-      await idb.del('outbox', entry.id);
       sent++;
-      changed();
       continue;
     }
-    const updated: OutboxEntry = { ...entry, last_error: result.message };
-    if (result.kind === 'rejected') {
-      updated.rejected = true;
-    } else {
-      updated.attempts = entry.attempts + 1;
-      updated.next_attempt_at = now() + Math.max(result.retryAfterMs ?? 0, backoffDelay(updated.attempts));
-    }
-    await idb.put('outbox', updated);
-    changed();
     if (result.kind === 'auth') {
       authRequired = true;
       break; // no point trying the rest without a session
@@ -172,6 +156,46 @@ async function flushOnce(opts: {
   }
   const waiting = (await list()).filter((e) => e.user_id === opts.userId).length;
   return { sent, waiting, authRequired };
+}
+
+/** Send one entry and record the outcome: gone when accepted, backing off or rejected otherwise. */
+async function attempt(entry: OutboxEntry, sender: Sender, now: () => number): Promise<SendResult> {
+  let result: SendResult;
+  try {
+    result = await sender(entry);
+  } catch (e) {
+    result = { ok: false, kind: 'network', message: String(e) };
+  }
+  if (result.ok) {
+    await idb.del('outbox', entry.id);
+    changed();
+    return result;
+  }
+  const updated: OutboxEntry = { ...entry, last_error: result.message };
+  if (result.kind === 'rejected') {
+    updated.rejected = true;
+  } else {
+    updated.attempts = entry.attempts + 1;
+    updated.next_attempt_at = now() + Math.max(result.retryAfterMs ?? 0, backoffDelay(updated.attempts));
+  }
+  await idb.put('outbox', updated);
+  changed();
+  return result;
+}
+
+/**
+ * Send this one entry now, whatever waits before it: a log just saved online is sent at once even when an older
+ * one is backing off. Null when the entry is no longer in the outbox (another send took it, or it was discarded).
+ */
+export async function sendOne(opts: { id: string; sender: Sender; userId: number; now?: () => number }): Promise<SendResult | null> {
+  const run = async (): Promise<SendResult | null> => {
+    const entry = await idb.get<OutboxEntry>('outbox', opts.id);
+    if (!entry || entry.user_id !== opts.userId) return null;
+    if (entry.rejected) return { ok: false, kind: 'rejected', message: entry.last_error ?? '' };
+    return attempt(entry, opts.sender, opts.now ?? Date.now);
+  };
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return (locks ? locks.request('trivsel-outbox', run) : run()) as Promise<SendResult | null>;
 }
 
 /** When the next entry of this user becomes due (epoch ms), or null when none is waiting. */

@@ -3,7 +3,6 @@
  * network. Only id, name and class are kept; logout clears it.
  */
 import { api } from '../api/client';
-import { full } from '../api/types';
 import * as idb from './idb';
 import { matchStudents, type StudentLite } from './recent';
 
@@ -29,9 +28,8 @@ export function onRosterChange(listener: () => void): () => void {
 
 /** Fetch my classes and their students; called when online after login and on start. */
 export async function refreshRoster(): Promise<void> {
-  const res0 = await api.GET('/api/v1/classes', { params: { query: { mine: true, page_size: 100 } } });
-  if (!res0.data) return;
-  const classes = { data: full(res0.data) };
+  const classes = await api.GET('/api/v1/classes', { params: { query: { mine: true, page_size: 100 } } });
+  if (!classes.data) return;
   const rows: RosterRow[] = classes.data.items.map((c) => ({
     id: -c.id,
     kind: 'class',
@@ -41,9 +39,8 @@ export async function refreshRoster(): Promise<void> {
   for (const c of classes.data.items) {
     let page = 1;
     for (;;) {
-      const raw = await api.GET('/api/v1/students', { params: { query: { class_id: c.id, page_size: 100, page } } });
-      if (!raw.data) break;
-      const res = { data: full(raw.data) };
+      const res = await api.GET('/api/v1/students', { params: { query: { class_id: c.id, page_size: 100, page } } });
+      if (!res.data) break;
       for (const s of res.data.items) {
         rows.push({ id: s.id, kind: 'student', display_name: s.display_name, class_name: s.class_name, class_id: s.class_id });
       }

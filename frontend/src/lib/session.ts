@@ -11,6 +11,8 @@ export type User = Read<'UserRead'>;
 export type Role = 'admin' | 'leader' | 'teacher' | 'pedagogue' | 'sfo_staff' | 'resource_person';
 
 const USER_KEY = 'trivsel.user';
+/** The last login's e-mail (an adult's, not child data): kept after logout so the next login is quicker. */
+const EMAIL_KEY = 'trivsel.lastEmail';
 /** Set when logout could not reach the server: the session cookies are ended as soon as it can. */
 const PENDING_LOGOUT_KEY = 'trivsel.pendingLogout';
 
@@ -25,6 +27,11 @@ export function cachedUser(): User | null {
 
 export function rememberUser(user: User): void {
   localStorage.setItem(USER_KEY, JSON.stringify(user));
+  localStorage.setItem(EMAIL_KEY, user.email);
+}
+
+export function lastEmail(): string {
+  return localStorage.getItem(EMAIL_KEY) ?? '';
 }
 
 export function hasRole(user: User | null, ...roles: Role[]): boolean {
@@ -39,7 +46,7 @@ export async function login(email: string, password: string): Promise<LoginResul
       body: { email, password, use_cookies: true },
     });
     if (data) {
-      const user = data.user as User;
+      const user = data.user;
       localStorage.removeItem(PENDING_LOGOUT_KEY); // the new login replaced the old cookies
       rememberUser(user);
       return { ok: true, user };
@@ -58,14 +65,14 @@ export async function whoAmI(): Promise<User | null | 'offline'> {
   try {
     const { data, response } = await api.GET('/api/v1/auth/me');
     if (data) {
-      rememberUser(data as User);
-      return data as User;
+      rememberUser(data);
+      return data;
     }
     if (response.status === 401 && (await refreshSession())) {
       const again = await api.GET('/api/v1/auth/me');
       if (again.data) {
-        rememberUser(again.data as User);
-        return again.data as User;
+        rememberUser(again.data);
+        return again.data;
       }
     }
     return response.status >= 500 ? 'offline' : null;

@@ -1,23 +1,57 @@
 /** Sends the outbox: on save, on start, when the network returns, when the app becomes visible, and on backoff timers. */
-import { api, errorMessage } from '../api/client';
+import { api } from '../api/client';
+import type { Schemas } from '../api/types';
 import * as outbox from './outbox';
 import { classify } from './outbox';
-import type { OutboxEntry, SendResult } from './outbox';
+import type { OutboxEntry, OutboxKind, SendResult } from './outbox';
+import { toProblem } from './problems';
+
+/** A log the server accepted in this tab: its kind and the id the server gave it (for "Fortryd"). */
+export interface SentLog {
+  kind: OutboxKind;
+  id: number;
+}
+const sentLogs = new Map<string, SentLog>();
+
+/** The server's record of a log sent from this tab, by its outbox key. */
+export function sentLog(key: string): SentLog | undefined {
+  return sentLogs.get(key);
+}
 
 export async function sendEntry(entry: OutboxEntry): Promise<SendResult> {
   const headers = { 'Idempotency-Key': entry.id };
-  let result: { error?: unknown; response: Response };
+  let result: { data?: { id: number }; error?: unknown; response: Response };
   try {
     if (entry.kind === 'incident') {
-      result = await api.POST('/api/v1/incidents', { body: entry.body as never, headers });
+      result = await api.POST('/api/v1/incidents', { body: entry.body as Schemas['IncidentCreate'], headers });
     } else {
-      result = await api.POST('/api/v1/observations', { body: entry.body as never, headers });
+      result = await api.POST('/api/v1/observations', { body: entry.body as Schemas['ObservationCreate'], headers });
     }
   } catch (e) {
     return { ok: false, kind: 'network', message: String(e) };
   }
-  const { response, error } = result;
-  return classify(response.status, response.headers.get('Retry-After'), error ? errorMessage(error) : String(response.status));
+  const { response, error, data } = result;
+  if (response.ok && data) sentLogs.set(entry.id, { kind: entry.kind, id: data.id });
+  const outcome = classify(response.status, response.headers.get('Retry-After'), error ? toProblem(response.status, error).message : String(response.status));
+  return outcome.ok ? { ok: true, id: data?.id } : outcome;
+}
+
+export type SendNow = 'sent' | 'waiting' | 'rejected';
+
+/** Send the log just saved at once (ahead of older ones backing off), then the rest; say where it is. */
+export async function sendNow(key: string): Promise<SendNow> {
+  const userId = currentUserId;
+  if (userId === null) return 'waiting';
+  let state: SendNow = 'waiting';
+  if (typeof navigator === 'undefined' || navigator.onLine !== false) {
+    const result = await outbox.sendOne({ id: key, sender: sendEntry, userId });
+    if (result === null) state = sentLogs.has(key) ? 'sent' : 'waiting';
+    else if (result.ok) state = 'sent';
+    else if (result.kind === 'rejected') state = 'rejected';
+    else if (result.kind === 'auth') onAuthRequired();
+  }
+  void syncNow();
+  return state;
 }
 
 let currentUserId: number | null = null;

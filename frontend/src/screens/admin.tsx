@@ -1,16 +1,16 @@
 /** Administration: users, classes, roster import with a dry-run preview. */
 import { useState } from 'preact/hooks';
-import { api, errorMessage } from '../api/client';
-import { full, type Read } from '../api/types';
+import { api, useWriter } from '../api/client';
+import { STAFF_ROLES, USER_ROLES, type StaffRole, type UserRole } from '../api/enums';
+import { MAX } from '../api/limits';
+import type { Read } from '../api/types';
 import { t, tEnum } from '../lib/i18n';
-import type { Role, User } from '../lib/session';
+import type { User } from '../lib/session';
 import { EnumSelect } from '../forms';
-import { Async, Check, Field, Pager, ToggleChips, useLoad } from '../ui';
+import { Async, Check, Field, FieldError, Pager, ProblemNotice, ToggleChips, useConfirm, useLoad } from '../ui';
 
-const ROLES: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', 'leader', 'admin'];
-
-function RolePicker({ value, onChange, legend }: { value: Role[]; onChange: (r: Role[]) => void; legend: string }) {
-  return <ToggleChips legend={legend} options={ROLES} text={(r) => tEnum('role', r)} value={value} onChange={onChange} />;
+function RolePicker({ value, onChange, legend }: { value: UserRole[]; onChange: (r: UserRole[]) => void; legend: string }) {
+  return <ToggleChips legend={legend} options={USER_ROLES} text={(r) => tEnum('role', r)} value={value} onChange={onChange} />;
 }
 
 function NewUser({ onCreated }: { onCreated: () => void }) {
@@ -18,8 +18,10 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [roles, setRoles] = useState<Role[]>(['teacher']);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [roles, setRoles] = useState<UserRole[]>(['teacher']);
+  const [created, setCreated] = useState(false);
+  const writer = useWriter();
+  const fields = writer.problem?.fields ?? {};
   if (!open)
     return (
       <button type="button" class="btn primary" onClick={() => setOpen(true)}>
@@ -28,39 +30,46 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
     );
   async function submit(e: Event) {
     e.preventDefault();
-    try {
-      const { error, response } = await api.POST('/api/v1/users', { body: { email, name, password, roles } });
-      if (response.ok) {
-        setMsg({ ok: true, text: t('user_created') });
-        setEmail('');
-        setName('');
-        setPassword('');
-        onCreated();
-      } else setMsg({ ok: false, text: errorMessage(error) });
-    } catch {
-      setMsg({ ok: false, text: t('error_offline') });
+    setCreated(false);
+    const r = await writer.run(() => api.POST('/api/v1/users', { body: { email, name, password, roles } }));
+    if (r?.ok) {
+      setCreated(true);
+      setEmail('');
+      setName('');
+      setPassword('');
+      onCreated();
     }
   }
   return (
     <form class="stack card" onSubmit={submit}>
       <h2>{t('user_new')}</h2>
-      <Field label={t('user_name')}>
-        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <Field label={t('user_name')} error={fields.name}>
+        <input required maxLength={MAX.UserCreate.name} value={name} onInput={(e) => setName(e.currentTarget.value)} />
       </Field>
-      <Field label={t('email')}>
-        <input type="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+      <Field label={t('email')} error={fields.email}>
+        <input type="email" required maxLength={MAX.UserCreate.email} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
       </Field>
-      <Field label={t('password')}>
-        <input type="password" autoComplete="new-password" minLength={10} required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      <Field label={t('password')} error={fields.password}>
+        <input
+          type="password"
+          autoComplete="new-password"
+          minLength={10}
+          maxLength={MAX.UserCreate.password}
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
       </Field>
       <RolePicker value={roles} onChange={setRoles} legend={t('user_roles')} />
-      {msg && (
-        <p class={msg.ok ? 'notice ok' : 'notice error'} role="status">
-          {msg.text}
+      <FieldError text={fields.roles} />
+      <ProblemNotice problem={writer.problem} shown={['name', 'email', 'password', 'roles']} />
+      {created && (
+        <p class="notice ok" role="status">
+          {t('user_created')}
         </p>
       )}
       <div class="chips-row">
-        <button type="submit" class="btn primary" disabled={!roles.length}>
+        <button type="submit" class="btn primary" disabled={!roles.length || writer.busy}>
           {t('save')}
         </button>
         <button type="button" class="btn secondary" onClick={() => setOpen(false)}>
@@ -73,39 +82,31 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
 
 type UserRow = Read<'UserRead'>;
 
+/** Edit roles and the active flag with the ETag of the user as read when the form opened. */
 function EditUser({ user, onDone }: { user: UserRow; onDone: () => void }) {
-  const [roles, setRoles] = useState<Role[]>(user.roles as Role[]);
+  const current = useLoad(() => api.GET('/api/v1/users/{user_id}', { params: { path: { user_id: user.id } } }), [user.id]);
+  const [roles, setRoles] = useState<UserRole[]>(user.roles as UserRole[]);
   const [active, setActive] = useState(user.active);
-  const [error, setError] = useState<string | null>(null);
+  const writer = useWriter();
   async function submit(e: Event) {
     e.preventDefault();
-    setError(null);
-    try {
-      // Read the current version first; the server refuses a write without its ETag.
-      const current = await api.GET('/api/v1/users/{user_id}', { params: { path: { user_id: user.id } } });
-      const etag = current.response.headers.get('ETag');
-      if (!current.data || !etag) return setError(errorMessage(current.error));
-      const { error: err, response } = await api.PATCH('/api/v1/users/{user_id}', {
+    const etag = current.etag;
+    if (!etag) return;
+    const r = await writer.run(() =>
+      api.PATCH('/api/v1/users/{user_id}', {
         params: { path: { user_id: user.id }, header: { 'If-Match': etag } },
         body: { roles, active },
-      });
-      if (response.ok) onDone();
-      else setError(response.status === 412 ? t('error_conflict') : errorMessage(err));
-    } catch {
-      setError(t('error_offline'));
-    }
+      }),
+    );
+    if (r?.ok) onDone();
   }
   return (
     <form class="stack" onSubmit={submit}>
       <RolePicker value={roles} onChange={setRoles} legend={`${t('user_roles')}: ${user.name}`} />
       <Check label={t('user_active')} checked={active} onChange={setActive} />
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNotice problem={writer.problem} />
       <div class="chips-row">
-        <button type="submit" class="btn primary" disabled={!roles.length}>
+        <button type="submit" class="btn primary" disabled={!roles.length || writer.busy || !current.etag}>
           {t('save')}
         </button>
         <button type="button" class="btn secondary" onClick={onDone}>
@@ -125,8 +126,7 @@ export function Users(_: { user: User }) {
       <h1>{t('nav_users')}</h1>
       <NewUser onCreated={state.reload} />
       <Async state={state}>
-        {(raw) => {
-          const data = full(raw);
+        {(data) => {
           if (!data.items.length) return <p>{t('users_none')}</p>;
           return (
             <>
@@ -168,59 +168,48 @@ export function Users(_: { user: User }) {
   );
 }
 
-const STAFF_ROLES = ['class_teacher', 'teacher', 'pedagogue', 'sfo_contact'] as const;
-type StaffRole = (typeof STAFF_ROLES)[number];
 type ClassRow = Read<'ClassRead'>;
 
 function ClassStaff({ c, users, onChanged }: { c: ClassRow; users: UserRow[]; onChanged: () => void }) {
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<StaffRole>('teacher');
-  const [error, setError] = useState<string | null>(null);
-  async function call(fn: () => Promise<{ error?: unknown; response: Response }>) {
-    setError(null);
-    try {
-      const { error: err, response } = await fn();
-      if (response.ok) onChanged();
-      else setError(errorMessage(err));
-    } catch {
-      setError(t('error_offline'));
-    }
-  }
+  const writer = useWriter();
+  const [confirm, dialog] = useConfirm();
   const attached = new Set(c.staff.map((s) => s.user_id));
+  async function remove(s: ClassRow['staff'][number]) {
+    const ok = await confirm({
+      title: t('confirm_unstaff_title', { name: s.name, cls: c.name }),
+      body: t('confirm_unstaff_body', { name: s.name, cls: c.name }),
+      action: t('confirm_unstaff_action'),
+    });
+    if (!ok) return;
+    const r = await writer.run(() => api.DELETE('/api/v1/classes/{class_id}/staff/{user_id}', { params: { path: { class_id: c.id, user_id: s.user_id } } }));
+    if (r?.ok) onChanged();
+  }
+  async function add(e: Event) {
+    e.preventDefault();
+    if (!userId) return;
+    const r = await writer.run(() =>
+      api.POST('/api/v1/classes/{class_id}/staff', { params: { path: { class_id: c.id } }, body: { user_id: Number(userId), role } }),
+    );
+    if (r?.ok) onChanged();
+  }
   return (
     <div class="stack">
+      {dialog}
       <ul class="plain-list">
         {c.staff.map((s) => (
           <li key={s.user_id}>
             <span>
               {s.name} <span class="muted small">{tEnum('staff', s.role)}</span>
             </span>
-            <button
-              type="button"
-              class="btn secondary"
-              aria-label={t('class_staff_remove', { name: s.name, cls: c.name })}
-              onClick={() =>
-                call(() => api.DELETE('/api/v1/classes/{class_id}/staff/{user_id}', { params: { path: { class_id: c.id, user_id: s.user_id } } }))
-              }
-            >
+            <button type="button" class="btn secondary" aria-label={t('class_staff_remove', { name: s.name, cls: c.name })} onClick={() => void remove(s)}>
               ×
             </button>
           </li>
         ))}
       </ul>
-      <form
-        class="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (userId)
-            void call(() =>
-              api.POST('/api/v1/classes/{class_id}/staff', {
-                params: { path: { class_id: c.id } },
-                body: { user_id: Number(userId), role },
-              }),
-            );
-        }}
-      >
+      <form class="toolbar" onSubmit={add}>
         <Field label={t('class_staff_add', { cls: c.name })}>
           <select value={userId} onChange={(e) => setUserId(e.currentTarget.value)}>
             <option value="">–</option>
@@ -234,15 +223,11 @@ function ClassStaff({ c, users, onChanged }: { c: ClassRow; users: UserRow[]; on
           </select>
         </Field>
         <EnumSelect label={t('class_staff_role')} prefix="staff" options={STAFF_ROLES} value={role} onChange={setRole} />
-        <button type="submit" class="btn secondary" disabled={!userId}>
+        <button type="submit" class="btn secondary" disabled={!userId || writer.busy}>
           {t('add')}
         </button>
       </form>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNotice problem={writer.problem} />
     </div>
   );
 }
@@ -255,13 +240,12 @@ export function Classes({ user }: { user: User }) {
     () => (isAdmin ? api.GET('/api/v1/users', { params: { query: { page_size: 100, active: true } } }) : Promise.resolve({ data: undefined, error: null, response: new Response(null, { status: 204 }) })),
     [isAdmin],
   );
-  const staffUsers = users.data ? full(users.data).items : [];
+  const staffUsers = users.data ? users.data.items : [];
   return (
     <>
       <h1>{t('nav_classes')}</h1>
       <Async state={state}>
-        {(raw) => {
-          const data = full(raw);
+        {(data) => {
           if (!data.items.length) return <p>{t('classes_none')}</p>;
           return (
             <>
@@ -293,19 +277,29 @@ export function Classes({ user }: { user: User }) {
 
 type ImportResult = Read<'ImportReport'>;
 
+/**
+ * The roster import: a dry run first, then the import. Whether students missing from the file leave the school is
+ * asked every time (never a default), and an import that would unenrol anyone says how many and asks first.
+ */
 export function Import(_: { user: User }) {
   const [file, setFile] = useState<File | null>(null);
-  const [leaveMissing, setLeaveMissing] = useState(true);
-  const [busy, setBusy] = useState(false);
+  const [leaveMissing, setLeaveMissing] = useState<boolean | null>(null);
   const [result, setResult] = useState<{ dryRun: boolean; data: ImportResult } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const writer = useWriter();
+  const [confirm, dialog] = useConfirm();
 
   async function upload(dryRun: boolean) {
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { data, error: err } = await api.POST('/api/v1/students/import', {
+    if (!file || leaveMissing === null) return;
+    if (!dryRun && result?.dryRun && result.data.left > 0) {
+      const ok = await confirm({
+        title: t('confirm_import_title'),
+        body: t('confirm_import_body', { n: result.data.left }),
+        action: t('confirm_import_action', { n: result.data.left }),
+      });
+      if (!ok) return;
+    }
+    const r = await writer.run(() =>
+      api.POST('/api/v1/students/import', {
         params: { query: { dry_run: dryRun, leave_missing: leaveMissing } },
         body: { file: file as unknown as string }, // the spec's binary string is the File here
         bodySerializer: (b) => {
@@ -313,20 +307,22 @@ export function Import(_: { user: User }) {
           form.append('file', b.file as unknown as File);
           return form;
         },
-      });
-      if (data) setResult({ dryRun, data: full(data) as ImportResult });
-      else setError(errorMessage(err));
-    } catch {
-      setError(t('error_offline'));
-    }
-    setBusy(false);
+      }),
+    );
+    if (r?.ok) setResult({ dryRun, data: r.data });
   }
+
+  const choose = (v: boolean) => {
+    setLeaveMissing(v);
+    setResult(null);
+  };
 
   return (
     <>
       <h1>{t('nav_import')}</h1>
+      {dialog}
       <div class="stack">
-        <Field label={t('import_file')}>
+        <Field label={t('import_file')} error={writer.problem?.fields.file}>
           <input
             type="file"
             accept=".csv,text/csv"
@@ -336,40 +332,44 @@ export function Import(_: { user: User }) {
             }}
           />
         </Field>
-        <Check
-          label={t('import_leave_missing')}
-          checked={leaveMissing}
-          onChange={(checked) => {
-            setLeaveMissing(checked);
-            setResult(null);
-          }}
-        />
+        <fieldset class="plain">
+          <legend>{t('import_missing_question')}</legend>
+          <label class="check">
+            <input type="radio" name="leave-missing" checked={leaveMissing === false} onChange={() => choose(false)} />
+            <span>{t('import_keep_missing')}</span>
+          </label>
+          <label class="check">
+            <input type="radio" name="leave-missing" checked={leaveMissing === true} onChange={() => choose(true)} />
+            <span>{t('import_leave_missing')}</span>
+          </label>
+        </fieldset>
         <div class="chips-row">
-          <button type="button" class="btn secondary" disabled={!file || busy} onClick={() => upload(true)}>
+          <button type="button" class="btn secondary" disabled={!file || leaveMissing === null || writer.busy} onClick={() => void upload(true)}>
             {t('import_preview')}
           </button>
-          <button type="button" class="btn primary" disabled={!file || busy || !result?.dryRun || result.data.errors.length > 0} onClick={() => upload(false)}>
+          <button
+            type="button"
+            class="btn primary"
+            disabled={!file || leaveMissing === null || writer.busy || !result?.dryRun || result.data.errors.length > 0}
+            onClick={() => void upload(false)}
+          >
             {t('import_run')}
           </button>
         </div>
-        {busy && (
+        {writer.busy && (
           <div role="status">
             <span>{t('import_progress')}</span>
             <progress aria-label={t('import_progress')} />
           </div>
         )}
-        {error && (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        )}
+        <ProblemNotice problem={writer.problem} shown={['file']} />
         {result && (
           <section class="card" aria-live="polite">
             <div class="row-main">
               <strong>{result.dryRun ? t('import_dry_run_note') : t('import_done')}</strong>
               <span>{t('import_created', { n: result.data.created })}</span>
               <span>{t('import_updated', { n: result.data.updated })}</span>
-              <span>{t('import_left', { n: result.data.left })}</span>
+              <span class={result.data.left > 0 ? 'overdue' : undefined}>{t('import_left', { n: result.data.left })}</span>
               <span>{t('import_unchanged', { n: result.data.unchanged })}</span>
               {result.data.classes_created.length > 0 && (
                 <span>{t('import_classes_created', { list: result.data.classes_created.join(', ') })}</span>

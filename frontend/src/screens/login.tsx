@@ -1,19 +1,19 @@
 import { useState } from 'preact/hooks';
 import { t } from '../lib/i18n';
 import type { OutboxEntry } from '../lib/outbox';
-import { login, type User } from '../lib/session';
-import { Field, OutboxList } from '../ui';
+import { lastEmail, login, type User } from '../lib/session';
+import { Field } from '../ui';
 
-export function Login({
-  previous,
-  entries,
-  onLoggedIn,
-}: {
-  previous: User | null;
-  entries: OutboxEntry[];
-  onLoggedIn: (u: User) => void;
-}) {
-  const [email, setEmail] = useState(previous?.email ?? '');
+/** What waits on the phone, said as a count: whoever holds the phone now may not see whom the logs are about. */
+function pendingText(waiting: OutboxEntry[]): string {
+  const authors = new Set(waiting.map((e) => e.user_id));
+  if (authors.size > 1) return t('logged_out_pending_others', { n: waiting.length });
+  const name = waiting[0].user_name;
+  return waiting.length === 1 ? t('logged_out_pending_one', { name }) : t('logged_out_pending_many', { n: waiting.length, name });
+}
+
+export function Login({ previous, waiting, onLoggedIn }: { previous: User | null; waiting: OutboxEntry[]; onLoggedIn: (u: User) => void }) {
+  const [email, setEmail] = useState(previous?.email ?? lastEmail());
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,14 +41,7 @@ export function Login({
       <h1>{t('login_title')}</h1>
       <form class="stack" onSubmit={submit}>
         <Field label={t('email')}>
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-          />
+          <input type="email" name="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </Field>
         <Field label={t('password')}>
           <input
@@ -56,6 +49,7 @@ export function Login({
             name="password"
             autoComplete="current-password"
             required
+            autoFocus={!!email}
             value={password}
             onInput={(e) => setPassword(e.currentTarget.value)}
           />
@@ -69,11 +63,10 @@ export function Login({
           {t('login_button')}
         </button>
       </form>
-      {entries.length > 0 && (
+      {waiting.length > 0 && (
         <section class="stack" aria-labelledby="pending-h">
           <h2 id="pending-h">{t('outbox_title')}</h2>
-          <p>{t('logged_out_pending', { n: entries.length, name: entries[0].user_name })}</p>
-          <OutboxList entries={entries} userId={null} />
+          <p>{pendingText(waiting)}</p>
         </section>
       )}
     </>

@@ -1,22 +1,21 @@
 /** Prevention: today's play-partner arrangements, observations, wellbeing days and their groups. */
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorMessage } from '../api/client';
-import { full, type Read } from '../api/types';
+import { api, useWriter } from '../api/client';
+import { CHECK_IN_OUTCOMES, CLASSIFICATIONS, type CheckInOutcome, type Classification } from '../api/enums';
+import type { Read } from '../api/types';
 import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
 import { hasRole, type User } from '../lib/session';
-import { Async, Check, Chips, Field, Pager, useLoad } from '../ui';
-import { CLASSIFICATIONS } from './quicklog';
+import { Async, Check, Chips, Field, Pager, ProblemNotice, useConfirm, useLoad } from '../ui';
 
-const OUTCOMES = ['good', 'mixed', 'did_not_happen'] as const;
-type Outcome = (typeof OUTCOMES)[number];
+type Outcome = CheckInOutcome;
 const MOOD_FACES = ['😢', '🙁', '😐', '🙂', '😄'];
 
 type Arrangement = Read<'ArrangementRead'>;
 
 function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
   const [recorded, setRecorded] = useState<Outcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const writer = useWriter();
   const names = a.students.map((s) => s.name).join(' + ');
 
   useEffect(() => {
@@ -25,25 +24,21 @@ function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
         params: { path: { arrangement_id: a.id }, query: { from: today, to: today, page_size: 1 } },
       })
       .then(({ data }) => {
-        const last = data ? full(data).items[0] : undefined;
-        if (last) setRecorded(last.outcome as Outcome);
+        const last = data?.items[0];
+        if (last && (CHECK_IN_OUTCOMES as readonly string[]).includes(last.outcome)) setRecorded(last.outcome as Outcome);
       })
       .catch(() => {});
   }, [a.id, today]);
 
   async function checkIn(outcome: Outcome) {
-    setError(null);
-    try {
-      const { error: err, response } = await api.POST('/api/v1/play-partner-arrangements/{arrangement_id}/check-ins', {
+    const r = await writer.run((headers) =>
+      api.POST('/api/v1/play-partner-arrangements/{arrangement_id}/check-ins', {
         params: { path: { arrangement_id: a.id } },
-        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        headers,
         body: { date: today, outcome },
-      });
-      if (response.ok) setRecorded(outcome);
-      else setError(errorMessage(err));
-    } catch {
-      setError(t('error_offline'));
-    }
+      }),
+    );
+    if (r?.ok) setRecorded(outcome);
   }
 
   return (
@@ -55,13 +50,9 @@ function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
         </span>
         {a.purpose && <span class="small">{a.purpose}</span>}
         {recorded && <span role="status">{t('pp_checked', { o: t(`pp_${recorded}` as Key) })}</span>}
-        {error && (
-          <span class="error-text" role="alert">
-            {error}
-          </span>
-        )}
+        <ProblemNotice problem={writer.problem} />
       </div>
-      <Chips groupLabel={names} options={OUTCOMES} text={(o) => t(`pp_${o}` as Key)} isOn={(o) => recorded === o} onPick={checkIn} />
+      <Chips groupLabel={names} options={CHECK_IN_OUTCOMES} text={(o) => t(`pp_${o}` as Key)} isOn={(o) => recorded === o} onPick={checkIn} />
     </li>
   );
 }
@@ -78,8 +69,7 @@ export function PlayPartners(_: { user: User }) {
       <h1>{t('pp_today')}</h1>
       <p class="muted">{formatDate(today, lang)}</p>
       <Async state={state}>
-        {(raw) => {
-          const data = full(raw);
+        {(data) => {
           if (!data.items.length) return <p>{t('pp_none')}</p>;
           return (
             <ul class="list">
@@ -99,27 +89,20 @@ type Observation = Read<'ObservationRead'>;
 /** "Turn into incident": pick what kind, and the API creates the incident linked to the observation. */
 function ToIncident({ o, onDone }: { o: Observation; onDone: (incidentId: number) => void }) {
   const [open, setOpen] = useState(false);
-  const [kind, setKind] = useState<(typeof CLASSIFICATIONS)[number] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [kind, setKind] = useState<Classification | null>(null);
+  // One key from opening until the incident exists: a lost answer and a second tap make one incident.
+  const writer = useWriter();
   const id = `obs-${o.id}-kind`;
   async function create() {
     if (!kind) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { data, error: err, response } = await api.POST('/api/v1/observations/{observation_id}/incident', {
+    const r = await writer.run((headers) =>
+      api.POST('/api/v1/observations/{observation_id}/incident', {
         params: { path: { observation_id: o.id } },
-        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        headers,
         body: { classification: kind },
-      });
-      const incidentId = data ? full(data).incident_id : null;
-      if (response.ok && incidentId) onDone(incidentId);
-      else setError(errorMessage(err));
-    } catch {
-      setError(t('error_offline'));
-    }
-    setBusy(false);
+      }),
+    );
+    if (r?.ok && r.data.incident_id) onDone(r.data.incident_id);
   }
   if (!open)
     return (
@@ -134,13 +117,9 @@ function ToIncident({ o, onDone }: { o: Observation; onDone: (incidentId: number
       </p>
       <Chips groupLabelledBy={id} options={CLASSIFICATIONS} text={(c) => tEnum('c', c)} isOn={(c) => kind === c} onPick={setKind} />
       <p class="muted small">{t('obs_to_incident_note')}</p>
-      {error && (
-        <p class="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNotice problem={writer.problem} />
       <div class="chips-row">
-        <button type="button" class="btn primary" disabled={!kind || busy} onClick={create}>
+        <button type="button" class="btn primary" disabled={!kind || writer.busy} onClick={create}>
           {t('obs_to_incident_create')}
         </button>
         <button type="button" class="btn secondary" onClick={() => setOpen(false)}>
@@ -204,13 +183,12 @@ export function Observations(_: { user: User }) {
     <>
       <h1>{t('nav_observations')}</h1>
       <p>
-        <a class="btn primary" href="#/log">
+        <a class="btn primary" href="#/log?what=observation">
           {t('obs_new')}
         </a>
       </p>
       <Async state={state}>
-        {(raw) => {
-          const data = full(raw);
+        {(data) => {
           if (!data.items.length) return <p>{t('obs_none')}</p>;
           return (
             <>
@@ -235,8 +213,7 @@ export function WellbeingDays(_: { user: User }) {
     <>
       <h1>{t('nav_wellbeing_days')}</h1>
       <Async state={state}>
-        {(raw) => {
-          const data = full(raw);
+        {(data) => {
           if (!data.items.length) return <p>{t('wd_none')}</p>;
           return (
             <ul class="list">
@@ -256,11 +233,7 @@ export function WellbeingDays(_: { user: User }) {
   );
 }
 
-interface GroupStudent {
-  id: number;
-  name: string;
-  class_name: string | null;
-}
+type GroupStudent = Read<'GroupStudent'>;
 
 export function WellbeingDay({ id, user }: { id: string; user: User }) {
   const dayId = Number(id);
@@ -268,51 +241,44 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
   const groups = useLoad(() => api.GET('/api/v1/wellbeing-days/{day_id}/groups', { params: { path: { day_id: dayId } } }), [dayId]);
   const [size, setSize] = useState(6);
   const [keep, setKeep] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const writer = useWriter();
+  const [confirm, dialog] = useConfirm();
+  // TODO(spec): the API says nothing per day about who may plan; this mirrors its planner roles until it does.
   const canPlan = hasRole(user, 'leader', 'resource_person', 'teacher', 'pedagogue');
   const lang = getLang();
 
   // The groups' ETag guards moves against someone else regenerating them meanwhile.
   const etag = groups.etag;
 
-  async function run(call: () => Promise<{ error?: unknown; response: Response }>, done?: string) {
-    setBusy(true);
-    setError(null);
-    setMessage(null);
-    try {
-      const { error: err, response } = await call();
-      if (response.ok) {
-        groups.reload();
-        if (done) setMessage(done);
-      } else setError(response.status === 412 ? t('error_conflict') : errorMessage(err));
-    } catch {
-      setError(t('error_offline'));
-    }
-    setBusy(false);
-  }
-
-  function generate(e: Event) {
+  async function generate(e: Event) {
     e.preventDefault();
-    void run(() =>
+    const existing = groups.data?.groups.length ?? 0;
+    if (existing > 0 && !(await confirm({ title: t('wd_confirm_title'), body: t('wd_confirm_body', { n: existing }), action: t('wd_confirm_action') })))
+      return;
+    setMessage(null);
+    const r = await writer.run(() =>
       api.POST('/api/v1/wellbeing-days/{day_id}/groups', {
         params: { path: { day_id: dayId }, header: etag ? { 'If-Match': etag } : {} },
         body: { group_size: size, keep_play_partners: keep },
       }),
     );
+    if (r?.ok) groups.reload();
   }
 
-  function move(student: GroupStudent, group: number) {
+  async function move(student: GroupStudent, group: number) {
     if (!etag) return;
-    void run(
-      () =>
-        api.POST('/api/v1/wellbeing-days/{day_id}/groups/moves', {
-          params: { path: { day_id: dayId }, header: { 'If-Match': etag } },
-          body: { student_id: student.id, group },
-        }),
-      t('wd_moved', { name: student.name, n: group }),
+    setMessage(null);
+    const r = await writer.run(() =>
+      api.POST('/api/v1/wellbeing-days/{day_id}/groups/moves', {
+        params: { path: { day_id: dayId }, header: { 'If-Match': etag } },
+        body: { student_id: student.id, group },
+      }),
     );
+    if (r?.ok) {
+      groups.reload();
+      setMessage(t('wd_moved', { name: student.name, n: group }));
+    }
   }
 
   return (
@@ -320,9 +286,9 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
       <p class="no-print">
         <a class="back" href="#/wellbeing-days">← {t('nav_wellbeing_days')}</a>
       </p>
+      {dialog}
       <Async state={day}>
-        {(raw) => {
-          const d = full(raw);
+        {(d) => {
           return (
             <>
               <h1>{d.title}</h1>
@@ -339,24 +305,19 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
           </Field>
           <Check label={t('wd_keep_pp')} checked={keep} onChange={setKeep} />
           {/* Wait for the groups and their ETag: replacing existing groups needs If-Match. */}
-          <button type="submit" class="btn primary" disabled={busy || groups.loading || groups.data === null}>
+          <button type="submit" class="btn primary" disabled={writer.busy || groups.loading || groups.data === null}>
             {t('wd_generate')}
           </button>
         </form>
       )}
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ProblemNotice problem={writer.problem} shown={['group_size']} />
       {message && (
         <p class="notice ok" role="status">
           {message}
         </p>
       )}
       <Async state={groups}>
-        {(raw) => {
-          const plan = full(raw);
+        {(plan) => {
           if (!plan.groups.length) return <p>{t('wd_no_groups')}</p>;
           const numbers = plan.groups.map((g) => g.number);
           return (
@@ -384,19 +345,18 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
                       <h2 id={`g-${g.number}`}>{t('wd_group', { n: g.number })}</h2>
                       {g.adults.length > 0 && <span class="muted small">{g.adults.map((a) => a.name).join(', ')}</span>}
                       <ul class="plain-list">
-                        {g.students.map((raw) => {
-                          const s = raw as unknown as GroupStudent;
+                        {g.students.map((s) => {
                           return (
                             <li key={s.id}>
                               <span>
-                                {s.name} <span class="muted small">{s.class_name}</span>
+                                {s.name} <span class="muted small">{s.class_name ?? t('wd_class_unknown')}</span>
                               </span>
                               {canPlan && (
                                 <label class="no-print">
                                   <span class="sr-only">{t('wd_move', { name: s.name })}</span>
                                   <select
                                     value={g.number}
-                                    disabled={busy || groups.loading}
+                                    disabled={writer.busy || groups.loading}
                                     onChange={(e) => move(s, Number(e.currentTarget.value))}
                                   >
                                     {numbers.map((n) => (

@@ -1,7 +1,7 @@
 /** Students: find one by name (two letters), then the student log and, where the API allows, the guardians. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessage } from '../api/client';
-import { full, type Read } from '../api/types';
+import { api, problemOf } from '../api/client';
+import type { Read } from '../api/types';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
 import { logLine } from '../lib/logtext';
@@ -34,12 +34,12 @@ export function StudentSearch(_: { user: User }) {
     let alive = true;
     const timer = setTimeout(async () => {
       try {
-        const { data, error: err } = await api.GET('/api/v1/students', { params: { query: { q, page_size: 25 } } });
+        const { data, error: err, response } = await api.GET('/api/v1/students', { params: { query: { q, page_size: 25 } } });
         if (!alive) return;
         if (data) {
-          setResults(full(data).items);
+          setResults(data.items);
           setError(null);
-        } else setError(errorMessage(err));
+        } else setError(problemOf(response.status, err).message);
       } catch {
         if (alive) setError(t('error_offline'));
       }
@@ -102,9 +102,9 @@ function Guardians({ studentId }: { studentId: number }) {
       .GET('/api/v1/students/{student_id}/guardians', { params: { path: { student_id: studentId }, query: { page_size: 100 } } })
       .then(({ data, error, response }) => {
         if (!alive) return;
-        if (data) setState({ items: full(data).items });
+        if (data) setState({ items: data.items });
         else if (response.status === 403) setState('forbidden');
-        else setState({ error: errorMessage(error) });
+        else setState({ error: problemOf(response.status, error).message });
       })
       .catch(() => alive && setState({ error: t('error_offline') }));
     return () => {
@@ -174,16 +174,16 @@ function StudentLogSection({ studentId }: { studentId: number }) {
     setLoading(true);
     setError(null);
     try {
-      const { data, error: err } = await api.GET('/api/v1/students/{student_id}/log', {
+      const { data, error: err, response } = await api.GET('/api/v1/students/{student_id}/log', {
         params: { path: { student_id: studentId }, query: { limit: LOG_PAGE, ...(cursor ?? {}) } },
       });
       if (!alive.current) return;
       if (data) {
-        const page = full(data);
+        const page = data;
         setEntries((prev) => (cursor ? [...prev, ...page.items] : page.items));
         setScope(page.scope);
         setNext(page.has_more && page.next_before && page.next_before_key ? { before: page.next_before, before_key: page.next_before_key } : null);
-      } else setError(errorMessage(err));
+      } else setError(problemOf(response.status, err).message);
     } catch {
       if (alive.current) setError(t('error_offline'));
     }
@@ -269,8 +269,7 @@ export function StudentPage({ id }: { id: string; user: User }) {
         <a class="back" href="#/students">← {t('students_title')}</a>
       </p>
       <Async state={student}>
-        {(raw) => {
-          const s = full(raw);
+        {(s) => {
           return (
             <>
               <h1>{s.display_name}</h1>
