@@ -19,8 +19,8 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
-from api.errors import ERROR_TYPES
 from api.core.etag import EtagBlueprintMixin
+from api.errors import ERROR_TYPES
 
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address)

@@ -140,9 +140,7 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if key is None:
         return view(*args, **kwargs)
     if not (1 <= len(key) <= 128) or not all(0x21 <= ord(c) <= 0x7E for c in key):
-        raise InvalidInput(
-            f"{HEADER} must be 1-128 visible ASCII characters.", errors={HEADER: ["invalid"]}
-        )
+        raise InvalidInput(f"{HEADER} must be 1-128 visible ASCII characters.", errors={HEADER: ["invalid"]})
     user = g.trivsel_user
     session = db.session
     fingerprint = _fingerprint()

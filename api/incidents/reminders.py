@@ -22,8 +22,8 @@ from api.incidents.service import (
     deadline_status,
     emit_event,
 )
-from api.notifications.service import notify
 from api.jobs.service import first_time
+from api.notifications.service import notify
 from api.schools.models import School
 from api.users.models import User
 

@@ -96,15 +96,16 @@ class IncidentById(MethodView):
 @blp.route("/incidents/<int:incident_id>/withdraw")
 class IncidentWithdraw(MethodView):
     @idempotent
-    @blp.response(200, IncidentRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, IncidentRead)
     @blp.errors(401, 403, 404, 409, 422)
+    @blp.etag
     def post(self, incident_id: int) -> Any:
         """Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it)"""
         session = db.session
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
         incident = service.withdraw_incident(session, actor=actor, incident=incident)
-        return _incident_response(service.view_after_write(session, actor=actor, incident=incident))
+        return service.view_after_write(session, actor=actor, incident=incident)
 
 
 @blp.route("/incidents/<int:incident_id>/timeline")

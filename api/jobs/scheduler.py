@@ -12,9 +12,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.notifications.service import notify
 from api.jobs.models import JobState
 from api.jobs.schedule import FAILURES_BEFORE_ALERT, JOB_LEASE, JOBS, RETRY_AFTER, Job
+from api.notifications.service import notify
 from api.users.service import active_user_ids
 
 log = logging.getLogger("trivsel.jobs")

@@ -88,8 +88,9 @@ class ObservationById(MethodView):
 @blp.route("/<int:observation_id>/withdraw")
 class ObservationWithdraw(MethodView):
     @idempotent
-    @blp.response(200, ObservationRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, ObservationRead)
     @blp.errors(401, 403, 404, 409, 422)
+    @blp.etag
     def post(self, observation_id: int) -> Any:
         """Withdraw my observation just after logging it ("Fortryd", within 10 minutes)"""
         session = db.session
@@ -98,7 +99,8 @@ class ObservationWithdraw(MethodView):
             session, actor=actor, observation_id=observation_id, audited=False
         )
         observation = service.withdraw_observation(session, actor=actor, observation=observation)
-        return service.present(actor, observation), 200, {"ETag": etag_of(observation)}
+        set_etag(observation)
+        return service.present(actor, observation)
 
 
 @blp.route("/<int:observation_id>/incident")

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from api.auth.permissions import current_user
 from api.core import outbox
 from api.core.db import db
-from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
+from api.core.etag import require_if_match
 from api.core.pagination import PageQuery, page_schema
 from api.extensions import Blueprint
 from api.webhooks import service
@@ -34,7 +34,7 @@ blp = Blueprint(
 
 
 def _location(endpoint: Any) -> dict[str, str]:
-    return {"ETag": etag_of(endpoint), "Location": f"/api/v1/webhook-endpoints/{endpoint.id}"}
+    return {"Location": f"/api/v1/webhook-endpoints/{endpoint.id}"}
 
 
 @blp.route("")
@@ -47,8 +47,9 @@ class Endpoints(MethodView):
         return service.list_endpoints(db.session, actor=current_user(), **args)
 
     @blp.arguments(EndpointCreate)
-    @blp.response(201, EndpointWithSecret, headers=ETAG_HEADER_DOC)
+    @blp.response(201, EndpointWithSecret)
     @blp.errors(401, 403, 409, 422)
+    @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Register an endpoint (https, public address); the answer holds its secret, shown this once"""
         endpoint = service.create_endpoint(db.session, actor=current_user(), **data)
@@ -66,23 +67,23 @@ class EventTypes(MethodView):
 
 @blp.route("/<int:endpoint_id>")
 class EndpointById(MethodView):
-    @blp.response(200, EndpointRead, headers=ETAG_HEADER_DOC)
+    @blp.response(200, EndpointRead)
     @blp.errors(401, 403, 404)
+    @blp.etag
     def get(self, endpoint_id: int) -> Any:
         """Get an endpoint"""
-        endpoint = service.get_endpoint(db.session, actor=current_user(), endpoint_id=endpoint_id)
-        return endpoint, 200, {"ETag": etag_of(endpoint)}
+        return service.get_endpoint(db.session, actor=current_user(), endpoint_id=endpoint_id)
 
     @blp.arguments(EndpointUpdate)
-    @blp.response(200, EndpointRead, headers=ETAG_HEADER_DOC)
-    @blp.errors(401, 403, 404, 412, 422, 428)
-    @blp.doc(parameters=[IF_MATCH_PARAM])
+    @blp.response(200, EndpointRead)
+    @blp.errors(401, 403, 404, 422)
+    @blp.etag
     def patch(self, data: dict[str, Any], endpoint_id: int) -> Any:
         """Change an endpoint, switch it off, or on again (send If-Match)"""
         endpoint = service.update_endpoint(
             db.session, actor=current_user(), endpoint_id=endpoint_id, precondition=require_if_match, **data
         )
-        return endpoint, 200, {"ETag": etag_of(endpoint)}
+        return endpoint
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
@@ -94,12 +95,12 @@ class EndpointById(MethodView):
 @blp.route("/<int:endpoint_id>/rotate-secret")
 class RotateEndpointSecret(MethodView):
     @blp.arguments(RotateSecret)
-    @blp.response(200, EndpointWithSecret, headers=ETAG_HEADER_DOC)
+    @blp.response(200, EndpointWithSecret)
     @blp.errors(401, 403, 404, 422)
+    @blp.etag
     def post(self, data: dict[str, Any], endpoint_id: int) -> Any:
         """Give the endpoint a new secret; the old one signs too during the grace period"""
-        endpoint = service.rotate_secret(db.session, actor=current_user(), endpoint_id=endpoint_id, **data)
-        return endpoint, 200, {"ETag": etag_of(endpoint)}
+        return service.rotate_secret(db.session, actor=current_user(), endpoint_id=endpoint_id, **data)
 
 
 @blp.route("/<int:endpoint_id>/test")

@@ -41,6 +41,16 @@ export const MAX = {
   ClosedDaysCreate: {
     name: 100,
   },
+  EndpointCreate: {
+    description: 200,
+    event_types: 11,
+    url: 2000,
+  },
+  EndpointUpdate: {
+    description: 200,
+    event_types: 11,
+    url: 2000,
+  },
   FollowUpCreate: {
     summary: 10000,
   },

@@ -85,6 +85,7 @@ export interface paths {
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 429: components["responses"]["TOO_MANY_REQUESTS"];
@@ -124,6 +125,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -208,6 +210,7 @@ export interface paths {
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -251,6 +254,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -303,7 +307,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -323,6 +327,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ClosedDaysRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -373,6 +386,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -427,7 +441,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -442,13 +456,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ClassRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -478,7 +500,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     class_id: number;
                 };
@@ -489,14 +514,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ClassRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -513,8 +538,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     class_id: number;
@@ -530,8 +555,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -568,7 +592,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -590,6 +614,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["ClassRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -643,6 +676,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -702,7 +736,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -711,14 +748,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["PlacesRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -729,8 +766,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path?: never;
                 cookie?: never;
@@ -744,8 +781,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -755,6 +791,7 @@ export interface paths {
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -820,7 +857,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -835,13 +872,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -871,7 +916,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     incident_id: number;
                 };
@@ -882,14 +930,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -906,8 +954,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     incident_id: number;
@@ -923,8 +971,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -977,8 +1024,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1020,7 +1066,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1042,6 +1088,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["AcuteMeasureRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1080,8 +1135,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     incident_id: number;
@@ -1098,8 +1153,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1110,6 +1164,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -1135,7 +1190,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1152,13 +1207,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1192,7 +1255,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1214,6 +1277,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["FollowUpRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1276,7 +1348,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1298,6 +1370,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["NoteRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1330,7 +1411,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1347,13 +1428,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ReferralRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1392,8 +1481,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     incident_id: number;
@@ -1410,8 +1499,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1422,6 +1510,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -1495,7 +1584,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1508,13 +1597,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["IncidentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1524,6 +1621,46 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the scheduled jobs with their schedule and last runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JobList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,6 +1744,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1670,7 +1808,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -1685,13 +1823,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1721,7 +1867,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     observation_id: number;
                 };
@@ -1732,14 +1881,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -1757,8 +1906,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     observation_id: number;
@@ -1774,8 +1923,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1786,6 +1934,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -1811,7 +1960,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1828,13 +1977,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1868,7 +2025,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1881,13 +2038,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ObservationRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
@@ -1951,7 +2116,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -1966,13 +2131,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ArrangementRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2002,7 +2175,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     arrangement_id: number;
                 };
@@ -2013,14 +2189,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ArrangementRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2038,8 +2214,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     arrangement_id: number;
@@ -2055,8 +2231,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2125,7 +2300,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -2148,10 +2323,20 @@ export interface paths {
                         "application/json": components["schemas"]["CheckInRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2174,7 +2359,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2183,14 +2371,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["SchoolRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2206,8 +2394,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path?: never;
                 cookie?: never;
@@ -2221,8 +2409,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2232,6 +2419,7 @@ export interface paths {
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -2288,7 +2476,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -2303,13 +2491,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["StudentRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2410,6 +2606,7 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2434,7 +2631,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     student_id: number;
                 };
@@ -2445,14 +2645,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["StudentRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -2469,8 +2669,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     student_id: number;
@@ -2486,8 +2686,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2554,7 +2753,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -2571,13 +2770,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GuardianRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2609,7 +2816,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     student_id: number;
                     guardian_id: number;
@@ -2621,14 +2831,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GuardianRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2661,6 +2871,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2672,8 +2883,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     student_id: number;
@@ -2690,8 +2901,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2702,6 +2912,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -2808,7 +3019,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. */
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -2823,13 +3034,21 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["UserRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2859,7 +3078,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     user_id: number;
                 };
@@ -2870,14 +3092,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["UserRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -2895,8 +3117,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     user_id: number;
@@ -2912,8 +3134,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2932,6 +3153,384 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's webhook endpoints */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Register an endpoint (https, public address); the answer holds its secret, shown this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndpointCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointWithSecret"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types an endpoint can want */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventTypesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointRead"];
+                    };
+                };
+                304: components["responses"]["NotModified"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an endpoint, switch it off, or on again (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
+                };
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndpointUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first (status, attempts, last response code; no body) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    status?: "pending" | "delivered" | "failed";
+                };
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the endpoint a new secret; the old one signs too during the grace period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RotateSecret"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndpointWithSecret"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test event to this endpoint (the worker delivers it; see the delivery log) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    endpoint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/wellbeing-days": {
@@ -2979,7 +3578,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2992,17 +3594,26 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -3027,7 +3638,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     day_id: number;
                 };
@@ -3038,14 +3652,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["WellbeingDayRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -3060,8 +3674,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     day_id: number;
@@ -3080,6 +3694,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
@@ -3093,8 +3708,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     day_id: number;
@@ -3110,8 +3725,7 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3122,6 +3736,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -3144,7 +3759,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
                 path: {
                     day_id: number;
                 };
@@ -3155,14 +3773,14 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
@@ -3176,6 +3794,8 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
                     /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
                     "If-Match"?: string;
                 };
@@ -3193,18 +3813,27 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
                 };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -3279,8 +3908,10 @@ export interface paths {
             parameters: {
                 query?: never;
                 header: {
-                    /** @description The ETag of the version you read */
-                    "If-Match": string;
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
                 };
                 path: {
                     day_id: number;
@@ -3296,13 +3927,21 @@ export interface paths {
                 /** @description OK */
                 200: {
                     headers: {
-                        /** @description Version tag; send it back in If-Match to update */
-                        ETag?: string;
+                        ETag: components["headers"]["ETag"];
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["GroupPlanRead"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -3629,6 +4268,107 @@ export interface components {
             readonly last_day: string;
             readonly name: string;
         };
+        DeliveryPage: {
+            items: components["schemas"]["DeliveryRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        DeliveryRead: {
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly delivered_at: string | null;
+            readonly event_type: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_attempt_at: string | null;
+            /** @description timeout, connection_failed, tls_error, redirect_not_followed, response_too_large, address_refused, not_https, unresolvable, invalid */
+            readonly last_error: string | null;
+            readonly last_status_code: number | null;
+            /** @description The webhook-id header */
+            readonly message_id: string;
+            /** Format: date-time */
+            readonly next_attempt_at: string | null;
+            /** @enum {string} */
+            readonly status: "pending" | "delivered" | "failed";
+        };
+        EndpointCreate: {
+            /** @description What the endpoint is, for admins */
+            description?: string;
+            /** @description The event types this endpoint wants */
+            event_types: ("incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported")[];
+            /** @description https URL reaching a public address (checked again at every delivery) */
+            url: string;
+        };
+        EndpointPage: {
+            items: components["schemas"]["EndpointRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        EndpointRead: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string | null;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            /**
+             * @description gone: the receiver answered 410; failing: every attempt failed for two days
+             * @enum {string|null}
+             */
+            readonly disabled_reason: "gone" | "failing" | null;
+            readonly event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description Until then deliveries are signed with the old secret too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly url: string;
+        };
+        EndpointUpdate: {
+            active?: boolean;
+            /** @description What the endpoint is, for admins */
+            description?: string;
+            /** @description The event types this endpoint wants */
+            event_types?: ("incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported")[];
+            /** @description https URL reaching a public address (checked again at every delivery) */
+            url?: string;
+        };
+        EndpointWithSecret: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string | null;
+            /** Format: date-time */
+            readonly disabled_at: string | null;
+            /**
+             * @description gone: the receiver answered 410; failing: every attempt failed for two days
+             * @enum {string|null}
+             */
+            readonly disabled_reason: "gone" | "failing" | null;
+            readonly event_types: string[];
+            /** Format: date-time */
+            readonly failing_since: string | null;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description Until then deliveries are signed with the old secret too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** @description whsec_…; verify deliveries with it */
+            readonly secret: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            readonly url: string;
+        };
         Error: {
             /** @description HTTP status code */
             code: number;
@@ -3661,6 +4401,7 @@ export interface components {
              *     - `duplicate`: Another record already has this unique value; `errors` names the field.
              *     - `idempotency_key_reused`: This Idempotency-Key was already used for a different request.
              *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
+             *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
              *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
              *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
              *     - `payload_too_large`: The request body is larger than the API accepts.
@@ -3669,11 +4410,14 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
             classification?: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
+        };
+        EventTypesRead: {
+            readonly event_types: string[];
         };
         FollowUpCreate: {
             /** Format: date */
@@ -3952,6 +4696,30 @@ export interface components {
             readonly role: "target" | "actor" | "bystander" | "supporter";
             readonly student_id: number;
         };
+        JobList: {
+            items: components["schemas"]["JobRead"][];
+        };
+        JobRead: {
+            readonly consecutive_failures: number;
+            /** @description How often it runs */
+            readonly every_seconds: number;
+            /** @description The kind of error (never its text) */
+            readonly last_error: string | null;
+            /** Format: date-time */
+            readonly last_failed_at: string | null;
+            /** Format: date-time */
+            readonly last_started_at: string | null;
+            /** Format: date-time */
+            readonly last_succeeded_at: string | null;
+            readonly name: string;
+            /** Format: date-time */
+            readonly next_run_at: string | null;
+            /**
+             * @description failing: it failed several times in a row (admins are notified)
+             * @enum {string}
+             */
+            readonly status: "never_run" | "ok" | "retrying" | "failing";
+        };
         LogEntryRead: {
             readonly author_id: number | null;
             readonly author_name: string | null;
@@ -4215,6 +4983,13 @@ export interface components {
             /** @enum {string} */
             status?: "planned" | "sent" | "accepted" | "completed" | "declined";
         };
+        RotateSecret: {
+            /**
+             * @description 0-168 hours; during it deliveries carry both signatures
+             * @default 24
+             */
+            grace_hours: number;
+        };
         SchoolBrief: {
             readonly id: number;
             readonly name: string;
@@ -4448,6 +5223,14 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description Precondition Failed */
         PRECONDITION_FAILED: {
             headers: {
@@ -4512,9 +5295,17 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+        IfMatch: string;
+        /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The record's version tag: send it back in If-Match to change the record, or in If-None-Match to learn whether it changed */
+        ETag: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;

@@ -18,7 +18,7 @@ import {
   type ObservationTag,
 } from '../api/enums';
 import { MAX } from '../api/limits';
-import { withdrawLog } from '../api/pending';
+import { withdrawLog } from '../api/actions';
 import type { Schemas } from '../api/types';
 import { copenhagenInstant, formatClock, justAfterRecess, lastRecess, localClock, todayIso, type Recess } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';

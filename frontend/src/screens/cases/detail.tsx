@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import { allowedActions } from '../../api/pending';
+import { allowedActions } from '../../api/actions';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { getLang, t, tEnum } from '../../lib/i18n';
 import type { User } from '../../lib/session';
@@ -107,7 +107,7 @@ function Contents({ sections }: { sections: [string, string][] }) {
   );
 }
 
-export function CaseDetail({ id, user }: { id: string; user: User }) {
+export function CaseDetail({ id }: { id: string; user: User }) {
   const incidentId = Number(id);
   const state = useLoad(() => api.GET('/api/v1/incidents/{incident_id}', { params: { path: { incident_id: incidentId } } }), [incidentId]);
   const [message, setMessage] = useState<string | null>(null);
@@ -127,7 +127,7 @@ export function CaseDetail({ id, user }: { id: string; user: User }) {
       </p>
       <Async state={state}>
         {(c) => {
-          const actions = allowedActions(c, user.roles);
+          const actions = allowedActions(c);
           const fullView = c.view === 'full';
           const work: [string, string][] = [];
           if (fullView && c.established_at) {

@@ -1,7 +1,7 @@
 /** Notifications ("Beskeder"), each put into words here from its kind and parameters: the server sends no sentence. */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import { notificationParams } from '../../api/pending';
+import { notificationParams } from '../../api/actions';
 import type { Schemas } from '../../api/types';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { getLang, t, tEnum, type Key } from '../../lib/i18n';

@@ -4,7 +4,7 @@
  */
 import { api, useWriter } from '../../api/client';
 import type { CaseStatus } from '../../api/enums';
-import { withdrawLog, type IncidentAction } from '../../api/pending';
+import { withdrawLog, type IncidentAction } from '../../api/actions';
 import { t, tEnum } from '../../lib/i18n';
 import { ProblemNotice, useConfirm } from '../../ui';
 import type { Incident } from './shared';
