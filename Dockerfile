@@ -21,11 +21,13 @@ COPY api/ api/
 RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 --home /var/lib/trivsel --create-home trivsel
 COPY --from=frontend /src/frontend/dist /app/frontend/dist
+COPY gunicorn.conf.py /app/gunicorn.conf.py
 COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 USER trivsel
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=4).status == 200 else 1)"
 ENTRYPOINT ["docker-entrypoint.sh"]
-CMD ["gunicorn", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--bind", "0.0.0.0:8000", \
-     "--access-logfile", "-", "api:create_app()"]
+# gthread, WEB_CONCURRENCY workers (default 2) x GUNICORN_THREADS threads (default 8), on port 8000; refuses
+# to start with several workers and RATELIMIT_STORAGE_URI=memory:// (see gunicorn.conf.py).
+CMD ["gunicorn", "-c", "/app/gunicorn.conf.py"]

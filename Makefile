@@ -49,12 +49,12 @@ run: install frontend demo
 	$(BIN)/trivsel serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check api tests bench
-	$(BIN)/ruff format --check api tests bench
+	$(BIN)/ruff check api tests bench gunicorn.conf.py
+	$(BIN)/ruff format --check api tests bench gunicorn.conf.py
 
 format: install
-	$(BIN)/ruff check --fix api tests bench
-	$(BIN)/ruff format api tests bench
+	$(BIN)/ruff check --fix api tests bench gunicorn.conf.py
+	$(BIN)/ruff format api tests bench gunicorn.conf.py
 
 openapi: install
 	$(PY) -m api.cli openapi

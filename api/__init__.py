@@ -31,6 +31,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jwt.init_app(app)
     jwt_setup.install(app)
     limiter.init_app(app)
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* entries as there are proxies are believed; the rest may be forged.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     app.config["API_SPEC_OPTIONS"] = {
         "info": {

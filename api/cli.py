@@ -118,11 +118,16 @@ def demo_cmd(if_empty: bool) -> None:
     """Load the demo school "Vestrup Skole" (if not there yet) and print its logins."""
     from sqlalchemy import select
 
+    from api.config import ConfigError
     from api.core import audit
     from api.core.db import db
-    from api.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+    from api.demo import DEMO_PASSWORD, DEMO_USERS, ensure_demo_allowed, load_demo
     from api.schools.models import School
 
+    try:
+        ensure_demo_allowed()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     if if_empty and db.session.scalar(select(School.id).limit(1)) is not None:
         click.echo("The database holds schools already; no demo data loaded.")
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -13,6 +14,23 @@ INSTANCE_DIR = Path(os.environ.get("TRIVSEL_INSTANCE_DIR", PROJECT_ROOT / "insta
 
 SECRET_NAMES = ("SECRET_KEY", "JWT_SECRET_KEY")
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 16
+# Words of the placeholders that templates, tutorials and our own docs use; compared without case or
+# punctuation, so "changeme-changeme…" and "Change_Me" are both caught.
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "changethis",
+    "replaceme",
+    "placeholder",
+    "yoursecret",
+    "secretkey",
+    "mysecret",
+    "notsecret",
+    "insecure",
+    "example",
+    "dummy",
+)
+GENERATE_HINT = 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class ConfigError(RuntimeError):
@@ -41,6 +59,29 @@ def _dev_secret(name: str) -> str:
     path.write_text(value)
     path.chmod(0o600)
     return value
+
+
+def _check_production_secret(name: str, value: str | None) -> None:
+    """Refuse a production secret that is missing, short, repetitive or a known placeholder."""
+    problem = None
+    if not value or len(value) < MIN_SECRET_LENGTH:
+        problem = f"must be set to a random value of at least {MIN_SECRET_LENGTH} characters"
+    elif len(set(value)) < MIN_SECRET_DISTINCT:
+        problem = f"has fewer than {MIN_SECRET_DISTINCT} distinct characters, so it is not random"
+    elif any(word in "".join(c for c in value.lower() if c.isalnum()) for word in PLACEHOLDER_WORDS):
+        problem = "looks like a placeholder, not a random value"
+    if problem:
+        raise ConfigError(f"{name} {problem} (TRIVSEL_ENV=production); {GENERATE_HINT}")
+
+
+def check_rate_limit_storage(*, production: bool, storage_uri: str, workers: int) -> None:
+    """Refuse per-process rate-limit counters in production when several worker processes serve it."""
+    if production and storage_uri.startswith("memory://") and workers > 1:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI=memory:// counts per process, so {workers} workers would each allow the "
+            "whole login limit; set RATELIMIT_STORAGE_URI=redis://… (shared by every worker) when "
+            "TRIVSEL_ENV=production"
+        )
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -80,9 +121,16 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "JWT_ERROR_MESSAGE_KEY": "message",
         # Rate limits
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "trivsel"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Worker processes serving the app (gunicorn reads the same variable; gunicorn.conf.py exports its
+        # real count), so per-process rate-limit storage can be refused.
+        "WEB_CONCURRENCY": _env_int("WEB_CONCURRENCY", 1),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none, the
+        # client's address is the connection's).
+        "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
         # flask-smorest / OpenAPI
         "API_TITLE": "Trivsel API",
         "API_VERSION": "v1",
@@ -92,21 +140,32 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Where the built single-page app lives
         "FRONTEND_DIST": os.environ.get("TRIVSEL_FRONTEND_DIST", str(PROJECT_ROOT / "frontend" / "dist")),
         "PASSWORD_MIN_LENGTH": 10,
+        # Argon2id time cost, memory (KiB), parallelism: argon2-cffi's defaults
+        "ARGON2_PARAMS": (3, 65536, 4),
     }
     for name in SECRET_NAMES:
         cfg[name] = os.environ.get(name)
     cfg.update(overrides)
 
     for name in SECRET_NAMES:
-        value = cfg.get(name)
         if production:
-            if not value or len(value) < MIN_SECRET_LENGTH:
-                raise ConfigError(
-                    f"{name} must be set to a random value of at least {MIN_SECRET_LENGTH} characters "
-                    "when TRIVSEL_ENV=production"
-                )
-        elif not value:
+            _check_production_secret(name, cfg.get(name))
+        elif not cfg.get(name):
             cfg[name] = secrets.token_urlsafe(48) if testing else _dev_secret(name)
+    if production and cfg["SECRET_KEY"] == cfg["JWT_SECRET_KEY"]:
+        raise ConfigError(
+            f"SECRET_KEY and JWT_SECRET_KEY must be two different random values; {GENERATE_HINT}"
+        )
+    check_rate_limit_storage(
+        production=production, storage_uri=cfg["RATELIMIT_STORAGE_URI"], workers=cfg["WEB_CONCURRENCY"]
+    )
+    if production and cfg["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        logging.getLogger("trivsel").warning(
+            "RATELIMIT_STORAGE_URI=memory:// keeps login limits per process: fine for one worker only. "
+            "Run several workers (or several app containers) only with RATELIMIT_STORAGE_URI=redis://…"
+        )
+    if cfg["TRUSTED_PROXY_HOPS"] < 0:
+        raise ConfigError("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies in front")
     if production and cfg["DATABASE_URL"].startswith("sqlite") and not os.environ.get("TRIVSEL_ALLOW_SQLITE"):
         raise ConfigError("DATABASE_URL must point at PostgreSQL when TRIVSEL_ENV=production")
     cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"]

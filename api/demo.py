@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from api import discovery
+from api.config import ConfigError
 from api.schools.models import School
 from api.schools.service import create_school, get_school_by_slug
 from api.users.models import User
@@ -34,8 +36,15 @@ class DemoContext:
     shared: dict[str, Any] = field(default_factory=dict)
 
 
+def ensure_demo_allowed() -> None:
+    """Refuse demo data in production: its admin's password is published in the README."""
+    if current_app.config.get("TRIVSEL_ENV") == "production":
+        raise ConfigError("Demo data is never loaded in production (TRIVSEL_ENV=production).")
+
+
 def load_demo(session: Session) -> list[tuple[str, str, str]] | None:
     """Create the demo school if it is not there; returns (role, email, password) per user, or None."""
+    ensure_demo_allowed()
     if get_school_by_slug(session, DEMO_SLUG) is not None:
         return None
     school = create_school(session, name="Vestrup Skole", slug=DEMO_SLUG)

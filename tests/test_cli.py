@@ -93,6 +93,30 @@ def test_demo_gives_a_login_for_every_role(app, runner, client):
     assert "no demo data" in skipped.output
 
 
+@pytest.mark.parametrize("args", [["demo"], ["demo", "--if-empty"]], ids=["demo", "if-empty"])
+def test_demo_refuses_to_run_in_production(app, database_url, monkeypatch, args):
+    import secrets
+
+    from sqlalchemy import func, select
+
+    from api.core.db import db
+    from api.schools.models import School
+    from tests.conftest import make_test_app
+
+    monkeypatch.setenv("TRIVSEL_ALLOW_SQLITE", "1")
+    production = make_test_app(
+        database_url,
+        TRIVSEL_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        JWT_SECRET_KEY=secrets.token_urlsafe(48),
+    )
+    out = production.test_cli_runner().invoke(args=args)
+    assert out.exit_code != 0 and "production" in out.output
+    assert DEMO_PASSWORD not in out.output
+    with production.app_context():
+        assert db.session.scalar(select(func.count()).select_from(School)) == 0
+
+
 def test_openapi_command_writes_the_spec(tmp_path):
     from api.cli import openapi_cmd
 

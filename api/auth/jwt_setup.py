@@ -1,13 +1,14 @@
-"""flask-jwt-extended callbacks: users loaded and checked on every request, every JWT error a 401."""
+"""Authentication setup: the flask-jwt-extended callbacks (users loaded and checked on every request, every JWT
+error a 401) and the login's dummy hash, computed at start so no login pays for it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask.wrappers import Response
 
-from api.auth import service
+from api.auth import passwords, service
 from api.core.db import db
 from api.errors import error_response
 from api.extensions import jwt
@@ -20,21 +21,25 @@ def _unauthorized(message: str) -> Response:
 
 def install(app: Flask) -> None:
     """Register the callbacks (the JWTManager is initialised on the app already)."""
+    passwords.dummy_hash(tuple(app.config["ARGON2_PARAMS"]))
+
+    # flask-jwt-extended asks whether the token is revoked, then for its user: one statement answers both
+    # (handed from the first callback to the second), and the request keeps using the user it loaded.
+    @jwt.token_in_blocklist_loader
+    def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        found = service.load_principal(db.session, payload)
+        g._trivsel_principal = (payload.get("jti"), found)
+        return found.revoked
 
     @jwt.user_lookup_loader
     def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
-        try:
-            user_id = int(payload["sub"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        user = db.session.get(User, user_id)
+        jti, found = g.pop("_trivsel_principal", (None, None))
+        if found is None or jti != payload.get("jti"):
+            found = service.load_principal(db.session, payload)
+        user = found.user
         if user is None or not user.active or user.school_id != payload.get("school_id", user.school_id):
             return None
         return user
-
-    @jwt.token_in_blocklist_loader
-    def revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
-        return service.is_revoked(db.session, payload)
 
     @jwt.unauthorized_loader
     def missing(reason: str) -> Response:

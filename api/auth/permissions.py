@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import g
+from flask_jwt_extended import get_jwt
 
 from api.core import audit
 from api.errors import Forbidden
@@ -19,6 +20,11 @@ CASE_OWNER_ROLES = ("leader", "resource_person")
 def current_user() -> Any:
     """The authenticated user of this request."""
     return g.trivsel_user
+
+
+def current_session_id() -> str | None:
+    """The login (token family) the request's token belongs to."""
+    return get_jwt().get("fam")
 
 
 def deny(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask.wrappers import Response
 from flask_jwt_extended import (
@@ -17,12 +19,10 @@ from flask_jwt_extended import (
 )
 
 from api.auth import service
-from api.auth.passwords import hash_password, verify_password
-from api.auth.permissions import current_user
+from api.auth.permissions import current_session_id, current_user
 from api.auth.schemas import LoginRequest, PasswordChange, TokenResponse
 from api.core import audit
 from api.core.db import db
-from api.errors import InvalidInput
 from api.extensions import Blueprint, limiter, public
 from api.users.schemas import UserRead
 
@@ -46,10 +46,23 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_account_key() -> str:
+    """The account a login attempt names, keyed without storing the e-mail address in the limiter."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # a body nested too deep for the parser: refused later, counted as no account
+        body = None
+    email = body.get("email") if isinstance(body, dict) else None
+    account = service.normalise_email(email) if isinstance(email, str) else ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return "login-account:" + hmac.new(key, account.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @blp.route("/login")
 class Login(MethodView):
     @public
-    @limiter.limit(_login_limit, methods=["POST"])
+    @limiter.limit(_login_limit, methods=["POST"])  # per client address
+    @limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)  # per account
     @blp.arguments(LoginRequest)
     @blp.response(200, TokenResponse)
     @blp.errors(401, 429)
@@ -115,11 +128,16 @@ class Password(MethodView):
     @blp.arguments(PasswordChange)
     @blp.response(204)
     @blp.errors(401, 422)
+    @blp.doc(
+        description="Every other session of this user ends at once (its access and refresh tokens stop "
+        "working); the session that made the change continues."
+    )
     def post(self, data: dict[str, Any]) -> None:
         """Change your own password"""
-        user = current_user()
-        if not verify_password(user.password_hash, data["current_password"]):
-            raise InvalidInput("The current password is wrong.", errors={"current_password": ["wrong"]})
-        user.password_hash = hash_password(data["new_password"])
-        audit.record("password_changed", resource_type="user", resource_id=user.id)
-        db.session.flush()
+        service.change_password(
+            db.session,
+            user=current_user(),
+            current_password=data["current_password"],
+            new_password=data["new_password"],
+            current_session=current_session_id(),
+        )

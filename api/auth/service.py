@@ -1,21 +1,24 @@
-"""Authentication: credentials, token issue, refresh rotation with reuse detection, logout."""
+"""Authentication: credentials, token issue, refresh rotation with reuse detection, logout, the request's
+principal in one statement, and ending a user's sessions."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session, contains_eager
 
 from api.auth.models import RefreshToken, RevokedAccessToken, TokenFamily
-from api.auth.passwords import verify_password
+from api.auth.passwords import hash_password, verify_password
 from api.core import audit
+from api.core.db import MAX_ID
 from api.core.timeutil import utcnow
-from api.errors import Unauthorized
+from api.errors import InvalidInput, Unauthorized
 from api.users.models import User
 
 INVALID_CREDENTIALS = "Wrong email or password."
@@ -34,9 +37,22 @@ class TokenPair:
     expires_in: int
 
 
+@dataclass
+class Principal:
+    """Who a token speaks for, as the database says now: the user (None if gone) and the token's state."""
+
+    user: User | None
+    revoked: bool
+
+
+def normalise_email(email: str) -> str:
+    """An e-mail address as accounts are keyed: trimmed and lower case."""
+    return email.strip().lower()
+
+
 def authenticate(session: Session, *, email: str, password: str) -> User:
     """The active user with these credentials; the same 401 for a wrong email and a wrong password."""
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
         audit.record(
@@ -113,8 +129,6 @@ def rotate_refresh(session: Session, *, user: User, payload: dict[str, Any]) -> 
 def logout(session: Session, *, user: User, payload: dict[str, Any]) -> None:
     """Revoke this access token and its whole family (so the refresh token dies too)."""
     exp = payload.get("exp")
-    from datetime import UTC, datetime
-
     expires_at = datetime.fromtimestamp(exp, UTC) if exp else utcnow()
     if session.get(RevokedAccessToken, payload["jti"]) is None:
         session.add(RevokedAccessToken(jti=payload["jti"], expires_at=expires_at, user_id=user.id))
@@ -124,18 +138,58 @@ def logout(session: Session, *, user: User, payload: dict[str, Any]) -> None:
     session.flush()
 
 
-def is_revoked(session: Session, payload: dict[str, Any]) -> bool:
-    """Whether a token was revoked (by logout, or by its family being ended)."""
-    family_id = payload.get("fam")
-    if family_id is not None:
-        family = session.get(TokenFamily, family_id)
-        if family is None or family.revoked_at is not None:
-            return True
-    elif payload.get("type") == "refresh":
-        return True
-    if payload.get("type") == "access":
-        return session.get(RevokedAccessToken, payload.get("jti")) is not None
-    return False
+def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
+    """The token's user with roles and school, its login's state and its own revocation, in one statement."""
+    try:
+        user_id = int(payload["sub"])
+    except (KeyError, TypeError, ValueError):
+        return Principal(user=None, revoked=True)
+    if not 0 < user_id <= MAX_ID:
+        return Principal(user=None, revoked=True)
+    family_id, jti = payload.get("fam"), payload.get("jti")
+    # Every token we issue belongs to a login (family); one without is not ours to honour.
+    if not isinstance(family_id, str) or not isinstance(jti, str):
+        return Principal(user=None, revoked=True)
+    rows = (
+        session.execute(
+            select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
+            .outerjoin(User.role_rows)
+            .outerjoin(TokenFamily, and_(TokenFamily.id == family_id, TokenFamily.user_id == User.id))
+            .outerjoin(RevokedAccessToken, RevokedAccessToken.jti == jti)
+            .options(contains_eager(User.role_rows))
+            .where(User.id == user_id)
+        )
+        .unique()
+        .all()
+    )
+    if not rows:
+        return Principal(user=None, revoked=True)
+    user, found_family, family_revoked_at, revoked_jti = rows[0]
+    ended = found_family is None or family_revoked_at is not None
+    withdrawn = payload.get("type") == "access" and revoked_jti is not None
+    return Principal(user=user, revoked=ended or withdrawn)
+
+
+def end_sessions(session: Session, *, user_id: int, reason: str, keep: str | None = None) -> int:
+    """End every login of a user except `keep`: its access and refresh tokens stop working at once."""
+    stmt = update(TokenFamily).where(TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(TokenFamily.id != keep)
+    return session.execute(stmt.values(revoked_at=utcnow(), revoked_reason=reason)).rowcount
+
+
+def change_password(
+    session: Session, *, user: User, current_password: str, new_password: str, current_session: str | None
+) -> None:
+    """Change one's own password; every other session of the user ends, the one asking continues."""
+    if not verify_password(user.password_hash, current_password):
+        raise InvalidInput("The current password is wrong.", errors={"current_password": ["wrong"]})
+    user.password_hash = hash_password(new_password)
+    ended = end_sessions(session, user_id=user.id, reason="password_changed", keep=current_session)
+    audit.record(
+        "password_changed", resource_type="user", resource_id=user.id, detail={"sessions_ended": ended}
+    )
+    session.flush()
 
 
 def purge_expired(session: Session) -> int:

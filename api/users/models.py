@@ -43,8 +43,10 @@ class User(SchoolOwned, Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     school: Mapped[School] = relationship(lazy="joined")
+    # Loaded with the user by authentication (one statement) and by the user list; other users' roles
+    # are rarely needed, so they are not fetched with every staff member a query touches.
     role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+        back_populates="user", cascade="all, delete-orphan", lazy="select", order_by="UserRole.role"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -55,12 +57,16 @@ class User(SchoolOwned, Base):
         return sorted(r.role for r in self.role_rows)
 
     def set_roles(self, roles: list[str]) -> None:
-        """Replace the user's roles with these."""
+        """Replace the user's roles with these; a change updates the user's row, so its version moves."""
         wanted = set(roles)
+        if wanted == set(self.roles):
+            return
         self.role_rows = [r for r in self.role_rows if r.role in wanted]
         have = {r.role for r in self.role_rows}
         for role in sorted(wanted - have):
             self.role_rows.append(UserRole(role=role))
+        # Roles live in their own rows; touching the user's row bumps its version and so its ETag.
+        self.updated_at = utcnow()
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of these roles."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
+from api.auth.permissions import current_session_id, current_user
 from api.core.db import db
 from api.core.etag import ETAG_HEADER_DOC, IF_MATCH_PARAM, etag_of, require_if_match
 from api.core.idempotency import idempotent
@@ -58,5 +58,7 @@ class UserById(MethodView):
         actor = current_user()
         user = service.get_user(session, actor=actor, user_id=user_id)
         require_if_match(user)
-        user = service.update_user(session, actor=actor, user=user, changes=data)
+        user = service.update_user(
+            session, actor=actor, user=user, changes=data, actor_session=current_session_id()
+        )
         return user, 200, {"ETag": etag_of(user)}

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from api.auth import service as auth_service
 from api.auth.passwords import hash_password
 from api.core import audit
 from api.core.pagination import paginate
@@ -44,7 +45,8 @@ def list_users(
         stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if active is not None:
         stmt = stmt.where(User.active.is_(active))
-    return paginate(session, stmt.order_by(User.name, User.id), page=page, page_size=page_size)
+    stmt = stmt.options(selectinload(User.role_rows)).order_by(User.name, User.id)
+    return paginate(session, stmt, page=page, page_size=page_size)
 
 
 def get_user(session: Session, *, actor: User, user_id: int) -> User:
@@ -99,8 +101,18 @@ def create_user_in_school(
     return user
 
 
-def update_user(session: Session, *, actor: User, user: User, changes: dict[str, Any]) -> User:
-    """Apply an admin's changes; nobody changes their own roles or deactivates themselves."""
+def update_user(
+    session: Session,
+    *,
+    actor: User,
+    user: User,
+    changes: dict[str, Any],
+    actor_session: str | None = None,
+) -> User:
+    """Apply an admin's changes; nobody changes their own roles or deactivates themselves.
+
+    A new password ends the user's other sessions (the actor's own `actor_session` continues when the admin
+    resets their own); a deactivation ends all of them, so a later reactivation brings none back."""
     permissions.ensure_can_manage(actor)
     if user.id == actor.id:
         if "roles" in changes and sorted(set(changes["roles"])) != user.roles:
@@ -122,15 +134,19 @@ def update_user(session: Session, *, actor: User, user: User, changes: dict[str,
         user.active = changes["active"]
     if "password" in changes:
         user.password_hash = hash_password(changes["password"])
-    audit.record(
-        "user_updated",
-        resource_type="user",
-        resource_id=user.id,
-        detail={
-            "fields": sorted(k for k in changes if k != "password")
-            + (["password"] if "password" in changes else [])
-        },
-    )
+    ended = 0
+    if changes.get("active") is False:
+        ended = auth_service.end_sessions(session, user_id=user.id, reason="deactivated")
+    elif "password" in changes:
+        keep = actor_session if user.id == actor.id else None
+        ended = auth_service.end_sessions(session, user_id=user.id, reason="password_reset", keep=keep)
+    detail: dict[str, Any] = {
+        "fields": sorted(k for k in changes if k != "password")
+        + (["password"] if "password" in changes else [])
+    }
+    if ended:
+        detail["sessions_ended"] = ended
+    audit.record("user_updated", resource_type="user", resource_id=user.id, detail=detail)
     session.flush()
     return user
 

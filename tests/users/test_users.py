@@ -223,3 +223,33 @@ def test_user_search_and_pagination_is_stable(app, client, session):
     assert pages[0]["total"] == 7
     names = [u["name"] for page in pages for u in page["items"]]
     assert names == [f"Lærer {i:02d}" for i in range(7)]
+
+
+def test_role_change_moves_the_etag_so_a_stale_if_match_is_refused(app, client, session, world):
+    a, _ = world
+    first_admin, second_admin = a.users["admin"], make_user(session, a.school, "admin")
+    target = a.users["teacher"]
+    h1, h2 = auth(app, first_admin), auth(app, second_admin)
+    read_by_both = client.get(f"/api/v1/users/{target.id}", headers=h1).headers["ETag"]
+    assert client.get(f"/api/v1/users/{target.id}", headers=h2).headers["ETag"] == read_by_both
+    changed = client.patch(
+        f"/api/v1/users/{target.id}", headers={**h1, "If-Match": read_by_both}, json={"roles": ["leader"]}
+    )
+    assert changed.status_code == 200 and changed.json["roles"] == ["leader"]
+    assert changed.headers["ETag"] != read_by_both
+    assert client.get(f"/api/v1/users/{target.id}", headers=h2).headers["ETag"] == changed.headers["ETag"]
+    # The second admin still holds the old tag: her change would silently undo the first one.
+    stale = client.patch(
+        f"/api/v1/users/{target.id}",
+        headers={**h2, "If-Match": read_by_both},
+        json={"roles": ["teacher", "pedagogue"]},
+    )
+    assert stale.status_code == 412
+    assert client.get(f"/api/v1/users/{target.id}", headers=h1).json["roles"] == ["leader"]
+    # Setting the roles it already has changes nothing, so the tag stays.
+    same = client.patch(
+        f"/api/v1/users/{target.id}",
+        headers={**h1, "If-Match": changed.headers["ETag"]},
+        json={"roles": ["leader"]},
+    )
+    assert same.status_code == 200 and same.headers["ETag"] == changed.headers["ETag"]

@@ -178,7 +178,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your own password */
+        /**
+         * Change your own password
+         * @description Every other session of this user ends at once (its access and refresh tokens stop working); the session that made the change continues.
+         */
         post: {
             parameters: {
                 query?: never;
