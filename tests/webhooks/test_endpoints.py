@@ -3,6 +3,8 @@ secret shown once, rotation, a test event and the delivery log (no bodies)."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from api.core.audit import AuditEntry
@@ -203,8 +205,9 @@ def test_the_production_config_refuses_the_loopback_setting(monkeypatch):
         load_config(
             {
                 "TRIVSEL_ENV": "production",
-                "SECRET_KEY": "x" * 40,
-                "JWT_SECRET_KEY": "y" * 40,
+                "SECRET_KEY": secrets.token_urlsafe(48),
+                "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+                "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
                 "DATABASE_URL": "postgresql://db/trivsel",
                 "WEBHOOK_ALLOW_LOOPBACK": True,
             }
