@@ -300,7 +300,9 @@ def generate_school(
         school=school,
         rng=rng,
         today=today,
-        now=datetime.now(UTC),
+        now=_local(
+            today, time(0, 0)
+        ),  # "now" is the start of --today, so the data depend on seed and day only
         days=days,
         day_weights=[WEEKDAY_WEIGHT[d.weekday()] for d in days],
         all_days=all_days,
