@@ -35,6 +35,10 @@ ERROR_TYPES: dict[str, str] = {
     "idempotency_key_reused": "This Idempotency-Key was already used for a different request.",
     "idempotency_key_in_flight": "A request with this Idempotency-Key is still being processed.",
     "idempotency_response_expired": "This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.",
+    "separation_rule": "The arrangement or move cannot be made; ask a leader or the resource person (no reason "
+    "is given).",
+    "open_case_separation": "The children concerned are target and actor of an open case you may see; "
+    "`errors` says which.",
     "precondition_failed": "The If-Match ETag does not name the current version: reload and retry.",
     "precondition_required": "This update needs an If-Match header with the ETag you read.",
     "payload_too_large": "The request body is larger than the API accepts.",

@@ -12,7 +12,7 @@ from _bulk import BulkWriter
 from sqlalchemy.orm import Session
 
 from api.students.demo import BOYS, FAMILY, GIRLS
-from api.students.models import SchoolClass, Student
+from api.students.models import SchoolClass, Student, class_name_key
 
 _SYLLABLES = [
     "bak",
@@ -250,6 +250,7 @@ def _classes(w: BulkWriter, rng: random.Random, data: SchoolData, school_year: s
                     "id": class_id,
                     "school_id": data.id,
                     "name": f"{grade}.{letter}",
+                    "name_key": class_name_key(f"{grade}.{letter}"),
                     "grade": grade,
                     "school_year": school_year,
                 },

@@ -67,11 +67,12 @@ def _tag(record_or_tag: Any) -> str:
 def require_if_match(record_or_tag: Any) -> None:
     """Raise 428 without If-Match and 412 unless it names the current version (a record, or its tag)."""
     g._trivsel_if_match_checked = True
-    if not request.headers.get("If-Match", "").strip():
+    sent = request.if_match
+    if not sent.star_tag and not any(sent.as_set(include_weak=True)):
+        # No header, or one that names no tag at all (e.g. ","): the client has not said what it read.
         raise PreconditionRequired(
             "Send If-Match with the ETag you read, so nobody's changes are overwritten."
         )
-    sent = request.if_match
     if sent.star_tag:
         return
     strong = {_opaque(t) for t in sent.as_set() if t}

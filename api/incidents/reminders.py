@@ -17,7 +17,6 @@ from api.incidents import permissions
 from api.incidents.models import ActionPlan, CaseStatus, Incident
 from api.incidents.service import (
     DUE_SOON_WORKING_DAYS,
-    _leader_ids,
     _plan_pending_clause,
     deadline_status,
     emit_event,
@@ -26,6 +25,7 @@ from api.jobs.service import first_time
 from api.notifications.service import notify
 from api.schools.models import School
 from api.users.models import User
+from api.users.service import active_staff
 
 _PLAN_EVENTS = {"due_soon": "action_plan.due_soon", "overdue": "action_plan.overdue"}
 
@@ -72,7 +72,7 @@ def action_plan_reminders(session: Session, *, now: datetime) -> dict[str, int]:
                 continue
             users = [
                 _owner_id(incident),
-                *_leader_ids(session, school.id, exclude=(incident.accused_staff_id,)),
+                *(u.id for u in active_staff(session, school_id=school.id, roles=("leader",))),
             ]
             notify(
                 session,

@@ -10,6 +10,7 @@ from api.auth.permissions import current_user
 from api.core import outbox
 from api.core.db import db
 from api.core.etag import require_if_match
+from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
 from api.extensions import Blueprint
 from api.webhooks import service
@@ -46,6 +47,7 @@ class Endpoints(MethodView):
         """List the school's webhook endpoints"""
         return service.list_endpoints(db.session, actor=current_user(), **args)
 
+    @idempotent
     @blp.arguments(EndpointCreate)
     @blp.response(201, EndpointWithSecret)
     @blp.errors(401, 403, 409, 422)

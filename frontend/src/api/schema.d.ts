@@ -3195,7 +3195,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3214,6 +3217,15 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["EndpointWithSecret"];
                     };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
@@ -4402,6 +4414,8 @@ export interface components {
              *     - `idempotency_key_reused`: This Idempotency-Key was already used for a different request.
              *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
              *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
+             *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
+             *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
              *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
              *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
              *     - `payload_too_large`: The request body is larger than the API accepts.
@@ -4410,7 +4424,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
