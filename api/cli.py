@@ -153,25 +153,24 @@ def demo_cmd(if_empty: bool) -> None:
 )
 @with_appcontext
 def purge_cmd(dry_run: bool, idempotency_days: int) -> None:
-    """Delete expired token bookkeeping, idempotency response bodies past 24 hours and keys past their
-    retention (run hourly)."""
+    """Delete what is past its retention: expired token bookkeeping, idempotency response bodies past 24
+    hours and keys past their retention, dispatched events, old webhook deliveries (the worker runs this
+    hourly; without a worker, run it from cron)."""
     from datetime import timedelta
 
-    from api.auth.service import purge_expired
-    from api.core import idempotency
     from api.core.db import db
+    from api.core.timeutil import utcnow
+    from api.jobs.schedule import purge
 
-    tokens = purge_expired(db.session)
-    kept = idempotency.purge(db.session, key_retention=timedelta(days=idempotency_days))
+    counts = purge(db.session, utcnow(), idempotency_keep=timedelta(days=idempotency_days))
     if dry_run:
         db.session.rollback()
     else:
         db.session.commit()
     verb = "Would purge" if dry_run else "Purged"
-    click.echo(
-        f"{verb} {tokens} expired token rows, {kept.bodies} idempotency response bodies "
-        f"and {kept.keys} idempotency keys."
-    )
+    labels = {"idempotency_bodies": "idempotency response bodies"}
+    parts = [f"{n} {labels.get(what, what.replace('_', ' '))}" for what, n in counts.items()]
+    click.echo(f"{verb}: {', '.join(parts)}.")
 
 
 @click.command("serve")

@@ -39,19 +39,19 @@ def _follow_ups_due(session: Session, now: datetime) -> Any:
     return follow_up_reminders(session, now=now)
 
 
-def _purge(session: Session, now: datetime) -> Any:
-    from sqlalchemy import delete
-
+def purge(
+    session: Session, now: datetime, *, idempotency_keep: timedelta = IDEMPOTENCY_KEEP
+) -> dict[str, int]:
+    """Everything past its retention, in one place (the worker's job and `trivsel purge` both run this)."""
     from api.auth.service import purge_expired
-    from api.core import outbox
-    from api.core.idempotency import IdempotencyKey
+    from api.core import idempotency, outbox
     from api.webhooks import delivery
 
+    kept = idempotency.purge(session, now=now, key_retention=idempotency_keep)
     return {
         "tokens": purge_expired(session),
-        "idempotency_keys": session.execute(
-            delete(IdempotencyKey).where(IdempotencyKey.created_at < now - IDEMPOTENCY_KEEP)
-        ).rowcount,
+        "idempotency_bodies": kept.bodies,
+        "idempotency_keys": kept.keys,
         "outbox_events": outbox.purge_dispatched(session, now=now),
         "webhook_deliveries": delivery.purge(session, now=now),
     }
@@ -62,6 +62,7 @@ JOBS: tuple[Job, ...] = (
     Job("action_plan_deadlines", timedelta(minutes=15), _action_plan_deadlines),
     # Follow-up meetings due (KiVa: 1-2 weeks after the plan): the owner, once per date.
     Job("follow_ups_due", timedelta(minutes=15), _follow_ups_due),
-    # Expired tokens, old idempotency keys, dispatched events and old deliveries.
-    Job("purge", timedelta(hours=24), _purge),
+    # Expired tokens, idempotency response bodies past 24 hours (hourly, so none outlives that by much) and
+    # keys past 30 days, dispatched events and old deliveries.
+    Job("purge", timedelta(hours=1), purge),
 )

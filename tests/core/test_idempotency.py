@@ -191,12 +191,13 @@ def test_purge_drops_bodies_after_24_hours_and_keys_after_30_days(app, client, s
 
     dry = runner.invoke(args=["purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "1 idempotency response bodies and 1 idempotency keys" in dry.output
+    assert "1 idempotency response bodies, 1 idempotency keys" in dry.output
     assert _stored(session, "day-old").response_body is not None and _stored(session, "month-old") is not None
 
     done = runner.invoke(args=["purge"])
     assert done.exit_code == 0, done.output
-    assert "Purged" in done.output and "1 idempotency response bodies and 1 idempotency keys" in done.output
+    assert "Purged" in done.output
+    assert "1 idempotency response bodies, 1 idempotency keys" in done.output
     assert _stored(session, "month-old") is None
     day_old = _stored(session, "day-old")
     assert (
