@@ -34,4 +34,5 @@ def load_models() -> None:
     importlib.import_module("api.core.audit")
     importlib.import_module("api.core.idempotency")
     importlib.import_module("api.core.outbox")
+    importlib.import_module("api.core.tombstones")
     domain_modules("models")
