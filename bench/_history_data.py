@@ -841,7 +841,7 @@ def _play_partners(
             plans.append((start, end, status))
     for _ in range(ARRANGEMENTS_TODAY):
         start = h.today - timedelta(days=rng.randint(1, 35))
-        plans.append((start, h.today + timedelta(days=rng.randint(7, 42)), "active"))
+        plans.append((start, h.today + timedelta(days=rng.randint(7, 42)), "in_force_today"))
     made = 0
     for start, end, status in plans:
         pupils = h.active
@@ -852,6 +852,9 @@ def _play_partners(
             continue  # the app refuses to pair a target with an actor of an open case
         recesses = sorted(rng.sample(range(4), rng.randint(1, 2)))
         weekdays = sorted(rng.sample(range(1, 6), rng.randint(2, 5)))
+        if status == "in_force_today":
+            # The schoolyard duty's list of today has these whatever weekday --today is (as the demo's do).
+            weekdays, status = sorted({*weekdays, h.today.isoweekday()}), "active"
         responsible = rng.choice(child_facing)
         creator = responsible if rng.random() < 0.7 else rng.choice(school.role("leader", "resource_person"))
         created = _local(start, time(8, 15))

@@ -247,7 +247,9 @@ def test_bad_input_is_a_clear_422(app, client, session):
 def test_audit_and_student_log(app, client, session):
     _school, _cls, users, s = _setup(session)
     h = auth(app, users["teacher"])
-    aid = client.post(URL, json=_body(s[:2], users["sfo"]), headers=h).json["id"]
+    # In force today whatever weekday today is, so the duty's list of today names both students.
+    weekdays = sorted({1, 2, 3, 4, 5, local_date().isoweekday()})
+    aid = client.post(URL, json=_body(s[:2], users["sfo"], weekdays=weekdays), headers=h).json["id"]
     client.post(f"{URL}/{aid}/check-ins", json={"outcome": "mixed", "note": "Skænderi om bolden"}, headers=h)
     client.get(URL, query_string={"date": local_date().isoformat()}, headers=auth(app, users["duty"]))
     rows = session.scalars(select(AuditEntry).where(AuditEntry.resource_type.like("play_partner%"))).all()
