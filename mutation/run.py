@@ -154,6 +154,8 @@ def module_pyproject(module: Module) -> str:
     config = dict(base)
     config["only_mutate"] = [module.path]
     config["pytest_add_cli_args_test_selection"] = list(module.tests)
+    # The tests check every response against the committed spec, so mutmut's copy of the tree needs it too.
+    config["also_copy"] = sorted({*config.get("also_copy", []), "openapi"})
     # Drop the base table (and its subtables) and append the narrowed one.
     text = re.sub(r"(?ms)^\[tool\.mutmut(\.[^\]]+)?\]\n.*?(?=^\[|\Z)", "", text).rstrip() + "\n"
     lines = ["", "[tool.mutmut]"] + [f"{key} = {_toml_value(value)}" for key, value in config.items()]
@@ -166,7 +168,7 @@ def prepare(module: Module, *, fresh: bool) -> Path:
     if fresh and workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    for name in ("api", "tests"):
+    for name in ("api", "tests", "openapi"):
         link = workdir / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)
