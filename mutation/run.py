@@ -147,6 +147,9 @@ def _toml_value(value: object) -> str:
     return json.dumps(value)
 
 
+ALSO_COPY = ("openapi", "gunicorn.conf.py", "examples", "bench")
+
+
 def module_pyproject(module: Module) -> str:
     """The project's pyproject.toml with [tool.mutmut] narrowed to one module and its tests."""
     text = (ROOT / "pyproject.toml").read_text()
@@ -154,8 +157,11 @@ def module_pyproject(module: Module) -> str:
     config = dict(base)
     config["only_mutate"] = [module.path]
     config["pytest_add_cli_args_test_selection"] = list(module.tests)
-    # The tests check every response against the committed spec, so mutmut's copy of the tree needs it too.
-    config["also_copy"] = sorted({*config.get("also_copy", []), "openapi"})
+    # The tests read more of the tree than api/ and tests/ (the committed spec every response is checked against,
+    # gunicorn's config for the multi-process tests), so mutmut's copy of the tree needs them too.
+    config["also_copy"] = sorted(
+        {*config.get("also_copy", []), *(n for n in ALSO_COPY if (ROOT / n).exists())}
+    )
     # Drop the base table (and its subtables) and append the narrowed one.
     text = re.sub(r"(?ms)^\[tool\.mutmut(\.[^\]]+)?\]\n.*?(?=^\[|\Z)", "", text).rstrip() + "\n"
     lines = ["", "[tool.mutmut]"] + [f"{key} = {_toml_value(value)}" for key, value in config.items()]
@@ -168,8 +174,10 @@ def prepare(module: Module, *, fresh: bool) -> Path:
     if fresh and workdir.exists():
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    for name in ("api", "tests", "openapi"):
+    for name in ("api", "tests", *ALSO_COPY):
         link = workdir / name
+        if not (ROOT / name).exists():
+            continue
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)
     (workdir / "pyproject.toml").write_text(module_pyproject(module))
