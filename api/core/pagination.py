@@ -43,12 +43,6 @@ DEFAULT_SAFETY_LAG_SECONDS = 5
 DEFAULT_TOMBSTONE_RETENTION_DAYS = 90
 _CURSOR_SALT = "trivsel.feed-cursor.v1"
 
-FEED_DESCRIPTION = (
-    "The change feed (keyset paging). Send `cursor` (empty to start a full sync) or `updated_since` instead "
-    "of `page`: rows come oldest change first, then follow `next_cursor` until it is null and keep "
-    "`complete_up_to` for the next `updated_since`. See the API description for the watermark rule."
-)
-
 
 class PageQuery(Schema):
     """Query arguments every list accepts."""

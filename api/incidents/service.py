@@ -56,7 +56,7 @@ from api.incidents.separation import separated as separated
 from api.incidents.separation import separation_refusal as separation_refusal
 from api.notifications.service import retract
 from api.schools.models import School
-from api.students.models import Student
+from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
 from api.users.models import User
 
@@ -448,6 +448,11 @@ def list_incidents(
         selectinload(Incident.action_plan).options(
             lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
+        # A student's class is shown by name; its staff (and their users) are not.
+        selectinload(Incident.students)
+        .joinedload(IncidentStudent.student)
+        .joinedload(Student.school_class)
+        .lazyload(SchoolClass.staff),
     )
     result = list_page(
         session,
