@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api.config import load_config
     from api.core import requests
     from api.core.db import db
+    from api.core.integration_doc import INTEGRATION_DESCRIPTION
     from api.extensions import Api, compress, jwt, limiter
 
     app = Flask(__name__, static_folder=None)
@@ -45,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "`{code, status, type, message, errors}` (the Error schema): branch on `type`, show `message`, and "
             "find field errors in `errors` by field name. A query argument an operation does not document is "
             "422 `unknown_query_argument`; a JSON body may nest at most 32 levels (400 `json_too_deep`) and "
-            "be at most 1 MiB (413, chunked bodies too).",
+            "be at most 1 MiB (413, chunked bodies too).\n" + INTEGRATION_DESCRIPTION,
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],

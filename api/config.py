@@ -146,6 +146,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OUTBOX_ENABLED": os.environ.get("TRIVSEL_EVENTS", "on").lower() not in ("off", "0", "false"),
         "WEBHOOK_ALLOW_LOOPBACK": os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "").lower()
         in ("1", "true", "yes"),
+        # The change feed (api/core/pagination.py): a sync reads only up to now minus this lag, longer than any
+        # write transaction takes, so nothing commits behind its watermark; tombstones are kept this long, and
+        # an older cursor or updated_since is 410.
+        "FEED_SAFETY_LAG_SECONDS": _env_int("FEED_SAFETY_LAG_SECONDS", 5),
+        "TOMBSTONE_RETENTION_DAYS": _env_int("TOMBSTONE_RETENTION_DAYS", 90),
         "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
         "WEBHOOK_MAX_RESPONSE_BYTES": _env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024),
     }

@@ -41,6 +41,8 @@ ERROR_TYPES: dict[str, str] = {
     "`errors` says which.",
     "precondition_failed": "The If-Match ETag does not name the current version: reload and retry.",
     "precondition_required": "This update needs an If-Match header with the ETag you read.",
+    "invalid_cursor": "The cursor was changed, cut short or issued for another collection: start the sync again.",
+    "cursor_expired": "The cursor or updated_since is older than deletions are kept: start a full sync again.",
     "payload_too_large": "The request body is larger than the API accepts.",
     "rate_limited": "Too many requests; retry after the Retry-After header's seconds.",
     "internal_error": "An unexpected error; quote `errors.request_id` when reporting it.",
@@ -54,6 +56,7 @@ _TYPE_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    410: "cursor_expired",
     412: "precondition_failed",
     413: "payload_too_large",
     415: "unsupported_media_type",
@@ -115,6 +118,11 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     type = "conflict"
+
+
+class Gone(DomainError):
+    status = 410
+    type = "cursor_expired"
 
 
 class PreconditionFailed(DomainError):

@@ -19,6 +19,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
+from api.core.deprecation import DeprecationBlueprintMixin
 from api.core.etag import EtagBlueprintMixin
 from api.errors import ERROR_TYPES
 
@@ -165,6 +166,7 @@ _ERROR_DESCRIPTIONS = {
     403: "Authenticated, but this role may not do this",
     404: "Not found (or belongs to another school)",
     409: "Conflicts with the current state",
+    410: "Gone: the cursor or updated_since is older than deletions are kept (start a full sync)",
     412: "The If-Match ETag is stale: someone else changed the record",
     413: "Request body too large",
     422: "Invalid input",
@@ -210,7 +212,7 @@ class ArgumentsParser(FlaskParser):
         )
 
 
-class Blueprint(EtagBlueprintMixin, flask_smorest.Blueprint):
+class Blueprint(EtagBlueprintMixin, DeprecationBlueprintMixin, flask_smorest.Blueprint):
     """flask-smorest Blueprint with our ETag helper (`etag`), a shortcut to document error responses, and the
     errors every operation may give documented on every operation."""
 
@@ -220,6 +222,7 @@ class Blueprint(EtagBlueprintMixin, flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         # First, so flask-smorest's response callback turns these into references like the others.
         self._prepare_doc_cbks.insert(0, self._prepare_input_errors_doc)
+        self._prepare_doc_cbks.append(self._prepare_deprecation_doc)
 
     @staticmethod
     def _prepare_input_errors_doc(doc: dict, doc_info: dict, **_kwargs: Any) -> dict:

@@ -3,9 +3,10 @@ the deletion. A tombstone holds no personal data: the kind of record, its id, wh
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Index, Integer, String
+from flask import current_app
+from sqlalchemy import Index, Integer, String, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, SchoolOwned
@@ -38,3 +39,9 @@ def record_tombstone(
     tombstone = Tombstone(school_id=school_id, resource=resource, resource_id=resource_id, reason=reason)
     session.add(tombstone)
     return tombstone
+
+
+def purge(session: Session, *, now: datetime) -> int:
+    """Drop tombstones older than TOMBSTONE_RETENTION_DAYS (a change-feed cursor that old is 410 anyway)."""
+    keep = timedelta(days=current_app.config.get("TOMBSTONE_RETENTION_DAYS", 90))
+    return session.execute(delete(Tombstone).where(Tombstone.deleted_at < now - keep)).rowcount or 0

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from api.core.changes import touches_by
 from api.core.db import Base, JSONType, SchoolOwned
 from api.core.timeutil import utcnow
 from api.students.models import Student
@@ -141,7 +142,10 @@ class Incident(SchoolOwned, Base):
 
     __tablename__ = "incidents"
     # The case list of a school, newest first (with or without filters), reads this index in order.
-    __table_args__ = (Index("ix_incidents_school_occurred", "school_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_incidents_school_occurred", "school_id", "occurred_at"),
+        Index("ix_incidents_school_updated", "school_id", "updated_at", "id"),  # the change feed's keyset
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     classification: Mapped[str] = mapped_column(String(32), index=True)
@@ -388,3 +392,9 @@ class IncidentPlace(SchoolOwned, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
+
+
+# Case work is a change of the case: its updated_at and ETag move, and the change feed shows it again.
+for _part in (IncidentStudent, CaseNote, AudienceItem, AcuteMeasure, ActionPlan, FollowUp, Referral):
+    touches_by(_part, Incident, "incident_id")
+touches_by(PlanMeasure, ActionPlan, "plan_id")

@@ -50,8 +50,8 @@ blp = Blueprint(
 @blp.route("/incidents")
 class Incidents(MethodView):
     @blp.arguments(IncidentQuery, location="query")
-    @blp.response(200, page_schema(IncidentListItem, "IncidentPage"))
-    @blp.errors(401)
+    @blp.response(200, page_schema(IncidentListItem, "IncidentPage", feed=True))
+    @blp.errors(400, 401, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the cases I may see (filter by status, classification, student, action-plan deadline)"""
         return service.list_incidents(db.session, actor=current_user(), **args)

@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 
 from api.core.etag import etag_of
-from api.core.pagination import PageQuery
+from api.core.pagination import FeedQuery, PageQuery
 from api.core.timeutil import LOCAL_TZ
 from api.extensions import Schema, computed
 from api.incidents.actions import ACTION_VALUES
@@ -182,7 +182,12 @@ class IncidentListItem(Schema):
     action_plan_due = ma.fields.Date(dump_only=True, allow_none=True)
     deadline_status = ma.fields.String(dump_only=True, allow_none=True, metadata=_DEADLINE_DOC)
     created_at = ma.fields.AwareDateTime(dump_only=True)
-    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(
+        dump_only=True, metadata={"description": "Last change of the case or its case work"}
+    )
+    etag = computed(
+        etag_of, "string", description="The record's version: If-Match to change it, If-None-Match to re-read"
+    )
 
 
 def _full(getter: Any, empty: Any) -> Any:
@@ -318,7 +323,7 @@ class IncidentUpdate(Schema):
     pupil_perspective = _text(10_000, allow_none=True)
 
 
-class IncidentQuery(PageQuery):
+class IncidentQuery(FeedQuery):
     """Filters for the case list."""
 
     status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))

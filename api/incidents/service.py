@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.calendar.service import add_working_days
 from api.core import audit, outbox
-from api.core.pagination import paginate
+from api.core.pagination import list_page, paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
+from api.core.tombstones import Tombstone, record_tombstone
 from api.errors import Conflict, InvalidInput, NotFound
 from api.incidents import permissions
 from api.incidents.actions import Access, CaseAction, access_of
@@ -55,7 +56,7 @@ from api.incidents.separation import separated as separated
 from api.incidents.separation import separation_refusal as separation_refusal
 from api.notifications.service import retract
 from api.schools.models import School
-from api.students.models import Student
+from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
 from api.users.models import User
 
@@ -399,6 +400,8 @@ def list_incidents(
     created_since: datetime | None = None,
     page: int = 1,
     page_size: int = 25,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
 ) -> dict:
     """The cases the actor may see, newest first (withdrawn reports left out); with `deadline`, those whose
     action plan is overdue, due within 2 working days, or either ('attention'), earliest deadline first."""
@@ -445,8 +448,24 @@ def list_incidents(
         selectinload(Incident.action_plan).options(
             lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
+        # A student's class is shown by name; its staff (and their users) are not.
+        selectinload(Incident.students)
+        .joinedload(IncidentStudent.student)
+        .joinedload(Student.school_class)
+        .lazyload(SchoolClass.staff),
     )
-    result = paginate(session, stmt, page=page, page_size=page_size)
+    result = list_page(
+        session,
+        stmt,
+        {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
+        model=Incident,
+        resource="incidents",
+        school_id=actor.school_id,
+        # Only the tombstones of cases the caller could see (a withdrawn case's row stays, for the audit).
+        tombstones_visible=Tombstone.resource_id.in_(
+            select(Incident.id).where(permissions.visibility_clause(session, actor))
+        ),
+    )
     for incident in result["items"]:
         incident.deadline_status = deadline_status(incident, today=today, soon=soon)
     audit.record(
@@ -568,6 +587,14 @@ def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> In
     incident.withdrawn_at = now
     incident.withdrawn_by = actor
     incident.updated_at = now
+    # Gone from every list, so gone from the change feed too: a copy drops it.
+    record_tombstone(
+        session,
+        school_id=incident.school_id,
+        resource="incidents",
+        resource_id=incident.id,
+        reason="withdrawn",
+    )
     session.flush()
     _event(session, incident, actor, "withdrawn")
     retracted = retract(session, incident_id=incident.id)

@@ -44,7 +44,7 @@ def purge(
 ) -> dict[str, int]:
     """Everything past its retention, in one place (the worker's job and `trivsel purge` both run this)."""
     from api.auth.service import purge_expired
-    from api.core import idempotency, outbox
+    from api.core import idempotency, outbox, tombstones
     from api.webhooks import delivery
 
     kept = idempotency.purge(session, now=now, key_retention=idempotency_keep)
@@ -54,6 +54,7 @@ def purge(
         "idempotency_keys": kept.keys,
         "outbox_events": outbox.purge_dispatched(session, now=now),
         "webhook_deliveries": delivery.purge(session, now=now),
+        "tombstones": tombstones.purge(session, now=now),
     }
 
 
@@ -63,6 +64,6 @@ JOBS: tuple[Job, ...] = (
     # Follow-up meetings due (KiVa: 1-2 weeks after the plan): the owner, once per date.
     Job("follow_ups_due", timedelta(minutes=15), _follow_ups_due),
     # Expired tokens, idempotency response bodies past 24 hours (hourly, so none outlives that by much) and
-    # keys past 30 days, dispatched events and old deliveries.
+    # keys past 30 days, dispatched events, old deliveries and tombstones past TOMBSTONE_RETENTION_DAYS.
     Job("purge", timedelta(hours=1), purge),
 )

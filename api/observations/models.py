@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from api.core.changes import touches_by
 from api.core.db import Base, JSONType, SchoolOwned
 from api.core.timeutil import utcnow
 from api.students.models import Student
@@ -51,6 +52,7 @@ class Observation(SchoolOwned, Base):
     """How one or more students were doing, as an adult saw it: a mood, a context, tags and a short note."""
 
     __tablename__ = "observations"
+    __table_args__ = (Index("ix_observations_school_updated", "school_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -100,3 +102,6 @@ class ObservationStudent(Base):
 
     observation: Mapped[Observation] = relationship(back_populates="students")
     student: Mapped[Student] = relationship(lazy="joined")
+
+
+touches_by(ObservationStudent, Observation, "observation_id")

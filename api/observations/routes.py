@@ -32,8 +32,8 @@ blp = Blueprint(
 @blp.route("")
 class Observations(MethodView):
     @blp.arguments(ObservationQuery, location="query")
-    @blp.response(200, page_schema(ObservationRead))
-    @blp.errors(401, 403)
+    @blp.response(200, page_schema(ObservationRead, feed=True))
+    @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the observations you may see, newest first"""
         return service.list_observations(db.session, actor=current_user(), **args)

@@ -8,7 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from api.core.pagination import PageQuery
+from api.core.pagination import FeedQuery
 from api.core.timeutil import LOCAL_TZ
 from api.extensions import Schema
 from api.incidents.models import Classification, InvolvementRole
@@ -144,9 +144,13 @@ class ObservationRead(Schema):
     withdrawn_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "The record's version: If-Match to change it, If-None-Match to re-read"},
+    )
 
 
-class ObservationQuery(PageQuery):
+class ObservationQuery(FeedQuery):
     """Filters for the observation list (newest first)."""
 
     student_id = id_field(strict=False)

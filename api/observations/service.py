@@ -10,9 +10,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
-from api.core.pagination import paginate
+from api.core.etag import etag_of
+from api.core.pagination import list_page
 from api.core.scoping import get_in_school
 from api.core.timeutil import LOCAL_TZ, WITHDRAW_WINDOW, as_utc, utcnow
+from api.core.tombstones import Tombstone, record_tombstone
 from api.errors import Conflict, InvalidInput
 from api.incidents.service import create_incident
 from api.observations import permissions
@@ -43,6 +45,7 @@ def present(viewer: Any, observation: Observation) -> dict[str, Any]:
         "created_at": observation.created_at,
         "updated_at": observation.updated_at,
         "version": observation.version,
+        "etag": etag_of(observation),
     }
 
 
@@ -139,6 +142,8 @@ def list_observations(
     grade: int | None = None,
     page: int = 1,
     page_size: int = 25,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
 ) -> dict[str, Any]:
     """One page of the observations the actor may see, newest first (withdrawn ones left out)."""
     permissions.ensure_child_facing(actor, action="see observations")
@@ -171,7 +176,18 @@ def list_observations(
     if context is not None:
         stmt = stmt.where(Observation.context == context)
     stmt = stmt.order_by(Observation.observed_at.desc(), Observation.id.desc())
-    result = paginate(session, stmt, page=page, page_size=page_size)
+    result = list_page(
+        session,
+        stmt,
+        {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
+        model=Observation,
+        resource="observations",
+        school_id=actor.school_id,
+        # Only the tombstones of observations the caller could see (a withdrawn one's row stays).
+        tombstones_visible=Tombstone.resource_id.in_(
+            select(Observation.id).where(permissions.visible_clause(session, actor))
+        ),
+    )
     items: list[Observation] = result["items"]
     audit.record(
         "observations_listed",
@@ -294,6 +310,13 @@ def withdraw_observation(session: Session, *, actor: Any, observation: Observati
     observation.withdrawn_at = now
     observation.withdrawn_by = actor
     observation.updated_at = now
+    record_tombstone(
+        session,
+        school_id=observation.school_id,
+        resource="observations",
+        resource_id=observation.id,
+        reason="withdrawn",
+    )
     session.flush()
     audit.record(
         "observation_withdrawn",

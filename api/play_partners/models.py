@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from api.core.changes import touches_by
 from api.core.db import Base, SchoolOwned
 from api.core.timeutil import utcnow
 from api.students.models import Student
@@ -59,6 +60,7 @@ class PlayPartnerArrangement(SchoolOwned, Base):
     """Two or more students agreed to play together at given recesses on given weekdays for a period."""
 
     __tablename__ = "play_partner_arrangements"
+    __table_args__ = (Index("ix_play_partner_arrangements_school_updated", "school_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     purpose: Mapped[str] = mapped_column(String(500), default="")
@@ -160,3 +162,6 @@ class ArrangementCheckIn(Base):
 
     arrangement: Mapped[PlayPartnerArrangement] = relationship(back_populates="check_ins")
     author: Mapped[User] = relationship(lazy="joined")
+
+
+touches_by(ArrangementStudent, PlayPartnerArrangement, "arrangement_id")

@@ -34,8 +34,8 @@ blp = Blueprint(
 @blp.route("")
 class Arrangements(MethodView):
     @blp.arguments(ArrangementQuery, location="query")
-    @blp.response(200, page_schema(ArrangementRead))
-    @blp.errors(401, 403)
+    @blp.response(200, page_schema(ArrangementRead, feed=True))
+    @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List arrangements; with ?date= those in force that day (for schoolyard duty)"""
         return service.list_arrangements(db.session, actor=current_user(), **args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.core.pagination import PageQuery
+from api.core.pagination import FeedQuery, PageQuery
 from api.extensions import Schema
 from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field, text_field
 from api.play_partners.models import OUTCOME_VALUES, RECESS_VALUES, STATUS_VALUES
@@ -100,9 +100,13 @@ class ArrangementRead(Schema):
     created_by = ma.fields.Nested(UserBrief, dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = ma.fields.String(
+        dump_only=True,
+        metadata={"description": "The record's version: If-Match to change it, If-None-Match to re-read"},
+    )
 
 
-class ArrangementQuery(PageQuery):
+class ArrangementQuery(FeedQuery):
     """Filters for the arrangement list."""
 
     date = day_field(

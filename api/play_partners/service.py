@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
-from api.core.pagination import paginate
+from api.core.etag import etag_of
+from api.core.pagination import list_page, paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
 from api.errors import Conflict, InvalidInput
@@ -148,6 +149,7 @@ def present_many(
             "created_by": a.created_by,
             "created_at": a.created_at,
             "updated_at": a.updated_at,
+            "etag": etag_of(a),
         }
         for a in arrangements
     ]
@@ -241,6 +243,8 @@ def list_arrangements(
     status: str | None = None,
     page: int = 1,
     page_size: int = 25,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
 ) -> dict[str, Any]:
     """One page of the school's arrangements; with `date`: those in force that day (schoolyard duty)."""
     permissions.ensure_child_facing(actor, action="see play-partner arrangements")
@@ -269,7 +273,14 @@ def list_arrangements(
         stmt = stmt.order_by(A.recess_mask, A.id)
     else:
         stmt = stmt.order_by(A.start_date.desc(), A.id.desc())
-    result = paginate(session, stmt, page=page, page_size=page_size)
+    result = list_page(
+        session,
+        stmt,
+        {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
+        model=A,
+        resource="play_partner_arrangements",
+        school_id=actor.school_id,
+    )
     items: list[PlayPartnerArrangement] = result["items"]
     audit.record(
         "play_partner_arrangements_listed",

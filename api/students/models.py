@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
+from api.core.changes import touches_by
 from api.core.db import Base, SchoolOwned
 from api.core.timeutil import utcnow
 from api.users.models import User
@@ -37,7 +38,10 @@ class SchoolClass(SchoolOwned, Base):
     school year regardless of case, the same way on SQLite and PostgreSQL (through `name_key`)."""
 
     __tablename__ = "classes"
-    __table_args__ = (UniqueConstraint("school_id", "school_year", "name_key"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "school_year", "name_key"),
+        Index("ix_classes_school_updated", "school_id", "updated_at", "id"),  # the change feed's keyset
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
@@ -46,6 +50,7 @@ class SchoolClass(SchoolOwned, Base):
     grade: Mapped[int] = mapped_column(Integer)  # 0 (børnehaveklasse) to 10
     school_year: Mapped[str] = mapped_column(String(9))  # "2026/27"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     staff: Mapped[list[ClassStaff]] = relationship(
@@ -81,7 +86,10 @@ class Student(SchoolOwned, Base):
     """A student. Never a CPR number."""
 
     __tablename__ = "students"
-    __table_args__ = (UniqueConstraint("school_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "external_id"),
+        Index("ix_students_school_updated", "school_id", "updated_at", "id"),  # the change feed's keyset
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
@@ -142,6 +150,7 @@ class Guardian(SchoolOwned, Base):
     """A parent or other guardian of a student, with contact details and whether they hold custody."""
 
     __tablename__ = "guardians"
+    __table_args__ = (Index("ix_guardians_school_updated", "school_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), index=True)
@@ -226,3 +235,7 @@ def _sync_name_tokens(session: Session, _context: object) -> None:
 
 
 event.listen(Session, "after_flush", _sync_name_tokens)
+
+
+# Staff attached to a class are part of the class as read.
+touches_by(ClassStaff, SchoolClass, "class_id")

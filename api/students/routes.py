@@ -15,7 +15,7 @@ from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
 from api.errors import PayloadTooLarge
 from api.extensions import Blueprint
-from api.students import permissions, roster, service
+from api.students import guardian_feed, permissions, roster, service
 from api.students.schemas import (
     ClassCreate,
     ClassQuery,
@@ -24,6 +24,7 @@ from api.students.schemas import (
     ClassUpdate,
     ExportQuery,
     GuardianCreate,
+    GuardianQuery,
     GuardianRead,
     GuardianUpdate,
     ImportFile,
@@ -75,8 +76,8 @@ def large_upload(view: Any) -> Any:
 @blp.route("/classes")
 class Classes(MethodView):
     @blp.arguments(ClassQuery, location="query")
-    @blp.response(200, page_schema(ClassRead))
-    @blp.errors(401)
+    @blp.response(200, page_schema(ClassRead, feed=True))
+    @blp.errors(400, 401, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's classes (mine=true: the classes I am attached to)"""
         return service.list_classes(db.session, actor=current_user(), **args)
@@ -144,8 +145,8 @@ class ClassStaffMember(MethodView):
 @blp.route("/students")
 class Students(MethodView):
     @blp.arguments(StudentQuery, location="query")
-    @blp.response(200, page_schema(StudentRead))
-    @blp.errors(401, 422)
+    @blp.response(200, page_schema(StudentRead, feed=True))
+    @blp.errors(400, 401, 410, 422)
     def get(self, args: dict[str, Any]) -> dict:
         """Find students: q matches the start of any name part, accent-insensitive; best matches first"""
         return service.list_students(db.session, actor=current_user(), **args)
@@ -238,6 +239,19 @@ class StudentLog(MethodView):
 
 
 # Guardians
+
+
+@blp.route("/guardians")
+class SchoolGuardians(MethodView):
+    @blp.arguments(GuardianQuery, location="query")
+    @blp.response(200, page_schema(GuardianRead, "SchoolGuardianPage", feed=True))
+    @blp.errors(400, 401, 410, 422)
+    def get(self, args: dict[str, Any]) -> dict:
+        """The school's guardians I may see, and their change feed
+
+        Leaders, resource persons and admins see every guardian of the school; other staff those of the
+        students of the classes they are attached to."""
+        return guardian_feed.list_school_guardians(db.session, actor=current_user(), **args)
 
 
 @blp.route("/students/<int:student_id>/guardians")

@@ -7,8 +7,9 @@ import re
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from api.core.pagination import PageQuery
-from api.extensions import Schema
+from api.core.etag import etag_of
+from api.core.pagination import FeedQuery
+from api.extensions import Schema, computed
 from api.students.models import ClassRole, GuardianRelation
 
 CLASS_ROLES = [r.value for r in ClassRole]
@@ -71,6 +72,10 @@ class ClassRead(Schema):
     grade = ma.fields.Integer(dump_only=True)
     school_year = ma.fields.String(dump_only=True)
     staff = ma.fields.List(ma.fields.Nested(ClassStaffRead), dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = computed(
+        etag_of, "string", description="The record's version: If-Match to change it, If-None-Match to re-read"
+    )
 
 
 class ClassCreate(Schema):
@@ -91,7 +96,7 @@ class ClassUpdate(Schema):
     school_year = _school_year_field
 
 
-class ClassQuery(PageQuery):
+class ClassQuery(FeedQuery):
     """Filters for the class list."""
 
     mine = ma.fields.Boolean(metadata={"description": "Only the classes I am attached to"})
@@ -124,6 +129,10 @@ class StudentRead(Schema):
     left_on = ma.fields.Date(dump_only=True, allow_none=True)
     sfo_enrolled = ma.fields.Boolean(dump_only=True)
     external_id = ma.fields.String(dump_only=True, allow_none=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = computed(
+        etag_of, "string", description="The record's version: If-Match to change it, If-None-Match to re-read"
+    )
 
 
 class StudentCreate(Schema):
@@ -153,7 +162,7 @@ class StudentUpdate(Schema):
     )
 
 
-class StudentQuery(PageQuery):
+class StudentQuery(FeedQuery):
     """Search and filters for the student list."""
 
     q = ma.fields.String(
@@ -192,6 +201,10 @@ class GuardianRead(Schema):
     has_custody = ma.fields.Boolean(
         dump_only=True, metadata={"description": "Holds custody (forældremyndighed)"}
     )
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = computed(
+        etag_of, "string", description="The record's version: If-Match to change it, If-None-Match to re-read"
+    )
 
 
 _phone = ma.fields.String(
@@ -223,6 +236,12 @@ class GuardianUpdate(Schema):
 
 
 # Student log
+
+
+class GuardianQuery(FeedQuery):
+    """Filters for the school's guardians."""
+
+    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
 
 
 class LogQuery(Schema):

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
 from api.core import student_log as log_registry
-from api.core.pagination import paginate
+from api.core.pagination import is_feed, list_page, paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date
+from api.core.tombstones import record_tombstone
 from api.errors import Conflict, InvalidInput, NotFound
 from api.students import permissions, roster
 from api.students.models import ClassStaff, Guardian, SchoolClass, Student, class_name_key
@@ -47,6 +48,8 @@ def list_classes(
     grade: int | None = None,
     page: int = 1,
     page_size: int = 25,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
 ) -> dict:
     """The school's classes by grade and name (every staff member sees them)."""
     stmt: Select[Any] = select(SchoolClass).where(SchoolClass.school_id == actor.school_id)
@@ -59,7 +62,14 @@ def list_classes(
     if grade is not None:
         stmt = stmt.where(SchoolClass.grade == grade)
     stmt = stmt.order_by(SchoolClass.school_year.desc(), SchoolClass.grade, SchoolClass.name, SchoolClass.id)
-    return paginate(session, stmt, page=page, page_size=page_size)
+    return list_page(
+        session,
+        stmt,
+        {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
+        model=SchoolClass,
+        resource="classes",
+        school_id=actor.school_id,
+    )
 
 
 def get_class(session: Session, *, actor: User, class_id: int) -> SchoolClass:
@@ -178,8 +188,21 @@ def list_students(
     include_inactive: bool = False,
     page: int = 1,
     page_size: int = 25,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
 ) -> dict:
-    """Search and list the school's students (names and classes: every staff member)."""
+    """Search and list the school's students (names and classes: every staff member). The change feed
+    (cursor/updated_since) also carries the students who left (active false), so a copy learns they left."""
+    args = {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since}
+    if is_feed(args):
+        if q is not None:
+            raise InvalidInput(
+                "The change feed does not search: leave out q.", errors={"q": ["Not with cursor."]}
+            )
+        stmt = list_statement(
+            school_id=actor.school_id, class_id=class_id, grade=grade, include_inactive=True
+        )
+        return list_page(session, stmt, args, model=Student, resource="students", school_id=actor.school_id)
     return search(
         session,
         school_id=actor.school_id,
@@ -448,6 +471,7 @@ def delete_guardian(session: Session, *, actor: User, student: Student, guardian
     """Remove a guardian from a student."""
     permissions.ensure_can_edit_guardians(session, actor, student)
     session.delete(guardian)
+    record_tombstone(session, school_id=guardian.school_id, resource="guardians", resource_id=guardian.id)
     session.flush()
     audit.record(
         "guardian_deleted", resource_type="guardian", resource_id=guardian.id, student_ids=[student.id]

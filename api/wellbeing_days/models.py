@@ -6,9 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from api.core.changes import touches_by
 from api.core.db import Base, JSONType, SchoolOwned
 from api.core.timeutil import utcnow
 from api.students.models import SchoolClass, Student
@@ -32,6 +33,7 @@ class WellbeingDay(SchoolOwned, Base):
     """A day or event where students meet across grades and classes."""
 
     __tablename__ = "wellbeing_days"
+    __table_args__ = (Index("ix_wellbeing_days_school_updated", "school_id", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, index=True)
@@ -190,3 +192,8 @@ class WellbeingGroupAdult(Base):
 
     group: Mapped[WellbeingGroup] = relationship(back_populates="adults")
     user: Mapped[User] = relationship(lazy="joined")
+
+
+# The classes and adults taking part are part of the day as read.
+touches_by(WellbeingDayClass, WellbeingDay, "wellbeing_day_id")
+touches_by(WellbeingDayAdult, WellbeingDay, "wellbeing_day_id")

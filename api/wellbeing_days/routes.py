@@ -37,8 +37,8 @@ IF_MATCH_WHEN_PLANNED = "The ETag of the day you read; required when groups exis
 @blp.route("")
 class WellbeingDays(MethodView):
     @blp.arguments(WellbeingDayQuery, location="query")
-    @blp.response(200, page_schema(WellbeingDayRead))
-    @blp.errors(401, 403)
+    @blp.response(200, page_schema(WellbeingDayRead, feed=True))
+    @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's wellbeing days and events, by date"""
         return service.list_days(db.session, actor=current_user(), **args)

@@ -6,8 +6,9 @@ from typing import Any
 
 import marshmallow as ma
 
-from api.core.pagination import PageQuery
-from api.extensions import Schema
+from api.core.etag import etag_of
+from api.core.pagination import FeedQuery
+from api.extensions import Schema, computed
 from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field, text_field
 from api.wellbeing_days.models import KIND_VALUES
 
@@ -77,9 +78,12 @@ class WellbeingDayRead(Schema):
     created_by = ma.fields.Nested(UserBrief, dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
+    etag = computed(
+        etag_of, "string", description="The record's version: If-Match to change it, If-None-Match to re-read"
+    )
 
 
-class WellbeingDayQuery(PageQuery):
+class WellbeingDayQuery(FeedQuery):
     """Filters for the list of days (by date)."""
 
     from_date = day_field(data_key="from", metadata={"description": "On or after this day"})

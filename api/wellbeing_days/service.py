@@ -5,16 +5,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
-from api.core.pagination import paginate
+from api.core.pagination import list_page
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
+from api.core.tombstones import record_tombstone
 from api.errors import Conflict, DomainError, InvalidInput
 from api.incidents.service import (
     OpenCasePair,
@@ -145,6 +146,8 @@ def list_days(
     kind: str | None = None,
     page: int = 1,
     page_size: int = 25,
+    cursor: str | None = None,
+    updated_since: datetime | None = None,
 ) -> dict[str, Any]:
     """One page of the school's wellbeing days, by date."""
     permissions.ensure_can_view(actor)
@@ -155,8 +158,13 @@ def list_days(
         stmt = stmt.where(WellbeingDay.day <= to_date)
     if kind is not None:
         stmt = stmt.where(WellbeingDay.kind == kind)
-    result = paginate(
-        session, stmt.order_by(WellbeingDay.day, WellbeingDay.id), page=page, page_size=page_size
+    result = list_page(
+        session,
+        stmt.order_by(WellbeingDay.day, WellbeingDay.id),
+        {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
+        model=WellbeingDay,
+        resource="wellbeing_days",
+        school_id=actor.school_id,
     )
     audit.record(
         "wellbeing_days_listed", resource_type="wellbeing_day", detail={"count": len(result["items"])}
@@ -214,6 +222,7 @@ def delete_day(session: Session, *, actor: Any, day: WellbeingDay) -> None:
     )
     _delete_plan(session, day)
     session.delete(day)
+    record_tombstone(session, school_id=day.school_id, resource="wellbeing_days", resource_id=day.id)
     session.flush()
     audit.record(
         "wellbeing_day_deleted", resource_type="wellbeing_day", resource_id=day.id, student_ids=member_ids

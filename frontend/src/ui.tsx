@@ -144,8 +144,9 @@ export function Async<T>({ state, children }: { state: Loaded<T>; children: (dat
   return <>{state.data !== null && children(state.data)}</>;
 }
 
-export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
+// `total` is absent only from a change-feed (cursor) answer, which the screens never ask for.
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total?: number; onPage: (p: number) => void }) {
+  const pages = Math.max(1, Math.ceil((total ?? 0) / pageSize));
   if (pages <= 1) return null;
   return (
     <nav class="pager" aria-label={t('page_of', { p: page, n: pages })}>

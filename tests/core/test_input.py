@@ -99,7 +99,7 @@ def teacher_headers(app, session):
     "url",
     [
         "/api/v1/incidents?statsu=open",
-        "/api/v1/incidents?status=open&updated_since=2026-01-01T00:00:00Z",
+        "/api/v1/incidents?status=open&created_after=2026-01-01T00:00:00Z",
         "/api/v1/health?verbose=1",  # an operation that takes no query arguments at all
         "/api/v1/auth/me?school=2",
         "/api/v1/students?q=an&class=3",

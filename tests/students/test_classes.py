@@ -18,6 +18,8 @@ def test_admin_creates_and_renames_a_class(app, client, session):
         "grade": 8,
         "school_year": "2026/27",
         "staff": [],
+        "updated_at": resp.json["updated_at"],
+        "etag": resp.headers["ETag"],
     }
     dup = client.post(
         "/api/v1/classes", json={"name": "udskoling 8-9", "grade": 9, "school_year": "2026/27"}, headers=admin

@@ -122,6 +122,8 @@ def test_list_item_shape(client, roster):
         "left_on": None,
         "sfo_enrolled": False,
         "external_id": None,
+        "updated_at": roster["ase"].updated_at.isoformat(),
+        "etag": f'"students-{roster["ase"].id}-v1"',
     }
 
 

@@ -409,6 +409,10 @@ export interface paths {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
                     /** @description Only the classes I am attached to */
                     mine?: boolean;
                     school_year?: string;
@@ -430,7 +434,9 @@ export interface paths {
                         "application/json": components["schemas"]["ClassPage"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -686,6 +692,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guardians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The school's guardians I may see, and their change feed
+         * @description Leaders, resource persons and admins see every guardian of the school; other staff those of the
+         *     students of the classes they are attached to.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
+                    student_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolGuardianPage"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                410: components["responses"]["GONE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -819,6 +878,10 @@ export interface paths {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
                     status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
                     classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
                     /** @description Action plan overdue, due within 2 working days, or either (attention) */
@@ -846,7 +909,9 @@ export interface paths {
                         "application/json": components["schemas"]["IncidentPage"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1768,6 +1833,10 @@ export interface paths {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
                     student_id?: number;
                     /** @description Observed on or after this day */
                     from?: string;
@@ -1796,8 +1865,10 @@ export interface paths {
                         "application/json": components["schemas"]["ObservationPage"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2081,6 +2152,10 @@ export interface paths {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
                     /** @description Only arrangements in force that day (active, in period, weekday matches) */
                     date?: string;
                     /** @description Only those covering this recess */
@@ -2104,8 +2179,10 @@ export interface paths {
                         "application/json": components["schemas"]["ArrangementPage"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2442,6 +2519,10 @@ export interface paths {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
                     /** @description Start of any name part; case- and accent-insensitive (å=a=aa, ø=o, æ=ae). Several words must all match. Best matches first. */
                     q?: string;
                     class_id?: number;
@@ -2465,7 +2546,9 @@ export interface paths {
                         "application/json": components["schemas"]["StudentPage"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -3558,6 +3641,10 @@ export interface paths {
                 query?: {
                     page?: number;
                     page_size?: number;
+                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                    cursor?: string;
+                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                    updated_since?: string;
                     /** @description On or after this day */
                     from?: string;
                     /** @description On or before this day */
@@ -3579,8 +3666,10 @@ export interface paths {
                         "application/json": components["schemas"]["WellbeingDayPage"];
                     };
                 };
+                400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                410: components["responses"]["GONE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -4095,10 +4184,21 @@ export interface components {
             weekdays: number[];
         };
         ArrangementPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
             items: components["schemas"]["ArrangementRead"][];
-            page: number;
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
             page_size: number;
-            total: number;
+            /** @description Offset paging only */
+            total?: number;
         };
         ArrangementRead: {
             /** @description Two of its students are now target and actor of an open bullying-like case that you may see: end or change the arrangement (a case you may not see does not set it) */
@@ -4108,6 +4208,8 @@ export interface components {
             readonly created_by: components["schemas"]["UserBrief"];
             /** Format: date */
             readonly end_date: string;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly id: number;
             /** @description Ids of other active or paused arrangements sharing a student, a period, a weekday and a recess with this one (allowed, but the adults should know) */
             readonly overlaps: number[];
@@ -4164,8 +4266,10 @@ export interface components {
         };
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         AuditRead: {
@@ -4195,8 +4299,10 @@ export interface components {
         };
         CheckInPage: {
             items: components["schemas"]["CheckInRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         CheckInRead: {
@@ -4225,17 +4331,32 @@ export interface components {
             school_year: string;
         };
         ClassPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
             items: components["schemas"]["ClassRead"][];
-            page: number;
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
             page_size: number;
-            total: number;
+            /** @description Offset paging only */
+            total?: number;
         };
         ClassRead: {
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly grade: number;
             readonly id: number;
             readonly name: string;
             readonly school_year: string;
             readonly staff: components["schemas"]["ClassStaffRead"][];
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         ClassStaffAttach: {
             /** @enum {string} */
@@ -4268,8 +4389,10 @@ export interface components {
         };
         ClosedDaysPage: {
             items: components["schemas"]["ClosedDaysRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         ClosedDaysRead: {
@@ -4282,8 +4405,10 @@ export interface components {
         };
         DeliveryPage: {
             items: components["schemas"]["DeliveryRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         DeliveryRead: {
@@ -4316,8 +4441,10 @@ export interface components {
         };
         EndpointPage: {
             items: components["schemas"]["EndpointRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         EndpointRead: {
@@ -4418,13 +4545,15 @@ export interface components {
              *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
              *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
              *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
+             *     - `invalid_cursor`: The cursor was changed, cut short or issued for another collection: start the sync again.
+             *     - `cursor_expired`: The cursor or updated_since is older than deletions are kept: start a full sync again.
              *     - `payload_too_large`: The request body is larger than the API accepts.
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              *     - `internal_error`: An unexpected error; quote `errors.request_id` when reporting it.
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
@@ -4525,12 +4654,16 @@ export interface components {
         };
         GuardianPage: {
             items: components["schemas"]["GuardianRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         GuardianRead: {
             readonly email: string | null;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             /** @description Holds custody (forældremyndighed) */
             readonly has_custody: boolean;
             readonly id: number;
@@ -4539,6 +4672,8 @@ export interface components {
             /** @enum {string} */
             readonly relation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
             readonly student_id: number;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         GuardianUpdate: {
             /** Format: email */
@@ -4606,6 +4741,8 @@ export interface components {
             readonly deadline_status: "pending" | "due_soon" | "overdue" | "met" | null;
             /** Format: date-time */
             readonly established_at: string | null;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly id: number;
             readonly knowledge_source: string | null;
             /** Format: date-time */
@@ -4615,14 +4752,28 @@ export interface components {
             /** @enum {string} */
             readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
             readonly students: components["schemas"]["InvolvedStudentRead"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Last change of the case or its case work
+             */
             readonly updated_at: string;
         };
         IncidentPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
             items: components["schemas"]["IncidentListItem"][];
-            page: number;
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
             page_size: number;
-            total: number;
+            /** @description Offset paging only */
+            total?: number;
         };
         IncidentRead: {
             readonly accused_staff: components["schemas"]["UserBrief"] | null;
@@ -4651,6 +4802,8 @@ export interface components {
             /** Format: date-time */
             readonly established_at: string | null;
             readonly established_by: components["schemas"]["UserBrief"] | null;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly follow_ups: components["schemas"]["FollowUpRead"][];
             readonly id: number;
             readonly knowledge_source: string | null;
@@ -4663,7 +4816,10 @@ export interface components {
             /** @enum {string} */
             readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
             readonly students: components["schemas"]["InvolvedStudentRead"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Last change of the case or its case work
+             */
             readonly updated_at: string;
             /**
              * @description full for the case's workers; reporter for whoever reported it (no case work)
@@ -4785,8 +4941,10 @@ export interface components {
         };
         NotePage: {
             items: components["schemas"]["NoteRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         NoteRead: {
@@ -4803,8 +4961,10 @@ export interface components {
         };
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         NotificationRead: {
@@ -4844,16 +5004,29 @@ export interface components {
             tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
         };
         ObservationPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
             items: components["schemas"]["ObservationRead"][];
-            page: number;
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
             page_size: number;
-            total: number;
+            /** @description Offset paging only */
+            total?: number;
         };
         ObservationRead: {
             readonly author: components["schemas"]["UserBrief"];
             readonly context: string | null;
             /** Format: date-time */
             readonly created_at: string;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly id: number;
             readonly incident_id: number | null;
             readonly mood: number;
@@ -5009,6 +5182,23 @@ export interface components {
             readonly name: string;
             readonly slug: string;
         };
+        SchoolGuardianPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
+            items: components["schemas"]["GuardianRead"][];
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total?: number;
+        };
         SchoolRead: {
             /** @description Whether the school's closed days count as non-working days */
             readonly count_closed_days: boolean;
@@ -5041,16 +5231,29 @@ export interface components {
             sfo_enrolled?: boolean;
         };
         StudentPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
             items: components["schemas"]["StudentRead"][];
-            page: number;
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
             page_size: number;
-            total: number;
+            /** @description Offset paging only */
+            total?: number;
         };
         StudentRead: {
             readonly active: boolean;
             readonly class_id: number | null;
             readonly class_name: string | null;
             readonly display_name: string;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly external_id: string | null;
             readonly family_name: string;
             readonly given_name: string;
@@ -5060,6 +5263,8 @@ export interface components {
             readonly left_on: string | null;
             readonly preferred_name: string | null;
             readonly sfo_enrolled: boolean;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         StudentUpdate: {
             class_id?: number | null;
@@ -5087,8 +5292,10 @@ export interface components {
         };
         TimelinePage: {
             items: components["schemas"]["TimelineEntryRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         TokenResponse: {
@@ -5098,6 +5305,13 @@ export interface components {
             refresh_token?: string;
             token_type?: string;
             user: components["schemas"]["UserRead"];
+        };
+        TombstoneRead: {
+            /** Format: date-time */
+            readonly deleted_at: string;
+            readonly id: number;
+            /** @enum {string} */
+            readonly reason: "deleted" | "anonymised" | "retention" | "erasure_request" | "withdrawn";
         };
         UserBrief: {
             readonly id: number;
@@ -5112,8 +5326,10 @@ export interface components {
         };
         UserPage: {
             items: components["schemas"]["UserRead"][];
+            /** @description Offset paging only */
             page: number;
             page_size: number;
+            /** @description Offset paging only */
             total: number;
         };
         UserRead: {
@@ -5152,10 +5368,21 @@ export interface components {
             title: string;
         };
         WellbeingDayPage: {
+            /**
+             * Format: date-time
+             * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
+             */
+            complete_up_to?: string;
+            /** @description Keyset paging with `updated_since`: what was deleted, withdrawn or anonymised in the window */
+            deleted?: components["schemas"]["TombstoneRead"][];
             items: components["schemas"]["WellbeingDayRead"][];
-            page: number;
+            /** @description Keyset paging: the cursor of the next page; null when this sync is complete */
+            next_cursor?: string | null;
+            /** @description Offset paging only */
+            page?: number;
             page_size: number;
-            total: number;
+            /** @description Offset paging only */
+            total?: number;
         };
         WellbeingDayRead: {
             readonly adults: components["schemas"]["UserBrief"][];
@@ -5166,6 +5393,8 @@ export interface components {
             /** Format: date */
             readonly date: string;
             readonly description: string | null;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
             readonly grades: number[];
             readonly group_count: number | null;
             readonly groups_planned: boolean;
@@ -5221,6 +5450,15 @@ export interface components {
         };
         /** @description Forbidden */
         FORBIDDEN: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Gone */
+        GONE: {
             headers: {
                 [name: string]: unknown;
             };

@@ -44,7 +44,7 @@ export async function refreshRoster(): Promise<void> {
       for (const s of res.data.items) {
         rows.push({ id: s.id, kind: 'student', display_name: s.display_name, class_name: s.class_name, class_id: s.class_id });
       }
-      if (page * res.data.page_size >= res.data.total) break;
+      if (page * res.data.page_size >= (res.data.total ?? 0)) break;
       page++;
     }
   }

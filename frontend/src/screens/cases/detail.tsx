@@ -111,7 +111,7 @@ export function CaseDetail({ id }: { id: string; user: User }) {
   const incidentId = Number(id);
   const state = useLoad(() => api.GET('/api/v1/incidents/{incident_id}', { params: { path: { incident_id: incidentId } } }), [incidentId]);
   const [message, setMessage] = useState<string | null>(null);
-  // Not every write changes the case's own ETag (a referral has its own), so the timeline follows this counter too.
+  // Every write to the case (case work included) changes its ETag, so each reloads it; the timeline follows.
   const [revision, setRevision] = useState(0);
   const refresh = () => {
     setRevision((n) => n + 1);
@@ -195,7 +195,7 @@ export function CaseDetail({ id }: { id: string; user: User }) {
                     </>
                   )}
                   <Section id="sec-notes" title={t('case_notes')}>
-                    <Notes incidentId={c.id} canAdd={actions.has('add_note')} onAdded={() => setRevision((n) => n + 1)} />
+                    <Notes incidentId={c.id} canAdd={actions.has('add_note')} onAdded={refresh} />
                   </Section>
                 </div>
               </div>
