@@ -130,12 +130,8 @@ def test_only_municipality_users_read_the_municipality(app, client, session, wor
 
 def test_a_schools_admin_sees_its_municipality_but_cannot_grant_the_role(app, client, session, world):
     admin = auth(app, world.users["admin"])
-    assert (
-        client.get("/api/v1/schools/current/municipality", headers=admin).json
-        == {"municipality": {"id": 1, "name": "Ringkøbing-Skjern Kommune"}}
-        or client.get("/api/v1/schools/current/municipality", headers=admin).json["municipality"]["name"]
-        == "Ringkøbing-Skjern Kommune"
-    )
+    mine = client.get("/api/v1/schools/current/municipality", headers=admin).json["municipality"]
+    assert mine["name"] == "Ringkøbing-Skjern Kommune"
     outside = auth(app, world.outside.users["admin"])
     assert client.get("/api/v1/schools/current/municipality", headers=outside).json == {"municipality": None}
     assert (
