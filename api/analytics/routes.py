@@ -78,6 +78,7 @@ SUMMARIES = {
     "heatmap": "Cases by place and hour of the day (heat map)",
     "weekday-recess": "Cases by weekday and recess",
     "classes": "Cases per class by month and classification",
+    "class-trend": "Cases per class by month (the trend)",
     "grades": "Cases per grade by month and classification",
     "knowledge-sources": "How adults learned of the cases",
     "response-times": "Days from report to assessment and to the action plan",

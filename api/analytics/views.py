@@ -124,13 +124,21 @@ def weekday_recess(session: Session, scope: Scope, period: Period, filters: Filt
 
 
 def _by_class_or_grade(
-    session: Session, scope: Scope, period: Period, filters: Filters, *, by_grade: bool
+    session: Session,
+    scope: Scope,
+    period: Period,
+    filters: Filters,
+    *,
+    by_grade: bool,
+    by_classification: bool = True,
+    name: str | None = None,
 ) -> Table:
     local = local_time(session, Incident.occurred_at, period)
     year, month, _ = day_parts(local)
     group = SchoolClass.grade if by_grade else Student.class_id
+    keys = [group, year, month] + ([Incident.classification] if by_classification else [])
     stmt: Select[Any] = (
-        select(group, year, month, Incident.classification, func.count(distinct(Incident.id)))
+        select(*keys, func.count(distinct(Incident.id)))
         .join(IncidentStudent, IncidentStudent.incident_id == Incident.id)
         .join(Student, Student.id == IncidentStudent.student_id)
     )
@@ -138,15 +146,19 @@ def _by_class_or_grade(
         stmt = stmt.join(SchoolClass, SchoolClass.id == Student.class_id)
     stmt = (
         stmt.where(*_counted(session, scope, period, filters), Student.class_id.is_not(None))
-        .group_by(group, year, month, Incident.classification)
-        .order_by(group, year, month, Incident.classification)
+        .group_by(*keys)
+        .order_by(*keys)
     )
     dim = "grade" if by_grade else "class"
+    dims = [dim, "month"] + (["classification"] if by_classification else [])
     cells = [
-        Cell({dim: str(g), "month": f"{int(y):04d}-{int(m):02d}", "classification": c}, n)
-        for g, y, m, c, n in session.execute(stmt)
+        Cell(
+            dict(zip(dims, [str(row[0]), f"{int(row[1]):04d}-{int(row[2]):02d}", *row[3:-1]], strict=True)),
+            row[-1],
+        )
+        for row in session.execute(stmt)
     ]
-    table = Table("grades" if by_grade else "classes", [dim, "month", "classification"], cells)
+    table = Table(name or ("grades" if by_grade else "classes"), dims, cells)
     if not by_grade:
         table.labels = {"class": _class_labels(session, scope.school_id, {c.keys["class"] for c in cells})}
     return table
@@ -156,6 +168,13 @@ def classes(session: Session, scope: Scope, period: Period, filters: Filters) ->
     """Cases per class (of the students now) by month and classification; a case with students of two
     classes counts once in each."""
     return _by_class_or_grade(session, scope, period, filters, by_grade=False)
+
+
+def class_trend(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
+    """Cases per class (of the students now) by month, all classifications together: the trend line."""
+    return _by_class_or_grade(
+        session, scope, period, filters, by_grade=False, by_classification=False, name="class-trend"
+    )
 
 
 def grades(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
@@ -279,6 +298,7 @@ VIEWS: dict[str, View] = {
     "heatmap": heatmap,
     "weekday-recess": weekday_recess,
     "classes": classes,
+    "class-trend": class_trend,
     "grades": grades,
     "knowledge-sources": knowledge_sources,
     "response-times": response_times,

@@ -90,6 +90,8 @@ def test_per_class_trend_counts_each_class_once_per_case(app, client, session, w
     assert cells[(a, "2026-10", "teasing")] == 2  # own class: in full
     assert cells[(a, "2026-11", "conflict")] == 6  # two students of class A, one case each
     assert cells[(b, "2026-10", "teasing")] is None  # another class: hidden
+    trend = _cells(_get(client, app, world, teacher, "class-trend"))
+    assert trend == {(a, "2026-10"): 2, (a, "2026-11"): 6, (b, "2026-10"): None}
     grades = _cells(_get(client, app, world, world.users["leader"], "grades"))
     assert grades[("3", "2026-11", "conflict")] == 6
     assert grades[("4", "2026-10", "teasing")] is None

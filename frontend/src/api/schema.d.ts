@@ -4,6 +4,108 @@
  */
 
 export interface paths {
+    "/api/v1/analytics/class-trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/class-trend.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend) as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/classes": {
         parameters: {
             query?: never;
@@ -2595,6 +2697,104 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MunicipalityRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/class-trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend), each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/class-trend.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend), each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
