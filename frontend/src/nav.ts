@@ -12,6 +12,7 @@ const STAFF: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', '
 
 export const NAV: NavItem[] = [
   { path: '/log', label: 'nav_quicklog', roles: STAFF },
+  { path: '/overview', label: 'nav_dashboard', roles: ['leader', 'resource_person'] },
   { path: '/notifications', label: 'nav_notifications', roles: [...STAFF, 'admin'] },
   { path: '/cases', label: 'nav_cases', roles: STAFF },
   { path: '/students', label: 'nav_students', roles: STAFF },
