@@ -86,15 +86,20 @@ def _recesses(school: Any) -> tuple[tuple[str, str], ...]:
 
 
 def for_staff(session: Session, user: Any, school: Any) -> Scope:
-    """A staff member's scope: the cases and observations they may see; their own classes in full."""
+    """A staff member's scope: the cases and observations they may see (their own classes, shown in full,
+    are added by `own_classes` when a view needs them)."""
     return Scope(
         school_id=user.school_id,
         incidents=incident_permissions.visibility_clause(session, user),
         observations=observation_permissions.visible_clause(session, user),
-        full_classes=frozenset(staff_class_ids(session, user)),
         threshold=min_cell(),
         recess_times=_recesses(school),
     )
+
+
+def own_classes(session: Session, user: Any) -> frozenset[int]:
+    """The classes a staff member works in (their cells are shown in full)."""
+    return frozenset(staff_class_ids(session, user))
 
 
 def for_school(school: Any) -> Scope:

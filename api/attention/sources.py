@@ -72,6 +72,13 @@ def _from_list(ctx: Context, kind: str, *, due: bool = False, **filters: Any) ->
     )
 
 
+def _total(ctx: Context, page: list[Any], count: Any) -> int:
+    """How many there are in all: a page shorter than the limit is all of them (no count statement)."""
+    if len(page) < ctx.limit:
+        return len(page)
+    return ctx.session.scalar(count()) or 0
+
+
 def _students_of(session: Session, incident_ids: list[int]) -> set[int]:
     if not incident_ids:
         return set()
@@ -89,8 +96,8 @@ def _worked(ctx: Context, *conditions: Any, order: Any, kind: str, due: bool = F
         Incident.withdrawn_at.is_(None),
         *conditions,
     ]
-    total = ctx.session.scalar(select(func.count(Incident.id)).where(*where)) or 0
     incidents = list(ctx.session.scalars(select(Incident).where(*where).order_by(*order).limit(ctx.limit)))
+    total = _total(ctx, incidents, lambda: select(func.count(Incident.id)).where(*where))
     return Found(
         _incident_items(kind, incidents, due=due), total, _students_of(ctx.session, [i.id for i in incidents])
     )
@@ -168,7 +175,6 @@ def follow_ups_due(ctx: Context) -> Found:
         ~held,
     ]
     base = select(Incident.id).join(ActionPlan, ActionPlan.incident_id == Incident.id).where(*where)
-    total = ctx.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = ctx.session.execute(
         select(Incident, ActionPlan.follow_up_on)
         .join(ActionPlan, ActionPlan.incident_id == Incident.id)
@@ -176,6 +182,7 @@ def follow_ups_due(ctx: Context) -> Found:
         .order_by(ActionPlan.follow_up_on, Incident.id)
         .limit(ctx.limit)
     ).all()
+    total = _total(ctx, rows, lambda: select(func.count()).select_from(base.subquery()))
     items = [
         Item("follow_up_due", "incident", i.id, day=on, classification=i.classification, status=i.status)
         for i, on in rows
@@ -217,7 +224,6 @@ def quiet_arrangements(ctx: Context) -> Found:
                 )
             )
         where.append(or_(*close))
-    total = ctx.session.scalar(select(func.count(PlayPartnerArrangement.id)).where(*where)) or 0
     last = (
         select(ArrangementCheckIn.arrangement_id, func.max(ArrangementCheckIn.day).label("day"))
         .group_by(ArrangementCheckIn.arrangement_id)
@@ -230,6 +236,7 @@ def quiet_arrangements(ctx: Context) -> Found:
         .order_by(PlayPartnerArrangement.start_date, PlayPartnerArrangement.id)
         .limit(ctx.limit)
     ).all()
+    total = _total(ctx, rows, lambda: select(func.count(PlayPartnerArrangement.id)).where(*where))
     ids = [a for a, _ in rows]
     students = (
         set(
@@ -272,13 +279,13 @@ def low_mood(ctx: Context) -> Found:
         .having(times >= LOW_MOOD_TIMES)
         .subquery()
     )
-    total = ctx.session.scalar(select(func.count()).select_from(grouped)) or 0
     rows = ctx.session.execute(
         select(Student, grouped.c.times, grouped.c.last)
         .join(grouped, grouped.c.student_id == Student.id)
         .order_by(grouped.c.times.desc(), grouped.c.last.desc(), Student.id)
         .limit(ctx.limit)
     ).all()
+    total = _total(ctx, rows, lambda: select(func.count()).select_from(grouped))
     items = [
         Item(
             "low_mood",

@@ -4,6 +4,7 @@ view; axe clean at both sizes."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,8 +55,10 @@ def test_leader_overview_is_complete_and_accessible(browser, live_server, size) 
         assert page.locator(".trend-chart").get_attribute("aria-hidden") == "true"
         # small counts come hidden from the server and are shown as such, never guessed
         assert page.locator("table.heatmap td.heat-s").count() > 0
-        assert page.get_by_role("link", name="Hent som CSV (Excel)").first.get_attribute("href").startswith(
-            "/api/v1/analytics/heatmap.csv?date_from="
+        assert (
+            page.get_by_role("link", name="Hent som CSV (Excel)")
+            .first.get_attribute("href")
+            .startswith("/api/v1/analytics/heatmap.csv?date_from=")
         )
         assert_no_axe_violations(page, f"overview at {size} px")
         if size == "360":
@@ -75,8 +78,7 @@ def test_overview_prints_without_the_app_around_it_and_downloads_csv(browser, li
         _open_overview(page)
         with page.expect_download() as download:
             page.get_by_role("link", name="Hent som CSV (Excel)").first.click()
-        path = download.value.path()
-        text = open(path, encoding="utf-8").read()
+        text = Path(download.value.path()).read_text(encoding="utf-8")
         assert text.startswith("\ufeffplace;hour;incidents")
         page.emulate_media(media="print")
         assert not page.locator("nav.tabs").is_visible()
