@@ -31,6 +31,8 @@ class Context:
     since: datetime
     unassessed_after: int
     limit: int
+    # What one source loaded that another may reuse within the same list (e.g. the deadline list).
+    shared: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

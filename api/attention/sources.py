@@ -96,7 +96,15 @@ def _worked(ctx: Context, *conditions: Any, order: Any, kind: str, due: bool = F
         Incident.withdrawn_at.is_(None),
         *conditions,
     ]
-    incidents = list(ctx.session.scalars(select(Incident).where(*where).order_by(*order).limit(ctx.limit)))
+    # Columns only: the list shows no student, reporter or plan, so none is loaded.
+    columns = (
+        Incident.id,
+        Incident.classification,
+        Incident.status,
+        Incident.occurred_at,
+        Incident.action_plan_due,
+    )
+    incidents = list(ctx.session.execute(select(*columns).where(*where).order_by(*order).limit(ctx.limit)))
     total = _total(ctx, incidents, lambda: select(func.count(Incident.id)).where(*where))
     return Found(
         _incident_items(kind, incidents, due=due), total, _students_of(ctx.session, [i.id for i in incidents])
@@ -130,16 +138,32 @@ def unassessed(ctx: Context) -> Found:
     )
 
 
+def _by_deadline(ctx: Context, state: str, kind: str) -> Found:
+    """Overdue and due-soon plans from one call of the case list's deadline filter (`attention`), split by the
+    deadline state it gives each case; asked per state only when the cases fill more than one page."""
+    page = ctx.shared.get("deadlines")
+    if page is None:
+        page = ctx.shared["deadlines"] = list_incidents(
+            ctx.session, actor=ctx.actor, page=1, page_size=ctx.limit, deadline="attention"
+        )
+    if page["total"] > len(page["items"]):
+        return _from_list(ctx, kind, due=True, deadline=state)
+    items = [i for i in page["items"] if i.deadline_status == state]
+    return Found(
+        _incident_items(kind, items, due=True), len(items), {sid for i in items for sid in i.student_ids}
+    )
+
+
 @attention_source("plan_overdue", order=30)
 def plans_overdue(ctx: Context) -> Found:
     """Action plans past the law's deadline."""
-    return _from_list(ctx, "plan_overdue", due=True, deadline="overdue")
+    return _by_deadline(ctx, "overdue", "plan_overdue")
 
 
 @attention_source("plan_due_soon", order=40)
 def plans_due_soon(ctx: Context) -> Found:
     """Action plans due within two working days."""
-    return _from_list(ctx, "plan_due_soon", due=True, deadline="due_soon")
+    return _by_deadline(ctx, "due_soon", "plan_due_soon")
 
 
 @attention_source("no_acute_measure", order=50)
@@ -176,7 +200,7 @@ def follow_ups_due(ctx: Context) -> Found:
     ]
     base = select(Incident.id).join(ActionPlan, ActionPlan.incident_id == Incident.id).where(*where)
     rows = ctx.session.execute(
-        select(Incident, ActionPlan.follow_up_on)
+        select(Incident.id, Incident.classification, Incident.status, ActionPlan.follow_up_on)
         .join(ActionPlan, ActionPlan.incident_id == Incident.id)
         .where(*where)
         .order_by(ActionPlan.follow_up_on, Incident.id)
@@ -184,10 +208,9 @@ def follow_ups_due(ctx: Context) -> Found:
     ).all()
     total = _total(ctx, rows, lambda: select(func.count()).select_from(base.subquery()))
     items = [
-        Item("follow_up_due", "incident", i.id, day=on, classification=i.classification, status=i.status)
-        for i, on in rows
+        Item("follow_up_due", "incident", i, day=on, classification=c, status=st) for i, c, st, on in rows
     ]
-    return Found(items, total, _students_of(ctx.session, [i.id for i, _ in rows]))
+    return Found(items, total, _students_of(ctx.session, [r[0] for r in rows]))
 
 
 @attention_source("play_partner_no_check_in", order=70)
