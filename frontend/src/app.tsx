@@ -46,6 +46,7 @@ function Lazy({ load, name, props }: { load: Loader; name: string; props: Record
 
 const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/overview', load: loadDashboard, name: 'Dashboard' },
+  { pattern: '/municipality', load: loadDashboard, name: 'Municipality' },
   { pattern: '/notifications', load: loadCases, name: 'Notifications' },
   { pattern: '/cases', load: loadCases, name: 'CaseList' },
   { pattern: '/cases/:id', load: loadCases, name: 'CaseDetail' },

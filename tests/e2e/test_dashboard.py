@@ -87,3 +87,60 @@ def test_overview_prints_without_the_app_around_it_and_downloads_csv(browser, li
         assert page.locator("table.heatmap").is_visible()
     finally:
         ctx.close()
+
+
+def _municipality_user(live_server: Any) -> str:
+    """Group the demo school into a municipality and give it an officer (once per session); their e-mail."""
+    from sqlalchemy import select
+
+    from api.core import audit
+    from api.core.db import db
+    from api.municipalities.service import assign_school, by_slug, create_municipality
+    from api.schools.models import School
+    from api.users.service import create_user_in_school
+
+    email = "kommune@rksk.example"
+    with live_server.app.test_request_context():
+        if by_slug(db.session, "rksk") is None:
+            kommune = create_municipality(db.session, name="Ringkøbing-Skjern Kommune", slug="rksk")
+            school = db.session.scalar(select(School).order_by(School.id))
+            assign_school(db.session, municipality=kommune, school=school)
+            create_user_in_school(
+                db.session,
+                school_id=school.id,
+                email=email,
+                name="Kirsten Kommune",
+                roles=["municipality"],
+                password="trivsel-demo",
+            )
+            audit.flush_pending(db.session)
+            db.session.commit()
+    return email
+
+
+@pytest.mark.parametrize("size", ["1280", "360"])
+def test_municipality_user_sees_the_schools_side_by_side_and_nothing_else(browser, live_server, size) -> None:
+    email = _municipality_user(live_server)
+    ctx = _context(browser, live_server, LAPTOP if size == "1280" else PHONE)
+    try:
+        page = ctx.new_page()
+        page.goto("/")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Adgangskode").fill("trivsel-demo")
+        page.get_by_role("button", name="Log ind").click()
+        page.get_by_role("heading", name="Ringkøbing-Skjern Kommune", level=1).wait_for()
+        page.get_by_role("heading", name="Vestrup Skole", level=2).wait_for()
+        page.locator("table.heatmap caption").first.wait_for()
+        # one tab only: the municipality's schools
+        assert page.locator("nav.tabs a").all_inner_texts() == ["Kommunens skoler"]
+        assert (
+            page.get_by_role("link", name="Hent som CSV (Excel)")
+            .first.get_attribute("href")
+            .startswith("/api/v1/municipality/analytics/heatmap.csv?")
+        )
+        assert_no_axe_violations(page, f"municipality at {size} px")
+        if size == "360":
+            assert_one_hand_friendly(page, "municipality at 360 px")
+        screenshot(page, f"42-municipality-{size}")
+    finally:
+        ctx.close()

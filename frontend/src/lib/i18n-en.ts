@@ -17,6 +17,7 @@ export const en: Record<Key, string> = {
   logout: 'Log out',
   nav_quicklog: "Quick record",
   nav_dashboard: 'Overview',
+  nav_municipality: "The municipality's schools",
   nav_notifications: "Messages",
   nav_cases: 'Cases',
   nav_prevention: 'Prevention',

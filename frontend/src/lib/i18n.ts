@@ -21,6 +21,7 @@ const da = {
   // nav
   nav_quicklog: "Hurtig registrering",
   nav_dashboard: 'Overblik',
+  nav_municipality: 'Kommunens skoler',
   nav_notifications: "Beskeder",
   nav_cases: 'Sager',
   nav_prevention: 'Forebyggelse',

@@ -39,6 +39,7 @@ const da = {
   under: 'under {n}',
   csv: 'Hent som CSV (Excel)',
   no_data: 'Ingen hændelser i perioden.',
+  municipality_note: 'Hver skoles tal side om side. Tal under 5 vises ikke, og ingen navne.',
 };
 
 type TextKey = keyof typeof da;
@@ -81,6 +82,7 @@ const en: Record<TextKey, string> = {
   under: 'under {n}',
   csv: 'Download as CSV (Excel)',
   no_data: 'No incidents in the period.',
+  municipality_note: 'Each school side by side. Counts under 5 are hidden, and no names are shown.',
 };
 
 /** The text in the chosen language, {placeholders} filled. */

@@ -51,8 +51,15 @@ function countText(count: number | null, table: Table): string {
   return count === null ? txt('under', { n: table.threshold }) : String(count);
 }
 
-function csvHref(view: string, from: string, to: string): string {
-  return `/api/v1/analytics/${view}.csv?date_from=${from}&date_to=${to}`;
+/** Where a table's CSV comes from: the school's own aggregate, or the municipality's side by side. */
+interface Place {
+  id: string;
+  csvBase: string;
+}
+const SCHOOL: Place = { id: '', csvBase: '/api/v1/analytics' };
+
+function csvHref(place: Place, view: string, from: string, to: string): string {
+  return `${place.csvBase}/${view}.csv?date_from=${from}&date_to=${to}`;
 }
 
 // ------------------------------------------------------------------ attention list
@@ -141,7 +148,8 @@ function heatLevel(count: number | null, max: number): number {
   return Math.min(4, Math.max(1, Math.ceil((count / Math.max(max, 1)) * 4)));
 }
 
-function HeatMap({ table, from, to }: { table: Table; from: string; to: string }) {
+function HeatMap({ table, from, to, place = SCHOOL }: { table: Table; from: string; to: string; place?: Place }) {
+  const h = `heat-h${place.id}`;
   const places = [...new Set(table.cells.map((c) => c.keys.place))].sort((a, b) => tEnum('place', a).localeCompare(tEnum('place', b)));
   const hoursSeen = table.cells.map((c) => Number(c.keys.hour));
   const first = Math.min(7, ...hoursSeen);
@@ -150,10 +158,10 @@ function HeatMap({ table, from, to }: { table: Table; from: string; to: string }
   const byKey = new Map(table.cells.map((c) => [`${c.keys.place}|${c.keys.hour}`, c]));
   const max = Math.max(0, ...table.cells.map((c) => c.count ?? 0));
   return (
-    <section aria-labelledby="heat-h" class="dash-section">
+    <section aria-labelledby={h} class="dash-section">
       <div class="dash-head">
-        <h2 id="heat-h">{txt('heatmap')}</h2>
-        <a class="btn secondary no-print" href={csvHref('heatmap', from, to)} download>
+        <h2 id={h}>{txt('heatmap')}</h2>
+        <a class="btn secondary no-print" href={csvHref(place, 'heatmap', from, to)} download>
           {txt('csv')}
         </a>
       </div>
@@ -161,7 +169,7 @@ function HeatMap({ table, from, to }: { table: Table; from: string; to: string }
         <p>{txt('no_data')}</p>
       ) : (
         // Wider than a phone: the table scrolls sideways, so keyboard users can reach it (focusable region).
-        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="heat-h">
+        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={h}>
           <table class="heatmap">
             <caption>{txt('heatmap_caption', { n: table.threshold })}</caption>
             <thead>
@@ -236,7 +244,8 @@ function TrendChart({ labels, series }: { labels: string[]; series: { name: stri
   return <div ref={box} class="trend-chart" aria-hidden="true"></div>;
 }
 
-function Trend({ table, from, to }: { table: Table; from: string; to: string }) {
+function Trend({ table, from, to, place = SCHOOL }: { table: Table; from: string; to: string; place?: Place }) {
+  const h = `trend-h${place.id}`;
   const monthList = months(from.slice(0, 7), to.slice(0, 7));
   const classes = [...new Set(table.cells.map((c) => c.keys.class))].sort((a, b) =>
     (table.labels.class?.[a] ?? a).localeCompare(table.labels.class?.[b] ?? b, 'da', { numeric: true }),
@@ -250,10 +259,10 @@ function Trend({ table, from, to }: { table: Table; from: string; to: string }) 
     }),
   }));
   return (
-    <section aria-labelledby="trend-h" class="dash-section">
+    <section aria-labelledby={h} class="dash-section">
       <div class="dash-head">
-        <h2 id="trend-h">{txt('trend')}</h2>
-        <a class="btn secondary no-print" href={csvHref('class-trend', from, to)} download>
+        <h2 id={h}>{txt('trend')}</h2>
+        <a class="btn secondary no-print" href={csvHref(place, 'class-trend', from, to)} download>
           {txt('csv')}
         </a>
       </div>
@@ -262,7 +271,7 @@ function Trend({ table, from, to }: { table: Table; from: string; to: string }) 
       ) : (
         <>
           <TrendChart labels={monthList.map(monthLabel)} series={series} />
-          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="trend-h">
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={h}>
             <table class="trend-table">
               <caption>{txt('trend_caption', { n: table.threshold })}</caption>
               <thead>
@@ -294,7 +303,73 @@ function Trend({ table, from, to }: { table: Table; from: string; to: string }) 
   );
 }
 
-// ------------------------------------------------------------------ the screen
+// ------------------------------------------------------------------ the screens
+
+function PeriodPicker({ from, to, today, onFrom, onTo }: { from: string; to: string; today: string; onFrom: (v: string) => void; onTo: (v: string) => void }) {
+  return (
+    <>
+      <div class="toolbar period no-print" role="group" aria-label={txt('period')}>
+        <label class="field">
+          <span>{txt('from')}</span>
+          <input type="date" value={from} max={to} onChange={(e) => onFrom((e.target as HTMLInputElement).value || schoolYearStart(today))} />
+        </label>
+        <label class="field">
+          <span>{txt('to')}</span>
+          <input type="date" value={to} min={from} max={today} onChange={(e) => onTo((e.target as HTMLInputElement).value || today)} />
+        </label>
+      </div>
+      <p class="muted small">{txt('period_text', { from: formatDate(from, getLang(), false), to: formatDate(to, getLang(), false) })}</p>
+    </>
+  );
+}
+
+/** The municipality's view: each school's heat map and trend side by side (small cells hidden, no names). */
+export function Municipality({ user }: { user: User }) {
+  useLang();
+  const today = todayIso();
+  const [from, setFrom] = useState(schoolYearStart(today));
+  const [to, setTo] = useState(today);
+  const period = { date_from: from, date_to: to };
+  const me = useLoad(() => api.GET('/api/v1/municipality'), []);
+  const heat = useLoad(() => api.GET('/api/v1/municipality/analytics/heatmap', { params: { query: period } }), [from, to]);
+  const trend = useLoad(() => api.GET('/api/v1/municipality/analytics/class-trend', { params: { query: period } }), [from, to]);
+  const place = (id: number): Place => ({ id: `-${id}`, csvBase: '/api/v1/municipality/analytics' });
+  return (
+    <div class="dashboard">
+      <div class="dash-head">
+        <Async state={me}>{(m) => <h1>{m.name}</h1>}</Async>
+        <button type="button" class="btn secondary no-print" onClick={() => window.print()}>
+          {txt('print')}
+        </button>
+      </div>
+      <p class="print-only">{txt('printed', { name: user.name, day: formatDate(today, getLang(), false) })}</p>
+      <p class="muted small">{txt('municipality_note')}</p>
+      <PeriodPicker from={from} to={to} today={today} onFrom={setFrom} onTo={setTo} />
+      <Async state={heat}>
+        {(h) => (
+          <Async state={trend}>
+            {(tr) => (
+              <div class="school-columns">
+                {h.schools.map((s) => {
+                  const tt = tr.schools.find((x) => x.school.id === s.school.id);
+                  return (
+                    <section key={s.school.id} class="school-column" aria-labelledby={`school-${s.school.id}`}>
+                      <h2 id={`school-${s.school.id}`} class="school-name">
+                        {s.school.name}
+                      </h2>
+                      <HeatMap table={s.table} from={from} to={to} place={place(s.school.id)} />
+                      {tt && <Trend table={tt.table} from={from} to={to} place={place(s.school.id)} />}
+                    </section>
+                  );
+                })}
+              </div>
+            )}
+          </Async>
+        )}
+      </Async>
+    </div>
+  );
+}
 
 export function Dashboard({ user }: { user: User }) {
   useLang();
@@ -315,17 +390,7 @@ export function Dashboard({ user }: { user: User }) {
       </div>
       <p class="print-only">{txt('printed', { name: user.name, day: formatDate(today, getLang(), false) })}</p>
       <Async state={attention}>{(data) => <AttentionList data={data} onSeen={attention.reload} />}</Async>
-      <div class="toolbar period no-print" role="group" aria-label={txt('period')}>
-        <label class="field">
-          <span>{txt('from')}</span>
-          <input type="date" value={from} max={to} onChange={(e) => setFrom((e.target as HTMLInputElement).value || schoolYearStart(today))} />
-        </label>
-        <label class="field">
-          <span>{txt('to')}</span>
-          <input type="date" value={to} min={from} max={today} onChange={(e) => setTo((e.target as HTMLInputElement).value || today)} />
-        </label>
-      </div>
-      <p class="muted small">{txt('period_text', { from: formatDate(from, getLang(), false), to: formatDate(to, getLang(), false) })}</p>
+      <PeriodPicker from={from} to={to} today={today} onFrom={setFrom} onTo={setTo} />
       <div class="dash-charts">
         <Async state={heat}>{(data) => <HeatMap table={data} from={from} to={to} />}</Async>
         <Async state={trend}>{(data) => <Trend table={data} from={from} to={to} />}</Async>
