@@ -153,6 +153,19 @@ def test_a_schools_admin_sees_its_municipality_but_cannot_grant_the_role(app, cl
     assert resp.status_code == 422
 
 
+def test_the_schools_admin_can_neither_list_nor_take_over_the_municipality_user(app, client, session, world):
+    admin = auth(app, world.users["admin"])
+    listed = client.get("/api/v1/users", query_string={"page_size": 100}, headers=admin).json["items"]
+    assert world.officer.id not in {u["id"] for u in listed}
+    assert client.get(f"/api/v1/users/{world.officer.id}", headers=admin).status_code == 404
+    resp = client.patch(
+        f"/api/v1/users/{world.officer.id}",
+        json={"password": "the-admins-own-1"},
+        headers={**admin, "If-Match": "*"},
+    )
+    assert resp.status_code == 404
+
+
 def test_command_line_groups_schools_and_creates_municipality_users(app, session, world):
     runner = app.test_cli_runner()
     out = runner.invoke(args=["create-municipality", "--name", "Herning Kommune", "--slug", "herning"])
