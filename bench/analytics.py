@@ -121,6 +121,7 @@ def run(ctx: Any) -> list[Any]:
     from _framework import Row
     from _plans import HotRequest, bearer, explain_requests
     from sqlalchemy import func, select
+    from sqlalchemy.orm import joinedload
 
     from api import create_app
     from api.analytics import service as analytics
@@ -205,7 +206,11 @@ def run(ctx: Any) -> list[Any]:
     def in_app(fn: Callable[..., Any], **kwargs: Any) -> Callable[[], Any]:
         def go() -> None:
             with app.test_request_context():
-                fn(db.session, actor=db.session.get(User, leader_id), **kwargs)
+                # The user with roles in one statement, as authentication loads it for a request.
+                actor = db.session.scalar(
+                    select(User).options(joinedload(User.role_rows)).where(User.id == leader_id)
+                )
+                fn(db.session, actor=actor, **kwargs)
                 db.session.rollback()
 
         return go
