@@ -246,3 +246,44 @@ def test_threshold_is_configurable(app, client, session, world):
     table = _get(client, app, world, world.users["leader"], "heatmap")
     assert table["threshold"] == 3
     assert _cells(table) == {("corridor", "10"): 4, ("schoolyard", "10"): 3}
+
+
+def test_no_view_names_a_person_or_a_hidden_case(app, client, session, world):
+    """Every view, JSON and CSV, for every role that may read them: counts and class names only; the
+    accused-staff cases and the other school's cases never add to a count."""
+    from api.analytics.views import VIEWS
+
+    teacher = world.users["teacher"]
+    add_cases(session, teacher, [world.anna, world.bo, world.carl], n=6, at=SUMMER)
+    add_cases(session, world.users["leader"], [world.anna], n=7, at=WINTER, accused=world.users["pedagogue"])
+    add_cases(session, world.other_users["leader"], [world.other_student], n=8, at=WINTER)
+    add_observations(session, teacher, world.anna, n=5, mood=1, at=SUMMER)
+    people = [
+        "Anna",
+        "Holm",
+        "Lund",
+        "Carl",
+        "Berg",
+        "Otto",
+        "teacher A",
+        "leader A",
+        "pedagogue A",
+        "Bruger",
+    ]
+    for role in ("leader", "resource_person", "teacher", "pedagogue"):
+        for view in VIEWS:
+            for suffix in ("", ".csv"):
+                resp = client.get(
+                    f"/api/v1/analytics/{view}{suffix}",
+                    query_string=PERIOD,
+                    headers=headers(app, world, world.users[role]),
+                )
+                assert resp.status_code == 200, (role, view, suffix)
+                text = resp.get_data(as_text=True)
+                assert not [p for p in people if p in text], (role, view, suffix, text[:300])
+        counts = [
+            c["count"] for c in _get(client, app, world, world.users[role], "knowledge-sources")["cells"]
+        ]
+        assert sum(c for c in counts if c) <= 6, (
+            role
+        )  # never the 7 accused-staff cases nor the other school's 8
