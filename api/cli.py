@@ -75,7 +75,11 @@ def create_school_cmd(name: str, slug: str) -> None:
     "roles",
     multiple=True,
     required=True,
-    type=click.Choice(["admin", "leader", "teacher", "pedagogue", "sfo_staff", "resource_person"]),
+    type=click.Choice(
+        ["admin", "leader", "teacher", "pedagogue", "sfo_staff", "resource_person", "municipality"]
+    ),
+    help="municipality: reads its municipality's aggregates and nothing else (held alone; the school must "
+    "belong to the municipality, see trivsel assign-school)",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input")
 @with_appcontext
@@ -89,6 +93,8 @@ def create_user_cmd(
     from api.schools.service import get_school_by_slug
     from api.users.service import create_user_in_school
 
+    if "municipality" in roles and len(set(roles)) > 1:
+        raise click.ClickException("The municipality role is held alone.")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:

@@ -99,6 +99,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SQL_ECHO": False,
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 1024 * 1024),
         "IMPORT_MAX_BYTES": _env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024),
+        # Aggregates hide counts under this in every view that adds up classes (as the national wellbeing
+        # survey's results do).
+        "ANALYTICS_MIN_CELL": _env_int("ANALYTICS_MIN_CELL", 5),
         # JWT
         "JWT_ALGORITHM": "HS256",
         "JWT_DECODE_ALGORITHMS": ["HS256"],

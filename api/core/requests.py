@@ -28,22 +28,60 @@ DOCS_CSP = (
 )
 
 
-def _is_public(endpoint: str | None) -> bool:
-    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
-        return True
+# A municipality user (role `municipality`) sees the aggregates of its municipality's schools and nothing
+# else: every route refuses them except those marked with `municipality_route` and their own account's.
+MUNICIPALITY_ROLE = "municipality"
+MUNICIPALITY_ACCOUNT_ENDPOINTS = {"auth.Me", "auth.Logout", "auth.Password"}
+
+
+def _marked(endpoint: str, attribute: str) -> bool:
+    """Whether the view (function, MethodView class or its method for this request) carries the mark."""
     view = current_app.view_functions.get(endpoint)
     if view is None:
-        return True
-    if getattr(view, "_trivsel_public", False):
+        return False
+    if getattr(view, attribute, False):
         return True
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
-        if getattr(view_class, "_trivsel_public", False):
+        if getattr(view_class, attribute, False):
             return True
         method = getattr(view_class, request.method.lower(), None)
-        if method is not None and getattr(method, "_trivsel_public", False):
+        if method is not None and getattr(method, attribute, False):
             return True
     return False
+
+
+def _is_public(endpoint: str | None) -> bool:
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return True
+    if current_app.view_functions.get(endpoint) is None:
+        return True
+    return _marked(endpoint, "_trivsel_public")
+
+
+def municipality_route(view: Any) -> Any:
+    """Mark a view (function, MethodView method or class) as open to municipality users."""
+    view._trivsel_municipality = True
+    return view
+
+
+def _confine(user: Any) -> None:
+    """Refuse a municipality user every route but its own (403, audited as denied)."""
+    if user is None or not user.has_role(MUNICIPALITY_ROLE):
+        return
+    endpoint = request.endpoint or ""
+    if endpoint in MUNICIPALITY_ACCOUNT_ENDPOINTS or _marked(endpoint, "_trivsel_municipality"):
+        return
+    from api.errors import Forbidden
+
+    audit.record(
+        "denied",
+        resource_type="request",
+        outcome=audit.DENIED,
+        user=user,
+        detail={"reason": "municipality users read only the municipality's aggregates"},
+    )
+    raise Forbidden("A municipality user reads only the municipality's aggregates.")
 
 
 def _authenticate() -> None:
@@ -57,6 +95,7 @@ def _authenticate() -> None:
     from flask_jwt_extended import current_user
 
     g.trivsel_user = current_user
+    _confine(current_user)
 
 
 def _finish(response: Response) -> Response:

@@ -22,9 +22,15 @@ class Role(StrEnum):
     PEDAGOGUE = "pedagogue"
     SFO_STAFF = "sfo_staff"
     RESOURCE_PERSON = "resource_person"
+    # A municipality's officer (kommunen): sees the aggregates of its municipality's schools side by side
+    # and nothing else (api/core/requests.py refuses every other route). Never held with a school role, and
+    # created only from the command line: a school's admin cannot grant a view across schools.
+    MUNICIPALITY = "municipality"
 
 
-ROLE_VALUES = [r.value for r in Role]
+# The roles of a school's staff: what the users API and the school's admin assign.
+ROLE_VALUES = [r.value for r in Role if r is not Role.MUNICIPALITY]
+MUNICIPALITY_ROLE = Role.MUNICIPALITY.value
 
 
 class User(SchoolOwned, Base):

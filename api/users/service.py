@@ -13,9 +13,9 @@ from api.auth.passwords import hash_password
 from api.core import audit
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
-from api.errors import Conflict, Forbidden, InvalidInput
+from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.users import permissions
-from api.users.models import User, UserRole
+from api.users.models import MUNICIPALITY_ROLE, User, UserRole
 
 
 def _email_taken(session: Session, email: str, *, except_id: int | None = None) -> bool:
@@ -37,7 +37,10 @@ def list_users(
 ) -> dict:
     """One page of the actor's school's users, by name."""
     permissions.ensure_can_manage(actor)
-    stmt: Select[Any] = select(User).where(User.school_id == actor.school_id)
+    stmt: Select[Any] = select(User).where(
+        User.school_id == actor.school_id,
+        ~User.id.in_(select(UserRole.user_id).where(UserRole.role == MUNICIPALITY_ROLE)),
+    )
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
@@ -52,6 +55,10 @@ def list_users(
 def get_user(session: Session, *, actor: User, user_id: int) -> User:
     """A user of the actor's school (404 for another school's)."""
     user = get_in_school(session, User, user_id, school_id=actor.school_id, what="User")
+    if user.has_role(MUNICIPALITY_ROLE) and user.id != actor.id:
+        # The municipality's officer is the deployment's, not the school's: its admin neither lists nor
+        # changes them (a password reset would let the admin read the other schools' aggregates).
+        raise NotFound("User not found.")
     permissions.ensure_can_view(actor, user)
     return user
 

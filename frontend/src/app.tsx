@@ -16,6 +16,7 @@ const loadCases: Loader = () => import('./screens/cases');
 const loadPrevention: Loader = () => import('./screens/prevention');
 const loadAdmin: Loader = () => import('./screens/admin');
 const loadStudents: Loader = () => import('./screens/students');
+const loadDashboard: Loader = () => import('./screens/dashboard');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -44,6 +45,8 @@ function Lazy({ load, name, props }: { load: Loader; name: string; props: Record
 }
 
 const ROUTES: { pattern: string; load: Loader; name: string }[] = [
+  { pattern: '/overview', load: loadDashboard, name: 'Dashboard' },
+  { pattern: '/municipality', load: loadDashboard, name: 'Municipality' },
   { pattern: '/notifications', load: loadCases, name: 'Notifications' },
   { pattern: '/cases', load: loadCases, name: 'CaseList' },
   { pattern: '/cases/:id', load: loadCases, name: 'CaseDetail' },

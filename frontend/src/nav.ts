@@ -12,6 +12,7 @@ const STAFF: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', '
 
 export const NAV: NavItem[] = [
   { path: '/log', label: 'nav_quicklog', roles: STAFF },
+  { path: '/overview', label: 'nav_dashboard', roles: ['leader', 'resource_person'] },
   { path: '/notifications', label: 'nav_notifications', roles: [...STAFF, 'admin'] },
   { path: '/cases', label: 'nav_cases', roles: STAFF },
   { path: '/students', label: 'nav_students', roles: STAFF },
@@ -21,6 +22,7 @@ export const NAV: NavItem[] = [
   { path: '/admin/users', label: 'nav_users', roles: ['admin'] },
   { path: '/admin/classes', label: 'nav_classes', roles: ['admin', 'leader'] },
   { path: '/admin/import', label: 'nav_import', roles: ['admin'] },
+  { path: '/municipality', label: 'nav_municipality', roles: ['municipality'] },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {
@@ -29,6 +31,8 @@ export function navFor(roles: readonly string[]): NavItem[] {
 
 /** The first screen after login: the quick log for the adults in the schoolyard. */
 export function homeFor(roles: readonly string[]): string {
+  // A municipality user sees its schools' aggregates and nothing else (the API refuses every other route).
+  if (roles.includes('municipality')) return '/municipality';
   if (roles.some((r) => r === 'teacher' || r === 'pedagogue' || r === 'sfo_staff')) return '/log';
   if (roles.some((r) => r === 'leader' || r === 'resource_person')) return '/notifications';
   if (roles.includes('admin')) return '/admin/users';

@@ -4,6 +4,1012 @@
  */
 
 export interface paths {
+    "/api/v1/analytics/class-trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/class-trend.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend) as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month and classification */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/classes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month and classification as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/follow-up-outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-up outcomes (stopped, decreased, continued) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/follow-up-outcomes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-up outcomes (stopped, decreased, continued) as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per grade by month and classification */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/grades.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per grade by month and classification as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by place and hour of the day (heat map) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/heatmap.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by place and hour of the day (heat map) as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/knowledge-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How adults learned of the cases */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/knowledge-sources.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How adults learned of the cases as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/mood": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Observation mood per class by ISO week */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/mood.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Observation mood per class by ISO week as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/response-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Days from report to assessment and to the action plan */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/response-times.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Days from report to assessment and to the action plan as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/weekday-recess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by weekday and recess */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/weekday-recess.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by weekday and recess as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                    /** @description Only cases (observations) about a student now in this class */
+                    class_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The table as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What needs my attention now, by kind, each item linking to its record */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description New reports since this moment (ISO 8601; without an offset Copenhagen time). Default: your last visit (POST /attention/seen), else the last 7 days */
+                    since?: string;
+                    /** @description Working days after which an open bullying-like report counts as unassessed */
+                    unassessed_after?: number;
+                    /** @description Only these kinds (repeat the argument); default all */
+                    kind?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttentionRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attention/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the list as seen: new reports are counted from now on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SeenRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -1732,6 +2738,929 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/municipality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My municipality and its schools (municipality users) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MunicipalityRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/class-trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend), each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/class-trend.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month (the trend), each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month and classification, each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/classes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per class by month and classification, each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/follow-up-outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-up outcomes (stopped, decreased, continued), each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/follow-up-outcomes.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow-up outcomes (stopped, decreased, continued), each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/grades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per grade by month and classification, each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/grades.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases per grade by month and classification, each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by place and hour of the day (heat map), each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/heatmap.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by place and hour of the day (heat map), each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/knowledge-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How adults learned of the cases, each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/knowledge-sources.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How adults learned of the cases, each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/mood": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Observation mood per class by ISO week, each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/mood.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Observation mood per class by ISO week, each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/response-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Days from report to assessment and to the action plan, each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/response-times.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Days from report to assessment and to the action plan, each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/weekday-recess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by weekday and recess, each school of my municipality side by side */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolsTableRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/municipality/analytics/weekday-recess.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases by weekday and recess, each school of my municipality, as CSV for Excel */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day counted (default: 1 August of the current school year) */
+                    date_from?: string;
+                    /** @description Last day counted (default: today) */
+                    date_to?: string;
+                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+                    /** @description Only cases involving a student now in a class of this grade (0-10) */
+                    grade?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tables as CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2504,6 +4433,46 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/schools/current/municipality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The municipality my school belongs to (admin); schools are grouped from the command line */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchoolMunicipalityRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/students": {
@@ -4241,6 +6210,45 @@ export interface components {
             /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
             weekdays?: number[];
         };
+        AttentionGroupRead: {
+            readonly items: components["schemas"]["AttentionItemRead"][];
+            /** @description One of: new_report, unassessed, plan_overdue, plan_due_soon, no_acute_measure, follow_up_due, play_partner_no_check_in, low_mood, or a kind another domain registers */
+            readonly kind: string;
+            readonly total: number;
+        };
+        AttentionItemRead: {
+            readonly classification: string | null;
+            readonly count: number | null;
+            /**
+             * Format: date
+             * @description When it happened, or when it is due (plans, follow-ups), or last seen
+             */
+            readonly day: string | null;
+            /** @description The record's API path */
+            readonly href: string;
+            readonly kind: string;
+            readonly record_id: number;
+            /** @description incident, student or play_partner_arrangement */
+            readonly record_type: string;
+            readonly status: string | null;
+            readonly student: components["schemas"]["AttentionStudent"] | null;
+        };
+        AttentionRead: {
+            /** Format: date-time */
+            readonly generated_at: string;
+            readonly groups: components["schemas"]["AttentionGroupRead"][];
+            /**
+             * Format: date-time
+             * @description New reports are counted from here
+             */
+            readonly since: string;
+            readonly unassessed_after: number;
+        };
+        AttentionStudent: {
+            readonly class_name: string | null;
+            readonly id: number;
+            readonly name: string;
+        };
         AudienceItemRead: {
             readonly actions: string[];
             readonly audience: string;
@@ -4284,6 +6292,17 @@ export interface components {
             roles?: string;
             student_id?: number | null;
             user_id?: number | null;
+        };
+        CellRead: {
+            readonly count: number | null;
+            /** @description Each dimension's value in this cell (ids and enum values, as text) */
+            readonly keys: {
+                [key: string]: string;
+            };
+            /** @description The count is under the threshold and hidden */
+            readonly suppressed: boolean;
+            /** @description The table's value_measure, if it has one */
+            readonly value: number | null;
         };
         CheckInCreate: {
             /**
@@ -4927,6 +6946,11 @@ export interface components {
              */
             use_cookies: boolean;
         };
+        MunicipalityRead: {
+            readonly id: number;
+            readonly name: string;
+            readonly schools: components["schemas"]["SchoolBriefRead"][];
+        };
         NoteCreate: {
             body: string;
             /** @enum {string} */
@@ -5182,6 +7206,10 @@ export interface components {
             readonly name: string;
             readonly slug: string;
         };
+        SchoolBriefRead: {
+            readonly id: number;
+            readonly name: string;
+        };
         SchoolGuardianPage: {
             /**
              * Format: date-time
@@ -5199,6 +7227,9 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        SchoolMunicipalityRead: {
+            readonly municipality: components["schemas"]["SchoolBriefRead"] | null;
+        };
         SchoolRead: {
             /** @description Whether the school's closed days count as non-working days */
             readonly count_closed_days: boolean;
@@ -5208,11 +7239,23 @@ export interface components {
             readonly recess_times: components["schemas"]["RecessTime"][];
             readonly slug: string;
         };
+        SchoolTableRead: {
+            readonly school: components["schemas"]["SchoolBriefRead"];
+            readonly table: components["schemas"]["TableRead"];
+        };
         SchoolUpdate: {
             count_closed_days?: boolean;
             name?: string;
             /** @description The whole list; each recess ends after it starts, and none overlap */
             recess_times?: components["schemas"]["RecessTime"][];
+        };
+        SchoolsTableRead: {
+            readonly schools: components["schemas"]["SchoolTableRead"][];
+            readonly view: string;
+        };
+        SeenRead: {
+            /** Format: date-time */
+            readonly seen_at: string;
         };
         StudentBrief: {
             readonly class_id: number | null;
@@ -5279,6 +7322,27 @@ export interface components {
             left_on?: string | null;
             preferred_name?: string | null;
             sfo_enrolled?: boolean;
+        };
+        TableRead: {
+            readonly cells: components["schemas"]["CellRead"][];
+            /** Format: date */
+            readonly date_from: string;
+            /** Format: date */
+            readonly date_to: string;
+            readonly dimensions: string[];
+            /** @description Display names of ids, by dimension (class: {id: name}) */
+            readonly labels: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** @description What `count` counts */
+            readonly measure: string;
+            /** @description Counts under this are suppressed outside your own classes */
+            readonly threshold: number;
+            /** @description What `value` is (mean_mood, median_days) */
+            readonly value_measure: string | null;
+            readonly view: string;
         };
         TimelineEntryRead: {
             readonly actor: components["schemas"]["UserBrief"] | null;

@@ -16,6 +16,8 @@ export const en: Record<Key, string> = {
   login_offline: 'You are offline. Log in when you are connected again.',
   logout: 'Log out',
   nav_quicklog: "Quick record",
+  nav_dashboard: 'Overview',
+  nav_municipality: "The municipality's schools",
   nav_notifications: "Messages",
   nav_cases: 'Cases',
   nav_prevention: 'Prevention',

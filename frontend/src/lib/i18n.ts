@@ -20,6 +20,8 @@ const da = {
   logout: 'Log ud',
   // nav
   nav_quicklog: "Hurtig registrering",
+  nav_dashboard: 'Overblik',
+  nav_municipality: 'Kommunens skoler',
   nav_notifications: "Beskeder",
   nav_cases: 'Sager',
   nav_prevention: 'Forebyggelse',

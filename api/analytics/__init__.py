@@ -1,0 +1,1 @@
+"""Patterns and trends: aggregates of cases and observations, small cells suppressed, no names."""

@@ -1,0 +1,1 @@
+"""Municipalities (kommuner): schools grouped so a municipality sees their aggregates side by side."""

@@ -1,0 +1,30 @@
+"""Who may do what with municipalities.
+
+- A municipality user (role `municipality`, created only from the command line) reads the aggregates of the
+  schools of their municipality, side by side with every small cell suppressed, and the municipality's name
+  and school list. Every other route of the API refuses them (api/core/requests.py): they see no case, no
+  student, no name.
+- Which municipality: the one their own school (the school their account was created in) belongs to.
+- Grouping schools into a municipality is the deployment's setup, from the command line
+  (`trivsel create-municipality`, `trivsel assign-school`): no school's admin may give anyone a view of other
+  schools. A school's admin may see which municipality their school belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import deny
+from api.users.models import MUNICIPALITY_ROLE
+
+
+def ensure_municipality_user(actor: Any) -> None:
+    """403 (audited) unless the actor is a municipality user."""
+    if not actor.has_role(MUNICIPALITY_ROLE):
+        raise deny("Only a municipality's users read its schools side by side.", resource_type="municipality")
+
+
+def ensure_school_admin(actor: Any) -> None:
+    """403 (audited) unless the actor administers their school."""
+    if not actor.has_role("admin"):
+        raise deny("Only an administrator sees the school's municipality.", resource_type="municipality")

@@ -1,0 +1,130 @@
+"""Municipalities (HTTP-free): grouping schools (command line), and the municipality user's view."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.analytics import service as analytics
+from api.analytics.tables import Table
+from api.core import audit
+from api.errors import Conflict, InvalidInput, NotFound
+from api.municipalities import permissions
+from api.municipalities.models import Municipality, MunicipalitySchool
+from api.schools.models import School
+
+
+def _slug(slug: str) -> str:
+    slug = slug.strip().lower()
+    if not slug or not all(c.isalnum() or c == "-" for c in slug):
+        raise InvalidInput("The slug may hold only letters, digits and '-'.", errors={"slug": ["invalid"]})
+    return slug
+
+
+def create_municipality(session: Session, *, name: str, slug: str) -> Municipality:
+    """A new municipality (the deployment's setup; no acting user)."""
+    slug = _slug(slug)
+    if not name.strip():
+        raise InvalidInput("The name cannot be blank.", errors={"name": ["blank"]})
+    if session.scalar(select(Municipality.id).where(Municipality.slug == slug)) is not None:
+        raise Conflict(
+            f"A municipality with slug {slug!r} exists already.",
+            errors={"slug": ["already in use"]},
+            type="duplicate",
+        )
+    municipality = Municipality(name=name.strip(), slug=slug)
+    session.add(municipality)
+    session.flush()
+    audit.record("municipality_created", resource_type="municipality", resource_id=municipality.id)
+    return municipality
+
+
+def by_slug(session: Session, slug: str) -> Municipality | None:
+    """The municipality with this slug, if any."""
+    return session.scalar(select(Municipality).where(Municipality.slug == slug.strip().lower()))
+
+
+def assign_school(session: Session, *, municipality: Municipality | None, school: School) -> None:
+    """Put a school in a municipality (moving it from another), or take it out of any with None."""
+    link = session.scalar(select(MunicipalitySchool).where(MunicipalitySchool.school_id == school.id))
+    if link is not None:
+        session.delete(link)
+        session.flush()
+    if municipality is not None:
+        session.add(MunicipalitySchool(municipality_id=municipality.id, school_id=school.id))
+    session.flush()
+    audit.record(
+        "municipality_school_assigned",
+        resource_type="municipality",
+        resource_id=municipality.id if municipality is not None else None,
+        school_id=school.id,
+        detail={"school_id": school.id},
+    )
+
+
+def municipality_of_school(session: Session, school_id: int) -> Municipality | None:
+    """The municipality a school belongs to, if any."""
+    return session.scalar(
+        select(Municipality)
+        .join(MunicipalitySchool, MunicipalitySchool.municipality_id == Municipality.id)
+        .where(MunicipalitySchool.school_id == school_id)
+    )
+
+
+def schools_of(session: Session, municipality_id: int) -> list[School]:
+    """The municipality's schools, by name."""
+    return list(
+        session.scalars(
+            select(School)
+            .join(MunicipalitySchool, MunicipalitySchool.school_id == School.id)
+            .where(MunicipalitySchool.municipality_id == municipality_id)
+            .order_by(School.name, School.id)
+        )
+    )
+
+
+def _own(session: Session, actor: Any) -> Municipality:
+    permissions.ensure_municipality_user(actor)
+    municipality = municipality_of_school(session, actor.school_id)
+    if municipality is None:
+        raise NotFound("Your school belongs to no municipality.")
+    return municipality
+
+
+def current(session: Session, *, actor: Any) -> dict[str, Any]:
+    """The municipality user's municipality and its schools."""
+    municipality = _own(session, actor)
+    return {"id": municipality.id, "name": municipality.name, "schools": schools_of(session, municipality.id)}
+
+
+def school_municipality(session: Session, *, actor: Any) -> Municipality | None:
+    """The municipality of the admin's own school, if any."""
+    permissions.ensure_school_admin(actor)
+    return municipality_of_school(session, actor.school_id)
+
+
+def side_by_side(
+    session: Session,
+    *,
+    actor: Any,
+    view: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    classification: str | None = None,
+    grade: int | None = None,
+) -> list[tuple[School, Table]]:
+    """One aggregate for each school of the user's municipality, small cells suppressed."""
+    municipality = _own(session, actor)
+    return analytics.schools_view(
+        session,
+        actor=actor,
+        schools=schools_of(session, municipality.id),
+        view=view,
+        date_from=date_from,
+        date_to=date_to,
+        classification=classification,
+        grade=grade,
+    )
