@@ -15,6 +15,7 @@ from api.incidents.actions import ACTION_VALUES
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
     BULLYING_LIKE,
+    Audience,
     CaseStatus,
     Classification,
     FollowUpOutcome,
@@ -86,7 +87,7 @@ class AudienceItemRead(Schema):
     """One of the five audiences: what the strategy suggests, and who did what, when and how."""
 
     id = ma.fields.Integer(dump_only=True)
-    audience = ma.fields.String(dump_only=True)
+    audience = ma.fields.String(dump_only=True, metadata={"enum": _values(Audience)})
     suggested_actions = computed(lambda i: list(AUDIENCE_ACTIONS[i.audience]), "array", items="string")
     actions = computed(lambda i: list(i.actions or []), "array", items="string")
     how = ma.fields.String(dump_only=True, allow_none=True)

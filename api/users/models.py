@@ -9,10 +9,24 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 from api.schools.models import School
 
 
+@documented_enum(
+    {
+        "admin": ("administrator", "Manages users, classes, the roster and the school's settings."),
+        "leader": (
+            "skoleleder",
+            "The school's leadership: told of every bullying case, owns the action plan.",
+        ),
+        "teacher": ("lærer", "A teacher."),
+        "pedagogue": ("pædagog", "A pedagogue."),
+        "sfo_staff": ("SFO-medarbejder", "Staff of the after-school care (SFO)."),
+        "resource_person": ("ressourceperson (AKT, inklusionsvejleder)", "Works cases with the leadership."),
+    }
+)
 class Role(StrEnum):
     """Roles a staff member can hold; a user can hold several."""
 
