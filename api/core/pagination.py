@@ -31,6 +31,7 @@ def page_schema(item_schema: type[ma.Schema], name: str | None = None) -> type[S
             name,
             (Schema,),
             {
+                "__doc__": f"One page of {item_schema.__name__} items, with the total count of all pages.",
                 "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
                 "total": ma.fields.Integer(required=True),
                 "page": ma.fields.Integer(required=True),
