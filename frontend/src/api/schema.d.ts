@@ -1428,6 +1428,7 @@ export interface components {
             /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
             weekdays: number[];
         };
+        /** @description One page of ArrangementRead items, with the total count of all pages. */
         ArrangementPage: {
             items: components["schemas"]["ArrangementRead"][];
             page: number;
@@ -1536,6 +1537,7 @@ export interface components {
          * @enum {string}
          */
         AuditOutcome: "allowed" | "denied";
+        /** @description One page of AuditRead items, with the total count of all pages. */
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
             page: number;
@@ -1627,6 +1629,7 @@ export interface components {
          * @enum {string}
          */
         CheckInOutcome: "good" | "mixed" | "did_not_happen";
+        /** @description One page of CheckInRead items, with the total count of all pages. */
         CheckInPage: {
             items: components["schemas"]["CheckInRead"][];
             page: number;
@@ -1661,6 +1664,7 @@ export interface components {
             /** @example 2026/27 */
             school_year: string;
         };
+        /** @description One page of ClassRead items, with the total count of all pages. */
         ClassPage: {
             items: components["schemas"]["ClassRead"][];
             page: number;
@@ -1735,6 +1739,7 @@ export interface components {
             /** @description e.g. Efterårsferie */
             name: string;
         };
+        /** @description One page of ClosedDaysRead items, with the total count of all pages. */
         ClosedDaysPage: {
             items: components["schemas"]["ClosedDaysRead"][];
             page: number;
@@ -1775,6 +1780,7 @@ export interface components {
          * @enum {string}
          */
         DeadlineStatus: "pending" | "due_soon" | "overdue" | "met";
+        /** @description One page of DeliveryRead items, with the total count of all pages. */
         DeliveryPage: {
             items: components["schemas"]["DeliveryRead"][];
             page: number;
@@ -1833,6 +1839,7 @@ export interface components {
             /** @description https URL reaching a public address (checked again at every delivery) */
             url: string;
         };
+        /** @description One page of EndpointRead items, with the total count of all pages. */
         EndpointPage: {
             items: components["schemas"]["EndpointRead"][];
             page: number;
@@ -2073,6 +2080,7 @@ export interface components {
             phone?: string | null;
             relation: components["schemas"]["GuardianRelation"];
         };
+        /** @description One page of GuardianRead items, with the total count of all pages. */
         GuardianPage: {
             items: components["schemas"]["GuardianRead"][];
             page: number;
@@ -2184,6 +2192,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description One page of IncidentListItem items, with the total count of all pages. */
         IncidentPage: {
             items: components["schemas"]["IncidentListItem"][];
             page: number;
@@ -2404,6 +2413,7 @@ export interface components {
          * @enum {string}
          */
         NoteKind: "students" | "class" | "parents" | "staff" | "other";
+        /** @description One page of NoteRead items, with the total count of all pages. */
         NotePage: {
             items: components["schemas"]["NoteRead"][];
             page: number;
@@ -2439,6 +2449,7 @@ export interface components {
          * @enum {string}
          */
         NotificationKind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed";
+        /** @description One page of NotificationRead items, with the total count of all pages. */
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
             page: number;
@@ -2493,6 +2504,7 @@ export interface components {
             /** @description Quick tags; duplicates are dropped */
             tags?: components["schemas"]["ObservationTag"][];
         };
+        /** @description One page of ObservationRead items, with the total count of all pages. */
         ObservationPage: {
             items: components["schemas"]["ObservationRead"][];
             page: number;
@@ -2773,6 +2785,7 @@ export interface components {
             preferred_name?: string | null;
             sfo_enrolled?: boolean;
         };
+        /** @description One page of StudentRead items, with the total count of all pages. */
         StudentPage: {
             items: components["schemas"]["StudentRead"][];
             page: number;
@@ -2824,6 +2837,7 @@ export interface components {
             readonly id: number;
             readonly kind: string;
         };
+        /** @description One page of TimelineEntryRead items, with the total count of all pages. */
         TimelinePage: {
             items: components["schemas"]["TimelineEntryRead"][];
             page: number;
@@ -2852,6 +2866,7 @@ export interface components {
             password: string;
             roles: components["schemas"]["Role"][];
         };
+        /** @description One page of UserRead items, with the total count of all pages. */
         UserPage: {
             items: components["schemas"]["UserRead"][];
             page: number;
@@ -2927,6 +2942,7 @@ export interface components {
          * @enum {string}
          */
         WellbeingDayKind: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+        /** @description One page of WellbeingDayRead items, with the total count of all pages. */
         WellbeingDayPage: {
             items: components["schemas"]["WellbeingDayRead"][];
             page: number;
