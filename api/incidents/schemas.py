@@ -75,9 +75,12 @@ def _day(**kw: Any) -> ma.fields.Date:
 
 
 class InvolvedStudentRead(Schema):
-    """A student involved in the incident."""
+    """A student involved in the incident, referred to like every student on another record: id and
+    display_name."""
 
-    student_id = ma.fields.Integer(dump_only=True)
+    id = ma.fields.Integer(
+        attribute="student_id", dump_only=True, metadata={"description": "The student's id"}
+    )
     display_name = ma.fields.String(attribute="student.display_name", dump_only=True)
     class_name = ma.fields.String(attribute="student.class_name", dump_only=True, allow_none=True)
     role = ma.fields.String(dump_only=True, metadata={"enum": _values(InvolvementRole)})

@@ -58,7 +58,7 @@ class StudentBrief(Schema):
     """A student as named on other records (names and classes are visible to all staff)."""
 
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(attribute="display_name", dump_only=True)
+    display_name = ma.fields.String(dump_only=True)
     class_id = ma.fields.Integer(dump_only=True, allow_none=True)
     class_name = ma.fields.String(dump_only=True, allow_none=True)
     grade = ma.fields.Integer(dump_only=True, allow_none=True)

@@ -2064,9 +2064,9 @@ export interface components {
         GroupStudent: {
             readonly class_id: number | null;
             readonly class_name: string | null;
+            readonly display_name: string;
             readonly grade: number | null;
             readonly id: number;
-            readonly name: string;
             readonly pinned: boolean;
         };
         /** @description A new guardian. */
@@ -2269,12 +2269,16 @@ export interface components {
             role: components["schemas"]["InvolvementRole"];
             student_id: number;
         };
-        /** @description A student involved in the incident. */
+        /**
+         * @description A student involved in the incident, referred to like every student on another record: id and
+         *     display_name.
+         */
         InvolvedStudentRead: {
             readonly class_name: string | null;
             readonly display_name: string;
+            /** @description The student's id */
+            readonly id: number;
             readonly role: components["schemas"]["InvolvementRole"];
-            readonly student_id: number;
         };
         /**
          * InvolvementRole
@@ -2771,9 +2775,9 @@ export interface components {
         StudentBrief: {
             readonly class_id: number | null;
             readonly class_name: string | null;
+            readonly display_name: string;
             readonly grade: number | null;
             readonly id: number;
-            readonly name: string;
         };
         /** @description A new student. There is no field for a CPR number, and unknown fields are refused. */
         StudentCreate: {
@@ -4247,8 +4251,8 @@ export interface operations {
                      *             {
                      *               "class_name": "text",
                      *               "display_name": "Åse Østergård",
-                     *               "role": "target",
-                     *               "student_id": 42
+                     *               "id": 42,
+                     *               "role": "target"
                      *             }
                      *           ],
                      *           "updated_at": "2026-04-01T09:30:00+02:00"
@@ -4434,8 +4438,8 @@ export interface operations {
                      *         {
                      *           "class_name": "text",
                      *           "display_name": "Åse Østergård",
-                     *           "role": "target",
-                     *           "student_id": 42
+                     *           "id": 42,
+                     *           "role": "target"
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -4614,8 +4618,8 @@ export interface operations {
                      *         {
                      *           "class_name": "text",
                      *           "display_name": "Åse Østergård",
-                     *           "role": "target",
-                     *           "student_id": 42
+                     *           "id": 42,
+                     *           "role": "target"
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -4813,8 +4817,8 @@ export interface operations {
                      *         {
                      *           "class_name": "text",
                      *           "display_name": "Åse Østergård",
-                     *           "role": "target",
-                     *           "student_id": 42
+                     *           "id": 42,
+                     *           "role": "target"
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -5222,8 +5226,8 @@ export interface operations {
                      *         {
                      *           "class_name": "text",
                      *           "display_name": "Åse Østergård",
-                     *           "role": "target",
-                     *           "student_id": 42
+                     *           "id": 42,
+                     *           "role": "target"
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -5790,8 +5794,8 @@ export interface operations {
                      *         {
                      *           "class_name": "text",
                      *           "display_name": "Åse Østergård",
-                     *           "role": "target",
-                     *           "student_id": 42
+                     *           "id": 42,
+                     *           "role": "target"
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -6007,9 +6011,9 @@ export interface operations {
                      *             {
                      *               "class_id": 42,
                      *               "class_name": "text",
+                     *               "display_name": "Åse Østergård",
                      *               "grade": 1,
-                     *               "id": 42,
-                     *               "name": "3.A"
+                     *               "id": 42
                      *             }
                      *           ],
                      *           "tags": [
@@ -6098,9 +6102,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
@@ -6178,9 +6182,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
@@ -6274,9 +6278,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
@@ -6366,9 +6370,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
@@ -6448,9 +6452,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
@@ -6541,9 +6545,9 @@ export interface operations {
                      *             {
                      *               "class_id": 42,
                      *               "class_name": "text",
+                     *               "display_name": "Åse Østergård",
                      *               "grade": 1,
-                     *               "id": 42,
-                     *               "name": "3.A"
+                     *               "id": 42
                      *             }
                      *           ],
                      *           "updated_at": "2026-04-01T09:30:00+02:00",
@@ -6639,9 +6643,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -6722,9 +6726,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -6825,9 +6829,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -8939,9 +8943,9 @@ export interface operations {
                      *             {
                      *               "class_id": 42,
                      *               "class_name": "text",
+                     *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42,
-                     *               "name": "3.A",
                      *               "pinned": true
                      *             }
                      *           ]
@@ -8965,9 +8969,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -9058,9 +9062,9 @@ export interface operations {
                      *             {
                      *               "class_id": 42,
                      *               "class_name": "text",
+                     *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42,
-                     *               "name": "3.A",
                      *               "pinned": true
                      *             }
                      *           ]
@@ -9084,9 +9088,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
@@ -9209,9 +9213,9 @@ export interface operations {
                      *             {
                      *               "class_id": 42,
                      *               "class_name": "text",
+                     *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42,
-                     *               "name": "3.A",
                      *               "pinned": true
                      *             }
                      *           ]
@@ -9235,9 +9239,9 @@ export interface operations {
                      *         {
                      *           "class_id": 42,
                      *           "class_name": "text",
+                     *           "display_name": "Åse Østergård",
                      *           "grade": 1,
-                     *           "id": 42,
-                     *           "name": "3.A"
+                     *           "id": 42
                      *         }
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
