@@ -324,6 +324,14 @@ _GENERIC_DESCRIPTIONS = {
 
 # --- examples --------------------------------------------------------------------------------------------
 
+# A `name` is a person's unless the schema is about a class, a school or a place.
+_NAME_BY_OWNER = {
+    "Class": "3.A",
+    "School": "Vestrup Skole",
+    "Places": "schoolyard",
+    "Endpoint": "Kommunens dashboard",
+}
+
 _STRING_FORMATS = {
     "date": "2026-04-01",
     "date-time": "2026-04-01T09:30:00+02:00",
@@ -340,11 +348,12 @@ _BY_NAME = {
     "given_name": "Åse",
     "family_name": "Østergård",
     "preferred_name": "Åse",
-    "name": "3.A",
+    "name": "Mette Hansen",
     "email": "laerer@vestrup.example",
     "etag": '"incidents-42-v3"',
     "place": "schoolyard",
     "school_year": "2026/27",
+    "class_name": "3.A",
     "phone": "+45 12 34 56 78",
     "password": "correct horse battery",
     "new_password": "correct horse battery staple",
@@ -367,9 +376,17 @@ def _resolve(node: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def example_of(
-    node: dict[str, Any], spec: dict[str, Any], *, name: str = "", request: bool = False, depth: int = 0
+    node: dict[str, Any],
+    spec: dict[str, Any],
+    *,
+    name: str = "",
+    request: bool = False,
+    depth: int = 0,
+    owner: str = "",
 ) -> Any:
     """An example value for a schema: its own `example`, else built from its type, format and properties."""
+    if "$ref" in node:
+        owner = node["$ref"].rsplit("/", 1)[-1]
     node = _resolve(node, spec)
     if "example" in node:
         return node["example"]
@@ -404,7 +421,7 @@ def example_of(
                 continue
             if not request and sub_resolved.get("writeOnly"):
                 continue
-            out[prop] = example_of(sub, spec, name=prop, request=request, depth=depth + 1)
+            out[prop] = example_of(sub, spec, name=prop, request=request, depth=depth + 1, owner=owner)
         return out
     if kind == "array":
         item = example_of(node.get("items", {}), spec, name=name, request=request, depth=depth + 1)
@@ -414,7 +431,7 @@ def example_of(
         return [item] * count
     if kind in {"integer", "number"}:
         low = node.get("minimum", 1)
-        value = 42 if name.endswith("id") or name == "id" else low
+        value = 42 if name.endswith(("id", "ids")) else low
         if "maximum" in node:
             value = min(value, node["maximum"])
         return max(value, low)
@@ -424,6 +441,15 @@ def example_of(
         if node.get("format") in _STRING_FORMATS:
             return _STRING_FORMATS[node["format"]]
         value = _BY_NAME.get(name, "text")
+        if name == "name":
+            value = next(
+                (
+                    v
+                    for prefix, v in _NAME_BY_OWNER.items()
+                    if owner.startswith(prefix) and "Staff" not in owner
+                ),
+                value,
+            )
         low, high = node.get("minLength", 0), node.get("maxLength")
         if len(value) < low:
             value = value + "x" * (low - len(value))

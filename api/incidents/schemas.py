@@ -179,7 +179,9 @@ class IncidentListItem(Schema):
     status = ma.fields.String(dump_only=True, metadata={"enum": _values(CaseStatus)})
     occurred_at = ma.fields.AwareDateTime(dump_only=True)
     place = ma.fields.String(dump_only=True, allow_none=True)
-    knowledge_source = ma.fields.String(dump_only=True, allow_none=True)
+    knowledge_source = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"enum": _values(KnowledgeSource)}
+    )
     students = ma.fields.List(ma.fields.Nested(InvolvedStudentRead), dump_only=True)
     reporter = ma.fields.Nested(UserBrief, attribute="reported_by", dump_only=True)
     established_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)

@@ -32,7 +32,7 @@ class UserRead(Schema):
     email = ma.fields.String(dump_only=True)
     name = ma.fields.String(dump_only=True)
     school = ma.fields.Nested(SchoolBrief, dump_only=True)
-    roles = ma.fields.List(ma.fields.String(), dump_only=True)
+    roles = ma.fields.List(ma.fields.String(metadata={"enum": ROLE_VALUES}), dump_only=True)
     active = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     last_login_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)

@@ -1448,11 +1448,11 @@ export interface components {
             /** @description Ids of other active or paused arrangements sharing a student, a period, a weekday and a recess with this one (allowed, but the adults should know) */
             readonly overlaps: number[];
             readonly purpose: string;
-            readonly recesses: string[];
+            readonly recesses: components["schemas"]["Recess"][];
             readonly responsible: components["schemas"]["UserBrief"];
             /** Format: date */
             readonly start_date: string;
-            readonly status: string;
+            readonly status: components["schemas"]["ArrangementStatus"];
             readonly students: components["schemas"]["StudentBrief"][];
             /** Format: date-time */
             readonly updated_at: string;
@@ -1550,7 +1550,7 @@ export interface components {
             /** Format: date-time */
             at?: string;
             id?: number;
-            outcome?: string;
+            outcome?: components["schemas"]["AuditOutcome"];
             request_id?: string | null;
             resource_id?: string | null;
             resource_type?: string;
@@ -1647,8 +1647,8 @@ export interface components {
             readonly id: number;
             readonly note: string | null;
             readonly note_hidden: boolean;
-            readonly outcome: string;
-            readonly recess: string | null;
+            readonly outcome: components["schemas"]["CheckInOutcome"];
+            readonly recess: components["schemas"]["Recess"] | null;
         };
         /** @description A class as named on other records. */
         ClassBrief: {
@@ -1856,7 +1856,7 @@ export interface components {
             readonly disabled_at: string | null;
             /** @description gone: the receiver answered 410; failing: every attempt failed for two days */
             readonly disabled_reason: components["schemas"]["DisabledReason"] | null;
-            readonly event_types: string[];
+            readonly event_types: components["schemas"]["WebhookEventType"][];
             /** Format: date-time */
             readonly failing_since: string | null;
             readonly id: number;
@@ -1889,7 +1889,7 @@ export interface components {
             readonly disabled_at: string | null;
             /** @description gone: the receiver answered 410; failing: every attempt failed for two days */
             readonly disabled_reason: components["schemas"]["DisabledReason"] | null;
-            readonly event_types: string[];
+            readonly event_types: components["schemas"]["WebhookEventType"][];
             /** Format: date-time */
             readonly failing_since: string | null;
             readonly id: number;
@@ -1970,7 +1970,7 @@ export interface components {
         EstablishableClassification: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
         /** @description The event types an endpoint can want. */
         EventTypesRead: {
-            readonly event_types: string[];
+            readonly event_types: components["schemas"]["WebhookEventType"][];
         };
         /** @description A follow-up meeting held. */
         FollowUpCreate: {
@@ -2182,7 +2182,7 @@ export interface components {
             /** Format: date-time */
             readonly established_at: string | null;
             readonly id: number;
-            readonly knowledge_source: string | null;
+            readonly knowledge_source: components["schemas"]["KnowledgeSource"] | null;
             /** Format: date-time */
             readonly occurred_at: string;
             readonly place: string | null;
@@ -2225,7 +2225,7 @@ export interface components {
             readonly established_by: components["schemas"]["UserBrief"] | null;
             readonly follow_ups: components["schemas"]["FollowUpRead"][];
             readonly id: number;
-            readonly knowledge_source: string | null;
+            readonly knowledge_source: components["schemas"]["KnowledgeSource"] | null;
             /** Format: date-time */
             readonly occurred_at: string;
             readonly place: string | null;
@@ -2518,7 +2518,7 @@ export interface components {
         /** @description An observation as the viewer may see it. */
         ObservationRead: {
             readonly author: components["schemas"]["UserBrief"];
-            readonly context: string | null;
+            readonly context: components["schemas"]["ObservationContext"] | null;
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
@@ -2532,7 +2532,7 @@ export interface components {
             readonly observed_at: string;
             readonly sensitive: boolean;
             readonly students: components["schemas"]["StudentBrief"][];
-            readonly tags: string[];
+            readonly tags: components["schemas"]["ObservationTag"][];
             /** Format: date-time */
             readonly updated_at: string;
             /**
@@ -2887,7 +2887,7 @@ export interface components {
             /** Format: date-time */
             readonly last_login_at: string | null;
             readonly name: string;
-            readonly roles: string[];
+            readonly roles: components["schemas"]["Role"][];
             readonly school: components["schemas"]["SchoolBrief"];
         };
         /** @description Changes to a user; every field optional. */
@@ -2967,7 +2967,7 @@ export interface components {
             readonly group_count: number | null;
             readonly groups_planned: boolean;
             readonly id: number;
-            readonly kind: string;
+            readonly kind: components["schemas"]["WellbeingDayKind"];
             readonly title: string;
             /** Format: date-time */
             readonly updated_at: string;
@@ -3342,7 +3342,7 @@ export interface operations {
                      *           "action": "text",
                      *           "at": "2026-04-01T09:30:00+02:00",
                      *           "id": 42,
-                     *           "outcome": "text",
+                     *           "outcome": "allowed",
                      *           "request_id": "text",
                      *           "resource_id": "text",
                      *           "resource_type": "text",
@@ -3408,13 +3408,13 @@ export interface operations {
                      *         "email": "laerer@vestrup.example",
                      *         "id": 42,
                      *         "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *         "name": "3.A",
+                     *         "name": "Mette Hansen",
                      *         "roles": [
-                     *           "text"
+                     *           "admin"
                      *         ],
                      *         "school": {
                      *           "id": 42,
-                     *           "name": "3.A",
+                     *           "name": "Vestrup Skole",
                      *           "slug": "text"
                      *         }
                      *       }
@@ -3480,13 +3480,13 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "id": 42,
                      *       "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "roles": [
-                     *         "text"
+                     *         "admin"
                      *       ],
                      *       "school": {
                      *         "id": 42,
-                     *         "name": "3.A",
+                     *         "name": "Vestrup Skole",
                      *         "slug": "text"
                      *       }
                      *     }
@@ -3564,13 +3564,13 @@ export interface operations {
                      *         "email": "laerer@vestrup.example",
                      *         "id": 42,
                      *         "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *         "name": "3.A",
+                     *         "name": "Mette Hansen",
                      *         "roles": [
-                     *           "text"
+                     *           "admin"
                      *         ],
                      *         "school": {
                      *           "id": 42,
-                     *           "name": "3.A",
+                     *           "name": "Vestrup Skole",
                      *           "slug": "text"
                      *         }
                      *       }
@@ -3614,7 +3614,7 @@ export interface operations {
                      *           "first_day": "2026-04-01",
                      *           "id": 42,
                      *           "last_day": "2026-04-01",
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         }
                      *       ],
                      *       "page": 1,
@@ -3646,7 +3646,7 @@ export interface operations {
                  * @example {
                  *       "first_day": "2026-04-01",
                  *       "last_day": "2026-04-01",
-                 *       "name": "3.A"
+                 *       "name": "Mette Hansen"
                  *     }
                  */
                 "application/json": components["schemas"]["ClosedDaysCreate"];
@@ -3668,7 +3668,7 @@ export interface operations {
                      *       "first_day": "2026-04-01",
                      *       "id": 42,
                      *       "last_day": "2026-04-01",
-                     *       "name": "3.A"
+                     *       "name": "Mette Hansen"
                      *     }
                      */
                     "application/json": components["schemas"]["ClosedDaysRead"];
@@ -3756,7 +3756,7 @@ export interface operations {
                      *           "school_year": "2026/27",
                      *           "staff": [
                      *             {
-                     *               "name": "3.A",
+                     *               "name": "Mette Hansen",
                      *               "role": "class_teacher",
                      *               "user_id": 42
                      *             }
@@ -3818,7 +3818,7 @@ export interface operations {
                      *       "school_year": "2026/27",
                      *       "staff": [
                      *         {
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "role": "class_teacher",
                      *           "user_id": 42
                      *         }
@@ -3878,7 +3878,7 @@ export interface operations {
                      *       "school_year": "2026/27",
                      *       "staff": [
                      *         {
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "role": "class_teacher",
                      *           "user_id": 42
                      *         }
@@ -3945,7 +3945,7 @@ export interface operations {
                      *       "school_year": "2026/27",
                      *       "staff": [
                      *         {
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "role": "class_teacher",
                      *           "user_id": 42
                      *         }
@@ -4008,7 +4008,7 @@ export interface operations {
                      *       "school_year": "2026/27",
                      *       "staff": [
                      *         {
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "role": "class_teacher",
                      *           "user_id": 42
                      *         }
@@ -4239,17 +4239,17 @@ export interface operations {
                      *           "deadline_status": "pending",
                      *           "established_at": "2026-04-01T09:30:00+02:00",
                      *           "id": 42,
-                     *           "knowledge_source": "text",
+                     *           "knowledge_source": "saw",
                      *           "occurred_at": "2026-04-01T09:30:00+02:00",
                      *           "place": "schoolyard",
                      *           "reporter": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "status": "open",
                      *           "students": [
                      *             {
-                     *               "class_name": "text",
+                     *               "class_name": "3.A",
                      *               "display_name": "Åse Østergård",
                      *               "id": 42,
                      *               "role": "target"
@@ -4320,13 +4320,13 @@ export interface operations {
                      * @example {
                      *       "accused_staff": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "action_plan": {
                      *         "adopted_at": "2026-04-01T09:30:00+02:00",
                      *         "adopted_by": {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         },
                      *         "etag": "\"incidents-42-v3\"",
                      *         "follow_up_on": "2026-04-01",
@@ -4341,7 +4341,7 @@ export interface operations {
                      *             "responsible": "text",
                      *             "responsible_user": {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           }
                      *         ],
@@ -4355,7 +4355,7 @@ export interface operations {
                      *           "id": 42,
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "taken_at": "2026-04-01T09:30:00+02:00"
                      *         }
@@ -4376,7 +4376,7 @@ export interface operations {
                      *           "done_at": "2026-04-01T09:30:00+02:00",
                      *           "done_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "etag": "\"incidents-42-v3\"",
                      *           "how": "text",
@@ -4395,7 +4395,7 @@ export interface operations {
                      *       "established_at": "2026-04-01T09:30:00+02:00",
                      *       "established_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "follow_ups": [
                      *         {
@@ -4406,13 +4406,13 @@ export interface operations {
                      *           "outcome": "stopped",
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "summary": "text"
                      *         }
                      *       ],
                      *       "id": 42,
-                     *       "knowledge_source": "text",
+                     *       "knowledge_source": "saw",
                      *       "occurred_at": "2026-04-01T09:30:00+02:00",
                      *       "place": "schoolyard",
                      *       "pupil_perspective": "text",
@@ -4431,12 +4431,12 @@ export interface operations {
                      *       ],
                      *       "reporter": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
                      *       "students": [
                      *         {
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "id": 42,
                      *           "role": "target"
@@ -4447,7 +4447,7 @@ export interface operations {
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -4500,13 +4500,13 @@ export interface operations {
                      * @example {
                      *       "accused_staff": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "action_plan": {
                      *         "adopted_at": "2026-04-01T09:30:00+02:00",
                      *         "adopted_by": {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         },
                      *         "etag": "\"incidents-42-v3\"",
                      *         "follow_up_on": "2026-04-01",
@@ -4521,7 +4521,7 @@ export interface operations {
                      *             "responsible": "text",
                      *             "responsible_user": {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           }
                      *         ],
@@ -4535,7 +4535,7 @@ export interface operations {
                      *           "id": 42,
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "taken_at": "2026-04-01T09:30:00+02:00"
                      *         }
@@ -4556,7 +4556,7 @@ export interface operations {
                      *           "done_at": "2026-04-01T09:30:00+02:00",
                      *           "done_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "etag": "\"incidents-42-v3\"",
                      *           "how": "text",
@@ -4575,7 +4575,7 @@ export interface operations {
                      *       "established_at": "2026-04-01T09:30:00+02:00",
                      *       "established_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "follow_ups": [
                      *         {
@@ -4586,13 +4586,13 @@ export interface operations {
                      *           "outcome": "stopped",
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "summary": "text"
                      *         }
                      *       ],
                      *       "id": 42,
-                     *       "knowledge_source": "text",
+                     *       "knowledge_source": "saw",
                      *       "occurred_at": "2026-04-01T09:30:00+02:00",
                      *       "place": "schoolyard",
                      *       "pupil_perspective": "text",
@@ -4611,12 +4611,12 @@ export interface operations {
                      *       ],
                      *       "reporter": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
                      *       "students": [
                      *         {
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "id": 42,
                      *           "role": "target"
@@ -4627,7 +4627,7 @@ export interface operations {
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -4699,13 +4699,13 @@ export interface operations {
                      * @example {
                      *       "accused_staff": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "action_plan": {
                      *         "adopted_at": "2026-04-01T09:30:00+02:00",
                      *         "adopted_by": {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         },
                      *         "etag": "\"incidents-42-v3\"",
                      *         "follow_up_on": "2026-04-01",
@@ -4720,7 +4720,7 @@ export interface operations {
                      *             "responsible": "text",
                      *             "responsible_user": {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           }
                      *         ],
@@ -4734,7 +4734,7 @@ export interface operations {
                      *           "id": 42,
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "taken_at": "2026-04-01T09:30:00+02:00"
                      *         }
@@ -4755,7 +4755,7 @@ export interface operations {
                      *           "done_at": "2026-04-01T09:30:00+02:00",
                      *           "done_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "etag": "\"incidents-42-v3\"",
                      *           "how": "text",
@@ -4774,7 +4774,7 @@ export interface operations {
                      *       "established_at": "2026-04-01T09:30:00+02:00",
                      *       "established_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "follow_ups": [
                      *         {
@@ -4785,13 +4785,13 @@ export interface operations {
                      *           "outcome": "stopped",
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "summary": "text"
                      *         }
                      *       ],
                      *       "id": 42,
-                     *       "knowledge_source": "text",
+                     *       "knowledge_source": "saw",
                      *       "occurred_at": "2026-04-01T09:30:00+02:00",
                      *       "place": "schoolyard",
                      *       "pupil_perspective": "text",
@@ -4810,12 +4810,12 @@ export interface operations {
                      *       ],
                      *       "reporter": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
                      *       "students": [
                      *         {
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "id": 42,
                      *           "role": "target"
@@ -4826,7 +4826,7 @@ export interface operations {
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -4892,7 +4892,7 @@ export interface operations {
                      *       "adopted_at": "2026-04-01T09:30:00+02:00",
                      *       "adopted_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "etag": "\"incidents-42-v3\"",
                      *       "follow_up_on": "2026-04-01",
@@ -4907,7 +4907,7 @@ export interface operations {
                      *           "responsible": "text",
                      *           "responsible_user": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           }
                      *         }
                      *       ],
@@ -4970,7 +4970,7 @@ export interface operations {
                      *       "id": 42,
                      *       "recorded_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "taken_at": "2026-04-01T09:30:00+02:00"
                      *     }
@@ -5046,7 +5046,7 @@ export interface operations {
                      *       "done_at": "2026-04-01T09:30:00+02:00",
                      *       "done_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "etag": "\"incidents-42-v3\"",
                      *       "how": "text",
@@ -5108,13 +5108,13 @@ export interface operations {
                      * @example {
                      *       "accused_staff": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "action_plan": {
                      *         "adopted_at": "2026-04-01T09:30:00+02:00",
                      *         "adopted_by": {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         },
                      *         "etag": "\"incidents-42-v3\"",
                      *         "follow_up_on": "2026-04-01",
@@ -5129,7 +5129,7 @@ export interface operations {
                      *             "responsible": "text",
                      *             "responsible_user": {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           }
                      *         ],
@@ -5143,7 +5143,7 @@ export interface operations {
                      *           "id": 42,
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "taken_at": "2026-04-01T09:30:00+02:00"
                      *         }
@@ -5164,7 +5164,7 @@ export interface operations {
                      *           "done_at": "2026-04-01T09:30:00+02:00",
                      *           "done_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "etag": "\"incidents-42-v3\"",
                      *           "how": "text",
@@ -5183,7 +5183,7 @@ export interface operations {
                      *       "established_at": "2026-04-01T09:30:00+02:00",
                      *       "established_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "follow_ups": [
                      *         {
@@ -5194,13 +5194,13 @@ export interface operations {
                      *           "outcome": "stopped",
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "summary": "text"
                      *         }
                      *       ],
                      *       "id": 42,
-                     *       "knowledge_source": "text",
+                     *       "knowledge_source": "saw",
                      *       "occurred_at": "2026-04-01T09:30:00+02:00",
                      *       "place": "schoolyard",
                      *       "pupil_perspective": "text",
@@ -5219,12 +5219,12 @@ export interface operations {
                      *       ],
                      *       "reporter": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
                      *       "students": [
                      *         {
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "id": 42,
                      *           "role": "target"
@@ -5235,7 +5235,7 @@ export interface operations {
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -5307,7 +5307,7 @@ export interface operations {
                      *       "outcome": "stopped",
                      *       "recorded_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "summary": "text"
                      *     }
@@ -5363,7 +5363,7 @@ export interface operations {
                      *         {
                      *           "author": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "body": "text",
                      *           "created_at": "2026-04-01T09:30:00+02:00",
@@ -5427,7 +5427,7 @@ export interface operations {
                      * @example {
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "body": "text",
                      *       "created_at": "2026-04-01T09:30:00+02:00",
@@ -5626,7 +5626,7 @@ export interface operations {
                      *         {
                      *           "actor": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "at": "2026-04-01T09:30:00+02:00",
                      *           "detail": {},
@@ -5676,13 +5676,13 @@ export interface operations {
                      * @example {
                      *       "accused_staff": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "action_plan": {
                      *         "adopted_at": "2026-04-01T09:30:00+02:00",
                      *         "adopted_by": {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         },
                      *         "etag": "\"incidents-42-v3\"",
                      *         "follow_up_on": "2026-04-01",
@@ -5697,7 +5697,7 @@ export interface operations {
                      *             "responsible": "text",
                      *             "responsible_user": {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           }
                      *         ],
@@ -5711,7 +5711,7 @@ export interface operations {
                      *           "id": 42,
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "taken_at": "2026-04-01T09:30:00+02:00"
                      *         }
@@ -5732,7 +5732,7 @@ export interface operations {
                      *           "done_at": "2026-04-01T09:30:00+02:00",
                      *           "done_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "etag": "\"incidents-42-v3\"",
                      *           "how": "text",
@@ -5751,7 +5751,7 @@ export interface operations {
                      *       "established_at": "2026-04-01T09:30:00+02:00",
                      *       "established_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "follow_ups": [
                      *         {
@@ -5762,13 +5762,13 @@ export interface operations {
                      *           "outcome": "stopped",
                      *           "recorded_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "summary": "text"
                      *         }
                      *       ],
                      *       "id": 42,
-                     *       "knowledge_source": "text",
+                     *       "knowledge_source": "saw",
                      *       "occurred_at": "2026-04-01T09:30:00+02:00",
                      *       "place": "schoolyard",
                      *       "pupil_perspective": "text",
@@ -5787,12 +5787,12 @@ export interface operations {
                      *       ],
                      *       "reporter": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
                      *       "students": [
                      *         {
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "id": 42,
                      *           "role": "target"
@@ -5803,7 +5803,7 @@ export interface operations {
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -5855,7 +5855,7 @@ export interface operations {
                      *           "last_failed_at": "2026-04-01T09:30:00+02:00",
                      *           "last_started_at": "2026-04-01T09:30:00+02:00",
                      *           "last_succeeded_at": "2026-04-01T09:30:00+02:00",
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "next_run_at": "2026-04-01T09:30:00+02:00",
                      *           "status": "never_run"
                      *         }
@@ -5996,9 +5996,9 @@ export interface operations {
                      *         {
                      *           "author": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
-                     *           "context": "text",
+                     *           "context": "sfo",
                      *           "created_at": "2026-04-01T09:30:00+02:00",
                      *           "id": 42,
                      *           "incident_id": 42,
@@ -6010,20 +6010,20 @@ export interface operations {
                      *           "students": [
                      *             {
                      *               "class_id": 42,
-                     *               "class_name": "text",
+                     *               "class_name": "3.A",
                      *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42
                      *             }
                      *           ],
                      *           "tags": [
-                     *             "text"
+                     *             "alone"
                      *           ],
                      *           "updated_at": "2026-04-01T09:30:00+02:00",
                      *           "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *           "withdrawn_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           }
                      *         }
                      *       ],
@@ -6061,7 +6061,7 @@ export interface operations {
                  *       "observed_at": "2026-04-01T09:30:00+02:00",
                  *       "sensitive": true,
                  *       "student_ids": [
-                 *         1
+                 *         42
                  *       ],
                  *       "tags": [
                  *         "alone"
@@ -6087,9 +6087,9 @@ export interface operations {
                      * @example {
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
-                     *       "context": "text",
+                     *       "context": "sfo",
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
                      *       "incident_id": 42,
@@ -6101,20 +6101,20 @@ export interface operations {
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
-                     *         "text"
+                     *         "alone"
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -6167,9 +6167,9 @@ export interface operations {
                      * @example {
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
-                     *       "context": "text",
+                     *       "context": "sfo",
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
                      *       "incident_id": 42,
@@ -6181,20 +6181,20 @@ export interface operations {
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
-                     *         "text"
+                     *         "alone"
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -6239,7 +6239,7 @@ export interface operations {
                  *       "observed_at": "2026-04-01T09:30:00+02:00",
                  *       "sensitive": true,
                  *       "student_ids": [
-                 *         1
+                 *         42
                  *       ],
                  *       "tags": [
                  *         "alone"
@@ -6263,9 +6263,9 @@ export interface operations {
                      * @example {
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
-                     *       "context": "text",
+                     *       "context": "sfo",
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
                      *       "incident_id": 42,
@@ -6277,20 +6277,20 @@ export interface operations {
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
-                     *         "text"
+                     *         "alone"
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -6355,9 +6355,9 @@ export interface operations {
                      * @example {
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
-                     *       "context": "text",
+                     *       "context": "sfo",
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
                      *       "incident_id": 42,
@@ -6369,20 +6369,20 @@ export interface operations {
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
-                     *         "text"
+                     *         "alone"
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -6437,9 +6437,9 @@ export interface operations {
                      * @example {
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
-                     *       "context": "text",
+                     *       "context": "sfo",
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
                      *       "incident_id": 42,
@@ -6451,20 +6451,20 @@ export interface operations {
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
                      *         }
                      *       ],
                      *       "tags": [
-                     *         "text"
+                     *         "alone"
                      *       ],
                      *       "updated_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
                      *       "withdrawn_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       }
                      *     }
                      */
@@ -6524,7 +6524,7 @@ export interface operations {
                      *           "created_at": "2026-04-01T09:30:00+02:00",
                      *           "created_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "end_date": "2026-04-01",
                      *           "id": 42,
@@ -6533,18 +6533,18 @@ export interface operations {
                      *           ],
                      *           "purpose": "text",
                      *           "recesses": [
-                     *             "text"
+                     *             "first_recess"
                      *           ],
                      *           "responsible": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "start_date": "2026-04-01",
-                     *           "status": "text",
+                     *           "status": "active",
                      *           "students": [
                      *             {
                      *               "class_id": 42,
-                     *               "class_name": "text",
+                     *               "class_name": "3.A",
                      *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42
@@ -6593,8 +6593,8 @@ export interface operations {
                  *       "start_date": "2026-04-01",
                  *       "status": "active",
                  *       "student_ids": [
-                 *         1,
-                 *         1
+                 *         42,
+                 *         42
                  *       ],
                  *       "weekdays": [
                  *         1
@@ -6622,7 +6622,7 @@ export interface operations {
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "end_date": "2026-04-01",
                      *       "id": 42,
@@ -6631,18 +6631,18 @@ export interface operations {
                      *       ],
                      *       "purpose": "text",
                      *       "recesses": [
-                     *         "text"
+                     *         "first_recess"
                      *       ],
                      *       "responsible": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "start_date": "2026-04-01",
-                     *       "status": "text",
+                     *       "status": "active",
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
@@ -6705,7 +6705,7 @@ export interface operations {
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "end_date": "2026-04-01",
                      *       "id": 42,
@@ -6714,18 +6714,18 @@ export interface operations {
                      *       ],
                      *       "purpose": "text",
                      *       "recesses": [
-                     *         "text"
+                     *         "first_recess"
                      *       ],
                      *       "responsible": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "start_date": "2026-04-01",
-                     *       "status": "text",
+                     *       "status": "active",
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
@@ -6781,8 +6781,8 @@ export interface operations {
                  *       "start_date": "2026-04-01",
                  *       "status": "active",
                  *       "student_ids": [
-                 *         1,
-                 *         1
+                 *         42,
+                 *         42
                  *       ],
                  *       "weekdays": [
                  *         1
@@ -6808,7 +6808,7 @@ export interface operations {
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "end_date": "2026-04-01",
                      *       "id": 42,
@@ -6817,18 +6817,18 @@ export interface operations {
                      *       ],
                      *       "purpose": "text",
                      *       "recesses": [
-                     *         "text"
+                     *         "first_recess"
                      *       ],
                      *       "responsible": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "start_date": "2026-04-01",
-                     *       "status": "text",
+                     *       "status": "active",
                      *       "students": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
@@ -6886,15 +6886,15 @@ export interface operations {
                      *           "arrangement_id": 42,
                      *           "author": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "created_at": "2026-04-01T09:30:00+02:00",
                      *           "date": "2026-04-01",
                      *           "id": 42,
                      *           "note": "Talked with both; agreed to meet again Friday.",
                      *           "note_hidden": true,
-                     *           "outcome": "text",
-                     *           "recess": "text"
+                     *           "outcome": "good",
+                     *           "recess": "first_recess"
                      *         }
                      *       ],
                      *       "page": 1,
@@ -6953,15 +6953,15 @@ export interface operations {
                      *       "arrangement_id": 42,
                      *       "author": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "date": "2026-04-01",
                      *       "id": 42,
                      *       "note": "Talked with both; agreed to meet again Friday.",
                      *       "note_hidden": true,
-                     *       "outcome": "text",
-                     *       "recess": "text"
+                     *       "outcome": "good",
+                     *       "recess": "first_recess"
                      *     }
                      */
                     "application/json": components["schemas"]["CheckInRead"];
@@ -7012,7 +7012,7 @@ export interface operations {
                      * @example {
                      *       "count_closed_days": true,
                      *       "id": 42,
-                     *       "name": "3.A",
+                     *       "name": "Vestrup Skole",
                      *       "recess_times": [
                      *         {
                      *           "end": "10:00",
@@ -7054,7 +7054,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "count_closed_days": true,
-                 *       "name": "3.A",
+                 *       "name": "Vestrup Skole",
                  *       "recess_times": [
                  *         {
                  *           "end": "10:00",
@@ -7080,7 +7080,7 @@ export interface operations {
                      * @example {
                      *       "count_closed_days": true,
                      *       "id": 42,
-                     *       "name": "3.A",
+                     *       "name": "Vestrup Skole",
                      *       "recess_times": [
                      *         {
                      *           "end": "10:00",
@@ -7137,7 +7137,7 @@ export interface operations {
                      *         {
                      *           "active": true,
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "external_id": "text",
                      *           "family_name": "Østergård",
@@ -7203,7 +7203,7 @@ export interface operations {
                      * @example {
                      *       "active": true,
                      *       "class_id": 42,
-                     *       "class_name": "text",
+                     *       "class_name": "3.A",
                      *       "display_name": "Åse Østergård",
                      *       "external_id": "text",
                      *       "family_name": "Østergård",
@@ -7359,7 +7359,7 @@ export interface operations {
                      * @example {
                      *       "active": true,
                      *       "class_id": 42,
-                     *       "class_name": "text",
+                     *       "class_name": "3.A",
                      *       "display_name": "Åse Østergård",
                      *       "external_id": "text",
                      *       "family_name": "Østergård",
@@ -7431,7 +7431,7 @@ export interface operations {
                      * @example {
                      *       "active": true,
                      *       "class_id": 42,
-                     *       "class_name": "text",
+                     *       "class_name": "3.A",
                      *       "display_name": "Åse Østergård",
                      *       "external_id": "text",
                      *       "family_name": "Østergård",
@@ -7487,7 +7487,7 @@ export interface operations {
                      *           "email": "laerer@vestrup.example",
                      *           "has_custody": true,
                      *           "id": 42,
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "phone": "+45 12 34 56 78",
                      *           "relation": "mother",
                      *           "student_id": 42
@@ -7526,7 +7526,7 @@ export interface operations {
                  * @example {
                  *       "email": "laerer@vestrup.example",
                  *       "has_custody": true,
-                 *       "name": "3.A",
+                 *       "name": "Mette Hansen",
                  *       "phone": "+45 12 34 56 78",
                  *       "relation": "mother"
                  *     }
@@ -7551,7 +7551,7 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "has_custody": true,
                      *       "id": 42,
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "phone": "+45 12 34 56 78",
                      *       "relation": "mother",
                      *       "student_id": 42
@@ -7609,7 +7609,7 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "has_custody": true,
                      *       "id": 42,
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "phone": "+45 12 34 56 78",
                      *       "relation": "mother",
                      *       "student_id": 42
@@ -7682,7 +7682,7 @@ export interface operations {
                  * @example {
                  *       "email": "laerer@vestrup.example",
                  *       "has_custody": true,
-                 *       "name": "3.A",
+                 *       "name": "Mette Hansen",
                  *       "phone": "+45 12 34 56 78",
                  *       "relation": "mother"
                  *     }
@@ -7705,7 +7705,7 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "has_custody": true,
                      *       "id": 42,
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "phone": "+45 12 34 56 78",
                      *       "relation": "mother",
                      *       "student_id": 42
@@ -7816,13 +7816,13 @@ export interface operations {
                      *           "email": "laerer@vestrup.example",
                      *           "id": 42,
                      *           "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *           "name": "3.A",
+                     *           "name": "Mette Hansen",
                      *           "roles": [
-                     *             "text"
+                     *             "admin"
                      *           ],
                      *           "school": {
                      *             "id": 42,
-                     *             "name": "3.A",
+                     *             "name": "Vestrup Skole",
                      *             "slug": "text"
                      *           }
                      *         }
@@ -7856,7 +7856,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "email": "laerer@vestrup.example",
-                 *       "name": "3.A",
+                 *       "name": "Mette Hansen",
                  *       "password": "correct horse battery",
                  *       "roles": [
                  *         "admin"
@@ -7885,13 +7885,13 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "id": 42,
                      *       "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "roles": [
-                     *         "text"
+                     *         "admin"
                      *       ],
                      *       "school": {
                      *         "id": 42,
-                     *         "name": "3.A",
+                     *         "name": "Vestrup Skole",
                      *         "slug": "text"
                      *       }
                      *     }
@@ -7948,13 +7948,13 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "id": 42,
                      *       "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "roles": [
-                     *         "text"
+                     *         "admin"
                      *       ],
                      *       "school": {
                      *         "id": 42,
-                     *         "name": "3.A",
+                     *         "name": "Vestrup Skole",
                      *         "slug": "text"
                      *       }
                      *     }
@@ -7996,7 +7996,7 @@ export interface operations {
                  * @example {
                  *       "active": true,
                  *       "email": "laerer@vestrup.example",
-                 *       "name": "3.A",
+                 *       "name": "Mette Hansen",
                  *       "password": "correct horse battery",
                  *       "roles": [
                  *         "admin"
@@ -8023,13 +8023,13 @@ export interface operations {
                      *       "email": "laerer@vestrup.example",
                      *       "id": 42,
                      *       "last_login_at": "2026-04-01T09:30:00+02:00",
-                     *       "name": "3.A",
+                     *       "name": "Mette Hansen",
                      *       "roles": [
-                     *         "text"
+                     *         "admin"
                      *       ],
                      *       "school": {
                      *         "id": 42,
-                     *         "name": "3.A",
+                     *         "name": "Vestrup Skole",
                      *         "slug": "text"
                      *       }
                      *     }
@@ -8079,7 +8079,7 @@ export interface operations {
                      *           "disabled_at": "2026-04-01T09:30:00+02:00",
                      *           "disabled_reason": "gone",
                      *           "event_types": [
-                     *             "text"
+                     *             "incident.reported"
                      *           ],
                      *           "failing_since": "2026-04-01T09:30:00+02:00",
                      *           "id": 42,
@@ -8146,7 +8146,7 @@ export interface operations {
                      *       "disabled_at": "2026-04-01T09:30:00+02:00",
                      *       "disabled_reason": "gone",
                      *       "event_types": [
-                     *         "text"
+                     *         "incident.reported"
                      *       ],
                      *       "failing_since": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
@@ -8198,7 +8198,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "event_types": [
-                     *         "text"
+                     *         "incident.reported"
                      *       ]
                      *     }
                      */
@@ -8241,7 +8241,7 @@ export interface operations {
                      *       "disabled_at": "2026-04-01T09:30:00+02:00",
                      *       "disabled_reason": "gone",
                      *       "event_types": [
-                     *         "text"
+                     *         "incident.reported"
                      *       ],
                      *       "failing_since": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
@@ -8342,7 +8342,7 @@ export interface operations {
                      *       "disabled_at": "2026-04-01T09:30:00+02:00",
                      *       "disabled_reason": "gone",
                      *       "event_types": [
-                     *         "text"
+                     *         "incident.reported"
                      *       ],
                      *       "failing_since": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
@@ -8458,7 +8458,7 @@ export interface operations {
                      *       "disabled_at": "2026-04-01T09:30:00+02:00",
                      *       "disabled_reason": "gone",
                      *       "event_types": [
-                     *         "text"
+                     *         "incident.reported"
                      *       ],
                      *       "failing_since": "2026-04-01T09:30:00+02:00",
                      *       "id": 42,
@@ -8558,7 +8558,7 @@ export interface operations {
                      *           "adults": [
                      *             {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           ],
                      *           "classes": [
@@ -8571,7 +8571,7 @@ export interface operations {
                      *           "created_at": "2026-04-01T09:30:00+02:00",
                      *           "created_by": {
                      *             "id": 42,
-                     *             "name": "3.A"
+                     *             "name": "Mette Hansen"
                      *           },
                      *           "date": "2026-04-01",
                      *           "description": "Was kept out of the football game again.",
@@ -8581,7 +8581,7 @@ export interface operations {
                      *           "group_count": 1,
                      *           "groups_planned": true,
                      *           "id": 42,
-                     *           "kind": "text",
+                     *           "kind": "wellbeing_day",
                      *           "title": "text",
                      *           "updated_at": "2026-04-01T09:30:00+02:00"
                      *         }
@@ -8615,10 +8615,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "adult_ids": [
-                 *         1
+                 *         42
                  *       ],
                  *       "class_ids": [
-                 *         1
+                 *         42
                  *       ],
                  *       "date": "2026-04-01",
                  *       "description": "Was kept out of the football game again.",
@@ -8649,7 +8649,7 @@ export interface operations {
                      *       "adults": [
                      *         {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         }
                      *       ],
                      *       "classes": [
@@ -8662,7 +8662,7 @@ export interface operations {
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "date": "2026-04-01",
                      *       "description": "Was kept out of the football game again.",
@@ -8672,7 +8672,7 @@ export interface operations {
                      *       "group_count": 1,
                      *       "groups_planned": true,
                      *       "id": 42,
-                     *       "kind": "text",
+                     *       "kind": "wellbeing_day",
                      *       "title": "text",
                      *       "updated_at": "2026-04-01T09:30:00+02:00"
                      *     }
@@ -8727,7 +8727,7 @@ export interface operations {
                      *       "adults": [
                      *         {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         }
                      *       ],
                      *       "classes": [
@@ -8740,7 +8740,7 @@ export interface operations {
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "date": "2026-04-01",
                      *       "description": "Was kept out of the football game again.",
@@ -8750,7 +8750,7 @@ export interface operations {
                      *       "group_count": 1,
                      *       "groups_planned": true,
                      *       "id": 42,
-                     *       "kind": "text",
+                     *       "kind": "wellbeing_day",
                      *       "title": "text",
                      *       "updated_at": "2026-04-01T09:30:00+02:00"
                      *     }
@@ -8824,10 +8824,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "adult_ids": [
-                 *         1
+                 *         42
                  *       ],
                  *       "class_ids": [
-                 *         1
+                 *         42
                  *       ],
                  *       "date": "2026-04-01",
                  *       "description": "Was kept out of the football game again.",
@@ -8856,7 +8856,7 @@ export interface operations {
                      *       "adults": [
                      *         {
                      *           "id": 42,
-                     *           "name": "3.A"
+                     *           "name": "Mette Hansen"
                      *         }
                      *       ],
                      *       "classes": [
@@ -8869,7 +8869,7 @@ export interface operations {
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
-                     *         "name": "3.A"
+                     *         "name": "Mette Hansen"
                      *       },
                      *       "date": "2026-04-01",
                      *       "description": "Was kept out of the football game again.",
@@ -8879,7 +8879,7 @@ export interface operations {
                      *       "group_count": 1,
                      *       "groups_planned": true,
                      *       "id": 42,
-                     *       "kind": "text",
+                     *       "kind": "wellbeing_day",
                      *       "title": "text",
                      *       "updated_at": "2026-04-01T09:30:00+02:00"
                      *     }
@@ -8931,7 +8931,7 @@ export interface operations {
                      *           "adults": [
                      *             {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           ],
                      *           "grades": [
@@ -8942,7 +8942,7 @@ export interface operations {
                      *           "students": [
                      *             {
                      *               "class_id": 42,
-                     *               "class_name": "text",
+                     *               "class_name": "3.A",
                      *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42,
@@ -8968,7 +8968,7 @@ export interface operations {
                      *       "unassigned": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
@@ -9050,7 +9050,7 @@ export interface operations {
                      *           "adults": [
                      *             {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           ],
                      *           "grades": [
@@ -9061,7 +9061,7 @@ export interface operations {
                      *           "students": [
                      *             {
                      *               "class_id": 42,
-                     *               "class_name": "text",
+                     *               "class_name": "3.A",
                      *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42,
@@ -9087,7 +9087,7 @@ export interface operations {
                      *       "unassigned": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
@@ -9201,7 +9201,7 @@ export interface operations {
                      *           "adults": [
                      *             {
                      *               "id": 42,
-                     *               "name": "3.A"
+                     *               "name": "Mette Hansen"
                      *             }
                      *           ],
                      *           "grades": [
@@ -9212,7 +9212,7 @@ export interface operations {
                      *           "students": [
                      *             {
                      *               "class_id": 42,
-                     *               "class_name": "text",
+                     *               "class_name": "3.A",
                      *               "display_name": "Åse Østergård",
                      *               "grade": 1,
                      *               "id": 42,
@@ -9238,7 +9238,7 @@ export interface operations {
                      *       "unassigned": [
                      *         {
                      *           "class_id": 42,
-                     *           "class_name": "text",
+                     *           "class_name": "3.A",
                      *           "display_name": "Åse Østergård",
                      *           "grade": 1,
                      *           "id": 42
