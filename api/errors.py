@@ -61,7 +61,7 @@ ERROR_TYPE_STATUS: dict[str, int] = {
     "token_expired": 401,
     "token_invalid": 401,
     "token_revoked": 401,
-    "csrf_failed": 403,
+    "csrf_failed": 401,
     "forbidden": 403,
     "not_found": 404,
     "method_not_allowed": 405,

@@ -81,7 +81,7 @@ def test_every_schema_is_described(spec):
 
 
 def test_info_names_a_contact_and_a_license(spec):
-    assert spec["info"]["contact"]["url"]
+    assert spec["info"]["contact"]["name"]
     assert spec["info"]["license"]["identifier"] == "AGPL-3.0-or-later"
 
 
@@ -207,3 +207,15 @@ def test_examples_take_field_examples_first(spec):
     assert example_of(node, spec) == {"id": 42, "x": "y"}
     nullable = {"anyOf": [{"$ref": "#/components/schemas/Classification"}, {"type": "null"}]}
     assert example_of(nullable, spec) == "conflict"
+
+
+def test_conformance_layer_fails_an_error_type_the_operation_does_not_document(database_url):
+    from tests.spec import SpecViolation
+    from tests.test_openapi import _health_answering
+
+    body = {"code": 503, "status": "Service Unavailable", "type": "conflict", "message": "down", "errors": {}}
+    client = _health_answering(database_url, (body, 503))
+    with pytest.raises(SpecViolation, match="error type 'conflict' is not documented"):
+        client.get("/api/v1/health")
+    client = _health_answering(database_url, ({**body, "type": "service_unavailable"}, 503))
+    assert client.get("/api/v1/health").status_code == 503

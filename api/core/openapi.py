@@ -81,7 +81,7 @@ EXTRA_ERROR_TYPES: dict[str, dict[int, list[str]]] = {
 
 
 def _camel(words: list[str]) -> str:
-    parts = [p for w in words for p in re.split(r"[-_]", w) if p]
+    parts = [p for w in words for p in re.split(r"[^A-Za-z0-9]+", w) if p]
     return "".join(p[:1].upper() + p[1:] for p in parts)
 
 
@@ -193,7 +193,8 @@ def _error_types(op: dict[str, Any], status: int, *, method: str, public: bool) 
         types += ["invalid_json", "json_too_deep"]
     if status == 401 and not public:
         types += ["token_expired", "token_invalid", "token_revoked"]
-    if status == 403 and method != "get":
+    if status == 401 and method != "get" and not public:
+        # A browser write (session cookie) without the matching X-CSRF-TOKEN header (flask-jwt-extended: 401).
         types += ["csrf_failed"]
     if status == 409 and idempotent:
         types += ["idempotency_key_in_flight", "idempotency_response_expired"]

@@ -3068,20 +3068,6 @@ export interface components {
         };
         /**
          * @description Forbidden. Error `type`s:
-         *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
-         *     - `forbidden`: Authenticated, but this role may not do this.
-         */
-        "Forbidden.csrf_failed-forbidden": {
-            headers: {
-                "X-Request-ID": components["headers"]["X-Request-ID"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /**
-         * @description Forbidden. Error `type`s:
          *     - `forbidden`: Authenticated, but this role may not do this.
          */
         "Forbidden.forbidden": {
@@ -3196,6 +3182,23 @@ export interface components {
          *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
          */
         "Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unauthorized. Error `type`s:
+         *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
+         *     - `token_expired`: The access token has expired: refresh it, or log in again.
+         *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
+         *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
+         *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
+         */
+        "Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -3450,7 +3453,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -3528,7 +3531,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -3579,7 +3582,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -3685,8 +3688,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -3713,8 +3716,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -3839,8 +3842,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -3956,8 +3959,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -4029,8 +4032,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -4059,8 +4062,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -4188,8 +4191,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -4465,8 +4468,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -4834,8 +4837,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -4919,8 +4922,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -4989,8 +4992,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -5060,8 +5063,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -5253,8 +5256,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -5326,8 +5329,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -5451,7 +5454,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -5524,8 +5527,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -5586,8 +5589,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -5820,8 +5823,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -5951,7 +5954,7 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationRead"];
                 };
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -6132,8 +6135,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -6298,8 +6301,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -6400,8 +6403,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -6481,8 +6484,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -6668,8 +6671,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -6844,8 +6847,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-separation_rule-open_case_separation"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -6978,8 +6981,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7094,8 +7097,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7229,8 +7232,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -7324,8 +7327,8 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -7447,8 +7450,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -7571,8 +7574,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7655,8 +7658,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -7715,8 +7718,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -7910,8 +7913,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -8038,8 +8041,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8170,8 +8173,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -8289,8 +8292,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -8355,8 +8358,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8472,8 +8475,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -8518,8 +8521,8 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryRead"];
                 };
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -8691,8 +8694,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -8797,8 +8800,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8888,8 +8891,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -9111,8 +9114,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -9262,8 +9265,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep"];
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.csrf_failed-forbidden"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
