@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NPM_STAMP := frontend/node_modules/.installed-$(shell cksum frontend/package-lock.json 2>/dev/null | cut -d' ' -f1)
+SPEC_NPM_STAMP := openapi/node_modules/.installed-$(shell cksum openapi/package-lock.json 2>/dev/null | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # The API suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
@@ -15,12 +16,13 @@ PYTEST_ARGS ?= -n 2
 BENCH_DATABASE_URL ?= postgresql://root@127.0.0.1:5432/trivsel_bench
 export BENCH_DATABASE_URL
 
-.PHONY: help install frontend frontend-check run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation lighthouse
+.PHONY: help install frontend frontend-check spec-lint run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation lighthouse
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     install and run every test (lint, frontend, API on SQLite [+PostgreSQL], browser)"
 	@echo "make openapi  write openapi/openapi.json from the app (and the frontend types)"
+	@echo "make spec-lint  lint the spec with Spectral and Redocly (0 warnings; part of make test)"
 	@echo "make bench-data / make bench   municipality-scale data, then every benchmark (BENCH_DATABASE_URL)"
 	@echo "make mutation mutation-test the rule modules (mutation/modules.toml) and print the table (slow; not in make test)"
 
@@ -44,6 +46,15 @@ frontend: $(NPM_STAMP)
 # The committed types must match the committed spec before the build regenerates them.
 frontend-check: $(NPM_STAMP)
 	cd frontend && npm run check:api-drift && npm run typecheck && npm test
+
+$(SPEC_NPM_STAMP): openapi/package-lock.json
+	cd openapi && npm ci --no-audit --no-fund
+	rm -f openapi/node_modules/.installed-*
+	touch $(SPEC_NPM_STAMP)
+
+# The committed spec through Spectral (spectral:oas) and Redocly (recommended): any warning fails.
+spec-lint: $(SPEC_NPM_STAMP)
+	cd openapi && npm run --silent lint
 
 migrate: install
 	$(BIN)/trivsel db upgrade
@@ -73,7 +84,7 @@ test-e2e: install frontend
 	$(BIN)/pytest tests/e2e -p no:xdist
 
 # The browser tests run on their own, one at a time: timing-sensitive, they should not compete for the two cores.
-test: install lint frontend-check frontend
+test: install lint spec-lint frontend-check frontend
 	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e -p no:xdist
 

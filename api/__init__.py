@@ -48,6 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "422 `unknown_query_argument`; a JSON body may nest at most 32 levels (400 `json_too_deep`) and "
             "be at most 1 MiB (413, chunked bodies too).\n" + INTEGRATION_DESCRIPTION,
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+            # Who answers for the API: the project (a deployment's own support desk is its school's).
+            "contact": {"name": "Trivsel maintainers"},
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
         "servers": [{"url": "/"}],

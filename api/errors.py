@@ -22,6 +22,7 @@ ERROR_TYPES: dict[str, str] = {
     "unsupported_media_type": "The body has a content type this operation does not take.",
     "validation_error": "A field is missing or invalid; `errors` says what, per field.",
     "unknown_query_argument": "A query argument the operation does not take; `errors` names it.",
+    "unknown_log_kind": "A student-log `kind` filter names no kind of entry; `errors.kind` lists the known ones.",
     "not_authenticated": "No credentials were sent (no bearer token or session cookie).",
     "token_expired": "The access token has expired: refresh it, or log in again.",
     "token_invalid": "The token is malformed, of the wrong kind, or its user is gone or deactivated.",
@@ -47,6 +48,40 @@ ERROR_TYPES: dict[str, str] = {
     "rate_limited": "Too many requests; retry after the Retry-After header's seconds.",
     "internal_error": "An unexpected error; quote `errors.request_id` when reporting it.",
     "service_unavailable": "The service or its database is not available right now.",
+}
+
+# The status each type is answered with (the spec lists, per operation and status, the types it can carry).
+ERROR_TYPE_STATUS: dict[str, int] = {
+    "bad_request": 400,
+    "invalid_json": 400,
+    "json_too_deep": 400,
+    "invalid_cursor": 400,
+    "unsupported_media_type": 415,
+    "validation_error": 422,
+    "unknown_query_argument": 422,
+    "unknown_log_kind": 422,
+    "not_authenticated": 401,
+    "token_expired": 401,
+    "token_invalid": 401,
+    "token_revoked": 401,
+    "csrf_failed": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "duplicate": 409,
+    "idempotency_key_reused": 422,
+    "idempotency_key_in_flight": 409,
+    "idempotency_response_expired": 409,
+    "separation_rule": 409,
+    "open_case_separation": 409,
+    "precondition_failed": 412,
+    "precondition_required": 428,
+    "payload_too_large": 413,
+    "rate_limited": 429,
+    "cursor_expired": 410,
+    "internal_error": 500,
+    "service_unavailable": 503,
 }
 
 _TYPE_BY_STATUS = {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
+import apispec
 import flask_smorest
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -18,9 +20,11 @@ from flask_limiter.util import get_remote_address
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
+from api.core import openapi
 from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
 from api.core.deprecation import DeprecationBlueprintMixin
 from api.core.etag import EtagBlueprintMixin
+from api.core.operation_roles import ROLES
 from api.errors import ERROR_TYPES
 
 jwt = JWTManager()
@@ -137,9 +141,16 @@ class ErrorSchema(Schema):
     )
 
 
+def _schema_doc(schema: Any) -> str | None:
+    """A schema class's own docstring (not one inherited from a base class such as Schema)."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    return inspect.cleandoc(cls.__doc__) if cls.__dict__.get("__doc__") else None
+
+
 class ReadSchemasRequired(MarshmallowPlugin):
     """Marks every field of a read-only (response) schema as required in the spec: the API always sends
-    them (null where allowed), so generated clients need not treat each one as possibly missing."""
+    them (null where allowed), so generated clients need not treat each one as possibly missing. Each
+    schema is described by its class's docstring."""
 
     def schema_helper(self, name: str, _: Any, schema: Any = None, **kwargs: Any) -> dict | None:
         json_schema = super().schema_helper(name, _, schema=schema, **kwargs)
@@ -147,7 +158,18 @@ class ReadSchemasRequired(MarshmallowPlugin):
         if properties and all(p.get("readOnly") for p in properties.values()):
             required = list(json_schema.get("required", []))
             json_schema["required"] = required + [n for n in properties if n not in required]
+        doc = _schema_doc(schema) if schema is not None else None
+        if json_schema is not None and doc:
+            json_schema.setdefault("description", doc)
         return json_schema
+
+
+class FinishedSpec(apispec.APISpec):
+    """The spec as served and committed: apispec's, through the finishing pass (api.core.openapi)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finished spec."""
+        return openapi.finish(super().to_dict(), roles=ROLES)
 
 
 class Api(flask_smorest.Api):
@@ -158,6 +180,11 @@ class Api(flask_smorest.Api):
     def __init__(self, app: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("spec_kwargs", {"marshmallow_plugin": ReadSchemasRequired()})
         super().__init__(app, **kwargs)
+
+    def _init_spec(self, **kwargs: Any) -> None:
+        super()._init_spec(**kwargs)
+        # flask-smorest builds a plain APISpec; ours only adds the finishing pass to to_dict.
+        self.spec.__class__ = FinishedSpec
 
 
 _ERROR_DESCRIPTIONS = {

@@ -115,6 +115,13 @@ def check_response(app: Flask, response: TestResponse) -> None:
     problems = schema_errors(data, schema)
     if status >= 400:
         problems += error_shape_errors(data, status)
+        # The spec names the error types each operation answers with each status (one example per type).
+        types = content[response.mimetype].get("examples") or {}
+        if isinstance(data, dict) and types and data.get("type") not in types:
+            problems.append(
+                f"error type {data.get('type')!r} is not documented for this status ({', '.join(types)}); "
+                "see api/core/openapi.py"
+            )
     _fail(environ, status, problems)
 
 

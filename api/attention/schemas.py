@@ -45,7 +45,7 @@ class AttentionStudent(Schema):
     """The student an item is about (names are for every staff member; the mood only for those who see it)."""
 
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(dump_only=True)
+    display_name = ma.fields.String(dump_only=True)
     class_name = ma.fields.String(dump_only=True, allow_none=True)
 
 

@@ -316,7 +316,7 @@ def low_mood(ctx: Context) -> Found:
             s.id,
             day=last.astimezone(LOCAL_TZ).date() if last.tzinfo else last.date(),
             count=n,
-            student={"id": s.id, "name": s.display_name, "class_name": s.class_name},
+            student={"id": s.id, "display_name": s.display_name, "class_name": s.class_name},
         )
         for s, n, last in rows
     ]

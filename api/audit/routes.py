@@ -9,7 +9,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from api.auth.permissions import current_user, ensure_roles
-from api.core.audit import AuditEntry
+from api.core.audit import ALLOWED, DENIED, AuditEntry
 from api.core.db import MAX_ID, db
 from api.core.pagination import PageQuery, page_schema, paginate
 from api.extensions import Blueprint, Schema
@@ -29,7 +29,7 @@ class AuditRead(Schema):
     resource_id = ma.fields.String(allow_none=True)
     student_id = ma.fields.Integer(allow_none=True)
     request_id = ma.fields.String(allow_none=True)
-    outcome = ma.fields.String()
+    outcome = ma.fields.String(metadata={"enum": [ALLOWED, DENIED]})
 
 
 class AuditQuery(PageQuery):

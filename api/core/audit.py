@@ -11,10 +11,16 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, JSONType
+from api.core.enums import register_enum
 from api.core.timeutil import utcnow
 
 ALLOWED = "allowed"
 DENIED = "denied"
+register_enum(
+    "AuditOutcome",
+    "Whether the audited access was allowed.",
+    {ALLOWED: ("tilladt", "The access was allowed."), DENIED: ("afvist", "The access was refused.")},
+)
 
 
 class AuditEntry(Base):

@@ -12,6 +12,7 @@ from sqlalchemy import Integer, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, SchoolOwned
+from api.core.enums import register_enum
 from api.core.timeutil import utcnow
 
 # Every event a change can emit; the payload is thin: the type, the record's kind and id, the school, the time.
@@ -27,6 +28,23 @@ EVENT_TYPES = (
     "follow_up.due",
     "student.updated",
     "roster.imported",
+)
+register_enum(
+    "WebhookEventType",
+    "What a webhook event says happened (its payload is thin: type, the record's kind and id, the time).",
+    {
+        "incident.reported": ("hændelse indberettet", "An incident was reported."),
+        "incident.updated": ("hændelse ændret", "An incident's facts, students or classification changed."),
+        "incident.status_changed": ("status ændret", "A case moved to another status."),
+        "incident.established": ("mobning konstateret", "Bullying was established in a case."),
+        "incident.closed": ("sag lukket", "A case was closed."),
+        "action_plan.adopted": ("handlingsplan vedtaget", "A case's action plan was written."),
+        "action_plan.due_soon": ("handlingsplan snart due", "An action plan is due within two working days."),
+        "action_plan.overdue": ("handlingsplan overskredet", "An action plan is overdue."),
+        "follow_up.due": ("opfølgning", "A follow-up meeting is due."),
+        "student.updated": ("elev ændret", "A student's roster data changed."),
+        "roster.imported": ("elevliste importeret", "A roster import was applied."),
+    },
 )
 
 

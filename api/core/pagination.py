@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from api.core.db import UTCDateTime
 from api.core.timeutil import utcnow
-from api.core.tombstones import Tombstone
+from api.core.tombstones import TOMBSTONE_REASONS, Tombstone
 from api.errors import BadRequest, Gone
 from api.extensions import Schema
 
@@ -86,7 +86,7 @@ class TombstoneRead(Schema):
     deleted_at = ma.fields.AwareDateTime(dump_only=True)
     reason = ma.fields.String(
         dump_only=True,
-        metadata={"enum": ["deleted", "anonymised", "retention", "erasure_request", "withdrawn"]},
+        metadata={"enum": list(TOMBSTONE_REASONS)},
     )
 
 
@@ -125,7 +125,12 @@ def page_schema(item_schema: type[ma.Schema], name: str | None = None, *, feed: 
                     },
                 ),
             }
-        _PAGE_SCHEMAS[name] = type(name, (Schema,), fields)
+        doc = (
+            f"One page of {item_schema.__name__} items: by cursor (a sync) or by page number with the total."
+            if feed
+            else f"One page of {item_schema.__name__} items, with the total count of all pages."
+        )
+        _PAGE_SCHEMAS[name] = type(name, (Schema,), {"__doc__": doc, **fields})
     return _PAGE_SCHEMAS[name]
 
 

@@ -10,10 +10,25 @@ from sqlalchemy import Index, Integer, String, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, SchoolOwned
+from api.core.enums import register_enum
 from api.core.timeutil import utcnow
 
 # Why a record went; receivers may treat them alike, an auditor may not.
-TOMBSTONE_REASONS = ("deleted", "anonymised", "retention", "erasure_request", "withdrawn")
+TOMBSTONE_REASON_DOCS = {
+    "deleted": ("slettet", "Deleted by a user (a guardian removed, a wellbeing day cancelled)."),
+    "anonymised": ("anonymiseret", "Kept without its personal data."),
+    "retention": (
+        "slettet efter opbevaringsperioden",
+        "Deleted by the retention purge when its period ran out.",
+    ),
+    "erasure_request": (
+        "slettet på anmodning",
+        "Deleted on a request to erase a student's data (GDPR art. 17).",
+    ),
+    "withdrawn": ("trukket tilbage", "Withdrawn by its reporter right after logging it (Fortryd)."),
+}
+TOMBSTONE_REASONS = tuple(TOMBSTONE_REASON_DOCS)
+register_enum("TombstoneReason", "Why a record left the feed.", TOMBSTONE_REASON_DOCS)
 
 
 class Tombstone(SchoolOwned, Base):

@@ -14,12 +14,31 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import deny
+from api.core.enums import documented_enum
 from api.core.timeutil import WITHDRAW_WINDOW, as_utc, utcnow
 from api.errors import Conflict
 from api.incidents import permissions
 from api.incidents.models import CaseStatus, Incident
 
 
+@documented_enum(
+    {
+        "edit_facts": ("ret oplysninger", "Change place, time, description and how the adult knows."),
+        "change_students": ("skift elever", "Change the involved students and their roles."),
+        "reclassify": ("skift type", "Change the classification."),
+        "set_pupil_perspective": ("elevens perspektiv", "Record the pupil's own perspective."),
+        "set_accused_staff": ("anklaget medarbejder", "Mark the case as accusing a staff member."),
+        "add_note": ("tilføj note", "Add a case note."),
+        "establish": ("konstatér mobning", "Establish bullying (starts the action plan's deadline)."),
+        "add_acute_measure": ("akut tiltag", "Record an acute measure."),
+        "update_checklist": ("opdatér de fem parter", "Record what was done towards the five audiences."),
+        "write_action_plan": ("skriv handlingsplan", "Write the action plan."),
+        "record_follow_up": ("registrér opfølgning", "Record a follow-up meeting."),
+        "add_referral": ("henvis", "Refer the case to an external partner."),
+        "update_referral": ("opdatér henvisning", "Update a referral."),
+        "withdraw": ("fortryd", "Withdraw the report just after logging it."),
+    }
+)
 class CaseAction(StrEnum):
     """Something a caller may do on a case (status changes are listed in `allowed_transitions`)."""
 

@@ -15,6 +15,7 @@ from api.incidents.actions import ACTION_VALUES
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
     BULLYING_LIKE,
+    Audience,
     CaseStatus,
     Classification,
     FollowUpOutcome,
@@ -74,9 +75,12 @@ def _day(**kw: Any) -> ma.fields.Date:
 
 
 class InvolvedStudentRead(Schema):
-    """A student involved in the incident."""
+    """A student involved in the incident, referred to like every student on another record: id and
+    display_name."""
 
-    student_id = ma.fields.Integer(dump_only=True)
+    id = ma.fields.Integer(
+        attribute="student_id", dump_only=True, metadata={"description": "The student's id"}
+    )
     display_name = ma.fields.String(attribute="student.display_name", dump_only=True)
     class_name = ma.fields.String(attribute="student.class_name", dump_only=True, allow_none=True)
     role = ma.fields.String(dump_only=True, metadata={"enum": _values(InvolvementRole)})
@@ -86,7 +90,7 @@ class AudienceItemRead(Schema):
     """One of the five audiences: what the strategy suggests, and who did what, when and how."""
 
     id = ma.fields.Integer(dump_only=True)
-    audience = ma.fields.String(dump_only=True)
+    audience = ma.fields.String(dump_only=True, metadata={"enum": _values(Audience)})
     suggested_actions = computed(lambda i: list(AUDIENCE_ACTIONS[i.audience]), "array", items="string")
     actions = computed(lambda i: list(i.actions or []), "array", items="string")
     how = ma.fields.String(dump_only=True, allow_none=True)
@@ -175,7 +179,9 @@ class IncidentListItem(Schema):
     status = ma.fields.String(dump_only=True, metadata={"enum": _values(CaseStatus)})
     occurred_at = ma.fields.AwareDateTime(dump_only=True)
     place = ma.fields.String(dump_only=True, allow_none=True)
-    knowledge_source = ma.fields.String(dump_only=True, allow_none=True)
+    knowledge_source = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"enum": _values(KnowledgeSource)}
+    )
     students = ma.fields.List(ma.fields.Nested(InvolvedStudentRead), dump_only=True)
     reporter = ma.fields.Nested(UserBrief, attribute="reported_by", dump_only=True)
     established_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)

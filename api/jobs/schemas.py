@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.core.enums import register_enum
 from api.extensions import Schema
+
+register_enum(
+    "JobStatus",
+    "How a scheduled job's runs went.",
+    {
+        "never_run": ("aldrig kørt", "The job has not run yet."),
+        "ok": ("ok", "The last run succeeded."),
+        "retrying": ("prøver igen", "The last run failed; it will be retried."),
+        "failing": ("fejler", "Runs keep failing; admins are notified."),
+    },
+)
 
 
 class JobRead(Schema):

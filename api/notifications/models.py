@@ -10,9 +10,22 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base, JSONType, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 
 
+@documented_enum(
+    {
+        "incident_reported": ("hændelse indberettet", "A bullying-like incident was reported."),
+        "staff_accused": ("medarbejder anklaget", "An incident accuses a staff member."),
+        "bullying_established": ("mobning konstateret", "Bullying was established in a case."),
+        "action_plan_due_soon": ("handlingsplan snart due", "An action plan is due within two working days."),
+        "action_plan_overdue": ("handlingsplan overskredet", "An action plan is overdue."),
+        "follow_up_due": ("opfølgning", "A follow-up meeting is due."),
+        "webhook_endpoint_disabled": ("webhook slået fra", "The system switched a webhook endpoint off."),
+        "job_failed": ("job fejlede", "A scheduled job keeps failing."),
+    }
+)
 class NotificationKind(StrEnum):
     """What a notification tells; each kind has its own parameters (see PARAMS)."""
 

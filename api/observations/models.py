@@ -11,11 +11,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.changes import touches_by
 from api.core.db import Base, JSONType, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 from api.students.models import Student
 from api.users.models import User
 
 
+@documented_enum(
+    {
+        "sfo": ("SFO", "In the after-school care."),
+        "recess": ("frikvarter", "During recess."),
+        "lesson": ("undervisning", "In a lesson."),
+        "trip": ("tur", "On a trip."),
+        "other": ("andet", "Elsewhere."),
+    }
+)
 class ObservationContext(StrEnum):
     """Where the adult noticed it."""
 
@@ -26,6 +36,21 @@ class ObservationContext(StrEnum):
     OTHER = "other"
 
 
+@documented_enum(
+    {
+        "alone": ("alene", "Was on their own."),
+        "sad": ("ked af det", "Was sad."),
+        "conflict": ("konflikt", "Was in a conflict."),
+        "excluded": ("holdt udenfor", "Was left out."),
+        "tired": ("træt", "Was tired."),
+        "angry": ("vred", "Was angry."),
+        "worried": ("bekymret", "Was worried."),
+        "good_day": ("god dag", "Had a good day."),
+        "happy": ("glad", "Was happy."),
+        "played_with_others": ("legede med andre", "Played with others."),
+        "helped_others": ("hjalp andre", "Helped others."),
+    }
+)
 class ObservationTag(StrEnum):
     """Quick tags an adult can tick instead of writing."""
 

@@ -58,7 +58,7 @@ class StudentBrief(Schema):
     """A student as named on other records (names and classes are visible to all staff)."""
 
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(attribute="display_name", dump_only=True)
+    display_name = ma.fields.String(dump_only=True)
     class_id = ma.fields.Integer(dump_only=True, allow_none=True)
     class_name = ma.fields.String(dump_only=True, allow_none=True)
     grade = ma.fields.Integer(dump_only=True, allow_none=True)
@@ -124,8 +124,8 @@ class ObservationRead(Schema):
     id = ma.fields.Integer(dump_only=True)
     students = ma.fields.List(ma.fields.Nested(StudentBrief), dump_only=True)
     mood = ma.fields.Integer(dump_only=True)
-    context = ma.fields.String(dump_only=True, allow_none=True)
-    tags = ma.fields.List(ma.fields.String(), dump_only=True)
+    context = ma.fields.String(dump_only=True, allow_none=True, metadata={"enum": CONTEXT_VALUES})
+    tags = ma.fields.List(ma.fields.String(metadata={"enum": TAG_VALUES}), dump_only=True)
     note = ma.fields.String(
         dump_only=True, allow_none=True, metadata={"description": "null when there is none or it is hidden"}
     )

@@ -10,11 +10,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.changes import touches_by
 from api.core.db import Base, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 from api.students.models import Student
 from api.users.models import User
 
 
+@documented_enum(
+    {
+        "first_recess": ("1. frikvarter", "The first recess."),
+        "lunch": ("spisefrikvarter", "The lunch break."),
+        "second_recess": ("2. frikvarter", "The second recess."),
+        "sfo": ("SFO", "In the after-school care."),
+    }
+)
 class Recess(StrEnum):
     """The breaks of a school day an arrangement can cover."""
 
@@ -24,6 +33,13 @@ class Recess(StrEnum):
     SFO = "sfo"
 
 
+@documented_enum(
+    {
+        "active": ("aktiv", "In force."),
+        "paused": ("sat på pause", "Paused for now."),
+        "ended": ("afsluttet", "Ended."),
+    }
+)
 class ArrangementStatus(StrEnum):
     """Whether the arrangement is in force."""
 
@@ -32,6 +48,13 @@ class ArrangementStatus(StrEnum):
     ENDED = "ended"
 
 
+@documented_enum(
+    {
+        "good": ("godt", "It happened and went well."),
+        "mixed": ("blandet", "It happened, with ups and downs."),
+        "did_not_happen": ("skete ikke", "It did not happen."),
+    }
+)
 class CheckInOutcome(StrEnum):
     """How it went."""
 

@@ -75,13 +75,13 @@ class ArrangementRead(Schema):
 
     id = ma.fields.Integer(dump_only=True)
     students = ma.fields.List(ma.fields.Nested(StudentBrief), dump_only=True)
-    recesses = ma.fields.List(ma.fields.String(), dump_only=True)
+    recesses = ma.fields.List(ma.fields.String(metadata={"enum": RECESS_VALUES}), dump_only=True)
     weekdays = ma.fields.List(ma.fields.Integer(), dump_only=True)
     start_date = ma.fields.Date(dump_only=True)
     end_date = ma.fields.Date(dump_only=True)
     responsible = ma.fields.Nested(UserBrief, dump_only=True)
     purpose = ma.fields.String(dump_only=True)
-    status = ma.fields.String(dump_only=True)
+    status = ma.fields.String(dump_only=True, metadata={"enum": STATUS_VALUES})
     overlaps = ma.fields.List(
         ma.fields.Integer(),
         dump_only=True,
@@ -135,8 +135,8 @@ class CheckInRead(Schema):
     id = ma.fields.Integer(dump_only=True)
     arrangement_id = ma.fields.Integer(dump_only=True)
     date = ma.fields.Date(dump_only=True)
-    recess = ma.fields.String(dump_only=True, allow_none=True)
-    outcome = ma.fields.String(dump_only=True)
+    recess = ma.fields.String(dump_only=True, allow_none=True, metadata={"enum": RECESS_VALUES})
+    outcome = ma.fields.String(dump_only=True, metadata={"enum": OUTCOME_VALUES})
     note = ma.fields.String(dump_only=True, allow_none=True)
     note_hidden = ma.fields.Boolean(dump_only=True)
     author = ma.fields.Nested(UserBrief, dump_only=True)

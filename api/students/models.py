@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validat
 
 from api.core.changes import touches_by
 from api.core.db import Base, SchoolOwned
+from api.core.enums import documented_enum, register_enum
 from api.core.timeutil import utcnow
 from api.users.models import User
 
@@ -124,6 +125,28 @@ class Student(SchoolOwned, Base):
         return self.school_class.grade if self.school_class is not None else None
 
 
+register_enum(
+    "LogScope",
+    "How much of a student's log its reader is shown.",
+    {
+        "full": ("fuld", "Everything the reader may see: they are among the student's need-to-know staff."),
+        "own_entries": ("egne indførsler", "Only the entries the reader wrote themselves."),
+    },
+)
+
+
+@documented_enum(
+    {
+        "mother": ("mor", "The student's mother."),
+        "father": ("far", "The student's father."),
+        "parent": ("forælder", "A parent."),
+        "step_parent": ("stedforælder", "A step-parent."),
+        "foster_parent": ("plejeforælder", "A foster parent."),
+        "grandparent": ("bedsteforælder", "A grandparent."),
+        "legal_guardian": ("værge", "A legal guardian."),
+        "other": ("andet", "Another relation."),
+    }
+)
 class GuardianRelation(StrEnum):
     """How a guardian is related to the student."""
 
@@ -137,6 +160,14 @@ class GuardianRelation(StrEnum):
     OTHER = "other"
 
 
+@documented_enum(
+    {
+        "class_teacher": ("klasselærer", "The class teacher: told of the class's cases."),
+        "teacher": ("lærer", "Teaches the class."),
+        "pedagogue": ("pædagog", "Pedagogue of the class."),
+        "sfo_contact": ("SFO-kontakt", "The class's contact in the after-school care."),
+    }
+)
 class ClassRole(StrEnum):
     """A staff member's role in a class."""
 

@@ -508,6 +508,7 @@ def student_log(
             raise InvalidInput(
                 f"Unknown log kinds: {', '.join(unknown)}.",
                 errors={"kind": [f"one of: {', '.join(sorted(known))}"]},
+                type="unknown_log_kind",
             )
     if before_key is not None and before is None:
         raise InvalidInput("before_key needs before.", errors={"before_key": ["needs before"]})

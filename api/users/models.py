@@ -9,10 +9,28 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, SchoolOwned
+from api.core.enums import documented_enum, register_enum
 from api.core.timeutil import utcnow
 from api.schools.models import School
 
+ROLE_DOCS = {
+    "admin": ("administrator", "Manages users, classes, the roster and the school's settings."),
+    "leader": (
+        "skoleleder",
+        "The school's leadership: told of every bullying case, owns the action plan.",
+    ),
+    "teacher": ("lærer", "A teacher."),
+    "pedagogue": ("pædagog", "A pedagogue."),
+    "sfo_staff": ("SFO-medarbejder", "Staff of the after-school care (SFO)."),
+    "resource_person": ("ressourceperson (AKT, inklusionsvejleder)", "Works cases with the leadership."),
+    "municipality": (
+        "kommune (forvaltning)",
+        "Sees its schools' aggregates side by side, small cells suppressed and no names; nothing else.",
+    ),
+}
 
+
+@documented_enum(ROLE_DOCS)
 class Role(StrEnum):
     """Roles a staff member can hold; a user can hold several."""
 
@@ -31,6 +49,12 @@ class Role(StrEnum):
 # The roles of a school's staff: what the users API and the school's admin assign.
 ROLE_VALUES = [r.value for r in Role if r is not Role.MUNICIPALITY]
 MUNICIPALITY_ROLE = Role.MUNICIPALITY.value
+register_enum(
+    "StaffRole",
+    "The roles a school's admin assigns to its staff (every Role but municipality, which only the command line "
+    "gives).",
+    {value: ROLE_DOCS[value] for value in ROLE_VALUES},
+)
 
 
 class User(SchoolOwned, Base):

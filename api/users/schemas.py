@@ -7,7 +7,7 @@ import marshmallow as ma
 from api.core.pagination import PageQuery
 from api.extensions import Schema
 from api.schools.schemas import SchoolBrief
-from api.users.models import ROLE_VALUES
+from api.users.models import ROLE_VALUES, Role
 
 _roles = ma.fields.List(
     ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES)),
@@ -32,7 +32,8 @@ class UserRead(Schema):
     email = ma.fields.String(dump_only=True)
     name = ma.fields.String(dump_only=True)
     school = ma.fields.Nested(SchoolBrief, dump_only=True)
-    roles = ma.fields.List(ma.fields.String(), dump_only=True)
+    # A municipality user reads their own account too (GET /auth/me), so a read names every role.
+    roles = ma.fields.List(ma.fields.String(metadata={"enum": [r.value for r in Role]}), dump_only=True)
     active = ma.fields.Boolean(dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     last_login_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)

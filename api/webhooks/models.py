@@ -10,9 +10,17 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, JSONType, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 
 
+@documented_enum(
+    {
+        "pending": ("afventer", "Not delivered yet (still being tried)."),
+        "delivered": ("leveret", "The receiver answered 2xx."),
+        "failed": ("fejlet", "Every attempt failed."),
+    }
+)
 class DeliveryStatus(StrEnum):
     """Where a delivery stands."""
 
@@ -21,6 +29,12 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+@documented_enum(
+    {
+        "gone": ("væk", "The receiver answered 410 Gone."),
+        "failing": ("fejler", "Every attempt of a delivery failed, with no success since."),
+    }
+)
 class DisabledReason(StrEnum):
     """Why the system switched an endpoint off (an admin switching it off leaves no reason)."""
 

@@ -67,7 +67,9 @@ class EndpointRead(Schema):
     id = ma.fields.Integer(dump_only=True)
     url = ma.fields.String(dump_only=True)
     description = ma.fields.String(dump_only=True, allow_none=True)
-    event_types = ma.fields.List(ma.fields.String(), dump_only=True)
+    event_types = ma.fields.List(
+        ma.fields.String(metadata={"enum": list(outbox.EVENT_TYPES)}), dump_only=True
+    )
     active = ma.fields.Boolean(dump_only=True)
     disabled_reason = ma.fields.String(
         dump_only=True,
@@ -126,4 +128,6 @@ class DeliveryQuery(PageQuery):
 class EventTypesRead(Schema):
     """The event types an endpoint can want."""
 
-    event_types = ma.fields.List(ma.fields.String(), dump_only=True)
+    event_types = ma.fields.List(
+        ma.fields.String(metadata={"enum": list(outbox.EVENT_TYPES)}), dump_only=True
+    )

@@ -11,11 +11,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.changes import touches_by
 from api.core.db import Base, JSONType, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 from api.students.models import SchoolClass, Student
 from api.users.models import User
 
 
+@documented_enum(
+    {
+        "wellbeing_day": ("trivselsdag", "A wellbeing day across grades and classes."),
+        "theme_day": ("temadag", "A theme day."),
+        "excursion": ("udflugt", "An excursion."),
+        "concert": ("koncert", "A concert."),
+        "other": ("andet", "Another shared event."),
+    }
+)
 class WellbeingDayKind(StrEnum):
     """What kind of shared day it is (the UI shows trivselsdag, temadag, udflugt, koncert, andet)."""
 

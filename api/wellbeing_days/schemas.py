@@ -68,7 +68,7 @@ class WellbeingDayRead(Schema):
     id = ma.fields.Integer(dump_only=True)
     date = ma.fields.Date(dump_only=True, attribute="day")
     title = ma.fields.String(dump_only=True)
-    kind = ma.fields.String(dump_only=True)
+    kind = ma.fields.String(dump_only=True, metadata={"enum": KIND_VALUES})
     description = ma.fields.String(dump_only=True, allow_none=True)
     classes = ma.fields.List(ma.fields.Nested(ClassBrief), dump_only=True)
     grades = ma.fields.List(ma.fields.Integer(), dump_only=True)

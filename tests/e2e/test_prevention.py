@@ -22,7 +22,7 @@ def test_play_partner_check_in_is_one_tap(page, live_server, screenshot_dir) -> 
     if not arrangements:
         pytest.skip("the demo data has no play-partner arrangement for today")
     first = arrangements[0]
-    names = " + ".join(s["name"] for s in first["students"])
+    names = " + ".join(s["display_name"] for s in first["students"])
 
     login(page, "teacher")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Legemakkere").click()
@@ -94,12 +94,12 @@ def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_di
     page.get_by_role("status").filter(has_text=f"{name} er flyttet til gruppe 2.").wait_for()
     plan = live_server.request("GET", f"/api/v1/wellbeing-days/{day['id']}/groups", role="teacher")
     group2 = next(g for g in plan["groups"] if g["number"] == 2)
-    assert name in [s["name"] for s in group2["students"]]
+    assert name in [s["display_name"] for s in group2["students"]]
 
     # Item 11: each student's class is shown next to the name.
     page.get_by_role("status").filter(has_text="er flyttet til gruppe 2").wait_for()
     # (Pairs, not a dict by name: two children of the demo school can share a name.)
-    pairs = {(s["name"], s["class_name"]) for g in plan["groups"] for s in g["students"]}
+    pairs = {(s["display_name"], s["class_name"]) for g in plan["groups"] for s in g["students"]}
     assert any(c for _, c in pairs)
     for line in page.locator(".groups .plain-list li > span").all_inner_texts():
         assert any(line.startswith(n) and (c is None or c in line) for n, c in pairs), line
@@ -164,7 +164,7 @@ def test_observation_with_tags_and_sensitive_note_then_turned_into_incident(
     assert converted["incident_id"]
     incident = live_server.request("GET", f"/api/v1/incidents/{converted['incident_id']}", role="leader")
     assert incident["classification"] == "exclusion"
-    assert [s["student_id"] for s in incident["students"]] == [student["id"]]
+    assert [s["id"] for s in incident["students"]] == [student["id"]]
     assert incident["description"] is None  # a sensitive note is not copied into the incident
     card.get_by_role("link", name=f"Se hændelse #{converted['incident_id']}").wait_for()
     assert card.get_by_role("button", name="Gør til hændelse").count() == 0

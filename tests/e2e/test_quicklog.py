@@ -127,7 +127,7 @@ def test_quick_log_online_four_taps_and_two_letters(page, live_server, screensho
     assert (taps.count, taps.keys, taps.scrolls) == (4, 2, 0)
     incident = newest_incident(live_server, before)
     assert incident["classification"] == "bullying" and incident["place"] == "schoolyard"
-    assert [(s["student_id"], s["role"]) for s in incident["students"]] == [(student["id"], "target")]
+    assert [(s["id"], s["role"]) for s in incident["students"]] == [(student["id"], "target")]
     # The receipt names what was saved and about whom.
     assert f"Mobning: {name} (udsat)" in receipt(page).inner_text()
 
@@ -173,7 +173,7 @@ def test_each_students_role_is_asked_never_guessed_from_tap_order(page, live_ser
     page.get_by_role("button", name="Gem", exact=True).click()
     receipt(page).filter(has_text="Gemt og sendt.").wait_for()
     incident = newest_incident(live_server, before)
-    roles = {s["student_id"]: s["role"] for s in incident["students"]}
+    roles = {s["id"]: s["role"] for s in incident["students"]}
     assert roles == {bully["id"]: "actor", victim["id"]: "target"}
 
 
@@ -292,7 +292,7 @@ def test_receipt_says_sent_even_when_an_older_log_is_backing_off(page, live_serv
         live_server.request("GET", f"/api/v1/incidents/{i}", role="leader")
         for i in incident_ids(live_server) - before
     ]
-    assert second["id"] in [i["students"][0]["student_id"] for i in new]
+    assert second["id"] in [i["students"][0]["id"] for i in new]
 
 
 def test_fortryd_removes_a_log_still_on_the_phone_and_puts_it_back_in_the_form(
@@ -432,7 +432,7 @@ def test_offline_then_reload_then_online_records_each_log_once(
         (live_server.request("GET", f"/api/v1/incidents/{i}", role="leader") for i in new),
         key=lambda i: i["id"],
     )
-    assert [(i["classification"], i["students"][0]["student_id"], i["students"][0]["role"]) for i in got] == [
+    assert [(i["classification"], i["students"][0]["id"], i["students"][0]["role"]) for i in got] == [
         ("bullying", students[0]["id"], "target"),
         ("conflict", students[1]["id"], "actor"),
         ("exclusion", students[2]["id"], "target"),

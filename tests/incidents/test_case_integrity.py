@@ -106,7 +106,7 @@ def test_case_owners_change_an_established_cases_students_on_the_timeline(app, c
     }
     resp = _patch(client, app, world, world.users["resource_person"], incident.id, change)
     assert resp.status_code == 200
-    assert [(s["student_id"], s["role"]) for s in resp.json["students"]] == [
+    assert [(s["id"], s["role"]) for s in resp.json["students"]] == [
         (world.anna.id, "target"),
         (world.bo.id, "bystander"),
         (world.carl.id, "actor"),

@@ -31,7 +31,7 @@ def test_minimal_report_needs_only_students_and_classification(app, client, sess
     occurred = datetime.fromisoformat(body["occurred_at"])
     assert before - timedelta(seconds=5) <= occurred <= datetime.now(UTC) + timedelta(seconds=5)
     assert body["students"] == [
-        {"student_id": world.anna.id, "display_name": "Anna Holm", "class_name": "3.A", "role": "target"}
+        {"id": world.anna.id, "display_name": "Anna Holm", "class_name": "3.A", "role": "target"}
     ]
     assert body["reporter"] == {"id": world.users["sfo_staff"].id, "name": "sfo_staff A"}
     assert body["established_at"] is None and body["action_plan_due"] is None

@@ -155,7 +155,13 @@ def test_cursor_paging_never_skips_or_repeats_entries_with_the_same_time(app, cl
 def test_bad_log_queries_are_422(app, client, scene):
     url = f"/api/v1/students/{scene['student'].id}/log"
     headers = auth(app, scene["leader"])
-    assert client.get(url, query_string={"kind": "nonsense"}, headers=headers).status_code == 422
+    unknown_kind = client.get(url, query_string={"kind": "nonsense"}, headers=headers)
+    assert unknown_kind.status_code == 422
+    # A program can tell an unknown kind from a bad field without reading the message.
+    assert unknown_kind.get_json()["type"] == "unknown_log_kind"
+    assert "test_note" in unknown_kind.get_json()["errors"]["kind"][0]
+    bad_key = client.get(url, query_string={"before_key": "test_note:1"}, headers=headers)
+    assert bad_key.status_code == 422 and bad_key.get_json()["type"] == "validation_error"
     assert client.get(url, query_string={"before_key": "test_note:1"}, headers=headers).status_code == 422
     assert client.get(url, query_string={"before": "2026-01-01T10:00:00"}, headers=headers).status_code == 422
     assert client.get(url, query_string={"limit": 0}, headers=headers).status_code == 422

@@ -11,42 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month (the trend) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month (the trend)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsClassTrend"];
         put?: never;
         post?: never;
         delete?: never;
@@ -62,42 +31,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month (the trend) as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month (the trend) as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsClassTrendCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -113,42 +51,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month and classification */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month and classification
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsClasses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -164,42 +71,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month and classification as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month and classification as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsClassesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -215,42 +91,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow-up outcomes (stopped, decreased, continued) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Follow-up outcomes (stopped, decreased, continued)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsFollowUpOutcomes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -266,42 +111,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow-up outcomes (stopped, decreased, continued) as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Follow-up outcomes (stopped, decreased, continued) as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsFollowUpOutcomesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -317,42 +131,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per grade by month and classification */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per grade by month and classification
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsGrades"];
         put?: never;
         post?: never;
         delete?: never;
@@ -368,42 +151,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per grade by month and classification as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per grade by month and classification as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsGradesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -419,42 +171,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by place and hour of the day (heat map) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by place and hour of the day (heat map)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsHeatmap"];
         put?: never;
         post?: never;
         delete?: never;
@@ -470,42 +191,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by place and hour of the day (heat map) as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by place and hour of the day (heat map) as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsHeatmapCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -521,42 +211,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How adults learned of the cases */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * How adults learned of the cases
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsKnowledgeSources"];
         put?: never;
         post?: never;
         delete?: never;
@@ -572,42 +231,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How adults learned of the cases as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * How adults learned of the cases as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsKnowledgeSourcesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -623,42 +251,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Observation mood per class by ISO week */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Observation mood per class by ISO week
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsMood"];
         put?: never;
         post?: never;
         delete?: never;
@@ -674,42 +271,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Observation mood per class by ISO week as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Observation mood per class by ISO week as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsMoodCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -725,42 +291,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Days from report to assessment and to the action plan */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Days from report to assessment and to the action plan
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsResponseTimes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -776,42 +311,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Days from report to assessment and to the action plan as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Days from report to assessment and to the action plan as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsResponseTimesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -827,42 +331,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by weekday and recess */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by weekday and recess
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["getAnalyticsWeekdayRecess"];
         put?: never;
         post?: never;
         delete?: never;
@@ -878,42 +351,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by weekday and recess as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases (observations) about a student now in this class */
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The table as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by weekday and recess as CSV for Excel
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         */
+        get: operations["exportAnalyticsWeekdayRecessCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -929,38 +371,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What needs my attention now, by kind, each item linking to its record */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description New reports since this moment (ISO 8601; without an offset Copenhagen time). Default: your last visit (POST /attention/seen), else the last 7 days */
-                    since?: string;
-                    /** @description Working days after which an open bullying-like report counts as unassessed */
-                    unassessed_after?: number;
-                    /** @description Only these kinds (repeat the argument); default all */
-                    kind?: string[];
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AttentionRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * What needs my attention now, by kind, each item linking to its record
+         * @description **Who may call it:** leaders, resource persons, teachers, pedagogues and SFO staff, each over what they may see (case items only for the cases they work); not admins.
+         */
+        get: operations["getAttentionList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -978,32 +393,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark the list as seen: new reports are counted from now on */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SeenRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Mark the list as seen: new reports are counted from now on
+         * @description **Who may call it:** whoever may read the attention list, for their own last visit.
+         */
+        post: operations["markAttentionSeen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1017,38 +411,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The school's audit log, newest first (leaders and admins) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    student_id?: number;
-                    user_id?: number;
-                    action?: string;
-                    outcome?: "allowed" | "denied";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AuditPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The school's audit log, newest first (leaders and admins)
+         * @description **Who may call it:** leaders and admins.
+         */
+        get: operations["listAuditLogEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1066,38 +433,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with email and password */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["LoginRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TokenResponse"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                429: components["responses"]["TOO_MANY_REQUESTS"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Log in with email and password
+         * @description **Who may call it:** anyone (public; rate-limited per client address and per account).
+         */
+        post: operations["logIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1113,29 +453,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out: revoke this access token and its refresh tokens */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Log out: revoke this access token and its refresh tokens
+         * @description **Who may call it:** any logged-in user.
+         */
+        post: operations["logOut"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1149,30 +471,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The logged-in user, with roles and school as the server knows them now */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The logged-in user, with roles and school as the server knows them now
+         * @description **Who may call it:** any logged-in user.
+         */
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1193,35 +496,10 @@ export interface paths {
         /**
          * Change your own password
          * @description Every other session of this user ends at once (its access and refresh tokens stop working); the session that made the change continues.
+         *
+         *     **Who may call it:** any logged-in user, for their own password.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["PasswordChange"];
-                };
-            };
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        post: operations["changeMyPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1240,31 +518,10 @@ export interface paths {
         /**
          * Exchange a refresh token for a new token pair
          * @description Send the refresh token as `Authorization: Bearer <refresh token>`, or (browsers) the refresh cookie with `X-CSRF-TOKEN` set to the `csrf_refresh_token` cookie. Each refresh token works once; using one twice ends the whole login.
+         *
+         *     **Who may call it:** the holder of a refresh token.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TokenResponse"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1278,80 +535,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the school's closed days */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    from?: string;
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClosedDaysPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the school's closed days
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["listClosedDays"];
         put?: never;
-        /** Add a closed day or period (admin, leader) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ClosedDaysCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClosedDaysRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Add a closed day or period (admin, leader)
+         * @description **Who may call it:** admins and leaders.
+         */
+        post: operations["createClosedDay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1370,33 +564,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a closed day or period (admin, leader) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    period_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Remove a closed day or period (admin, leader)
+         * @description **Who may call it:** admins and leaders.
+         */
+        delete: operations["deleteClosedDay"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1409,90 +581,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the school's classes (mine=true: the classes I am attached to) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    /** @description Only the classes I am attached to */
-                    mine?: boolean;
-                    school_year?: string;
-                    /** @description 0 (børnehaveklasse) to 10 */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClassPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the school's classes (mine=true: the classes I am attached to)
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["listClasses"];
         put?: never;
-        /** Create a class (admin) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ClassCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClassRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Create a class (admin)
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createClass"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1508,84 +607,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a class with its staff */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    class_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClassRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get a class with its staff
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["getClass"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename a class or change its grade or school year (admin; send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    class_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ClassUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClassRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Rename a class or change its grade or school year (admin; send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateClass"];
         trace?: never;
     };
     "/api/v1/classes/{class_id}/staff": {
@@ -1599,53 +635,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Attach a staff member to a class, or change their role in it (admin) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    class_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ClassStaffAttach"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClassRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Attach a staff member to a class, or change their role in it (admin)
+         * @description **Who may call it:** admins.
+         */
+        post: operations["attachClassStaff"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1665,34 +659,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Detach a staff member from a class (admin) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    class_id: number;
-                    user_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Detach a staff member from a class (admin)
+         * @description **Who may call it:** admins.
+         */
+        delete: operations["detachClassStaff"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1709,40 +680,10 @@ export interface paths {
          * The school's guardians I may see, and their change feed
          * @description Leaders, resource persons and admins see every guardian of the school; other staff those of the
          *     students of the classes they are attached to.
+         *
+         *     **Who may call it:** leaders, resource persons and admins every guardian; other staff the guardians of their classes' students (a change feed: cursor and updated_since).
          */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    student_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolGuardianPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        get: operations["listGuardians"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1758,30 +699,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service and database status */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HealthRead"];
-                    };
-                };
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                503: components["responses"]["SERVICE_UNAVAILABLE"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Service and database status
+         * @description **Who may call it:** anyone (public).
+         */
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1797,73 +719,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The places staff choose from when reporting an incident */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PlacesRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
-        /** Replace the school's list of places (admin, leader; send If-Match; [] restores the default) */
-        put: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["PlacesPut"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PlacesRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The places staff choose from when reporting an incident
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["getIncidentPlaces"];
+        /**
+         * Replace the school's list of places (admin, leader; send If-Match; [] restores the default)
+         * @description **Who may call it:** admins and leaders.
+         */
+        put: operations["replaceIncidentPlaces"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1878,96 +743,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the cases I may see (filter by status, classification, student, action-plan deadline) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Action plan overdue, due within 2 working days, or either (attention) */
-                    deadline?: "overdue" | "due_soon" | "attention";
-                    student_id?: number;
-                    /** @description Only cases involving a student who is now in this class */
-                    class_id?: number;
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                    /** @description Only cases reported at or after this moment (ISO 8601; without an offset: Copenhagen time), e.g. what is new since Monday */
-                    created_since?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the cases I may see (filter by status, classification, student, action-plan deadline)
+         * @description **Who may call it:** any staff member; each sees the cases they may see (their own reports; their classes' cases; leaders and resource persons all but cases accusing staff, which only leaders work).
+         */
+        get: operations["listIncidents"];
         put?: never;
-        /** Report an incident (any staff member; students and a classification are enough) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IncidentCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Report an incident (any staff member; students and a classification are enough)
+         * @description **Who may call it:** any staff member.
+         */
+        post: operations["createIncident"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1983,84 +769,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Read a case */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Read a case
+         * @description **Who may call it:** whoever may see the case: its reporter (reporter view), the staff of the involved students' classes, resource persons and leaders; a case accusing a staff member only leaders (and its reporter, unless accused).
+         */
+        get: operations["getIncident"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a case: facts, classification, involved students, status (send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IncidentUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change a case: facts, classification, involved students, status (send If-Match)
+         * @description **Who may call it:** the case's workers, as its `allowed_actions` say (edit_facts, change_students, reclassify, …); status changes as `allowed_transitions` say.
+         */
+        patch: operations["updateIncident"];
         trace?: never;
     };
     "/api/v1/incidents/{incident_id}/action-plan": {
@@ -2073,47 +796,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Write the action plan (leader, resource person; If-Match once the plan exists) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The plan's etag; required once the plan exists */
-                    "If-Match"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ActionPlanPut"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ActionPlanRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Write the action plan (leader, resource person; If-Match once the plan exists)
+         * @description **Who may call it:** leaders and resource persons who may see the case.
+         */
+        put: operations["writeIncidentActionPlan"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2132,53 +819,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an acute measure taken before the action plan exists (case workers) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["AcuteMeasureCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AcuteMeasureRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Record an acute measure taken before the action plan exists (case workers)
+         * @description **Who may call it:** the case's workers (`allowed_actions` has add_acute_measure).
+         */
+        post: operations["createIncidentAcuteMeasure"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2201,48 +846,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Record what was done towards one of the five audiences (send the item's etag as If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    incident_id: number;
-                    item_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["AudienceUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AudienceItemRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Record what was done towards one of the five audiences (send the item's etag as If-Match)
+         * @description **Who may call it:** the case's workers (`allowed_actions` has update_checklist).
+         */
+        patch: operations["updateIncidentAudienceItem"];
         trace?: never;
     };
     "/api/v1/incidents/{incident_id}/establish": {
@@ -2256,54 +864,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["EstablishIn"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified
+         * @description **Who may call it:** leaders and resource persons who may see the case.
+         */
+        post: operations["establishIncident"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2321,53 +886,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a follow-up meeting: stopped, decreased or continued ('continued' reopens the plan) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["FollowUpCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FollowUpRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Record a follow-up meeting: stopped, decreased or continued ('continued' reopens the plan)
+         * @description **Who may call it:** the case's workers (`allowed_actions` has record_follow_up).
+         */
+        post: operations["createIncidentFollowUp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2383,83 +906,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The case's notes, newest first (the reporter sees their own) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotePage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The case's notes, newest first (the reporter sees their own)
+         * @description **Who may call it:** whoever may see the case; its reporter sees only their own notes.
+         */
+        get: operations["listIncidentNotes"];
         put?: never;
-        /** Add a note of a conversation with the students, the class or the parents */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["NoteCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NoteRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Add a note of a conversation with the students, the class or the parents
+         * @description **Who may call it:** whoever may see the case (`allowed_actions` has add_note).
+         */
+        post: operations["createIncidentNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2477,54 +934,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refer the case to an external partner (leader, resource person) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ReferralCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ReferralRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Refer the case to an external partner (leader, resource person)
+         * @description **Who may call it:** leaders and resource persons who may see the case.
+         */
+        post: operations["createIncidentReferral"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2547,48 +961,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a referral's status or note (leader, resource person; send its etag as If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    incident_id: number;
-                    referral_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ReferralUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ReferralRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Update a referral's status or note (leader, resource person; send its etag as If-Match)
+         * @description **Who may call it:** leaders and resource persons who may see the case.
+         */
+        patch: operations["updateIncidentReferral"];
         trace?: never;
     };
     "/api/v1/incidents/{incident_id}/timeline": {
@@ -2600,37 +977,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The case's timeline: everything that happened to it (append-only) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    order?: "asc" | "desc";
-                };
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TimelinePage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The case's timeline: everything that happened to it (append-only)
+         * @description **Who may call it:** whoever may see the case.
+         */
+        get: operations["listIncidentTimelineEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2650,48 +1001,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it)
+         * @description **Who may call it:** the reporter, within 10 minutes of reporting, while nobody works the case.
+         */
+        post: operations["withdrawIncident"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2705,31 +1019,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the scheduled jobs with their schedule and last runs */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["JobList"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the scheduled jobs with their schedule and last runs
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2745,32 +1039,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My municipality and its schools (municipality users) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MunicipalityRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * My municipality and its schools (municipality users)
+         * @description **Who may call it:** municipality users: the schools of their municipality.
+         */
+        get: operations["getMunicipality"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2786,40 +1059,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month (the trend), each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month (the trend), each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsClassTrend"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2835,40 +1079,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month (the trend), each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month (the trend), each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsClassTrendCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2884,40 +1099,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month and classification, each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month and classification, each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsClasses"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2933,40 +1119,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per class by month and classification, each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per class by month and classification, each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsClassesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2982,40 +1139,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow-up outcomes (stopped, decreased, continued), each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Follow-up outcomes (stopped, decreased, continued), each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsFollowUpOutcomes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3031,40 +1159,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow-up outcomes (stopped, decreased, continued), each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Follow-up outcomes (stopped, decreased, continued), each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsFollowUpOutcomesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3080,40 +1179,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per grade by month and classification, each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per grade by month and classification, each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsGrades"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3129,40 +1199,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases per grade by month and classification, each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases per grade by month and classification, each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsGradesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3178,40 +1219,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by place and hour of the day (heat map), each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by place and hour of the day (heat map), each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsHeatmap"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3227,40 +1239,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by place and hour of the day (heat map), each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by place and hour of the day (heat map), each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsHeatmapCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3276,40 +1259,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How adults learned of the cases, each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * How adults learned of the cases, each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsKnowledgeSources"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3325,40 +1279,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How adults learned of the cases, each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * How adults learned of the cases, each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsKnowledgeSourcesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3374,40 +1299,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Observation mood per class by ISO week, each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Observation mood per class by ISO week, each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsMood"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3423,40 +1319,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Observation mood per class by ISO week, each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Observation mood per class by ISO week, each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsMoodCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3472,40 +1339,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Days from report to assessment and to the action plan, each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Days from report to assessment and to the action plan, each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsResponseTimes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3521,40 +1359,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Days from report to assessment and to the action plan, each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Days from report to assessment and to the action plan, each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsResponseTimesCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3570,40 +1379,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by weekday and recess, each school of my municipality side by side */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolsTableRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by weekday and recess, each school of my municipality side by side
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["getMunicipalityAnalyticsWeekdayRecess"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3619,40 +1399,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases by weekday and recess, each school of my municipality, as CSV for Excel */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description First day counted (default: 1 August of the current school year) */
-                    date_from?: string;
-                    /** @description Last day counted (default: today) */
-                    date_to?: string;
-                    classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
-                    /** @description Only cases involving a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The tables as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Cases by weekday and recess, each school of my municipality, as CSV for Excel
+         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         */
+        get: operations["exportMunicipalityAnalyticsWeekdayRecessCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3668,34 +1419,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List my notifications (newest first) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    unread?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotificationPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List my notifications (newest first)
+         * @description **Who may call it:** any logged-in user (their own notifications).
+         */
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3715,34 +1443,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark one of my notifications read */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    notification_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotificationRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Mark one of my notifications read
+         * @description **Who may call it:** the notification's recipient.
+         */
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3756,98 +1461,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the observations you may see, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    student_id?: number;
-                    /** @description Observed on or after this day */
-                    from?: string;
-                    /** @description Observed on or before this day */
-                    to?: string;
-                    /** @description Only observations I wrote */
-                    mine?: boolean;
-                    context?: "sfo" | "recess" | "lesson" | "trip" | "other";
-                    /** @description Only observations about a student who is now in this class */
-                    class_id?: number;
-                    /** @description Only observations about a student now in a class of this grade (0-10) */
-                    grade?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the observations you may see, newest first
+         * @description **Who may call it:** any staff member; each sees the observations shared with them (their classes, SFO children for SFO staff; all for resource persons and leaders; sensitive notes only for resource persons, leaders and the author).
+         */
+        get: operations["listObservations"];
         put?: never;
-        /** Log an observation (students and a mood are enough) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ObservationCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Log an observation (students and a mood are enough)
+         * @description **Who may call it:** any staff member.
+         */
+        post: operations["createObservation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3863,85 +1487,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an observation */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    observation_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get an observation
+         * @description **Who may call it:** whoever the observation is shared with (see listObservations).
+         */
+        get: operations["getObservation"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Correct an observation (author, leader or resource person; send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    observation_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ObservationUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Correct an observation (author, leader or resource person; send If-Match)
+         * @description **Who may call it:** the author, leaders and resource persons.
+         */
+        patch: operations["updateObservation"];
         trace?: never;
     };
     "/api/v1/observations/{observation_id}/incident": {
@@ -3955,54 +1515,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn the observation into an incident, keeping the link (Location: the incident) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    observation_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ObservationToIncident"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Turn the observation into an incident, keeping the link (Location: the incident)
+         * @description **Who may call it:** whoever may see the observation.
+         */
+        post: operations["createIncidentFromObservation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4020,48 +1537,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw my observation just after logging it ("Fortryd", within 10 minutes) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    observation_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ObservationRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Withdraw my observation just after logging it ("Fortryd", within 10 minutes)
+         * @description **Who may call it:** the author, within 10 minutes of logging it.
+         */
+        post: operations["withdrawObservation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4075,93 +1555,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List arrangements; with ?date= those in force that day (for schoolyard duty) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    /** @description Only arrangements in force that day (active, in period, weekday matches) */
-                    date?: string;
-                    /** @description Only those covering this recess */
-                    recess?: "first_recess" | "lunch" | "second_recess" | "sfo";
-                    student_id?: number;
-                    responsible_id?: number;
-                    status?: "active" | "paused" | "ended";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ArrangementPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List arrangements; with ?date= those in force that day (for schoolyard duty)
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["listPlayPartnerArrangements"];
         put?: never;
-        /** Make an arrangement (refused when it pairs both sides of an open bullying case) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ArrangementCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ArrangementRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Make an arrangement (refused when it pairs both sides of an open bullying case)
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        post: operations["createPlayPartnerArrangement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4177,85 +1581,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an arrangement */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    arrangement_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ArrangementRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get an arrangement
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["getPlayPartnerArrangement"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change, pause or end an arrangement (send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    arrangement_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ArrangementUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ArrangementRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change, pause or end an arrangement (send If-Match)
+         * @description **Who may call it:** the responsible adult, its creator, the students' class staff, leaders and resource persons.
+         */
+        patch: operations["updatePlayPartnerArrangement"];
         trace?: never;
     };
     "/api/v1/play-partner-arrangements/{arrangement_id}/check-ins": {
@@ -4267,87 +1607,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** List an arrangement's check-ins, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    from?: string;
-                    to?: string;
-                };
-                header?: never;
-                path: {
-                    arrangement_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CheckInPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List an arrangement's check-ins, newest first
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["listPlayPartnerArrangementCheckIns"];
         put?: never;
-        /** Record whether the arrangement happened and how it went */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    arrangement_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CheckInCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CheckInRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Record whether the arrangement happened and how it went
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        post: operations["createPlayPartnerArrangementCheckIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4361,78 +1631,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The school of the logged-in user */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The school of the logged-in user
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["getCurrentSchool"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the school's name or settings, such as its recess times (admin; send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SchoolUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change the school's name or settings, such as its recess times (admin; send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateCurrentSchool"];
         trace?: never;
     };
     "/api/v1/schools/current/municipality": {
@@ -4442,31 +1655,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The municipality my school belongs to (admin); schools are grouped from the command line */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchoolMunicipalityRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The municipality my school belongs to (admin); schools are grouped from the command line
+         * @description **Who may call it:** admins: the municipality the school belongs to.
+         */
+        get: operations["getCurrentSchoolMunicipality"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4482,92 +1675,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find students: q matches the start of any name part, accent-insensitive; best matches first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    /** @description Start of any name part; case- and accent-insensitive (å=a=aa, ø=o, æ=ae). Several words must all match. Best matches first. */
-                    q?: string;
-                    class_id?: number;
-                    /** @description 0 (børnehaveklasse) to 10 */
-                    grade?: number;
-                    /** @description Also students who have left */
-                    include_inactive?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["StudentPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Find students: q matches the start of any name part, accent-insensitive; best matches first
+         * @description **Who may call it:** any staff member (names and classes).
+         */
+        get: operations["listStudents"];
         put?: never;
-        /** Add a student (admin) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["StudentCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["StudentRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Add a student (admin)
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createStudent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4581,34 +1699,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the roster as CSV for Excel (admin, leader); importable again */
-        get: {
-            parameters: {
-                query?: {
-                    include_inactive?: boolean;
-                    class_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The roster as CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Export the roster as CSV for Excel (admin, leader); importable again
+         * @description **Who may call it:** admins and leaders.
+         */
+        get: operations["exportStudents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4626,44 +1721,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import the roster from CSV (admin); dry_run=true (default) only reports what would change */
-        post: {
-            parameters: {
-                query?: {
-                    /** @description Only report what would change (default) */
-                    dry_run?: boolean;
-                    /** @description The school year of the classes named in the file (default: the current) */
-                    school_year?: string;
-                    /** @description Mark active students with an external id that are not in the file as left (the file is the whole roster) */
-                    leave_missing?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "multipart/form-data": components["schemas"]["ImportFile"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ImportReport"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Import the roster from CSV (admin); dry_run=true (default) only reports what would change
+         * @description **Who may call it:** admins.
+         */
+        post: operations["importStudents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4679,84 +1741,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a student (names and class) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["StudentRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get a student (names and class)
+         * @description **Who may call it:** any staff member (names and classes).
+         */
+        get: operations["getStudent"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a student, or mark them as left with left_on (admin; send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["StudentUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["StudentRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change a student, or mark them as left with left_on (admin; send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateStudent"];
         trace?: never;
     };
     "/api/v1/students/{student_id}/guardians": {
@@ -4768,86 +1767,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A student's guardians (leaders, resource persons, admins, the class's staff) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GuardianPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * A student's guardians (leaders, resource persons, admins, the class's staff)
+         * @description **Who may call it:** leaders, resource persons, admins, and the staff of the student's class.
+         */
+        get: operations["listStudentGuardians"];
         put?: never;
-        /** Add a guardian (admins, leaders, the class teacher) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["GuardianCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GuardianRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Add a guardian (admins, leaders, the class teacher)
+         * @description **Who may call it:** admins, leaders and the student's class teacher.
+         */
+        post: operations["createStudentGuardian"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4864,114 +1794,25 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a guardian */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    student_id: number;
-                    guardian_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GuardianRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get a guardian
+         * @description **Who may call it:** leaders, resource persons, admins, and the staff of the student's class.
+         */
+        get: operations["getStudentGuardian"];
         put?: never;
         post?: never;
-        /** Remove a guardian (admins, leaders, the class teacher) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    student_id: number;
-                    guardian_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Remove a guardian (admins, leaders, the class teacher)
+         * @description **Who may call it:** admins, leaders and the student's class teacher.
+         */
+        delete: operations["deleteStudentGuardian"];
         options?: never;
         head?: never;
-        /** Change a guardian (admins, leaders, the class teacher; send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    student_id: number;
-                    guardian_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["GuardianUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GuardianRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change a guardian (admins, leaders, the class teacher; send If-Match)
+         * @description **Who may call it:** admins, leaders and the student's class teacher.
+         */
+        patch: operations["updateStudentGuardian"];
         trace?: never;
     };
     "/api/v1/students/{student_id}/log": {
@@ -4983,41 +1824,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The student log (elevlog): everything about the student you may see, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Only entries older than this (the `next_before` of the previous page) */
-                    before?: string;
-                    /** @description With `before`: the `next_before_key` of the previous page, so entries with the very same time are neither skipped nor repeated */
-                    before_key?: string;
-                    limit?: number;
-                    /** @description Only these kinds (repeat the parameter) */
-                    kind?: string[];
-                };
-                header?: never;
-                path: {
-                    student_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["LogPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The student log (elevlog): everything about the student you may see, newest first
+         * @description **Who may call it:** any staff member: leaders, resource persons and the staff of the student's class see everything they may see; other staff only the entries they wrote (`scope: own_entries`).
+         */
+        get: operations["listStudentLogEntries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5033,84 +1844,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the school's users */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Name or email contains */
-                    q?: string;
-                    role?: "admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person";
-                    active?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the school's users
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listUsers"];
         put?: never;
-        /** Create a user in the school */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UserCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Create a user in the school
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5126,85 +1870,21 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a user */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    user_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get a user
+         * @description **Who may call it:** admins (any user); every user (themselves).
+         */
+        get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update or deactivate a user (send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    user_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["UserUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Update or deactivate a user (send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/v1/webhook-endpoints": {
@@ -5214,80 +1894,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the school's webhook endpoints */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EndpointPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the school's webhook endpoints
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listWebhookEndpoints"];
         put?: never;
-        /** Register an endpoint (https, public address); the answer holds its secret, shown this once */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["EndpointCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EndpointWithSecret"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Register an endpoint (https, public address); the answer holds its secret, shown this once
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createWebhookEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5301,30 +1918,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The event types an endpoint can want */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EventTypesRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The event types an endpoint can want
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listWebhookEventTypes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5342,111 +1940,25 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an endpoint */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    endpoint_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EndpointRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get an endpoint
+         * @description **Who may call it:** admins.
+         */
+        get: operations["getWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Remove an endpoint and its delivery log */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    endpoint_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Remove an endpoint and its delivery log
+         * @description **Who may call it:** admins.
+         */
+        delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
-        /** Change an endpoint, switch it off, or on again (send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    endpoint_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["EndpointUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EndpointRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change an endpoint, switch it off, or on again (send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateWebhookEndpoint"];
         trace?: never;
     };
     "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
@@ -5458,38 +1970,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The endpoint's delivery log, newest first (status, attempts, last response code; no body) */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    status?: "pending" | "delivered" | "failed";
-                };
-                header?: never;
-                path: {
-                    endpoint_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DeliveryPage"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The endpoint's delivery log, newest first (status, attempts, last response code; no body)
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listWebhookEndpointDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5509,42 +1994,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give the endpoint a new secret; the old one signs too during the grace period */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    endpoint_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["RotateSecret"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EndpointWithSecret"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Give the endpoint a new secret; the old one signs too during the grace period
+         * @description **Who may call it:** admins.
+         */
+        post: operations["rotateWebhookEndpointSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5562,35 +2016,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a webhook.test event to this endpoint (the worker delivers it; see the delivery log) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    endpoint_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DeliveryRead"];
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Send a webhook.test event to this endpoint (the worker delivers it; see the delivery log)
+         * @description **Who may call it:** admins.
+         */
+        post: operations["testWebhookEndpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5604,91 +2034,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the school's wellbeing days and events, by date */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    page_size?: number;
-                    /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
-                    cursor?: string;
-                    /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
-                    updated_since?: string;
-                    /** @description On or after this day */
-                    from?: string;
-                    /** @description On or before this day */
-                    to?: string;
-                    kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WellbeingDayPage"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                410: components["responses"]["GONE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * List the school's wellbeing days and events, by date
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["listWellbeingDays"];
         put?: never;
-        /** Plan a wellbeing day or event */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["WellbeingDayCreate"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WellbeingDayRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                409: components["responses"]["CONFLICT"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Plan a wellbeing day or event
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues.
+         */
+        post: operations["createWellbeingDay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5704,116 +2060,25 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a wellbeing day */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WellbeingDayRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Get a wellbeing day
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["getWellbeingDay"];
         put?: never;
         post?: never;
-        /** Delete a wellbeing day and its groups (send If-Match) */
-        delete: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Delete a wellbeing day and its groups (send If-Match)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues.
+         */
+        delete: operations["deleteWellbeingDay"];
         options?: never;
         head?: never;
-        /** Change a wellbeing day (send If-Match) */
-        patch: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["WellbeingDayUpdate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WellbeingDayRead"];
-                    };
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Change a wellbeing day (send If-Match)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues.
+         */
+        patch: operations["updateWellbeingDay"];
         trace?: never;
     };
     "/api/v1/wellbeing-days/{day_id}/groups": {
@@ -5825,92 +2090,17 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The day's groups (empty until built), with how well they mix */
-        get: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
-                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
-                };
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GroupPlanRead"];
-                    };
-                };
-                304: components["responses"]["NotModified"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * The day's groups (empty until built), with how well they mix
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["getWellbeingDayGroups"];
         put?: never;
-        /** Build mixed groups (replaces existing ones; 422 names the rule that cannot be met) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                    /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
-                    "If-Match"?: string;
-                };
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["GroupPlanCreate"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GroupPlanRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Build mixed groups (replaces existing ones; 422 names the rule that cannot be met)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues.
+         */
+        post: operations["buildWellbeingDayGroups"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5926,34 +2116,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Export the groups as CSV for a spreadsheet */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Groups as CSV (;, UTF-8 BOM) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/csv": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Export the groups as CSV for a spreadsheet
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["exportWellbeingDayGroupsCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5973,58 +2140,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move a student to another group, or swap two (never both sides of an open case; send If-Match) */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
-                    "Idempotency-Key"?: string;
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["GroupMove"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        ETag: components["headers"]["ETag"];
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["GroupPlanRead"];
-                    };
-                };
-                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
-                303: {
-                    headers: {
-                        /** @description What the first request created */
-                        Location?: string;
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                400: components["responses"]["BAD_REQUEST"];
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
-                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * Move a student to another group, or swap two (never both sides of an open case; send If-Match)
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues.
+         */
+        post: operations["moveWellbeingDayGroupMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6040,34 +2160,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A printable list of the groups (HTML without scripts) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    day_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A printable list of the groups */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-                401: components["responses"]["UNAUTHORIZED"];
-                403: components["responses"]["FORBIDDEN"];
-                404: components["responses"]["NOT_FOUND"];
-                422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                default: components["responses"]["DEFAULT_ERROR"];
-            };
-        };
+        /**
+         * A printable list of the groups (HTML without scripts)
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         */
+        get: operations["printWellbeingDayGroups"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6080,6 +2177,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The whole action plan (replaces the measures). */
         ActionPlanPut: {
             /**
              * Format: date
@@ -6092,6 +2190,7 @@ export interface components {
             informed_students_at?: string | null;
             measures: components["schemas"]["PlanMeasureIn"][];
         };
+        /** @description The action plan (handlingsplan). */
         ActionPlanRead: {
             /**
              * Format: date-time
@@ -6114,6 +2213,7 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description An acute measure taken before the action plan exists. */
         AcuteMeasureCreate: {
             description: string;
             /**
@@ -6122,6 +2222,7 @@ export interface components {
              */
             taken_at?: string;
         };
+        /** @description An acute measure. */
         AcuteMeasureRead: {
             readonly description: string;
             readonly id: number;
@@ -6129,12 +2230,13 @@ export interface components {
             /** Format: date-time */
             readonly taken_at: string;
         };
+        /** @description A new arrangement. */
         ArrangementCreate: {
             /** Format: date */
             end_date: string;
             /** @description What the adults should do; shown to all staff on duty */
             purpose?: string;
-            recesses: ("first_recess" | "lunch" | "second_recess" | "sfo")[];
+            recesses: components["schemas"]["Recess"][];
             /** @description A staff member of the school */
             responsible_id: number;
             /**
@@ -6142,16 +2244,14 @@ export interface components {
              * @description Default: today
              */
             start_date?: string;
-            /**
-             * @description Default: active
-             * @enum {string}
-             */
-            status?: "active" | "paused" | "ended";
+            /** @description Default: active */
+            status?: components["schemas"]["ArrangementStatus"];
             /** @description 2-10 students */
             student_ids: number[];
             /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
             weekdays: number[];
         };
+        /** @description One page of ArrangementRead items: by cursor (a sync) or by page number with the total. */
         ArrangementPage: {
             /**
              * Format: date-time
@@ -6169,6 +2269,7 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description An arrangement, with the other arrangements that book one of its students at the same time. */
         ArrangementRead: {
             /** @description Two of its students are now target and actor of an open bullying-like case that you may see: end or change the arrangement (a case you may not see does not set it) */
             readonly case_conflict: boolean;
@@ -6183,39 +2284,53 @@ export interface components {
             /** @description Ids of other active or paused arrangements sharing a student, a period, a weekday and a recess with this one (allowed, but the adults should know) */
             readonly overlaps: number[];
             readonly purpose: string;
-            readonly recesses: string[];
+            readonly recesses: components["schemas"]["Recess"][];
             readonly responsible: components["schemas"]["UserBrief"];
             /** Format: date */
             readonly start_date: string;
-            readonly status: string;
+            readonly status: components["schemas"]["ArrangementStatus"];
             readonly students: components["schemas"]["StudentBrief"][];
             /** Format: date-time */
             readonly updated_at: string;
             readonly weekdays: number[];
         };
+        /**
+         * ArrangementStatus
+         * @description Whether the arrangement is in force.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `active` | aktiv | In force. |
+         *     | `paused` | sat på pause | Paused for now. |
+         *     | `ended` | afsluttet | Ended. |
+         * @enum {string}
+         */
+        ArrangementStatus: "active" | "paused" | "ended";
+        /** @description Changes to an arrangement; every field optional. */
         ArrangementUpdate: {
             /** Format: date */
             end_date?: string;
             /** @description What the adults should do; shown to all staff on duty */
             purpose?: string;
             /** @description The recesses it covers */
-            recesses?: ("first_recess" | "lunch" | "second_recess" | "sfo")[];
+            recesses?: components["schemas"]["Recess"][];
             responsible_id?: number;
             /** Format: date */
             start_date?: string;
-            /** @enum {string} */
-            status?: "active" | "paused" | "ended";
+            status?: components["schemas"]["ArrangementStatus"];
             /** @description 2-10 students */
             student_ids?: number[];
             /** @description ISO weekdays: 1 = Monday ... 7 = Sunday */
             weekdays?: number[];
         };
+        /** @description The items of one kind (at most 50) and how many there are. */
         AttentionGroupRead: {
             readonly items: components["schemas"]["AttentionItemRead"][];
             /** @description One of: new_report, unassessed, plan_overdue, plan_due_soon, no_acute_measure, follow_up_due, play_partner_no_check_in, low_mood, or a kind another domain registers */
             readonly kind: string;
             readonly total: number;
         };
+        /** @description One thing that needs attention, linking to its record. */
         AttentionItemRead: {
             readonly classification: string | null;
             readonly count: number | null;
@@ -6233,6 +2348,7 @@ export interface components {
             readonly status: string | null;
             readonly student: components["schemas"]["AttentionStudent"] | null;
         };
+        /** @description The attention list. */
         AttentionRead: {
             /** Format: date-time */
             readonly generated_at: string;
@@ -6244,14 +2360,30 @@ export interface components {
             readonly since: string;
             readonly unassessed_after: number;
         };
+        /** @description The student an item is about (names are for every staff member; the mood only for those who see it). */
         AttentionStudent: {
             readonly class_name: string | null;
+            readonly display_name: string;
             readonly id: number;
-            readonly name: string;
         };
+        /**
+         * Audience
+         * @description The strategy's five audiences when bullying is established.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `students` | de involverede elever | The students involved: talk, confront. |
+         *     | `class` | resten af klassen | The rest of the class: inform or involve. |
+         *     | `parents` | forældrene | The parents: contact, meeting. |
+         *     | `staff` | personalet | The staff group: inform, describe in the student log, sparring. |
+         *     | `leadership` | ledelsen | The leadership: always informed, follows the case. |
+         * @enum {string}
+         */
+        Audience: "students" | "class" | "parents" | "staff" | "leadership";
+        /** @description One of the five audiences: what the strategy suggests, and who did what, when and how. */
         AudienceItemRead: {
             readonly actions: string[];
-            readonly audience: string;
+            readonly audience: components["schemas"]["Audience"];
             readonly done: boolean;
             /** Format: date-time */
             readonly done_at: string | null;
@@ -6262,6 +2394,7 @@ export interface components {
             readonly id: number;
             readonly suggested_actions: string[];
         };
+        /** @description Record what was done towards one audience. */
         AudienceUpdate: {
             actions?: string[];
             done?: boolean;
@@ -6272,6 +2405,18 @@ export interface components {
             done_at?: string;
             how?: string | null;
         };
+        /**
+         * AuditOutcome
+         * @description Whether the audited access was allowed.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `allowed` | tilladt | The access was allowed. |
+         *     | `denied` | afvist | The access was refused. |
+         * @enum {string}
+         */
+        AuditOutcome: "allowed" | "denied";
+        /** @description One page of AuditRead items, with the total count of all pages. */
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
             /** @description Offset paging only */
@@ -6280,12 +2425,13 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description One audit row. */
         AuditRead: {
             action?: string;
             /** Format: date-time */
             at?: string;
             id?: number;
-            outcome?: string;
+            outcome?: components["schemas"]["AuditOutcome"];
             request_id?: string | null;
             resource_id?: string | null;
             resource_type?: string;
@@ -6293,6 +2439,55 @@ export interface components {
             student_id?: number | null;
             user_id?: number | null;
         };
+        /**
+         * CaseAction
+         * @description Something a caller may do on a case (status changes are listed in `allowed_transitions`).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `edit_facts` | ret oplysninger | Change place, time, description and how the adult knows. |
+         *     | `change_students` | skift elever | Change the involved students and their roles. |
+         *     | `reclassify` | skift type | Change the classification. |
+         *     | `set_pupil_perspective` | elevens perspektiv | Record the pupil's own perspective. |
+         *     | `set_accused_staff` | anklaget medarbejder | Mark the case as accusing a staff member. |
+         *     | `add_note` | tilføj note | Add a case note. |
+         *     | `establish` | konstatér mobning | Establish bullying (starts the action plan's deadline). |
+         *     | `add_acute_measure` | akut tiltag | Record an acute measure. |
+         *     | `update_checklist` | opdatér de fem parter | Record what was done towards the five audiences. |
+         *     | `write_action_plan` | skriv handlingsplan | Write the action plan. |
+         *     | `record_follow_up` | registrér opfølgning | Record a follow-up meeting. |
+         *     | `add_referral` | henvis | Refer the case to an external partner. |
+         *     | `update_referral` | opdatér henvisning | Update a referral. |
+         *     | `withdraw` | fortryd | Withdraw the report just after logging it. |
+         * @enum {string}
+         */
+        CaseAction: "edit_facts" | "change_students" | "reclassify" | "set_pupil_perspective" | "set_accused_staff" | "add_note" | "establish" | "add_acute_measure" | "update_checklist" | "write_action_plan" | "record_follow_up" | "add_referral" | "update_referral" | "withdraw";
+        /**
+         * CaseStatus
+         * @description Where the case is in the workflow.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `open` | åben | Reported; nobody has started investigating. |
+         *     | `investigating` | undersøges | An adult investigates what happened. |
+         *     | `action_plan` | handlingsplan | Bullying is established; the action plan is being written or carried out. |
+         *     | `monitoring` | følges | The measures are in place; follow-up meetings check that it stopped. |
+         *     | `closed` | lukket | The case is closed. |
+         * @enum {string}
+         */
+        CaseStatus: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+        /**
+         * CaseView
+         * @description How much of a case its reader is shown.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `full` | fuld | The case's workers: everything, with the case work. |
+         *     | `reporter` | indberetter | Whoever reported it: their report, without the case work. |
+         * @enum {string}
+         */
+        CaseView: "full" | "reporter";
+        /** @description One cell: the dimensions' values, the count (null when suppressed) and a mean or median if any. */
         CellRead: {
             readonly count: number | null;
             /** @description Each dimension's value in this cell (ids and enum values, as text) */
@@ -6304,6 +2499,7 @@ export interface components {
             /** @description The table's value_measure, if it has one */
             readonly value: number | null;
         };
+        /** @description Whether the arrangement happened, and how it went. */
         CheckInCreate: {
             /**
              * Format: date
@@ -6311,11 +2507,22 @@ export interface components {
              */
             date?: string;
             note?: string | null;
-            /** @enum {string} */
-            outcome: "good" | "mixed" | "did_not_happen";
-            /** @enum {string|null} */
-            recess?: "first_recess" | "lunch" | "second_recess" | "sfo" | null;
+            outcome: components["schemas"]["CheckInOutcome"];
+            recess?: components["schemas"]["Recess"] | null;
         };
+        /**
+         * CheckInOutcome
+         * @description How it went.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `good` | godt | It happened and went well. |
+         *     | `mixed` | blandet | It happened, with ups and downs. |
+         *     | `did_not_happen` | skete ikke | It did not happen. |
+         * @enum {string}
+         */
+        CheckInOutcome: "good" | "mixed" | "did_not_happen";
+        /** @description One page of CheckInRead items, with the total count of all pages. */
         CheckInPage: {
             items: components["schemas"]["CheckInRead"][];
             /** @description Offset paging only */
@@ -6324,6 +2531,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A check-in as the viewer may see it. */
         CheckInRead: {
             readonly arrangement_id: number;
             readonly author: components["schemas"]["UserBrief"];
@@ -6334,14 +2542,16 @@ export interface components {
             readonly id: number;
             readonly note: string | null;
             readonly note_hidden: boolean;
-            readonly outcome: string;
-            readonly recess: string | null;
+            readonly outcome: components["schemas"]["CheckInOutcome"];
+            readonly recess: components["schemas"]["Recess"] | null;
         };
+        /** @description A class as named on other records. */
         ClassBrief: {
             readonly grade: number;
             readonly id: number;
             readonly name: string;
         };
+        /** @description A new class. */
         ClassCreate: {
             grade: number;
             /** @example 3.A */
@@ -6349,6 +2559,7 @@ export interface components {
             /** @example 2026/27 */
             school_year: string;
         };
+        /** @description One page of ClassRead items: by cursor (a sync) or by page number with the total. */
         ClassPage: {
             /**
              * Format: date-time
@@ -6366,6 +2577,7 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description A class with the staff attached to it. */
         ClassRead: {
             /** @description The record's version: If-Match to change it, If-None-Match to re-read */
             readonly etag: string;
@@ -6377,17 +2589,31 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * ClassRole
+         * @description A staff member's role in a class.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `class_teacher` | klasselærer | The class teacher: told of the class's cases. |
+         *     | `teacher` | lærer | Teaches the class. |
+         *     | `pedagogue` | pædagog | Pedagogue of the class. |
+         *     | `sfo_contact` | SFO-kontakt | The class's contact in the after-school care. |
+         * @enum {string}
+         */
+        ClassRole: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+        /** @description Attach a staff member to a class (or change their role in it). */
         ClassStaffAttach: {
-            /** @enum {string} */
-            role: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            role: components["schemas"]["ClassRole"];
             user_id: number;
         };
+        /** @description A staff member attached to a class. */
         ClassStaffRead: {
             readonly name: string;
-            /** @enum {string} */
-            readonly role: "class_teacher" | "teacher" | "pedagogue" | "sfo_contact";
+            readonly role: components["schemas"]["ClassRole"];
             readonly user_id: number;
         };
+        /** @description Changes to a class; every field optional. */
         ClassUpdate: {
             /** @description 0 (børnehaveklasse) to 10 */
             grade?: number;
@@ -6395,6 +2621,23 @@ export interface components {
             /** @example 2026/27 */
             school_year?: string;
         };
+        /**
+         * Classification
+         * @description What kind of incident it is (can change as the case is investigated).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `conflict` | konflikt | A spontaneous quarrel or disagreement between equals. |
+         *     | `teasing` | drilleri | Teasing that both sides can take part in and stop. |
+         *     | `bullying` | mobning | Planned, repeated harm of one student by one or more others; the strategy's action applies. |
+         *     | `digital_bullying` | digital mobning | Bullying online or by phone (social media, chats, pictures). |
+         *     | `exclusion` | negligering / udelukkelse | Systematically leaving a student out of the community. |
+         *     | `wellbeing_concern` | mistrivsel | A student is not thriving, with no one else's act behind it (yet). |
+         *     | `value_rule_breach` | brud på værdiregelsæt | A breach of the school's value rules (værdiregelsæt). |
+         * @enum {string}
+         */
+        Classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+        /** @description A closed day, or a period when `last_day` is given (both days included). */
         ClosedDaysCreate: {
             /** Format: date */
             first_day: string;
@@ -6406,6 +2649,7 @@ export interface components {
             /** @description e.g. Efterårsferie */
             name: string;
         };
+        /** @description One page of ClosedDaysRead items, with the total count of all pages. */
         ClosedDaysPage: {
             items: components["schemas"]["ClosedDaysRead"][];
             /** @description Offset paging only */
@@ -6414,6 +2658,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A day or period the school is closed. */
         ClosedDaysRead: {
             /** Format: date */
             readonly first_day: string;
@@ -6422,6 +2667,32 @@ export interface components {
             readonly last_day: string;
             readonly name: string;
         };
+        /**
+         * DeadlineFilter
+         * @description Which action-plan deadlines a case list asks for.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `overdue` | overskredet | Action plan overdue. |
+         *     | `due_soon` | snart | Action plan due within two working days. |
+         *     | `attention` | kræver opmærksomhed | Either of the two. |
+         * @enum {string}
+         */
+        DeadlineFilter: "overdue" | "due_soon" | "attention";
+        /**
+         * DeadlineStatus
+         * @description Where the action plan's deadline stands (null when no plan is due).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `pending` | afventer | Due later than two working days from now. |
+         *     | `due_soon` | snart | Due within two working days. |
+         *     | `overdue` | overskredet | Past its deadline with no plan. |
+         *     | `met` | overholdt | The plan was written in time. |
+         * @enum {string}
+         */
+        DeadlineStatus: "pending" | "due_soon" | "overdue" | "met";
+        /** @description One page of DeliveryRead items, with the total count of all pages. */
         DeliveryPage: {
             items: components["schemas"]["DeliveryRead"][];
             /** @description Offset paging only */
@@ -6430,6 +2701,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description One delivery of an event to the endpoint: status, attempts and the last response code; no body. */
         DeliveryRead: {
             readonly attempts: number;
             /** Format: date-time */
@@ -6447,17 +2719,41 @@ export interface components {
             readonly message_id: string;
             /** Format: date-time */
             readonly next_attempt_at: string | null;
-            /** @enum {string} */
-            readonly status: "pending" | "delivered" | "failed";
+            readonly status: components["schemas"]["DeliveryStatus"];
         };
+        /**
+         * DeliveryStatus
+         * @description Where a delivery stands.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `pending` | afventer | Not delivered yet (still being tried). |
+         *     | `delivered` | leveret | The receiver answered 2xx. |
+         *     | `failed` | fejlet | Every attempt failed. |
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "delivered" | "failed";
+        /**
+         * DisabledReason
+         * @description Why the system switched an endpoint off (an admin switching it off leaves no reason).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `gone` | væk | The receiver answered 410 Gone. |
+         *     | `failing` | fejler | Every attempt of a delivery failed, with no success since. |
+         * @enum {string}
+         */
+        DisabledReason: "gone" | "failing";
+        /** @description A new endpoint. */
         EndpointCreate: {
             /** @description What the endpoint is, for admins */
             description?: string;
             /** @description The event types this endpoint wants */
-            event_types: ("incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported")[];
+            event_types: components["schemas"]["WebhookEventType"][];
             /** @description https URL reaching a public address (checked again at every delivery) */
             url: string;
         };
+        /** @description One page of EndpointRead items, with the total count of all pages. */
         EndpointPage: {
             items: components["schemas"]["EndpointRead"][];
             /** @description Offset paging only */
@@ -6466,6 +2762,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A webhook endpoint (its secret is shown only when made or rotated). */
         EndpointRead: {
             readonly active: boolean;
             /** Format: date-time */
@@ -6473,12 +2770,9 @@ export interface components {
             readonly description: string | null;
             /** Format: date-time */
             readonly disabled_at: string | null;
-            /**
-             * @description gone: the receiver answered 410; failing: every attempt failed for two days
-             * @enum {string|null}
-             */
-            readonly disabled_reason: "gone" | "failing" | null;
-            readonly event_types: string[];
+            /** @description gone: the receiver answered 410; failing: every attempt failed for two days */
+            readonly disabled_reason: components["schemas"]["DisabledReason"] | null;
+            readonly event_types: components["schemas"]["WebhookEventType"][];
             /** Format: date-time */
             readonly failing_since: string | null;
             readonly id: number;
@@ -6491,15 +2785,17 @@ export interface components {
             readonly updated_at: string;
             readonly url: string;
         };
+        /** @description Changes to an endpoint; `active: true` switches a disabled endpoint on again. */
         EndpointUpdate: {
             active?: boolean;
             /** @description What the endpoint is, for admins */
             description?: string;
             /** @description The event types this endpoint wants */
-            event_types?: ("incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported")[];
+            event_types?: components["schemas"]["WebhookEventType"][];
             /** @description https URL reaching a public address (checked again at every delivery) */
             url?: string;
         };
+        /** @description An endpoint just made or rotated, with its signing secret (shown this once). */
         EndpointWithSecret: {
             readonly active: boolean;
             /** Format: date-time */
@@ -6507,12 +2803,9 @@ export interface components {
             readonly description: string | null;
             /** Format: date-time */
             readonly disabled_at: string | null;
-            /**
-             * @description gone: the receiver answered 410; failing: every attempt failed for two days
-             * @enum {string|null}
-             */
-            readonly disabled_reason: "gone" | "failing" | null;
-            readonly event_types: string[];
+            /** @description gone: the receiver answered 410; failing: every attempt failed for two days */
+            readonly disabled_reason: components["schemas"]["DisabledReason"] | null;
+            readonly event_types: components["schemas"]["WebhookEventType"][];
             /** Format: date-time */
             readonly failing_since: string | null;
             readonly id: number;
@@ -6527,6 +2820,7 @@ export interface components {
             readonly updated_at: string;
             readonly url: string;
         };
+        /** @description The one error shape. */
         Error: {
             /** @description HTTP status code */
             code: number;
@@ -6547,6 +2841,7 @@ export interface components {
              *     - `unsupported_media_type`: The body has a content type this operation does not take.
              *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
              *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+             *     - `unknown_log_kind`: A student-log `kind` filter names no kind of entry; `errors.kind` lists the known ones.
              *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
              *     - `token_expired`: The access token has expired: refresh it, or log in again.
              *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
@@ -6572,24 +2867,51 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
+        /** @description Establish bullying; optionally with the classification it was established as. */
         EstablishIn: {
-            /** @enum {string} */
-            classification?: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
+            classification?: components["schemas"]["EstablishableClassification"];
         };
+        /**
+         * EstablishableClassification
+         * @description The classifications a case owner can establish (konstatere): the bullying-like ones, which start the law's action-plan clock.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `bullying` | mobning | Planned, repeated harm of one student by one or more others; the strategy's action applies. |
+         *     | `digital_bullying` | digital mobning | Bullying online or by phone (social media, chats, pictures). |
+         *     | `exclusion` | negligering / udelukkelse | Systematically leaving a student out of the community. |
+         *     | `value_rule_breach` | brud på værdiregelsæt | A breach of the school's value rules (værdiregelsæt). |
+         * @enum {string}
+         */
+        EstablishableClassification: "bullying" | "digital_bullying" | "exclusion" | "value_rule_breach";
+        /** @description The event types an endpoint can want. */
         EventTypesRead: {
-            readonly event_types: string[];
+            readonly event_types: components["schemas"]["WebhookEventType"][];
         };
+        /** @description A follow-up meeting held. */
         FollowUpCreate: {
             /** Format: date */
             held_on: string;
             /** Format: date */
             next_follow_up_on?: string;
-            /** @enum {string} */
-            outcome: "stopped" | "decreased" | "continued";
+            outcome: components["schemas"]["FollowUpOutcome"];
             summary?: string;
         };
+        /**
+         * FollowUpOutcome
+         * @description What a follow-up meeting found.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `stopped` | stoppet | The bullying has stopped. |
+         *     | `decreased` | aftaget | The bullying has decreased. |
+         *     | `continued` | fortsat | The bullying continues; the action plan is reopened. |
+         * @enum {string}
+         */
+        FollowUpOutcome: "stopped" | "decreased" | "continued";
+        /** @description A follow-up meeting. */
         FollowUpRead: {
             /** Format: date-time */
             readonly created_at: string;
@@ -6598,17 +2920,18 @@ export interface components {
             readonly id: number;
             /** Format: date */
             readonly next_follow_up_on: string | null;
-            /** @enum {string} */
-            readonly outcome: "stopped" | "decreased" | "continued";
+            readonly outcome: components["schemas"]["FollowUpOutcome"];
             readonly recorded_by: components["schemas"]["UserBrief"];
             readonly summary: string | null;
         };
+        /** @description Move a student to another group (or swap two students). */
         GroupMove: {
             group: number;
             student_id: number;
             /** @description A student of the target group who moves the other way */
             swap_with?: number | null;
         };
+        /** @description How to build the groups: a group size (groups of at most this many) or a number of groups. */
         GroupPlanCreate: {
             group_count?: number;
             /** @description Largest group size; sizes come out balanced (differ by at most one) */
@@ -6619,6 +2942,7 @@ export interface components {
             /** @description The same input and seed give the same groups. Default: a new random seed */
             seed?: number;
         };
+        /** @description A wellbeing day's groups. */
         GroupPlanRead: {
             readonly group_count: number | null;
             readonly group_size: number | null;
@@ -6634,6 +2958,7 @@ export interface components {
             readonly updated_at: string | null;
             readonly wellbeing_day_id: number;
         };
+        /** @description One group. */
         GroupRead: {
             readonly adults: components["schemas"]["UserBrief"][];
             readonly grades: number[];
@@ -6641,6 +2966,7 @@ export interface components {
             readonly size: number;
             readonly students: components["schemas"]["GroupStudent"][];
         };
+        /** @description How well the plan mixes, and whether it still keeps open cases apart. */
         GroupStats: {
             readonly group_count: number;
             /** @description Groups now holding both sides of an open case you may see (e.g. opened after planning); a case you may not see is not disclosed here */
@@ -6652,14 +2978,16 @@ export interface components {
             readonly min_size: number;
             readonly student_count: number;
         };
+        /** @description A student in a group. */
         GroupStudent: {
             readonly class_id: number | null;
             readonly class_name: string | null;
+            readonly display_name: string;
             readonly grade: number | null;
             readonly id: number;
-            readonly name: string;
             readonly pinned: boolean;
         };
+        /** @description A new guardian. */
         GuardianCreate: {
             /** Format: email */
             email?: string | null;
@@ -6668,9 +2996,9 @@ export interface components {
             name: string;
             /** @example +45 12 34 56 78 */
             phone?: string | null;
-            /** @enum {string} */
-            relation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+            relation: components["schemas"]["GuardianRelation"];
         };
+        /** @description One page of GuardianRead items, with the total count of all pages. */
         GuardianPage: {
             items: components["schemas"]["GuardianRead"][];
             /** @description Offset paging only */
@@ -6679,6 +3007,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A guardian of a student. */
         GuardianRead: {
             readonly email: string | null;
             /** @description The record's version: If-Match to change it, If-None-Match to re-read */
@@ -6688,12 +3017,29 @@ export interface components {
             readonly id: number;
             readonly name: string;
             readonly phone: string | null;
-            /** @enum {string} */
-            readonly relation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+            readonly relation: components["schemas"]["GuardianRelation"];
             readonly student_id: number;
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * GuardianRelation
+         * @description How a guardian is related to the student.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `mother` | mor | The student's mother. |
+         *     | `father` | far | The student's father. |
+         *     | `parent` | forælder | A parent. |
+         *     | `step_parent` | stedforælder | A step-parent. |
+         *     | `foster_parent` | plejeforælder | A foster parent. |
+         *     | `grandparent` | bedsteforælder | A grandparent. |
+         *     | `legal_guardian` | værge | A legal guardian. |
+         *     | `other` | andet | Another relation. |
+         * @enum {string}
+         */
+        GuardianRelation: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+        /** @description Changes to a guardian; every field optional. */
         GuardianUpdate: {
             /** Format: email */
             email?: string | null;
@@ -6701,17 +3047,19 @@ export interface components {
             name?: string;
             /** @example +45 12 34 56 78 */
             phone?: string | null;
-            /** @enum {string} */
-            relation?: "mother" | "father" | "parent" | "step_parent" | "foster_parent" | "grandparent" | "legal_guardian" | "other";
+            relation?: components["schemas"]["GuardianRelation"];
         };
+        /** @description Service status. */
         HealthRead: {
             database: string;
             status: string;
         };
+        /** @description The CSV file (multipart field `file`). */
         ImportFile: {
             /** Format: binary */
             file: string;
         };
+        /** @description What an import did (or, in a dry run, would do). */
         ImportReport: {
             classes_created: string[];
             created: number;
@@ -6721,20 +3069,20 @@ export interface components {
             unchanged: number;
             updated: number;
         };
+        /** @description A problem in one line of the file. */
         ImportRowError: {
             line: number;
             message: string;
         };
+        /** @description A new incident: students and a classification are enough; the time defaults to now. */
         IncidentCreate: {
             /** @description A staff member accused; then only leaders see the case */
             accused_staff_id?: number;
-            /** @enum {string} */
-            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            classification: components["schemas"]["Classification"];
             description?: string;
             /** @description For digital bullying: which app or platform */
             digital_medium?: string;
-            /** @enum {string} */
-            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
+            knowledge_source?: components["schemas"]["KnowledgeSource"];
             /**
              * Format: date-time
              * @description Default: now. Without an offset: Copenhagen time
@@ -6746,30 +3094,26 @@ export interface components {
             pupil_perspective?: string;
             students: components["schemas"]["InvolvedStudentIn"][];
         };
+        /** @description A case as listed. */
         IncidentListItem: {
             /** Format: date */
             readonly action_plan_due: string | null;
-            /** @enum {string} */
-            readonly classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            readonly classification: components["schemas"]["Classification"];
             /** Format: date-time */
             readonly created_at: string;
-            /**
-             * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
-             * @enum {string|null}
-             */
-            readonly deadline_status: "pending" | "due_soon" | "overdue" | "met" | null;
+            /** @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due */
+            readonly deadline_status: components["schemas"]["DeadlineStatus"] | null;
             /** Format: date-time */
             readonly established_at: string | null;
             /** @description The record's version: If-Match to change it, If-None-Match to re-read */
             readonly etag: string;
             readonly id: number;
-            readonly knowledge_source: string | null;
+            readonly knowledge_source: components["schemas"]["KnowledgeSource"] | null;
             /** Format: date-time */
             readonly occurred_at: string;
             readonly place: string | null;
             readonly reporter: components["schemas"]["UserBrief"];
-            /** @enum {string} */
-            readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly status: components["schemas"]["CaseStatus"];
             readonly students: components["schemas"]["InvolvedStudentRead"][];
             /**
              * Format: date-time
@@ -6777,6 +3121,7 @@ export interface components {
              */
             readonly updated_at: string;
         };
+        /** @description One page of IncidentListItem items: by cursor (a sync) or by page number with the total. */
         IncidentPage: {
             /**
              * Format: date-time
@@ -6794,6 +3139,7 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description A case with everything its reader may see. */
         IncidentRead: {
             readonly accused_staff: components["schemas"]["UserBrief"] | null;
             readonly action_plan: components["schemas"]["ActionPlanRead"] | null;
@@ -6801,21 +3147,17 @@ export interface components {
             readonly action_plan_due: string | null;
             readonly acute_measures: components["schemas"]["AcuteMeasureRead"][];
             /** @description What this user may do on the case now (the API refuses every other action): edit_facts and change_students (PATCH), reclassify, set_pupil_perspective and set_accused_staff (PATCH those fields), add_note, establish, add_acute_measure, update_checklist (the five audiences), write_action_plan, record_follow_up, add_referral, update_referral, withdraw */
-            readonly allowed_actions: ("edit_facts" | "change_students" | "reclassify" | "set_pupil_perspective" | "set_accused_staff" | "add_note" | "establish" | "add_acute_measure" | "update_checklist" | "write_action_plan" | "record_follow_up" | "add_referral" | "update_referral" | "withdraw")[];
+            readonly allowed_actions: components["schemas"]["CaseAction"][];
             /** @description The statuses this user may move the case to now */
-            readonly allowed_transitions: ("open" | "investigating" | "action_plan" | "monitoring" | "closed")[];
+            readonly allowed_transitions: components["schemas"]["CaseStatus"][];
             readonly audiences: components["schemas"]["AudienceItemRead"][];
-            /** @enum {string} */
-            readonly classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            readonly classification: components["schemas"]["Classification"];
             /** Format: date-time */
             readonly closed_at: string | null;
             /** Format: date-time */
             readonly created_at: string;
-            /**
-             * @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due
-             * @enum {string|null}
-             */
-            readonly deadline_status: "pending" | "due_soon" | "overdue" | "met" | null;
+            /** @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due */
+            readonly deadline_status: components["schemas"]["DeadlineStatus"] | null;
             readonly description: string | null;
             readonly digital_medium: string | null;
             /** Format: date-time */
@@ -6825,26 +3167,22 @@ export interface components {
             readonly etag: string;
             readonly follow_ups: components["schemas"]["FollowUpRead"][];
             readonly id: number;
-            readonly knowledge_source: string | null;
+            readonly knowledge_source: components["schemas"]["KnowledgeSource"] | null;
             /** Format: date-time */
             readonly occurred_at: string;
             readonly place: string | null;
             readonly pupil_perspective: string | null;
             readonly referrals: components["schemas"]["ReferralRead"][];
             readonly reporter: components["schemas"]["UserBrief"];
-            /** @enum {string} */
-            readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            readonly status: components["schemas"]["CaseStatus"];
             readonly students: components["schemas"]["InvolvedStudentRead"][];
             /**
              * Format: date-time
              * @description Last change of the case or its case work
              */
             readonly updated_at: string;
-            /**
-             * @description full for the case's workers; reporter for whoever reported it (no case work)
-             * @enum {string}
-             */
-            readonly view: "full" | "reporter";
+            /** @description full for the case's workers; reporter for whoever reported it (no case work) */
+            readonly view: components["schemas"]["CaseView"];
             /**
              * Format: date-time
              * @description When its reporter withdrew the report (then it is in no list or log)
@@ -6852,42 +3190,59 @@ export interface components {
             readonly withdrawn_at: string | null;
             readonly withdrawn_by: components["schemas"]["UserBrief"] | null;
         };
+        /** @description A student of the new incident and their part in it. */
         IncidentStudentIn: {
-            /** @enum {string} */
-            role: "target" | "actor" | "bystander" | "supporter";
+            role: components["schemas"]["InvolvementRole"];
             student_id: number;
         };
+        /** @description Changes to a case; every field optional. Status changes follow the workflow (a bad one is 409). */
         IncidentUpdate: {
             accused_staff_id?: number | null;
-            /** @enum {string} */
-            classification?: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            classification?: components["schemas"]["Classification"];
             description?: string | null;
             digital_medium?: string | null;
-            /** @enum {string|null} */
-            knowledge_source?: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other" | null;
+            knowledge_source?: components["schemas"]["KnowledgeSource"] | null;
             /** Format: date-time */
             occurred_at?: string;
             place?: string | null;
             pupil_perspective?: string | null;
-            /** @enum {string} */
-            status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            status?: components["schemas"]["CaseStatus"];
             students?: components["schemas"]["InvolvedStudentIn"][];
         };
+        /** @description A student and their part in the incident. */
         InvolvedStudentIn: {
-            /** @enum {string} */
-            role: "target" | "actor" | "bystander" | "supporter";
+            role: components["schemas"]["InvolvementRole"];
             student_id: number;
         };
+        /**
+         * @description A student involved in the incident, referred to like every student on another record: id and
+         *     display_name.
+         */
         InvolvedStudentRead: {
             readonly class_name: string | null;
             readonly display_name: string;
-            /** @enum {string} */
-            readonly role: "target" | "actor" | "bystander" | "supporter";
-            readonly student_id: number;
+            /** @description The student's id */
+            readonly id: number;
+            readonly role: components["schemas"]["InvolvementRole"];
         };
+        /**
+         * InvolvementRole
+         * @description A student's part in an incident.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `target` | udsat | The student it was aimed at. |
+         *     | `actor` | udøver | A student who did it. |
+         *     | `bystander` | tilskuer | A student who saw it. |
+         *     | `supporter` | medløber | A student who joined in or egged it on. |
+         * @enum {string}
+         */
+        InvolvementRole: "target" | "actor" | "bystander" | "supporter";
+        /** @description Every scheduled job. */
         JobList: {
             items: components["schemas"]["JobRead"][];
         };
+        /** @description A scheduled job and how its runs went. */
         JobRead: {
             readonly consecutive_failures: number;
             /** @description How often it runs */
@@ -6903,12 +3258,37 @@ export interface components {
             readonly name: string;
             /** Format: date-time */
             readonly next_run_at: string | null;
-            /**
-             * @description failing: it failed several times in a row (admins are notified)
-             * @enum {string}
-             */
-            readonly status: "never_run" | "ok" | "retrying" | "failing";
+            /** @description failing: it failed several times in a row (admins are notified) */
+            readonly status: components["schemas"]["JobStatus"];
         };
+        /**
+         * JobStatus
+         * @description How a scheduled job's runs went.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `never_run` | aldrig kørt | The job has not run yet. |
+         *     | `ok` | ok | The last run succeeded. |
+         *     | `retrying` | prøver igen | The last run failed; it will be retried. |
+         *     | `failing` | fejler | Runs keep failing; admins are notified. |
+         * @enum {string}
+         */
+        JobStatus: "never_run" | "ok" | "retrying" | "failing";
+        /**
+         * KnowledgeSource
+         * @description How the adult knows about the incident.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `saw` | så det selv | The adult saw it. |
+         *     | `told_by_student` | eleven fortalte | The student concerned told the adult. |
+         *     | `told_by_other_student` | en anden elev fortalte | Another student told the adult. |
+         *     | `told_by_parent` | en forælder fortalte | A parent told the adult. |
+         *     | `other` | andet | Some other way. |
+         * @enum {string}
+         */
+        KnowledgeSource: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
+        /** @description One entry of the student log. */
         LogEntryRead: {
             readonly author_id: number | null;
             readonly author_name: string | null;
@@ -6924,6 +3304,7 @@ export interface components {
             readonly ref_type: string;
             readonly summary: string;
         };
+        /** @description A page of the student log; pass `next_before` and `next_before_key` to get the next page. */
         LogPage: {
             has_more: boolean;
             items: components["schemas"]["LogEntryRead"][];
@@ -6931,12 +3312,21 @@ export interface components {
             /** Format: date-time */
             next_before: string | null;
             next_before_key: string | null;
-            /**
-             * @description full: everything you may see; own_entries: you are not among the student's need-to-know staff, so only entries you wrote are shown
-             * @enum {string}
-             */
-            scope: "full" | "own_entries";
+            /** @description full: everything you may see; own_entries: you are not among the student's need-to-know staff, so only entries you wrote are shown */
+            scope: components["schemas"]["LogScope"];
         };
+        /**
+         * LogScope
+         * @description How much of a student's log its reader is shown.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `full` | fuld | Everything the reader may see: they are among the student's need-to-know staff. |
+         *     | `own_entries` | egne indførsler | Only the entries the reader wrote themselves. |
+         * @enum {string}
+         */
+        LogScope: "full" | "own_entries";
+        /** @description Credentials; browsers ask for cookies, integrations for tokens in the body. */
         LoginRequest: {
             email: string;
             password: string;
@@ -6946,15 +3336,16 @@ export interface components {
              */
             use_cookies: boolean;
         };
+        /** @description A municipality and its schools. */
         MunicipalityRead: {
             readonly id: number;
             readonly name: string;
             readonly schools: components["schemas"]["SchoolBriefRead"][];
         };
+        /** @description A note of a conversation (samtale) in the case. */
         NoteCreate: {
             body: string;
-            /** @enum {string} */
-            kind: "students" | "class" | "parents" | "staff" | "other";
+            kind: components["schemas"]["NoteKind"];
             /**
              * Format: date-time
              * @description When the conversation took place; default now
@@ -6963,6 +3354,21 @@ export interface components {
             /** @description Who took part */
             participants?: string;
         };
+        /**
+         * NoteKind
+         * @description Who a case note (samtale) was with.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `students` | eleverne | A conversation with the students. |
+         *     | `class` | klassen | A conversation with the class. |
+         *     | `parents` | forældrene | A conversation with the parents. |
+         *     | `staff` | personalet | A conversation with staff. |
+         *     | `other` | andet | Anything else. |
+         * @enum {string}
+         */
+        NoteKind: "students" | "class" | "parents" | "staff" | "other";
+        /** @description One page of NoteRead items, with the total count of all pages. */
         NotePage: {
             items: components["schemas"]["NoteRead"][];
             /** @description Offset paging only */
@@ -6971,18 +3377,36 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A case note. */
         NoteRead: {
             readonly author: components["schemas"]["UserBrief"];
             readonly body: string;
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
-            /** @enum {string} */
-            readonly kind: "students" | "class" | "parents" | "staff" | "other";
+            readonly kind: components["schemas"]["NoteKind"];
             /** Format: date-time */
             readonly occurred_at: string;
             readonly participants: string | null;
         };
+        /**
+         * NotificationKind
+         * @description What a notification tells; each kind has its own parameters (see PARAMS).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `incident_reported` | hændelse indberettet | A bullying-like incident was reported. |
+         *     | `staff_accused` | medarbejder anklaget | An incident accuses a staff member. |
+         *     | `bullying_established` | mobning konstateret | Bullying was established in a case. |
+         *     | `action_plan_due_soon` | handlingsplan snart due | An action plan is due within two working days. |
+         *     | `action_plan_overdue` | handlingsplan overskredet | An action plan is overdue. |
+         *     | `follow_up_due` | opfølgning | A follow-up meeting is due. |
+         *     | `webhook_endpoint_disabled` | webhook slået fra | The system switched a webhook endpoint off. |
+         *     | `job_failed` | job fejlede | A scheduled job keeps failing. |
+         * @enum {string}
+         */
+        NotificationKind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed";
+        /** @description One page of NotificationRead items, with the total count of all pages. */
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
             /** @description Offset paging only */
@@ -6991,16 +3415,14 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A notification for the current user: a kind and its parameters, rendered by the UI. */
         NotificationRead: {
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
             readonly incident_id: number | null;
-            /**
-             * @description What it tells
-             * @enum {string}
-             */
-            readonly kind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed";
+            /** @description What it tells */
+            readonly kind: components["schemas"]["NotificationKind"];
             /** @description The kind's parameters (ids, enum values, ISO dates; the UI words the sentence): incident_reported: {classification}; staff_accused: {}; bullying_established: {classification, action_plan_due}; action_plan_due_soon: {action_plan_due}; action_plan_overdue: {action_plan_due}; follow_up_due: {follow_up_on}; webhook_endpoint_disabled: {endpoint_id}; job_failed: {job} */
             readonly params: {
                 [key: string]: unknown;
@@ -7009,9 +3431,23 @@ export interface components {
             /** Format: date-time */
             readonly read_at: string | null;
         };
+        /**
+         * ObservationContext
+         * @description Where the adult noticed it.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `sfo` | SFO | In the after-school care. |
+         *     | `recess` | frikvarter | During recess. |
+         *     | `lesson` | undervisning | In a lesson. |
+         *     | `trip` | tur | On a trip. |
+         *     | `other` | andet | Elsewhere. |
+         * @enum {string}
+         */
+        ObservationContext: "sfo" | "recess" | "lesson" | "trip" | "other";
+        /** @description A new observation: students and a mood are enough. */
         ObservationCreate: {
-            /** @enum {string|null} */
-            context?: "sfo" | "recess" | "lesson" | "trip" | "other" | null;
+            context?: components["schemas"]["ObservationContext"] | null;
             /** @description 1 (very bad) to 5 (very good) */
             mood: number;
             note?: string | null;
@@ -7025,8 +3461,9 @@ export interface components {
             /** @description 1-30 */
             student_ids: number[];
             /** @description Quick tags; duplicates are dropped */
-            tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
+            tags?: components["schemas"]["ObservationTag"][];
         };
+        /** @description One page of ObservationRead items: by cursor (a sync) or by page number with the total. */
         ObservationPage: {
             /**
              * Format: date-time
@@ -7044,9 +3481,10 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description An observation as the viewer may see it. */
         ObservationRead: {
             readonly author: components["schemas"]["UserBrief"];
-            readonly context: string | null;
+            readonly context: components["schemas"]["ObservationContext"] | null;
             /** Format: date-time */
             readonly created_at: string;
             /** @description The record's version: If-Match to change it, If-None-Match to re-read */
@@ -7062,7 +3500,7 @@ export interface components {
             readonly observed_at: string;
             readonly sensitive: boolean;
             readonly students: components["schemas"]["StudentBrief"][];
-            readonly tags: string[];
+            readonly tags: components["schemas"]["ObservationTag"][];
             /** Format: date-time */
             readonly updated_at: string;
             /**
@@ -7072,18 +3510,38 @@ export interface components {
             readonly withdrawn_at: string | null;
             readonly withdrawn_by: components["schemas"]["UserBrief"] | null;
         };
+        /**
+         * ObservationTag
+         * @description Quick tags an adult can tick instead of writing.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `alone` | alene | Was on their own. |
+         *     | `sad` | ked af det | Was sad. |
+         *     | `conflict` | konflikt | Was in a conflict. |
+         *     | `excluded` | holdt udenfor | Was left out. |
+         *     | `tired` | træt | Was tired. |
+         *     | `angry` | vred | Was angry. |
+         *     | `worried` | bekymret | Was worried. |
+         *     | `good_day` | god dag | Had a good day. |
+         *     | `happy` | glad | Was happy. |
+         *     | `played_with_others` | legede med andre | Played with others. |
+         *     | `helped_others` | hjalp andre | Helped others. |
+         * @enum {string}
+         */
+        ObservationTag: "alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others";
+        /** @description Turn an observation into an incident. */
         ObservationToIncident: {
-            /** @enum {string} */
-            classification: "conflict" | "teasing" | "bullying" | "digital_bullying" | "exclusion" | "wellbeing_concern" | "value_rule_breach";
+            classification: components["schemas"]["Classification"];
             /** @description Default: the observation's note, unless it is sensitive */
             description?: string | null;
             place?: string | null;
             /** @description Default: the observation's students, as targets */
             students?: components["schemas"]["IncidentStudentIn"][];
         };
+        /** @description Changes to an observation; every field optional. */
         ObservationUpdate: {
-            /** @enum {string|null} */
-            context?: "sfo" | "recess" | "lesson" | "trip" | "other" | null;
+            context?: components["schemas"]["ObservationContext"] | null;
             /** @description 1 (very bad) to 5 (very good) */
             mood?: number;
             note?: string | null;
@@ -7094,41 +3552,44 @@ export interface components {
             /** @description 1-30 students */
             student_ids?: number[];
             /** @description Quick tags; duplicates are dropped */
-            tags?: ("alone" | "sad" | "conflict" | "excluded" | "tired" | "angry" | "worried" | "good_day" | "happy" | "played_with_others" | "helped_others")[];
+            tags?: components["schemas"]["ObservationTag"][];
         };
-        PaginationMetadata: {
-            /** @description First available page number. */
-            first_page?: number;
-            /** @description Last available page number. */
-            last_page?: number;
-            /** @description Next page number. */
-            next_page?: number;
-            /** @description Current page number. */
-            page?: number;
-            /** @description Previous page number. */
-            previous_page?: number;
-            /** @description Total number of items. */
-            total?: number;
-            /** @description Total number of pages. */
-            total_pages?: number;
-        };
+        /**
+         * Partner
+         * @description External partners a case can be referred to.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `school_psychologist` | skolepsykolog | The school psychologist (PPR). |
+         *     | `inclusion_consultant` | inklusionskonsulent | The municipality's inclusion consultant. |
+         *     | `ssp` | SSP | The school, social services and police cooperation. |
+         *     | `interdisciplinary_forum` | tværfagligt forum | The municipality's interdisciplinary forum. |
+         *     | `other` | andet | Another partner. |
+         * @enum {string}
+         */
+        Partner: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+        /** @description A user changing their own password. */
         PasswordChange: {
             current_password: string;
             new_password: string;
         };
+        /** @description A student placed in a group by hand. */
         PinIn: {
             /** @description 1-based */
             group: number;
             student_id: number;
         };
+        /** @description The school's list of places (an empty list returns to the default list). */
         PlacesPut: {
             places: string[];
         };
+        /** @description The places staff choose from when reporting. */
         PlacesRead: {
             /** @description false: the default list (the UI shows Danish labels) */
             readonly customized: boolean;
             readonly places: string[];
         };
+        /** @description A measure and who carries it out (a staff member, or e.g. 'the parents'). */
         PlanMeasureIn: {
             description: string;
             /** Format: date */
@@ -7136,6 +3597,7 @@ export interface components {
             responsible?: string | null;
             responsible_user_id?: number | null;
         };
+        /** @description A measure of the action plan. */
         PlanMeasureRead: {
             readonly description: string;
             /** Format: date */
@@ -7144,6 +3606,20 @@ export interface components {
             readonly responsible: string | null;
             readonly responsible_user: components["schemas"]["UserBrief"] | null;
         };
+        /**
+         * Recess
+         * @description The breaks of a school day an arrangement can cover.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `first_recess` | 1. frikvarter | The first recess. |
+         *     | `lunch` | spisefrikvarter | The lunch break. |
+         *     | `second_recess` | 2. frikvarter | The second recess. |
+         *     | `sfo` | SFO | In the after-school care. |
+         * @enum {string}
+         */
+        Recess: "first_recess" | "lunch" | "second_recess" | "sfo";
+        /** @description One recess of the school day, in Copenhagen time. */
         RecessTime: {
             /**
              * @description HH:MM, after start
@@ -7156,19 +3632,19 @@ export interface components {
              */
             start: string;
         };
+        /** @description A referral to an external partner. */
         ReferralCreate: {
             note?: string;
-            /** @enum {string} */
-            partner: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            partner: components["schemas"]["Partner"];
             partner_name?: string;
             /**
              * Format: date
              * @description Default: today
              */
             referred_on?: string;
-            /** @enum {string} */
-            status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+            status?: components["schemas"]["ReferralStatus"];
         };
+        /** @description A referral to an external partner. */
         ReferralRead: {
             /** Format: date-time */
             readonly created_at: string;
@@ -7176,24 +3652,53 @@ export interface components {
             readonly etag: string;
             readonly id: number;
             readonly note: string | null;
-            /** @enum {string} */
-            readonly partner: "school_psychologist" | "inclusion_consultant" | "ssp" | "interdisciplinary_forum" | "other";
+            readonly partner: components["schemas"]["Partner"];
             readonly partner_name: string | null;
             /** Format: date */
             readonly referred_on: string;
-            /** @enum {string} */
-            readonly status: "planned" | "sent" | "accepted" | "completed" | "declined";
+            readonly status: components["schemas"]["ReferralStatus"];
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * ReferralStatus
+         * @description Where a referral stands.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `planned` | planlagt | The referral is planned. |
+         *     | `sent` | sendt | The referral was sent. |
+         *     | `accepted` | modtaget | The partner accepted it. |
+         *     | `completed` | afsluttet | The partner's work is done. |
+         *     | `declined` | afvist | The partner declined it. |
+         * @enum {string}
+         */
+        ReferralStatus: "planned" | "sent" | "accepted" | "completed" | "declined";
+        /** @description Changes to a referral. */
         ReferralUpdate: {
             note?: string | null;
             partner_name?: string | null;
             /** Format: date */
             referred_on?: string;
-            /** @enum {string} */
-            status?: "planned" | "sent" | "accepted" | "completed" | "declined";
+            status?: components["schemas"]["ReferralStatus"];
         };
+        /**
+         * Role
+         * @description Roles a staff member can hold; a user can hold several.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `admin` | administrator | Manages users, classes, the roster and the school's settings. |
+         *     | `leader` | skoleleder | The school's leadership: told of every bullying case, owns the action plan. |
+         *     | `teacher` | lærer | A teacher. |
+         *     | `pedagogue` | pædagog | A pedagogue. |
+         *     | `sfo_staff` | SFO-medarbejder | Staff of the after-school care (SFO). |
+         *     | `resource_person` | ressourceperson (AKT, inklusionsvejleder) | Works cases with the leadership. |
+         *     | `municipality` | kommune (forvaltning) | Sees its schools' aggregates side by side, small cells suppressed and no names; nothing else. |
+         * @enum {string}
+         */
+        Role: "admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person" | "municipality";
+        /** @description How long the old secret keeps signing too. */
         RotateSecret: {
             /**
              * @description 0-168 hours; during it deliveries carry both signatures
@@ -7201,15 +3706,18 @@ export interface components {
              */
             grace_hours: number;
         };
+        /** @description A school as named on other records. */
         SchoolBrief: {
             readonly id: number;
             readonly name: string;
             readonly slug: string;
         };
+        /** @description A school as the municipality names it. */
         SchoolBriefRead: {
             readonly id: number;
             readonly name: string;
         };
+        /** @description One page of GuardianRead items: by cursor (a sync) or by page number with the total. */
         SchoolGuardianPage: {
             /**
              * Format: date-time
@@ -7227,9 +3735,11 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description The municipality a school belongs to (null when none). */
         SchoolMunicipalityRead: {
             readonly municipality: components["schemas"]["SchoolBriefRead"] | null;
         };
+        /** @description A school and its settings. */
         SchoolRead: {
             /** @description Whether the school's closed days count as non-working days */
             readonly count_closed_days: boolean;
@@ -7239,31 +3749,63 @@ export interface components {
             readonly recess_times: components["schemas"]["RecessTime"][];
             readonly slug: string;
         };
+        /** @description One school's aggregate. */
         SchoolTableRead: {
             readonly school: components["schemas"]["SchoolBriefRead"];
             readonly table: components["schemas"]["TableRead"];
         };
+        /** @description Settings an admin may change. */
         SchoolUpdate: {
             count_closed_days?: boolean;
             name?: string;
             /** @description The whole list; each recess ends after it starts, and none overlap */
             recess_times?: components["schemas"]["RecessTime"][];
         };
+        /** @description The same aggregate for each school of a municipality, side by side. */
         SchoolsTableRead: {
             readonly schools: components["schemas"]["SchoolTableRead"][];
             readonly view: string;
         };
+        /** @description When the list was marked as seen. */
         SeenRead: {
             /** Format: date-time */
             readonly seen_at: string;
         };
+        /**
+         * SortOrder
+         * @description The order of a list by time.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `asc` | ældste først | Oldest first. |
+         *     | `desc` | nyeste først | Newest first. |
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
+        /**
+         * StaffRole
+         * @description The roles a school's admin assigns to its staff (every Role but municipality, which only the command line gives).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `admin` | administrator | Manages users, classes, the roster and the school's settings. |
+         *     | `leader` | skoleleder | The school's leadership: told of every bullying case, owns the action plan. |
+         *     | `teacher` | lærer | A teacher. |
+         *     | `pedagogue` | pædagog | A pedagogue. |
+         *     | `sfo_staff` | SFO-medarbejder | Staff of the after-school care (SFO). |
+         *     | `resource_person` | ressourceperson (AKT, inklusionsvejleder) | Works cases with the leadership. |
+         * @enum {string}
+         */
+        StaffRole: "admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person";
+        /** @description A student as named on other records (names and classes are visible to all staff). */
         StudentBrief: {
             readonly class_id: number | null;
             readonly class_name: string | null;
+            readonly display_name: string;
             readonly grade: number | null;
             readonly id: number;
-            readonly name: string;
         };
+        /** @description A new student. There is no field for a CPR number, and unknown fields are refused. */
         StudentCreate: {
             class_id?: number | null;
             /** @description The student's id in the school's other systems (e.g. UNI-Login); unique */
@@ -7273,6 +3815,7 @@ export interface components {
             preferred_name?: string | null;
             sfo_enrolled?: boolean;
         };
+        /** @description One page of StudentRead items: by cursor (a sync) or by page number with the total. */
         StudentPage: {
             /**
              * Format: date-time
@@ -7290,6 +3833,7 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description A student as every staff member of the school sees them: names and class. */
         StudentRead: {
             readonly active: boolean;
             readonly class_id: number | null;
@@ -7309,6 +3853,10 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * @description Changes to a student; every field optional. Set `left_on` to mark the student as left (archived),
+         *     null to bring them back.
+         */
         StudentUpdate: {
             class_id?: number | null;
             /** @description The student's id in the school's other systems (e.g. UNI-Login); unique */
@@ -7323,6 +3871,7 @@ export interface components {
             preferred_name?: string | null;
             sfo_enrolled?: boolean;
         };
+        /** @description An aggregate: dimensions, cells and labels; only cells with something counted are listed. */
         TableRead: {
             readonly cells: components["schemas"]["CellRead"][];
             /** Format: date */
@@ -7344,6 +3893,7 @@ export interface components {
             readonly value_measure: string | null;
             readonly view: string;
         };
+        /** @description One thing that happened to a case (ids and values only; note text is in the notes). */
         TimelineEntryRead: {
             readonly actor: components["schemas"]["UserBrief"] | null;
             /** Format: date-time */
@@ -7354,6 +3904,7 @@ export interface components {
             readonly id: number;
             readonly kind: string;
         };
+        /** @description One page of TimelineEntryRead items, with the total count of all pages. */
         TimelinePage: {
             items: components["schemas"]["TimelineEntryRead"][];
             /** @description Offset paging only */
@@ -7362,6 +3913,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description The logged-in user, and the tokens when they were not set as cookies. */
         TokenResponse: {
             access_token?: string;
             /** @description Access token lifetime in seconds */
@@ -7370,24 +3922,41 @@ export interface components {
             token_type?: string;
             user: components["schemas"]["UserRead"];
         };
+        /** @description A record that was deleted, withdrawn or anonymised: drop your copy of it. */
         TombstoneRead: {
             /** Format: date-time */
             readonly deleted_at: string;
             readonly id: number;
-            /** @enum {string} */
-            readonly reason: "deleted" | "anonymised" | "retention" | "erasure_request" | "withdrawn";
+            readonly reason: components["schemas"]["TombstoneReason"];
         };
+        /**
+         * TombstoneReason
+         * @description Why a record left the feed.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `deleted` | slettet | Deleted by a user (a guardian removed, a wellbeing day cancelled). |
+         *     | `anonymised` | anonymiseret | Kept without its personal data. |
+         *     | `retention` | slettet efter opbevaringsperioden | Deleted by the retention purge when its period ran out. |
+         *     | `erasure_request` | slettet på anmodning | Deleted on a request to erase a student's data (GDPR art. 17). |
+         *     | `withdrawn` | trukket tilbage | Withdrawn by its reporter right after logging it (Fortryd). |
+         * @enum {string}
+         */
+        TombstoneReason: "deleted" | "anonymised" | "retention" | "erasure_request" | "withdrawn";
+        /** @description A staff member as named on other records (cases, observations, arrangements). */
         UserBrief: {
             readonly id: number;
             readonly name: string;
         };
+        /** @description A new user of the admin's own school. */
         UserCreate: {
             /** Format: email */
             email: string;
             name: string;
             password: string;
-            roles: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
+            roles: components["schemas"]["StaffRole"][];
         };
+        /** @description One page of UserRead items, with the total count of all pages. */
         UserPage: {
             items: components["schemas"]["UserRead"][];
             /** @description Offset paging only */
@@ -7396,6 +3965,7 @@ export interface components {
             /** @description Offset paging only */
             total: number;
         };
+        /** @description A staff user. */
         UserRead: {
             readonly active: boolean;
             /** Format: date-time */
@@ -7405,17 +3975,39 @@ export interface components {
             /** Format: date-time */
             readonly last_login_at: string | null;
             readonly name: string;
-            readonly roles: string[];
+            readonly roles: components["schemas"]["Role"][];
             readonly school: components["schemas"]["SchoolBrief"];
         };
+        /** @description Changes to a user; every field optional. */
         UserUpdate: {
             active?: boolean;
             /** Format: email */
             email?: string;
             name?: string;
             password?: string;
-            roles?: ("admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person")[];
+            roles?: components["schemas"]["StaffRole"][];
         };
+        /**
+         * WebhookEventType
+         * @description What a webhook event says happened (its payload is thin: type, the record's kind and id, the time).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `incident.reported` | hændelse indberettet | An incident was reported. |
+         *     | `incident.updated` | hændelse ændret | An incident's facts, students or classification changed. |
+         *     | `incident.status_changed` | status ændret | A case moved to another status. |
+         *     | `incident.established` | mobning konstateret | Bullying was established in a case. |
+         *     | `incident.closed` | sag lukket | A case was closed. |
+         *     | `action_plan.adopted` | handlingsplan vedtaget | A case's action plan was written. |
+         *     | `action_plan.due_soon` | handlingsplan snart due | An action plan is due within two working days. |
+         *     | `action_plan.overdue` | handlingsplan overskredet | An action plan is overdue. |
+         *     | `follow_up.due` | opfølgning | A follow-up meeting is due. |
+         *     | `student.updated` | elev ændret | A student's roster data changed. |
+         *     | `roster.imported` | elevliste importeret | A roster import was applied. |
+         * @enum {string}
+         */
+        WebhookEventType: "incident.reported" | "incident.updated" | "incident.status_changed" | "incident.established" | "incident.closed" | "action_plan.adopted" | "action_plan.due_soon" | "action_plan.overdue" | "follow_up.due" | "student.updated" | "roster.imported";
+        /** @description A new wellbeing day or event; at least one class or grade takes part. */
         WellbeingDayCreate: {
             adult_ids?: number[];
             class_ids?: number[];
@@ -7424,13 +4016,25 @@ export interface components {
             description?: string | null;
             /** @description Whole grades taking part (0 = børnehaveklasse) */
             grades?: number[];
-            /**
-             * @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other
-             * @enum {string}
-             */
-            kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+            /** @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other */
+            kind?: components["schemas"]["WellbeingDayKind"];
             title: string;
         };
+        /**
+         * WellbeingDayKind
+         * @description What kind of shared day it is (the UI shows trivselsdag, temadag, udflugt, koncert, andet).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `wellbeing_day` | trivselsdag | A wellbeing day across grades and classes. |
+         *     | `theme_day` | temadag | A theme day. |
+         *     | `excursion` | udflugt | An excursion. |
+         *     | `concert` | koncert | A concert. |
+         *     | `other` | andet | Another shared event. |
+         * @enum {string}
+         */
+        WellbeingDayKind: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+        /** @description One page of WellbeingDayRead items: by cursor (a sync) or by page number with the total. */
         WellbeingDayPage: {
             /**
              * Format: date-time
@@ -7448,6 +4052,7 @@ export interface components {
             /** @description Offset paging only */
             total?: number;
         };
+        /** @description A wellbeing day or event. */
         WellbeingDayRead: {
             readonly adults: components["schemas"]["UserBrief"][];
             readonly classes: components["schemas"]["ClassBrief"][];
@@ -7463,11 +4068,12 @@ export interface components {
             readonly group_count: number | null;
             readonly groups_planned: boolean;
             readonly id: number;
-            readonly kind: string;
+            readonly kind: components["schemas"]["WellbeingDayKind"];
             readonly title: string;
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /** @description Changes to a wellbeing day; every field optional. */
         WellbeingDayUpdate: {
             adult_ids?: number[];
             class_ids?: number[];
@@ -7476,134 +4082,329 @@ export interface components {
             description?: string | null;
             /** @description Whole grades taking part (0 = børnehaveklasse) */
             grades?: number[];
-            /**
-             * @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other
-             * @enum {string}
-             */
-            kind?: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
+            /** @description wellbeing_day (trivselsdag), theme_day (temadag), excursion, concert, other */
+            kind?: components["schemas"]["WellbeingDayKind"];
             title?: string;
         };
     };
     responses: {
-        /** @description Bad Request */
-        BAD_REQUEST: {
+        /**
+         * @description Bad Request. Error `type`s:
+         *     - `bad_request`: The request cannot be understood.
+         *     - `invalid_cursor`: The cursor was changed, cut short or issued for another collection: start the sync again.
+         */
+        "BadRequest.bad_request-invalid_cursor": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Conflict */
-        CONFLICT: {
+        /**
+         * @description Bad Request. Error `type`s:
+         *     - `bad_request`: The request cannot be understood.
+         *     - `invalid_json`: The body is not valid JSON (or not UTF-8).
+         *     - `json_too_deep`: The JSON body nests arrays and objects deeper than the API accepts.
+         *     - `invalid_cursor`: The cursor was changed, cut short or issued for another collection: start the sync again.
+         */
+        "BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Default error response */
-        DEFAULT_ERROR: {
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         */
+        "Conflict.conflict-duplicate": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Forbidden */
-        FORBIDDEN: {
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
+         *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
+         */
+        "Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Gone */
-        GONE: {
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
+         *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
+         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
+         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+         */
+        "Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not Found */
-        NOT_FOUND: {
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
+         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+         */
+        "Conflict.conflict-duplicate-separation_rule-open_case_separation": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
-        NotModified: {
+        /**
+         * @description Forbidden. Error `type`s:
+         *     - `forbidden`: Authenticated, but this role may not do this.
+         */
+        "Forbidden.forbidden": {
             headers: {
-                ETag: components["headers"]["ETag"];
-                [name: string]: unknown;
-            };
-            content?: never;
-        };
-        /** @description Precondition Failed */
-        PRECONDITION_FAILED: {
-            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Precondition Required */
-        PRECONDITION_REQUIRED: {
+        /**
+         * @description Gone. Error `type`s:
+         *     - `cursor_expired`: The cursor or updated_since is older than deletions are kept: start a full sync again.
+         */
+        "Gone.cursor_expired": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Request Entity Too Large */
-        REQUEST_ENTITY_TOO_LARGE: {
+        /**
+         * @description Not Found. Error `type`s:
+         *     - `not_found`: No such resource (or it belongs to another school).
+         */
+        "NotFound.not_found": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Service Unavailable */
-        SERVICE_UNAVAILABLE: {
+        /**
+         * @description Precondition Failed. Error `type`s:
+         *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
+         */
+        "PreconditionFailed.precondition_failed": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too Many Requests */
-        TOO_MANY_REQUESTS: {
+        /**
+         * @description Precondition Required. Error `type`s:
+         *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
+         */
+        "PreconditionRequired.precondition_required": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Unauthorized */
-        UNAUTHORIZED: {
+        /**
+         * @description Request Entity Too Large. Error `type`s:
+         *     - `payload_too_large`: The request body is larger than the API accepts.
+         */
+        "RequestEntityTooLarge.payload_too_large": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Unprocessable Entity */
-        UNPROCESSABLE_ENTITY: {
+        /**
+         * @description Service Unavailable. Error `type`s:
+         *     - `service_unavailable`: The service or its database is not available right now.
+         */
+        "ServiceUnavailable.service_unavailable": {
             headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Too Many Requests. Error `type`s:
+         *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+         */
+        "TooManyRequests.rate_limited": {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unauthorized. Error `type`s:
+         *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
+         */
+        "Unauthorized.not_authenticated": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unauthorized. Error `type`s:
+         *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
+         *     - `token_expired`: The access token has expired: refresh it, or log in again.
+         *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
+         *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
+         */
+        "Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unauthorized. Error `type`s:
+         *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
+         *     - `token_expired`: The access token has expired: refresh it, or log in again.
+         *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
+         *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
+         *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
+         */
+        "Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unexpected error. Error `type`s:
+         *     - `internal_error`: An unexpected error; quote `errors.request_id` when reporting it.
+         *     - `service_unavailable`: The service or its database is not available right now.
+         */
+        UnexpectedError: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unprocessable Entity. Error `type`s:
+         *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
+         *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+         */
+        "UnprocessableEntity.validation_error-unknown_query_argument": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unprocessable Entity. Error `type`s:
+         *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
+         *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+         *     - `idempotency_key_reused`: This Idempotency-Key was already used for a different request.
+         */
+        "UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unprocessable Entity. Error `type`s:
+         *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
+         *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+         *     - `idempotency_key_reused`: This Idempotency-Key was already used for a different request.
+         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
+         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+         */
+        "UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unprocessable Entity. Error `type`s:
+         *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
+         *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+         *     - `unknown_log_kind`: A student-log `kind` filter names no kind of entry; `errors.kind` lists the known ones.
+         */
+        "UnprocessableEntity.validation_error-unknown_query_argument-unknown_log_kind": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
             };
             content: {
@@ -7619,10 +4420,8250 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description `no-store`: answers may hold a child's data, so no cache keeps them */
+        "Cache-Control": string;
         /** @description The record's version tag: send it back in If-Match to change the record, or in If-None-Match to learn whether it changed */
         ETag: string;
+        /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key (nothing was written again); absent on a first answer */
+        "Idempotent-Replayed": "true";
+        /** @description The URL of what the request created (when it has a URL of its own) */
+        Location: string;
+        /** @description Seconds to wait before trying again */
+        "Retry-After": number;
+        /** @description Requests allowed in the current window */
+        "X-RateLimit-Limit": number;
+        /** @description Requests left in the current window */
+        "X-RateLimit-Remaining": number;
+        /** @description When the current window ends (Unix time, seconds) */
+        "X-RateLimit-Reset": number;
+        /** @description This request's id (yours from X-Request-ID when sane, else generated): quote it when reporting a problem */
+        "X-Request-ID": string;
     };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getAnalyticsClassTrend: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsClassTrendCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsClasses: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsClassesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsFollowUpOutcomes: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsFollowUpOutcomesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsGrades: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsGradesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsHeatmap: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsHeatmapCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsKnowledgeSources: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsKnowledgeSourcesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsMood: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsMoodCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsResponseTimes: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsResponseTimesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAnalyticsWeekdayRecess: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cells": [
+                     *         {
+                     *           "count": 1,
+                     *           "keys": {},
+                     *           "suppressed": true,
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "date_from": "2026-04-01",
+                     *       "date_to": "2026-04-01",
+                     *       "dimensions": [
+                     *         "text"
+                     *       ],
+                     *       "labels": {},
+                     *       "measure": "text",
+                     *       "threshold": 1,
+                     *       "value_measure": "text",
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAnalyticsWeekdayRecessCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases (observations) about a student now in this class */
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getAttentionList: {
+        parameters: {
+            query?: {
+                /** @description New reports since this moment (ISO 8601; without an offset Copenhagen time). Default: your last visit (POST /attention/seen), else the last 7 days */
+                since?: string;
+                /** @description Working days after which an open bullying-like report counts as unassessed */
+                unassessed_after?: number;
+                /** @description Only these kinds (repeat the argument); default all */
+                kind?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "generated_at": "2026-04-01T09:30:00+02:00",
+                     *       "groups": [
+                     *         {
+                     *           "items": [
+                     *             {
+                     *               "classification": "text",
+                     *               "count": 1,
+                     *               "day": "2026-04-01",
+                     *               "href": "text",
+                     *               "kind": "text",
+                     *               "record_id": 42,
+                     *               "record_type": "text",
+                     *               "status": "text",
+                     *               "student": {
+                     *                 "class_name": "3.A",
+                     *                 "display_name": "Åse Østergård",
+                     *                 "id": 42
+                     *               }
+                     *             }
+                     *           ],
+                     *           "kind": "text",
+                     *           "total": 1
+                     *         }
+                     *       ],
+                     *       "since": "2026-04-01T09:30:00+02:00",
+                     *       "unassessed_after": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AttentionRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    markAttentionSeen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "seen_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SeenRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listAuditLogEntries: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                student_id?: number;
+                user_id?: number;
+                action?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "action": "text",
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "outcome": "allowed",
+                     *           "request_id": "text",
+                     *           "resource_id": "text",
+                     *           "resource_type": "text",
+                     *           "roles": "text",
+                     *           "student_id": 42,
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    logIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "laerer@vestrup.example",
+                 *       "password": "correct horse battery",
+                 *       "use_cookies": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "text",
+                     *       "expires_in": 1,
+                     *       "refresh_token": "text",
+                     *       "token_type": "text",
+                     *       "user": {
+                     *         "active": true,
+                     *         "created_at": "2026-04-01T09:30:00+02:00",
+                     *         "email": "laerer@vestrup.example",
+                     *         "id": 42,
+                     *         "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *         "name": "Mette Hansen",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "school": {
+                     *           "id": 42,
+                     *           "name": "Vestrup Skole",
+                     *           "slug": "text"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            429: components["responses"]["TooManyRequests.rate_limited"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    logOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "email": "laerer@vestrup.example",
+                     *       "id": 42,
+                     *       "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "school": {
+                     *         "id": 42,
+                     *         "name": "Vestrup Skole",
+                     *         "slug": "text"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery",
+                 *       "new_password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "text",
+                     *       "expires_in": 1,
+                     *       "refresh_token": "text",
+                     *       "token_type": "text",
+                     *       "user": {
+                     *         "active": true,
+                     *         "created_at": "2026-04-01T09:30:00+02:00",
+                     *         "email": "laerer@vestrup.example",
+                     *         "id": 42,
+                     *         "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *         "name": "Mette Hansen",
+                     *         "roles": [
+                     *           "admin"
+                     *         ],
+                     *         "school": {
+                     *           "id": 42,
+                     *           "name": "Vestrup Skole",
+                     *           "slug": "text"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listClosedDays: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "first_day": "2026-04-01",
+                     *           "id": 42,
+                     *           "last_day": "2026-04-01",
+                     *           "name": "Mette Hansen"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClosedDaysPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createClosedDay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "first_day": "2026-04-01",
+                 *       "last_day": "2026-04-01",
+                 *       "name": "Mette Hansen"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClosedDaysCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "first_day": "2026-04-01",
+                     *       "id": 42,
+                     *       "last_day": "2026-04-01",
+                     *       "name": "Mette Hansen"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClosedDaysRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteClosedDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                period_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listClasses: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                /** @description Only the classes I am attached to */
+                mine?: boolean;
+                school_year?: string;
+                /** @description 0 (børnehaveklasse) to 10 */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "grade": 1,
+                     *           "id": 42,
+                     *           "name": "3.A",
+                     *           "school_year": "2026/27",
+                     *           "staff": [
+                     *             {
+                     *               "name": "Mette Hansen",
+                     *               "role": "class_teacher",
+                     *               "user_id": 42
+                     *             }
+                     *           ],
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClassPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createClass: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "grade": 0,
+                 *       "name": "3.A",
+                 *       "school_year": "2026/27"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClassCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "name": "3.A",
+                     *       "school_year": "2026/27",
+                     *       "staff": [
+                     *         {
+                     *           "name": "Mette Hansen",
+                     *           "role": "class_teacher",
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClassRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getClass: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "name": "3.A",
+                     *       "school_year": "2026/27",
+                     *       "staff": [
+                     *         {
+                     *           "name": "Mette Hansen",
+                     *           "role": "class_teacher",
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClassRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateClass: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "grade": 0,
+                 *       "name": "3.A",
+                 *       "school_year": "2026/27"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClassUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "name": "3.A",
+                     *       "school_year": "2026/27",
+                     *       "staff": [
+                     *         {
+                     *           "name": "Mette Hansen",
+                     *           "role": "class_teacher",
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClassRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    attachClassStaff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                class_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "class_teacher",
+                 *       "user_id": 42
+                 *     }
+                 */
+                "application/json": components["schemas"]["ClassStaffAttach"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "name": "3.A",
+                     *       "school_year": "2026/27",
+                     *       "staff": [
+                     *         {
+                     *           "name": "Mette Hansen",
+                     *           "role": "class_teacher",
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ClassRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    detachClassStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                class_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listGuardians: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                student_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "email": "laerer@vestrup.example",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "has_custody": true,
+                     *           "id": 42,
+                     *           "name": "Mette Hansen",
+                     *           "phone": "+45 12 34 56 78",
+                     *           "relation": "mother",
+                     *           "student_id": 42,
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolGuardianPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "database": "text",
+                     *       "status": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HealthRead"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            503: components["responses"]["ServiceUnavailable.service_unavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getIncidentPlaces: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "customized": true,
+                     *       "places": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlacesRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    replaceIncidentPlaces: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "places": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlacesPut"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "customized": true,
+                     *       "places": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlacesRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                status?: components["schemas"]["CaseStatus"];
+                classification?: components["schemas"]["Classification"];
+                /** @description Action plan overdue, due within 2 working days, or either (attention) */
+                deadline?: components["schemas"]["DeadlineFilter"];
+                student_id?: number;
+                /** @description Only cases involving a student who is now in this class */
+                class_id?: number;
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+                /** @description Only cases reported at or after this moment (ISO 8601; without an offset: Copenhagen time), e.g. what is new since Monday */
+                created_since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "action_plan_due": "2026-04-01",
+                     *           "classification": "conflict",
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "deadline_status": "pending",
+                     *           "established_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "knowledge_source": "saw",
+                     *           "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *           "place": "schoolyard",
+                     *           "reporter": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "status": "open",
+                     *           "students": [
+                     *             {
+                     *               "class_name": "3.A",
+                     *               "display_name": "Åse Østergård",
+                     *               "id": 42,
+                     *               "role": "target"
+                     *             }
+                     *           ],
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IncidentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accused_staff_id": 42,
+                 *       "classification": "conflict",
+                 *       "description": "Was kept out of the football game again.",
+                 *       "digital_medium": "text",
+                 *       "knowledge_source": "saw",
+                 *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                 *       "place": "schoolyard",
+                 *       "pupil_perspective": "text",
+                 *       "students": [
+                 *         {
+                 *           "role": "target",
+                 *           "student_id": 42
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["IncidentCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accused_staff": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "action_plan": {
+                     *         "adopted_at": "2026-04-01T09:30:00+02:00",
+                     *         "adopted_by": {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         },
+                     *         "etag": "\"incidents-42-v3\"",
+                     *         "follow_up_on": "2026-04-01",
+                     *         "id": 42,
+                     *         "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                     *         "informed_students_at": "2026-04-01T09:30:00+02:00",
+                     *         "measures": [
+                     *           {
+                     *             "description": "Was kept out of the football game again.",
+                     *             "due_on": "2026-04-01",
+                     *             "id": 42,
+                     *             "responsible": "text",
+                     *             "responsible_user": {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reopened_at": "2026-04-01T09:30:00+02:00",
+                     *         "updated_at": "2026-04-01T09:30:00+02:00"
+                     *       },
+                     *       "action_plan_due": "2026-04-01",
+                     *       "acute_measures": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "id": 42,
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "taken_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "allowed_actions": [
+                     *         "edit_facts"
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "open"
+                     *       ],
+                     *       "audiences": [
+                     *         {
+                     *           "actions": [
+                     *             "text"
+                     *           ],
+                     *           "audience": "students",
+                     *           "done": true,
+                     *           "done_at": "2026-04-01T09:30:00+02:00",
+                     *           "done_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "how": "text",
+                     *           "id": 42,
+                     *           "suggested_actions": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "classification": "conflict",
+                     *       "closed_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "deadline_status": "pending",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "digital_medium": "text",
+                     *       "established_at": "2026-04-01T09:30:00+02:00",
+                     *       "established_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "follow_ups": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "held_on": "2026-04-01",
+                     *           "id": 42,
+                     *           "next_follow_up_on": "2026-04-01",
+                     *           "outcome": "stopped",
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "summary": "text"
+                     *         }
+                     *       ],
+                     *       "id": 42,
+                     *       "knowledge_source": "saw",
+                     *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *       "place": "schoolyard",
+                     *       "pupil_perspective": "text",
+                     *       "referrals": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "partner": "school_psychologist",
+                     *           "partner_name": "text",
+                     *           "referred_on": "2026-04-01",
+                     *           "status": "planned",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "status": "open",
+                     *       "students": [
+                     *         {
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "id": 42,
+                     *           "role": "target"
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "view": "full",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accused_staff": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "action_plan": {
+                     *         "adopted_at": "2026-04-01T09:30:00+02:00",
+                     *         "adopted_by": {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         },
+                     *         "etag": "\"incidents-42-v3\"",
+                     *         "follow_up_on": "2026-04-01",
+                     *         "id": 42,
+                     *         "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                     *         "informed_students_at": "2026-04-01T09:30:00+02:00",
+                     *         "measures": [
+                     *           {
+                     *             "description": "Was kept out of the football game again.",
+                     *             "due_on": "2026-04-01",
+                     *             "id": 42,
+                     *             "responsible": "text",
+                     *             "responsible_user": {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reopened_at": "2026-04-01T09:30:00+02:00",
+                     *         "updated_at": "2026-04-01T09:30:00+02:00"
+                     *       },
+                     *       "action_plan_due": "2026-04-01",
+                     *       "acute_measures": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "id": 42,
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "taken_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "allowed_actions": [
+                     *         "edit_facts"
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "open"
+                     *       ],
+                     *       "audiences": [
+                     *         {
+                     *           "actions": [
+                     *             "text"
+                     *           ],
+                     *           "audience": "students",
+                     *           "done": true,
+                     *           "done_at": "2026-04-01T09:30:00+02:00",
+                     *           "done_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "how": "text",
+                     *           "id": 42,
+                     *           "suggested_actions": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "classification": "conflict",
+                     *       "closed_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "deadline_status": "pending",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "digital_medium": "text",
+                     *       "established_at": "2026-04-01T09:30:00+02:00",
+                     *       "established_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "follow_ups": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "held_on": "2026-04-01",
+                     *           "id": 42,
+                     *           "next_follow_up_on": "2026-04-01",
+                     *           "outcome": "stopped",
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "summary": "text"
+                     *         }
+                     *       ],
+                     *       "id": 42,
+                     *       "knowledge_source": "saw",
+                     *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *       "place": "schoolyard",
+                     *       "pupil_perspective": "text",
+                     *       "referrals": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "partner": "school_psychologist",
+                     *           "partner_name": "text",
+                     *           "referred_on": "2026-04-01",
+                     *           "status": "planned",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "status": "open",
+                     *       "students": [
+                     *         {
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "id": 42,
+                     *           "role": "target"
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "view": "full",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateIncident: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accused_staff_id": 42,
+                 *       "classification": "conflict",
+                 *       "description": "Was kept out of the football game again.",
+                 *       "digital_medium": "text",
+                 *       "knowledge_source": "saw",
+                 *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                 *       "place": "schoolyard",
+                 *       "pupil_perspective": "text",
+                 *       "status": "open",
+                 *       "students": [
+                 *         {
+                 *           "role": "target",
+                 *           "student_id": 42
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["IncidentUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accused_staff": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "action_plan": {
+                     *         "adopted_at": "2026-04-01T09:30:00+02:00",
+                     *         "adopted_by": {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         },
+                     *         "etag": "\"incidents-42-v3\"",
+                     *         "follow_up_on": "2026-04-01",
+                     *         "id": 42,
+                     *         "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                     *         "informed_students_at": "2026-04-01T09:30:00+02:00",
+                     *         "measures": [
+                     *           {
+                     *             "description": "Was kept out of the football game again.",
+                     *             "due_on": "2026-04-01",
+                     *             "id": 42,
+                     *             "responsible": "text",
+                     *             "responsible_user": {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reopened_at": "2026-04-01T09:30:00+02:00",
+                     *         "updated_at": "2026-04-01T09:30:00+02:00"
+                     *       },
+                     *       "action_plan_due": "2026-04-01",
+                     *       "acute_measures": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "id": 42,
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "taken_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "allowed_actions": [
+                     *         "edit_facts"
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "open"
+                     *       ],
+                     *       "audiences": [
+                     *         {
+                     *           "actions": [
+                     *             "text"
+                     *           ],
+                     *           "audience": "students",
+                     *           "done": true,
+                     *           "done_at": "2026-04-01T09:30:00+02:00",
+                     *           "done_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "how": "text",
+                     *           "id": 42,
+                     *           "suggested_actions": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "classification": "conflict",
+                     *       "closed_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "deadline_status": "pending",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "digital_medium": "text",
+                     *       "established_at": "2026-04-01T09:30:00+02:00",
+                     *       "established_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "follow_ups": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "held_on": "2026-04-01",
+                     *           "id": 42,
+                     *           "next_follow_up_on": "2026-04-01",
+                     *           "outcome": "stopped",
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "summary": "text"
+                     *         }
+                     *       ],
+                     *       "id": 42,
+                     *       "knowledge_source": "saw",
+                     *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *       "place": "schoolyard",
+                     *       "pupil_perspective": "text",
+                     *       "referrals": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "partner": "school_psychologist",
+                     *           "partner_name": "text",
+                     *           "referred_on": "2026-04-01",
+                     *           "status": "planned",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "status": "open",
+                     *       "students": [
+                     *         {
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "id": 42,
+                     *           "role": "target"
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "view": "full",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    writeIncidentActionPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The plan's etag; required once the plan exists */
+                "If-Match"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "follow_up_on": "2026-04-01",
+                 *       "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                 *       "informed_students_at": "2026-04-01T09:30:00+02:00",
+                 *       "measures": [
+                 *         {
+                 *           "description": "Was kept out of the football game again.",
+                 *           "due_on": "2026-04-01",
+                 *           "responsible": "text",
+                 *           "responsible_user_id": 42
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ActionPlanPut"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adopted_at": "2026-04-01T09:30:00+02:00",
+                     *       "adopted_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "follow_up_on": "2026-04-01",
+                     *       "id": 42,
+                     *       "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                     *       "informed_students_at": "2026-04-01T09:30:00+02:00",
+                     *       "measures": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "due_on": "2026-04-01",
+                     *           "id": 42,
+                     *           "responsible": "text",
+                     *           "responsible_user": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reopened_at": "2026-04-01T09:30:00+02:00",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ActionPlanRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncidentAcuteMeasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Was kept out of the football game again.",
+                 *       "taken_at": "2026-04-01T09:30:00+02:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AcuteMeasureCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "description": "Was kept out of the football game again.",
+                     *       "id": 42,
+                     *       "recorded_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "taken_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AcuteMeasureRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateIncidentAudienceItem: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                incident_id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "actions": [
+                 *         "text"
+                 *       ],
+                 *       "done": true,
+                 *       "done_at": "2026-04-01T09:30:00+02:00",
+                 *       "how": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AudienceUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         "text"
+                     *       ],
+                     *       "audience": "students",
+                     *       "done": true,
+                     *       "done_at": "2026-04-01T09:30:00+02:00",
+                     *       "done_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "how": "text",
+                     *       "id": 42,
+                     *       "suggested_actions": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AudienceItemRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    establishIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "classification": "bullying"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EstablishIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accused_staff": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "action_plan": {
+                     *         "adopted_at": "2026-04-01T09:30:00+02:00",
+                     *         "adopted_by": {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         },
+                     *         "etag": "\"incidents-42-v3\"",
+                     *         "follow_up_on": "2026-04-01",
+                     *         "id": 42,
+                     *         "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                     *         "informed_students_at": "2026-04-01T09:30:00+02:00",
+                     *         "measures": [
+                     *           {
+                     *             "description": "Was kept out of the football game again.",
+                     *             "due_on": "2026-04-01",
+                     *             "id": 42,
+                     *             "responsible": "text",
+                     *             "responsible_user": {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reopened_at": "2026-04-01T09:30:00+02:00",
+                     *         "updated_at": "2026-04-01T09:30:00+02:00"
+                     *       },
+                     *       "action_plan_due": "2026-04-01",
+                     *       "acute_measures": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "id": 42,
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "taken_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "allowed_actions": [
+                     *         "edit_facts"
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "open"
+                     *       ],
+                     *       "audiences": [
+                     *         {
+                     *           "actions": [
+                     *             "text"
+                     *           ],
+                     *           "audience": "students",
+                     *           "done": true,
+                     *           "done_at": "2026-04-01T09:30:00+02:00",
+                     *           "done_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "how": "text",
+                     *           "id": 42,
+                     *           "suggested_actions": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "classification": "conflict",
+                     *       "closed_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "deadline_status": "pending",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "digital_medium": "text",
+                     *       "established_at": "2026-04-01T09:30:00+02:00",
+                     *       "established_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "follow_ups": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "held_on": "2026-04-01",
+                     *           "id": 42,
+                     *           "next_follow_up_on": "2026-04-01",
+                     *           "outcome": "stopped",
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "summary": "text"
+                     *         }
+                     *       ],
+                     *       "id": 42,
+                     *       "knowledge_source": "saw",
+                     *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *       "place": "schoolyard",
+                     *       "pupil_perspective": "text",
+                     *       "referrals": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "partner": "school_psychologist",
+                     *           "partner_name": "text",
+                     *           "referred_on": "2026-04-01",
+                     *           "status": "planned",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "status": "open",
+                     *       "students": [
+                     *         {
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "id": 42,
+                     *           "role": "target"
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "view": "full",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncidentFollowUp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "held_on": "2026-04-01",
+                 *       "next_follow_up_on": "2026-04-01",
+                 *       "outcome": "stopped",
+                 *       "summary": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FollowUpCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "held_on": "2026-04-01",
+                     *       "id": 42,
+                     *       "next_follow_up_on": "2026-04-01",
+                     *       "outcome": "stopped",
+                     *       "recorded_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "summary": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowUpRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listIncidentNotes: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "author": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "body": "text",
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "kind": "students",
+                     *           "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *           "participants": "text"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncidentNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "text",
+                 *       "kind": "students",
+                 *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                 *       "participants": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "body": "text",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "kind": "students",
+                     *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *       "participants": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NoteRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncidentReferral: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "Talked with both; agreed to meet again Friday.",
+                 *       "partner": "school_psychologist",
+                 *       "partner_name": "text",
+                 *       "referred_on": "2026-04-01",
+                 *       "status": "planned"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReferralCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "partner": "school_psychologist",
+                     *       "partner_name": "text",
+                     *       "referred_on": "2026-04-01",
+                     *       "status": "planned",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReferralRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateIncidentReferral: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                incident_id: number;
+                referral_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "Talked with both; agreed to meet again Friday.",
+                 *       "partner_name": "text",
+                 *       "referred_on": "2026-04-01",
+                 *       "status": "planned"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReferralUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "partner": "school_psychologist",
+                     *       "partner_name": "text",
+                     *       "referred_on": "2026-04-01",
+                     *       "status": "planned",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReferralRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listIncidentTimelineEntries: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                order?: components["schemas"]["SortOrder"];
+            };
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "actor": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "kind": "text"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TimelinePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    withdrawIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accused_staff": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "action_plan": {
+                     *         "adopted_at": "2026-04-01T09:30:00+02:00",
+                     *         "adopted_by": {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         },
+                     *         "etag": "\"incidents-42-v3\"",
+                     *         "follow_up_on": "2026-04-01",
+                     *         "id": 42,
+                     *         "informed_parents_at": "2026-04-01T09:30:00+02:00",
+                     *         "informed_students_at": "2026-04-01T09:30:00+02:00",
+                     *         "measures": [
+                     *           {
+                     *             "description": "Was kept out of the football game again.",
+                     *             "due_on": "2026-04-01",
+                     *             "id": 42,
+                     *             "responsible": "text",
+                     *             "responsible_user": {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reopened_at": "2026-04-01T09:30:00+02:00",
+                     *         "updated_at": "2026-04-01T09:30:00+02:00"
+                     *       },
+                     *       "action_plan_due": "2026-04-01",
+                     *       "acute_measures": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "id": 42,
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "taken_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "allowed_actions": [
+                     *         "edit_facts"
+                     *       ],
+                     *       "allowed_transitions": [
+                     *         "open"
+                     *       ],
+                     *       "audiences": [
+                     *         {
+                     *           "actions": [
+                     *             "text"
+                     *           ],
+                     *           "audience": "students",
+                     *           "done": true,
+                     *           "done_at": "2026-04-01T09:30:00+02:00",
+                     *           "done_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "how": "text",
+                     *           "id": 42,
+                     *           "suggested_actions": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "classification": "conflict",
+                     *       "closed_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "deadline_status": "pending",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "digital_medium": "text",
+                     *       "established_at": "2026-04-01T09:30:00+02:00",
+                     *       "established_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "follow_ups": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "held_on": "2026-04-01",
+                     *           "id": 42,
+                     *           "next_follow_up_on": "2026-04-01",
+                     *           "outcome": "stopped",
+                     *           "recorded_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "summary": "text"
+                     *         }
+                     *       ],
+                     *       "id": 42,
+                     *       "knowledge_source": "saw",
+                     *       "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *       "place": "schoolyard",
+                     *       "pupil_perspective": "text",
+                     *       "referrals": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "partner": "school_psychologist",
+                     *           "partner_name": "text",
+                     *           "referred_on": "2026-04-01",
+                     *           "status": "planned",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "status": "open",
+                     *       "students": [
+                     *         {
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "id": 42,
+                     *           "role": "target"
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "view": "full",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "consecutive_failures": 1,
+                     *           "every_seconds": 1,
+                     *           "last_error": "text",
+                     *           "last_failed_at": "2026-04-01T09:30:00+02:00",
+                     *           "last_started_at": "2026-04-01T09:30:00+02:00",
+                     *           "last_succeeded_at": "2026-04-01T09:30:00+02:00",
+                     *           "name": "Mette Hansen",
+                     *           "next_run_at": "2026-04-01T09:30:00+02:00",
+                     *           "status": "never_run"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 42,
+                     *       "name": "Mette Hansen",
+                     *       "schools": [
+                     *         {
+                     *           "id": 42,
+                     *           "name": "Vestrup Skole"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MunicipalityRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsClassTrend: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsClassTrendCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsClasses: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsClassesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsFollowUpOutcomes: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsFollowUpOutcomesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsGrades: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsGradesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsHeatmap: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsHeatmapCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsKnowledgeSources: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsKnowledgeSourcesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsMood: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsMoodCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsResponseTimes: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsResponseTimesCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getMunicipalityAnalyticsWeekdayRecess: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "schools": [
+                     *         {
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole"
+                     *           },
+                     *           "table": {
+                     *             "cells": [
+                     *               {
+                     *                 "count": 1,
+                     *                 "keys": {},
+                     *                 "suppressed": true,
+                     *                 "value": 1
+                     *               }
+                     *             ],
+                     *             "date_from": "2026-04-01",
+                     *             "date_to": "2026-04-01",
+                     *             "dimensions": [
+                     *               "text"
+                     *             ],
+                     *             "labels": {},
+                     *             "measure": "text",
+                     *             "threshold": 1,
+                     *             "value_measure": "text",
+                     *             "view": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "view": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolsTableRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportMunicipalityAnalyticsWeekdayRecessCsv: {
+        parameters: {
+            query?: {
+                /** @description First day counted (default: 1 August of the current school year) */
+                date_from?: string;
+                /** @description Last day counted (default: today) */
+                date_to?: string;
+                classification?: components["schemas"]["Classification"];
+                /** @description Only cases involving a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tables as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "incident_id": 42,
+                     *           "kind": "incident_reported",
+                     *           "params": {},
+                     *           "read": true,
+                     *           "read_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "kind": "incident_reported",
+                     *       "params": {},
+                     *       "read": true,
+                     *       "read_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listObservations: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                student_id?: number;
+                /** @description Observed on or after this day */
+                from?: string;
+                /** @description Observed on or before this day */
+                to?: string;
+                /** @description Only observations I wrote */
+                mine?: boolean;
+                context?: components["schemas"]["ObservationContext"];
+                /** @description Only observations about a student who is now in this class */
+                class_id?: number;
+                /** @description Only observations about a student now in a class of this grade (0-10) */
+                grade?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "author": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "context": "sfo",
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "incident_id": 42,
+                     *           "mood": 1,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "note_hidden": true,
+                     *           "observed_at": "2026-04-01T09:30:00+02:00",
+                     *           "sensitive": true,
+                     *           "students": [
+                     *             {
+                     *               "class_id": 42,
+                     *               "class_name": "3.A",
+                     *               "display_name": "Åse Østergård",
+                     *               "grade": 1,
+                     *               "id": 42
+                     *             }
+                     *           ],
+                     *           "tags": [
+                     *             "alone"
+                     *           ],
+                     *           "updated_at": "2026-04-01T09:30:00+02:00",
+                     *           "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *           "withdrawn_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObservationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createObservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "context": "sfo",
+                 *       "mood": 1,
+                 *       "note": "Talked with both; agreed to meet again Friday.",
+                 *       "observed_at": "2026-04-01T09:30:00+02:00",
+                 *       "sensitive": true,
+                 *       "student_ids": [
+                 *         42
+                 *       ],
+                 *       "tags": [
+                 *         "alone"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ObservationCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "context": "sfo",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "mood": 1,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "note_hidden": true,
+                     *       "observed_at": "2026-04-01T09:30:00+02:00",
+                     *       "sensitive": true,
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "tags": [
+                     *         "alone"
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getObservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "context": "sfo",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "mood": 1,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "note_hidden": true,
+                     *       "observed_at": "2026-04-01T09:30:00+02:00",
+                     *       "sensitive": true,
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "tags": [
+                     *         "alone"
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateObservation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "context": "sfo",
+                 *       "mood": 1,
+                 *       "note": "Talked with both; agreed to meet again Friday.",
+                 *       "observed_at": "2026-04-01T09:30:00+02:00",
+                 *       "sensitive": true,
+                 *       "student_ids": [
+                 *         42
+                 *       ],
+                 *       "tags": [
+                 *         "alone"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ObservationUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "context": "sfo",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "mood": 1,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "note_hidden": true,
+                     *       "observed_at": "2026-04-01T09:30:00+02:00",
+                     *       "sensitive": true,
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "tags": [
+                     *         "alone"
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncidentFromObservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "classification": "conflict",
+                 *       "description": "Was kept out of the football game again.",
+                 *       "place": "schoolyard",
+                 *       "students": [
+                 *         {
+                 *           "role": "target",
+                 *           "student_id": 42
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ObservationToIncident"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "context": "sfo",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "mood": 1,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "note_hidden": true,
+                     *       "observed_at": "2026-04-01T09:30:00+02:00",
+                     *       "sensitive": true,
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "tags": [
+                     *         "alone"
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    withdrawObservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                observation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "context": "sfo",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "mood": 1,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "note_hidden": true,
+                     *       "observed_at": "2026-04-01T09:30:00+02:00",
+                     *       "sensitive": true,
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "tags": [
+                     *         "alone"
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_at": "2026-04-01T09:30:00+02:00",
+                     *       "withdrawn_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObservationRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listPlayPartnerArrangements: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                /** @description Only arrangements in force that day (active, in period, weekday matches) */
+                date?: string;
+                /** @description Only those covering this recess */
+                recess?: components["schemas"]["Recess"];
+                student_id?: number;
+                responsible_id?: number;
+                status?: components["schemas"]["ArrangementStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "case_conflict": true,
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "created_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "end_date": "2026-04-01",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "id": 42,
+                     *           "overlaps": [
+                     *             1
+                     *           ],
+                     *           "purpose": "text",
+                     *           "recesses": [
+                     *             "first_recess"
+                     *           ],
+                     *           "responsible": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "start_date": "2026-04-01",
+                     *           "status": "active",
+                     *           "students": [
+                     *             {
+                     *               "class_id": 42,
+                     *               "class_name": "3.A",
+                     *               "display_name": "Åse Østergård",
+                     *               "grade": 1,
+                     *               "id": 42
+                     *             }
+                     *           ],
+                     *           "updated_at": "2026-04-01T09:30:00+02:00",
+                     *           "weekdays": [
+                     *             1
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArrangementPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createPlayPartnerArrangement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "end_date": "2026-04-01",
+                 *       "purpose": "text",
+                 *       "recesses": [
+                 *         "first_recess"
+                 *       ],
+                 *       "responsible_id": 42,
+                 *       "start_date": "2026-04-01",
+                 *       "status": "active",
+                 *       "student_ids": [
+                 *         42,
+                 *         42
+                 *       ],
+                 *       "weekdays": [
+                 *         1
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ArrangementCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "case_conflict": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "end_date": "2026-04-01",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "overlaps": [
+                     *         1
+                     *       ],
+                     *       "purpose": "text",
+                     *       "recesses": [
+                     *         "first_recess"
+                     *       ],
+                     *       "responsible": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "start_date": "2026-04-01",
+                     *       "status": "active",
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "weekdays": [
+                     *         1
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArrangementRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getPlayPartnerArrangement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "case_conflict": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "end_date": "2026-04-01",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "overlaps": [
+                     *         1
+                     *       ],
+                     *       "purpose": "text",
+                     *       "recesses": [
+                     *         "first_recess"
+                     *       ],
+                     *       "responsible": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "start_date": "2026-04-01",
+                     *       "status": "active",
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "weekdays": [
+                     *         1
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArrangementRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updatePlayPartnerArrangement: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "end_date": "2026-04-01",
+                 *       "purpose": "text",
+                 *       "recesses": [
+                 *         "first_recess"
+                 *       ],
+                 *       "responsible_id": 42,
+                 *       "start_date": "2026-04-01",
+                 *       "status": "active",
+                 *       "student_ids": [
+                 *         42,
+                 *         42
+                 *       ],
+                 *       "weekdays": [
+                 *         1
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ArrangementUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "case_conflict": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "end_date": "2026-04-01",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "id": 42,
+                     *       "overlaps": [
+                     *         1
+                     *       ],
+                     *       "purpose": "text",
+                     *       "recesses": [
+                     *         "first_recess"
+                     *       ],
+                     *       "responsible": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "start_date": "2026-04-01",
+                     *       "status": "active",
+                     *       "students": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "weekdays": [
+                     *         1
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ArrangementRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-separation_rule-open_case_separation"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listPlayPartnerArrangementCheckIns: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "arrangement_id": 42,
+                     *           "author": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "date": "2026-04-01",
+                     *           "id": 42,
+                     *           "note": "Talked with both; agreed to meet again Friday.",
+                     *           "note_hidden": true,
+                     *           "outcome": "good",
+                     *           "recess": "first_recess"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CheckInPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createPlayPartnerArrangementCheckIn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                arrangement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "date": "2026-04-01",
+                 *       "note": "Talked with both; agreed to meet again Friday.",
+                 *       "outcome": "good",
+                 *       "recess": "first_recess"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckInCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "arrangement_id": 42,
+                     *       "author": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "date": "2026-04-01",
+                     *       "id": 42,
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "note_hidden": true,
+                     *       "outcome": "good",
+                     *       "recess": "first_recess"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CheckInRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getCurrentSchool: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count_closed_days": true,
+                     *       "id": 42,
+                     *       "name": "Vestrup Skole",
+                     *       "recess_times": [
+                     *         {
+                     *           "end": "10:00",
+                     *           "start": "09:40"
+                     *         }
+                     *       ],
+                     *       "slug": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateCurrentSchool: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "count_closed_days": true,
+                 *       "name": "Vestrup Skole",
+                 *       "recess_times": [
+                 *         {
+                 *           "end": "10:00",
+                 *           "start": "09:40"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SchoolUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count_closed_days": true,
+                     *       "id": 42,
+                     *       "name": "Vestrup Skole",
+                     *       "recess_times": [
+                     *         {
+                     *           "end": "10:00",
+                     *           "start": "09:40"
+                     *         }
+                     *       ],
+                     *       "slug": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getCurrentSchoolMunicipality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "municipality": {
+                     *         "id": 42,
+                     *         "name": "Vestrup Skole"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SchoolMunicipalityRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listStudents: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                /** @description Start of any name part; case- and accent-insensitive (å=a=aa, ø=o, æ=ae). Several words must all match. Best matches first. */
+                q?: string;
+                class_id?: number;
+                /** @description 0 (børnehaveklasse) to 10 */
+                grade?: number;
+                /** @description Also students who have left */
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "active": true,
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "external_id": "text",
+                     *           "family_name": "Østergård",
+                     *           "given_name": "Åse",
+                     *           "grade": 1,
+                     *           "id": 42,
+                     *           "left_on": "2026-04-01",
+                     *           "preferred_name": "Åse",
+                     *           "sfo_enrolled": true,
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StudentPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createStudent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "class_id": 42,
+                 *       "external_id": "text",
+                 *       "family_name": "Østergård",
+                 *       "given_name": "Åse",
+                 *       "preferred_name": "Åse",
+                 *       "sfo_enrolled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["StudentCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "class_id": 42,
+                     *       "class_name": "3.A",
+                     *       "display_name": "Åse Østergård",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "external_id": "text",
+                     *       "family_name": "Østergård",
+                     *       "given_name": "Åse",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "left_on": "2026-04-01",
+                     *       "preferred_name": "Åse",
+                     *       "sfo_enrolled": true,
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StudentRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportStudents: {
+        parameters: {
+            query?: {
+                include_inactive?: boolean;
+                class_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roster as CSV */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    importStudents: {
+        parameters: {
+            query?: {
+                /** @description Only report what would change (default) */
+                dry_run?: boolean;
+                /** @description The school year of the classes named in the file (default: the current) */
+                school_year?: string;
+                /** @description Mark active students with an external id that are not in the file as left (the file is the whole roster) */
+                leave_missing?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "elev_id;fornavn;efternavn\n"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["ImportFile"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "classes_created": [
+                     *         "text"
+                     *       ],
+                     *       "created": 1,
+                     *       "dry_run": true,
+                     *       "errors": [
+                     *         {
+                     *           "line": 1,
+                     *           "message": "text"
+                     *         }
+                     *       ],
+                     *       "left": 1,
+                     *       "unchanged": 1,
+                     *       "updated": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getStudent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "class_id": 42,
+                     *       "class_name": "3.A",
+                     *       "display_name": "Åse Østergård",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "external_id": "text",
+                     *       "family_name": "Østergård",
+                     *       "given_name": "Åse",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "left_on": "2026-04-01",
+                     *       "preferred_name": "Åse",
+                     *       "sfo_enrolled": true,
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StudentRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateStudent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "class_id": 42,
+                 *       "external_id": "text",
+                 *       "family_name": "Østergård",
+                 *       "given_name": "Åse",
+                 *       "left_on": "2026-04-01",
+                 *       "preferred_name": "Åse",
+                 *       "sfo_enrolled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["StudentUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "class_id": 42,
+                     *       "class_name": "3.A",
+                     *       "display_name": "Åse Østergård",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "external_id": "text",
+                     *       "family_name": "Østergård",
+                     *       "given_name": "Åse",
+                     *       "grade": 1,
+                     *       "id": 42,
+                     *       "left_on": "2026-04-01",
+                     *       "preferred_name": "Åse",
+                     *       "sfo_enrolled": true,
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StudentRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listStudentGuardians: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "email": "laerer@vestrup.example",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "has_custody": true,
+                     *           "id": 42,
+                     *           "name": "Mette Hansen",
+                     *           "phone": "+45 12 34 56 78",
+                     *           "relation": "mother",
+                     *           "student_id": 42,
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GuardianPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createStudentGuardian: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "laerer@vestrup.example",
+                 *       "has_custody": true,
+                 *       "name": "Mette Hansen",
+                 *       "phone": "+45 12 34 56 78",
+                 *       "relation": "mother"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GuardianCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "email": "laerer@vestrup.example",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "has_custody": true,
+                     *       "id": 42,
+                     *       "name": "Mette Hansen",
+                     *       "phone": "+45 12 34 56 78",
+                     *       "relation": "mother",
+                     *       "student_id": 42,
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GuardianRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getStudentGuardian: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                student_id: number;
+                guardian_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "email": "laerer@vestrup.example",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "has_custody": true,
+                     *       "id": 42,
+                     *       "name": "Mette Hansen",
+                     *       "phone": "+45 12 34 56 78",
+                     *       "relation": "mother",
+                     *       "student_id": 42,
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GuardianRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteStudentGuardian: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+                guardian_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateStudentGuardian: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                student_id: number;
+                guardian_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "laerer@vestrup.example",
+                 *       "has_custody": true,
+                 *       "name": "Mette Hansen",
+                 *       "phone": "+45 12 34 56 78",
+                 *       "relation": "mother"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GuardianUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "email": "laerer@vestrup.example",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "has_custody": true,
+                     *       "id": 42,
+                     *       "name": "Mette Hansen",
+                     *       "phone": "+45 12 34 56 78",
+                     *       "relation": "mother",
+                     *       "student_id": 42,
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GuardianRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listStudentLogEntries: {
+        parameters: {
+            query?: {
+                /** @description Only entries older than this (the `next_before` of the previous page) */
+                before?: string;
+                /** @description With `before`: the `next_before_key` of the previous page, so entries with the very same time are neither skipped nor repeated */
+                before_key?: string;
+                limit?: number;
+                /** @description Only these kinds (repeat the parameter) */
+                kind?: string[];
+            };
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "has_more": true,
+                     *       "items": [
+                     *         {
+                     *           "author_id": 42,
+                     *           "author_name": "text",
+                     *           "detail": {},
+                     *           "kind": "incident",
+                     *           "occurred_at": "2026-04-01T09:30:00+02:00",
+                     *           "ref_id": 42,
+                     *           "ref_type": "text",
+                     *           "summary": "text"
+                     *         }
+                     *       ],
+                     *       "limit": 1,
+                     *       "next_before": "2026-04-01T09:30:00+02:00",
+                     *       "next_before_key": "text",
+                     *       "scope": "full"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-unknown_log_kind"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Name or email contains */
+                q?: string;
+                role?: components["schemas"]["StaffRole"];
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "active": true,
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "email": "laerer@vestrup.example",
+                     *           "id": 42,
+                     *           "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *           "name": "Mette Hansen",
+                     *           "roles": [
+                     *             "admin"
+                     *           ],
+                     *           "school": {
+                     *             "id": 42,
+                     *             "name": "Vestrup Skole",
+                     *             "slug": "text"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "laerer@vestrup.example",
+                 *       "name": "Mette Hansen",
+                 *       "password": "correct horse battery",
+                 *       "roles": [
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "email": "laerer@vestrup.example",
+                     *       "id": 42,
+                     *       "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "school": {
+                     *         "id": 42,
+                     *         "name": "Vestrup Skole",
+                     *         "slug": "text"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "email": "laerer@vestrup.example",
+                     *       "id": 42,
+                     *       "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "school": {
+                     *         "id": 42,
+                     *         "name": "Vestrup Skole",
+                     *         "slug": "text"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "active": true,
+                 *       "email": "laerer@vestrup.example",
+                 *       "name": "Mette Hansen",
+                 *       "password": "correct horse battery",
+                 *       "roles": [
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "email": "laerer@vestrup.example",
+                     *       "id": 42,
+                     *       "last_login_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "roles": [
+                     *         "admin"
+                     *       ],
+                     *       "school": {
+                     *         "id": 42,
+                     *         "name": "Vestrup Skole",
+                     *         "slug": "text"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "active": true,
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "description": "Was kept out of the football game again.",
+                     *           "disabled_at": "2026-04-01T09:30:00+02:00",
+                     *           "disabled_reason": "gone",
+                     *           "event_types": [
+                     *             "incident.reported"
+                     *           ],
+                     *           "failing_since": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00",
+                     *           "url": "text"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EndpointPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Was kept out of the football game again.",
+                 *       "event_types": [
+                 *         "incident.reported"
+                 *       ],
+                 *       "url": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "disabled_at": "2026-04-01T09:30:00+02:00",
+                     *       "disabled_reason": "gone",
+                     *       "event_types": [
+                     *         "incident.reported"
+                     *       ],
+                     *       "failing_since": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "secret": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "url": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EndpointWithSecret"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listWebhookEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event_types": [
+                     *         "incident.reported"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventTypesRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "disabled_at": "2026-04-01T09:30:00+02:00",
+                     *       "disabled_reason": "gone",
+                     *       "event_types": [
+                     *         "incident.reported"
+                     *       ],
+                     *       "failing_since": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "url": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EndpointRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "active": true,
+                 *       "description": "Was kept out of the football game again.",
+                 *       "event_types": [
+                 *         "incident.reported"
+                 *       ],
+                 *       "url": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "disabled_at": "2026-04-01T09:30:00+02:00",
+                     *       "disabled_reason": "gone",
+                     *       "event_types": [
+                     *         "incident.reported"
+                     *       ],
+                     *       "failing_since": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "url": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EndpointRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listWebhookEndpointDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: components["schemas"]["DeliveryStatus"];
+            };
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "attempts": 1,
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "delivered_at": "2026-04-01T09:30:00+02:00",
+                     *           "event_type": "text",
+                     *           "id": 42,
+                     *           "last_attempt_at": "2026-04-01T09:30:00+02:00",
+                     *           "last_error": "text",
+                     *           "last_status_code": 1,
+                     *           "message_id": "text",
+                     *           "next_attempt_at": "2026-04-01T09:30:00+02:00",
+                     *           "status": "pending"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "grace_hours": 24
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateSecret"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active": true,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "disabled_at": "2026-04-01T09:30:00+02:00",
+                     *       "disabled_reason": "gone",
+                     *       "event_types": [
+                     *         "incident.reported"
+                     *       ],
+                     *       "failing_since": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "secret": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "url": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    testWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpoint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempts": 1,
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "delivered_at": "2026-04-01T09:30:00+02:00",
+                     *       "event_type": "text",
+                     *       "id": 42,
+                     *       "last_attempt_at": "2026-04-01T09:30:00+02:00",
+                     *       "last_error": "text",
+                     *       "last_status_code": 1,
+                     *       "message_id": "text",
+                     *       "next_attempt_at": "2026-04-01T09:30:00+02:00",
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listWellbeingDays: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
+                cursor?: string;
+                /** @description Only what changed strictly after this time (the `complete_up_to` of your last sync), oldest first, with the tombstones of what was deleted since */
+                updated_since?: string;
+                /** @description On or after this day */
+                from?: string;
+                /** @description On or before this day */
+                to?: string;
+                kind?: components["schemas"]["WellbeingDayKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "complete_up_to": "2026-04-01T09:30:00+02:00",
+                     *       "deleted": [
+                     *         {
+                     *           "deleted_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "reason": "deleted"
+                     *         }
+                     *       ],
+                     *       "items": [
+                     *         {
+                     *           "adults": [
+                     *             {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           ],
+                     *           "classes": [
+                     *             {
+                     *               "grade": 1,
+                     *               "id": 42,
+                     *               "name": "3.A"
+                     *             }
+                     *           ],
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "created_by": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "date": "2026-04-01",
+                     *           "description": "Was kept out of the football game again.",
+                     *           "etag": "\"incidents-42-v3\"",
+                     *           "grades": [
+                     *             1
+                     *           ],
+                     *           "group_count": 1,
+                     *           "groups_planned": true,
+                     *           "id": 42,
+                     *           "kind": "wellbeing_day",
+                     *           "title": "text",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "text",
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WellbeingDayPage"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            410: components["responses"]["Gone.cursor_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createWellbeingDay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "adult_ids": [
+                 *         42
+                 *       ],
+                 *       "class_ids": [
+                 *         42
+                 *       ],
+                 *       "date": "2026-04-01",
+                 *       "description": "Was kept out of the football game again.",
+                 *       "grades": [
+                 *         0
+                 *       ],
+                 *       "kind": "wellbeing_day",
+                 *       "title": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WellbeingDayCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adults": [
+                     *         {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         }
+                     *       ],
+                     *       "classes": [
+                     *         {
+                     *           "grade": 1,
+                     *           "id": 42,
+                     *           "name": "3.A"
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "date": "2026-04-01",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grades": [
+                     *         1
+                     *       ],
+                     *       "group_count": 1,
+                     *       "groups_planned": true,
+                     *       "id": 42,
+                     *       "kind": "wellbeing_day",
+                     *       "title": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WellbeingDayRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getWellbeingDay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adults": [
+                     *         {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         }
+                     *       ],
+                     *       "classes": [
+                     *         {
+                     *           "grade": 1,
+                     *           "id": 42,
+                     *           "name": "3.A"
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "date": "2026-04-01",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grades": [
+                     *         1
+                     *       ],
+                     *       "group_count": 1,
+                     *       "groups_planned": true,
+                     *       "id": 42,
+                     *       "kind": "wellbeing_day",
+                     *       "title": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WellbeingDayRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteWellbeingDay: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateWellbeingDay: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "adult_ids": [
+                 *         42
+                 *       ],
+                 *       "class_ids": [
+                 *         42
+                 *       ],
+                 *       "date": "2026-04-01",
+                 *       "description": "Was kept out of the football game again.",
+                 *       "grades": [
+                 *         0
+                 *       ],
+                 *       "kind": "wellbeing_day",
+                 *       "title": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WellbeingDayUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adults": [
+                     *         {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         }
+                     *       ],
+                     *       "classes": [
+                     *         {
+                     *           "grade": 1,
+                     *           "id": 42,
+                     *           "name": "3.A"
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "created_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "date": "2026-04-01",
+                     *       "description": "Was kept out of the football game again.",
+                     *       "etag": "\"incidents-42-v3\"",
+                     *       "grades": [
+                     *         1
+                     *       ],
+                     *       "group_count": 1,
+                     *       "groups_planned": true,
+                     *       "id": 42,
+                     *       "kind": "wellbeing_day",
+                     *       "title": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WellbeingDayRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getWellbeingDayGroups: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "group_count": 1,
+                     *       "group_size": 1,
+                     *       "groups": [
+                     *         {
+                     *           "adults": [
+                     *             {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           ],
+                     *           "grades": [
+                     *             1
+                     *           ],
+                     *           "number": 1,
+                     *           "size": 1,
+                     *           "students": [
+                     *             {
+                     *               "class_id": 42,
+                     *               "class_name": "3.A",
+                     *               "display_name": "Åse Østergård",
+                     *               "grade": 1,
+                     *               "id": 42,
+                     *               "pinned": true
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "keep_play_partners": true,
+                     *       "planned_at": "2026-04-01T09:30:00+02:00",
+                     *       "seed": 1,
+                     *       "stats": {
+                     *         "group_count": 1,
+                     *         "groups_with_open_case": [
+                     *           1
+                     *         ],
+                     *         "max_grade_share": 1,
+                     *         "max_size": 1,
+                     *         "min_distinct_grades": 1,
+                     *         "min_size": 1,
+                     *         "student_count": 1
+                     *       },
+                     *       "unassigned": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "wellbeing_day_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GroupPlanRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    buildWellbeingDayGroups: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the day you read; required when groups exist already (they are replaced) */
+                "If-Match"?: string;
+            };
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "group_count": 1,
+                 *       "group_size": 2,
+                 *       "keep_play_partners": true,
+                 *       "pinned": [
+                 *         {
+                 *           "group": 1,
+                 *           "student_id": 42
+                 *         }
+                 *       ],
+                 *       "seed": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["GroupPlanCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "group_count": 1,
+                     *       "group_size": 1,
+                     *       "groups": [
+                     *         {
+                     *           "adults": [
+                     *             {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           ],
+                     *           "grades": [
+                     *             1
+                     *           ],
+                     *           "number": 1,
+                     *           "size": 1,
+                     *           "students": [
+                     *             {
+                     *               "class_id": 42,
+                     *               "class_name": "3.A",
+                     *               "display_name": "Åse Østergård",
+                     *               "grade": 1,
+                     *               "id": 42,
+                     *               "pinned": true
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "keep_play_partners": true,
+                     *       "planned_at": "2026-04-01T09:30:00+02:00",
+                     *       "seed": 1,
+                     *       "stats": {
+                     *         "group_count": 1,
+                     *         "groups_with_open_case": [
+                     *           1
+                     *         ],
+                     *         "max_grade_share": 1,
+                     *         "max_size": 1,
+                     *         "min_distinct_grades": 1,
+                     *         "min_size": 1,
+                     *         "student_count": 1
+                     *       },
+                     *       "unassigned": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "wellbeing_day_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GroupPlanRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportWellbeingDayGroupsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups as CSV (;, UTF-8 BOM) */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    moveWellbeingDayGroupMember: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "group": 1,
+                 *       "student_id": 42,
+                 *       "swap_with": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["GroupMove"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "group_count": 1,
+                     *       "group_size": 1,
+                     *       "groups": [
+                     *         {
+                     *           "adults": [
+                     *             {
+                     *               "id": 42,
+                     *               "name": "Mette Hansen"
+                     *             }
+                     *           ],
+                     *           "grades": [
+                     *             1
+                     *           ],
+                     *           "number": 1,
+                     *           "size": 1,
+                     *           "students": [
+                     *             {
+                     *               "class_id": 42,
+                     *               "class_name": "3.A",
+                     *               "display_name": "Åse Østergård",
+                     *               "grade": 1,
+                     *               "id": 42,
+                     *               "pinned": true
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "keep_play_partners": true,
+                     *       "planned_at": "2026-04-01T09:30:00+02:00",
+                     *       "seed": 1,
+                     *       "stats": {
+                     *         "group_count": 1,
+                     *         "groups_with_open_case": [
+                     *           1
+                     *         ],
+                     *         "max_grade_share": 1,
+                     *         "max_size": 1,
+                     *         "min_distinct_grades": 1,
+                     *         "min_size": 1,
+                     *         "student_count": 1
+                     *       },
+                     *       "unassigned": [
+                     *         {
+                     *           "class_id": 42,
+                     *           "class_name": "3.A",
+                     *           "display_name": "Åse Østergård",
+                     *           "grade": 1,
+                     *           "id": 42
+                     *         }
+                     *       ],
+                     *       "updated_at": "2026-04-01T09:30:00+02:00",
+                     *       "wellbeing_day_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GroupPlanRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    printWellbeingDayGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A printable list of the groups */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><title>Grupper</title><h1>Gruppe 1</h1> */
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+}

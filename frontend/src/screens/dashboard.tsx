@@ -82,7 +82,7 @@ function itemText(item: Item): { title: string; detail: string } {
   }
   if (item.record_type === 'student' && item.student) {
     return {
-      title: `${item.student.name}${item.student.class_name ? ` (${item.student.class_name})` : ''}`,
+      title: `${item.student.display_name}${item.student.class_name ? ` (${item.student.class_name})` : ''}`,
       detail: txt('low_mood_times', { n: item.count ?? 0, day }),
     };
   }

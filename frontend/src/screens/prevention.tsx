@@ -16,7 +16,7 @@ type Arrangement = Read<'ArrangementRead'>;
 function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
   const [recorded, setRecorded] = useState<Outcome | null>(null);
   const writer = useWriter();
-  const names = a.students.map((s) => s.name).join(' + ');
+  const names = a.students.map((s) => s.display_name).join(' + ');
 
   useEffect(() => {
     api
@@ -139,7 +139,7 @@ function ObservationCard({ o: initial }: { o: Observation }) {
       <div class="row-main">
         <strong>
           <span aria-hidden="true">{MOOD_FACES[o.mood - 1]} </span>
-          {o.students.map((s) => s.name).join(', ')}
+          {o.students.map((s) => s.display_name).join(', ')}
         </strong>
         <span class="muted small">
           {t(`mood_${o.mood}` as Key)}
@@ -277,7 +277,7 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
     );
     if (r?.ok) {
       groups.reload();
-      setMessage(t('wd_moved', { name: student.name, n: group }));
+      setMessage(t('wd_moved', { name: student.display_name, n: group }));
     }
   }
 
@@ -349,11 +349,11 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
                           return (
                             <li key={s.id}>
                               <span>
-                                {s.name} <span class="muted small">{s.class_name ?? t('wd_class_unknown')}</span>
+                                {s.display_name} <span class="muted small">{s.class_name ?? t('wd_class_unknown')}</span>
                               </span>
                               {canPlan && (
                                 <label class="no-print">
-                                  <span class="sr-only">{t('wd_move', { name: s.name })}</span>
+                                  <span class="sr-only">{t('wd_move', { name: s.display_name })}</span>
                                   <select
                                     value={g.number}
                                     disabled={writer.busy || groups.loading}
@@ -380,7 +380,7 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
                   <h2>{t('wd_unassigned')}</h2>
                   <ul>
                     {plan.unassigned.map((s) => (
-                      <li key={s.id}>{s.name}</li>
+                      <li key={s.id}>{s.display_name}</li>
                     ))}
                   </ul>
                 </>

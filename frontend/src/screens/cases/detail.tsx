@@ -67,9 +67,9 @@ function Facts({ c }: { c: Incident }) {
       <h3 class="sub">{t('case_students')}</h3>
       <ul class="list">
         {c.students.map((s) => (
-          <li key={s.student_id} class="card">
+          <li key={s.id} class="card">
             <div class="row-main">
-              <a href={`#/students/${s.student_id}`}>{s.display_name}</a>
+              <a href={`#/students/${s.id}`}>{s.display_name}</a>
               <span class="muted small">
                 {tEnum('r', s.role)}
                 {s.class_name ? ` · ${s.class_name}` : ''}
