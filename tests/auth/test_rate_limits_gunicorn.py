@@ -122,6 +122,8 @@ def test_with_redis_the_limit_holds_across_two_workers(tmp_path):
                 "2",
                 "--bind",
                 f"127.0.0.1:{port}",
+                "--access-logfile",
+                "-",
                 "--access-logformat",
                 "served-by %(p)s %(s)s",
             ],

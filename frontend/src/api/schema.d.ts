@@ -725,6 +725,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready to take traffic: the database answers and no migration is pending (for load balancers) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReadinessRead"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incident-places": {
         parameters: {
             query?: never;
@@ -4946,6 +4985,11 @@ export interface components {
             readonly id: number;
             readonly responsible: string | null;
             readonly responsible_user: components["schemas"]["UserBrief"] | null;
+        };
+        ReadinessRead: {
+            database: string;
+            migrations: string;
+            status: string;
         };
         RecessTime: {
             /**
