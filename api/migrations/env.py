@@ -61,11 +61,15 @@ def run_migrations_online() -> None:
             compare_type=True,
             render_item=_render_item,
         )
-        with context.begin_transaction():
-            context.run_migrations()
-        if not sqlite:
-            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
-            connection.commit()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if not sqlite:
+                # Also after a failure: the pooled connection must not keep the lock for the next upgrade.
+                connection.rollback()
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+                connection.commit()
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
