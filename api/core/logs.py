@@ -43,15 +43,13 @@ def configure(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") != "json":
         logging.basicConfig(level=logging.INFO)
         return
-    if any(getattr(h, "_trivsel", False) for h in root.handlers):
+    # Like basicConfig: a process whose logging is set up already (a test runner, an embedding server) keeps
+    # its handlers; gunicorn's workers and the CLI start with none.
+    if root.handlers:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(json_formatter())
     handler.addFilter(RequestContext())
-    handler._trivsel = True  # type: ignore[attr-defined]
-    # Replaces what basicConfig or a server put there, so every line on stderr is one JSON object.
-    for old in list(root.handlers):
-        root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
