@@ -26,7 +26,7 @@ COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 USER trivsel
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=4).status == 200 else 1)"
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health/ready', timeout=4).status == 200 else 1)"
 ENTRYPOINT ["docker-entrypoint.sh"]
 # gthread, WEB_CONCURRENCY workers (default 2) x GUNICORN_THREADS threads (default 8), on port 8000; refuses
 # to start with several workers and RATELIMIT_STORAGE_URI=memory:// (see gunicorn.conf.py).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api import discovery, errors
     from api.auth import jwt_setup
     from api.config import load_config
-    from api.core import requests
+    from api.core import logs, metrics, requests
     from api.core.db import db
     from api.core.integration_doc import INTEGRATION_DESCRIPTION
     from api.extensions import Api, compress, jwt, limiter
 
     app = Flask(__name__, static_folder=None)
     app.config.update(load_config(config))
-    logging.basicConfig(level=logging.INFO)
+    logs.configure(app)
 
     discovery.load_models()
     db.init_app(app)
@@ -73,6 +72,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["trivsel_api"] = api
 
     errors.register_error_handlers(app)
+    # Registered before the request hooks, so their after_request functions run after the commit: they see
+    # the status the client gets.
+    metrics.install(app)
+    logs.install(app)
     # Registered before the request hooks, so it runs after them: it compresses the final response.
     compress.init_app(app)
     requests.install(app)

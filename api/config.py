@@ -156,6 +156,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "TOMBSTONE_RETENTION_DAYS": _env_int("TOMBSTONE_RETENTION_DAYS", 90),
         "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),
         "WEBHOOK_MAX_RESPONSE_BYTES": _env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024),
+        # Operations: JSON log lines (default in production), Prometheus metrics on a port of their own
+        # (off unless set; gunicorn's master serves them, see gunicorn.conf.py).
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else "text").lower(),
+        "METRICS_PORT": _env_int("METRICS_PORT", 0),
     }
     for name in SECRET_NAMES:
         cfg[name] = os.environ.get(name)
@@ -178,6 +182,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "RATELIMIT_STORAGE_URI=memory:// keeps login limits per process: fine for one worker only. "
             "Run several workers (or several app containers) only with RATELIMIT_STORAGE_URI=redis://…"
         )
+    if cfg["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError("LOG_FORMAT must be json or text")
     if cfg["TRUSTED_PROXY_HOPS"] < 0:
         raise ConfigError("TRUSTED_PROXY_HOPS must be 0 (no proxy) or the number of proxies in front")
     if production and cfg.get("WEBHOOK_ALLOW_LOOPBACK"):

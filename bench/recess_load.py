@@ -38,6 +38,9 @@ MIX = {
     "case_page": 0.15,
 }
 P99_LIMIT_MS = 300.0
+# The README's estimate (Benchmarks: "The municipal peak, estimated"): 1,500 of 6,000 staff, 10 requests each
+# in a 20-minute big recess, times 4 right after the bell.
+MUNICIPAL_PEAK_RPS = 50.0
 LEVELS = (2, 4, 8, 16, 32, 64)
 
 LUA = r"""
@@ -320,6 +323,16 @@ def run(ctx: Any) -> list[Any]:
                     passed=True,
                 )
             )
+        rows.append(
+            Row(
+                figure="knee beside the estimated municipal peak (README), 2 app processes",
+                value=round(knee["rps"], 1),
+                baseline=MUNICIPAL_PEAK_RPS,
+                ratio=knee["rps"] / MUNICIPAL_PEAK_RPS,
+                ratio_as="x",
+                unit="req/s",
+            )
+        )
         spike_id = secrets.token_hex(4)
         spike = _wrk(
             base, lua.name, connections=10 * knee["connections"], seconds=spike_seconds, run_id=spike_id

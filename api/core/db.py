@@ -91,7 +91,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     key = f"{url}|{echo}"
     engine = _ENGINES.get(key)
     if engine is None:
-        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        # Statement parameters can hold a child's name or a note: they never reach an error message or a log.
+        kwargs: dict[str, Any] = {"echo": echo, "future": True, "hide_parameters": not echo}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
@@ -99,6 +100,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
+        from api.core.metrics import watch_pool
+
+        watch_pool(engine)
         _ENGINES[key] = engine
     return engine
 

@@ -42,6 +42,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("post", "/api/v1/classes/{class_id}/staff"): "attachClassStaff",
     ("delete", "/api/v1/classes/{class_id}/staff/{user_id}"): "detachClassStaff",
     ("get", "/api/v1/health"): "getHealth",
+    ("get", "/api/v1/health/ready"): "getReadiness",
     ("get", "/api/v1/incident-places"): "getIncidentPlaces",
     ("put", "/api/v1/incident-places"): "replaceIncidentPlaces",
     ("put", "/api/v1/incidents/{incident_id}/action-plan"): "writeIncidentActionPlan",

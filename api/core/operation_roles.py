@@ -21,6 +21,7 @@ ROLES: dict[str, str] = {
     "attachClassStaff": "admins.",
     "detachClassStaff": "admins.",
     "getHealth": "anyone (public).",
+    "getReadiness": "anyone (public; for load balancers and orchestrators).",
     "getIncidentPlaces": "any staff member.",
     "replaceIncidentPlaces": "admins and leaders.",
     "listIncidents": "any staff member; each sees the cases they may see (their own reports; their classes' cases; leaders and resource persons all but cases accusing staff, which only leaders work).",

@@ -10,6 +10,9 @@ from api.core.db import Base, make_engine
 discovery.load_models()
 config = context.config
 target_metadata = Base.metadata
+# Several app replicas run `trivsel db upgrade` as they start: on PostgreSQL they take turns on this
+# advisory lock, so one migrates and the others then find the schema current.
+MIGRATION_LOCK = 7_311_605_016
 
 
 def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
@@ -48,6 +51,9 @@ def run_migrations_online() -> None:
             # checked after it, then on again.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # end SQLAlchemy's implicit transaction, so the migration runs in its own
+        else:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+            connection.commit()  # the lock is the session's; the migration runs in a transaction of its own
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -55,8 +61,15 @@ def run_migrations_online() -> None:
             compare_type=True,
             render_item=_render_item,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if not sqlite:
+                # Also after a failure: the pooled connection must not keep the lock for the next upgrade.
+                connection.rollback()
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+                connection.commit()
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -193,7 +193,11 @@ def test_repeated_low_mood_for_those_who_may_see_the_observations(app, client, s
     group = _groups(client, app, world, world.users["leader"])["low_mood"]
     assert _ids(group) == [world.anna.id]
     assert group["items"][0]["count"] == 3
-    assert group["items"][0]["student"] == {"id": world.anna.id, "display_name": "Anna Holm", "class_name": "3.A"}
+    assert group["items"][0]["student"] == {
+        "id": world.anna.id,
+        "display_name": "Anna Holm",
+        "class_name": "3.A",
+    }
     # teacher B neither works class A nor wrote these observations: nothing
     assert _groups(client, app, world, world.users["teacher_b"])["low_mood"]["total"] == 0
 

@@ -9,9 +9,7 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,23 +18,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+from tests.servers import GUNICORN, ROOT
+from tests.servers import free_port as _free_port
+from tests.servers import redis_up as _redis_up
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -122,6 +106,8 @@ def test_with_redis_the_limit_holds_across_two_workers(tmp_path):
                 "2",
                 "--bind",
                 f"127.0.0.1:{port}",
+                "--access-logfile",
+                "-",
                 "--access-logformat",
                 "served-by %(p)s %(s)s",
             ],

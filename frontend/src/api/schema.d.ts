@@ -712,6 +712,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ready to take traffic: the database answers and no migration is pending (for load balancers)
+         * @description **Who may call it:** anyone (public; for load balancers and orchestrators).
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incident-places": {
         parameters: {
             query?: never;
@@ -3606,6 +3626,12 @@ export interface components {
             readonly responsible: string | null;
             readonly responsible_user: components["schemas"]["UserBrief"] | null;
         };
+        /** @description Ready to serve: the database answers and its schema is the code's. */
+        ReadinessRead: {
+            database: string;
+            migrations: string;
+            status: string;
+        };
         /**
          * Recess
          * @description The breaks of a school day an arrangement can cover.
@@ -6307,6 +6333,38 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["HealthRead"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            503: components["responses"]["ServiceUnavailable.service_unavailable"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "database": "text",
+                     *       "migrations": "text",
+                     *       "status": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReadinessRead"];
                 };
             };
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
