@@ -71,10 +71,14 @@ class IdempotencyKey(SchoolOwned, Base):
     """A write done under a client's key, with what a replay needs (the body for BODY_RETENTION only)."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    __table_args__ = (UniqueConstraint("user_id", "key"), UniqueConstraint("client_id", "key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Whose key: a user's, or an API client's (api/clients); exactly one of the two.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), default=None)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), default=None, index=True
+    )
     key: Mapped[str] = mapped_column(String(128))
     method: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(String(255))
@@ -144,7 +148,8 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     user = g.trivsel_user
     session = db.session
     fingerprint = _fingerprint()
-    query = select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
+    owner = {"client_id": user.client_pk} if getattr(user, "kind", None) == "client" else {"user_id": user.id}
+    query = select(IdempotencyKey).filter_by(**owner, key=key)
     row = None
     for attempt in range(_MAX_ATTEMPTS):
         existing = session.scalar(query)
@@ -152,8 +157,8 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             return _replay(existing, fingerprint)
         row = IdempotencyKey(
             school_id=user.school_id,
-            user_id=user.id,
             key=key,
+            **owner,
             method=request.method,
             path=request.path,
             fingerprint=fingerprint,

@@ -28,22 +28,27 @@ DOCS_CSP = (
 )
 
 
+def _view_marks(endpoint: str | None, name: str) -> list[Any]:
+    """A mark (`_trivsel_public`, `_trivsel_client_scope`) set on the view, its class or this method's handler."""
+    view = current_app.view_functions.get(endpoint) if endpoint is not None else None
+    if view is None:
+        return []
+    found = [getattr(view, name, None)]
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        found.append(getattr(view_class, name, None))
+        method = getattr(view_class, request.method.lower(), None)
+        if method is not None:
+            found.append(getattr(method, name, None))
+    return [m for m in found if m]
+
+
 def _is_public(endpoint: str | None) -> bool:
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return True
-    view = current_app.view_functions.get(endpoint)
-    if view is None:
+    if current_app.view_functions.get(endpoint) is None:
         return True
-    if getattr(view, "_trivsel_public", False):
-        return True
-    view_class = getattr(view, "view_class", None)
-    if view_class is not None:
-        if getattr(view_class, "_trivsel_public", False):
-            return True
-        method = getattr(view_class, request.method.lower(), None)
-        if method is not None and getattr(method, "_trivsel_public", False):
-            return True
-    return False
+    return bool(_view_marks(endpoint, "_trivsel_public"))
 
 
 def _authenticate() -> None:
@@ -51,6 +56,12 @@ def _authenticate() -> None:
     if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS":
         return
     if _is_public(request.endpoint):
+        return
+    client_auth = current_app.extensions.get("trivsel_client_auth")
+    if client_auth is not None and client_auth[0](request):
+        # An API client's token (OAuth 2.0 client credentials): only operations declaring a scope take it.
+        scopes = _view_marks(request.endpoint, "_trivsel_client_scope")
+        client_auth[1](scopes[-1] if scopes else None)
         return
     verify_jwt_in_request()
     # The user is loaded (and checked active) by the JWT user loader.
@@ -74,6 +85,14 @@ def _finish(response: Response) -> Response:
             outcome=audit.DENIED,
             detail={"method": request.method, "path": request.path, "status": response.status_code},
             user=g.get("trivsel_user"),
+        )
+    actor = g.get("trivsel_user")
+    if succeeded and getattr(actor, "kind", None) == "client" and not g.get("_audit_pending"):
+        # Every read by a client is audited as the client, with its scope, even where a person's is not.
+        audit.record(
+            "api_client_request",
+            resource_type="request",
+            detail={"method": request.method, "path": request.path},
         )
     try:
         transactions.commit(succeeded=succeeded)

@@ -4,6 +4,411 @@
  */
 
 export interface paths {
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth 2.0 authorization server metadata (RFC 8414) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServerMetadata"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the school's API clients (admins) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiClientPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Register an API client (admins); the answer holds its secret, shown this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiClientCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiClientWithSecret"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scopes a client can be given, and what each opens */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScopesRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        /** Get an API client (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
+                path: {
+                    client_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiClientRead"];
+                    };
+                };
+                304: components["responses"]["NotModified"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an API client and its tokens */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    client_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an API client's name, scopes, schools or expiry (send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
+                };
+                path: {
+                    client_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApiClientUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiClientRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the client: its secrets and tokens stop working at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    client_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiClientRead"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the client a new secret; the old one works too during the grace period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    client_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RotateClientSecret"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiClientWithSecret"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-log": {
         parameters: {
             query?: never;
@@ -125,6 +530,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -163,6 +569,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -210,6 +617,7 @@ export interface paths {
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -254,6 +662,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -297,6 +706,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -431,7 +841,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -523,8 +935,10 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -757,7 +1171,9 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -847,7 +1263,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -939,8 +1357,10 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1337,8 +1757,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1382,6 +1804,7 @@ export interface paths {
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
@@ -1555,8 +1978,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1698,6 +2123,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1743,6 +2169,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -1799,6 +2226,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1893,6 +2321,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2107,6 +2536,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2201,6 +2631,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2291,6 +2722,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2380,6 +2812,7 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -2466,7 +2899,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2654,8 +3089,10 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2744,6 +3181,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2843,6 +3281,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2961,6 +3400,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -3187,6 +3627,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3233,6 +3674,7 @@ export interface paths {
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3269,7 +3711,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3320,6 +3764,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3349,6 +3794,7 @@ export interface paths {
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3392,6 +3838,7 @@ export interface paths {
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 428: components["responses"]["PRECONDITION_REQUIRED"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3435,6 +3882,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3490,6 +3938,7 @@ export interface paths {
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3536,6 +3985,7 @@ export interface paths {
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3582,6 +4032,7 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3676,6 +4127,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3797,6 +4249,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["API_CLIENT_RATE_LIMITED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -4018,6 +4471,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an access token (OAuth 2.0 client credentials)
+         * @description RFC 6749 §4.4 client credentials. The answer and its errors follow RFC 6749 §5.1/§5.2 (`{error, error_description}`), not the API's Error shape: that is the OAuth protocol, which OAuth libraries expect. Tokens are opaque, last `expires_in` seconds (10 minutes by default), and come without a refresh token: ask again. A client reading several schools names one with `school_id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        /** @description Instead of HTTP Basic */
+                        client_id?: string;
+                        /** @description Instead of HTTP Basic */
+                        client_secret?: string;
+                        /** @enum {string} */
+                        grant_type: "client_credentials";
+                        /** @description The school the token reads (needed when the client reads several) */
+                        school_id?: number;
+                        /** @description Space-separated (default: all the client's) */
+                        scope?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenRead"];
+                    };
+                };
+                /** @description invalid_request, invalid_scope (unknown, or not given to the client), unsupported_grant_type, invalid_target (a school the client may not read) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                /** @description invalid_client: unknown client, wrong secret, expired or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4070,6 +4599,91 @@ export interface components {
             readonly recorded_by: components["schemas"]["UserBrief"];
             /** Format: date-time */
             readonly taken_at: string;
+        };
+        ApiClientCreate: {
+            /**
+             * Format: date-time
+             * @description When it stops working (at most 2 years)
+             */
+            expires_at: string;
+            name: string;
+            /** @description The schools it may read (default: the admin's own). Other schools of the deployment only where API_CLIENTS_ACROSS_SCHOOLS is on. */
+            school_ids?: number[];
+            /** @description What the client may read or do; see the oauth2 security scheme */
+            scopes: ("roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write")[];
+        };
+        ApiClientPage: {
+            items: components["schemas"]["ApiClientRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ApiClientRead: {
+            /** @description The OAuth client_id */
+            readonly client_id: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description When it last got a token
+             */
+            readonly last_token_at: string | null;
+            readonly name: string;
+            /**
+             * Format: date-time
+             * @description Until then the old secret works too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly school_ids: number[];
+            readonly scopes: string[];
+            /** @description active, expired or revoked (enum: active, expired, revoked) */
+            readonly state: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        ApiClientUpdate: {
+            /** Format: date-time */
+            expires_at?: string;
+            name?: string;
+            /** @description The schools it may read (default: the admin's own). Other schools of the deployment only where API_CLIENTS_ACROSS_SCHOOLS is on. */
+            school_ids?: number[];
+            /** @description What the client may read or do; see the oauth2 security scheme */
+            scopes?: ("roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write")[];
+        };
+        ApiClientWithSecret: {
+            /** @description The OAuth client_id */
+            readonly client_id: string;
+            /** @description Keep it secret */
+            readonly client_secret: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description When it last got a token
+             */
+            readonly last_token_at: string | null;
+            readonly name: string;
+            /**
+             * Format: date-time
+             * @description Until then the old secret works too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly school_ids: number[];
+            readonly scopes: string[];
+            /** @description active, expired or revoked (enum: active, expired, revoked) */
+            readonly state: string;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         ArrangementCreate: {
             /** Format: date */
@@ -4407,6 +5021,8 @@ export interface components {
              *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
              *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
              *     - `forbidden`: Authenticated, but this role may not do this.
+             *     - `insufficient_scope`: An API client's token lacks the scope this operation needs (see the oauth2 scheme).
+             *     - `not_for_api_clients`: The operation is for people signed in to Trivsel; an API client's token never works on it.
              *     - `not_found`: No such resource (or it belongs to another school).
              *     - `method_not_allowed`: The path exists but does not take this method; see the Allow header.
              *     - `conflict`: The request conflicts with the current state of the resource.
@@ -4424,7 +5040,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
@@ -4646,6 +5262,7 @@ export interface components {
              * @enum {string|null}
              */
             readonly deadline_status: "pending" | "due_soon" | "overdue" | "met" | null;
+            /** @description What happened (free text; null for an API client without incidents:read:text) */
             readonly description: string | null;
             readonly digital_medium: string | null;
             /** Format: date-time */
@@ -4666,10 +5283,10 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
             /**
-             * @description full for the case's workers; reporter for whoever reported it (no case work)
+             * @description full for the case's workers; reporter for whoever reported it (no case work); client for an API client without incidents:read:text (no free text, no case work)
              * @enum {string}
              */
-            readonly view: "full" | "reporter";
+            readonly view: "full" | "reporter" | "client";
             /**
              * Format: date-time
              * @description When its reporter withdrew the report (then it is in no list or log)
@@ -4824,6 +5441,10 @@ export interface components {
             readonly read: boolean;
             /** Format: date-time */
             readonly read_at: string | null;
+        };
+        OAuthError: {
+            error: string;
+            error_description?: string;
         };
         ObservationCreate: {
             /** @enum {string|null} */
@@ -4997,6 +5618,13 @@ export interface components {
             /** @enum {string} */
             status?: "planned" | "sent" | "accepted" | "completed" | "declined";
         };
+        RotateClientSecret: {
+            /**
+             * @description 0-168 hours during which the old secret is accepted too
+             * @default 24
+             */
+            grace_hours: number;
+        };
         RotateSecret: {
             /**
              * @description 0-168 hours; during it deliveries carry both signatures
@@ -5023,6 +5651,22 @@ export interface components {
             name?: string;
             /** @description The whole list; each recess ends after it starts, and none overlap */
             recess_times?: components["schemas"]["RecessTime"][];
+        };
+        ScopeRead: {
+            readonly description: string;
+            readonly scope: string;
+        };
+        ScopesRead: {
+            readonly scopes: components["schemas"]["ScopeRead"][];
+        };
+        ServerMetadata: {
+            readonly grant_types_supported: string[];
+            readonly issuer: string;
+            readonly response_types_supported: string[];
+            readonly scopes_supported: string[];
+            readonly service_documentation: string;
+            readonly token_endpoint: string;
+            readonly token_endpoint_auth_methods_supported: string[];
         };
         StudentBrief: {
             readonly class_id: number | null;
@@ -5090,6 +5734,15 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        TokenRead: {
+            readonly access_token: string;
+            /** @description Seconds */
+            readonly expires_in: number;
+            readonly school_id: number;
+            readonly scope: string;
+            /** @description Bearer */
+            readonly token_type: string;
         };
         TokenResponse: {
             access_token?: string;
@@ -5192,6 +5845,21 @@ export interface components {
         };
     };
     responses: {
+        /** @description Too many requests: an API client's rate limit (per client) */
+        API_CLIENT_RATE_LIMITED: {
+            headers: {
+                /** @description What is left of the window, e.g. `"per-client";r=0;t=42` (remaining requests, seconds until it resets); IETF draft-ietf-httpapi-ratelimit-headers. */
+                RateLimit?: string;
+                /** @description The quota, e.g. `"per-client";q=600;w=60` (requests per window of w seconds). */
+                "RateLimit-Policy"?: string;
+                /** @description Seconds to wait */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Bad Request */
         BAD_REQUEST: {
             headers: {
