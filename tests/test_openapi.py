@@ -43,7 +43,9 @@ def test_every_protected_operation_documents_401_and_security(app):
             assert op.get("security") == [], f"{method} {path} should be public in the spec"
             continue
         if path == "/oauth/token":
-            assert op["security"] == [{"clientBasic": []}, {}], "the token endpoint takes client authentication"
+            assert op["security"] == [{"clientBasic": []}, {}], (
+                "the token endpoint takes client authentication"
+            )
         elif "security" in op:
             # An operation open to API clients: people's schemes plus the oauth2 scheme with one known scope.
             people, oauth = op["security"][:2], op["security"][2:]
