@@ -43,7 +43,8 @@ def hit(principal: Any) -> None:
 
 def add_headers(response: Response) -> Response:
     """RateLimit-Policy (quota, window) and RateLimit (remaining, seconds to reset) on a client's answers."""
-    counted = g.get("_trivsel_ratelimit")
+    counted = g.pop("_trivsel_ratelimit", None)
+    g.pop("trivsel_scope", None)
     if counted is not None:
         quota, window, remaining, reset = counted
         response.headers["RateLimit-Policy"] = f'"{POLICY}";q={quota};w={window}'
