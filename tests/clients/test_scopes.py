@@ -40,7 +40,9 @@ class Setup:
             students=[(world.other_student, "target")],
         )
         session.commit()
-        self.observation = make_observation(session, world.users["sfo_staff"], [world.anna], note="Glad i dag")
+        self.observation = make_observation(
+            session, world.users["sfo_staff"], [world.anna], note="Glad i dag"
+        )
         self.sensitive = make_observation(
             session, world.users["leader"], [world.bo], note="Fortalte om derhjemme", sensitive=True
         )
@@ -84,7 +86,14 @@ def _urls(s: Setup) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "scope",
-    ["roster:read", "incidents:read", "incidents:read:text", "observations:read", "prevention:read", "webhooks:manage"],
+    [
+        "roster:read",
+        "incidents:read",
+        "incidents:read:text",
+        "observations:read",
+        "prevention:read",
+        "webhooks:manage",
+    ],
 )
 def test_each_scope_opens_its_reads_and_nothing_else(app, client, session, scope):
     s = Setup(session)
@@ -140,7 +149,10 @@ def test_text_fields_only_with_incidents_read_text(app, client, session):
     assert case["description"] is None and case["view"] == "client"
     assert case["pupil_perspective"] is None and case["audiences"] == [] and case["action_plan"] is None
     assert case["allowed_actions"] == [] and case["allowed_transitions"] == []
-    assert case["classification"] == "teasing" and {st["role"] for st in case["students"]} == {"target", "actor"}
+    assert case["classification"] == "teasing" and {st["role"] for st in case["students"]} == {
+        "target",
+        "actor",
+    }
     text = make_api_client(session, s.world.school, "incidents:read", "incidents:read:text")
     case = client.get(url, headers=_bearer(client_token(app, text))).json
     assert case["description"] == "Anna blev holdt udenfor af Bo i skolegården" and case["view"] == "full"
