@@ -16,6 +16,7 @@ const loadCases: Loader = () => import('./screens/cases');
 const loadPrevention: Loader = () => import('./screens/prevention');
 const loadAdmin: Loader = () => import('./screens/admin');
 const loadStudents: Loader = () => import('./screens/students');
+const loadApiClients: Loader = () => import('./screens/apiclients');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -57,6 +58,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/admin/users', load: loadAdmin, name: 'Users' },
   { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
   { pattern: '/admin/import', load: loadAdmin, name: 'Import' },
+  { pattern: '/admin/api-clients', load: loadApiClients, name: 'ApiClients' },
 ];
 
 function Screen({ path, user }: { path: string; user: User }) {
