@@ -181,3 +181,20 @@ def test_rotation_keeps_the_old_secret_for_the_grace_period(app, client, session
     newest = type(caller)(**{**caller.__dict__, "secret": resp.json["client_secret"]})
     assert request_token(app, fresh).json["error"] == "invalid_client"
     assert request_token(app, newest).status_code == 200
+
+
+def test_the_purge_drops_expired_client_tokens(app, session):
+    from api.jobs.schedule import purge
+
+    caller = make_api_client(session, make_school(session), "roster:read")
+    request_token(app, caller)
+    request_token(app, caller)
+    session.execute(
+        update(ApiClientToken)
+        .where(ApiClientToken.token_hash == session.scalars(select(ApiClientToken.token_hash)).first())
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
+    session.commit()
+    assert purge(session, utcnow())["api_client_tokens"] == 1
+    session.commit()
+    assert len(session.scalars(select(ApiClientToken)).all()) == 1
