@@ -133,10 +133,10 @@ ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 
 
 class AppPathConverter(PathConverter):
-    """A path of the web app: any path except /api and what lies under it, which is the API's alone (an API
-    path with the wrong method is then 405 with Allow, never the web app's 404)."""
+    """A path of the web app: any path except /api, /oauth and /.well-known and what lies under them, which are
+    the API's alone (an API path with the wrong method is then 405 with Allow, never the web app's 404)."""
 
-    regex = r"(?!api(?:/|$))[^/].*?"
+    regex = r"(?!(?:api|oauth|\.well-known)(?:/|$))[^/].*?"
 
 
 def _register_frontend(app: Flask) -> None:

@@ -60,7 +60,7 @@ class Compression(Compress):
 
     def after_request(self, response: Response | None) -> Response:
         """Compress the response when the client accepts it; the ETag is kept as it was."""
-        if response is not None and request.path.startswith("/api/v1/auth/"):
+        if response is not None and request.path.startswith(("/api/v1/auth/", "/oauth/")):
             return response
         etag = response.headers.get("ETag") if response is not None else None
         response = super().after_request(response)

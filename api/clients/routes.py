@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from flask.wrappers import Response
 
@@ -26,7 +27,7 @@ from api.core.db import db
 from api.core.etag import require_if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
-from api.extensions import Blueprint, public
+from api.extensions import Blueprint, limiter, public
 
 blp = Blueprint(
     "api_clients",
@@ -70,10 +71,16 @@ _TOKEN_DOC = {
 }
 
 
+def _token_limit() -> str:
+    return current_app.config["API_CLIENT_TOKEN_RATE_LIMIT"]
+
+
 @blp.route("/oauth/token")
 class Token(MethodView):
     @public
+    @limiter.limit(_token_limit, methods=["POST"])  # per client address
     @blp.response(200, TokenRead)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     @blp.alt_response(
         400,
         schema=OAuthError,

@@ -198,3 +198,11 @@ def test_the_purge_drops_expired_client_tokens(app, session):
     assert purge(session, utcnow())["api_client_tokens"] == 1
     session.commit()
     assert len(session.scalars(select(ApiClientToken)).all()) == 1
+
+
+def test_token_requests_are_limited_per_address(app, session):
+    app.config["API_CLIENT_TOKEN_RATE_LIMIT"] = "2 per minute"
+    caller = make_api_client(session, make_school(session), "roster:read")
+    assert [request_token(app, caller).status_code for _ in range(3)] == [200, 200, 429]
+    limited = request_token(app, caller)
+    assert limited.json["type"] == "rate_limited" and int(limited.headers["Retry-After"]) >= 1

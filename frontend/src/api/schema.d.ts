@@ -4538,6 +4538,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
