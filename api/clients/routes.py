@@ -25,7 +25,7 @@ from api.clients.schemas import (
 from api.core import audit
 from api.core.db import db
 from api.core.etag import require_if_match
-from api.core.idempotency import idempotent
+from api.core.idempotency import idempotent, withhold_from_replay
 from api.core.pagination import PageQuery, page_schema
 from api.extensions import Blueprint, limiter, public
 
@@ -136,6 +136,7 @@ class Clients(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Register an API client (admins); the answer holds its secret, shown this once"""
         client = service.create_client(db.session, actor=current_user(), **data)
+        withhold_from_replay("client_secret")
         return client, 201, _location(client)
 
 
@@ -183,6 +184,7 @@ class RotateSecret(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any], client_id: int) -> Any:
         """Give the client a new secret; the old one works too during the grace period"""
+        withhold_from_replay("client_secret")
         return service.rotate_secret(db.session, actor=current_user(), client_id=client_id, **data)
 
 

@@ -90,7 +90,14 @@ class ApiClientRead(Schema):
 class ApiClientWithSecret(ApiClientRead):
     """An API client just made or rotated, with its secret (shown this once, stored only hashed)."""
 
-    client_secret = ma.fields.String(dump_only=True, metadata={"description": "Keep it secret"})
+    client_secret = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "Keep it secret. Shown this once: null in a replay of the same Idempotency-Key "
+            "(rotate again if it was lost)"
+        },
+    )
 
 
 class ScopeRead(Schema):

@@ -179,7 +179,11 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     response = make_response(view(*args, **kwargs))
     if response.status_code < 400:
         row.status_code = response.status_code
-        row.response_body = response.get_json() if response.is_json else None
+        body = response.get_json() if response.is_json else None
+        if isinstance(body, dict):
+            # A secret shown once is not kept for a replay (it is stored nowhere in the clear).
+            body.update(dict.fromkeys(g.pop("_idempotency_withheld", ()), None))
+        row.response_body = body
         row.response_headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
         session.flush()
     return response
@@ -197,6 +201,11 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:  # pragma: no mu
 
     document(wrapper, parameter=IDEMPOTENCY_KEY_PARAM, responses=_REPLAY_RESPONSES)
     return wrapper
+
+
+def withhold_from_replay(*fields: str) -> None:
+    """Keep these top-level fields of this response out of the stored replay (null there): secrets shown once."""
+    g._idempotency_withheld = fields
 
 
 @dataclass(frozen=True)

@@ -4659,8 +4659,8 @@ export interface components {
         ApiClientWithSecret: {
             /** @description The OAuth client_id */
             readonly client_id: string;
-            /** @description Keep it secret */
-            readonly client_secret: string;
+            /** @description Keep it secret. Shown this once: null in a replay of the same Idempotency-Key (rotate again if it was lost) */
+            readonly client_secret: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */

@@ -184,6 +184,7 @@ export const en: Record<Key, string> = {
   apiclient_client_id: "Client id (client_id)",
   apiclient_secret: "Secret (client_secret)",
   apiclient_secret_once: "Copy the secret now: it is shown this once only.",
+  apiclient_secret_gone: "The secret was already shown once. Make a new secret if it is lost.",
   apiclient_secret_copied: "I have copied it",
   apiclient_last_token: "Last token",
   apiclient_old_secret_until: "the old secret works until {when}",

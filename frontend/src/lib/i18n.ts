@@ -201,6 +201,7 @@ const da = {
   apiclient_client_id: "Klient-id (client_id)",
   apiclient_secret: "Hemmelighed (client_secret)",
   apiclient_secret_once: "Kopiér hemmeligheden nu – den vises kun denne ene gang.",
+  apiclient_secret_gone: "Hemmeligheden er allerede vist én gang. Lav en ny hemmelighed, hvis den er væk.",
   apiclient_secret_copied: "Jeg har kopieret den",
   apiclient_last_token: "Sidste token",
   apiclient_old_secret_until: "den gamle hemmelighed virker til {when}",

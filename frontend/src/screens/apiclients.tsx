@@ -19,6 +19,12 @@ function inAYear(): string {
 
 /** The secret, shown this once: copy it now. */
 function SecretOnce({ client, onClose }: { client: WithSecret; onClose: () => void }) {
+  if (!client.client_secret)
+    return (
+      <p class="notice" role="status">
+        {t('apiclient_secret_gone')}
+      </p>
+    );
   return (
     <div class="notice ok stack" role="status">
       <p>
