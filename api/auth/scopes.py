@@ -18,7 +18,8 @@ SCOPES: dict[str, str] = {
     "roster:read": "Students, classes and guardians of the client's school.",
     "incidents:read": "Incidents and their case state (classification, status, students and roles, deadlines); "
     "no free text. Cases accusing a staff member are never served to a client.",
-    "incidents:read:text": "With incidents:read: the free text of cases (description, case work, notes).",
+    "incidents:read:text": "Everything incidents:read gives, and the free text of cases (description, case "
+    "work, notes).",
     "observations:read": "Wellbeing observations (a sensitive observation's note stays hidden).",
     "prevention:read": "Play-partner arrangements and wellbeing days.",
     "analytics:read": "Aggregates of the school (small counts suppressed).",
@@ -27,6 +28,8 @@ SCOPES: dict[str, str] = {
     "for it).",
 }
 TEXT_SCOPE = "incidents:read:text"
+# A scope that gives another with it.
+IMPLIED: dict[str, str] = {TEXT_SCOPE: "incidents:read"}
 RATE_LIMITED_RESPONSE = "API_CLIENT_RATE_LIMITED"  # a component response, registered in create_app
 RATE_LIMIT_HEADERS = {
     "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}},
@@ -64,6 +67,11 @@ class ClientPrincipal:
     def has_scope(self, scope: str) -> bool:
         """Whether the token carries this scope (and the client still holds it)."""
         return scope in self.scopes
+
+
+def effective_scopes(scopes: set[str] | frozenset[str]) -> frozenset[str]:
+    """The scopes with those they imply."""
+    return frozenset(scopes) | {IMPLIED[s] for s in scopes if s in IMPLIED}
 
 
 def is_client(actor: Any) -> bool:

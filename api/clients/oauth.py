@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import passwords
-from api.auth.scopes import SCOPES, ClientPrincipal
+from api.auth.scopes import SCOPES, ClientPrincipal, effective_scopes
 from api.clients import limits
 from api.clients.models import ApiClient, ApiClientToken
 from api.core.db import MAX_ID, db
@@ -275,7 +275,7 @@ def authenticate(view_scope: str | None) -> ClientPrincipal:
     except OAuth2Error as exc:
         kind, message = g.pop("_trivsel_token_problem", ("token_invalid", "The access token is not valid."))
         raise _unauthorized(kind, message) from exc
-    scopes = frozenset(token.get_scope().split())
+    scopes = effective_scopes(set(token.get_scope().split()))
     principal = ClientPrincipal(
         client_pk=token.client.id,
         client_id=token.client.client_id,

@@ -37,6 +37,7 @@ from api.users.service import active_staff
 OWNER_ROLES = ("leader", "resource_person")
 CLASS_WORK_ROLES = ("teacher", "pedagogue")
 LEADER_ROLES = ("leader",)
+CLIENT_READ_SCOPE = "incidents:read"
 
 
 def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
@@ -57,6 +58,9 @@ def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
 def worker_clause(session: Session, user: Any) -> ColumnElement[bool]:
     """SQL condition: the user works this case (sees all of it)."""
     if is_client(user):
+        # Without incidents:read a client sees no case, not even as a flag on another domain's record.
+        if not user.has_scope(CLIENT_READ_SCOPE):
+            return false()
         return and_(Incident.school_id == user.school_id, Incident.accused_staff_id.is_(None))
     accused_case = and_(
         Incident.accused_staff_id.is_not(None),
@@ -87,7 +91,7 @@ def is_worker(session: Session, user: Any, incident: Incident) -> bool:
     if incident.school_id != user.school_id:
         return False
     if is_client(user):
-        return incident.accused_staff_id is None
+        return user.has_scope(CLIENT_READ_SCOPE) and incident.accused_staff_id is None
     if incident.accused_staff_id is not None:
         return user.has_role(*LEADER_ROLES) and incident.accused_staff_id != user.id
     if user.has_role(*OWNER_ROLES):

@@ -99,10 +99,11 @@ def test_each_scope_opens_its_reads_and_nothing_else(app, client, session, scope
     s = Setup(session)
     caller = make_api_client(session, s.world.school, scope)
     headers = _bearer(client_token(app, caller))
+    opened = {scope, "incidents:read"} if scope == "incidents:read:text" else {scope}
     for granted, urls in _urls(s).items():
         for url in urls:
             resp = client.get(url, headers=headers)
-            if granted == scope:
+            if granted in opened:
                 assert resp.status_code == 200, (url, resp.json)
                 assert resp.headers["RateLimit-Policy"] == '"per-client";q=600;w=60'
             else:
@@ -257,3 +258,24 @@ def test_rate_limits_are_per_client_with_ietf_headers(app, client, session):
 
     person = client.get("/api/v1/classes", headers=auth(app, s.world.users["leader"]))
     assert person.status_code == 200 and "RateLimit" not in person.headers
+
+
+def test_a_client_without_incidents_read_infers_no_case_from_other_records(app, session):
+    """Wellbeing-day groups flag target and actor of an open case placed together, for cases the reader may
+    see: a client reading prevention only sees none of them."""
+    from api.auth.scopes import ClientPrincipal
+    from api.incidents.separation import open_case_pairs
+
+    s = Setup(session)
+
+    def principal(*scopes: str) -> ClientPrincipal:
+        return ClientPrincipal(1, "trvc_x", "x", s.world.school.id, frozenset(scopes))
+
+    ids = [s.world.anna.id, s.world.bo.id]
+    prevention_only = open_case_pairs(session, viewer=principal("prevention:read"), student_ids=ids)
+    assert prevention_only and not any(p.visible for p in prevention_only)
+    with_cases = open_case_pairs(
+        session, viewer=principal("prevention:read", "incidents:read"), student_ids=ids
+    )
+    # the case accusing staff stays invisible even then
+    assert {p.incident_id for p in with_cases if p.visible} == {s.incident.id}

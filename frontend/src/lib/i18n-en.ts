@@ -199,7 +199,7 @@ export const en: Record<Key, string> = {
   apiclient_state_revoked: "Revoked",
   "scope_roster:read": "Students, classes and guardians",
   "scope_incidents:read": "Incidents and case state (no free text)",
-  "scope_incidents:read:text": "Free text and notes of cases",
+  "scope_incidents:read:text": "Incidents with free text and notes",
   "scope_observations:read": "Observations",
   "scope_prevention:read": "Play partners and wellbeing days",
   "scope_analytics:read": "Statistics",

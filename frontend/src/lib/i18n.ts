@@ -216,7 +216,7 @@ const da = {
   apiclient_state_revoked: "Tilbagekaldt",
   "scope_roster:read": "Elever, klasser og forældre",
   "scope_incidents:read": "Hændelser og sagsforløb (uden fritekst)",
-  "scope_incidents:read:text": "Fritekst og notater i sager",
+  "scope_incidents:read:text": "Hændelser med fritekst og notater",
   "scope_observations:read": "Observationer",
   "scope_prevention:read": "Legemakkere og trivselsdage",
   "scope_analytics:read": "Statistik",
