@@ -56,7 +56,7 @@ def _endpoint(session, school) -> WebhookEndpoint:
     endpoint = WebhookEndpoint(
         school_id=school.id,
         url="https://example.org/hook",
-        event_types=["incident.created"],
+        event_types=["incident.reported"],
         secret="whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0",
     )
     session.add(endpoint)
