@@ -22,8 +22,9 @@ class RateLimited(DomainError):
     type = "rate_limited"
 
 
-def hit(principal: Any) -> None:
-    """Count one request of this client; 429 with Retry-After when its window is used up."""
+def hit(principal: Any, *, refuse: bool = True) -> None:
+    """Count one request of this client; 429 with Retry-After when its window is used up (unless `refuse` is
+    off: an operation closed to clients answers its 403 either way)."""
     item = parse(current_app.config["API_CLIENT_RATE_LIMIT"])
     key = (
         current_app.config.get("RATELIMIT_KEY_PREFIX") or "trivsel",
@@ -34,7 +35,7 @@ def hit(principal: Any) -> None:
     stats = limiter.limiter.get_window_stats(item, *key)
     reset = max(0, math.ceil(stats.reset_time - time.time()))
     g._trivsel_ratelimit = (item.amount, item.get_expiry(), stats.remaining, reset)
-    if not allowed:
+    if not allowed and refuse:
         raise RateLimited(
             f"This API client made more than {item.amount} requests in {item.get_expiry()} seconds.",
             headers={"Retry-After": str(max(1, reset))},

@@ -284,15 +284,22 @@ def authenticate(view_scope: str | None) -> ClientPrincipal:
         scopes=scopes,
     )
     g.trivsel_user = principal
+    # Counted before the operation's checks, so refused requests spend the budget too.
+    limits.hit(principal, refuse=view_scope is not None)
     if view_scope is None:
         raise ClientForbidden(
             "This operation is for people signed in to Trivsel, not for API clients.",
             type="not_for_api_clients",
         )
     if view_scope not in scopes:
-        raise ClientForbidden(f"This operation needs the scope {view_scope}.", type="insufficient_scope")
+        raise ClientForbidden(
+            f"This operation needs the scope {view_scope}.",
+            type="insufficient_scope",
+            headers={
+                "WWW-Authenticate": f'Bearer realm="trivsel", error="insufficient_scope", scope="{view_scope}"'
+            },
+        )
     g.trivsel_scope = view_scope
-    limits.hit(principal)
     return principal
 
 

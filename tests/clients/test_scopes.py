@@ -109,6 +109,7 @@ def test_each_scope_opens_its_reads_and_nothing_else(app, client, session, scope
             else:
                 assert resp.status_code == 403, url
                 assert resp.json["type"] == "insufficient_scope"
+                assert f'error="insufficient_scope", scope="{granted}"' in resp.headers["WWW-Authenticate"]
                 assert granted in resp.json["message"]
 
 
@@ -250,6 +251,9 @@ def test_rate_limits_are_per_client_with_ietf_headers(app, client, session):
     assert [h.split(";")[1] for h in seen] == ["r=2", "r=1", "r=0"]
     limited = client.get("/api/v1/classes", headers=headers)
     assert limited.status_code == 429 and limited.json["type"] == "rate_limited"
+    # refused requests spend the budget too (an operation closed to clients still answers its 403)
+    assert client.get("/api/v1/users", headers=headers).status_code == 403
+    assert client.get("/api/v1/classes", headers=headers).headers["RateLimit"].startswith('"per-client";r=0;')
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert limited.headers["RateLimit"].startswith('"per-client";r=0;t=')
     # another client has its own budget, and people are not limited by it
