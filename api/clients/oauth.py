@@ -120,7 +120,7 @@ def _requested_school(client: ApiClient, raw: str | None) -> int:
 
 
 def _query_client(client_id: str) -> OAuthClient | None:
-    if not isinstance(client_id, str) or len(client_id) > 64:
+    if not isinstance(client_id, str) or len(client_id) > 64 or "\x00" in client_id:
         return None
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     if row is None:

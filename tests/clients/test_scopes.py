@@ -234,6 +234,14 @@ def test_every_read_by_a_client_is_audited_as_the_client_with_its_scope(app, cli
             ), url
     viewed = session.scalars(select(AuditEntry).where(AuditEntry.action == "incident_viewed")).all()
     assert {r.student_id for r in viewed} == {s.world.anna.id, s.world.bo.id}
+    # the school's leader finds them in the audit log, by client
+    from tests.factories import auth
+
+    log = client.get(
+        f"/api/v1/audit-log?client_id={caller.id}&page_size=100", headers=auth(app, s.world.users["leader"])
+    ).json
+    assert log["total"] >= len(reads)
+    assert all(e["client_id"] == caller.id and e["user_id"] is None and e["scope"] for e in log["items"])
 
 
 def test_rate_limits_are_per_client_with_ietf_headers(app, client, session):

@@ -424,6 +424,7 @@ export interface paths {
                     page_size?: number;
                     student_id?: number;
                     user_id?: number;
+                    client_id?: number;
                     action?: string;
                     outcome?: "allowed" | "denied";
                 };
@@ -4787,12 +4788,16 @@ export interface components {
             action?: string;
             /** Format: date-time */
             at?: string;
+            /** @description The API client that acted (then user_id is null) */
+            client_id?: number | null;
             id?: number;
             outcome?: string;
             request_id?: string | null;
             resource_id?: string | null;
             resource_type?: string;
             roles?: string;
+            /** @description The scope the API client used */
+            scope?: string | null;
             student_id?: number | null;
             user_id?: number | null;
         };
