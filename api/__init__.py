@@ -66,6 +66,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "description": "Browser session; non-GET requests also need X-CSRF-TOKEN (double submit).",
         },
     )
+    from api.auth.scopes import RATE_LIMIT_HEADERS, RATE_LIMITED_RESPONSE, SCOPES, SECURITY_SCHEME
+
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {
+            "type": "oauth2",
+            "description": "API clients (other school tools): OAuth 2.0 client credentials. An admin registers "
+            "the client (/api/v1/api-clients); each operation lists the scope it needs, and an operation "
+            "listing none refuses a client's token (403 not_for_api_clients).",
+            "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": dict(SCOPES)}},
+        },
+    )
+    api.spec.components.response(
+        RATE_LIMITED_RESPONSE,
+        {
+            "description": "Too many requests: an API client's rate limit (per client)",
+            "headers": RATE_LIMIT_HEADERS,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    )
+    api.spec.components.security_scheme(
+        "clientBasic",
+        {"type": "http", "scheme": "basic", "description": "An API client's client_id and client_secret"},
+    )
     for module in discovery.domain_modules("routes"):
         api.register_blueprint(module.blp)
     discovery.domain_modules("student_log")
@@ -115,10 +139,10 @@ ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
 
 
 class AppPathConverter(PathConverter):
-    """A path of the web app: any path except /api and what lies under it, which is the API's alone (an API
-    path with the wrong method is then 405 with Allow, never the web app's 404)."""
+    """A path of the web app: any path except /api, /oauth and /.well-known and what lies under them, which are
+    the API's alone (an API path with the wrong method is then 405 with Allow, never the web app's 404)."""
 
-    regex = r"(?!api(?:/|$))[^/].*?"
+    regex = r"(?!(?:api|oauth|\.well-known)(?:/|$))[^/].*?"
 
 
 def _register_frontend(app: Flask) -> None:

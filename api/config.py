@@ -128,6 +128,17 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Requests per API client (all its tokens and processes together, on RATELIMIT_STORAGE_URI)
+        "API_CLIENT_RATE_LIMIT": os.environ.get("API_CLIENT_RATE_LIMIT", "600 per minute"),
+        # Token requests per client address (each costs an Argon2 verification of the secret)
+        "API_CLIENT_TOKEN_RATE_LIMIT": os.environ.get("API_CLIENT_TOKEN_RATE_LIMIT", "60 per minute"),
+        # Lifetime of an API client's access token (client credentials; no refresh token)
+        "API_CLIENT_TOKEN_SECONDS": _env_int("API_CLIENT_TOKEN_SECONDS", 10 * 60),
+        # Whether an admin may let an API client read other schools of the deployment (a municipality's)
+        "API_CLIENTS_ACROSS_SCHOOLS": os.environ.get("API_CLIENTS_ACROSS_SCHOOLS", "").lower()
+        in ("1", "true", "yes"),
+        # The issuer in /.well-known/oauth-authorization-server (default: the address the request came to)
+        "OAUTH2_ISSUER": os.environ.get("OAUTH2_ISSUER"),
         # Worker processes serving the app (gunicorn reads the same variable; gunicorn.conf.py exports its
         # real count), so per-process rate-limit storage can be refused.
         "WEB_CONCURRENCY": _env_int("WEB_CONCURRENCY", 1),

@@ -29,6 +29,9 @@ ERROR_TYPES: dict[str, str] = {
     "token_revoked": "The token was revoked (logout, a new password, deactivation).",
     "csrf_failed": "A browser write without the X-CSRF-TOKEN header matching the csrf cookie.",
     "forbidden": "Authenticated, but this role may not do this.",
+    "insufficient_scope": "An API client's token lacks the scope this operation needs (see the oauth2 scheme).",
+    "not_for_api_clients": "The operation is for people signed in to Trivsel; an API client's token never "
+    "works on it.",
     "not_found": "No such resource (or it belongs to another school).",
     "method_not_allowed": "The path exists but does not take this method; see the Allow header.",
     "conflict": "The request conflicts with the current state of the resource.",
@@ -66,6 +69,8 @@ ERROR_TYPE_STATUS: dict[str, int] = {
     "token_revoked": 401,
     "csrf_failed": 401,
     "forbidden": 403,
+    "insufficient_scope": 403,
+    "not_for_api_clients": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "conflict": 409,

@@ -65,7 +65,7 @@ class Compression(Compress):
 
     def after_request(self, response: Response | None) -> Response:
         """Compress the response when the client accepts it; the ETag is kept as it was."""
-        if response is not None and request.path.startswith("/api/v1/auth/"):
+        if response is not None and request.path.startswith(("/api/v1/auth/", "/oauth/")):
             return response
         etag = response.headers.get("ETag") if response is not None else None
         response = super().after_request(response)
@@ -254,9 +254,12 @@ class Blueprint(EtagBlueprintMixin, DeprecationBlueprintMixin, flask_smorest.Blu
     @staticmethod
     def _prepare_input_errors_doc(doc: dict, doc_info: dict, **_kwargs: Any) -> dict:
         """Any operation may answer 422 (an unknown query argument); one that takes a JSON body also 400
-        (not JSON, or nested too deep) and 413 (too large)."""
+        (not JSON, or nested too deep) and 413 (too large); one that needs credentials also 403 (an API
+        client's token on an operation not open to clients, or without its scope)."""
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
         codes = [422]
+        if (doc_info.get("manual_doc") or {}).get("security") != []:
+            codes.append(403)
         parameters = (doc_info.get("arguments") or {}).get("parameters") or []
         if any(isinstance(p, dict) and p.get("in") == "json" for p in parameters):
             codes += [400, 413]

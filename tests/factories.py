@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -62,9 +63,84 @@ def token_for(app: Flask, user: User) -> str:
     return pair.access_token
 
 
-def auth(app: Flask, user: User) -> dict[str, str]:
-    """Authorization header for a user."""
+def auth(app: Flask, user: Any) -> dict[str, str]:
+    """Authorization header for a user, or for an API client (a token from /oauth/token)."""
+    if isinstance(user, ApiClientCaller):
+        return {"Authorization": f"Bearer {client_token(app, user)}"}
     return {"Authorization": f"Bearer {token_for(app, user)}"}
+
+
+@dataclass
+class ApiClientCaller:
+    """An API client registered for tests, with its secret (the seventh kind of caller)."""
+
+    id: int
+    client_id: str
+    secret: str
+    school_id: int
+    scopes: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+
+
+ALL_READ_SCOPES = (
+    "roster:read",
+    "incidents:read",
+    "incidents:read:text",
+    "observations:read",
+    "prevention:read",
+    "analytics:read",
+    "webhooks:manage",
+)
+
+
+def make_api_client(
+    session: Session,
+    school: School,
+    *scopes: str,
+    school_ids: list[int] | None = None,
+    expires_at: Any = None,
+    name: str = "Kommunens dashboard",
+) -> ApiClientCaller:
+    """An API client of a school (default: every scope but incidents:write), as an admin would register it."""
+    from datetime import timedelta
+
+    from api.auth.passwords import hash_password
+    from api.clients.models import ApiClient
+    from api.core.timeutil import utcnow
+
+    n = next(_seq)
+    secret = f"trvs_test-secret-{n}"
+    wanted = list(scopes or ALL_READ_SCOPES)
+    row = ApiClient(
+        school_id=school.id,
+        client_id=f"trvc_test{n}",
+        name=name,
+        scopes=wanted,
+        school_ids=school_ids or [school.id],
+        secret_hash=hash_password(secret),
+        expires_at=expires_at or utcnow() + timedelta(days=30),
+    )
+    session.add(row)
+    session.commit()
+    return ApiClientCaller(
+        id=row.id, client_id=row.client_id, secret=secret, school_id=school.id, scopes=tuple(wanted)
+    )
+
+
+def request_token(app: Flask, caller: ApiClientCaller, **form: Any) -> Any:
+    """POST /oauth/token with HTTP Basic client authentication; the raw response."""
+    import base64
+
+    basic = base64.b64encode(f"{caller.client_id}:{caller.secret}".encode()).decode()
+    data = {"grant_type": "client_credentials", **form}
+    return app.test_client().post("/oauth/token", data=data, headers={"Authorization": f"Basic {basic}"})
+
+
+def client_token(app: Flask, caller: ApiClientCaller, **form: Any) -> str:
+    """An access token for an API client."""
+    resp = request_token(app, caller, **form)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.json["access_token"]
 
 
 def make_class(

@@ -10,9 +10,13 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from api.users.models import ROLE_VALUES
-from tests.factories import auth, make_school, make_user
+from tests.factories import auth, make_api_client, make_school, make_user
 
 ROLES = list(ROLE_VALUES)
+# The seventh kind of caller: an API client (OAuth 2.0 client credentials) holding every read scope and
+# webhooks:manage. It reaches only operations that declare a scope, and never a case accusing staff.
+CLIENT = "client"
+CALLERS = [*ROLES, CLIENT]
 
 
 @dataclass
@@ -23,16 +27,19 @@ class Tenant:
     users: dict[str, Any]
 
 
-def tenant(session: Session, name: str = "A") -> Tenant:
-    """A school with a user for every role."""
+def tenant(session: Session, name: str = "A", *, with_client: bool = False) -> Tenant:
+    """A school with a user for every role (and, with_client, an API client under the key "client")."""
     school = make_school(session, name=f"Skole {name}")
-    return Tenant(school=school, users={role: make_user(session, school, role) for role in ROLES})
+    users: dict[str, Any] = {role: make_user(session, school, role) for role in ROLES}
+    if with_client:
+        users[CLIENT] = make_api_client(session, school)
+    return Tenant(school=school, users=users)
 
 
 def statuses(
     app: Flask, client: FlaskClient, users: dict[str, Any], method: str, url: str, **kwargs: Any
 ) -> dict[str, int]:
-    """The status each role gets for one request (a fresh token each)."""
+    """The status each role (or API client) gets for one request (a fresh token each)."""
     out = {}
     extra = kwargs.pop("headers", {})
     for role, user in users.items():

@@ -16,7 +16,10 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/login"),
     ("get", "/api/v1/health"),
     ("get", "/api/v1/health/ready"),
+    ("get", "/.well-known/oauth-authorization-server"),
 }
+# Where the standards put them (RFC 8414's well-known path; the OAuth token endpoint the integrations expect).
+UNVERSIONED_PATHS = {"/.well-known/oauth-authorization-server", "/oauth/token"}
 
 
 def test_committed_spec_matches_the_app(app):
@@ -34,12 +37,22 @@ def _operations(spec):
 
 def test_every_protected_operation_documents_401_and_security(app):
     spec = json.loads(spec_json(app))
-    assert set(spec["components"]["securitySchemes"]) == {"bearerAuth", "cookieAuth"}
+    assert set(spec["components"]["securitySchemes"]) == {"bearerAuth", "cookieAuth", "oauth2", "clientBasic"}
+    scopes = spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["scopes"]
     for method, path, op in _operations(spec):
         if (method, path) in PUBLIC_OPERATIONS:
             assert op.get("security") == [], f"{method} {path} should be public in the spec"
             continue
-        assert "security" not in op, f"{method} {path} overrides security"
+        if path == "/oauth/token":
+            assert op["security"] == [{"clientBasic": []}, {}], (
+                "the token endpoint takes client authentication"
+            )
+        elif "security" in op:
+            # An operation open to API clients: people's schemes plus the oauth2 scheme with one known scope.
+            people, oauth = op["security"][:2], op["security"][2:]
+            assert people == [{"bearerAuth": []}, {"cookieAuth": []}], f"{method} {path} overrides security"
+            assert len(oauth) == 1 and set(oauth[0]) == {"oauth2"}, f"{method} {path}"
+            assert len(oauth[0]["oauth2"]) == 1 and oauth[0]["oauth2"][0] in scopes, f"{method} {path}"
         assert "401" in op["responses"], f"{method} {path} does not document 401"
 
 
@@ -55,6 +68,8 @@ def test_every_operation_has_a_summary_and_error_shape(app):
 def test_paths_are_versioned_plural_kebab_case(app):
     spec = json.loads(spec_json(app))
     for path in spec["paths"]:
+        if path in UNVERSIONED_PATHS:
+            continue
         assert path.startswith("/api/v1/"), path
         for part in path.split("/"):
             if part and not part.startswith("{"):

@@ -23,6 +23,10 @@ class AuditRead(Schema):
     id = ma.fields.Integer()
     at = ma.fields.AwareDateTime()
     user_id = ma.fields.Integer(allow_none=True)
+    client_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The API client that acted (then user_id is null)"}
+    )
+    scope = ma.fields.String(allow_none=True, metadata={"description": "The scope the API client used"})
     roles = ma.fields.String()
     action = ma.fields.String()
     resource_type = ma.fields.String()
@@ -37,6 +41,7 @@ class AuditQuery(PageQuery):
 
     student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
     user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
+    client_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
     action = ma.fields.String(validate=ma.validate.Length(max=64))
     outcome = ma.fields.String(validate=ma.validate.OneOf(["allowed", "denied"]))
 
@@ -51,7 +56,7 @@ class AuditLog(MethodView):
         actor = current_user()
         ensure_roles(actor, "leader", "admin", action="read the audit log")
         stmt = select(AuditEntry).where(AuditEntry.school_id == actor.school_id)
-        for name in ("student_id", "user_id", "action", "outcome"):
+        for name in ("student_id", "user_id", "client_id", "action", "outcome"):
             if args.get(name) is not None:
                 stmt = stmt.where(getattr(AuditEntry, name) == args[name])
         stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

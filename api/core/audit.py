@@ -32,6 +32,9 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     school_id: Mapped[int | None] = mapped_column(Integer, index=True)
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # An API client's action: the client (api_clients.id) instead of a user, and the scope it used.
+    client_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
+    scope: Mapped[str | None] = mapped_column(String(64), default=None)
     roles: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(64), index=True)
     resource_type: Mapped[str] = mapped_column(String(64))
@@ -62,6 +65,7 @@ def record(
     from api.errors import request_id
 
     actor = user if user is not None else _actor()
+    client = getattr(actor, "kind", None) == "client"
     students = sorted(set(student_ids)) or [None]
     pending = g.setdefault("_audit_pending", [])
     for student_id in students:
@@ -69,7 +73,9 @@ def record(
             AuditEntry(
                 at=utcnow(),
                 school_id=school_id if school_id is not None else getattr(actor, "school_id", None),
-                user_id=getattr(actor, "id", None),
+                user_id=None if client else getattr(actor, "id", None),
+                client_id=actor.client_pk if client else None,
+                scope=g.get("trivsel_scope") if client else None,
                 roles=",".join(actor.roles) if actor is not None else "",
                 action=action,
                 resource_type=resource_type,

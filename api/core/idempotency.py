@@ -71,10 +71,14 @@ class IdempotencyKey(SchoolOwned, Base):
     """A write done under a client's key, with what a replay needs (the body for BODY_RETENTION only)."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    __table_args__ = (UniqueConstraint("user_id", "key"), UniqueConstraint("client_id", "key"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Whose key: a user's, or an API client's (api/clients); exactly one of the two.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), default=None)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), default=None, index=True
+    )
     key: Mapped[str] = mapped_column(String(128))
     method: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(String(255))
@@ -144,7 +148,8 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     user = g.trivsel_user
     session = db.session
     fingerprint = _fingerprint()
-    query = select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
+    owner = {"client_id": user.client_pk} if getattr(user, "kind", None) == "client" else {"user_id": user.id}
+    query = select(IdempotencyKey).filter_by(**owner, key=key)
     row = None
     for attempt in range(_MAX_ATTEMPTS):
         existing = session.scalar(query)
@@ -152,8 +157,8 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             return _replay(existing, fingerprint)
         row = IdempotencyKey(
             school_id=user.school_id,
-            user_id=user.id,
             key=key,
+            **owner,
             method=request.method,
             path=request.path,
             fingerprint=fingerprint,
@@ -174,7 +179,11 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     response = make_response(view(*args, **kwargs))
     if response.status_code < 400:
         row.status_code = response.status_code
-        row.response_body = response.get_json() if response.is_json else None
+        body = response.get_json() if response.is_json else None
+        if isinstance(body, dict):
+            # A secret shown once is not kept for a replay (it is stored nowhere in the clear).
+            body.update(dict.fromkeys(g.pop("_idempotency_withheld", ()), None))
+        row.response_body = body
         row.response_headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
         session.flush()
     return response
@@ -192,6 +201,11 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:  # pragma: no mu
 
     document(wrapper, parameter=IDEMPOTENCY_KEY_PARAM, responses=_REPLAY_RESPONSES)
     return wrapper
+
+
+def withhold_from_replay(*fields: str) -> None:
+    """Keep these top-level fields of this response out of the stored replay (null there): secrets shown once."""
+    g._idempotency_withheld = fields
 
 
 @dataclass(frozen=True)

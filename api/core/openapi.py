@@ -43,6 +43,9 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("delete", "/api/v1/classes/{class_id}/staff/{user_id}"): "detachClassStaff",
     ("get", "/api/v1/health"): "getHealth",
     ("get", "/api/v1/health/ready"): "getReadiness",
+    ("get", "/.well-known/oauth-authorization-server"): "getOAuthServerMetadata",
+    ("post", "/oauth/token"): "requestOAuthToken",
+    ("post", "/api/v1/api-clients/{client_id}/rotate-secret"): "rotateApiClientSecret",
     ("get", "/api/v1/incident-places"): "getIncidentPlaces",
     ("put", "/api/v1/incident-places"): "replaceIncidentPlaces",
     ("put", "/api/v1/incidents/{incident_id}/action-plan"): "writeIncidentActionPlan",
@@ -219,6 +222,10 @@ def _error_types(op: dict[str, Any], status: int, *, method: str, public: bool) 
         types += ["duplicate"]
     if status == 415 and has_body:
         types += ["unsupported_media_type"]
+    if status == 403 and not public:
+        # An API client's token: an operation that names its scope refuses one without it; any other refuses it.
+        client_scoped = any("oauth2" in requirement for requirement in op.get("security") or [])
+        types += ["insufficient_scope" if client_scoped else "not_for_api_clients"]
     if status == 422 and idempotent:
         types += ["idempotency_key_reused"]
     types += EXTRA_ERROR_TYPES.get(op["operationId"], {}).get(status, [])
@@ -238,6 +245,8 @@ _CONDITIONAL = {
     "idempotency_key_reused",
     "duplicate",
     "unsupported_media_type",
+    "insufficient_scope",
+    "not_for_api_clients",
     "unknown_log_kind",
     "separation_rule",
     "open_case_separation",

@@ -34,21 +34,19 @@ MUNICIPALITY_ROLE = "municipality"
 MUNICIPALITY_ACCOUNT_ENDPOINTS = {"auth.Me", "auth.Logout", "auth.Password"}
 
 
-def _marked(endpoint: str, attribute: str) -> bool:
-    """Whether the view (function, MethodView class or its method for this request) carries the mark."""
-    view = current_app.view_functions.get(endpoint)
+def _view_marks(endpoint: str | None, name: str) -> list[Any]:
+    """A mark (`_trivsel_public`, `_trivsel_client_scope`) set on the view, its class or this method's handler."""
+    view = current_app.view_functions.get(endpoint) if endpoint is not None else None
     if view is None:
-        return False
-    if getattr(view, attribute, False):
-        return True
+        return []
+    found = [getattr(view, name, None)]
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
-        if getattr(view_class, attribute, False):
-            return True
+        found.append(getattr(view_class, name, None))
         method = getattr(view_class, request.method.lower(), None)
-        if method is not None and getattr(method, attribute, False):
-            return True
-    return False
+        if method is not None:
+            found.append(getattr(method, name, None))
+    return [m for m in found if m]
 
 
 def _is_public(endpoint: str | None) -> bool:
@@ -56,7 +54,7 @@ def _is_public(endpoint: str | None) -> bool:
         return True
     if current_app.view_functions.get(endpoint) is None:
         return True
-    return _marked(endpoint, "_trivsel_public")
+    return bool(_view_marks(endpoint, "_trivsel_public"))
 
 
 def municipality_route(view: Any) -> Any:
@@ -70,7 +68,7 @@ def _confine(user: Any) -> None:
     if user is None or not user.has_role(MUNICIPALITY_ROLE):
         return
     endpoint = request.endpoint or ""
-    if endpoint in MUNICIPALITY_ACCOUNT_ENDPOINTS or _marked(endpoint, "_trivsel_municipality"):
+    if endpoint in MUNICIPALITY_ACCOUNT_ENDPOINTS or bool(_view_marks(endpoint, "_trivsel_municipality")):
         return
     from api.errors import Forbidden
 
@@ -89,6 +87,12 @@ def _authenticate() -> None:
     if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS":
         return
     if _is_public(request.endpoint):
+        return
+    client_auth = current_app.extensions.get("trivsel_client_auth")
+    if client_auth is not None and client_auth[0](request):
+        # An API client's token (OAuth 2.0 client credentials): only operations declaring a scope take it.
+        scopes = _view_marks(request.endpoint, "_trivsel_client_scope")
+        client_auth[1](scopes[-1] if scopes else None)
         return
     verify_jwt_in_request()
     # The user is loaded (and checked active) by the JWT user loader.
@@ -113,6 +117,14 @@ def _finish(response: Response) -> Response:
             outcome=audit.DENIED,
             detail={"method": request.method, "path": request.path, "status": response.status_code},
             user=g.get("trivsel_user"),
+        )
+    actor = g.get("trivsel_user")
+    if succeeded and getattr(actor, "kind", None) == "client" and not g.get("_audit_pending"):
+        # Every read by a client is audited as the client, with its scope, even where a person's is not.
+        audit.record(
+            "api_client_request",
+            resource_type="request",
+            detail={"method": request.method, "path": request.path},
         )
     try:
         transactions.commit(succeeded=succeeded)

@@ -92,6 +92,10 @@ register_enum(
     {
         "full": ("fuld", "The case's workers: everything, with the case work."),
         "reporter": ("indberetter", "Whoever reported it: their report, without the case work."),
+        "client": (
+            "API-klient",
+            "An API client without incidents:read:text: the case's facts and state, no free text or case work.",
+        ),
     },
 )
 

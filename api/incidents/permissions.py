@@ -12,6 +12,8 @@
   reporter keeps the reporter view of what they wrote (unless they are the accused).
 - A case you may not see is 404 (not 403): its existence is not disclosed. A case you may see but an action
   your role may not take is 403. Another school's case is always 404.
+- An API client (a machine, api/clients) with incidents:read sees every case of its school except one in which
+  a staff member is accused: those are never served to a client. It works no case and reports none.
 - Who is told (notified) of a case: every leader and resource person who may see it and the class teacher
   (klasselærer) of each involved student's class when they may see it; never the person who acted.
 """
@@ -24,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import deny
+from api.auth.scopes import is_client
 from api.core import audit
 from api.errors import NotFound
 from api.incidents.models import Incident, IncidentStudent
@@ -34,6 +37,7 @@ from api.users.service import active_staff
 OWNER_ROLES = ("leader", "resource_person")
 CLASS_WORK_ROLES = ("teacher", "pedagogue")
 LEADER_ROLES = ("leader",)
+CLIENT_READ_SCOPE = "incidents:read"
 
 
 def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
@@ -53,6 +57,11 @@ def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
 
 def worker_clause(session: Session, user: Any) -> ColumnElement[bool]:
     """SQL condition: the user works this case (sees all of it)."""
+    if is_client(user):
+        # Without incidents:read a client sees no case, not even as a flag on another domain's record.
+        if not user.has_scope(CLIENT_READ_SCOPE):
+            return false()
+        return and_(Incident.school_id == user.school_id, Incident.accused_staff_id.is_(None))
     accused_case = and_(
         Incident.accused_staff_id.is_not(None),
         Incident.accused_staff_id != user.id,
@@ -67,6 +76,8 @@ def worker_clause(session: Session, user: Any) -> ColumnElement[bool]:
 
 def visibility_clause(session: Session, user: Any) -> ColumnElement[bool]:
     """SQL condition: the user may see this case (as a worker or as its reporter)."""
+    if is_client(user):
+        return worker_clause(session, user)
     reporter = and_(
         Incident.school_id == user.school_id,
         Incident.reported_by_id == user.id,
@@ -79,6 +90,8 @@ def is_worker(session: Session, user: Any, incident: Incident) -> bool:
     """Whether the user works this case."""
     if incident.school_id != user.school_id:
         return False
+    if is_client(user):
+        return user.has_scope(CLIENT_READ_SCOPE) and incident.accused_staff_id is None
     if incident.accused_staff_id is not None:
         return user.has_role(*LEADER_ROLES) and incident.accused_staff_id != user.id
     if user.has_role(*OWNER_ROLES):

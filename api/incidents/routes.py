@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core.db import db
 from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
@@ -49,6 +50,7 @@ blp = Blueprint(
 
 @blp.route("/incidents")
 class Incidents(MethodView):
+    @client_scope("incidents:read")
     @blp.arguments(IncidentQuery, location="query")
     @blp.response(200, page_schema(IncidentListItem, "IncidentPage", feed=True))
     @blp.errors(400, 401, 410)
@@ -72,6 +74,7 @@ class Incidents(MethodView):
 
 @blp.route("/incidents/<int:incident_id>")
 class IncidentById(MethodView):
+    @client_scope("incidents:read")
     @blp.response(200, IncidentRead)
     @blp.errors(401, 404)
     @blp.etag
@@ -110,6 +113,7 @@ class IncidentWithdraw(MethodView):
 
 @blp.route("/incidents/<int:incident_id>/timeline")
 class IncidentTimeline(MethodView):
+    @client_scope("incidents:read")
     @blp.arguments(TimelineQuery, location="query")
     @blp.response(200, page_schema(TimelineEntryRead, "TimelinePage"))
     @blp.errors(401, 404)
@@ -123,6 +127,7 @@ class IncidentTimeline(MethodView):
 
 @blp.route("/incidents/<int:incident_id>/notes")
 class IncidentNotes(MethodView):
+    @client_scope("incidents:read:text")
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_schema(NoteRead, "NotePage"))
     @blp.errors(401, 404)
@@ -259,6 +264,7 @@ class IncidentReferralById(MethodView):
 
 @blp.route("/incident-places")
 class IncidentPlaces(MethodView):
+    @client_scope("incidents:read")
     @blp.response(200, PlacesRead)
     @blp.errors(401)
     @blp.etag

@@ -213,7 +213,12 @@ class CaseWorkNested(ma.fields.Nested):
 class IncidentRead(IncidentListItem):
     """A case with everything its reader may see."""
 
-    description = ma.fields.String(dump_only=True, allow_none=True)
+    description = computed(
+        lambda i: None if i.view == "client" else i.description,
+        "string",
+        nullable=True,
+        description="What happened (free text; null for an API client without incidents:read:text)",
+    )
     digital_medium = ma.fields.String(dump_only=True, allow_none=True)
     pupil_perspective = computed(_full(lambda i: i.pupil_perspective, None), "string", nullable=True)
     accused_staff = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
@@ -222,8 +227,9 @@ class IncidentRead(IncidentListItem):
     view = ma.fields.String(
         dump_only=True,
         metadata={
-            "enum": ["full", "reporter"],
-            "description": "full for the case's workers; reporter for whoever reported it (no case work)",
+            "enum": ["full", "reporter", "client"],
+            "description": "full for the case's workers; reporter for whoever reported it (no case work); "
+            "client for an API client without incidents:read:text (no free text, no case work)",
         },
     )
     allowed_transitions = ma.fields.List(

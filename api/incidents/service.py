@@ -11,6 +11,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
+from api.auth.scopes import TEXT_SCOPE, is_client
 from api.calendar.service import add_working_days
 from api.core import audit, outbox
 from api.core.pagination import list_page, paginate
@@ -228,6 +229,11 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
         if _transition_problem(session, actor, incident, target, access=access) is None
     ]
     incident.allowed_actions = allowed_actions(session, actor, incident, access=access)  # type: ignore[attr-defined]
+    if is_client(actor):
+        # A machine reads; it works no case. Free text only with its own scope.
+        incident.view = "full" if actor.has_scope(TEXT_SCOPE) else "client"
+        incident.allowed_transitions = []  # type: ignore[attr-defined]
+        incident.allowed_actions = []  # type: ignore[attr-defined]
     return incident
 
 

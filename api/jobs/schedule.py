@@ -44,12 +44,14 @@ def purge(
 ) -> dict[str, int]:
     """Everything past its retention, in one place (the worker's job and `trivsel purge` both run this)."""
     from api.auth.service import purge_expired
+    from api.clients.service import purge_expired_tokens
     from api.core import idempotency, outbox, tombstones
     from api.webhooks import delivery
 
     kept = idempotency.purge(session, now=now, key_retention=idempotency_keep)
     return {
         "tokens": purge_expired(session),
+        "api_client_tokens": purge_expired_tokens(session, now=now),
         "idempotency_bodies": kept.bodies,
         "idempotency_keys": kept.keys,
         "outbox_events": outbox.purge_dispatched(session, now=now),

@@ -8,6 +8,8 @@
 - The note of an observation marked sensitive is shown only to leaders, resource persons and its author;
   everybody else who sees the observation gets it without the note (`note_hidden: true`).
 - An administrator who holds no child-facing role works with users and rosters, not with children: 403.
+- An API client with observations:read (api/clients) sees every observation of its school, but never the note of
+  a sensitive one.
 - Only the author withdraws an observation, just after logging it ("Fortryd"); a withdrawn observation is
   kept for the audit but shown in no list or student log.
 """
@@ -20,6 +22,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import deny
+from api.auth.scopes import is_client
 from api.observations.models import Observation, ObservationStudent
 from api.students.models import Student
 from api.students.permissions import staff_class_ids
@@ -30,8 +33,8 @@ SFO_ROLE = "sfo_staff"
 
 
 def ensure_child_facing(actor: Any, *, action: str) -> None:
-    """403 (audited) for a user without a child-facing role."""
-    if not actor.has_role(*CHILD_FACING_ROLES):
+    """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
+    if not is_client(actor) and not actor.has_role(*CHILD_FACING_ROLES):
         raise deny(
             f"Your role may not {action}. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="observation",
@@ -40,7 +43,7 @@ def ensure_child_facing(actor: Any, *, action: str) -> None:
 
 def visible_clause(session: Session, viewer: Any) -> ColumnElement[bool]:
     """A WHERE clause selecting the observations `viewer` may see (school filter applied separately)."""
-    if viewer.has_role(*SCHOOL_WIDE_ROLES):
+    if is_client(viewer) or viewer.has_role(*SCHOOL_WIDE_ROLES):
         return true()
     student_conditions: list[ColumnElement[bool]] = []
     class_ids = staff_class_ids(session, viewer)
@@ -61,6 +64,8 @@ def visible_clause(session: Session, viewer: Any) -> ColumnElement[bool]:
 
 def can_view(viewer: Any, observation: Observation, *, class_ids: set[int]) -> bool:
     """Whether `viewer` (attached to `class_ids`) may see this observation."""
+    if is_client(viewer):
+        return observation.school_id == viewer.school_id
     if observation.school_id != viewer.school_id or not viewer.has_role(*CHILD_FACING_ROLES):
         return False
     if viewer.has_role(*SCHOOL_WIDE_ROLES) or observation.author_id == viewer.id:
@@ -75,6 +80,8 @@ def can_view(viewer: Any, observation: Observation, *, class_ids: set[int]) -> b
 
 def can_see_note(viewer: Any, observation: Observation) -> bool:
     """The note of a sensitive observation is for leaders, resource persons and its author only."""
+    if is_client(viewer):
+        return not observation.sensitive
     return (
         not observation.sensitive or observation.author_id == viewer.id or viewer.has_role(*SCHOOL_WIDE_ROLES)
     )

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core.db import db
 from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
@@ -31,6 +32,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Observations(MethodView):
+    @client_scope("observations:read")
     @blp.arguments(ObservationQuery, location="query")
     @blp.response(200, page_schema(ObservationRead, feed=True))
     @blp.errors(400, 401, 403, 410)
@@ -57,6 +59,7 @@ class Observations(MethodView):
 
 @blp.route("/<int:observation_id>")
 class ObservationById(MethodView):
+    @client_scope("observations:read")
     @blp.response(200, ObservationRead)
     @blp.errors(401, 403, 404)
     @blp.etag

@@ -9,6 +9,8 @@
 - A check-in note is shown to those with need-to-know of one of its students (class staff, leaders,
   resource persons), the responsible adult, the arrangement's creator and the note's author.
 - An administrator without a child-facing role: 403.
+- An API client with prevention:read (api/clients) sees the school's arrangements; check-in notes (free text)
+  are not for it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.auth.permissions import deny
+from api.auth.scopes import is_client
 from api.play_partners.models import ArrangementCheckIn, PlayPartnerArrangement
 
 CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
@@ -23,8 +26,8 @@ SCHOOL_WIDE_ROLES = ("leader", "resource_person")
 
 
 def ensure_child_facing(actor: Any, *, action: str) -> None:
-    """403 (audited) for a user without a child-facing role."""
-    if not actor.has_role(*CHILD_FACING_ROLES):
+    """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
+    if not is_client(actor) and not actor.has_role(*CHILD_FACING_ROLES):
         raise deny(
             f"Your role may not {action}. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="play_partner_arrangement",

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core.db import db
 from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
@@ -33,6 +34,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Arrangements(MethodView):
+    @client_scope("prevention:read")
     @blp.arguments(ArrangementQuery, location="query")
     @blp.response(200, page_schema(ArrangementRead, feed=True))
     @blp.errors(400, 401, 403, 410)
@@ -60,6 +62,7 @@ class Arrangements(MethodView):
 
 @blp.route("/<int:arrangement_id>")
 class ArrangementById(MethodView):
+    @client_scope("prevention:read")
     @blp.response(200, ArrangementRead)
     @blp.errors(401, 403, 404)
     @blp.etag
@@ -91,6 +94,7 @@ class ArrangementById(MethodView):
 
 @blp.route("/<int:arrangement_id>/check-ins")
 class CheckIns(MethodView):
+    @client_scope("prevention:read")
     @blp.arguments(CheckInQuery, location="query")
     @blp.response(200, page_schema(CheckInRead))
     @blp.errors(401, 403, 404)

@@ -84,3 +84,10 @@ def create_school(session: Session, *, name: str, slug: str) -> School:
 def get_school_by_slug(session: Session, slug: str) -> School | None:
     """The school with this slug, if any."""
     return session.scalar(select(School).where(School.slug == slug.strip().lower()))
+
+
+def existing_school_ids(session: Session, *, school_ids: list[int]) -> set[int]:
+    """Which of these ids are schools of this deployment."""
+    if not school_ids:
+        return set()
+    return set(session.scalars(select(School.id).where(School.id.in_(sorted(set(school_ids))))))

@@ -9,6 +9,8 @@
 - Guardians (contact details, custody) are seen by the roles that contact parents: leaders, resource persons,
   the staff attached to the student's class, and admins (the school office keeps the contact details right).
   Admins, leaders and the class's class teacher add and change them.
+- An API client with roster:read (api/clients) sees its school's students, classes and guardians; what
+  happened to a student (the student log) is not opened to clients.
 - The roster itself (classes, staff attachments, students, import) is changed by admins only. Export (a
   bulk copy of the roster) is for admins and leaders.
 """
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth.permissions import deny
+from api.auth.scopes import is_client
 from api.students.models import ClassRole, ClassStaff, Student
 
 # Roles that see every student's details in their school.
@@ -72,7 +75,7 @@ def can_view_guardians(session: Session, user: Any, student: Student) -> bool:
     """Roles that contact parents: leaders, resource persons, admins, and the staff of the student's class."""
     if student.school_id != user.school_id:
         return False
-    if user.has_role(*GUARDIAN_SCHOOL_WIDE_ROLES):
+    if is_client(user) or user.has_role(*GUARDIAN_SCHOOL_WIDE_ROLES):
         return True
     return _class_role(session, user, student) is not None
 

@@ -9,6 +9,7 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core.db import db
 from api.core.etag import require_if_match
 from api.core.idempotency import idempotent
@@ -75,6 +76,7 @@ def large_upload(view: Any) -> Any:
 
 @blp.route("/classes")
 class Classes(MethodView):
+    @client_scope("roster:read")
     @blp.arguments(ClassQuery, location="query")
     @blp.response(200, page_schema(ClassRead, feed=True))
     @blp.errors(400, 401, 410)
@@ -95,6 +97,7 @@ class Classes(MethodView):
 
 @blp.route("/classes/<int:class_id>")
 class ClassById(MethodView):
+    @client_scope("roster:read")
     @blp.response(200, ClassRead)
     @blp.errors(401, 404)
     @blp.etag
@@ -144,6 +147,7 @@ class ClassStaffMember(MethodView):
 
 @blp.route("/students")
 class Students(MethodView):
+    @client_scope("roster:read")
     @blp.arguments(StudentQuery, location="query")
     @blp.response(200, page_schema(StudentRead, feed=True))
     @blp.errors(400, 401, 410, 422)
@@ -206,6 +210,7 @@ class StudentImport(MethodView):
 
 @blp.route("/students/<int:student_id>")
 class StudentById(MethodView):
+    @client_scope("roster:read")
     @blp.response(200, StudentRead)
     @blp.errors(401, 404)
     @blp.etag
@@ -256,6 +261,7 @@ class SchoolGuardians(MethodView):
 
 @blp.route("/students/<int:student_id>/guardians")
 class Guardians(MethodView):
+    @client_scope("roster:read")
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_schema(GuardianRead))
     @blp.errors(401, 403, 404)
@@ -280,6 +286,7 @@ class Guardians(MethodView):
 
 @blp.route("/students/<int:student_id>/guardians/<int:guardian_id>")
 class GuardianById(MethodView):
+    @client_scope("roster:read")
     @blp.response(200, GuardianRead)
     @blp.errors(401, 403, 404)
     @blp.etag

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core import outbox
 from api.core.db import db
 from api.core.etag import require_if_match
@@ -40,6 +41,7 @@ def _location(endpoint: Any) -> dict[str, str]:
 
 @blp.route("")
 class Endpoints(MethodView):
+    @client_scope("webhooks:manage")
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_schema(EndpointRead))
     @blp.errors(401, 403)
@@ -47,6 +49,7 @@ class Endpoints(MethodView):
         """List the school's webhook endpoints"""
         return service.list_endpoints(db.session, actor=current_user(), **args)
 
+    @client_scope("webhooks:manage")
     @idempotent
     @blp.arguments(EndpointCreate)
     @blp.response(201, EndpointWithSecret)
@@ -60,6 +63,7 @@ class Endpoints(MethodView):
 
 @blp.route("/event-types")
 class EventTypes(MethodView):
+    @client_scope("webhooks:manage")
     @blp.response(200, EventTypesRead)
     @blp.errors(401)
     def get(self) -> dict:
@@ -69,6 +73,7 @@ class EventTypes(MethodView):
 
 @blp.route("/<int:endpoint_id>")
 class EndpointById(MethodView):
+    @client_scope("webhooks:manage")
     @blp.response(200, EndpointRead)
     @blp.errors(401, 403, 404)
     @blp.etag
@@ -76,6 +81,7 @@ class EndpointById(MethodView):
         """Get an endpoint"""
         return service.get_endpoint(db.session, actor=current_user(), endpoint_id=endpoint_id)
 
+    @client_scope("webhooks:manage")
     @blp.arguments(EndpointUpdate)
     @blp.response(200, EndpointRead)
     @blp.errors(401, 403, 404, 422)
@@ -87,6 +93,7 @@ class EndpointById(MethodView):
         )
         return endpoint
 
+    @client_scope("webhooks:manage")
     @blp.response(204)
     @blp.errors(401, 403, 404)
     def delete(self, endpoint_id: int) -> None:
@@ -96,6 +103,7 @@ class EndpointById(MethodView):
 
 @blp.route("/<int:endpoint_id>/rotate-secret")
 class RotateEndpointSecret(MethodView):
+    @client_scope("webhooks:manage")
     @blp.arguments(RotateSecret)
     @blp.response(200, EndpointWithSecret)
     @blp.errors(401, 403, 404, 422)
@@ -107,6 +115,7 @@ class RotateEndpointSecret(MethodView):
 
 @blp.route("/<int:endpoint_id>/test")
 class SendTestEvent(MethodView):
+    @client_scope("webhooks:manage")
     @blp.response(202, DeliveryRead)
     @blp.errors(401, 403, 404, 409)
     def post(self, endpoint_id: int) -> Any:
@@ -116,6 +125,7 @@ class SendTestEvent(MethodView):
 
 @blp.route("/<int:endpoint_id>/deliveries")
 class Deliveries(MethodView):
+    @client_scope("webhooks:manage")
     @blp.arguments(DeliveryQuery, location="query")
     @blp.response(200, page_schema(DeliveryRead))
     @blp.errors(401, 403, 404)

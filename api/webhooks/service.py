@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.auth.scopes import is_client
 from api.core import audit, outbox
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
@@ -108,7 +109,7 @@ def create_endpoint(
         event_types=_checked_types(event_types),
         description=_clean_description(description),
         secret=new_secret(),
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=None if is_client(actor) else actor.id,
     )
     session.add(endpoint)
     session.flush()

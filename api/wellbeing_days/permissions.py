@@ -6,6 +6,7 @@
 - Leaders, resource persons, teachers and pedagogues plan them: create, change, delete, build and edit
   groups. SFO staff take part and see the plan.
 - An administrator without a child-facing role: 403.
+- An API client with prevention:read (api/clients) sees the school's wellbeing days and groups.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 from api.auth.permissions import deny
+from api.auth.scopes import is_client
 
 CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
 PLANNER_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
 
 
 def ensure_can_view(actor: Any) -> None:
-    """403 (audited) for a user without a child-facing role."""
-    if not actor.has_role(*CHILD_FACING_ROLES):
+    """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
+    if not is_client(actor) and not actor.has_role(*CHILD_FACING_ROLES):
         raise deny(
             f"Your role may not see wellbeing days. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="wellbeing_day",

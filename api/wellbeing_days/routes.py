@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core.db import db
 from api.core.etag import require_if_match, set_etag
 from api.core.idempotency import idempotent
@@ -36,6 +37,7 @@ IF_MATCH_WHEN_PLANNED = "The ETag of the day you read; required when groups exis
 
 @blp.route("")
 class WellbeingDays(MethodView):
+    @client_scope("prevention:read")
     @blp.arguments(WellbeingDayQuery, location="query")
     @blp.response(200, page_schema(WellbeingDayRead, feed=True))
     @blp.errors(400, 401, 403, 410)
@@ -56,6 +58,7 @@ class WellbeingDays(MethodView):
 
 @blp.route("/<int:day_id>")
 class WellbeingDayById(MethodView):
+    @client_scope("prevention:read")
     @blp.response(200, WellbeingDayRead)
     @blp.errors(401, 403, 404)
     @blp.etag
@@ -92,6 +95,7 @@ class WellbeingDayById(MethodView):
 
 @blp.route("/<int:day_id>/groups")
 class Groups(MethodView):
+    @client_scope("prevention:read")
     @blp.response(200, GroupPlanRead)
     @blp.errors(401, 403, 404)
     @blp.etag

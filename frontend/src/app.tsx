@@ -17,6 +17,7 @@ const loadPrevention: Loader = () => import('./screens/prevention');
 const loadAdmin: Loader = () => import('./screens/admin');
 const loadStudents: Loader = () => import('./screens/students');
 const loadDashboard: Loader = () => import('./screens/dashboard');
+const loadApiClients: Loader = () => import('./screens/apiclients');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -60,6 +61,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/admin/users', load: loadAdmin, name: 'Users' },
   { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
   { pattern: '/admin/import', load: loadAdmin, name: 'Import' },
+  { pattern: '/admin/api-clients', load: loadApiClients, name: 'ApiClients' },
 ];
 
 function Screen({ path, user }: { path: string; user: User }) {

@@ -23,6 +23,7 @@ export const NAV: NavItem[] = [
   { path: '/admin/classes', label: 'nav_classes', roles: ['admin', 'leader'] },
   { path: '/admin/import', label: 'nav_import', roles: ['admin'] },
   { path: '/municipality', label: 'nav_municipality', roles: ['municipality'] },
+  { path: '/admin/api-clients', label: 'nav_apiclients', roles: ['admin'] },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

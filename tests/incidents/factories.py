@@ -30,7 +30,7 @@ class World:
     other_school: Any
     other_users: dict[str, Any]
     other_student: Any
-    tokens: dict[int, str] = field(default_factory=dict)
+    tokens: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 ROLES = ["admin", "leader", "teacher", "pedagogue", "sfo_staff", "resource_person"]
@@ -70,10 +70,11 @@ def make_world(session: Session) -> World:
 
 def headers(app: Flask, world: World, user: Any, **extra: str) -> dict[str, str]:
     """Authorization for a user (one token per user per test), plus extra headers."""
-    token = world.tokens.get(user.id)
+    key = (type(user).__name__, user.id)  # an API client's id may equal a user's
+    token = world.tokens.get(key)
     if token is None:
         token = auth(app, user)["Authorization"]
-        world.tokens[user.id] = token
+        world.tokens[key] = token
     return {"Authorization": token, **extra}
 
 

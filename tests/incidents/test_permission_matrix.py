@@ -18,17 +18,43 @@ from api.core.timeutil import local_date
 from api.incidents.models import DEFAULT_PLACES, IncidentPlace, Referral
 from api.incidents.service import places_etag
 from api.notifications.models import Notification
-from tests.factories import make_user
+from tests.factories import make_api_client, make_user
 from tests.incidents.factories import adopt_plan, headers, make_incident, make_world
 
 # Own-school roles: class A's staff work its cases; teacher_b teaches another class; sfo_staff is attached
 # to class A as SFO contact (SFO staff see only their own reports); `reporter` (a pedagogue of no class)
 # reported the case.
-ROLES = ["admin", "leader", "resource_person", "teacher", "pedagogue", "sfo_staff", "teacher_b", "reporter"]
+ROLES = [
+    "admin",
+    "leader",
+    "resource_person",
+    "teacher",
+    "pedagogue",
+    "sfo_staff",
+    "teacher_b",
+    "reporter",
+    "client",
+]
 VIEWERS = {"leader", "resource_person", "teacher", "pedagogue", "reporter"}
 WORKERS = {"leader", "resource_person", "teacher", "pedagogue"}
 OWNERS = {"leader", "resource_person"}
-OTHER_SCHOOL_ROLES = ["admin", "leader", "resource_person", "teacher", "pedagogue", "sfo_staff"]
+OTHER_SCHOOL_ROLES = ["admin", "leader", "resource_person", "teacher", "pedagogue", "sfo_staff", "client"]
+# The seventh kind of caller, an API client with every read scope: it reads cases (and the places), nothing
+# else here; another school's case is 404 for it too.
+CLIENT_READS = {
+    ("get", "/api/v1/incidents"),
+    ("get", "/api/v1/incidents/{incident_id}"),
+    ("get", "/api/v1/incidents/{incident_id}/timeline"),
+    ("get", "/api/v1/incidents/{incident_id}/notes"),
+    ("get", "/api/v1/incident-places"),
+}
+
+
+def client_status(route: tuple[str, str], *, other_school: bool) -> int:
+    """What the API client gets: its reads (another school's case 404), 403 not_for_api_clients elsewhere."""
+    if route not in CLIENT_READS:
+        return 403
+    return 404 if other_school and "{incident_id}" in route[1] else 200
 
 
 def case_rule(allowed: set[str], ok: int, *, viewers_denied: int = 403) -> Callable[[str], int]:
@@ -259,7 +285,10 @@ def test_the_matrix_covers_every_route_of_these_domains(app):
 def test_permission_matrix(app, client, session, route):
     world = make_world(session)
     reporter = make_user(session, world.school, "pedagogue", name="reporter A")
-    users = {**{r: world.users[r] for r in ROLES if r != "reporter"}, "reporter": reporter}
+    api_client = make_api_client(session, world.school)
+    other_client = make_api_client(session, world.other_school)
+    users = {**{r: world.users[r] for r in ROLES if r not in ("reporter", "client")}, "reporter": reporter}
+    users["client"] = api_client
     build, expect, other_expect = route_table()[route]
     method = route[0]
     got, want = {}, {}
@@ -269,17 +298,20 @@ def test_permission_matrix(app, client, session, route):
         resp = client.open(
             url, method=method, headers={**headers(app, world, users[role]), **kw_headers}, **kwargs
         )
-        got[role], want[role] = resp.status_code, expect(role)
+        got[role] = resp.status_code
+        want[role] = client_status(route, other_school=False) if role == "client" else expect(role)
     assert got == want
     # Another school's staff, every role, against this school's data
     got, want = {}, {}
     for role in OTHER_SCHOOL_ROLES:
         url, kwargs = build(Ctx(session, world, reporter))
         kw_headers = kwargs.pop("headers", {})
-        user = world.other_users[role]
+        user = other_client if role == "client" else world.other_users[role]
         resp = client.open(url, method=method, headers={**headers(app, world, user), **kw_headers}, **kwargs)
         got[role] = resp.status_code
-        if other_expect is None:  # a write to the other school's own settings: its own role rules apply
+        if role == "client":
+            want[role] = client_status(route, other_school=True)
+        elif other_expect is None:  # a write to the other school's own settings: its own role rules apply
             want[role] = expect(role)
         else:
             want[role] = other_expect
@@ -309,9 +341,11 @@ def test_list_shows_each_role_only_the_cases_it_may_see(app, client, session):
         "pedagogue": [sfo_case, class_a_case],
         "sfo_staff": [sfo_case],
         "teacher_b": [class_b_case],
+        "client": [sfo_case, class_a_case, class_b_case],  # never the case accusing staff
     }
+    callers = {**world.users, "client": make_api_client(session, world.school)}
     for role, cases in expected.items():
-        resp = client.get("/api/v1/incidents?page_size=100", headers=headers(app, world, world.users[role]))
+        resp = client.get("/api/v1/incidents?page_size=100", headers=headers(app, world, callers[role]))
         assert resp.status_code == 200
         assert sorted(i["id"] for i in resp.json["items"]) == sorted(c.id for c in cases), role
     other = client.get("/api/v1/incidents", headers=headers(app, world, world.other_users["leader"]))
@@ -345,6 +379,8 @@ def test_a_case_accusing_staff_is_for_leaders_only_and_never_the_accused(app, cl
         "sfo_staff": 404,
         "admin": 404,
     }
+    api_client = make_api_client(session, world.school)
+    assert client.get(url, headers=headers(app, world, api_client)).status_code == 404
     mine = client.get(url, headers=headers(app, world, world.users["teacher"])).json
     assert mine["view"] == "reporter" and mine["audiences"] == [] and mine["action_plan"] is None
     # the leaders who may see it are told at once; the accused is not, nor the reporter of her own report

@@ -11,6 +11,16 @@ export const MAX = {
   AcuteMeasureCreate: {
     description: 5000,
   },
+  ApiClientCreate: {
+    name: 200,
+    school_ids: 100,
+    scopes: 8,
+  },
+  ApiClientUpdate: {
+    name: 200,
+    school_ids: 100,
+    scopes: 8,
+  },
   ArrangementCreate: {
     purpose: 500,
     recesses: 4,

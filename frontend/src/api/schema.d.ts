@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OAuth 2.0 authorization server metadata (RFC 8414)
+         * @description **Who may call it:** anyone (public; RFC 8414 metadata).
+         */
+        get: operations["getOAuthServerMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/class-trend": {
         parameters: {
             query?: never;
@@ -358,6 +378,124 @@ export interface paths {
         get: operations["exportAnalyticsWeekdayRecessCsv"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the school's API clients (admins)
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listApiClients"];
+        put?: never;
+        /**
+         * Register an API client (admins); the answer holds its secret, shown this once
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createApiClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scopes a client can be given, and what each opens
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listApiClientScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an API client (admins)
+         * @description **Who may call it:** admins.
+         */
+        get: operations["getApiClient"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an API client and its tokens
+         * @description **Who may call it:** admins.
+         */
+        delete: operations["deleteApiClient"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an API client's name, scopes, schools or expiry (send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateApiClient"];
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the client: its secrets and tokens stop working at once
+         * @description **Who may call it:** admins.
+         */
+        post: operations["revokeApiClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the client a new secret; the old one works too during the grace period
+         * @description **Who may call it:** admins.
+         */
+        post: operations["rotateApiClientSecret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2193,6 +2331,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an access token (OAuth 2.0 client credentials)
+         * @description RFC 6749 §4.4 client credentials. The answer and its errors follow RFC 6749 §5.1/§5.2 (`{error, error_description}`), not the API's Error shape: that is the OAuth protocol, which OAuth libraries expect. Tokens are opaque, last `expires_in` seconds (10 minutes by default), and come without a refresh token: ask again. A client reading several schools names one with `school_id`.
+         *
+         *     **Who may call it:** a registered API client, with its id and secret (OAuth 2.0 client credentials).
+         */
+        post: operations["requestOAuthToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2250,6 +2410,115 @@ export interface components {
             /** Format: date-time */
             readonly taken_at: string;
         };
+        /** @description A new API client. */
+        ApiClientCreate: {
+            /**
+             * Format: date-time
+             * @description When it stops working (at most 2 years)
+             */
+            expires_at: string;
+            name: string;
+            /** @description The schools it may read (default: the admin's own). Other schools of the deployment only where API_CLIENTS_ACROSS_SCHOOLS is on. */
+            school_ids?: number[];
+            /** @description What the client may read or do; see the oauth2 security scheme */
+            scopes: components["schemas"]["ApiScope"][];
+        };
+        /** @description One page of ApiClientRead items, with the total count of all pages. */
+        ApiClientPage: {
+            items: components["schemas"]["ApiClientRead"][];
+            /** @description Offset paging only */
+            page: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total: number;
+        };
+        /** @description An API client (its secret is shown only when made or rotated). */
+        ApiClientRead: {
+            /** @description The OAuth client_id */
+            readonly client_id: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description When it last got a token
+             */
+            readonly last_token_at: string | null;
+            readonly name: string;
+            /**
+             * Format: date-time
+             * @description Until then the old secret works too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly school_ids: number[];
+            readonly scopes: string[];
+            /** @description active, expired or revoked (enum: active, expired, revoked) */
+            readonly state: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /** @description Changes to an API client (a scope or school taken away stops working at once). */
+        ApiClientUpdate: {
+            /** Format: date-time */
+            expires_at?: string;
+            name?: string;
+            /** @description The schools it may read (default: the admin's own). Other schools of the deployment only where API_CLIENTS_ACROSS_SCHOOLS is on. */
+            school_ids?: number[];
+            /** @description What the client may read or do; see the oauth2 security scheme */
+            scopes?: components["schemas"]["ApiScope"][];
+        };
+        /** @description An API client just made or rotated, with its secret (shown this once, stored only hashed). */
+        ApiClientWithSecret: {
+            /** @description The OAuth client_id */
+            readonly client_id: string;
+            /** @description Keep it secret. Shown this once: null in a replay of the same Idempotency-Key (rotate again if it was lost) */
+            readonly client_secret: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly expires_at: string;
+            readonly id: number;
+            /**
+             * Format: date-time
+             * @description When it last got a token
+             */
+            readonly last_token_at: string | null;
+            readonly name: string;
+            /**
+             * Format: date-time
+             * @description Until then the old secret works too
+             */
+            readonly previous_secret_expires_at: string | null;
+            /** Format: date-time */
+            readonly revoked_at: string | null;
+            readonly school_ids: number[];
+            readonly scopes: string[];
+            /** @description active, expired or revoked (enum: active, expired, revoked) */
+            readonly state: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * ApiScope
+         * @description What an API client's token may read or do (OAuth 2.0 scopes).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `roster:read` | roster:read | Students, classes and guardians of the client's school. |
+         *     | `incidents:read` | incidents:read | Incidents and their case state (classification, status, students and roles, deadlines); no free text. Cases accusing a staff member are never served to a client. |
+         *     | `incidents:read:text` | incidents:read:text | Everything incidents:read gives, and the free text of cases (description, case work, notes). |
+         *     | `observations:read` | observations:read | Wellbeing observations (a sensitive observation's note stays hidden). |
+         *     | `prevention:read` | prevention:read | Play-partner arrangements and wellbeing days. |
+         *     | `analytics:read` | analytics:read | Aggregates of the school (small counts suppressed). |
+         *     | `webhooks:manage` | webhooks:manage | The school's webhook endpoints. |
+         *     | `incidents:write` | incidents:write | Report incidents (no operation takes it yet; reserved, so a client can be registered for it). |
+         * @enum {string}
+         */
+        ApiScope: "roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write";
         /** @description A new arrangement. */
         ArrangementCreate: {
             /** Format: date */
@@ -2450,12 +2719,16 @@ export interface components {
             action?: string;
             /** Format: date-time */
             at?: string;
+            /** @description The API client that acted (then user_id is null) */
+            client_id?: number | null;
             id?: number;
             outcome?: components["schemas"]["AuditOutcome"];
             request_id?: string | null;
             resource_id?: string | null;
             resource_type?: string;
             roles?: string;
+            /** @description The scope the API client used */
+            scope?: string | null;
             student_id?: number | null;
             user_id?: number | null;
         };
@@ -2504,9 +2777,10 @@ export interface components {
          *     |---|---|---|
          *     | `full` | fuld | The case's workers: everything, with the case work. |
          *     | `reporter` | indberetter | Whoever reported it: their report, without the case work. |
+         *     | `client` | API-klient | An API client without incidents:read:text: the case's facts and state, no free text or case work. |
          * @enum {string}
          */
-        CaseView: "full" | "reporter";
+        CaseView: "full" | "reporter" | "client";
         /** @description One cell: the dimensions' values, the count (null when suppressed) and a mean or median if any. */
         CellRead: {
             readonly count: number | null;
@@ -2868,6 +3142,8 @@ export interface components {
              *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
              *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
              *     - `forbidden`: Authenticated, but this role may not do this.
+             *     - `insufficient_scope`: An API client's token lacks the scope this operation needs (see the oauth2 scheme).
+             *     - `not_for_api_clients`: The operation is for people signed in to Trivsel; an API client's token never works on it.
              *     - `not_found`: No such resource (or it belongs to another school).
              *     - `method_not_allowed`: The path exists but does not take this method; see the Allow header.
              *     - `conflict`: The request conflicts with the current state of the resource.
@@ -2887,7 +3163,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         /** @description Establish bullying; optionally with the classification it was established as. */
         EstablishIn: {
@@ -2944,6 +3220,16 @@ export interface components {
             readonly recorded_by: components["schemas"]["UserBrief"];
             readonly summary: string | null;
         };
+        /**
+         * GrantType
+         * @description The OAuth 2.0 grants the token endpoint takes.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `client_credentials` | klientlegitimation | A machine client's own id and secret (RFC 6749 §4.4). |
+         * @enum {string}
+         */
+        GrantType: "client_credentials";
         /** @description Move a student to another group (or swap two students). */
         GroupMove: {
             group: number;
@@ -3178,6 +3464,7 @@ export interface components {
             readonly created_at: string;
             /** @description The action plan's deadline: pending, due_soon (within 2 working days), overdue, met; null when no plan is due */
             readonly deadline_status: components["schemas"]["DeadlineStatus"] | null;
+            /** @description What happened (free text; null for an API client without incidents:read:text) */
             readonly description: string | null;
             readonly digital_medium: string | null;
             /** Format: date-time */
@@ -3201,7 +3488,7 @@ export interface components {
              * @description Last change of the case or its case work
              */
             readonly updated_at: string;
-            /** @description full for the case's workers; reporter for whoever reported it (no case work) */
+            /** @description full for the case's workers; reporter for whoever reported it (no case work); client for an API client without incidents:read:text (no free text, no case work) */
             readonly view: components["schemas"]["CaseView"];
             /**
              * Format: date-time
@@ -3724,6 +4011,14 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person" | "municipality";
+        /** @description How long the old secret keeps working too. */
+        RotateClientSecret: {
+            /**
+             * @description 0-168 hours during which the old secret is accepted too
+             * @default 24
+             */
+            grace_hours: number;
+        };
         /** @description How long the old secret keeps signing too. */
         RotateSecret: {
             /**
@@ -3792,10 +4087,29 @@ export interface components {
             readonly schools: components["schemas"]["SchoolTableRead"][];
             readonly view: string;
         };
+        /** @description A scope and what it opens. */
+        ScopeRead: {
+            readonly description: string;
+            readonly scope: string;
+        };
+        /** @description The scopes a client can be given. */
+        ScopesRead: {
+            readonly scopes: components["schemas"]["ScopeRead"][];
+        };
         /** @description When the list was marked as seen. */
         SeenRead: {
             /** Format: date-time */
             readonly seen_at: string;
+        };
+        /** @description RFC 8414 authorization server metadata. */
+        ServerMetadata: {
+            readonly grant_types_supported: string[];
+            readonly issuer: string;
+            readonly response_types_supported: string[];
+            readonly scopes_supported: string[];
+            readonly service_documentation: string;
+            readonly token_endpoint: string;
+            readonly token_endpoint_auth_methods_supported: string[];
         };
         /**
          * SortOrder
@@ -3938,6 +4252,16 @@ export interface components {
             page_size: number;
             /** @description Offset paging only */
             total: number;
+        };
+        /** @description RFC 6749 §5.1 access token response (no refresh token). */
+        TokenRead: {
+            readonly access_token: string;
+            /** @description Seconds */
+            readonly expires_in: number;
+            readonly school_id: number;
+            readonly scope: string;
+            /** @description Bearer */
+            readonly token_type: string;
         };
         /** @description The logged-in user, and the tokens when they were not set as cookies. */
         TokenResponse: {
@@ -4211,8 +4535,23 @@ export interface components {
         /**
          * @description Forbidden. Error `type`s:
          *     - `forbidden`: Authenticated, but this role may not do this.
+         *     - `insufficient_scope`: An API client's token lacks the scope this operation needs (see the oauth2 scheme).
          */
-        "Forbidden.forbidden": {
+        "Forbidden.forbidden-insufficient_scope": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Forbidden. Error `type`s:
+         *     - `forbidden`: Authenticated, but this role may not do this.
+         *     - `not_for_api_clients`: The operation is for people signed in to Trivsel; an API client's token never works on it.
+         */
+        "Forbidden.forbidden-not_for_api_clients": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -4469,6 +4808,49 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getOAuthServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "grant_types_supported": [
+                     *         "text"
+                     *       ],
+                     *       "issuer": "text",
+                     *       "response_types_supported": [
+                     *         "text"
+                     *       ],
+                     *       "scopes_supported": [
+                     *         "text"
+                     *       ],
+                     *       "service_documentation": "text",
+                     *       "token_endpoint": "text",
+                     *       "token_endpoint_auth_methods_supported": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ServerMetadata"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     getAnalyticsClassTrend: {
         parameters: {
             query?: {
@@ -4522,7 +4904,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4563,7 +4945,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4622,7 +5004,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4663,7 +5045,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4722,7 +5104,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4763,7 +5145,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4822,7 +5204,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4863,7 +5245,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4922,7 +5304,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -4963,7 +5345,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5022,7 +5404,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5063,7 +5445,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5122,7 +5504,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5163,7 +5545,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5222,7 +5604,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5263,7 +5645,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5322,7 +5704,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5363,9 +5745,489 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listApiClients: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "client_id": "text",
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "expires_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "last_token_at": "2026-04-01T09:30:00+02:00",
+                     *           "name": "Mette Hansen",
+                     *           "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *           "revoked_at": "2026-04-01T09:30:00+02:00",
+                     *           "school_ids": [
+                     *             42
+                     *           ],
+                     *           "scopes": [
+                     *             "text"
+                     *           ],
+                     *           "state": "text",
+                     *           "updated_at": "2026-04-01T09:30:00+02:00"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiClientPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createApiClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "expires_at": "2026-04-01T09:30:00+02:00",
+                 *       "name": "Mette Hansen",
+                 *       "school_ids": [
+                 *         42
+                 *       ],
+                 *       "scopes": [
+                 *         "roster:read"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiClientCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "text",
+                     *       "client_secret": "text",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "last_token_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "revoked_at": "2026-04-01T09:30:00+02:00",
+                     *       "school_ids": [
+                     *         42
+                     *       ],
+                     *       "scopes": [
+                     *         "text"
+                     *       ],
+                     *       "state": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiClientWithSecret"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listApiClientScopes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "scopes": [
+                     *         {
+                     *           "description": "Was kept out of the football game again.",
+                     *           "scope": "text"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ScopesRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getApiClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "text",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "last_token_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "revoked_at": "2026-04-01T09:30:00+02:00",
+                     *       "school_ids": [
+                     *         42
+                     *       ],
+                     *       "scopes": [
+                     *         "text"
+                     *       ],
+                     *       "state": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiClientRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteApiClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateApiClient: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "expires_at": "2026-04-01T09:30:00+02:00",
+                 *       "name": "Mette Hansen",
+                 *       "school_ids": [
+                 *         42
+                 *       ],
+                 *       "scopes": [
+                 *         "roster:read"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiClientUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "text",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "last_token_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "revoked_at": "2026-04-01T09:30:00+02:00",
+                     *       "school_ids": [
+                     *         42
+                     *       ],
+                     *       "scopes": [
+                     *         "text"
+                     *       ],
+                     *       "state": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiClientRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    revokeApiClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "text",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "last_token_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "revoked_at": "2026-04-01T09:30:00+02:00",
+                     *       "school_ids": [
+                     *         42
+                     *       ],
+                     *       "scopes": [
+                     *         "text"
+                     *       ],
+                     *       "state": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiClientRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    rotateApiClientSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                client_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "grace_hours": 24
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateClientSecret"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "client_id": "text",
+                     *       "client_secret": "text",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "last_token_at": "2026-04-01T09:30:00+02:00",
+                     *       "name": "Mette Hansen",
+                     *       "previous_secret_expires_at": "2026-04-01T09:30:00+02:00",
+                     *       "revoked_at": "2026-04-01T09:30:00+02:00",
+                     *       "school_ids": [
+                     *         42
+                     *       ],
+                     *       "scopes": [
+                     *         "text"
+                     *       ],
+                     *       "state": "text",
+                     *       "updated_at": "2026-04-01T09:30:00+02:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiClientWithSecret"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -5427,7 +6289,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -5458,7 +6320,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5471,6 +6333,7 @@ export interface operations {
                 page_size?: number;
                 student_id?: number;
                 user_id?: number;
+                client_id?: number;
                 action?: string;
                 outcome?: components["schemas"]["AuditOutcome"];
             };
@@ -5494,12 +6357,14 @@ export interface operations {
                      *         {
                      *           "action": "text",
                      *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "client_id": 42,
                      *           "id": 42,
                      *           "outcome": "allowed",
                      *           "request_id": "text",
                      *           "resource_id": "text",
                      *           "resource_type": "text",
                      *           "roles": "text",
+                     *           "scope": "text",
                      *           "student_id": 42,
                      *           "user_id": 42
                      *         }
@@ -5513,7 +6378,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -5604,6 +6469,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5648,6 +6514,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -5682,6 +6549,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -5733,6 +6601,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -5779,6 +6648,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -5839,7 +6709,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -5867,7 +6737,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -5899,6 +6769,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -5941,8 +6814,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6012,7 +6891,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -6038,6 +6917,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6072,8 +6954,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6133,7 +7021,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -6208,7 +7096,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -6238,7 +7126,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -6304,6 +7192,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -6389,6 +7278,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6414,7 +7306,13 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6463,7 +7361,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -6503,6 +7401,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6556,8 +7457,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6757,7 +7664,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -6783,6 +7690,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6936,8 +7846,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -7128,7 +8044,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -7213,7 +8129,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -7283,7 +8199,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7354,7 +8270,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -7548,7 +8464,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7621,7 +8537,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7647,6 +8563,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7676,8 +8595,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -7746,6 +8671,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7819,7 +8745,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -7881,7 +8807,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -7910,6 +8836,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7937,8 +8866,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -8116,7 +9051,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -8161,7 +9096,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8199,7 +9134,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8267,7 +9202,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8306,7 +9241,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8374,7 +9309,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8413,7 +9348,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8481,7 +9416,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8520,7 +9455,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8588,7 +9523,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8627,7 +9562,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8695,7 +9630,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8734,7 +9669,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8802,7 +9737,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8841,7 +9776,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8909,7 +9844,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8948,7 +9883,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9016,7 +9951,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9055,7 +9990,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9123,7 +10058,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9162,7 +10097,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9211,6 +10146,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -9249,6 +10185,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -9287,6 +10224,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9348,9 +10288,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9447,7 +10392,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -9473,6 +10418,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9526,9 +10474,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9615,7 +10568,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -9718,7 +10671,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -9800,7 +10753,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -9834,6 +10787,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9898,9 +10854,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10004,7 +10965,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -10030,6 +10991,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10086,9 +11050,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10182,7 +11151,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-separation_rule-open_case_separation"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -10212,6 +11181,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10243,9 +11215,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10316,7 +11293,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -10372,6 +11349,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -10432,7 +11410,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -10470,7 +11448,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -10502,6 +11480,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10545,8 +11526,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10620,7 +11607,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -10655,7 +11642,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -10715,7 +11702,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -10741,6 +11728,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10776,8 +11766,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10842,7 +11838,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -10870,6 +11866,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10898,9 +11897,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10970,7 +11974,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -10998,6 +12002,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11028,9 +12035,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11056,7 +12068,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -11118,7 +12130,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -11180,6 +12192,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-unknown_log_kind"];
             default: components["responses"]["UnexpectedError"];
@@ -11238,7 +12251,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -11313,7 +12326,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -11374,7 +12387,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -11441,7 +12454,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -11467,6 +12480,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11499,8 +12515,13 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11536,6 +12557,9 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11573,10 +12597,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11593,6 +12622,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11608,7 +12640,13 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11631,6 +12669,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11665,9 +12706,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11686,16 +12732,24 @@ export interface operations {
             204: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11732,6 +12786,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11758,13 +12815,18 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             428: components["responses"]["PreconditionRequired.precondition_required"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11787,6 +12849,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11817,9 +12882,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11848,6 +12918,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11875,11 +12948,16 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11898,6 +12976,9 @@ export interface operations {
             202: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11921,10 +13002,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11953,6 +13039,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12012,9 +13101,14 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12111,7 +13205,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -12137,6 +13231,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12188,9 +13285,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12218,7 +13320,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -12310,7 +13412,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -12339,6 +13441,9 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12412,9 +13517,14 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12533,7 +13643,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -12570,7 +13680,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -12684,7 +13794,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -12718,9 +13828,88 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    requestOAuthToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "client_id": "text",
+                 *       "client_secret": "text",
+                 *       "grant_type": "client_credentials",
+                 *       "school_id": 42,
+                 *       "scope": "text"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /** @description Instead of HTTP Basic */
+                    client_id?: string;
+                    /** @description Instead of HTTP Basic */
+                    client_secret?: string;
+                    grant_type: components["schemas"]["GrantType"];
+                    /** @description The school the token reads (needed when the client reads several) */
+                    school_id?: number;
+                    /** @description Space-separated (default: all the client's) */
+                    scope?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "text",
+                     *       "expires_in": 1,
+                     *       "school_id": 42,
+                     *       "scope": "text",
+                     *       "token_type": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenRead"];
+                };
+            };
+            /**
+             * @description invalid_request, invalid_scope (unknown, or not given to the client), unsupported_grant_type, invalid_target (a school the client may not read). Error `type`s:
+             *     - `bad_request`: The request cannot be understood.
+             *     - `invalid_json`: The body is not valid JSON (or not UTF-8).
+             *     - `json_too_deep`: The JSON body nests arrays and objects deeper than the API accepts.
+             *     - `invalid_cursor`: The cursor was changed, cut short or issued for another collection: start the sync again.
+             */
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            /**
+             * @description invalid_client: unknown client, wrong secret, expired or revoked. Error `type`s:
+             *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
+             *     - `token_expired`: The access token has expired: refresh it, or log in again.
+             *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
+             *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
+             *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
+             */
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };

@@ -1,0 +1,16 @@
+"""Who registers and manages API clients: a school's admins, for clients their school owns. A client itself
+never manages clients (no scope opens these operations)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import deny
+
+MANAGE_ROLES = ("admin",)
+
+
+def ensure_can_manage(actor: Any) -> None:
+    """403 (audited) unless the actor is an admin."""
+    if not actor.has_role(*MANAGE_ROLES):
+        raise deny("Only an administrator can manage API clients.", resource_type="api_client")
