@@ -28,6 +28,9 @@ ERROR_TYPES: dict[str, str] = {
     "token_revoked": "The token was revoked (logout, a new password, deactivation).",
     "csrf_failed": "A browser write without the X-CSRF-TOKEN header matching the csrf cookie.",
     "forbidden": "Authenticated, but this role may not do this.",
+    "step_up_required": "This needs a two-factor sign-in (the school requires it for case work): sign in again "
+    "with the identity provider's second factor.",
+    "password_login_disabled": "The school signs in with single sign-on only; use its identity provider.",
     "not_found": "No such resource (or it belongs to another school).",
     "method_not_allowed": "The path exists but does not take this method; see the Allow header.",
     "conflict": "The request conflicts with the current state of the resource.",

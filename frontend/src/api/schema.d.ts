@@ -85,6 +85,7 @@ export interface paths {
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -259,6 +260,186 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out, and end the identity provider's session where it offers that
+         * @description Ends this login like `POST /auth/logout` (both tokens revoked, cookies cleared). When the login came from a provider that offers RP-initiated logout, `end_session_url` is where the browser goes next to end the provider's session too; it returns to the app.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LogoutRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identity providers to offer on the login screen ("Log ind med Unilogin") */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderButton"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/providers/{provider_id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        /** The provider's answer: the code is exchanged, the ID token verified, the linked user logged in */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    iss?: string;
+                    session_state?: string;
+                    error?: string;
+                    error_description?: string;
+                    error_uri?: string;
+                };
+                header?: never;
+                path: {
+                    provider_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found: the browser goes on to the provider, or back to the app */
+                302: {
+                    headers: {
+                        /** @description Where the browser goes next */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/providers/{provider_id}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        /** Start signing in at the provider (authorization code with PKCE, state and nonce) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Ask the provider for a fresh sign-in with a second factor (case work) */
+                    step_up?: boolean;
+                    /** @description The app's path to land on afterwards (a path of this site only) */
+                    next?: string;
+                };
+                header?: never;
+                path: {
+                    provider_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Found: the browser goes on to the provider, or back to the app */
+                302: {
+                    headers: {
+                        /** @description Where the browser goes next */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -757,6 +938,7 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -847,6 +1029,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -939,6 +1122,7 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1337,6 +1521,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1382,6 +1567,7 @@ export interface paths {
                 };
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
@@ -1555,6 +1741,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -2419,6 +2606,346 @@ export interface paths {
                 400: components["responses"]["BAD_REQUEST"];
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sso/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's links of provider ids to users (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    user_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Link a person's id at a provider (a Unilogin uniid) to a user of the school (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LinkCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkRead"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unlink: the person no longer signs in with that id, and their sessions end (admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    link_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The school's identity providers and the deployment's (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Set up an identity provider for the school from a preset (admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProviderCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRead"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/providers/{provider_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        /** An identity provider's settings (never its secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                    "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                };
+                path: {
+                    provider_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRead"];
+                    };
+                };
+                304: components["responses"]["NotModified"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an identity provider and its links (admin; send If-Match) */
+        delete: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
+                };
+                path: {
+                    provider_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                412: components["responses"]["PRECONDITION_FAILED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                428: components["responses"]["PRECONDITION_REQUIRED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an identity provider (admin; send If-Match) */
+        patch: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                    "If-Match": components["parameters"]["IfMatch"];
+                };
+                path: {
+                    provider_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProviderUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        ETag: components["headers"]["ETag"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
                 412: components["responses"]["PRECONDITION_FAILED"];
                 413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
@@ -4407,6 +4934,8 @@ export interface components {
              *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
              *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
              *     - `forbidden`: Authenticated, but this role may not do this.
+             *     - `step_up_required`: This needs a two-factor sign-in (the school requires it for case work): sign in again with the identity provider's second factor.
+             *     - `password_login_disabled`: The school signs in with single sign-on only; use its identity provider.
              *     - `not_found`: No such resource (or it belongs to another school).
              *     - `method_not_allowed`: The path exists but does not take this method; see the Allow header.
              *     - `conflict`: The request conflicts with the current state of the resource.
@@ -4424,7 +4953,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "step_up_required" | "password_login_disabled" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
@@ -4734,6 +5263,33 @@ export interface components {
              */
             readonly status: "never_run" | "ok" | "retrying" | "failing";
         };
+        LinkCreate: {
+            provider_id: number;
+            /** @description The provider's id of the person (Unilogin: the uniid) */
+            subject: string;
+            user_id: number;
+        };
+        LinkPage: {
+            items: components["schemas"]["LinkRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        LinkRead: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_sign_in_at: string | null;
+            /**
+             * @description admin, or verified_email
+             * @enum {string}
+             */
+            readonly linked_by: "admin" | "email";
+            readonly provider_id: number;
+            readonly subject: string;
+            readonly user_id: number;
+        };
         LogEntryRead: {
             readonly author_id: number | null;
             readonly author_name: string | null;
@@ -4770,6 +5326,10 @@ export interface components {
              * @default false
              */
             use_cookies: boolean;
+        };
+        LogoutRead: {
+            /** @description The provider's end_session_endpoint with id_token_hint and the return URL */
+            readonly end_session_url: string | null;
         };
         NoteCreate: {
             body: string;
@@ -4947,6 +5507,91 @@ export interface components {
             readonly responsible: string | null;
             readonly responsible_user: components["schemas"]["UserBrief"] | null;
         };
+        ProviderButton: {
+            readonly id: number;
+            /** @description Shown on the button: 'Log ind med …' */
+            readonly name: string;
+        };
+        ProviderCreate: {
+            /** @description A first sign-in whose verified e-mail matches an active user of the school links that user */
+            allow_email_linking?: boolean;
+            client_id: string;
+            client_secret: string;
+            email_claim?: string;
+            enabled?: boolean;
+            /** Format: url */
+            issuer: string;
+            /** @description unilogin_loa, acr or amr */
+            loa_claim?: string | null;
+            name: string;
+            /** @enum {string} */
+            preset: "unilogin" | "oidc";
+            scopes?: string;
+            /** @description Must hold one of staff_values (Unilogin) */
+            staff_claim?: string | null;
+            staff_values?: string[];
+            /** @description acr_values sent when a user steps up to two factors */
+            step_up_acr_values?: string | null;
+            /** @description Unilogin: uniid; Entra: oid */
+            subject_claim?: string;
+            two_factor_values?: string[];
+        };
+        ProviderPage: {
+            items: components["schemas"]["ProviderRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        ProviderRead: {
+            readonly allow_email_linking: boolean;
+            readonly client_id: string;
+            readonly email_claim: string;
+            readonly enabled: boolean;
+            readonly has_client_secret: boolean;
+            readonly id: number;
+            readonly issuer: string;
+            readonly loa_claim: string | null;
+            readonly name: string;
+            /** @description Register this post-logout redirect URI at the provider */
+            readonly post_logout_redirect_uri: string;
+            readonly preset: string;
+            /** @description Register this redirect URI at the provider */
+            readonly redirect_uri: string;
+            /** @enum {string} */
+            readonly scope: "school" | "deployment";
+            readonly scopes: string;
+            readonly staff_claim: string | null;
+            readonly staff_values: string[];
+            readonly step_up_acr_values: string | null;
+            readonly subject_claim: string;
+            readonly two_factor_values: string[];
+        };
+        ProviderUpdate: {
+            /** @description A first sign-in whose verified e-mail matches an active user of the school links that user */
+            allow_email_linking?: boolean;
+            client_id?: string;
+            /** @description Write-only */
+            client_secret?: string;
+            email_claim?: string;
+            enabled?: boolean;
+            /**
+             * Format: url
+             * @description The issuer; its /.well-known/openid-configuration is read
+             */
+            issuer?: string;
+            /** @description unilogin_loa, acr or amr */
+            loa_claim?: string | null;
+            name?: string;
+            scopes?: string;
+            /** @description Must hold one of staff_values (Unilogin) */
+            staff_claim?: string | null;
+            staff_values?: string[];
+            /** @description acr_values sent when a user steps up to two factors */
+            step_up_acr_values?: string | null;
+            /** @description Unilogin: uniid; Entra: oid */
+            subject_claim?: string;
+            two_factor_values?: string[];
+        };
         RecessTime: {
             /**
              * @description HH:MM, after start
@@ -5010,17 +5655,24 @@ export interface components {
             readonly slug: string;
         };
         SchoolRead: {
+            /** @description Whether case work needs a two-factor sign-in (one-factor: quick log only) */
+            readonly case_work_requires_two_factor: boolean;
             /** @description Whether the school's closed days count as non-working days */
             readonly count_closed_days: boolean;
             readonly id: number;
             readonly name: string;
+            /** @description Whether staff may log in with e-mail and password */
+            readonly password_login: boolean;
             /** @description The school day's recesses, earliest first (empty: not set) */
             readonly recess_times: components["schemas"]["RecessTime"][];
             readonly slug: string;
         };
         SchoolUpdate: {
+            case_work_requires_two_factor?: boolean;
             count_closed_days?: boolean;
             name?: string;
+            /** @description false refuses password logins (type `password_login_disabled`); needs an enabled identity provider the acting admin is linked to */
+            password_login?: boolean;
             /** @description The whole list; each recess ends after it starts, and none overlap */
             recess_times?: components["schemas"]["RecessTime"][];
         };
