@@ -72,6 +72,23 @@ class Sso:
         return self.client.get(url.removeprefix(APP_HOST))
 
 
+def csrf(client: Any) -> dict[str, str]:
+    """The double-submit header a browser's write sends with the session cookies."""
+    return {"X-CSRF-TOKEN": client.get_cookie("csrf_access_token").value}
+
+
+def audited(session: Any, action: str) -> list[Any]:
+    """The audit rows of an action, oldest first."""
+    from sqlalchemy import select
+
+    from api.core.audit import AuditEntry
+
+    session.expire_all()
+    return list(
+        session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+    )
+
+
 def refusal(resp: Any) -> str | None:
     """The reason a sign-in page names, from the callback's redirect."""
     assert resp.status_code == 302, resp.data
