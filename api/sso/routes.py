@@ -61,6 +61,17 @@ def _redirect(location: str) -> Response:
     return Response(status=302, headers={"Location": location})
 
 
+def _claims_options(provider: Any, issuer: str) -> dict[str, Any]:
+    """What the ID token must say: our issuer and, explicitly, our client id in its audience. (Authlib's
+    default checks only the issuer; the audience it leaves to `azp`, which a token for another client that
+    names us as authorized party would pass.)"""
+    return {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": provider.client_id},
+        "sub": {"essential": True},
+    }
+
+
 def _refused(reason: str) -> Response:
     """Back to the app's sign-in page, which says in Danish why (the server builds no sentence)."""
     return _redirect(f"/?sso_error={quote(reason)}")
@@ -118,11 +129,11 @@ class SignInCallbackView(MethodView):
             return _refused("provider_error")
         try:
             client = oauth_client(provider)
-            checked_metadata(client, provider)
+            issuer = checked_metadata(client, provider)["issuer"]
             state = client.framework.get_state_data(browser_session, args.get("state")) or {}
             # Exchanges the code (with the PKCE verifier), then checks the ID token: signature against the
             # JWKS, issuer, audience, expiry and the nonce of this browser's request. The state is used once.
-            token = client.authorize_access_token()
+            token = client.authorize_access_token(claims_options=_claims_options(provider, issuer))
         except (
             AuthlibBaseError,
             JoseError,
@@ -130,7 +141,9 @@ class SignInCallbackView(MethodView):
             requests.RequestException,
             ValueError,
         ) as exc:
-            service.refuse(provider, "token_invalid", detail={"error": type(exc).__name__})
+            # The exception's class and message name the check that failed (a claim's name, never its value).
+            detail = {"error": type(exc).__name__, "message": str(exc)[:200]}
+            service.refuse(provider, "token_invalid", detail=detail)
             return _refused("token_invalid")
         claims = token.get("userinfo")
         if not claims:  # no ID token, or one not bound to a nonce of ours
