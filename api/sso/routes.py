@@ -157,7 +157,8 @@ class SignInCallbackView(MethodView):
         service.record_provider_session(
             session, family_id=pair.family_id, provider=provider, id_token=token["id_token"]
         )
-        resp = _redirect("/#" + state.get("next", "/"))
+        # ?sso=ok tells the app it came back signed in (the cookies are httpOnly).
+        resp = _redirect("/?sso=ok#" + state.get("next", "/"))
         # The same cookies as a password login: the session ends, rotates and is revoked the same way.
         set_access_cookies(resp, pair.access_token)
         set_refresh_cookies(resp, pair.refresh_token)

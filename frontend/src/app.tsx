@@ -16,6 +16,7 @@ const loadCases: Loader = () => import('./screens/cases');
 const loadPrevention: Loader = () => import('./screens/prevention');
 const loadAdmin: Loader = () => import('./screens/admin');
 const loadStudents: Loader = () => import('./screens/students');
+const loadSsoAdmin: Loader = () => import('./screens/sso-admin');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -57,6 +58,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/admin/users', load: loadAdmin, name: 'Users' },
   { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
   { pattern: '/admin/import', load: loadAdmin, name: 'Import' },
+  { pattern: '/admin/sso', load: loadSsoAdmin, name: 'SsoAdmin' },
 ];
 
 function Screen({ path, user }: { path: string; user: User }) {
@@ -223,7 +225,9 @@ export function App() {
           user={user}
           langToggle={langToggle}
           onLogout={async () => {
-            await logout();
+            const endSessionUrl = await logout();
+            // An SSO login: the provider ends its session too, then sends the browser back here.
+            if (endSessionUrl) return void location.assign(endSessionUrl);
             setUser(null);
             setNeedLogin(true);
             navigate('/');

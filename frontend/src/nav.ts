@@ -21,6 +21,7 @@ export const NAV: NavItem[] = [
   { path: '/admin/users', label: 'nav_users', roles: ['admin'] },
   { path: '/admin/classes', label: 'nav_classes', roles: ['admin', 'leader'] },
   { path: '/admin/import', label: 'nav_import', roles: ['admin'] },
+  { path: '/admin/sso', label: 'nav_sso', roles: ['admin'] },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

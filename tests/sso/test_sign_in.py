@@ -15,7 +15,7 @@ def test_a_linked_teacher_signs_in_with_unilogin_and_gets_the_usual_session(sso)
     resp = sso.sign_in("laerer")
 
     assert refusal(resp) is None
-    assert resp.headers["Location"] == "/#/"
+    assert resp.headers["Location"] == "/?sso=ok#/"
     cookies = {c.key for c in sso.client._cookies.values()}
     assert {"access_token_cookie", "refresh_token_cookie", "csrf_access_token"} <= cookies
     me = sso.client.get("/api/v1/auth/me")

@@ -60,7 +60,7 @@ def test_the_step_up_sign_in_asks_the_provider_for_a_fresh_login_and_opens_case_
     authorize = parse_qs(urlsplit(sso.start(step_up="true")).query)
     assert authorize["prompt"] == ["login"]
     resp = sso.sign_in("laerer", two_factor=True, step_up="true", next=f"/cases/{incident_id}")
-    assert refusal(resp) is None and resp.headers["Location"] == f"/#/cases/{incident_id}"
+    assert refusal(resp) is None and resp.headers["Location"] == f"/?sso=ok#/cases/{incident_id}"
     assert sso.client.get(f"/api/v1/incidents/{incident_id}").status_code == 200
     assert audited(sso.session, "login")[-1].detail["loa"] == 2
 
