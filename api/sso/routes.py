@@ -241,13 +241,11 @@ class ProviderById(MethodView):
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
-    @blp.etag
     def delete(self, provider_id: int) -> None:
-        """Remove an identity provider and its links (admin; send If-Match)"""
+        """Remove an identity provider and its links (admin)"""
         session = db.session
         actor = current_user()
         provider = service.get_provider(session, actor=actor, provider_id=provider_id)
-        require_if_match(provider)
         service.delete_provider(session, actor=actor, provider=provider)
 
 

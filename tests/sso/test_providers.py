@@ -109,3 +109,12 @@ def test_password_login_is_switched_off_only_by_an_admin_who_can_sign_in_with_ss
     assert wrong.status_code == 401  # a wrong password learns nothing about the school's setting
     sso.link(teacher, "uni-laerer-1")
     assert refusal(sso.sign_in("laerer")) is None
+
+
+def test_removing_a_provider_removes_its_links_and_its_button(sso):
+    teacher = make_user(sso.session, sso.school, "teacher")
+    sso.link(teacher, "uni-laerer-1")
+    resp = sso.client.delete(f"/api/v1/sso/providers/{sso.provider_id}", headers=sso.admin_headers)
+    assert resp.status_code == 204
+    assert sso.client.get("/api/v1/sso/links", headers=sso.admin_headers).json["total"] == 0
+    assert sso.client.get("/api/v1/auth/sso/providers").json == []

@@ -2879,14 +2879,11 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Remove an identity provider and its links (admin; send If-Match) */
+        /** Remove an identity provider and its links (admin) */
         delete: {
             parameters: {
                 query?: never;
-                header: {
-                    /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
-                    "If-Match": components["parameters"]["IfMatch"];
-                };
+                header?: never;
                 path: {
                     provider_id: number;
                 };
@@ -2905,9 +2902,7 @@ export interface paths {
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 409: components["responses"]["CONFLICT"];
-                412: components["responses"]["PRECONDITION_FAILED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
-                428: components["responses"]["PRECONDITION_REQUIRED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
