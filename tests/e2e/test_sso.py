@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.helpers import user_menu
-from tests.sso.harness import CLIENT_ID, CLIENT_SECRET, TestProvider
+from tests.sso.harness import CLIENT_ID, CLIENT_SECRET, OpenIDProvider
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def unilogin(live_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The provider, set up for the demo school by its admin, with the demo teacher's uniid linked."""
-    provider = TestProvider(
+    provider = OpenIDProvider(
         redirect_uris=[f"{live_server.url}/api/v1/auth/sso/providers/{n}/callback" for n in range(1, 21)],
         post_logout_redirect_uris=[f"{live_server.url}/"],
     )

@@ -9,15 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.factories import auth, make_school, make_user
-from tests.sso.harness import CLIENT_ID, CLIENT_SECRET, TestProvider, browser_sign_in
+from tests.sso.harness import CLIENT_ID, CLIENT_SECRET, OpenIDProvider, browser_sign_in
 
 APP_HOST = "http://localhost"  # the Flask test client's address
 
 
 @pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProvider]:
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDProvider]:
     """The provider, with Trivsel registered as a client for the first few provider ids of a test."""
-    provider = TestProvider(
+    provider = OpenIDProvider(
         redirect_uris=[f"{APP_HOST}/api/v1/auth/sso/providers/{n}/callback" for n in range(1, 9)],
         post_logout_redirect_uris=[f"{APP_HOST}/"],
     )
@@ -31,7 +31,7 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProv
 class Sso:
     """A school with an admin and a Unilogin-like provider set up through the API, and sign-in helpers."""
 
-    def __init__(self, app: Any, client: Any, session: Any, provider: TestProvider) -> None:
+    def __init__(self, app: Any, client: Any, session: Any, provider: OpenIDProvider) -> None:
         self.app, self.client, self.session, self.provider = app, client, session, provider
         self.school = make_school(session)
         self.admin = make_user(session, self.school, "admin")
@@ -96,6 +96,6 @@ def refusal(resp: Any) -> str | None:
 
 
 @pytest.fixture
-def sso(app: Any, client: Any, session: Any, oidc_provider: TestProvider) -> Sso:
+def sso(app: Any, client: Any, session: Any, oidc_provider: OpenIDProvider) -> Sso:
     """The school, its admin and its Unilogin provider."""
     return Sso(app, client, session, oidc_provider)

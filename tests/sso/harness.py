@@ -121,7 +121,7 @@ class Relay:
         self.server.server_close()
 
 
-class TestProvider:
+class OpenIDProvider:
     """The running provider: its issuer (the relay's address), its signing key and the relay."""
 
     def __init__(self, *, redirect_uris: list[str], post_logout_redirect_uris: list[str]) -> None:

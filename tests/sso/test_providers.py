@@ -118,3 +118,28 @@ def test_removing_a_provider_removes_its_links_and_its_button(sso):
     assert resp.status_code == 204
     assert sso.client.get("/api/v1/sso/links", headers=sso.admin_headers).json["total"] == 0
     assert sso.client.get("/api/v1/auth/sso/providers").json == []
+
+
+def test_the_operator_adds_a_deployment_provider_from_the_command_line(app, sso):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "sso-provider",
+            "--preset",
+            "oidc",
+            "--name",
+            "Kommunens login",
+            "--issuer",
+            sso.provider.issuer,
+            "--client-id",
+            "trivsel",
+        ],
+        env={"SSO_CLIENT_SECRET": CLIENT_SECRET},
+    )
+    assert result.exit_code == 0, result.output
+    assert "/api/v1/auth/sso/providers/" in result.output and CLIENT_SECRET not in result.output
+    listed = sso.client.get("/api/v1/sso/providers", headers=sso.admin_headers).json["items"]
+    assert {(p["name"], p["scope"], p["subject_claim"]) for p in listed} == {
+        ("Unilogin", "school", "uniid"),
+        ("Kommunens login", "deployment", "sub"),
+    }
