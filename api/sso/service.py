@@ -327,6 +327,9 @@ def resolve_sign_in(
     session: Session, *, provider: IdentityProvider, claims: dict[str, Any]
 ) -> tuple[Any, int]:
     """The user these verified ID-token claims sign in, and the login's assurance; SignInRefused otherwise."""
+    if claims.get("aktoer_gruppe") == "Elev":
+        # A Unilogin pupil never gets in, whatever the provider's settings say (even with the staff check off).
+        raise _refuse("pupil", provider, detail={"group": "Elev"})
     if provider.staff_claim:
         group = _claim(claims, provider.staff_claim)
         if group not in (provider.staff_values or []):

@@ -81,3 +81,10 @@ def test_a_disabled_provider_cannot_be_used(sso):
     assert resp.status_code == 200 and resp.json["enabled"] is False
     assert sso.client.get(f"/api/v1/auth/sso/providers/{sso.provider_id}/login").status_code == 404
     assert sso.client.get("/api/v1/auth/sso/providers").json == []
+
+
+def test_a_pupil_is_refused_even_by_a_provider_whose_staff_check_was_switched_off(sso):
+    teacher = make_user(sso.session, sso.school, "teacher")
+    loose = sso.add_provider(staff_claim=None, name="Unilogin uden tjek")
+    sso.link(teacher, "uni-elev-1", provider_id=loose)
+    assert refusal(sso.sign_in("elev", provider_id=loose)) == "pupil"
