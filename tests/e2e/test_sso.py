@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import user_menu
+from tests.e2e.helpers import assert_no_axe_violations, login, logout, user_menu
 from tests.sso.harness import CLIENT_ID, CLIENT_SECRET, OpenIDProvider
 
 pytestmark = pytest.mark.e2e
@@ -116,3 +116,27 @@ def test_case_work_asks_a_one_factor_login_to_step_up(page: Any, unilogin: dict,
         assert page.get_by_role("heading", name="Sager kræver login med to faktorer").count() == 0
     finally:
         _two_factor_for_cases(live_server, False)
+
+
+def test_the_admin_screen_shows_the_provider_and_links_a_uniid(
+    page: Any, unilogin: dict, live_server: Any
+) -> None:
+    leader = live_server.request("GET", "/api/v1/users?q=leder%40vestrup", role="admin")["items"][0]
+    login(page, "admin")
+    page.get_by_role("link", name="Log ind-udbydere").click()
+    page.get_by_role("heading", name="Log ind med Unilogin og kommunens login", level=1).wait_for()
+    page.get_by_text("Hemmelighed gemt (vises aldrig)").wait_for()
+    assert CLIENT_SECRET not in page.content()
+    page.get_by_text(f"/api/v1/auth/sso/providers/{unilogin['id']}/callback").wait_for()
+    assert_no_axe_violations(page, "sso-admin")
+
+    links = page.get_by_role("region", name="Knyt login til brugere")
+    links.locator("select").first.select_option(label=f"{leader['name']} ({leader['email']})")
+    page.get_by_label("Id hos udbyderen (Unilogin: UNI-id)").fill("uni-leder-1")
+    page.get_by_role("button", name="Knyt", exact=True).click()
+    page.get_by_text("uni-leder-1").wait_for()
+    logout(page)
+
+    page.get_by_role("link", name="Log ind med Unilogin").click()
+    _at_provider(page, "leder")
+    page.get_by_role("heading", name="Beskeder", level=1).wait_for()
