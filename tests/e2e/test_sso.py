@@ -97,6 +97,8 @@ def test_a_pupil_is_told_in_danish_why_not(page: Any, unilogin: dict) -> None:
     alert.wait_for()
     assert "Elever kan ikke logge ind" in alert.inner_text()
     assert "sso_error" not in page.url
+    page.get_by_role("link", name="Log ind med Unilogin").wait_for()
+    assert_no_axe_violations(page, "login-sso-refused")
 
 
 def test_case_work_asks_a_one_factor_login_to_step_up(page: Any, unilogin: dict, live_server: Any) -> None:
