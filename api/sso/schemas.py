@@ -28,7 +28,7 @@ class SignInStart(Schema):
     )
     next = ma.fields.String(
         load_default="/",
-        validate=[ma.validate.Length(max=500), ma.validate.Regexp(r"^/(?!/)[^\\\s]*$")],
+        validate=[ma.validate.Length(max=500), ma.validate.Regexp(r"^/(?!/)[A-Za-z0-9._~/?=&%-]*$")],
         metadata={"description": "The app's path to land on afterwards (a path of this site only)"},
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from api.auth.permissions import ensure_roles
 from api.auth.service import ONE_FACTOR, TWO_FACTOR
 from api.core import audit
+from api.core.db import MAX_ID
 from api.core.pagination import paginate
 from api.core.timeutil import utcnow
 from api.errors import Conflict, DomainError, Forbidden, NotFound
@@ -88,6 +89,11 @@ class SignInRefused(DomainError):
         self.user = user
 
 
+def _get(session: Session, model: Any, row_id: int) -> Any:
+    """A row by id; an id no database column can hold is simply not there (never a database error)."""
+    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
 def _visible(actor: Any) -> Any:
     return or_(IdentityProvider.school_id.is_(None), IdentityProvider.school_id == actor.school_id)
 
@@ -104,7 +110,7 @@ def list_providers(session: Session, *, actor: Any, page: int, page_size: int) -
 def get_provider(session: Session, *, actor: Any, provider_id: int) -> IdentityProvider:
     """A provider the admin's school can use; another school's is 404."""
     ensure_roles(actor, "admin", action="manage sign-in providers")
-    provider = session.get(IdentityProvider, provider_id)
+    provider = _get(session, IdentityProvider, provider_id)
     if provider is None or provider.school_id not in (None, actor.school_id):
         raise NotFound("Identity provider not found.")
     return provider
@@ -189,7 +195,7 @@ def sign_in_providers(session: Session) -> list[IdentityProvider]:
 
 def enabled_provider(session: Session, *, provider_id: int) -> IdentityProvider:
     """An enabled provider to sign in with, or 404."""
-    provider = session.get(IdentityProvider, provider_id)
+    provider = _get(session, IdentityProvider, provider_id)
     if provider is None or not provider.enabled:
         raise NotFound("Identity provider not found.")
     return provider
@@ -251,7 +257,7 @@ def create_link(
 def get_link(session: Session, *, actor: Any, link_id: int) -> ExternalIdentity:
     """A link of the admin's school; another school's is 404."""
     ensure_roles(actor, "admin", action="link sign-in identities")
-    link = session.get(ExternalIdentity, link_id)
+    link = _get(session, ExternalIdentity, link_id)
     if link is None or link.school_id != actor.school_id:
         raise NotFound("Link not found.")
     return link
