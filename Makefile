@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NPM_STAMP := frontend/node_modules/.installed-$(shell cksum frontend/package-lock.json 2>/dev/null | cut -d' ' -f1)
 SPEC_NPM_STAMP := openapi/node_modules/.installed-$(shell cksum openapi/package-lock.json 2>/dev/null | cut -d' ' -f1)
+# The SSO tests' OpenID provider (panva's oidc-provider, run by node on 127.0.0.1).
+OIDC_STAMP := tests/sso/provider/node_modules/.installed-$(shell cksum tests/sso/provider/package-lock.json 2>/dev/null | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # The API suite runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
@@ -16,7 +18,7 @@ PYTEST_ARGS ?= -n 2
 BENCH_DATABASE_URL ?= postgresql://root@127.0.0.1:5432/trivsel_bench
 export BENCH_DATABASE_URL
 
-.PHONY: help install frontend frontend-check spec-lint run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation lighthouse
+.PHONY: help install test-provider frontend frontend-check spec-lint run test test-api test-e2e lint format openapi migrate demo clean bench bench-data mutation lighthouse
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -39,6 +41,13 @@ $(NPM_STAMP): frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 	rm -f frontend/node_modules/.installed-*
 	touch $(NPM_STAMP)
+
+$(OIDC_STAMP): tests/sso/provider/package-lock.json
+	cd tests/sso/provider && npm ci --no-audit --no-fund
+	rm -f tests/sso/provider/node_modules/.installed-*
+	touch $(OIDC_STAMP)
+
+test-provider: $(OIDC_STAMP)
 
 frontend: $(NPM_STAMP)
 	cd frontend && npm run build
@@ -77,14 +86,14 @@ openapi: install
 	$(PY) -m api.cli openapi
 	cd frontend && ( test -d node_modules || npm ci --no-audit --no-fund ) && npm run gen:api
 
-test-api: install
+test-api: install $(OIDC_STAMP)
 	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
 
-test-e2e: install frontend
+test-e2e: install frontend $(OIDC_STAMP)
 	$(BIN)/pytest tests/e2e -p no:xdist
 
 # The browser tests run on their own, one at a time: timing-sensitive, they should not compete for the two cores.
-test: install lint spec-lint frontend-check frontend
+test: install lint spec-lint frontend-check frontend $(OIDC_STAMP)
 	$(BIN)/pytest tests --ignore=tests/e2e $(PYTEST_ARGS)
 	$(BIN)/pytest tests/e2e -p no:xdist
 
@@ -115,4 +124,4 @@ lighthouse: install frontend
 	$(PY) frontend/perf/run.py
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) frontend/node_modules frontend/dist tests/sso/provider/node_modules .pytest_cache .ruff_cache

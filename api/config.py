@@ -154,6 +154,17 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Where the built single-page app lives
         "FRONTEND_DIST": os.environ.get("TRIVSEL_FRONTEND_DIST", str(PROJECT_ROOT / "frontend" / "dist")),
         "PASSWORD_MIN_LENGTH": 10,
+        # Single sign-on (OpenID Connect). The public address the providers send browsers back to (register
+        # <PUBLIC_BASE_URL>/api/v1/auth/sso/providers/<id>/callback); unset: the address the request came to.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+        "SSO_HTTP_TIMEOUT_SECONDS": _env_int("SSO_HTTP_TIMEOUT_SECONDS", 10),
+        # Authlib keeps a sign-in's state, nonce and PKCE verifier in Flask's signed session cookie, sent only to
+        # the sign-in routes. Lax, because the provider's redirect back is a cross-site navigation.
+        "SESSION_COOKIE_NAME": "trivsel_sso",
+        "SESSION_COOKIE_PATH": "/api/v1/auth/sso/",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": production,
         # Argon2id time cost, memory (KiB), parallelism: argon2-cffi's defaults
         "ARGON2_PARAMS": (3, 65536, 4),
         # Events and webhooks (`trivsel worker`); loopback http endpoints only for development and tests

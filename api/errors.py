@@ -32,6 +32,9 @@ ERROR_TYPES: dict[str, str] = {
     "insufficient_scope": "An API client's token lacks the scope this operation needs (see the oauth2 scheme).",
     "not_for_api_clients": "The operation is for people signed in to Trivsel; an API client's token never "
     "works on it.",
+    "step_up_required": "This needs a two-factor sign-in (the school requires it for case work): sign in again "
+    "with the identity provider's second factor.",
+    "password_login_disabled": "The school signs in with single sign-on only; use its identity provider.",
     "not_found": "No such resource (or it belongs to another school).",
     "method_not_allowed": "The path exists but does not take this method; see the Allow header.",
     "conflict": "The request conflicts with the current state of the resource.",
@@ -71,6 +74,8 @@ ERROR_TYPE_STATUS: dict[str, int] = {
     "forbidden": 403,
     "insufficient_scope": 403,
     "not_for_api_clients": 403,
+    "step_up_required": 403,
+    "password_login_disabled": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "conflict": 409,

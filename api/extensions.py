@@ -245,11 +245,22 @@ class Blueprint(EtagBlueprintMixin, DeprecationBlueprintMixin, flask_smorest.Blu
 
     ARGUMENTS_PARSER = ArgumentsParser()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, every_operation_errors: tuple[int, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # First, so flask-smorest's response callback turns these into references like the others.
         self._prepare_doc_cbks.insert(0, self._prepare_input_errors_doc)
         self._prepare_doc_cbks.append(self._prepare_deprecation_doc)
+        # Errors a blueprint-wide hook may give (e.g. the incidents' two-factor rule), on each operation.
+        self._every_operation_errors = every_operation_errors
+        if every_operation_errors:
+            self._prepare_doc_cbks.insert(0, self._prepare_blueprint_errors_doc)
+
+    def _prepare_blueprint_errors_doc(self, doc: dict, doc_info: dict, **_kwargs: Any) -> dict:
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        for code in self._every_operation_errors:
+            if code not in responses and str(code) not in responses:
+                responses[code] = [HTTPStatus(code).name]
+        return doc
 
     @staticmethod
     def _prepare_input_errors_doc(doc: dict, doc_info: dict, **_kwargs: Any) -> dict:

@@ -17,6 +17,10 @@ PUBLIC_OPERATIONS = {
     ("get", "/api/v1/health"),
     ("get", "/api/v1/health/ready"),
     ("get", "/.well-known/oauth-authorization-server"),
+    # Single sign-on: the login screen's buttons, and the browser's trip to the provider and back.
+    ("get", "/api/v1/auth/sso/providers"),
+    ("get", "/api/v1/auth/sso/providers/{provider_id}/login"),
+    ("get", "/api/v1/auth/sso/providers/{provider_id}/callback"),
 }
 # Where the standards put them (RFC 8414's well-known path; the OAuth token endpoint the integrations expect).
 UNVERSIONED_PATHS = {"/.well-known/oauth-authorization-server", "/oauth/token"}

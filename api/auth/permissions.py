@@ -46,6 +46,32 @@ def deny(
     return Forbidden(message)
 
 
+def session_assurance() -> int:
+    """The level of assurance of the request's login, as its token carries it (1: one factor, 2: two)."""
+    from api.auth.service import ONE_FACTOR
+
+    loa = get_jwt().get("loa")
+    return loa if isinstance(loa, int) else ONE_FACTOR
+
+
+def ensure_two_factor_for_case_work(user: Any) -> None:
+    """403 `step_up_required` (audited) when the user's school wants two factors for case work and this
+    login has one."""
+    from api.auth.service import TWO_FACTOR
+
+    if user.school.case_work_requires_two_factor and session_assurance() < TWO_FACTOR:
+        audit.record(
+            "denied",
+            resource_type="request",
+            outcome=audit.DENIED,
+            detail={"reason": "step_up_required"},
+        )
+        raise Forbidden(
+            "Case work needs a two-factor sign-in at this school. Sign in again with the second factor.",
+            type="step_up_required",
+        )
+
+
 def ensure_roles(user: Any, *roles: str, action: str = "do this") -> None:
     """Raise 403 (audited) unless the user holds one of the roles."""
     if not user.has_role(*roles):

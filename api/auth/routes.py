@@ -65,7 +65,7 @@ class Login(MethodView):
     @limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)  # per account
     @blp.arguments(LoginRequest)
     @blp.response(200, TokenResponse)
-    @blp.errors(401, 429)
+    @blp.errors(401, 403, 429)
     @blp.alt_response(429, response="TOO_MANY_REQUESTS", headers=_RATE_LIMIT_DOC)
     @blp.doc(security=[])
     def post(self, data: dict[str, Any]) -> Response:

@@ -18,10 +18,14 @@ from api.auth.passwords import hash_password, verify_password
 from api.core import audit
 from api.core.db import MAX_ID
 from api.core.timeutil import utcnow
-from api.errors import InvalidInput, Unauthorized
+from api.errors import Forbidden, InvalidInput, Unauthorized
 from api.users.models import User
 
 INVALID_CREDENTIALS = "Wrong email or password."
+# Levels of assurance a session carries in its tokens' `loa` claim: a password or a one-factor sign-in, or a
+# sign-in with two factors (Unilogin ToFaktor, or the provider's acr/amr).
+ONE_FACTOR = 1
+TWO_FACTOR = 2
 
 
 class RefreshReuse(Unauthorized):
@@ -35,6 +39,7 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
+    family_id: str
 
 
 @dataclass
@@ -65,22 +70,38 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
             detail={"reason": "inactive" if (user and ok) else "credentials"},
         )
         raise Unauthorized(INVALID_CREDENTIALS)
+    if not user.school.password_login:
+        # Only after the password checked out, so the refusal tells nothing about who has an account.
+        audit.record(
+            "login_failed",
+            resource_type="user",
+            resource_id=user.id,
+            outcome=audit.DENIED,
+            user=user,
+            detail={"reason": "password_login_disabled"},
+        )
+        raise Forbidden(
+            "This school signs in with single sign-on (Unilogin or its identity provider), not with a password.",
+            type="password_login_disabled",
+        )
     user.last_login_at = utcnow()
     audit.record("login", resource_type="user", resource_id=user.id, user=user)
     return user
 
 
-def issue_tokens(session: Session, *, user: User, family_id: str | None = None) -> TokenPair:
-    """A new access/refresh pair; a login starts a family, a refresh continues it."""
+def issue_tokens(
+    session: Session, *, user: User, family_id: str | None = None, loa: int = ONE_FACTOR
+) -> TokenPair:
+    """A new access/refresh pair; a login starts a family, a refresh continues it (with the login's `loa`)."""
     if family_id is None:
         family_id = str(uuid.uuid4())
         session.add(TokenFamily(id=family_id, user_id=user.id))
         session.flush()
-    claims = {"school_id": user.school_id, "roles": user.roles, "fam": family_id}
+    claims = {"school_id": user.school_id, "roles": user.roles, "fam": family_id, "loa": loa}
     access = create_access_token(identity=str(user.id), additional_claims=claims)
     refresh_jti = str(uuid.uuid4())
     refresh = create_refresh_token(
-        identity=str(user.id), additional_claims={"fam": family_id, "jti": refresh_jti}
+        identity=str(user.id), additional_claims={"fam": family_id, "jti": refresh_jti, "loa": loa}
     )
     lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
     session.add(
@@ -88,7 +109,7 @@ def issue_tokens(session: Session, *, user: User, family_id: str | None = None) 
     )
     session.flush()
     expires_in = int(current_app.config["JWT_ACCESS_TOKEN_EXPIRES"].total_seconds())
-    return TokenPair(access_token=access, refresh_token=refresh, expires_in=expires_in)
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=expires_in, family_id=family_id)
 
 
 def _revoke_family(session: Session, family_id: str, reason: str) -> None:
@@ -123,7 +144,13 @@ def rotate_refresh(session: Session, *, user: User, payload: dict[str, Any]) -> 
             user=user,
         )
         raise RefreshReuse("This refresh token was already used; the session has been ended. Log in again.")
-    return issue_tokens(session, user=user, family_id=row.family_id)
+    loa = payload.get("loa")
+    return issue_tokens(
+        session,
+        user=user,
+        family_id=row.family_id,
+        loa=loa if loa in (ONE_FACTOR, TWO_FACTOR) else ONE_FACTOR,
+    )
 
 
 def logout(session: Session, *, user: User, payload: dict[str, Any]) -> None:

@@ -43,6 +43,10 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("delete", "/api/v1/classes/{class_id}/staff/{user_id}"): "detachClassStaff",
     ("get", "/api/v1/health"): "getHealth",
     ("get", "/api/v1/health/ready"): "getReadiness",
+    ("post", "/api/v1/auth/sso/logout"): "logOutSso",
+    ("get", "/api/v1/auth/sso/providers"): "listSignInProviders",
+    ("get", "/api/v1/auth/sso/providers/{provider_id}/login"): "startSsoSignIn",
+    ("get", "/api/v1/auth/sso/providers/{provider_id}/callback"): "finishSsoSignIn",
     ("get", "/.well-known/oauth-authorization-server"): "getOAuthServerMetadata",
     ("post", "/oauth/token"): "requestOAuthToken",
     ("post", "/api/v1/api-clients/{client_id}/rotate-secret"): "rotateApiClientSecret",
@@ -92,6 +96,12 @@ EXTRA_ERROR_TYPES: dict[str, dict[int, list[str]]] = {
     "updatePlayPartnerArrangement": {409: ["separation_rule", "open_case_separation"]},
     "buildWellbeingDayGroups": {422: ["separation_rule", "open_case_separation"]},
     "moveWellbeingDayGroupMember": {422: ["separation_rule", "open_case_separation"]},
+    "logIn": {403: ["password_login_disabled"]},
+}
+# Error types every operation under a path raises (a blueprint-wide rule), by path prefix and status.
+PATH_ERROR_TYPES: dict[str, dict[int, list[str]]] = {
+    # The school may require a two-factor sign-in for case work (api/incidents/permissions.py).
+    "/api/v1/incidents": {403: ["step_up_required"]},
 }
 
 
@@ -202,7 +212,7 @@ def _error_example(error_type: str, status: int) -> dict[str, Any]:
     }
 
 
-def _error_types(op: dict[str, Any], status: int, *, method: str, public: bool) -> list[str]:
+def _error_types(op: dict[str, Any], status: int, *, method: str, path: str, public: bool) -> list[str]:
     """The error types an operation can answer with this status."""
     params = op.get("parameters", [])
     header_names = {p.get("name") for p in params if isinstance(p, dict)}
@@ -229,6 +239,9 @@ def _error_types(op: dict[str, Any], status: int, *, method: str, public: bool) 
     if status == 422 and idempotent:
         types += ["idempotency_key_reused"]
     types += EXTRA_ERROR_TYPES.get(op["operationId"], {}).get(status, [])
+    for prefix, extra in PATH_ERROR_TYPES.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            types += extra.get(status, [])
     return sorted(set(types), key=list(ERROR_TYPES).index)
 
 
@@ -248,6 +261,8 @@ _CONDITIONAL = {
     "insufficient_scope",
     "not_for_api_clients",
     "unknown_log_kind",
+    "password_login_disabled",
+    "step_up_required",
     "separation_rule",
     "open_case_separation",
 }
@@ -303,12 +318,13 @@ def _error_response(
     description: str,
     *,
     method: str,
+    path: str,
     public: bool,
     shared: dict[str, Any],
 ) -> dict[str, Any]:
     """A reference to the shared response of this status and these error types (made on first use), with the
     operation's own description where it has one."""
-    types = _error_types(op, status, method=method, public=public)
+    types = _error_types(op, status, method=method, path=path, public=public)
     phrase = HTTPStatus(status).phrase
     name = "".join(w.capitalize() for w in re.split(r"[^A-Za-z]+", phrase) if w) + "." + "-".join(types)
     listed = "\n".join(f"- `{t}`: {ERROR_TYPES[t]}" for t in types)
@@ -385,7 +401,9 @@ def finish(spec: dict[str, Any], *, roles: dict[str, str]) -> dict[str, Any]:
                 op["description"] = (
                     f"{op.get('description', '').strip()}\n\n**Who may call it:** {who}".strip()
                 )
-            _finish_responses(op, method=method, public=public, shared=shared, original=original_responses)
+            _finish_responses(
+                op, method=method, path=path, public=public, shared=shared, original=original_responses
+            )
             add_examples(op, spec)
     components["responses"] = dict(sorted(shared.items()))
     _drop_unused(spec, "examples")
@@ -420,6 +438,7 @@ def _finish_responses(
     op: dict[str, Any],
     *,
     method: str,
+    path: str,
     public: bool,
     shared: dict[str, Any],
     original: dict[str, Any],
@@ -453,7 +472,7 @@ def _finish_responses(
                 responses[code] = {"$ref": "#/components/responses/UnexpectedError"}
             else:
                 responses[code] = _error_response(
-                    op, int(code), description, method=method, public=public, shared=shared
+                    op, int(code), description, method=method, path=path, public=public, shared=shared
                 )
             continue
         if "$ref" in response:

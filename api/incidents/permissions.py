@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import deny
+from api.auth.permissions import current_user, deny, ensure_two_factor_for_case_work
 from api.auth.scopes import is_client
 from api.core import audit
 from api.errors import NotFound
@@ -173,6 +174,26 @@ def ensure_owner(session: Session, user: Any, incident: Incident, *, action: str
             resource_id=incident.id,
             student_ids=tuple(incident.student_ids),
         )
+
+
+# What a one-factor login may still do here when the school wants two factors for case work: the quick log
+# (report, withdraw one's own report from the receipt) and the list of places it offers. The rest is case work.
+QUICK_LOG_OPERATIONS = {
+    ("incidents.Incidents", "POST"),
+    ("incidents.IncidentWithdraw", "POST"),
+    ("incidents.IncidentPlaces", "GET"),
+}
+
+
+def require_case_work_assurance() -> None:
+    """Before every request of the incidents blueprint (the one place the rule is enforced): case work needs
+    a two-factor login where the school says so; the quick log does not."""
+    if (request.endpoint, request.method) in QUICK_LOG_OPERATIONS or request.method == "OPTIONS":
+        return
+    actor = current_user()
+    if is_client(actor):
+        return  # a machine client signs in with no person's factors; its scopes bound what it reads
+    ensure_two_factor_for_case_work(actor)
 
 
 PLACES_WRITE_ROLES = ("admin", "leader")

@@ -45,7 +45,10 @@ blp = Blueprint(
     __name__,
     url_prefix="/api/v1",
     description="Incidents and case work: the school's antimobbestrategi and the law's action plan",
+    # 403 `step_up_required`: the school wants a two-factor login for case work (see permissions.py).
+    every_operation_errors=(403,),
 )
+blp.before_request(permissions.require_case_work_assurance)
 
 
 @blp.route("/incidents")

@@ -25,6 +25,10 @@ class School(Base):
     # The school day's recesses as [{"start": "09:40", "end": "10:00"}, ...] in Copenhagen wall time, sorted:
     # the phone app dates a log "I frikvarteret" to the last one.
     recess_times: Mapped[list[Any]] = mapped_column(JSONType, default=list, server_default=text("'[]'"))
+    # Whether staff may log in with e-mail and password; switched off once single sign-on works.
+    password_login: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Whether case work needs a two-factor login (Unilogin ToFaktor, or the provider's acr/amr).
+    case_work_requires_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 

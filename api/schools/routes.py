@@ -27,7 +27,7 @@ class CurrentSchool(MethodView):
 
     @blp.arguments(SchoolUpdate)
     @blp.response(200, SchoolRead)
-    @blp.errors(401, 403)
+    @blp.errors(401, 403, 409)
     @blp.etag
     def patch(self, data: dict[str, Any]) -> Any:
         """Change the school's name or settings, such as its recess times (admin; send If-Match)"""

@@ -38,6 +38,13 @@ class SchoolRead(Schema):
     count_closed_days = ma.fields.Boolean(
         dump_only=True, metadata={"description": "Whether the school's closed days count as non-working days"}
     )
+    password_login = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "Whether staff may log in with e-mail and password"}
+    )
+    case_work_requires_two_factor = ma.fields.Boolean(
+        dump_only=True,
+        metadata={"description": "Whether case work needs a two-factor sign-in (one-factor: quick log only)"},
+    )
     recess_times = ma.fields.List(
         ma.fields.Nested(RecessTime),
         dump_only=True,
@@ -50,6 +57,13 @@ class SchoolUpdate(Schema):
 
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     count_closed_days = ma.fields.Boolean()
+    password_login = ma.fields.Boolean(
+        metadata={
+            "description": "false refuses password logins (type `password_login_disabled`); needs an enabled "
+            "identity provider the acting admin is linked to"
+        }
+    )
+    case_work_requires_two_factor = ma.fields.Boolean()
     recess_times = ma.fields.List(
         ma.fields.Nested(RecessTime),
         validate=ma.validate.Length(max=MAX_RECESSES),

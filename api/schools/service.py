@@ -26,6 +26,8 @@ def update_school(
     name: str | None = None,
     count_closed_days: bool | None = None,
     recess_times: list[dict[str, str]] | None = None,
+    password_login: bool | None = None,
+    case_work_requires_two_factor: bool | None = None,
 ) -> School:
     """An admin changes the school's name or settings; only the settings given change."""
     ensure_roles(actor, "admin", action="change the school's settings")
@@ -38,6 +40,17 @@ def update_school(
     if count_closed_days is not None:
         school.count_closed_days = count_closed_days
         changed.append("count_closed_days")
+    if password_login is not None:
+        if not password_login and school.password_login:
+            from api.sso.service import ensure_sso_ready
+
+            # Nobody may be locked out: the admin switching passwords off must be able to sign in with SSO.
+            ensure_sso_ready(session, actor=actor)
+        school.password_login = password_login
+        changed.append("password_login")
+    if case_work_requires_two_factor is not None:
+        school.case_work_requires_two_factor = case_work_requires_two_factor
+        changed.append("case_work_requires_two_factor")
     if recess_times is not None:
         school.recess_times = checked_recess_times(recess_times)
         changed.append("recess_times")

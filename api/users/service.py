@@ -190,3 +190,16 @@ def active_user_ids(session: Session, *, role: str, school_id: int | None = None
     if school_id is not None:
         stmt = stmt.where(User.school_id == school_id)
     return sorted(set(session.scalars(stmt)))
+
+
+def user_by_id(session: Session, *, user_id: int) -> User | None:
+    """A user by id, any school, active or not (sign-in decides what follows)."""
+    return session.get(User, user_id)
+
+
+def active_user_by_email(session: Session, *, email: str, school_id: int | None) -> User | None:
+    """The active user with this e-mail (of this school, unless None), ignoring case."""
+    stmt = select(User).where(func.lower(User.email) == email.strip().lower(), User.active.is_(True))
+    if school_id is not None:
+        stmt = stmt.where(User.school_id == school_id)
+    return session.scalar(stmt)

@@ -18,6 +18,7 @@ const loadAdmin: Loader = () => import('./screens/admin');
 const loadStudents: Loader = () => import('./screens/students');
 const loadDashboard: Loader = () => import('./screens/dashboard');
 const loadApiClients: Loader = () => import('./screens/apiclients');
+const loadSsoAdmin: Loader = () => import('./screens/sso-admin');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -62,6 +63,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
   { pattern: '/admin/import', load: loadAdmin, name: 'Import' },
   { pattern: '/admin/api-clients', load: loadApiClients, name: 'ApiClients' },
+  { pattern: '/admin/sso', load: loadSsoAdmin, name: 'SsoAdmin' },
 ];
 
 function Screen({ path, user }: { path: string; user: User }) {
@@ -228,7 +230,9 @@ export function App() {
           user={user}
           langToggle={langToggle}
           onLogout={async () => {
-            await logout();
+            const endSessionUrl = await logout();
+            // An SSO login: the provider ends its session too, then sends the browser back here.
+            if (endSessionUrl) return void location.assign(endSessionUrl);
             setUser(null);
             setNeedLogin(true);
             navigate('/');

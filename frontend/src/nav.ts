@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { path: '/admin/import', label: 'nav_import', roles: ['admin'] },
   { path: '/municipality', label: 'nav_municipality', roles: ['municipality'] },
   { path: '/admin/api-clients', label: 'nav_apiclients', roles: ['admin'] },
+  { path: '/admin/sso', label: 'nav_sso', roles: ['admin'] },
 ];
 
 export function navFor(roles: readonly string[]): NavItem[] {

@@ -6,6 +6,8 @@ import { formatDateTime } from './lib/dates';
 import { getLang, t, type Key } from './lib/i18n';
 import * as outbox from './lib/outbox';
 import type { OutboxEntry } from './lib/outbox';
+import { currentPath } from './lib/router';
+import { signInProviders, signInUrl, type ProviderButton } from './lib/sso';
 import { syncNow } from './lib/sync';
 
 export function useOnline(): boolean {
@@ -98,13 +100,15 @@ export interface Loaded<T> {
   /** The response's ETag, for a later If-Match. */
   etag: string | null;
   error: string | null;
+  /** The error's API `type` (e.g. step_up_required), when the server sent one. */
+  errorType?: string | null;
   loading: boolean;
   reload: () => void;
 }
 
 /** Load data with an openapi-fetch call; re-runs when deps change. */
 export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; response: Response }>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data: T | null; etag: string | null; error: string | null; loading: boolean }>({
+  const [state, setState] = useState<{ data: T | null; etag: string | null; error: string | null; errorType?: string | null; loading: boolean }>({
     data: null,
     etag: null,
     error: null,
@@ -118,7 +122,10 @@ export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; respon
       .then(({ data, error, response }) => {
         if (!alive) return;
         if (data !== undefined) setState({ data, etag: response.headers.get('ETag'), error: null, loading: false });
-        else setState({ data: null, etag: null, error: problemOf(response.status, error).message, loading: false });
+        else {
+          const problem = problemOf(response.status, error);
+          setState({ data: null, etag: null, error: problem.message, errorType: problem.type, loading: false });
+        }
       })
       .catch(() => alive && setState({ data: null, etag: null, error: t('error_offline'), loading: false }));
     return () => {
@@ -131,6 +138,7 @@ export function useLoad<T>(fn: () => Promise<{ data?: T; error?: unknown; respon
 
 /** Loading and error states around loaded content. */
 export function Async<T>({ state, children }: { state: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  if (state.errorType === 'step_up_required') return <StepUp />;
   if (state.error)
     return (
       <div class="notice error" role="alert">
@@ -161,6 +169,24 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
   );
 }
 
+/** Case work at a school that wants two factors, from a one-factor login: sign in again with the second factor
+ * at the provider, and come back to this screen. */
+export function StepUp() {
+  const [providers, setProviders] = useState<ProviderButton[]>([]);
+  useEffect(() => void signInProviders().then(setProviders), []);
+  return (
+    <section class="notice error stack" role="alert" aria-labelledby="step-up-h">
+      <h2 id="step-up-h">{t('step_up_title')}</h2>
+      <p>{t('step_up_text')}</p>
+      {providers.map((p) => (
+        <a key={p.id} class="btn primary" href={signInUrl(p.id, { stepUp: true, next: currentPath() })}>
+          {t('step_up_button', { name: p.name })}
+        </a>
+      ))}
+    </section>
+  );
+}
+
 /** A labelled form control: `<label class="field">` with its text in a span, then the control, then its error. */
 export function Field({ label, class: cls, error, children }: { label: ComponentChildren; class?: string; error?: string | null; children: ComponentChildren }) {
   return (
@@ -185,6 +211,7 @@ export function FieldError({ id, text }: { id?: string; text: string | null | un
 /** A problem's message, plus the field errors no field on the form shows (`shown`), each with its field's name. */
 export function ProblemNotice({ problem, shown = [] }: { problem: Problem | null; shown?: readonly string[] }) {
   if (!problem) return null;
+  if (problem.type === 'step_up_required') return <StepUp />;
   const rest = Object.entries(problem.fields).filter(([f]) => !f.includes('.') && !shown.includes(f));
   return (
     <div class="notice error" role="alert">

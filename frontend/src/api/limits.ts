@@ -91,6 +91,9 @@ export const MAX = {
     pupil_perspective: 10000,
     students: 50,
   },
+  LinkCreate: {
+    subject: 255,
+  },
   LoginRequest: {
     email: 254,
     password: 256,
@@ -124,6 +127,28 @@ export const MAX = {
   PlanMeasureIn: {
     description: 5000,
     responsible: 200,
+  },
+  ProviderCreate: {
+    client_id: 200,
+    client_secret: 500,
+    email_claim: 64,
+    issuer: 500,
+    loa_claim: 64,
+    name: 100,
+    staff_claim: 64,
+    step_up_acr_values: 200,
+    subject_claim: 64,
+  },
+  ProviderUpdate: {
+    client_id: 200,
+    client_secret: 500,
+    email_claim: 64,
+    issuer: 500,
+    loa_claim: 64,
+    name: 100,
+    staff_claim: 64,
+    step_up_acr_values: 200,
+    subject_claim: 64,
   },
   ReferralCreate: {
     note: 5000,

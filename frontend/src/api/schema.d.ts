@@ -666,6 +666,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out, and end the identity provider's session where it offers that
+         * @description Ends this login like `POST /auth/logout` (both tokens revoked, cookies cleared). When the login came from a provider that offers RP-initiated logout, `end_session_url` is where the browser goes next to end the provider's session too; it returns to the app.
+         *
+         *     **Who may call it:** any logged-in user; answers the identity provider's logout address where it offers one.
+         */
+        post: operations["logOutSso"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The identity providers to offer on the login screen ("Log ind med Unilogin")
+         * @description **Who may call it:** anyone (public): the login screen's single sign-on buttons.
+         */
+        get: operations["listSignInProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/providers/{provider_id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The provider's answer: the code is exchanged, the ID token verified, the linked user logged in
+         * @description **Who may call it:** anyone (public): the identity provider's redirect back; only a linked, active staff member of the provider's school is signed in.
+         */
+        get: operations["finishSsoSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/providers/{provider_id}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Start signing in at the provider (authorization code with PKCE, state and nonce)
+         * @description **Who may call it:** anyone (public): the browser's trip to the identity provider.
+         */
+        get: operations["startSsoSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar/closed-days": {
         parameters: {
             query?: never;
@@ -1824,6 +1910,106 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The school's links of provider ids to users (admin)
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listSsoLinks"];
+        put?: never;
+        /**
+         * Link a person's id at a provider (a Unilogin uniid) to a user of the school (admin)
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createSsoLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink: the person no longer signs in with that id, and their sessions end (admin)
+         * @description **Who may call it:** admins.
+         */
+        delete: operations["deleteSsoLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The school's identity providers and the deployment's (admin)
+         * @description **Who may call it:** admins.
+         */
+        get: operations["listSsoProviders"];
+        put?: never;
+        /**
+         * Set up an identity provider for the school from a preset (admin)
+         * @description **Who may call it:** admins.
+         */
+        post: operations["createSsoProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sso/providers/{provider_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * An identity provider's settings (never its secret)
+         * @description **Who may call it:** admins.
+         */
+        get: operations["getSsoProvider"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an identity provider and its links (admin)
+         * @description **Who may call it:** admins.
+         */
+        delete: operations["deleteSsoProvider"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an identity provider (admin; send If-Match)
+         * @description **Who may call it:** admins.
+         */
+        patch: operations["updateSsoProvider"];
         trace?: never;
     };
     "/api/v1/students": {
@@ -3144,6 +3330,8 @@ export interface components {
              *     - `forbidden`: Authenticated, but this role may not do this.
              *     - `insufficient_scope`: An API client's token lacks the scope this operation needs (see the oauth2 scheme).
              *     - `not_for_api_clients`: The operation is for people signed in to Trivsel; an API client's token never works on it.
+             *     - `step_up_required`: This needs a two-factor sign-in (the school requires it for case work): sign in again with the identity provider's second factor.
+             *     - `password_login_disabled`: The school signs in with single sign-on only; use its identity provider.
              *     - `not_found`: No such resource (or it belongs to another school).
              *     - `method_not_allowed`: The path exists but does not take this method; see the Allow header.
              *     - `conflict`: The request conflicts with the current state of the resource.
@@ -3163,7 +3351,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "step_up_required" | "password_login_disabled" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         /** @description Establish bullying; optionally with the classification it was established as. */
         EstablishIn: {
@@ -3595,6 +3783,35 @@ export interface components {
          * @enum {string}
          */
         KnowledgeSource: "saw" | "told_by_student" | "told_by_other_student" | "told_by_parent" | "other";
+        /** @description Link a person's id at a provider to a user. */
+        LinkCreate: {
+            provider_id: number;
+            /** @description The provider's id of the person (Unilogin: the uniid) */
+            subject: string;
+            user_id: number;
+        };
+        /** @description One page of LinkRead items, with the total count of all pages. */
+        LinkPage: {
+            items: components["schemas"]["LinkRead"][];
+            /** @description Offset paging only */
+            page: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total: number;
+        };
+        /** @description A link of an external id to a user. */
+        LinkRead: {
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_sign_in_at: string | null;
+            /** @description By an admin, or by a verified e-mail */
+            readonly linked_by: components["schemas"]["SsoLinkedBy"];
+            readonly provider_id: number;
+            readonly subject: string;
+            readonly user_id: number;
+        };
         /** @description One entry of the student log. */
         LogEntryRead: {
             readonly author_id: number | null;
@@ -3642,6 +3859,11 @@ export interface components {
              * @default false
              */
             use_cookies: boolean;
+        };
+        /** @description Where the browser goes to end the provider's session too (null: nothing more to do). */
+        LogoutRead: {
+            /** @description The provider's end_session_endpoint with id_token_hint and the return URL */
+            readonly end_session_url: string | null;
         };
         /** @description A municipality and its schools. */
         MunicipalityRead: {
@@ -3913,6 +4135,98 @@ export interface components {
             readonly responsible: string | null;
             readonly responsible_user: components["schemas"]["UserBrief"] | null;
         };
+        /** @description A provider as the login screen names it. */
+        ProviderButton: {
+            readonly id: number;
+            /** @description Shown on the button: 'Log ind med …' */
+            readonly name: string;
+        };
+        /** @description A new provider for the school, from a preset (unilogin or oidc); unset settings come from the preset. */
+        ProviderCreate: {
+            /** @description A first sign-in whose verified e-mail matches an active user of the school links that user */
+            allow_email_linking?: boolean;
+            client_id: string;
+            client_secret: string;
+            email_claim?: string;
+            enabled?: boolean;
+            /** Format: url */
+            issuer: string;
+            /** @description unilogin_loa, acr or amr */
+            loa_claim?: string | null;
+            name: string;
+            preset: components["schemas"]["SsoPreset"];
+            /** @example openid email profile */
+            scopes?: string;
+            /** @description Must hold one of staff_values (Unilogin) */
+            staff_claim?: string | null;
+            staff_values?: string[];
+            /** @description acr_values sent when a user steps up to two factors */
+            step_up_acr_values?: string | null;
+            /** @description Unilogin: uniid; Entra: oid */
+            subject_claim?: string;
+            two_factor_values?: string[];
+        };
+        /** @description One page of ProviderRead items, with the total count of all pages. */
+        ProviderPage: {
+            items: components["schemas"]["ProviderRead"][];
+            /** @description Offset paging only */
+            page: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total: number;
+        };
+        /** @description A provider's settings (never its secret). */
+        ProviderRead: {
+            readonly allow_email_linking: boolean;
+            readonly client_id: string;
+            readonly email_claim: string;
+            readonly enabled: boolean;
+            readonly has_client_secret: boolean;
+            readonly id: number;
+            readonly issuer: string;
+            readonly loa_claim: string | null;
+            readonly name: string;
+            /** @description Register this post-logout redirect URI at the provider */
+            readonly post_logout_redirect_uri: string;
+            readonly preset: string;
+            /** @description Register this redirect URI at the provider */
+            readonly redirect_uri: string;
+            readonly scope: components["schemas"]["SsoProviderScope"];
+            readonly scopes: string;
+            readonly staff_claim: string | null;
+            readonly staff_values: string[];
+            readonly step_up_acr_values: string | null;
+            readonly subject_claim: string;
+            readonly two_factor_values: string[];
+        };
+        /** @description Changed settings; a client_secret replaces the stored one. */
+        ProviderUpdate: {
+            /** @description A first sign-in whose verified e-mail matches an active user of the school links that user */
+            allow_email_linking?: boolean;
+            client_id?: string;
+            /** @description Write-only */
+            client_secret?: string;
+            email_claim?: string;
+            enabled?: boolean;
+            /**
+             * Format: url
+             * @description The issuer; its /.well-known/openid-configuration is read
+             */
+            issuer?: string;
+            /** @description unilogin_loa, acr or amr */
+            loa_claim?: string | null;
+            name?: string;
+            /** @example openid email profile */
+            scopes?: string;
+            /** @description Must hold one of staff_values (Unilogin) */
+            staff_claim?: string | null;
+            staff_values?: string[];
+            /** @description acr_values sent when a user steps up to two factors */
+            step_up_acr_values?: string | null;
+            /** @description Unilogin: uniid; Entra: oid */
+            subject_claim?: string;
+            two_factor_values?: string[];
+        };
         /** @description Ready to serve: the database answers and its schema is the code's. */
         ReadinessRead: {
             database: string;
@@ -4062,10 +4376,14 @@ export interface components {
         };
         /** @description A school and its settings. */
         SchoolRead: {
+            /** @description Whether case work needs a two-factor sign-in (one-factor: quick log only) */
+            readonly case_work_requires_two_factor: boolean;
             /** @description Whether the school's closed days count as non-working days */
             readonly count_closed_days: boolean;
             readonly id: number;
             readonly name: string;
+            /** @description Whether staff may log in with e-mail and password */
+            readonly password_login: boolean;
             /** @description The school day's recesses, earliest first (empty: not set) */
             readonly recess_times: components["schemas"]["RecessTime"][];
             readonly slug: string;
@@ -4077,8 +4395,11 @@ export interface components {
         };
         /** @description Settings an admin may change. */
         SchoolUpdate: {
+            case_work_requires_two_factor?: boolean;
             count_closed_days?: boolean;
             name?: string;
+            /** @description false refuses password logins (type `password_login_disabled`); needs an enabled identity provider the acting admin is linked to */
+            password_login?: boolean;
             /** @description The whole list; each recess ends after it starts, and none overlap */
             recess_times?: components["schemas"]["RecessTime"][];
         };
@@ -4122,6 +4443,39 @@ export interface components {
          * @enum {string}
          */
         SortOrder: "asc" | "desc";
+        /**
+         * SsoLinkedBy
+         * @description How an external id was linked to a user.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `admin` | af en administrator | An admin linked it by hand. |
+         *     | `email` | ved bekræftet e-mail | A first sign-in whose verified e-mail matched the user (allowed by the admin). |
+         * @enum {string}
+         */
+        SsoLinkedBy: "admin" | "email";
+        /**
+         * SsoPreset
+         * @description The kinds of identity provider Trivsel knows how to read.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `unilogin` | Unilogin | STIL's broker: uniid is the subject, aktoer_gruppe must be Medarbejder. |
+         *     | `oidc` | OpenID Connect | A municipal provider such as Entra ID or AD FS: sub (or oid), acr/amr. |
+         * @enum {string}
+         */
+        SsoPreset: "unilogin" | "oidc";
+        /**
+         * SsoProviderScope
+         * @description Where an identity provider is set up.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `school` | skolen | Set up by the school's admin, for that school. |
+         *     | `deployment` | installationen | Set up for every school of the deployment (trivsel sso-provider). |
+         * @enum {string}
+         */
+        SsoProviderScope: "school" | "deployment";
         /**
          * StaffRole
          * @description The roles a school's admin assigns to its staff (every Role but municipality, which only the command line gives).
@@ -4549,9 +4903,53 @@ export interface components {
         /**
          * @description Forbidden. Error `type`s:
          *     - `forbidden`: Authenticated, but this role may not do this.
+         *     - `insufficient_scope`: An API client's token lacks the scope this operation needs (see the oauth2 scheme).
+         *     - `step_up_required`: This needs a two-factor sign-in (the school requires it for case work): sign in again with the identity provider's second factor.
+         */
+        "Forbidden.forbidden-insufficient_scope-step_up_required": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Forbidden. Error `type`s:
+         *     - `forbidden`: Authenticated, but this role may not do this.
          *     - `not_for_api_clients`: The operation is for people signed in to Trivsel; an API client's token never works on it.
          */
         "Forbidden.forbidden-not_for_api_clients": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Forbidden. Error `type`s:
+         *     - `forbidden`: Authenticated, but this role may not do this.
+         *     - `not_for_api_clients`: The operation is for people signed in to Trivsel; an API client's token never works on it.
+         *     - `step_up_required`: This needs a two-factor sign-in (the school requires it for case work): sign in again with the identity provider's second factor.
+         */
+        "Forbidden.forbidden-not_for_api_clients-step_up_required": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Forbidden. Error `type`s:
+         *     - `forbidden`: Authenticated, but this role may not do this.
+         *     - `password_login_disabled`: The school signs in with single sign-on only; use its identity provider.
+         */
+        "Forbidden.forbidden-password_login_disabled": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -6443,6 +6841,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated"];
+            403: components["responses"]["Forbidden.forbidden-password_login_disabled"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -6603,6 +7002,133 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    logOutSso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "end_session_url": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LogoutRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listSignInProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["ProviderButton"][];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    finishSsoSignIn: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                iss?: string;
+                session_state?: string;
+                error?: string;
+                error_description?: string;
+                error_uri?: string;
+            };
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found: the browser goes on to the provider, or back to the app */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    startSsoSignIn: {
+        parameters: {
+            query?: {
+                /** @description Ask the provider for a fresh sign-in with a second factor (case work) */
+                step_up?: boolean;
+                /** @description The app's path to land on afterwards (a path of this site only) */
+                next?: string;
+            };
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found: the browser goes on to the provider, or back to the app */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7457,7 +7983,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
             410: components["responses"]["Gone.cursor_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
@@ -7664,7 +8190,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -7846,7 +8372,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
@@ -8044,7 +8570,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8129,7 +8655,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8199,7 +8725,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -8270,7 +8796,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8464,7 +8990,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -8537,7 +9063,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -8595,7 +9121,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
@@ -8671,7 +9197,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -8745,7 +9271,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
@@ -8807,7 +9333,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
@@ -8866,7 +9392,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
@@ -9051,7 +9577,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
@@ -11324,9 +11850,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "case_work_requires_two_factor": true,
                      *       "count_closed_days": true,
                      *       "id": 42,
                      *       "name": "Vestrup Skole",
+                     *       "password_login": true,
                      *       "recess_times": [
                      *         {
                      *           "end": "10:00",
@@ -11368,8 +11896,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "case_work_requires_two_factor": true,
                  *       "count_closed_days": true,
                  *       "name": "Vestrup Skole",
+                 *       "password_login": true,
                  *       "recess_times": [
                  *         {
                  *           "end": "10:00",
@@ -11393,9 +11923,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "case_work_requires_two_factor": true,
                      *       "count_closed_days": true,
                      *       "id": 42,
                      *       "name": "Vestrup Skole",
+                     *       "password_login": true,
                      *       "recess_times": [
                      *         {
                      *           "end": "10:00",
@@ -11450,6 +11982,499 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listSsoLinks: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                user_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "last_sign_in_at": "2026-04-01T09:30:00+02:00",
+                     *           "linked_by": "admin",
+                     *           "provider_id": 42,
+                     *           "subject": "text",
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LinkPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createSsoLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "provider_id": 42,
+                 *       "subject": "text",
+                 *       "user_id": 42
+                 *     }
+                 */
+                "application/json": components["schemas"]["LinkCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "id": 42,
+                     *       "last_sign_in_at": "2026-04-01T09:30:00+02:00",
+                     *       "linked_by": "admin",
+                     *       "provider_id": 42,
+                     *       "subject": "text",
+                     *       "user_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LinkRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteSsoLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listSsoProviders: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "allow_email_linking": true,
+                     *           "client_id": "text",
+                     *           "email_claim": "text",
+                     *           "enabled": true,
+                     *           "has_client_secret": true,
+                     *           "id": 42,
+                     *           "issuer": "text",
+                     *           "loa_claim": "text",
+                     *           "name": "Mette Hansen",
+                     *           "post_logout_redirect_uri": "text",
+                     *           "preset": "text",
+                     *           "redirect_uri": "text",
+                     *           "scope": "school",
+                     *           "scopes": "text",
+                     *           "staff_claim": "text",
+                     *           "staff_values": [
+                     *             "text"
+                     *           ],
+                     *           "step_up_acr_values": "text",
+                     *           "subject_claim": "text",
+                     *           "two_factor_values": [
+                     *             "text"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createSsoProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "allow_email_linking": true,
+                 *       "client_id": "text",
+                 *       "client_secret": "text",
+                 *       "email_claim": "text",
+                 *       "enabled": true,
+                 *       "issuer": "https://tools.example.org/hooks/trivsel",
+                 *       "loa_claim": "text",
+                 *       "name": "Mette Hansen",
+                 *       "preset": "unilogin",
+                 *       "scopes": "openid email profile",
+                 *       "staff_claim": "text",
+                 *       "staff_values": [
+                 *         "text"
+                 *       ],
+                 *       "step_up_acr_values": "text",
+                 *       "subject_claim": "text",
+                 *       "two_factor_values": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProviderCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allow_email_linking": true,
+                     *       "client_id": "text",
+                     *       "email_claim": "text",
+                     *       "enabled": true,
+                     *       "has_client_secret": true,
+                     *       "id": 42,
+                     *       "issuer": "text",
+                     *       "loa_claim": "text",
+                     *       "name": "Mette Hansen",
+                     *       "post_logout_redirect_uri": "text",
+                     *       "preset": "text",
+                     *       "redirect_uri": "text",
+                     *       "scope": "school",
+                     *       "scopes": "text",
+                     *       "staff_claim": "text",
+                     *       "staff_values": [
+                     *         "text"
+                     *       ],
+                     *       "step_up_acr_values": "text",
+                     *       "subject_claim": "text",
+                     *       "two_factor_values": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getSsoProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the record is still that version. The tag names the record's own version; names and permissions shown with it are as of your last full read. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allow_email_linking": true,
+                     *       "client_id": "text",
+                     *       "email_claim": "text",
+                     *       "enabled": true,
+                     *       "has_client_secret": true,
+                     *       "id": 42,
+                     *       "issuer": "text",
+                     *       "loa_claim": "text",
+                     *       "name": "Mette Hansen",
+                     *       "post_logout_redirect_uri": "text",
+                     *       "preset": "text",
+                     *       "redirect_uri": "text",
+                     *       "scope": "school",
+                     *       "scopes": "text",
+                     *       "staff_claim": "text",
+                     *       "staff_values": [
+                     *         "text"
+                     *       ],
+                     *       "step_up_acr_values": "text",
+                     *       "subject_claim": "text",
+                     *       "two_factor_values": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderRead"];
+                };
+            };
+            /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteSsoProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateSsoProvider: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag of the version you read (a weak W/ tag never matches for a write) */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                provider_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "allow_email_linking": true,
+                 *       "client_id": "text",
+                 *       "client_secret": "text",
+                 *       "email_claim": "text",
+                 *       "enabled": true,
+                 *       "issuer": "https://tools.example.org/hooks/trivsel",
+                 *       "loa_claim": "text",
+                 *       "name": "Mette Hansen",
+                 *       "scopes": "openid email profile",
+                 *       "staff_claim": "text",
+                 *       "staff_values": [
+                 *         "text"
+                 *       ],
+                 *       "step_up_acr_values": "text",
+                 *       "subject_claim": "text",
+                 *       "two_factor_values": [
+                 *         "text"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProviderUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allow_email_linking": true,
+                     *       "client_id": "text",
+                     *       "email_claim": "text",
+                     *       "enabled": true,
+                     *       "has_client_secret": true,
+                     *       "id": 42,
+                     *       "issuer": "text",
+                     *       "loa_claim": "text",
+                     *       "name": "Mette Hansen",
+                     *       "post_logout_redirect_uri": "text",
+                     *       "preset": "text",
+                     *       "redirect_uri": "text",
+                     *       "scope": "school",
+                     *       "scopes": "text",
+                     *       "staff_claim": "text",
+                     *       "staff_values": [
+                     *         "text"
+                     *       ],
+                     *       "step_up_acr_values": "text",
+                     *       "subject_claim": "text",
+                     *       "two_factor_values": [
+                     *         "text"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            412: components["responses"]["PreconditionFailed.precondition_failed"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            428: components["responses"]["PreconditionRequired.precondition_required"];
             default: components["responses"]["UnexpectedError"];
         };
     };

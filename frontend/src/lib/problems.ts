@@ -31,6 +31,8 @@ const BY_TYPE: Record<string, Key> = {
   token_invalid: 'problem_auth',
   token_revoked: 'problem_auth',
   forbidden: 'problem_forbidden',
+  step_up_required: 'step_up_title',
+  password_login_disabled: 'password_login_disabled',
   not_found: 'problem_not_found',
   conflict: 'problem_conflict',
   duplicate: 'problem_duplicate',

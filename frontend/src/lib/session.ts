@@ -38,7 +38,9 @@ export function hasRole(user: User | null, ...roles: Role[]): boolean {
   return !!user && user.roles.some((r) => (roles as string[]).includes(r));
 }
 
-export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'credentials' | 'rate_limited' | 'offline' | 'error'; retryAfter?: number };
+export type LoginResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'credentials' | 'password_disabled' | 'rate_limited' | 'offline' | 'error'; retryAfter?: number };
 
 export async function login(email: string, password: string): Promise<LoginResult> {
   try {
@@ -54,6 +56,7 @@ export async function login(email: string, password: string): Promise<LoginResul
     if (response.status === 429) {
       return { ok: false, reason: 'rate_limited', retryAfter: Number(response.headers.get('Retry-After') ?? 60) };
     }
+    if (response.status === 403) return { ok: false, reason: 'password_disabled' };
     return { ok: false, reason: response.status === 401 || response.status === 422 ? 'credentials' : 'error' };
   } catch {
     return { ok: false, reason: 'offline' };
@@ -81,17 +84,23 @@ export async function whoAmI(): Promise<User | null | 'offline'> {
   }
 }
 
-/** Log out: end the server session, forget the user and every cached piece of child data. The outbox stays. */
-export async function logout(): Promise<void> {
+/**
+ * Log out: end the server session, forget the user and every cached piece of child data. The outbox stays.
+ * Returns where the browser should go to end the identity provider's session too (an SSO login), if anywhere.
+ */
+export async function logout(): Promise<string | null> {
+  let endSessionUrl: string | null = null;
   try {
-    const { response } = await api.POST('/api/v1/auth/logout');
-    if (!response.ok && response.status !== 401) localStorage.setItem(PENDING_LOGOUT_KEY, '1');
+    const { data, response } = await api.POST('/api/v1/auth/sso/logout');
+    if (data) endSessionUrl = data.end_session_url;
+    else if (response.status !== 401) localStorage.setItem(PENDING_LOGOUT_KEY, '1');
   } catch {
     // Offline: end the server session when the network returns (see finishPendingLogout).
     localStorage.setItem(PENDING_LOGOUT_KEY, '1');
   }
   localStorage.removeItem(USER_KEY);
   await forgetCachedData();
+  return endSessionUrl;
 }
 
 /** Forget cached child data (recent students, the offline roster); the outbox is kept. */

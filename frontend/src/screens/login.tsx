@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../lib/i18n';
 import type { OutboxEntry } from '../lib/outbox';
-import { lastEmail, login, type User } from '../lib/session';
+import { lastEmail, login, whoAmI, type User } from '../lib/session';
+import { signInProviders, signInUrl, takeSsoReturn, type ProviderButton } from '../lib/sso';
 import { Field } from '../ui';
 
 /** What waits on the phone, said as a count: whoever holds the phone now may not see whom the logs are about. */
@@ -17,6 +18,17 @@ export function Login({ previous, waiting, onLoggedIn }: { previous: User | null
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sso] = useState(takeSsoReturn);
+  const [providers, setProviders] = useState<ProviderButton[]>([]);
+
+  useEffect(() => {
+    void signInProviders().then(setProviders);
+    // Back from a provider with the session cookies set: who signed in?
+    if (sso.ok)
+      void whoAmI().then((u) => {
+        if (u && u !== 'offline') onLoggedIn(u);
+      });
+  }, []);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -28,6 +40,8 @@ export function Login({ previous, waiting, onLoggedIn }: { previous: User | null
     setError(
       r.reason === 'credentials'
         ? t('login_failed')
+        : r.reason === 'password_disabled'
+          ? t('password_login_disabled')
         : r.reason === 'rate_limited'
           ? t('login_rate_limited', { s: r.retryAfter ?? 60 })
           : r.reason === 'offline'
@@ -39,6 +53,22 @@ export function Login({ previous, waiting, onLoggedIn }: { previous: User | null
   return (
     <>
       <h1>{t('login_title')}</h1>
+      {sso.error && (
+        <section class="notice error" role="alert" aria-labelledby="sso-refused-h">
+          <h2 id="sso-refused-h">{t('sso_refused_title')}</h2>
+          <p>{t(sso.error)}</p>
+        </section>
+      )}
+      {providers.length > 0 && (
+        <div class="stack">
+          {providers.map((p) => (
+            <a key={p.id} class="btn primary big" href={signInUrl(p.id)}>
+              {t('sso_login_with', { name: p.name })}
+            </a>
+          ))}
+          <p>{t('sso_or_password')}</p>
+        </div>
+      )}
       <form class="stack" onSubmit={submit}>
         <Field label={t('email')}>
           <input type="email" name="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
