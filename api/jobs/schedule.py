@@ -39,6 +39,12 @@ def _follow_ups_due(session: Session, now: datetime) -> Any:
     return follow_up_reminders(session, now=now)
 
 
+def _strategy_review(session: Session, now: datetime) -> Any:
+    from api.strategy.service import review_reminders
+
+    return review_reminders(session, now=now)
+
+
 def purge(
     session: Session, now: datetime, *, idempotency_keep: timedelta = IDEMPOTENCY_KEEP
 ) -> dict[str, int]:
@@ -65,4 +71,7 @@ JOBS: tuple[Job, ...] = (
     # Expired tokens, idempotency response bodies past 24 hours (hourly, so none outlives that by much) and
     # keys past 30 days, dispatched events and old deliveries.
     Job("purge", timedelta(hours=1), purge),
+    # The antimobbestrategi not reviewed for STRATEGY_REVIEW_DAYS (good practice, not law): the leaders, once
+    # per version.
+    Job("strategy_review", timedelta(hours=24), _strategy_review),
 )

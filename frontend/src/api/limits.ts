@@ -123,9 +123,23 @@ export const MAX = {
     note: 5000,
     partner_name: 200,
   },
+  ResponseItem: {
+    text: 2000,
+  },
   SchoolUpdate: {
     name: 200,
     recess_times: 12,
+  },
+  StrategyVersionCreate: {
+    adopted_by: 200,
+    definitions: 20000,
+    detection: 20000,
+    digital_bullying: 20000,
+    intervention: 20000,
+    prevention: 20000,
+    purpose: 20000,
+    response: 5,
+    title: 200,
   },
   StudentCreate: {
     external_id: 64,

@@ -2429,6 +2429,222 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/strategy/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the strategy is due for review (good practice, not law; a missing strategy is the law's) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StrategyReviewRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategy/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The strategy's versions, newest first (staff) */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StrategyVersionPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Record a version the school board adopted (leader, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StrategyVersionCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StrategyVersionRead"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategy/versions/{version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        /** One version with its text */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StrategyVersionRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategy/versions/{version_id}/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        /** The version as a printable page for the parents' meeting (HTML without scripts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    version_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A printable page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students": {
         parameters: {
             query?: never;
@@ -4662,6 +4878,8 @@ export interface components {
             readonly reporter: components["schemas"]["UserBrief"];
             /** @enum {string} */
             readonly status: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
+            /** @description The antimobbestrategi in force when reported */
+            readonly strategy_version_id: number | null;
             readonly students: components["schemas"]["InvolvedStudentRead"][];
             /** Format: date-time */
             readonly updated_at: string;
@@ -4816,8 +5034,8 @@ export interface components {
              * @description What it tells
              * @enum {string}
              */
-            readonly kind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed";
-            /** @description The kind's parameters (ids, enum values, ISO dates; the UI words the sentence): incident_reported: {classification}; staff_accused: {}; bullying_established: {classification, action_plan_due}; action_plan_due_soon: {action_plan_due}; action_plan_overdue: {action_plan_due}; follow_up_due: {follow_up_on}; webhook_endpoint_disabled: {endpoint_id}; job_failed: {job} */
+            readonly kind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed" | "strategy_review_due";
+            /** @description The kind's parameters (ids, enum values, ISO dates; the UI words the sentence): incident_reported: {classification}; staff_accused: {}; bullying_established: {classification, action_plan_due}; action_plan_due_soon: {action_plan_due}; action_plan_overdue: {action_plan_due}; follow_up_due: {follow_up_on}; webhook_endpoint_disabled: {endpoint_id}; job_failed: {job}; strategy_review_due: {version_id, review_due_on} */
             readonly params: {
                 [key: string]: unknown;
             };
@@ -4997,6 +5215,11 @@ export interface components {
             /** @enum {string} */
             status?: "planned" | "sent" | "accepted" | "completed" | "declined";
         };
+        ResponseItem: {
+            /** @enum {string} */
+            audience: "students" | "class" | "parents" | "staff" | "leadership";
+            text: string;
+        };
         RotateSecret: {
             /**
              * @description 0-168 hours; during it deliveries carry both signatures
@@ -5023,6 +5246,80 @@ export interface components {
             name?: string;
             /** @description The whole list; each recess ends after it starts, and none overlap */
             recess_times?: components["schemas"]["RecessTime"][];
+        };
+        StrategyReviewRead: {
+            /** @enum {string} */
+            basis: "law" | "good_practice";
+            /** Format: date */
+            last_adopted_on: string | null;
+            latest_version_id: number | null;
+            /** Format: date */
+            review_due_on: string | null;
+            review_period_days: number;
+            /** @enum {string} */
+            status: "missing" | "ok" | "review_due";
+        };
+        StrategyVersionCreate: {
+            /** @description e.g. Skolebestyrelsen */
+            adopted_by: string;
+            /** Format: date */
+            adopted_on: string;
+            /** Format: date */
+            applies_from: string;
+            /** @description Begreber: trivsel, mobning, konflikt, drilleri */
+            definitions: string;
+            /** @description Hvordan vi opdager mobning og mistrivsel */
+            detection: string;
+            /** @description Strategien mod digital mobning (undervisningsmiljøloven § 1 b) */
+            digital_bullying: string;
+            /** @description Indgriben og genoprettelse */
+            intervention: string;
+            /** @description Forebyggelse */
+            prevention: string;
+            /** @description Formål */
+            purpose: string;
+            /** @description The audiences the case checklist is built from when bullying is established; students, parents and leadership are required. Default: the five audiences in Vestrup Skole's words. */
+            response?: components["schemas"]["ResponseItem"][];
+            title: string;
+        };
+        StrategyVersionPage: {
+            items: components["schemas"]["StrategyVersionSummary"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        StrategyVersionRead: {
+            adopted_by: string;
+            /** Format: date */
+            adopted_on: string;
+            /** Format: date */
+            applies_from: string;
+            /** Format: date-time */
+            created_at: string;
+            definitions: string;
+            detection: string;
+            digital_bullying: string;
+            id: number;
+            in_force: boolean;
+            intervention: string;
+            number: number;
+            prevention: string;
+            purpose: string;
+            response: components["schemas"]["ResponseItem"][];
+            title: string;
+        };
+        StrategyVersionSummary: {
+            adopted_by: string;
+            /** Format: date */
+            adopted_on: string;
+            /** Format: date */
+            applies_from: string;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            in_force: boolean;
+            number: number;
+            title: string;
         };
         StudentBrief: {
             readonly class_id: number | null;

@@ -484,6 +484,7 @@ export const en: Record<Key, string> = {
   notif_kind_follow_up_due: "A follow-up is due by {on} (case #{id}).",
   notif_kind_webhook_endpoint_disabled: "An integration was switched off because it did not answer (endpoint {endpoint}).",
   notif_kind_job_failed: "A scheduled job failed: {job}.",
+  notif_kind_strategy_review_due: "The anti-bullying strategy was due for review on {review} (good practice, not a legal requirement).",
   notif_kind_other: "There is news in case #{id}.",
   confirm_close_title: "Close the case?",
   confirm_close_body: "The case is closed. No action plan, follow-up or referral can be written in it until it is reopened.",

@@ -507,6 +507,7 @@ const da = {
   notif_kind_follow_up_due: "Der skal følges op senest {on} (sag #{id}).",
   notif_kind_webhook_endpoint_disabled: "En integration er slået fra, fordi den ikke svarede (modtager {endpoint}).",
   notif_kind_job_failed: "Et planlagt job fejlede: {job}.",
+  notif_kind_strategy_review_due: "Antimobbestrategien skulle have været revideret {review} – god praksis, ikke et lovkrav.",
   notif_kind_other: "Der er nyt i sag #{id}.",
   confirm_close_title: "Luk sagen?",
   confirm_close_body: "Sagen lukkes. Der kan ikke skrives handlingsplan, opfølgning eller henvisninger i den, før den genåbnes.",
