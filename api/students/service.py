@@ -379,6 +379,23 @@ def list_guardians(
     return result
 
 
+def custodial_guardians(session: Session, *, school_id: int, student_ids: list[int]) -> list[Guardian]:
+    """The guardians holding custody (forældremyndighed) of these students, by student; not audited (the
+    caller audits what it shows)."""
+    if not student_ids:
+        return []
+    stmt = (
+        select(Guardian)
+        .where(
+            Guardian.school_id == school_id,
+            Guardian.student_id.in_(student_ids),
+            Guardian.has_custody.is_(True),
+        )
+        .order_by(Guardian.student_id, Guardian.name, Guardian.id)
+    )
+    return list(session.scalars(stmt))
+
+
 def get_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
     """One guardian of this student (404 if it is not this student's)."""
     guardian = _get(session, Guardian, guardian_id, school_id=actor.school_id, what="Guardian")

@@ -2,7 +2,7 @@
 
 Revision ID: 0011_law
 Revises: 0010_tombstones
-Create Date: 2026-12-06 14:36:34.737995
+Create Date: 2026-12-06 14:45:58.718167
 """
 
 from __future__ import annotations
@@ -59,6 +59,63 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_strategy_versions_applies_from"), ["applies_from"], unique=False)
         batch_op.create_index(batch_op.f("ix_strategy_versions_school_id"), ["school_id"], unique=False)
 
+    op.create_table(
+        "information_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("person_kind", sa.String(length=16), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("guardian_id", sa.Integer(), nullable=True),
+        sa.Column("informed_at", api.core.db.UTCDateTime(), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("informed_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", api.core.db.UTCDateTime(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "person_kind IN ('student', 'guardian')", name=op.f("ck_information_records_person_kind")
+        ),
+        sa.ForeignKeyConstraint(
+            ["guardian_id"],
+            ["guardians.id"],
+            name=op.f("fk_information_records_guardian_id_guardians"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_information_records_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["informed_by_id"],
+            ["users.id"],
+            name=op.f("fk_information_records_informed_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_information_records_school_id_schools"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["students.id"],
+            name=op.f("fk_information_records_student_id_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_information_records")),
+    )
+    with op.batch_alter_table("information_records", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_information_records_guardian_id"), ["guardian_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_information_records_incident_id"), ["incident_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_information_records_informed_by_id"), ["informed_by_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_information_records_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_information_records_student_id"), ["student_id"], unique=False)
+
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("strategy_version_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -79,6 +136,14 @@ def downgrade() -> None:
         )
         batch_op.drop_column("strategy_version_id")
 
+    with op.batch_alter_table("information_records", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_information_records_student_id"))
+        batch_op.drop_index(batch_op.f("ix_information_records_school_id"))
+        batch_op.drop_index(batch_op.f("ix_information_records_informed_by_id"))
+        batch_op.drop_index(batch_op.f("ix_information_records_incident_id"))
+        batch_op.drop_index(batch_op.f("ix_information_records_guardian_id"))
+
+    op.drop_table("information_records")
     with op.batch_alter_table("strategy_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_strategy_versions_school_id"))
         batch_op.drop_index(batch_op.f("ix_strategy_versions_applies_from"))

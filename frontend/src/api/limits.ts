@@ -81,6 +81,9 @@ export const MAX = {
     pupil_perspective: 10000,
     students: 50,
   },
+  InformationRecordCreate: {
+    note: 500,
+  },
   LoginRequest: {
     email: 254,
     password: 256,

@@ -1303,6 +1303,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{incident_id}/information": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** Who the information duty covers, who informed them, and who is still not informed (case workers) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InformationDutyRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Record that a pupil or a custodial parent was informed: when, how, a short note (case workers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InformationRecordCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InformationRecordRead"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{incident_id}/notes": {
         parameters: {
             query?: never;
@@ -4915,6 +5006,57 @@ export interface components {
             /** @enum {string} */
             status?: "open" | "investigating" | "action_plan" | "monitoring" | "closed";
             students?: components["schemas"]["InvolvedStudentIn"][];
+        };
+        InformationDutyRead: {
+            incident_id: number;
+            people: components["schemas"]["InformedPerson"][];
+            /** @description Bullying is established, so the law asks for it */
+            required: boolean;
+            uninformed_count: number;
+        };
+        InformationRecordCreate: {
+            /** @description A guardian with custody of the student; omit for the pupil */
+            guardian_id?: number | null;
+            /**
+             * Format: date-time
+             * @description Defaults to now
+             */
+            informed_at?: string;
+            /** @enum {string} */
+            method: "meeting" | "phone" | "letter" | "aula_message";
+            note?: string | null;
+            /** @description The involved student (or whose guardian) */
+            student_id: number;
+        };
+        InformationRecordRead: {
+            guardian_id: number | null;
+            id: number;
+            /** Format: date-time */
+            informed_at: string;
+            informed_by: components["schemas"]["InformerBrief"] | null;
+            /** @enum {string} */
+            method: "meeting" | "phone" | "letter" | "aula_message";
+            note: string | null;
+            /** @enum {string} */
+            person_kind: "student" | "guardian";
+            student_id: number;
+        };
+        InformedPerson: {
+            guardian_id: number | null;
+            guardian_name: string | null;
+            informed: boolean;
+            /** @enum {string} */
+            person_kind: "student" | "guardian";
+            records: components["schemas"]["InformationRecordRead"][];
+            relation: string | null;
+            /** @description The student's role in the case */
+            role: string;
+            student_id: number;
+            student_name: string;
+        };
+        InformerBrief: {
+            id: number;
+            name: string;
         };
         InvolvedStudentIn: {
             /** @enum {string} */
