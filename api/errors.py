@@ -39,6 +39,10 @@ ERROR_TYPES: dict[str, str] = {
     "is given).",
     "open_case_separation": "The children concerned are target and actor of an open case you may see; "
     "`errors` says which.",
+    "no_complaint": "A case file is made for a complaint, and the case has none.",
+    "below_legal_minimum": "A retention period shorter than the law's minimum for that data; `errors` names it.",
+    "data_still_needed": "The student's data cannot be erased yet: an open case or a complaint needs it; "
+    "`errors` says which.",
     "precondition_failed": "The If-Match ETag does not name the current version: reload and retry.",
     "precondition_required": "This update needs an If-Match header with the ETag you read.",
     "payload_too_large": "The request body is larger than the API accepts.",

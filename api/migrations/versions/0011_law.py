@@ -2,7 +2,7 @@
 
 Revision ID: 0011_law
 Revises: 0010_tombstones
-Create Date: 2026-12-06 14:45:58.718167
+Create Date: 2026-12-06 14:53:36.907767
 """
 
 from __future__ import annotations
@@ -58,6 +58,67 @@ def upgrade() -> None:
     with op.batch_alter_table("strategy_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_strategy_versions_applies_from"), ["applies_from"], unique=False)
         batch_op.create_index(batch_op.f("ix_strategy_versions_school_id"), ["school_id"], unique=False)
+
+    op.create_table(
+        "complaints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("complainant_kind", sa.String(length=16), nullable=False),
+        sa.Column("guardian_id", sa.Integer(), nullable=True),
+        sa.Column("complainant_name", sa.String(length=200), nullable=False),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("complaint_text", sa.Text(), nullable=False),
+        sa.Column("decision_due", sa.Date(), nullable=False),
+        sa.Column("decision_outcome", sa.String(length=16), nullable=True),
+        sa.Column("decision_text", sa.Text(), nullable=True),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("complainant_answer", sa.Text(), nullable=True),
+        sa.Column("answered_on", sa.Date(), nullable=True),
+        sa.Column("complainant_satisfied", sa.Boolean(), nullable=True),
+        sa.Column("forwarded_to", sa.String(length=200), nullable=True),
+        sa.Column("forwarded_on", sa.Date(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", api.core.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", api.core.db.UTCDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_complaints_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["guardian_id"],
+            ["guardians.id"],
+            name=op.f("fk_complaints_guardian_id_guardians"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_complaints_incident_id_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_complaints_school_id_schools"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["students.id"],
+            name=op.f("fk_complaints_student_id_students"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_complaints")),
+    )
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_complaints_decision_due"), ["decision_due"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaints_incident_id"), ["incident_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaints_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaints_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_complaints_student_id"), ["student_id"], unique=False)
 
     op.create_table(
         "information_records",
@@ -116,6 +177,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_information_records_school_id"), ["school_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_information_records_student_id"), ["student_id"], unique=False)
 
+    op.create_table(
+        "complaint_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("complaint_id", sa.Integer(), nullable=False),
+        sa.Column("at", api.core.db.UTCDateTime(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("detail", api.core.db.JSONType, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_complaint_events_actor_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["complaint_id"],
+            ["complaints.id"],
+            name=op.f("fk_complaint_events_complaint_id_complaints"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_events")),
+    )
+    with op.batch_alter_table("complaint_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_complaint_events_complaint_id"), ["complaint_id"], unique=False)
+
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("strategy_version_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -136,6 +219,10 @@ def downgrade() -> None:
         )
         batch_op.drop_column("strategy_version_id")
 
+    with op.batch_alter_table("complaint_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_complaint_events_complaint_id"))
+
+    op.drop_table("complaint_events")
     with op.batch_alter_table("information_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_information_records_student_id"))
         batch_op.drop_index(batch_op.f("ix_information_records_school_id"))
@@ -144,6 +231,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_information_records_guardian_id"))
 
     op.drop_table("information_records")
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_complaints_student_id"))
+        batch_op.drop_index(batch_op.f("ix_complaints_status"))
+        batch_op.drop_index(batch_op.f("ix_complaints_school_id"))
+        batch_op.drop_index(batch_op.f("ix_complaints_incident_id"))
+        batch_op.drop_index(batch_op.f("ix_complaints_decision_due"))
+
+    op.drop_table("complaints")
     with op.batch_alter_table("strategy_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_strategy_versions_school_id"))
         batch_op.drop_index(batch_op.f("ix_strategy_versions_applies_from"))

@@ -11,6 +11,9 @@ export const MAX = {
   AcuteMeasureCreate: {
     description: 5000,
   },
+  AnswerCreate: {
+    complainant_answer: 20000,
+  },
   ArrangementCreate: {
     purpose: 500,
     recesses: 4,
@@ -41,6 +44,13 @@ export const MAX = {
   ClosedDaysCreate: {
     name: 100,
   },
+  ComplaintCreate: {
+    complainant_name: 200,
+    complaint_text: 20000,
+  },
+  DecisionCreate: {
+    decision_text: 20000,
+  },
   EndpointCreate: {
     description: 200,
     event_types: 11,
@@ -53,6 +63,9 @@ export const MAX = {
   },
   FollowUpCreate: {
     summary: 10000,
+  },
+  ForwardCreate: {
+    forwarded_to: 200,
   },
   GroupPlanCreate: {
     pinned: 1000,

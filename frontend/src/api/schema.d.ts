@@ -686,6 +686,306 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{complaint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        /** One complaint with its timeline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    complaint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the complainant's remarks on the decision and whether they are satisfied (leaders) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    complaint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AnswerCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case file for the complaint (sagsakt): one PDF with an index, or a ZIP of its parts; audited
+         *     with its purpose
+         */
+        get: {
+            parameters: {
+                query: {
+                    purpose: "municipality" | "national_body" | "complainant_access" | "internal_review";
+                    /** @description One PDF, or a ZIP of the parts */
+                    format?: "pdf" | "zip";
+                };
+                header?: never;
+                path: {
+                    complaint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One PDF with an index, or a ZIP of the parts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/zip": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the complaint (leaders) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    complaint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the municipality's decision and its date (leaders) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    complaint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DecisionCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forward the complaint to the national complaint body (leaders; the complainant is not satisfied) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    complaint_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ForwardCreate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1172,6 +1472,148 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** The case file of the case's newest complaint; 409 no_complaint when it has none */
+        get: {
+            parameters: {
+                query: {
+                    purpose: "municipality" | "national_body" | "complainant_access" | "internal_review";
+                    /** @description One PDF, or a ZIP of the parts */
+                    format?: "pdf" | "zip";
+                };
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The case file of the case's newest complaint */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/zip": string;
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /** The case's complaints with their timelines (the case's leaders and resource persons) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintList"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Record a complaint received about the case (leaders); the decision falls due in 20 working days */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    incident_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ComplaintCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComplaintRead"];
+                    };
+                };
+                /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+                303: {
+                    headers: {
+                        /** @description What the first request created */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/incidents/{incident_id}/establish": {
@@ -4378,6 +4820,12 @@ export interface components {
             /** Format: date-time */
             readonly taken_at: string;
         };
+        AnswerCreate: {
+            /** Format: date */
+            answered_on: string;
+            complainant_answer?: string | null;
+            satisfied: boolean;
+        };
         ArrangementCreate: {
             /** Format: date */
             end_date: string;
@@ -4587,6 +5035,74 @@ export interface components {
             readonly last_day: string;
             readonly name: string;
         };
+        ComplaintCreate: {
+            /** @enum {string} */
+            complainant_kind: "guardian" | "student" | "other";
+            /** @description Defaults to the guardian's name */
+            complainant_name?: string | null;
+            complaint_text: string;
+            /** @description A custodial guardian who complained */
+            guardian_id?: number | null;
+            /** Format: date */
+            received_on: string;
+            /** @description The involved student the complaint is about */
+            student_id: number;
+        };
+        ComplaintEventRead: {
+            actor_id: number | null;
+            /** Format: date-time */
+            at: string;
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            id: number;
+            /** @enum {string} */
+            status: "received" | "decided" | "answered" | "forwarded" | "closed";
+        };
+        ComplaintList: {
+            items: components["schemas"]["ComplaintRead"][];
+        };
+        ComplaintRead: {
+            allowed_steps: ("received" | "decided" | "answered" | "forwarded" | "closed")[];
+            /** Format: date */
+            answered_on: string | null;
+            complainant_answer: string | null;
+            complainant_kind: string;
+            complainant_name: string;
+            complainant_satisfied: boolean | null;
+            complaint_text: string;
+            /** Format: date */
+            decided_on: string | null;
+            /**
+             * Format: date
+             * @description 20 working days after receipt, by the school's calendar
+             */
+            decision_due: string;
+            decision_outcome: string | null;
+            decision_overdue: boolean;
+            decision_text: string | null;
+            events: components["schemas"]["ComplaintEventRead"][];
+            /** Format: date */
+            forwarded_on: string | null;
+            forwarded_to: string | null;
+            guardian_id: number | null;
+            id: number;
+            incident_id: number;
+            /** @description The deployment's national complaint body */
+            national_body: string | null;
+            /** Format: date */
+            received_on: string;
+            /** @enum {string} */
+            status: "received" | "decided" | "answered" | "forwarded" | "closed";
+            student_id: number;
+        };
+        DecisionCreate: {
+            /** Format: date */
+            decided_on: string;
+            /** @enum {string} */
+            decision_outcome: "upheld" | "partly_upheld" | "rejected";
+            decision_text: string;
+        };
         DeliveryPage: {
             items: components["schemas"]["DeliveryRead"][];
             page: number;
@@ -4723,6 +5239,9 @@ export interface components {
              *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
              *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
              *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+             *     - `no_complaint`: A case file is made for a complaint, and the case has none.
+             *     - `below_legal_minimum`: A retention period shorter than the law's minimum for that data; `errors` names it.
+             *     - `data_still_needed`: The student's data cannot be erased yet: an open case or a complaint needs it; `errors` says which.
              *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
              *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
              *     - `payload_too_large`: The request body is larger than the API accepts.
@@ -4731,7 +5250,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "no_complaint" | "below_legal_minimum" | "data_still_needed" | "precondition_failed" | "precondition_required" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         EstablishIn: {
             /** @enum {string} */
@@ -4761,6 +5280,12 @@ export interface components {
             readonly outcome: "stopped" | "decreased" | "continued";
             readonly recorded_by: components["schemas"]["UserBrief"];
             readonly summary: string | null;
+        };
+        ForwardCreate: {
+            /** Format: date */
+            forwarded_on: string;
+            /** @description Defaults to the deployment's configured national body (COMPLAINT_BODY_NAME) */
+            forwarded_to?: string | null;
         };
         GroupMove: {
             group: number;
