@@ -9,9 +9,7 @@ udøver"), in the facts and in free text alike, and so do their parents."""
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.complaints.models import Complaint
 from api.core import labels_da as da
 from api.core.pdf import Section, render
+from api.core.redaction import Redactor
 from api.core.timeutil import local_date
 from api.incidents import service as incident_service
 from api.observations.service import observations_of_case
@@ -38,23 +37,6 @@ PARTS = (
     ("midlertidige-foranstaltninger", "De midlertidige foranstaltninger"),
     ("andet-materiale", "Andet relevant materiale"),
 )
-
-
-class Redactor:
-    """Replaces other children's names (and their parents') with their role, whole words, any case."""
-
-    def __init__(self, replacements: Iterable[tuple[str, str]]) -> None:
-        pairs = sorted(
-            {(n.strip(), r) for n, r in replacements if n and len(n.strip()) > 1}, key=lambda p: -len(p[0])
-        )
-        self._pairs = [(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE), r) for n, r in pairs]
-
-    def __call__(self, text: str | None) -> str | None:
-        if not text:
-            return text
-        for pattern, replacement in self._pairs:
-            text = pattern.sub(replacement, text)
-        return text
 
 
 @dataclass

@@ -179,7 +179,10 @@ def list_students(
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
-    """Search and list the school's students (names and classes: every staff member)."""
+    """Search and list the school's students (names and classes: every staff member); a search by name is
+    audited with what was searched for (the criteria come from the request)."""
+    if q:
+        audit.record("students_searched", resource_type="student")
     return search(
         session,
         school_id=actor.school_id,

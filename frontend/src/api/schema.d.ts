@@ -11,16 +11,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The school's audit log, newest first (leaders and admins) */
+        /**
+         * The school's audit log, newest first (leaders and admins): by student, user, action, resource,
+         *     outcome and time
+         */
         get: {
             parameters: {
                 query?: {
-                    page?: number;
-                    page_size?: number;
                     student_id?: number;
                     user_id?: number;
                     action?: string;
+                    resource_type?: string;
                     outcome?: "allowed" | "denied";
+                    /** @description From this moment (inclusive) */
+                    from?: string;
+                    /** @description Until this moment (exclusive) */
+                    to?: string;
+                    page?: number;
+                    page_size?: number;
                 };
                 header?: never;
                 path?: never;
@@ -35,6 +43,56 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the filtered audit log as CSV for Excel, streamed (leaders and admins; audited) */
+        get: {
+            parameters: {
+                query?: {
+                    student_id?: number;
+                    user_id?: number;
+                    action?: string;
+                    resource_type?: string;
+                    outcome?: "allowed" | "denied";
+                    /** @description From this moment (inclusive) */
+                    from?: string;
+                    /** @description Until this moment (exclusive) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The audit log as CSV (;, BOM) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2601,6 +2659,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/access-denials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attempts to reach another school's records, across all schools (the platform's administrators,
+         *     PLATFORM_ADMIN_EMAILS)
+         */
+        get: {
+            parameters: {
+                query?: {
+                    student_id?: number;
+                    user_id?: number;
+                    action?: string;
+                    resource_type?: string;
+                    outcome?: "allowed" | "denied";
+                    /** @description From this moment (inclusive) */
+                    from?: string;
+                    /** @description Until this moment (exclusive) */
+                    to?: string;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/play-partner-arrangements": {
         parameters: {
             query?: never;
@@ -2875,6 +2988,77 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retention periods per data category, with the deployment's defaults and the legal minimums */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetentionPolicyRead"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Set the school's own periods (admin); a period below its legal minimum is 422 below_legal_minimum */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicyUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetentionPolicyRead"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3454,6 +3638,55 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a student's data on request (leader, admin); 409 data_still_needed while an open case or a
+         *     complaint needs them
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    student_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErasureResult"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/students/{student_id}/guardians": {
@@ -4927,12 +5160,17 @@ export interface components {
             action?: string;
             /** Format: date-time */
             at?: string;
+            /** @description Ids, enum values and a search's criteria (the query it was made with); never note text */
+            detail?: {
+                [key: string]: unknown;
+            } | null;
             id?: number;
             outcome?: string;
             request_id?: string | null;
             resource_id?: string | null;
             resource_type?: string;
             roles?: string;
+            school_id?: number | null;
             student_id?: number | null;
             user_id?: number | null;
         };
@@ -5203,6 +5441,14 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
             readonly url: string;
+        };
+        ErasureResult: {
+            arrangements: number;
+            cases: number;
+            observations: number;
+            /** @description Shared records the name was taken out of */
+            redacted_texts: number;
+            students: number;
         };
         Error: {
             /** @description HTTP status code */
@@ -5886,6 +6132,31 @@ export interface components {
             /** @enum {string} */
             audience: "students" | "class" | "parents" | "staff" | "leadership";
             text: string;
+        };
+        RetentionCategory: {
+            /** @description Why the minimum */
+            basis: string;
+            category: string;
+            deployment_default: number;
+            legal_minimum: number;
+            period: number;
+            school_may_change: boolean;
+            set_by_school: boolean;
+            /** @enum {string} */
+            unit: "years" | "months" | "days";
+        };
+        RetentionPolicyRead: {
+            categories: components["schemas"]["RetentionCategory"][];
+        };
+        RetentionPolicyUpdate: {
+            /** @description In years; null returns to the deployment's period */
+            audit_log?: number | null;
+            /** @description In months; null returns to the deployment's period */
+            check_ins?: number | null;
+            /** @description In years; null returns to the deployment's period */
+            closed_cases?: number | null;
+            /** @description In months; null returns to the deployment's period */
+            observations?: number | null;
         };
         RotateSecret: {
             /**
