@@ -20,3 +20,8 @@ def ensure_can_set_policy(actor: Any) -> None:
 def ensure_can_erase(actor: Any) -> None:
     """Leaders and admins erase a student on request."""
     ensure_roles(actor, "leader", "admin", action="erase a student's data")
+
+
+def ensure_can_export_access(actor: Any) -> None:
+    """A leader produces a student's access export (art. 15)."""
+    ensure_roles(actor, "leader", action="produce a student's access export")

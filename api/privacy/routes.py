@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, stream_with_context
 from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
 from api.extensions import Blueprint
 from api.privacy import service
-from api.privacy.schemas import ErasureResult, RetentionPolicyRead, RetentionPolicyUpdate
+from api.privacy.schemas import AccessExportQuery, ErasureResult, RetentionPolicyRead, RetentionPolicyUpdate
 
 blp = Blueprint(
     "privacy",
@@ -44,3 +45,33 @@ class Erasure(MethodView):
         """Erase a student's data on request (leader, admin); 409 data_still_needed while an open case or a
         complaint needs them"""
         return service.erase_student(db.session, actor=current_user(), student_id=student_id)
+
+
+_EXPORT_DOC = {
+    "responses": {
+        "200": {
+            "description": "format=json: everything about the student as JSON, streamed; format=pdf: a readable PDF",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
+
+
+@blp.route("/students/<int:student_id>/access-export")
+class AccessExport(MethodView):
+    @blp.arguments(AccessExportQuery, location="query")
+    @blp.doc(**_EXPORT_DOC)
+    @blp.errors(401, 403, 404)
+    def get(self, args: dict[str, Any], student_id: int) -> Response:
+        """Everything Trivsel holds about a student, with who accessed it (GDPR art. 15; leaders; audited)"""
+        body, name, mimetype = service.access_export(
+            db.session, actor=current_user(), student_id=student_id, fmt=args["format"]
+        )
+        if mimetype == "application/json":
+            body = stream_with_context(body)
+        return Response(
+            body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )

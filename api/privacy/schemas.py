@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.core.fields import enum_field
 from api.extensions import Schema
 
 
@@ -53,3 +54,9 @@ class ErasureResult(Schema):
     redacted_texts = ma.fields.Integer(
         required=True, metadata={"description": "Shared records the name was taken out of"}
     )
+
+
+class AccessExportQuery(Schema):
+    """The export's form."""
+
+    format = enum_field(("json", "pdf"), load_default="json")

@@ -30,3 +30,29 @@ def erase_student(session: Session, *, actor: Any, student_id: int) -> dict[str,
     permissions.ensure_can_erase(actor)
     student = get_student(session, actor=actor, student_id=student_id, audit_read=False)
     return erasure.erase(session, actor=actor, student=student)
+
+
+def access_export(session: Session, *, actor: Any, student_id: int, fmt: str) -> tuple[Any, str, str]:
+    """Everything about one student and who accessed it (GDPR art. 15; leaders): a JSON text stream or PDF
+    bytes, with the file name and media type. Audited before the first byte."""
+    from api.privacy import access
+    from api.schools.service import current_school
+
+    permissions.ensure_can_export_access(actor)
+    student = get_student(session, actor=actor, student_id=student_id, audit_read=False)
+    audit.record(
+        "access_export",
+        resource_type="student",
+        resource_id=student.id,
+        student_ids=[student.id],
+        detail={"format": fmt},
+    )
+    school = current_school(session, actor=actor).name
+    name = f"indsigt-elev-{student.id}.{fmt}"
+    if fmt == "pdf":
+        return access.pdf(session, actor=actor, student=student, school_name=school), name, "application/pdf"
+    return (
+        access.json_stream(session, actor=actor, student=student, school_name=school),
+        name,
+        "application/json",
+    )
