@@ -52,7 +52,9 @@ class CaseComplaints(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, incident_id: int) -> dict:
         """The case's complaints with their timelines (the case's leaders and resource persons)"""
-        return {"items": service.list_complaints(db.session, actor=current_user(), incident_id=incident_id)}
+        actor = current_user()
+        items = service.list_complaints(db.session, actor=actor, incident_id=incident_id)
+        return {"items": items, "can_create": service.may_write(actor)}
 
     @idempotent
     @blp.arguments(ComplaintCreate)

@@ -102,6 +102,9 @@ class ComplaintList(Schema):
     """A case's complaints."""
 
     items = ma.fields.List(ma.fields.Nested(ComplaintRead), required=True)
+    can_create = ma.fields.Boolean(
+        required=True, metadata={"description": "Whether this user may record complaints and their steps"}
+    )
 
 
 class CaseFileQuery(Schema):

@@ -118,6 +118,11 @@ def create_complaint(session: Session, *, actor: Any, incident_id: int, data: di
     return _annotate(complaint)
 
 
+def may_write(actor: Any) -> bool:
+    """Whether the actor records complaints (the UI shows the forms by this; the API checks it again)."""
+    return actor.has_role(*permissions.WRITE_ROLES)
+
+
 def list_complaints(session: Session, *, actor: Any, incident_id: int) -> list[Complaint]:
     """The case's complaints, oldest first (the case's leaders and resource persons)."""
     incident = incident_service.load_incident(session, actor=actor, incident_id=incident_id)

@@ -88,6 +88,7 @@ def information_duty(session: Session, *, actor: Any, incident_id: int) -> dict[
         "required": incident.established_at is not None and incident.withdrawn_at is None,
         "people": people,
         "uninformed_count": sum(1 for p in people if not p["informed"]),
+        "can_record": incident.withdrawn_at is None,
     }
 
 

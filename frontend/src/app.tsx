@@ -16,6 +16,7 @@ const loadCases: Loader = () => import('./screens/cases');
 const loadPrevention: Loader = () => import('./screens/prevention');
 const loadAdmin: Loader = () => import('./screens/admin');
 const loadStudents: Loader = () => import('./screens/students');
+const loadStrategy: Loader = () => import('./screens/strategy');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -54,6 +55,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/observations', load: loadPrevention, name: 'Observations' },
   { pattern: '/wellbeing-days', load: loadPrevention, name: 'WellbeingDays' },
   { pattern: '/wellbeing-days/:id', load: loadPrevention, name: 'WellbeingDay' },
+  { pattern: '/strategy', load: loadStrategy, name: 'StrategyScreen' },
   { pattern: '/admin/users', load: loadAdmin, name: 'Users' },
   { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
   { pattern: '/admin/import', load: loadAdmin, name: 'Import' },

@@ -5346,6 +5346,8 @@ export interface components {
             status: "received" | "decided" | "answered" | "forwarded" | "closed";
         };
         ComplaintList: {
+            /** @description Whether this user may record complaints and their steps */
+            can_create: boolean;
             items: components["schemas"]["ComplaintRead"][];
         };
         ComplaintRead: {
@@ -5827,6 +5829,8 @@ export interface components {
             students?: components["schemas"]["InvolvedStudentIn"][];
         };
         InformationDutyRead: {
+            /** @description Whether this user may record now */
+            can_record: boolean;
             incident_id: number;
             people: components["schemas"]["InformedPerson"][];
             /** @description Bullying is established, so the law asks for it */
