@@ -58,7 +58,7 @@ def test_leader_records_who_was_informed_and_a_complaint(page, live_server, scre
     login(page, "leader")
     page.goto(f"/#/cases/{incident['id']}")
     page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
-    info = page.get_by_role("region", name="Orientering af elever og forældre")
+    info = page.get_by_role("region", name="Orientering")
     info.get_by_text(re.compile(r"er endnu ikke orienteret")).wait_for()
     info.get_by_label("Hvem blev orienteret").select_option(index=1)
     info.get_by_label("Hvordan").select_option("phone")

@@ -510,7 +510,7 @@ export const en: Record<Key, string> = {
   wd_class_unknown: "no class",
   ql_when_recess: "During the recess",
   nav_strategy: "Anti-bullying strategy",
-  case_information: "Informing pupils and parents",
+  case_information: "Informed",
   case_complaints: "Complaints",
   info_guardian_of: "{name}, parent of {student}",
   info_uninformed: "{n} not informed yet.",

@@ -533,7 +533,7 @@ const da = {
   wd_class_unknown: "uden klasse",
   ql_when_recess: "I frikvarteret",
   nav_strategy: "Antimobbestrategi",
-  case_information: "Orientering af elever og forældre",
+  case_information: "Orientering",
   case_complaints: "Klager",
   info_guardian_of: "{name}, forælder til {student}",
   info_uninformed: "{n} er endnu ikke orienteret.",
