@@ -581,7 +581,7 @@ export const en: Record<Key, string> = {
   st_applies_from: "Applies from",
   st_save: "Save version",
   st_missing: "The school has no anti-bullying strategy in Trivsel. The law requires one (§ 1 b).",
-  st_review_due: "The strategy is due for review (good practice, not law): by {date}.",
+  st_review_due: "The strategy is due for review (good practice, not law): review recommended from {date}.",
   st_versions: "Versions",
   st_in_force: "in force",
   st_none: "No versions yet.",

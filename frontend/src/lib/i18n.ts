@@ -604,7 +604,7 @@ const da = {
   st_applies_from: "Gælder fra",
   st_save: "Gem version",
   st_missing: "Skolen har ingen antimobbestrategi i Trivsel. Loven kræver en (undervisningsmiljøloven § 1 b).",
-  st_review_due: "Strategien bør gennemgås (god praksis, ikke lovkrav): senest {date}.",
+  st_review_due: "Strategien bør gennemgås (god praksis, ikke lovkrav): gennemgang anbefalet fra {date}.",
   st_versions: "Versioner",
   st_in_force: "gældende",
   st_none: "Ingen versioner endnu.",

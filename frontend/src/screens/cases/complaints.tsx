@@ -11,7 +11,8 @@ import type { Incident } from './shared';
 
 type Complaint = Schemas['ComplaintRead'];
 const PURPOSES = ['municipality', 'national_body', 'complainant_access', 'internal_review'] as const;
-const today = () => new Date().toISOString().slice(0, 10);
+// Today in the browser's own time zone (an ISO day, as a date input takes it).
+const today = () => new Date().toLocaleDateString('sv-SE');
 
 function CaseFile({ complaint }: { complaint: Complaint }) {
   const [purpose, setPurpose] = useState<(typeof PURPOSES)[number]>('municipality');
