@@ -67,4 +67,6 @@ class InformationDutyRead(Schema):
     )
     people = ma.fields.List(ma.fields.Nested(InformedPerson), required=True)
     uninformed_count = ma.fields.Integer(required=True)
-    can_record = ma.fields.Boolean(required=True, metadata={"description": "Whether this user may record now"})
+    can_record = ma.fields.Boolean(
+        required=True, metadata={"description": "Whether this user may record now"}
+    )
