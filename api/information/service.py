@@ -143,7 +143,7 @@ def uninformed_by_case(session: Session, *, incidents: Iterable[Any]) -> dict[in
     """For the leader's attention list: how many pupils and custodial parents are still not informed, per
     established case that is neither closed nor withdrawn. The caller passes only cases the reader may see
     (their `students` loaded, as the incidents service returns them); cases with nobody left out are absent.
-    Three statements whatever the number of cases."""
+    One statement for the records and one per school for the guardians, whatever the number of cases."""
     cases = [
         i
         for i in incidents

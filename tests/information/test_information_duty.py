@@ -139,3 +139,28 @@ def test_attention_count_covers_open_established_cases_only(app, session, world,
         cases = [session.get(Incident, case.id), session.get(Incident, plain.id)]
         assert uninformed_by_case(session, incidents=cases) == {case.id: 4}
         assert cases_with_uninformed_custodians(session, incidents=cases) == [case.id]
+
+
+def test_attention_count_takes_two_statements_whatever_the_number_of_cases(app, session, world, case):
+    from sqlalchemy import event
+
+    more = [
+        make_incident(
+            session, world, classification="bullying", status="action_plan", established_at=utcnow()
+        )
+        for _ in range(5)
+    ]
+    with app.app_context():
+        cases = [session.get(Incident, i.id) for i in [case, *more]]
+        for c in cases:
+            _ = c.students  # loaded, as the incidents service returns them
+        statements = []
+        engine = session.get_bind()
+        listener = lambda *args, **kw: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            counts = uninformed_by_case(session, incidents=cases)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) == 2
+    assert [counts[c.id] for c in cases] == [4] * 6  # Anna, Bo and Anna's two custodial parents each
