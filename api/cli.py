@@ -152,15 +152,15 @@ def demo_cmd(if_empty: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Count what would go, change nothing")
 @click.option(
     "--idempotency-days",
-    default=30,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=1),
-    help="Keep keys this long",
+    help="Keep keys this long (default: RETENTION_IDEMPOTENCY_KEYS_DAYS, 30)",
 )
 @with_appcontext
-def purge_cmd(dry_run: bool, idempotency_days: int) -> None:
+def purge_cmd(dry_run: bool, idempotency_days: int | None) -> None:
     """Delete what is past its retention: expired token bookkeeping, idempotency response bodies past 24
-    hours and keys past their retention, dispatched events, old webhook deliveries (the worker runs this
+    hours and keys past their retention, dispatched events, old webhook deliveries, and the schools' cases,
+    students, observations, check-ins and audit rows past their retention policy (the worker runs this
     hourly; without a worker, run it from cron)."""
     from datetime import timedelta
 
@@ -168,7 +168,8 @@ def purge_cmd(dry_run: bool, idempotency_days: int) -> None:
     from api.core.timeutil import utcnow
     from api.jobs.schedule import purge
 
-    counts = purge(db.session, utcnow(), idempotency_keep=timedelta(days=idempotency_days))
+    keep = timedelta(days=idempotency_days) if idempotency_days else None
+    counts = purge(db.session, utcnow(), idempotency_keep=keep)
     if dry_run:
         db.session.rollback()
     else:

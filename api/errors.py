@@ -46,6 +46,10 @@ ERROR_TYPES: dict[str, str] = {
     "is given).",
     "open_case_separation": "The children concerned are target and actor of an open case you may see; "
     "`errors` says which.",
+    "no_complaint": "A case file is made for a complaint, and the case has none.",
+    "below_legal_minimum": "A retention period shorter than the law's minimum for that data; `errors` names it.",
+    "data_still_needed": "The student's data cannot be erased yet: an open case or a complaint needs it; "
+    "`errors` says which.",
     "precondition_failed": "The If-Match ETag does not name the current version: reload and retry.",
     "precondition_required": "This update needs an If-Match header with the ETag you read.",
     "invalid_cursor": "The cursor was changed, cut short or issued for another collection: start the sync again.",
@@ -75,6 +79,9 @@ ERROR_TYPE_STATUS: dict[str, int] = {
     "insufficient_scope": 403,
     "not_for_api_clients": 403,
     "step_up_required": 403,
+    "no_complaint": 409,
+    "data_still_needed": 409,
+    "below_legal_minimum": 422,
     "password_login_disabled": 403,
     "not_found": 404,
     "method_not_allowed": 405,

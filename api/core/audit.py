@@ -66,6 +66,9 @@ def record(
 
     actor = user if user is not None else _actor()
     client = getattr(actor, "kind", None) == "client"
+    criteria = search_criteria()
+    if criteria:
+        detail = {**(detail or {}), "criteria": criteria}
     students = sorted(set(student_ids)) or [None]
     pending = g.setdefault("_audit_pending", [])
     for student_id in students:
@@ -87,6 +90,24 @@ def record(
                 detail=detail,
             )
         )
+
+
+# Query arguments that page or shape a list rather than search it.
+_NOT_CRITERIA = frozenset({"page", "page_size", "limit", "before", "before_key", "order"})
+_CRITERION_MAX = 100
+
+
+def search_criteria() -> dict[str, str] | None:
+    """The criteria of the GET request being served (Datatilsynet's logging guidance: a search is logged with
+    what it searched for), without paging arguments; None outside a request or without criteria."""
+    if not has_request_context() or request.method not in ("GET", "HEAD") or not request.args:
+        return None
+    criteria = {
+        k: ",".join(request.args.getlist(k))[:_CRITERION_MAX]
+        for k in sorted(request.args)
+        if k not in _NOT_CRITERIA
+    }
+    return criteria or None
 
 
 def has_pending_denial() -> bool:

@@ -139,6 +139,10 @@ def example_of(
     return None
 
 
+# A binary answer's example says what the bytes are (a document cannot be shown in the spec).
+_BINARY_EXAMPLES = {"application/pdf": "%PDF-1.4 (a PDF document)", "application/zip": "PK (a ZIP archive)"}
+
+
 def add_examples(op: dict[str, Any], spec: dict[str, Any]) -> None:
     body = op.get("requestBody", {}).get("content", {})
     for media in body.values():
@@ -156,3 +160,5 @@ def add_examples(op: dict[str, Any], spec: dict[str, Any]) -> None:
                 media["example"] = "name;class\nÅse Østergård;3.A\n"
             elif content_type == "text/html":
                 media["example"] = "<!doctype html><title>Grupper</title><h1>Gruppe 1</h1>"
+            elif content_type in _BINARY_EXAMPLES:
+                media["example"] = _BINARY_EXAMPLES[content_type]

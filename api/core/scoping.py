@@ -46,6 +46,8 @@ def get_in_school(
             resource_type=getattr(model, "__tablename__", what),
             resource_id=obj_id,
             outcome=audit.DENIED,
+            # For the platform's operators (GET /api/v1/platform/access-denials): whose record it was.
+            detail={"owner_school_id": obj.school_id},  # type: ignore[attr-defined]
         )
         raise NotFound(f"{what} not found.")
     return obj

@@ -304,6 +304,8 @@ class Incident(SchoolOwned, Base):
     # log, count and separation rule.
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # The antimobbestrategi version in force when the case was reported (api/strategy).
+    strategy_version_id: Mapped[int | None] = mapped_column(ForeignKey("strategy_versions.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -224,6 +224,11 @@ class IncidentRead(IncidentListItem):
     accused_staff = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     established_by = ma.fields.Nested(UserBrief, dump_only=True, allow_none=True)
     closed_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    strategy_version_id = ma.fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The antimobbestrategi in force when reported"},
+    )
     view = ma.fields.String(
         dump_only=True,
         metadata={

@@ -29,7 +29,6 @@ from api.incidents.models import (
     DEFAULT_PLACES,
     ActionPlan,
     AcuteMeasure,
-    Audience,
     AudienceItem,
     CaseNote,
     CaseStatus,
@@ -57,6 +56,7 @@ from api.incidents.separation import separated as separated
 from api.incidents.separation import separation_refusal as separation_refusal
 from api.notifications.service import retract
 from api.schools.models import School
+from api.strategy import service as strategy
 from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
 from api.users.models import User
@@ -356,6 +356,7 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
         pupil_perspective=_clean_text(data.get("pupil_perspective"), "pupil_perspective"),
         accused_staff_id=accused_id,
         reported_by_id=actor.id,
+        strategy_version_id=strategy.in_force_id(session, school_id=actor.school_id),
     )
     incident.students = [IncidentStudent(student_id=sid, role=role) for sid, role in rows]
     session.add(incident)
@@ -686,9 +687,9 @@ def establish(
         days=ACTION_PLAN_WORKING_DAYS,
     )
     have = {item.audience for item in incident.audiences}
-    for position, audience in enumerate(Audience):
-        if audience.value not in have:
-            incident.audiences.append(AudienceItem(audience=audience.value, position=position))
+    for position, audience in enumerate(strategy.audiences(session, version_id=incident.strategy_version_id)):
+        if audience not in have:
+            incident.audiences.append(AudienceItem(audience=audience, position=position))
     _event(
         session,
         incident,

@@ -15,7 +15,6 @@ RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15)
 FAILURES_BEFORE_ALERT = 3
 # How long one worker holds a job; a worker killed mid-run leaves it to another after this.
 JOB_LEASE = timedelta(minutes=10)
-IDEMPOTENCY_KEEP = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -39,15 +38,25 @@ def _follow_ups_due(session: Session, now: datetime) -> Any:
     return follow_up_reminders(session, now=now)
 
 
-def purge(
-    session: Session, now: datetime, *, idempotency_keep: timedelta = IDEMPOTENCY_KEEP
-) -> dict[str, int]:
-    """Everything past its retention, in one place (the worker's job and `trivsel purge` both run this)."""
+def _strategy_review(session: Session, now: datetime) -> Any:
+    from api.strategy.service import review_reminders
+
+    return review_reminders(session, now=now)
+
+
+def purge(session: Session, now: datetime, *, idempotency_keep: timedelta | None = None) -> dict[str, int]:
+    """Everything past its retention, in one place (the worker's job and `trivsel purge` both run this):
+    bookkeeping (tokens, idempotency, events, deliveries) and the schools' data by their retention policy
+    (api/privacy/retention.py: real deletion with tombstones)."""
     from api.auth.service import purge_expired
     from api.clients.service import purge_expired_tokens
     from api.core import idempotency, outbox, tombstones
+    from api.privacy.policy import BY_NAME, deployment_period
+    from api.privacy.retention import purge_retention
     from api.webhooks import delivery
 
+    if idempotency_keep is None:
+        idempotency_keep = timedelta(days=deployment_period(BY_NAME["idempotency_keys"]))
     kept = idempotency.purge(session, now=now, key_retention=idempotency_keep)
     return {
         "tokens": purge_expired(session),
@@ -57,6 +66,7 @@ def purge(
         "outbox_events": outbox.purge_dispatched(session, now=now),
         "webhook_deliveries": delivery.purge(session, now=now),
         "tombstones": tombstones.purge(session, now=now),
+        **purge_retention(session, now=now),
     }
 
 
@@ -68,4 +78,7 @@ JOBS: tuple[Job, ...] = (
     # Expired tokens, idempotency response bodies past 24 hours (hourly, so none outlives that by much) and
     # keys past 30 days, dispatched events, old deliveries and tombstones past TOMBSTONE_RETENTION_DAYS.
     Job("purge", timedelta(hours=1), purge),
+    # The antimobbestrategi not reviewed for STRATEGY_REVIEW_DAYS (good practice, not law): the leaders, once
+    # per version.
+    Job("strategy_review", timedelta(hours=24), _strategy_review),
 )

@@ -24,6 +24,10 @@ from api.core.timeutil import utcnow
         "follow_up_due": ("opfølgning", "A follow-up meeting is due."),
         "webhook_endpoint_disabled": ("webhook slået fra", "The system switched a webhook endpoint off."),
         "job_failed": ("job fejlede", "A scheduled job keeps failing."),
+        "strategy_review_due": (
+            "antimobbestrategien bør revideres",
+            "The strategy has not been reviewed for the configured period (good practice, not law).",
+        ),
     }
 )
 class NotificationKind(StrEnum):
@@ -37,6 +41,7 @@ class NotificationKind(StrEnum):
     FOLLOW_UP_DUE = "follow_up_due"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint_disabled"
     JOB_FAILED = "job_failed"
+    STRATEGY_REVIEW_DUE = "strategy_review_due"
 
 
 # The parameters each kind carries (ids, enum values and ISO dates only; never names or free text).
@@ -49,6 +54,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     NotificationKind.FOLLOW_UP_DUE: ("follow_up_on",),
     NotificationKind.WEBHOOK_ENDPOINT_DISABLED: ("endpoint_id",),
     NotificationKind.JOB_FAILED: ("job",),
+    NotificationKind.STRATEGY_REVIEW_DUE: ("version_id", "review_due_on"),
 }
 KIND_VALUES = [k.value for k in NotificationKind]
 

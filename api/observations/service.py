@@ -325,3 +325,20 @@ def withdraw_observation(session: Session, *, actor: Any, observation: Observati
         student_ids=observation.student_ids,
     )
     return observation
+
+
+def observations_of_case(session: Session, *, actor: Any, incident_id: int) -> list[Observation]:
+    """The observations linked to a case that the actor may see, oldest first (for the complaint's case file:
+    only what concerns the case). Not audited: the caller audits the export they go into."""
+    permissions.ensure_child_facing(actor, action="see observations")
+    stmt = (
+        select(Observation)
+        .where(
+            Observation.school_id == actor.school_id,
+            Observation.incident_id == incident_id,
+            Observation.withdrawn_at.is_(None),
+            permissions.visible_clause(session, actor),
+        )
+        .order_by(Observation.observed_at, Observation.id)
+    )
+    return list(session.scalars(stmt))

@@ -191,7 +191,8 @@ def list_students(
     cursor: str | None = None,
     updated_since: datetime | None = None,
 ) -> dict:
-    """Search and list the school's students (names and classes: every staff member). The change feed
+    """Search and list the school's students (names and classes: every staff member); a search by name is
+    audited with what was searched for (the criteria come from the request). The change feed
     (cursor/updated_since) also carries the students who left (active false), so a copy learns they left."""
     args = {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since}
     if is_feed(args):
@@ -203,6 +204,8 @@ def list_students(
             school_id=actor.school_id, class_id=class_id, grade=grade, include_inactive=True
         )
         return list_page(session, stmt, args, model=Student, resource="students", school_id=actor.school_id)
+    if q:
+        audit.record("students_searched", resource_type="student")
     return search(
         session,
         school_id=actor.school_id,
@@ -400,6 +403,23 @@ def list_guardians(
         detail={"guardian_ids": [g.id for g in result["items"]]},
     )
     return result
+
+
+def custodial_guardians(session: Session, *, school_id: int, student_ids: list[int]) -> list[Guardian]:
+    """The guardians holding custody (forældremyndighed) of these students, by student; not audited (the
+    caller audits what it shows)."""
+    if not student_ids:
+        return []
+    stmt = (
+        select(Guardian)
+        .where(
+            Guardian.school_id == school_id,
+            Guardian.student_id.in_(student_ids),
+            Guardian.has_custody.is_(True),
+        )
+        .order_by(Guardian.student_id, Guardian.name, Guardian.id)
+    )
+    return list(session.scalars(stmt))
 
 
 def get_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:

@@ -19,6 +19,7 @@ const loadStudents: Loader = () => import('./screens/students');
 const loadDashboard: Loader = () => import('./screens/dashboard');
 const loadApiClients: Loader = () => import('./screens/apiclients');
 const loadSsoAdmin: Loader = () => import('./screens/sso-admin');
+const loadStrategy: Loader = () => import('./screens/strategy');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -59,6 +60,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/observations', load: loadPrevention, name: 'Observations' },
   { pattern: '/wellbeing-days', load: loadPrevention, name: 'WellbeingDays' },
   { pattern: '/wellbeing-days/:id', load: loadPrevention, name: 'WellbeingDay' },
+  { pattern: '/strategy', load: loadStrategy, name: 'StrategyScreen' },
   { pattern: '/admin/users', load: loadAdmin, name: 'Users' },
   { pattern: '/admin/classes', load: loadAdmin, name: 'Classes' },
   { pattern: '/admin/import', load: loadAdmin, name: 'Import' },

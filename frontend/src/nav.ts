@@ -19,6 +19,7 @@ export const NAV: NavItem[] = [
   { path: '/play-partners', label: 'nav_playpartners', roles: STAFF },
   { path: '/observations', label: 'nav_observations', roles: STAFF },
   { path: '/wellbeing-days', label: 'nav_wellbeing_days', roles: STAFF },
+  { path: '/strategy', label: 'nav_strategy', roles: [...STAFF, 'admin'] },
   { path: '/admin/users', label: 'nav_users', roles: ['admin'] },
   { path: '/admin/classes', label: 'nav_classes', roles: ['admin', 'leader'] },
   { path: '/admin/import', label: 'nav_import', roles: ['admin'] },

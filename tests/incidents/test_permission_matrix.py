@@ -200,7 +200,56 @@ def route_table() -> dict[
         ctx.session.info["m"] += 1
         return "/api/v1/calendar/closed-days", {"json": {"first_day": day.isoformat(), "name": "Ferie"}}
 
+    def inform(ctx: Ctx) -> tuple[str, dict]:
+        return f"/api/v1/incidents/{inc(ctx).id}/information", {
+            "json": {"student_id": ctx.world.anna.id, "method": "letter"}
+        }
+
+    def complain(ctx: Ctx) -> tuple[str, dict]:
+        body = {
+            "student_id": ctx.world.anna.id,
+            "complainant_kind": "other",
+            "complainant_name": "Mette Holm",
+            "received_on": _yesterday(),
+            "complaint_text": "Skolen greb ikke ind.",
+        }
+        return f"/api/v1/incidents/{inc(ctx).id}/complaints", {"json": body}
+
+    def case_file(ctx: Ctx) -> tuple[str, dict]:
+        from api.complaints.models import Complaint
+
+        i = inc(ctx)
+        ctx.session.add(
+            Complaint(
+                school_id=i.school_id,
+                incident_id=i.id,
+                student_id=ctx.world.anna.id,
+                complainant_kind="other",
+                complainant_name="Mette Holm",
+                received_on=local_date(),
+                complaint_text="Skolen greb ikke ind.",
+                decision_due=local_date() + timedelta(days=28),
+            )
+        )
+        ctx.session.commit()
+        return f"/api/v1/incidents/{i.id}/case-file?purpose=municipality", {}
+
     return {
+        # The law (api/information, api/complaints): the information duty is the case workers'; complaints
+        # are the owners' to read and the leaders' to record.
+        ("get", "/api/v1/incidents/{incident_id}/information"): (
+            with_incident("/information"),
+            case_rule(WORKERS, 200),
+            404,
+        ),
+        ("post", "/api/v1/incidents/{incident_id}/information"): (inform, case_rule(WORKERS, 201), 404),
+        ("get", "/api/v1/incidents/{incident_id}/complaints"): (
+            with_incident("/complaints"),
+            case_rule(OWNERS, 200),
+            404,
+        ),
+        ("post", "/api/v1/incidents/{incident_id}/complaints"): (complain, case_rule({"leader"}, 201), 404),
+        ("get", "/api/v1/incidents/{incident_id}/case-file"): (case_file, case_rule(OWNERS, 200), 404),
         ("get", "/api/v1/incidents"): (lambda ctx: ("/api/v1/incidents", {}), everyone(200), 200),
         ("post", "/api/v1/incidents"): (new_incident, everyone(201), 422),
         ("get", "/api/v1/incidents/{incident_id}"): (with_incident(), case_rule(VIEWERS, 200), 404),

@@ -22,6 +22,8 @@ export type NotificationParams = {
   follow_up_on?: string;
   endpoint_id?: number;
   job?: string;
+  version_id?: number;
+  review_due_on?: string;
 };
 
 export function notificationParams(n: Schemas['NotificationRead']): NotificationParams {

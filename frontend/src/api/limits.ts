@@ -11,6 +11,9 @@ export const MAX = {
   AcuteMeasureCreate: {
     description: 5000,
   },
+  AnswerCreate: {
+    complainant_answer: 20000,
+  },
   ApiClientCreate: {
     name: 200,
     school_ids: 100,
@@ -51,6 +54,13 @@ export const MAX = {
   ClosedDaysCreate: {
     name: 100,
   },
+  ComplaintCreate: {
+    complainant_name: 200,
+    complaint_text: 20000,
+  },
+  DecisionCreate: {
+    decision_text: 20000,
+  },
   EndpointCreate: {
     description: 200,
     event_types: 11,
@@ -63,6 +73,9 @@ export const MAX = {
   },
   FollowUpCreate: {
     summary: 10000,
+  },
+  ForwardCreate: {
+    forwarded_to: 200,
   },
   GroupPlanCreate: {
     pinned: 1000,
@@ -90,6 +103,9 @@ export const MAX = {
     place: 100,
     pupil_perspective: 10000,
     students: 50,
+  },
+  InformationRecordCreate: {
+    note: 500,
   },
   LinkCreate: {
     subject: 255,
@@ -158,9 +174,23 @@ export const MAX = {
     note: 5000,
     partner_name: 200,
   },
+  ResponseItem: {
+    text: 2000,
+  },
   SchoolUpdate: {
     name: 200,
     recess_times: 12,
+  },
+  StrategyVersionCreate: {
+    adopted_by: 200,
+    definitions: 20000,
+    detection: 20000,
+    digital_bullying: 20000,
+    intervention: 20000,
+    prevention: 20000,
+    purpose: 20000,
+    response: 5,
+    title: 200,
   },
   StudentCreate: {
     external_id: 64,

@@ -550,10 +550,31 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The school's audit log, newest first (leaders and admins)
+         * The school's audit log, newest first (leaders and admins): by student, user, action, resource,
+         *     outcome and time
          * @description **Who may call it:** leaders and admins.
          */
         get: operations["listAuditLogEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-log/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the filtered audit log as CSV for Excel, streamed (leaders and admins; audited)
+         * @description **Who may call it:** leaders and admins (the export is itself audited).
+         */
+        get: operations["exportAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -893,6 +914,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{complaint_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * One complaint with its timeline
+         * @description **Who may call it:** leaders and resource persons who see the case in full.
+         */
+        get: operations["getComplaint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the complainant's remarks on the decision and whether they are satisfied (leaders)
+         * @description **Who may call it:** leaders who see the case in full.
+         */
+        post: operations["recordComplaintAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case file for the complaint (sagsakt): one PDF with an index, or a ZIP of its parts; audited
+         *     with its purpose
+         * @description **Who may call it:** leaders and resource persons who see the case in full (audited with its purpose).
+         */
+        get: operations["getComplaintCaseFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the complaint (leaders)
+         * @description **Who may call it:** leaders who see the case in full.
+         */
+        post: operations["closeComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the municipality's decision and its date (leaders)
+         * @description **Who may call it:** leaders who see the case in full.
+         */
+        post: operations["recordComplaintDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/complaints/{complaint_id}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forward the complaint to the national complaint body (leaders; the complainant is not satisfied)
+         * @description **Who may call it:** leaders who see the case in full.
+         */
+        post: operations["forwardComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/guardians": {
         parameters: {
             query?: never;
@@ -1097,6 +1251,54 @@ export interface paths {
         patch: operations["updateIncidentAudienceItem"];
         trace?: never;
     };
+    "/api/v1/incidents/{incident_id}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case file of the case's newest complaint; 409 no_complaint when it has none
+         * @description **Who may call it:** leaders and resource persons who see the case in full; 409 without a complaint.
+         */
+        get: operations["getIncidentCaseFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The case's complaints with their timelines (the case's leaders and resource persons)
+         * @description **Who may call it:** leaders and resource persons who see the case in full.
+         */
+        get: operations["listIncidentComplaints"];
+        put?: never;
+        /**
+         * Record a complaint received about the case (leaders); the decision falls due in 20 working days
+         * @description **Who may call it:** leaders who see the case in full.
+         */
+        post: operations["createIncidentComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{incident_id}/establish": {
         parameters: {
             query?: never;
@@ -1135,6 +1337,32 @@ export interface paths {
          * @description **Who may call it:** the case's workers (`allowed_actions` has record_follow_up).
          */
         post: operations["createIncidentFollowUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/information": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Who the information duty covers, who informed them, and who is still not informed (case workers)
+         * @description **Who may call it:** the case's workers (the class's staff, resource persons, leaders).
+         */
+        get: operations["getIncidentInformation"];
+        put?: never;
+        /**
+         * Record that a pupil or a custodial parent was informed: when, how, a short note (case workers)
+         * @description **Who may call it:** the case's workers (the class's staff, resource persons, leaders).
+         */
+        post: operations["recordIncidentInformation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1792,6 +2020,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/access-denials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attempts to reach another school's records, across all schools (the platform's administrators,
+         *     PLATFORM_ADMIN_EMAILS)
+         * @description **Who may call it:** the platform's administrators (PLATFORM_ADMIN_EMAILS), across schools.
+         */
+        get: operations["listPlatformAccessDenials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/play-partner-arrangements": {
         parameters: {
             query?: never;
@@ -1862,6 +2111,30 @@ export interface paths {
          * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
          */
         post: operations["createPlayPartnerArrangementCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The retention periods per data category, with the deployment's defaults and the legal minimums
+         * @description **Who may call it:** leaders and admins.
+         */
+        get: operations["getRetentionPolicy"];
+        /**
+         * Set the school's own periods (admin); a period below its legal minimum is 422 below_legal_minimum
+         * @description **Who may call it:** admins; never below the documented legal minimums.
+         */
+        put: operations["replaceRetentionPolicy"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2012,6 +2285,94 @@ export interface paths {
         patch: operations["updateSsoProvider"];
         trace?: never;
     };
+    "/api/v1/strategy/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the strategy is due for review (good practice, not law; a missing strategy is the law's)
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["getStrategyReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategy/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The strategy's versions, newest first (staff)
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["listStrategyVersions"];
+        put?: never;
+        /**
+         * Record a version the school board adopted (leader, admin)
+         * @description **Who may call it:** leaders and admins.
+         */
+        post: operations["createStrategyVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategy/versions/{version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * One version with its text
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["getStrategyVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/strategy/versions/{version_id}/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * The version as a printable page for the parents' meeting (HTML without scripts)
+         * @description **Who may call it:** any staff member.
+         */
+        get: operations["printStrategyVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/students": {
         parameters: {
             query?: never;
@@ -2100,6 +2461,51 @@ export interface paths {
          * @description **Who may call it:** admins.
          */
         patch: operations["updateStudent"];
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/access-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything Trivsel holds about a student, with who accessed it (GDPR art. 15; leaders; audited)
+         * @description **Who may call it:** leaders (GDPR art. 15; audited).
+         */
+        get: operations["exportStudentAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/students/{student_id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a student's data on request (leader, admin); 409 data_still_needed while an open case or a
+         *     complaint needs them
+         * @description **Who may call it:** leaders and admins; refused while an open case or a complaint needs the data.
+         */
+        post: operations["eraseStudent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/students/{student_id}/guardians": {
@@ -2543,6 +2949,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccessExportFormat
+         * @description How a student's access export is delivered.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `json` | JSON | The API's JSON, streamed. |
+         *     | `pdf` | PDF | A readable PDF. |
+         * @enum {string}
+         */
+        AccessExportFormat: "json" | "pdf";
         /** @description The whole action plan (replaces the measures). */
         ActionPlanPut: {
             /**
@@ -2595,6 +3012,13 @@ export interface components {
             readonly recorded_by: components["schemas"]["UserBrief"];
             /** Format: date-time */
             readonly taken_at: string;
+        };
+        /** @description The complainant's remarks on the decision. */
+        AnswerCreate: {
+            /** Format: date */
+            answered_on: string;
+            complainant_answer?: string | null;
+            satisfied: boolean;
         };
         /** @description A new API client. */
         ApiClientCreate: {
@@ -2907,12 +3331,17 @@ export interface components {
             at?: string;
             /** @description The API client that acted (then user_id is null) */
             client_id?: number | null;
+            /** @description Ids, enum values and a search's criteria (the query it was made with); never note text */
+            detail?: {
+                [key: string]: unknown;
+            } | null;
             id?: number;
-            outcome?: components["schemas"]["AuditOutcome"];
+            outcome?: string;
             request_id?: string | null;
             resource_id?: string | null;
             resource_type?: string;
             roles?: string;
+            school_id?: number | null;
             /** @description The scope the API client used */
             scope?: string | null;
             student_id?: number | null;
@@ -2941,6 +3370,30 @@ export interface components {
          * @enum {string}
          */
         CaseAction: "edit_facts" | "change_students" | "reclassify" | "set_pupil_perspective" | "set_accused_staff" | "add_note" | "establish" | "add_acute_measure" | "update_checklist" | "write_action_plan" | "record_follow_up" | "add_referral" | "update_referral" | "withdraw";
+        /**
+         * CaseFileFormat
+         * @description How a case file is delivered.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `pdf` | PDF | One PDF with an index. |
+         *     | `zip` | ZIP | A ZIP with the PDF and each part as its own PDF. |
+         * @enum {string}
+         */
+        CaseFileFormat: "pdf" | "zip";
+        /**
+         * CaseFilePurpose
+         * @description Why a case file is exported (stored with the export in the audit log).
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `municipality` | kommunen | For the municipality's decision on the complaint. |
+         *     | `national_body` | klageinstansen | Forwarded to the national complaint body. |
+         *     | `complainant_access` | aktindsigt | The complainant's access to the file. |
+         *     | `internal_review` | intern gennemgang | The school's own review. |
+         * @enum {string}
+         */
+        CaseFilePurpose: "municipality" | "national_body" | "complainant_access" | "internal_review";
         /**
          * CaseStatus
          * @description Where the case is in the workflow.
@@ -3148,6 +3601,96 @@ export interface components {
             readonly name: string;
         };
         /**
+         * ComplainantKind
+         * @description Who complained.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `guardian` | forælder | A guardian of the pupil. |
+         *     | `student` | elev | The pupil. |
+         *     | `other` | anden | Someone else. |
+         * @enum {string}
+         */
+        ComplainantKind: "guardian" | "student" | "other";
+        /** @description A complaint received about a case. */
+        ComplaintCreate: {
+            complainant_kind: components["schemas"]["ComplainantKind"];
+            /** @description Defaults to the guardian's name */
+            complainant_name?: string | null;
+            complaint_text: string;
+            /** @description A custodial guardian who complained */
+            guardian_id?: number | null;
+            /** Format: date */
+            received_on: string;
+            /** @description The involved student the complaint is about */
+            student_id: number;
+        };
+        /** @description A step on the complaint's timeline. */
+        ComplaintEventRead: {
+            actor_id: number | null;
+            /** Format: date-time */
+            at: string;
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            id: number;
+            status: components["schemas"]["ComplaintStatus"];
+        };
+        /** @description A case's complaints. */
+        ComplaintList: {
+            /** @description Whether this user may record complaints and their steps */
+            can_create: boolean;
+            items: components["schemas"]["ComplaintRead"][];
+        };
+        /** @description A complaint and its course. */
+        ComplaintRead: {
+            allowed_steps: components["schemas"]["ComplaintStatus"][];
+            /** Format: date */
+            answered_on: string | null;
+            complainant_answer: string | null;
+            complainant_kind: string;
+            complainant_name: string;
+            complainant_satisfied: boolean | null;
+            complaint_text: string;
+            /** Format: date */
+            decided_on: string | null;
+            /**
+             * Format: date
+             * @description 20 working days after receipt, by the school's calendar
+             */
+            decision_due: string;
+            decision_outcome: string | null;
+            decision_overdue: boolean;
+            decision_text: string | null;
+            events: components["schemas"]["ComplaintEventRead"][];
+            /** Format: date */
+            forwarded_on: string | null;
+            forwarded_to: string | null;
+            guardian_id: number | null;
+            id: number;
+            incident_id: number;
+            /** @description The deployment's national complaint body */
+            national_body: string | null;
+            /** Format: date */
+            received_on: string;
+            status: components["schemas"]["ComplaintStatus"];
+            student_id: number;
+        };
+        /**
+         * ComplaintStatus
+         * @description Where a complaint stands; each step is on the complaint's own timeline.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `received` | modtaget | The school received the complaint. |
+         *     | `decided` | afgjort | The municipality (kommunalbestyrelsen) decided, due 20 working days after receipt. |
+         *     | `answered` | svar fra klager | The complainant answered the decision. |
+         *     | `forwarded` | videresendt | Forwarded to the national complaint body named by the deployment. |
+         *     | `closed` | afsluttet | The complaint is closed. |
+         * @enum {string}
+         */
+        ComplaintStatus: "received" | "decided" | "answered" | "forwarded" | "closed";
+        /**
          * DeadlineFilter
          * @description Which action-plan deadlines a case list asks for.
          *
@@ -3172,6 +3715,25 @@ export interface components {
          * @enum {string}
          */
         DeadlineStatus: "pending" | "due_soon" | "overdue" | "met";
+        /** @description The municipality's decision. */
+        DecisionCreate: {
+            /** Format: date */
+            decided_on: string;
+            decision_outcome: components["schemas"]["DecisionOutcome"];
+            decision_text: string;
+        };
+        /**
+         * DecisionOutcome
+         * @description The municipality's decision on a complaint.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `upheld` | medhold | The complaint was upheld. |
+         *     | `partly_upheld` | delvist medhold | The complaint was partly upheld. |
+         *     | `rejected` | afslag | The complaint was rejected. |
+         * @enum {string}
+         */
+        DecisionOutcome: "upheld" | "partly_upheld" | "rejected";
         /** @description One page of DeliveryRead items, with the total count of all pages. */
         DeliveryPage: {
             items: components["schemas"]["DeliveryRead"][];
@@ -3300,6 +3862,15 @@ export interface components {
             readonly updated_at: string;
             readonly url: string;
         };
+        /** @description What the erasure removed. */
+        ErasureResult: {
+            arrangements: number;
+            cases: number;
+            observations: number;
+            /** @description Shared records the name was taken out of */
+            redacted_texts: number;
+            students: number;
+        };
         /** @description The one error shape. */
         Error: {
             /** @description HTTP status code */
@@ -3341,6 +3912,9 @@ export interface components {
              *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
              *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
              *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+             *     - `no_complaint`: A case file is made for a complaint, and the case has none.
+             *     - `below_legal_minimum`: A retention period shorter than the law's minimum for that data; `errors` names it.
+             *     - `data_still_needed`: The student's data cannot be erased yet: an open case or a complaint needs it; `errors` says which.
              *     - `precondition_failed`: The If-Match ETag does not name the current version: reload and retry.
              *     - `precondition_required`: This update needs an If-Match header with the ETag you read.
              *     - `invalid_cursor`: The cursor was changed, cut short or issued for another collection: start the sync again.
@@ -3351,7 +3925,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "step_up_required" | "password_login_disabled" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "step_up_required" | "password_login_disabled" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "no_complaint" | "below_legal_minimum" | "data_still_needed" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         /** @description Establish bullying; optionally with the classification it was established as. */
         EstablishIn: {
@@ -3407,6 +3981,13 @@ export interface components {
             readonly outcome: components["schemas"]["FollowUpOutcome"];
             readonly recorded_by: components["schemas"]["UserBrief"];
             readonly summary: string | null;
+        };
+        /** @description Forwarding to the national complaint body. */
+        ForwardCreate: {
+            /** Format: date */
+            forwarded_on: string;
+            /** @description Defaults to the deployment's configured national body (COMPLAINT_BODY_NAME) */
+            forwarded_to?: string | null;
         };
         /**
          * GrantType
@@ -3670,6 +4251,8 @@ export interface components {
             readonly referrals: components["schemas"]["ReferralRead"][];
             readonly reporter: components["schemas"]["UserBrief"];
             readonly status: components["schemas"]["CaseStatus"];
+            /** @description The antimobbestrategi in force when reported */
+            readonly strategy_version_id: number | null;
             readonly students: components["schemas"]["InvolvedStudentRead"][];
             /**
              * Format: date-time
@@ -3703,6 +4286,84 @@ export interface components {
             pupil_perspective?: string | null;
             status?: components["schemas"]["CaseStatus"];
             students?: components["schemas"]["InvolvedStudentIn"][];
+        };
+        /**
+         * InformMethod
+         * @description How a pupil or a custodial parent was informed.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `meeting` | møde | In a meeting. |
+         *     | `phone` | telefon | By phone. |
+         *     | `letter` | brev | By letter. |
+         *     | `aula_message` | Aula-besked | By a message in Aula. |
+         * @enum {string}
+         */
+        InformMethod: "meeting" | "phone" | "letter" | "aula_message";
+        /** @description The case's information duty (undervisningsmiljøloven § 1 c): pupils and custodial parents concerned. */
+        InformationDutyRead: {
+            /** @description Whether this user may record now */
+            can_record: boolean;
+            incident_id: number;
+            people: components["schemas"]["InformedPerson"][];
+            /** @description Bullying is established, so the law asks for it */
+            required: boolean;
+            uninformed_count: number;
+        };
+        /** @description A pupil (student_id) or a custodial parent (student_id and guardian_id) was informed. */
+        InformationRecordCreate: {
+            /** @description A guardian with custody of the student; omit for the pupil */
+            guardian_id?: number | null;
+            /**
+             * Format: date-time
+             * @description Defaults to now
+             */
+            informed_at?: string;
+            method: components["schemas"]["InformMethod"];
+            note?: string | null;
+            /** @description The involved student (or whose guardian) */
+            student_id: number;
+        };
+        /** @description One time someone was informed. */
+        InformationRecordRead: {
+            guardian_id: number | null;
+            id: number;
+            /** Format: date-time */
+            informed_at: string;
+            informed_by: components["schemas"]["InformerBrief"] | null;
+            method: components["schemas"]["InformMethod"];
+            note: string | null;
+            person_kind: components["schemas"]["InformedPersonKind"];
+            student_id: number;
+        };
+        /** @description A pupil involved in the case, or a guardian with custody of one, and whether they were informed. */
+        InformedPerson: {
+            guardian_id: number | null;
+            guardian_name: string | null;
+            informed: boolean;
+            person_kind: components["schemas"]["InformedPersonKind"];
+            records: components["schemas"]["InformationRecordRead"][];
+            relation: string | null;
+            /** @description The student's role in the case */
+            role: string;
+            student_id: number;
+            student_name: string;
+        };
+        /**
+         * InformedPersonKind
+         * @description Who is to be informed.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `student` | elev | An involved pupil. |
+         *     | `guardian` | forælder med forældremyndighed | A guardian with custody of an involved pupil. |
+         * @enum {string}
+         */
+        InformedPersonKind: "student" | "guardian";
+        /** @description Who informed. */
+        InformerBrief: {
+            id: number;
+            name: string;
         };
         /** @description A student and their part in the incident. */
         InvolvedStudentIn: {
@@ -3932,9 +4593,10 @@ export interface components {
          *     | `follow_up_due` | opfølgning | A follow-up meeting is due. |
          *     | `webhook_endpoint_disabled` | webhook slået fra | The system switched a webhook endpoint off. |
          *     | `job_failed` | job fejlede | A scheduled job keeps failing. |
+         *     | `strategy_review_due` | antimobbestrategien bør revideres | The strategy has not been reviewed for the configured period (good practice, not law). |
          * @enum {string}
          */
-        NotificationKind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed";
+        NotificationKind: "incident_reported" | "staff_accused" | "bullying_established" | "action_plan_due_soon" | "action_plan_overdue" | "follow_up_due" | "webhook_endpoint_disabled" | "job_failed" | "strategy_review_due";
         /** @description One page of NotificationRead items, with the total count of all pages. */
         NotificationPage: {
             items: components["schemas"]["NotificationRead"][];
@@ -3952,7 +4614,7 @@ export interface components {
             readonly incident_id: number | null;
             /** @description What it tells */
             readonly kind: components["schemas"]["NotificationKind"];
-            /** @description The kind's parameters (ids, enum values, ISO dates; the UI words the sentence): incident_reported: {classification}; staff_accused: {}; bullying_established: {classification, action_plan_due}; action_plan_due_soon: {action_plan_due}; action_plan_overdue: {action_plan_due}; follow_up_due: {follow_up_on}; webhook_endpoint_disabled: {endpoint_id}; job_failed: {job} */
+            /** @description The kind's parameters (ids, enum values, ISO dates; the UI words the sentence): incident_reported: {classification}; staff_accused: {}; bullying_established: {classification, action_plan_due}; action_plan_due_soon: {action_plan_due}; action_plan_overdue: {action_plan_due}; follow_up_due: {follow_up_on}; webhook_endpoint_disabled: {endpoint_id}; job_failed: {job}; strategy_review_due: {version_id, review_due_on} */
             readonly params: {
                 [key: string]: unknown;
             };
@@ -4309,6 +4971,61 @@ export interface components {
             referred_on?: string;
             status?: components["schemas"]["ReferralStatus"];
         };
+        /** @description What the school does towards one audience when bullying is established, in its own words. */
+        ResponseItem: {
+            audience: components["schemas"]["Audience"];
+            text: string;
+        };
+        /** @description A data category's retention. */
+        RetentionCategory: {
+            /** @description Why the minimum */
+            basis: string;
+            category: string;
+            deployment_default: number;
+            legal_minimum: number;
+            period: number;
+            school_may_change: boolean;
+            set_by_school: boolean;
+            unit: components["schemas"]["RetentionUnit"];
+        };
+        /** @description The retention periods in force for the school. */
+        RetentionPolicyRead: {
+            categories: components["schemas"]["RetentionCategory"][];
+        };
+        /** @description The school's own periods (each at least its legal minimum). */
+        RetentionPolicyUpdate: {
+            /** @description In years; null returns to the deployment's period */
+            audit_log?: number | null;
+            /** @description In months; null returns to the deployment's period */
+            check_ins?: number | null;
+            /** @description In years; null returns to the deployment's period */
+            closed_cases?: number | null;
+            /** @description In months; null returns to the deployment's period */
+            observations?: number | null;
+        };
+        /**
+         * RetentionUnit
+         * @description The unit of a retention period.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `years` | år | Years. |
+         *     | `months` | måneder | Months. |
+         *     | `days` | dage | Days. |
+         * @enum {string}
+         */
+        RetentionUnit: "years" | "months" | "days";
+        /**
+         * ReviewBasis
+         * @description What a reminder rests on.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `law` | lovkrav | Required by law. |
+         *     | `good_practice` | god praksis | Good practice, not law (the strategy's review period). |
+         * @enum {string}
+         */
+        ReviewBasis: "law" | "good_practice";
         /**
          * Role
          * @description Roles a staff member can hold; a user can hold several.
@@ -4491,6 +5208,100 @@ export interface components {
          * @enum {string}
          */
         StaffRole: "admin" | "leader" | "teacher" | "pedagogue" | "sfo_staff" | "resource_person";
+        /**
+         * @description Whether the strategy is due for review. A missing strategy breaks the law (§ 1 b); an old one only good
+         *     practice ("revideres efter behov").
+         */
+        StrategyReviewRead: {
+            basis: components["schemas"]["ReviewBasis"];
+            /** Format: date */
+            last_adopted_on: string | null;
+            latest_version_id: number | null;
+            /** Format: date */
+            review_due_on: string | null;
+            review_period_days: number;
+            status: components["schemas"]["StrategyReviewStatus"];
+        };
+        /**
+         * StrategyReviewStatus
+         * @description Whether the antimobbestrategi is due for review.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `missing` | mangler | The school has no strategy in Trivsel. |
+         *     | `ok` | i orden | Reviewed within the configured period. |
+         *     | `review_due` | bør revideres | Not reviewed for the configured period. |
+         * @enum {string}
+         */
+        StrategyReviewStatus: "missing" | "ok" | "review_due";
+        /** @description A version the school board adopted. */
+        StrategyVersionCreate: {
+            /** @description e.g. Skolebestyrelsen */
+            adopted_by: string;
+            /** Format: date */
+            adopted_on: string;
+            /** Format: date */
+            applies_from: string;
+            /** @description Begreber: trivsel, mobning, konflikt, drilleri */
+            definitions: string;
+            /** @description Hvordan vi opdager mobning og mistrivsel */
+            detection: string;
+            /** @description Strategien mod digital mobning (undervisningsmiljøloven § 1 b) */
+            digital_bullying: string;
+            /** @description Indgriben og genoprettelse */
+            intervention: string;
+            /** @description Forebyggelse */
+            prevention: string;
+            /** @description Formål */
+            purpose: string;
+            /** @description The audiences the case checklist is built from when bullying is established; students, parents and leadership are required. Default: the five audiences in Vestrup Skole's words. */
+            response?: components["schemas"]["ResponseItem"][];
+            title: string;
+        };
+        /** @description One page of StrategyVersionSummary items, with the total count of all pages. */
+        StrategyVersionPage: {
+            items: components["schemas"]["StrategyVersionSummary"][];
+            /** @description Offset paging only */
+            page: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total: number;
+        };
+        /** @description A version with its text. */
+        StrategyVersionRead: {
+            adopted_by: string;
+            /** Format: date */
+            adopted_on: string;
+            /** Format: date */
+            applies_from: string;
+            /** Format: date-time */
+            created_at: string;
+            definitions: string;
+            detection: string;
+            digital_bullying: string;
+            id: number;
+            in_force: boolean;
+            intervention: string;
+            number: number;
+            prevention: string;
+            purpose: string;
+            response: components["schemas"]["ResponseItem"][];
+            title: string;
+        };
+        /** @description A version in the list. */
+        StrategyVersionSummary: {
+            adopted_by: string;
+            /** Format: date */
+            adopted_on: string;
+            /** Format: date */
+            applies_from: string;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            in_force: boolean;
+            number: number;
+            title: string;
+        };
         /** @description A student as named on other records (names and classes are visible to all staff). */
         StudentBrief: {
             readonly class_id: number | null;
@@ -4840,6 +5651,21 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `data_still_needed`: The student's data cannot be erased yet: an open case or a complaint needs it; `errors` says which.
+         */
+        "Conflict.conflict-duplicate-data_still_needed": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
          *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
          *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
          */
@@ -4878,6 +5704,20 @@ export interface components {
          *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
          */
         "Conflict.conflict-duplicate-separation_rule-open_case_separation": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `no_complaint`: A case file is made for a complaint, and the case has none.
+         */
+        "Conflict.conflict-no_complaint": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5119,6 +5959,21 @@ export interface components {
          *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
          */
         "UnprocessableEntity.validation_error-unknown_query_argument": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Unprocessable Entity. Error `type`s:
+         *     - `validation_error`: A field is missing or invalid; `errors` says what, per field.
+         *     - `unknown_query_argument`: A query argument the operation does not take; `errors` names it.
+         *     - `below_legal_minimum`: A retention period shorter than the law's minimum for that data; `errors` names it.
+         */
+        "UnprocessableEntity.validation_error-unknown_query_argument-below_legal_minimum": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -6727,13 +7582,18 @@ export interface operations {
     listAuditLogEntries: {
         parameters: {
             query?: {
-                page?: number;
-                page_size?: number;
                 student_id?: number;
                 user_id?: number;
                 client_id?: number;
                 action?: string;
+                resource_type?: string;
                 outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this moment (inclusive) */
+                from?: string;
+                /** @description Until this moment (exclusive) */
+                to?: string;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -6756,12 +7616,14 @@ export interface operations {
                      *           "action": "text",
                      *           "at": "2026-04-01T09:30:00+02:00",
                      *           "client_id": 42,
+                     *           "detail": {},
                      *           "id": 42,
-                     *           "outcome": "allowed",
+                     *           "outcome": "text",
                      *           "request_id": "text",
                      *           "resource_id": "text",
                      *           "resource_type": "text",
                      *           "roles": "text",
+                     *           "school_id": 42,
                      *           "scope": "text",
                      *           "student_id": 42,
                      *           "user_id": 42
@@ -6773,6 +7635,47 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportAuditLog: {
+        parameters: {
+            query?: {
+                student_id?: number;
+                user_id?: number;
+                client_id?: number;
+                action?: string;
+                resource_type?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this moment (inclusive) */
+                from?: string;
+                /** @description Until this moment (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit log as CSV (;, BOM) */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example name;class
+                     *     Åse Østergård;3.A
+                     */
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
@@ -7659,6 +8562,409 @@ export interface operations {
             default: components["responses"]["UnexpectedError"];
         };
     };
+    getComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_steps": [
+                     *         "received"
+                     *       ],
+                     *       "answered_on": "2026-04-01",
+                     *       "complainant_answer": "text",
+                     *       "complainant_kind": "text",
+                     *       "complainant_name": "text",
+                     *       "complainant_satisfied": true,
+                     *       "complaint_text": "text",
+                     *       "decided_on": "2026-04-01",
+                     *       "decision_due": "2026-04-01",
+                     *       "decision_outcome": "text",
+                     *       "decision_overdue": true,
+                     *       "decision_text": "text",
+                     *       "events": [
+                     *         {
+                     *           "actor_id": 42,
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "status": "received"
+                     *         }
+                     *       ],
+                     *       "forwarded_on": "2026-04-01",
+                     *       "forwarded_to": "text",
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "national_body": "text",
+                     *       "received_on": "2026-04-01",
+                     *       "status": "received",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    recordComplaintAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answered_on": "2026-04-01",
+                 *       "complainant_answer": "text",
+                 *       "satisfied": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnswerCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_steps": [
+                     *         "received"
+                     *       ],
+                     *       "answered_on": "2026-04-01",
+                     *       "complainant_answer": "text",
+                     *       "complainant_kind": "text",
+                     *       "complainant_name": "text",
+                     *       "complainant_satisfied": true,
+                     *       "complaint_text": "text",
+                     *       "decided_on": "2026-04-01",
+                     *       "decision_due": "2026-04-01",
+                     *       "decision_outcome": "text",
+                     *       "decision_overdue": true,
+                     *       "decision_text": "text",
+                     *       "events": [
+                     *         {
+                     *           "actor_id": 42,
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "status": "received"
+                     *         }
+                     *       ],
+                     *       "forwarded_on": "2026-04-01",
+                     *       "forwarded_to": "text",
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "national_body": "text",
+                     *       "received_on": "2026-04-01",
+                     *       "status": "received",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getComplaintCaseFile: {
+        parameters: {
+            query: {
+                purpose: components["schemas"]["CaseFilePurpose"];
+                /** @description One PDF, or a ZIP of the parts */
+                format?: components["schemas"]["CaseFileFormat"];
+            };
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One PDF with an index, or a ZIP of the parts */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example %PDF-1.4 (a PDF document) */
+                    "application/pdf": string;
+                    /** @example PK (a ZIP archive) */
+                    "application/zip": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    closeComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_steps": [
+                     *         "received"
+                     *       ],
+                     *       "answered_on": "2026-04-01",
+                     *       "complainant_answer": "text",
+                     *       "complainant_kind": "text",
+                     *       "complainant_name": "text",
+                     *       "complainant_satisfied": true,
+                     *       "complaint_text": "text",
+                     *       "decided_on": "2026-04-01",
+                     *       "decision_due": "2026-04-01",
+                     *       "decision_outcome": "text",
+                     *       "decision_overdue": true,
+                     *       "decision_text": "text",
+                     *       "events": [
+                     *         {
+                     *           "actor_id": 42,
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "status": "received"
+                     *         }
+                     *       ],
+                     *       "forwarded_on": "2026-04-01",
+                     *       "forwarded_to": "text",
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "national_body": "text",
+                     *       "received_on": "2026-04-01",
+                     *       "status": "received",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    recordComplaintDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decided_on": "2026-04-01",
+                 *       "decision_outcome": "upheld",
+                 *       "decision_text": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_steps": [
+                     *         "received"
+                     *       ],
+                     *       "answered_on": "2026-04-01",
+                     *       "complainant_answer": "text",
+                     *       "complainant_kind": "text",
+                     *       "complainant_name": "text",
+                     *       "complainant_satisfied": true,
+                     *       "complaint_text": "text",
+                     *       "decided_on": "2026-04-01",
+                     *       "decision_due": "2026-04-01",
+                     *       "decision_outcome": "text",
+                     *       "decision_overdue": true,
+                     *       "decision_text": "text",
+                     *       "events": [
+                     *         {
+                     *           "actor_id": 42,
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "status": "received"
+                     *         }
+                     *       ],
+                     *       "forwarded_on": "2026-04-01",
+                     *       "forwarded_to": "text",
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "national_body": "text",
+                     *       "received_on": "2026-04-01",
+                     *       "status": "received",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    forwardComplaint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                complaint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "forwarded_on": "2026-04-01",
+                 *       "forwarded_to": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ForwardCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_steps": [
+                     *         "received"
+                     *       ],
+                     *       "answered_on": "2026-04-01",
+                     *       "complainant_answer": "text",
+                     *       "complainant_kind": "text",
+                     *       "complainant_name": "text",
+                     *       "complainant_satisfied": true,
+                     *       "complaint_text": "text",
+                     *       "decided_on": "2026-04-01",
+                     *       "decision_due": "2026-04-01",
+                     *       "decision_outcome": "text",
+                     *       "decision_overdue": true,
+                     *       "decision_text": "text",
+                     *       "events": [
+                     *         {
+                     *           "actor_id": 42,
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "status": "received"
+                     *         }
+                     *       ],
+                     *       "forwarded_on": "2026-04-01",
+                     *       "forwarded_to": "text",
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "national_body": "text",
+                     *       "received_on": "2026-04-01",
+                     *       "status": "received",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     listGuardians: {
         parameters: {
             query?: {
@@ -8158,6 +9464,7 @@ export interface operations {
                      *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
+                     *       "strategy_version_id": 42,
                      *       "students": [
                      *         {
                      *           "class_name": "3.A",
@@ -8342,6 +9649,7 @@ export interface operations {
                      *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
+                     *       "strategy_version_id": 42,
                      *       "students": [
                      *         {
                      *           "class_name": "3.A",
@@ -8548,6 +9856,7 @@ export interface operations {
                      *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
+                     *       "strategy_version_id": 42,
                      *       "students": [
                      *         {
                      *           "class_name": "3.A",
@@ -8806,6 +10115,210 @@ export interface operations {
             default: components["responses"]["UnexpectedError"];
         };
     };
+    getIncidentCaseFile: {
+        parameters: {
+            query: {
+                purpose: components["schemas"]["CaseFilePurpose"];
+                /** @description One PDF, or a ZIP of the parts */
+                format?: components["schemas"]["CaseFileFormat"];
+            };
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case file of the case's newest complaint */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example %PDF-1.4 (a PDF document) */
+                    "application/pdf": string;
+                    /** @example PK (a ZIP archive) */
+                    "application/zip": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-no_complaint"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listIncidentComplaints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "can_create": true,
+                     *       "items": [
+                     *         {
+                     *           "allowed_steps": [
+                     *             "received"
+                     *           ],
+                     *           "answered_on": "2026-04-01",
+                     *           "complainant_answer": "text",
+                     *           "complainant_kind": "text",
+                     *           "complainant_name": "text",
+                     *           "complainant_satisfied": true,
+                     *           "complaint_text": "text",
+                     *           "decided_on": "2026-04-01",
+                     *           "decision_due": "2026-04-01",
+                     *           "decision_outcome": "text",
+                     *           "decision_overdue": true,
+                     *           "decision_text": "text",
+                     *           "events": [
+                     *             {
+                     *               "actor_id": 42,
+                     *               "at": "2026-04-01T09:30:00+02:00",
+                     *               "detail": {},
+                     *               "id": 42,
+                     *               "status": "received"
+                     *             }
+                     *           ],
+                     *           "forwarded_on": "2026-04-01",
+                     *           "forwarded_to": "text",
+                     *           "guardian_id": 42,
+                     *           "id": 42,
+                     *           "incident_id": 42,
+                     *           "national_body": "text",
+                     *           "received_on": "2026-04-01",
+                     *           "status": "received",
+                     *           "student_id": 42
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintList"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createIncidentComplaint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "complainant_kind": "guardian",
+                 *       "complainant_name": "text",
+                 *       "complaint_text": "text",
+                 *       "guardian_id": 42,
+                 *       "received_on": "2026-04-01",
+                 *       "student_id": 42
+                 *     }
+                 */
+                "application/json": components["schemas"]["ComplaintCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "allowed_steps": [
+                     *         "received"
+                     *       ],
+                     *       "answered_on": "2026-04-01",
+                     *       "complainant_answer": "text",
+                     *       "complainant_kind": "text",
+                     *       "complainant_name": "text",
+                     *       "complainant_satisfied": true,
+                     *       "complaint_text": "text",
+                     *       "decided_on": "2026-04-01",
+                     *       "decision_due": "2026-04-01",
+                     *       "decision_outcome": "text",
+                     *       "decision_overdue": true,
+                     *       "decision_text": "text",
+                     *       "events": [
+                     *         {
+                     *           "actor_id": 42,
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "status": "received"
+                     *         }
+                     *       ],
+                     *       "forwarded_on": "2026-04-01",
+                     *       "forwarded_to": "text",
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "incident_id": 42,
+                     *       "national_body": "text",
+                     *       "received_on": "2026-04-01",
+                     *       "status": "received",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplaintRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     establishIncident: {
         parameters: {
             query?: never;
@@ -8958,6 +10471,7 @@ export interface operations {
                      *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
+                     *       "strategy_version_id": 42,
                      *       "students": [
                      *         {
                      *           "class_name": "3.A",
@@ -9049,6 +10563,145 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["FollowUpRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getIncidentInformation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "can_record": true,
+                     *       "incident_id": 42,
+                     *       "people": [
+                     *         {
+                     *           "guardian_id": 42,
+                     *           "guardian_name": "text",
+                     *           "informed": true,
+                     *           "person_kind": "student",
+                     *           "records": [
+                     *             {
+                     *               "guardian_id": 42,
+                     *               "id": 42,
+                     *               "informed_at": "2026-04-01T09:30:00+02:00",
+                     *               "informed_by": {
+                     *                 "id": 42,
+                     *                 "name": "Mette Hansen"
+                     *               },
+                     *               "method": "meeting",
+                     *               "note": "Talked with both; agreed to meet again Friday.",
+                     *               "person_kind": "student",
+                     *               "student_id": 42
+                     *             }
+                     *           ],
+                     *           "relation": "text",
+                     *           "role": "text",
+                     *           "student_id": 42,
+                     *           "student_name": "text"
+                     *         }
+                     *       ],
+                     *       "required": true,
+                     *       "uninformed_count": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InformationDutyRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    recordIncidentInformation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "guardian_id": 42,
+                 *       "informed_at": "2026-04-01T09:30:00+02:00",
+                 *       "method": "meeting",
+                 *       "note": "Talked with both; agreed to meet again Friday.",
+                 *       "student_id": 42
+                 *     }
+                 */
+                "application/json": components["schemas"]["InformationRecordCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "guardian_id": 42,
+                     *       "id": 42,
+                     *       "informed_at": "2026-04-01T09:30:00+02:00",
+                     *       "informed_by": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "method": "meeting",
+                     *       "note": "Talked with both; agreed to meet again Friday.",
+                     *       "person_kind": "student",
+                     *       "student_id": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InformationRecordRead"];
                 };
             };
             /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
@@ -9546,6 +11199,7 @@ export interface operations {
                      *         "name": "Mette Hansen"
                      *       },
                      *       "status": "open",
+                     *       "strategy_version_id": 42,
                      *       "students": [
                      *         {
                      *           "class_name": "3.A",
@@ -11286,6 +12940,70 @@ export interface operations {
             default: components["responses"]["UnexpectedError"];
         };
     };
+    listPlatformAccessDenials: {
+        parameters: {
+            query?: {
+                student_id?: number;
+                user_id?: number;
+                client_id?: number;
+                action?: string;
+                resource_type?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this moment (inclusive) */
+                from?: string;
+                /** @description Until this moment (exclusive) */
+                to?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "action": "text",
+                     *           "at": "2026-04-01T09:30:00+02:00",
+                     *           "client_id": 42,
+                     *           "detail": {},
+                     *           "id": 42,
+                     *           "outcome": "text",
+                     *           "request_id": "text",
+                     *           "resource_id": "text",
+                     *           "resource_type": "text",
+                     *           "roles": "text",
+                     *           "school_id": 42,
+                     *           "scope": "text",
+                     *           "student_id": 42,
+                     *           "user_id": 42
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     listPlayPartnerArrangements: {
         parameters: {
             query?: {
@@ -11824,6 +13542,105 @@ export interface operations {
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getRetentionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "categories": [
+                     *         {
+                     *           "basis": "text",
+                     *           "category": "text",
+                     *           "deployment_default": 1,
+                     *           "legal_minimum": 1,
+                     *           "period": 1,
+                     *           "school_may_change": true,
+                     *           "set_by_school": true,
+                     *           "unit": "years"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RetentionPolicyRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    replaceRetentionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "audit_log": 0,
+                 *       "check_ins": 0,
+                 *       "closed_cases": 0,
+                 *       "observations": 0
+                 *     }
+                 */
+                "application/json": components["schemas"]["RetentionPolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "categories": [
+                     *         {
+                     *           "basis": "text",
+                     *           "category": "text",
+                     *           "deployment_default": 1,
+                     *           "legal_minimum": 1,
+                     *           "period": 1,
+                     *           "school_may_change": true,
+                     *           "set_by_school": true,
+                     *           "unit": "years"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RetentionPolicyRead"];
+                };
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-below_legal_minimum"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12478,6 +14295,265 @@ export interface operations {
             default: components["responses"]["UnexpectedError"];
         };
     };
+    getStrategyReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "basis": "law",
+                     *       "last_adopted_on": "2026-04-01",
+                     *       "latest_version_id": 42,
+                     *       "review_due_on": "2026-04-01",
+                     *       "review_period_days": 1,
+                     *       "status": "missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyReviewRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listStrategyVersions: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "adopted_by": "text",
+                     *           "adopted_on": "2026-04-01",
+                     *           "applies_from": "2026-04-01",
+                     *           "created_at": "2026-04-01T09:30:00+02:00",
+                     *           "id": 42,
+                     *           "in_force": true,
+                     *           "number": 1,
+                     *           "title": "text"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyVersionPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createStrategyVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per logical write (e.g. a UUID). Retrying with the same key and body returns the first response; the same key with a different body is 422. The first response is kept for 24 hours; after that a retry answers 303 See Other to what the first request created (or 409 when it created nothing with its own URL), and after 30 days the key is forgotten. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "adopted_by": "text",
+                 *       "adopted_on": "2026-04-01",
+                 *       "applies_from": "2026-04-01",
+                 *       "definitions": "text",
+                 *       "detection": "text",
+                 *       "digital_bullying": "text",
+                 *       "intervention": "text",
+                 *       "prevention": "text",
+                 *       "purpose": "text",
+                 *       "response": [
+                 *         {
+                 *           "audience": "students",
+                 *           "text": "Talked with both; agreed to meet again Friday."
+                 *         }
+                 *       ],
+                 *       "title": "text"
+                 *     }
+                 */
+                "application/json": components["schemas"]["StrategyVersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adopted_by": "text",
+                     *       "adopted_on": "2026-04-01",
+                     *       "applies_from": "2026-04-01",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "definitions": "text",
+                     *       "detection": "text",
+                     *       "digital_bullying": "text",
+                     *       "id": 42,
+                     *       "in_force": true,
+                     *       "intervention": "text",
+                     *       "number": 1,
+                     *       "prevention": "text",
+                     *       "purpose": "text",
+                     *       "response": [
+                     *         {
+                     *           "audience": "students",
+                     *           "text": "Talked with both; agreed to meet again Friday."
+                     *         }
+                     *       ],
+                     *       "title": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyVersionRead"];
+                };
+            };
+            /** @description See Other: this Idempotency-Key was used more than 24 hours ago; the write was done, and Location names what it created */
+            303: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getStrategyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adopted_by": "text",
+                     *       "adopted_on": "2026-04-01",
+                     *       "applies_from": "2026-04-01",
+                     *       "created_at": "2026-04-01T09:30:00+02:00",
+                     *       "definitions": "text",
+                     *       "detection": "text",
+                     *       "digital_bullying": "text",
+                     *       "id": 42,
+                     *       "in_force": true,
+                     *       "intervention": "text",
+                     *       "number": 1,
+                     *       "prevention": "text",
+                     *       "purpose": "text",
+                     *       "response": [
+                     *         {
+                     *           "audience": "students",
+                     *           "text": "Talked with both; agreed to meet again Friday."
+                     *         }
+                     *       ],
+                     *       "title": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StrategyVersionRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    printStrategyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A printable page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><title>Grupper</title><h1>Gruppe 1</h1> */
+                    "text/html": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     listStudents: {
         parameters: {
             query?: {
@@ -12870,6 +14946,79 @@ export interface operations {
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    exportStudentAccess: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["AccessExportFormat"];
+            };
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description format=json: everything about the student as JSON, streamed; format=pdf: a readable PDF */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                    /** @example %PDF-1.4 (a PDF document) */
+                    "application/pdf": string;
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    eraseStudent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "arrangements": 1,
+                     *       "cases": 1,
+                     *       "observations": 1,
+                     *       "redacted_texts": 1,
+                     *       "students": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ErasureResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            404: components["responses"]["NotFound.not_found"];
+            409: components["responses"]["Conflict.conflict-duplicate-data_still_needed"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
     };

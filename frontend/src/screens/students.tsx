@@ -259,7 +259,25 @@ function StudentLogSection({ studentId }: { studentId: number }) {
   );
 }
 
-export function StudentPage({ id }: { id: string; user: User }) {
+/** The student's access export (GDPR art. 15) for leaders, who produce it (the API refuses anyone else). */
+function AccessExport({ studentId }: { studentId: number }) {
+  const base = `/api/v1/students/${studentId}/access-export?format=`;
+  return (
+    <section class="no-print" aria-labelledby="sa-h">
+      <h2 id="sa-h">{t('sa_title')}</h2>
+      <p class="toolbar">
+        <a class="btn secondary" href={`${base}pdf`} download>
+          {t('sa_pdf')}
+        </a>
+        <a class="btn ghost" href={`${base}json`} download>
+          {t('sa_json')}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+export function StudentPage({ id, user }: { id: string; user: User }) {
   const studentId = Number(id);
   const student = useLoad(() => api.GET('/api/v1/students/{student_id}', { params: { path: { student_id: studentId } } }), [studentId]);
   const lang = getLang();
@@ -283,6 +301,7 @@ export function StudentPage({ id }: { id: string; user: User }) {
       </Async>
       <StudentLogSection key={studentId} studentId={studentId} />
       <Guardians studentId={studentId} />
+      {user.roles.includes('leader') && <AccessExport studentId={studentId} />}
     </>
   );
 }

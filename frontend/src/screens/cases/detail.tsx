@@ -12,7 +12,9 @@ import type { User } from '../../lib/session';
 import { Async, useLoad } from '../../ui';
 import { AcuteMeasures } from './acute';
 import { Audiences } from './audiences';
+import { Complaints } from './complaints';
 import { FollowUps } from './followups';
+import { Information } from './information';
 import { Notes } from './notes';
 import { PupilPerspective } from './perspective';
 import { ActionPlan } from './plan';
@@ -133,7 +135,8 @@ export function CaseDetail({ id }: { id: string; user: User }) {
           if (fullView && c.established_at) {
             work.push(['sec-plan', t('case_action_plan')], ['sec-acute', t('case_acute')], ['sec-audiences', t('case_audiences')], ['sec-followups', t('case_followups')]);
           }
-          if (fullView) work.push(['sec-perspective', t('case_pupil_perspective')], ['sec-referrals', t('case_referrals')]);
+          if (fullView) work.push(['sec-information', t('case_information')]);
+          if (fullView) work.push(['sec-perspective', t('case_pupil_perspective')], ['sec-referrals', t('case_referrals')], ['sec-complaints', t('case_complaints')]);
           work.push(['sec-notes', t('case_notes')]);
           const sections: [string, string][] = [['sec-facts', t('case_facts')], ['sec-timeline', t('case_timeline')], ...work];
           return (
@@ -179,6 +182,11 @@ export function CaseDetail({ id }: { id: string; user: User }) {
                     </>
                   )}
                   {fullView && (
+                    <Section id="sec-information" title={t('case_information')}>
+                      <Information incidentId={c.id} />
+                    </Section>
+                  )}
+                  {fullView && (
                     <>
                       <Section id="sec-perspective" title={t('case_pupil_perspective')}>
                         <PupilPerspective
@@ -191,6 +199,9 @@ export function CaseDetail({ id }: { id: string; user: User }) {
                       </Section>
                       <Section id="sec-referrals" title={t('case_referrals')}>
                         <Referrals c={c} canAdd={actions.has('add_referral')} canUpdate={actions.has('update_referral')} onSaved={refresh} />
+                      </Section>
+                      <Section id="sec-complaints" title={t('case_complaints')}>
+                        <Complaints c={c} />
                       </Section>
                     </>
                   )}

@@ -22,6 +22,7 @@ export function notificationText(n: Schemas['NotificationRead']): string {
     due: date(p.action_plan_due),
     on: date(p.follow_up_on),
     job: p.job ?? '',
+    review: date(p.review_due_on),
     endpoint: p.endpoint_id === undefined ? '' : String(p.endpoint_id),
   };
   const key = `notif_kind_${n.kind}` as Key;

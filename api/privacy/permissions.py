@@ -1,0 +1,27 @@
+"""Who may see and set retention, and erase a student."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import ensure_roles
+
+
+def ensure_can_read_policy(actor: Any) -> None:
+    """Leaders and admins see the retention policy."""
+    ensure_roles(actor, "leader", "admin", action="see the retention policy")
+
+
+def ensure_can_set_policy(actor: Any) -> None:
+    """Admins set the school's own retention periods."""
+    ensure_roles(actor, "admin", action="set the retention policy")
+
+
+def ensure_can_erase(actor: Any) -> None:
+    """Leaders and admins erase a student on request."""
+    ensure_roles(actor, "leader", "admin", action="erase a student's data")
+
+
+def ensure_can_export_access(actor: Any) -> None:
+    """A leader produces a student's access export (art. 15)."""
+    ensure_roles(actor, "leader", action="produce a student's access export")

@@ -1,0 +1,20 @@
+"""Who may read and write the school's antimobbestrategi."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.auth.permissions import STAFF_ROLES, ensure_roles
+
+# The school board fixes the strategy; a leader (or the admin) records what it adopted.
+WRITE_ROLES = ("leader", "admin")
+
+
+def ensure_can_read(actor: Any) -> None:
+    """Every staff member works by the strategy, so every staff member may read it."""
+    ensure_roles(actor, *STAFF_ROLES, action="read the antimobbestrategi")
+
+
+def ensure_can_write(actor: Any) -> None:
+    """Leaders and admins record a new version."""
+    ensure_roles(actor, *WRITE_ROLES, action="add a version of the antimobbestrategi")
