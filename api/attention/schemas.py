@@ -13,6 +13,7 @@ KINDS = (
     "plan_overdue",
     "plan_due_soon",
     "no_acute_measure",
+    "custodian_not_informed",
     "follow_up_due",
     "play_partner_no_check_in",
     "low_mood",

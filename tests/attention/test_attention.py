@@ -42,6 +42,7 @@ def test_every_kind_is_listed_in_order(app, client, session, world):
         "plan_overdue",
         "plan_due_soon",
         "no_acute_measure",
+        "custodian_not_informed",  # registered by the information duty (api/information/attention.py)
         "follow_up_due",
         "play_partner_no_check_in",
         "low_mood",

@@ -164,3 +164,29 @@ def test_attention_count_takes_two_statements_whatever_the_number_of_cases(app, 
             event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) == 2
     assert [counts[c.id] for c in cases] == [4] * 6  # Anna, Bo and Anna's two custodial parents each
+
+
+def _not_informed(client, app, world, user):
+    resp = client.get("/api/v1/attention", headers=headers(app, world, user))
+    assert resp.status_code == 200, resp.json
+    return next(g for g in resp.json["groups"] if g["kind"] == "custodian_not_informed")
+
+
+def test_the_attention_list_counts_cases_where_someone_is_not_informed(app, client, world, case):
+    group = _not_informed(client, app, world, world.users["leader"])
+    assert group["total"] == 1
+    [item] = group["items"]
+    assert (item["record_id"], item["count"]) == (case.id, 4)
+    assert item["href"] == f"/api/v1/incidents/{case.id}"
+    # Everyone informed: the case leaves the list.
+    h = headers(app, world, world.users["leader"])
+    for person in client.get(_url(case), headers=h).json["people"]:
+        body = {"student_id": person["student_id"], "guardian_id": person["guardian_id"], "method": "meeting"}
+        assert client.post(_url(case), json=body, headers=h).status_code == 201
+    assert _not_informed(client, app, world, world.users["leader"])["total"] == 0
+
+
+def test_the_attention_item_shows_only_cases_the_reader_works(app, client, world, case):
+    # Class B's teacher does not work class A's case: the kind is there, empty, and tells nothing of it.
+    group = _not_informed(client, app, world, world.users["teacher_b"])
+    assert group["total"] == 0 and group["items"] == []

@@ -3225,7 +3225,7 @@ export interface components {
         /** @description The items of one kind (at most 50) and how many there are. */
         AttentionGroupRead: {
             readonly items: components["schemas"]["AttentionItemRead"][];
-            /** @description One of: new_report, unassessed, plan_overdue, plan_due_soon, no_acute_measure, follow_up_due, play_partner_no_check_in, low_mood, or a kind another domain registers */
+            /** @description One of: new_report, unassessed, plan_overdue, plan_due_soon, no_acute_measure, custodian_not_informed, follow_up_due, play_partner_no_check_in, low_mood, or a kind another domain registers */
             readonly kind: string;
             readonly total: number;
         };
