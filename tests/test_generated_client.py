@@ -47,8 +47,19 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # The generator warns about every part of a spec it cannot turn into code; ours has none.
-    assert "Warning" not in result.stdout + result.stderr, result.stdout + result.stderr
+    # The generator warns about every part of a spec it cannot turn into code. The one part it cannot is a
+    # document answered in either of two formats (a case file as PDF or ZIP, an access export as JSON or
+    # PDF): it leaves that answer's parsing out and hands the caller the bytes. Nothing else may warn.
+    output = result.stdout + result.stderr
+    warnings = [line for line in output.splitlines() if line.startswith("WARNING parsing")]
+    downloads = {
+        "WARNING parsing GET /api/v1/complaints/{complaint_id}/case-file within complaints.",
+        "WARNING parsing GET /api/v1/incidents/{incident_id}/case-file within complaints.",
+        "WARNING parsing GET /api/v1/students/{student_id}/access-export within students.",
+    }
+    assert set(warnings) <= downloads, output
+    assert output.count("Cannot parse response") == len(warnings), output
+    assert "Unsupported content_type" in output or not warnings, output
     sys.path.insert(0, str(out))
     try:
         yield importlib.import_module(PACKAGE)

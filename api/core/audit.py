@@ -67,7 +67,7 @@ def record(
     actor = user if user is not None else _actor()
     client = getattr(actor, "kind", None) == "client"
     criteria = search_criteria()
-    if criteria:
+    if criteria and "criteria" not in (detail or {}):
         detail = {**(detail or {}), "criteria": criteria}
     students = sorted(set(student_ids)) or [None]
     pending = g.setdefault("_audit_pending", [])
@@ -93,7 +93,12 @@ def record(
 
 
 # Query arguments that page or shape a list rather than search it.
-_NOT_CRITERIA = frozenset({"page", "page_size", "limit", "before", "before_key", "order"})
+# Paging, and what is not a criterion but a secret or a token: a sign-in's redirect carries an authorization
+# code and state (OpenID Connect), a sync its opaque cursor.
+_NOT_CRITERIA = frozenset(
+    {"page", "page_size", "limit", "before", "before_key", "order", "cursor"}
+    | {"code", "state", "session_state", "iss", "error", "error_description", "id_token_hint"}
+)
 _CRITERION_MAX = 100
 
 

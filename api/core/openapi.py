@@ -472,6 +472,9 @@ def _finish_responses(
         if code == "default" or code.startswith(("4", "5")):
             if "$ref" in response:
                 response = original.get(response["$ref"].rsplit("/", 1)[-1], {})
+            own = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+            if own and not own.endswith("/Error"):
+                continue  # a protocol's own error shape: OAuth's token endpoint answers RFC 6749 §5.2's
             description = response.get("description") or "Error"
             if code == "default":
                 status_types = ["internal_error", "service_unavailable"]

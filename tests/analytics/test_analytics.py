@@ -225,9 +225,11 @@ def test_who_may_read_and_the_audit_of_each_read(app, client, session, world):
     ).all()
     assert rows[-1].resource_id == "mood"
     assert rows[-1].detail == {
-        "period": ["2026-08-01", "2026-12-06"],
+        "period": [PERIOD["date_from"], PERIOD["date_to"]],
         "classification": "bullying",
         "grade": 3,
+        # The request's query as it came (the Danish logging guidance: a search with what it searched for).
+        "criteria": {**PERIOD, "classification": "bullying", "grade": "3"},
     }
     assert rows[-1].student_id is None
 

@@ -60,7 +60,7 @@ def test_a_deprecated_operation_says_so_in_the_spec_and_in_every_answer(deprecat
     spec = app.extensions["trivsel_api"].spec.to_dict()
     old = spec["paths"]["/api/v1/deprecation-test/old"]["get"]
     assert old["deprecated"] is True
-    assert set(old["responses"]["200"]["headers"]) == {"Deprecation", "Sunset", "Link"}
+    assert {"Deprecation", "Sunset", "Link"} <= set(old["responses"]["200"]["headers"])
     assert "deprecated" not in spec["paths"]["/api/v1/deprecation-test/new"]["get"]
 
     with app.app_context():

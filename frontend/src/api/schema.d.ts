@@ -4623,6 +4623,15 @@ export interface components {
             readonly read_at: string | null;
         };
         /**
+         * @description RFC 6749 §5.2 error response: the OAuth protocol's own shape (not the API's Error), so OAuth libraries
+         *     understand it. error: invalid_request, invalid_client, invalid_grant, unauthorized_client,
+         *     unsupported_grant_type, invalid_scope, invalid_target.
+         */
+        OAuthError: {
+            error: string;
+            error_description?: string;
+        };
+        /**
          * ObservationContext
          * @description Where the adult noticed it.
          *
@@ -17063,23 +17072,24 @@ export interface operations {
                     "application/json": components["schemas"]["TokenRead"];
                 };
             };
-            /**
-             * @description invalid_request, invalid_scope (unknown, or not given to the client), unsupported_grant_type, invalid_target (a school the client may not read). Error `type`s:
-             *     - `bad_request`: The request cannot be understood.
-             *     - `invalid_json`: The body is not valid JSON (or not UTF-8).
-             *     - `json_too_deep`: The JSON body nests arrays and objects deeper than the API accepts.
-             *     - `invalid_cursor`: The cursor was changed, cut short or issued for another collection: start the sync again.
-             */
-            400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
-            /**
-             * @description invalid_client: unknown client, wrong secret, expired or revoked. Error `type`s:
-             *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
-             *     - `token_expired`: The access token has expired: refresh it, or log in again.
-             *     - `token_invalid`: The token is malformed, of the wrong kind, or its user is gone or deactivated.
-             *     - `token_revoked`: The token was revoked (logout, a new password, deactivation).
-             *     - `csrf_failed`: A browser write without the X-CSRF-TOKEN header matching the csrf cookie.
-             */
-            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
+            /** @description invalid_request, invalid_scope (unknown, or not given to the client), unsupported_grant_type, invalid_target (a school the client may not read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description invalid_client: unknown client, wrong secret, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
