@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_jwt_extended import verify_jwt_in_request
 
-from api.core import audit, inputs, transactions
+from api.core import audit, inputs, scoping, transactions
 from api.core.db import db
 from api.errors import error_response, request_id
 
@@ -48,6 +48,7 @@ def _is_public(endpoint: str | None) -> bool:
 
 def _authenticate() -> None:
     request_id()
+    scoping.forget_per_request()  # tests run requests in one app context, so g outlives a request
     if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS":
         return
     if _is_public(request.endpoint):

@@ -8,11 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.calendar.service import add_working_days
 from api.core import audit, outbox
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
@@ -55,7 +57,7 @@ from api.incidents.separation import separated as separated
 from api.incidents.separation import separation_refusal as separation_refusal
 from api.notifications.service import retract
 from api.schools.models import School
-from api.students.models import Student
+from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
 from api.users.models import User
 
@@ -209,15 +211,54 @@ def _validated_students(session: Session, school_id: int, students: Any) -> list
     return rows
 
 
+# A case is read in two statements besides its students: the case with its people, plan and checklist (few
+# rows: measures x five audiences), then, for a case worker, the other case-work sections.
+_CASE = (
+    joinedload(Incident.accused_staff),
+    joinedload(Incident.established_by),
+    joinedload(Incident.withdrawn_by),
+    selectinload(Incident.students)
+    .joinedload(IncidentStudent.student)
+    .joinedload(Student.school_class)
+    .lazyload(SchoolClass.staff),
+    joinedload(Incident.action_plan).options(
+        joinedload(ActionPlan.adopted_by),
+        joinedload(ActionPlan.measures).joinedload(PlanMeasure.responsible_user),
+    ),
+    joinedload(Incident.audiences).joinedload(AudienceItem.done_by),
+)
+_CASE_WORK = ("follow_ups", "referrals", "acute_measures")
+
+
 def _load(session: Session, actor: Any, incident_id: int) -> Incident:
     if not 0 < incident_id < 2**31:
         raise NotFound("Incident not found.")
-    return get_in_school(session, Incident, incident_id, school_id=actor.school_id, what="Incident")
+    return get_in_school(
+        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=_CASE
+    )
+
+
+def _load_case_work(session: Session, incident: Incident) -> None:
+    """The case-work sections a worker's read shows, in one statement (skipped when all are loaded)."""
+    if not set(_CASE_WORK) & sa_inspect(incident).unloaded:
+        return
+    session.execute(
+        select(Incident)
+        .where(Incident.id == incident.id)
+        .options(
+            lazyload("*"),
+            joinedload(Incident.follow_ups).joinedload(FollowUp.recorded_by),
+            joinedload(Incident.referrals),
+            joinedload(Incident.acute_measures).joinedload(AcuteMeasure.recorded_by),
+        )
+    ).unique().all()
 
 
 def _annotate(session: Session, actor: Any, incident: Incident, access: Access) -> Incident:
     # Whoever wrote the case sees at least the reporter view of it.
     incident.view = access.view or "reporter"
+    if access.worker:
+        _load_case_work(session, incident)
     today = local_date()
     soon = add_working_days(session, school=_school(session, incident.school_id), start=today, days=2)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
@@ -282,9 +323,14 @@ def get_places(session: Session, *, actor: Any) -> dict:
     return {"places": places, "customized": customized}
 
 
-def set_places(session: Session, *, actor: Any, places: list[str]) -> dict:
-    """Replace the school's list of places (admin, leader); an empty list returns to the default list."""
+def set_places(
+    session: Session, *, actor: Any, places: list[str], if_match: IfMatch | str | None = None
+) -> dict:
+    """Replace the school's list of places (admin, leader; `if_match` names the list read, unless an internal
+    caller passes None); an empty list returns to the default list."""
     permissions.ensure_can_edit_places(actor)
+    if if_match is not None:
+        check_if_match(places_etag(places_of(session, school_id=actor.school_id)[0]), if_match)
     cleaned: list[str] = []
     seen: set[str] = set()
     for raw in places:
@@ -458,10 +504,17 @@ def list_incidents(
     return result
 
 
-def update_incident(session: Session, *, actor: Any, incident: Incident, changes: dict[str, Any]) -> Incident:
+def update_incident(
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
+) -> Incident:
     """Change a case's facts and students (reporter or worker), classification, status or accused staff
-    (workers); on an established case the students and classification are the owners'. The caller has
-    checked If-Match."""
+    (workers); on an established case the students and classification are the owners'. `if_match` is
+    checked once the caller may change the case (None: an internal caller, not checked)."""
     access = access_of(session, actor, incident)
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
@@ -474,6 +527,8 @@ def update_incident(session: Session, *, actor: Any, incident: Incident, changes
             resource_id=incident.id,
             student_ids=tuple(incident.student_ids),
         )
+    if if_match is not None:
+        check_if_match(incident, if_match)
     before_students = list(incident.student_ids)
     was_bullying_like = incident.classification in BULLYING_LIKE
     was_accusing = incident.accused_staff_id is not None
@@ -685,10 +740,18 @@ def get_audience_item(session: Session, *, actor: Any, incident: Incident, item_
 
 
 def update_audience_item(
-    session: Session, *, actor: Any, incident: Incident, item: AudienceItem, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    item: AudienceItem,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> AudienceItem:
-    """Record who did what towards an audience, when and how (case workers; the caller checked If-Match)."""
+    """Record who did what towards an audience, when and how (case workers; `if_match` names the item)."""
     ensure_action(session, actor, incident, CaseAction.UPDATE_CHECKLIST)
+    if if_match is not None:
+        check_if_match(item, if_match)
     if "actions" in changes:
         allowed = AUDIENCE_ACTIONS[item.audience]
         actions = list(dict.fromkeys(changes["actions"] or []))
@@ -740,12 +803,21 @@ def add_acute_measure(
     return measure
 
 
-def save_action_plan(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> ActionPlan:
+def save_action_plan(
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    data: dict[str, Any],
+    if_match: IfMatch | str | None = None,
+) -> ActionPlan:
     """Write the action plan (leaders, resource persons): measures with who does each, the follow-up date,
     when students and parents were informed. The first save with measures makes the plan exist (adopted);
-    the caller has checked If-Match against an existing plan."""
+    `if_match` names the existing plan's version."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.WRITE_ACTION_PLAN)
+    if if_match is not None and incident.action_plan is not None:
+        check_if_match(incident.action_plan, if_match)
     measures = data.get("measures") or []
     if not measures:
         raise InvalidInput("An action plan needs at least one measure.", errors={"measures": ["required"]})
@@ -913,10 +985,18 @@ def get_referral(session: Session, *, actor: Any, incident: Incident, referral_i
 
 
 def update_referral(
-    session: Session, *, actor: Any, incident: Incident, referral: Referral, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    referral: Referral,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> Referral:
-    """Update a referral's status, partner name, date or note (If-Match checked by the caller)."""
+    """Update a referral's status, partner name, date or note (`if_match` names the referral's version)."""
     ensure_action(session, actor, incident, CaseAction.UPDATE_REFERRAL)
+    if if_match is not None:
+        check_if_match(referral, if_match)
     old_status = referral.status
     if "status" in changes:
         referral.status = _choice(changes["status"], ReferralStatus, "status")

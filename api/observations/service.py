@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import LOCAL_TZ, WITHDRAW_WINDOW, as_utc, utcnow
@@ -184,10 +185,17 @@ def list_observations(
 
 
 def update_observation(
-    session: Session, *, actor: Any, observation: Observation, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    observation: Observation,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> Observation:
-    """Apply the author's (or a leader's / resource person's) corrections."""
+    """Apply the author's (or a leader's / resource person's) corrections (`if_match`: the version read)."""
     permissions.ensure_can_edit(actor, observation)
+    if if_match is not None:
+        check_if_match(observation, if_match)
     _refuse_withdrawn(observation)
     before = set(observation.student_ids)
     if "student_ids" in changes:

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import require_if_match, set_etag
+from api.core.etag import if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
 from api.extensions import Blueprint
@@ -82,9 +82,9 @@ class ArrangementById(MethodView):
         arrangement = service.get_arrangement(
             session, actor=actor, arrangement_id=arrangement_id, audited=False
         )
-        service.ensure_can_change(session, actor=actor, arrangement=arrangement)
-        require_if_match(arrangement)
-        arrangement = service.update_arrangement(session, actor=actor, arrangement=arrangement, changes=data)
+        arrangement = service.update_arrangement(
+            session, actor=actor, arrangement=arrangement, changes=data, if_match=if_match()
+        )
         set_etag(arrangement)
         return service.present(session, actor, arrangement)
 

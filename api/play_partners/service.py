@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
@@ -287,10 +288,18 @@ def ensure_can_change(session: Session, *, actor: Any, arrangement: PlayPartnerA
 
 
 def update_arrangement(
-    session: Session, *, actor: Any, arrangement: PlayPartnerArrangement, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    arrangement: PlayPartnerArrangement,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> PlayPartnerArrangement:
-    """Change an arrangement; the open-case rule is checked again unless it ends."""
+    """Change an arrangement (`if_match`: the version read); the open-case rule is checked again unless it
+    ends."""
     ensure_can_change(session, actor=actor, arrangement=arrangement)
+    if if_match is not None:
+        check_if_match(arrangement, if_match)
     before = set(arrangement.student_ids)
     ids = _unique(changes["student_ids"]) if "student_ids" in changes else arrangement.student_ids
     if len(ids) < 2:

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
 from api.core import student_log as log_registry
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
-from api.core.scoping import get_in_school
+from api.core.scoping import forget_per_request, get_in_school
 from api.core.timeutil import local_date
 from api.errors import Conflict, InvalidInput, NotFound
 from api.students import permissions, roster
@@ -98,10 +99,17 @@ def create_class(session: Session, *, actor: User, name: str, grade: int, school
 
 
 def update_class(
-    session: Session, *, actor: User, school_class: SchoolClass, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: User,
+    school_class: SchoolClass,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> SchoolClass:
-    """Rename a class or change its grade or school year (admin)."""
+    """Rename a class or change its grade or school year (admin; `if_match`: the version read)."""
     permissions.ensure_can_manage_roster(actor, what="change classes")
+    if if_match is not None:
+        check_if_match(school_class, if_match)
     name = changes.get("name", school_class.name).strip()
     year = changes.get("school_year", school_class.school_year)
     if _class_name_taken(
@@ -140,6 +148,7 @@ def attach_staff(
     else:
         existing.role = role
     session.flush()
+    forget_per_request()  # whose classes these are changed
     audit.record(
         "class_staff_attached",
         resource_type="class",
@@ -157,6 +166,7 @@ def detach_staff(session: Session, *, actor: User, school_class: SchoolClass, us
         raise NotFound("That staff member is not attached to this class.")
     school_class.staff.remove(existing)
     session.flush()
+    forget_per_request()  # whose classes these are changed
     audit.record(
         "class_staff_detached",
         resource_type="class",
@@ -200,6 +210,13 @@ def get_student(session: Session, *, actor: User, student_id: int, audit_read: b
             "student_viewed", resource_type="student", resource_id=student.id, student_ids=[student.id]
         )
     return student
+
+
+def school_student_ids(session: Session, *, school_id: int, student_ids: list[int]) -> set[int]:
+    """Which of these ids are students of this school (present or former)."""
+    return set(
+        session.scalars(select(Student.id).where(Student.id.in_(student_ids), Student.school_id == school_id))
+    )
 
 
 def students_of_school(
@@ -289,9 +306,19 @@ def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> St
     return student
 
 
-def update_student(session: Session, *, actor: User, student: Student, changes: dict[str, Any]) -> Student:
-    """Change a student, or mark them as left (`left_on`) or back (`left_on: null`) (admin)."""
+def update_student(
+    session: Session,
+    *,
+    actor: User,
+    student: Student,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
+) -> Student:
+    """Change a student, or mark them as left (`left_on`) or back (`left_on: null`) (admin; `if_match`: the
+    version read)."""
     permissions.ensure_can_manage_roster(actor, what="change students")
+    if if_match is not None:
+        check_if_match(student, if_match)
     for name in ("given_name", "family_name"):
         if name in changes:
             setattr(student, name, changes[name].strip())
@@ -422,10 +449,18 @@ def create_guardian(session: Session, *, actor: User, student: Student, data: di
 
 
 def update_guardian(
-    session: Session, *, actor: User, student: Student, guardian: Guardian, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: User,
+    student: Student,
+    guardian: Guardian,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> Guardian:
-    """Change a guardian's details."""
+    """Change a guardian's details (`if_match`: the version read)."""
     permissions.ensure_can_edit_guardians(session, actor, student)
+    if if_match is not None:
+        check_if_match(guardian, if_match)
     for key, value in changes.items():
         if key == "name":
             guardian.name = value.strip()

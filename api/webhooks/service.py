@@ -7,7 +7,6 @@ import base64
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
@@ -121,7 +121,7 @@ def update_endpoint(
     *,
     actor: Any,
     endpoint_id: int,
-    precondition: Callable[[WebhookEndpoint], None] = lambda _e: None,
+    if_match: IfMatch | str | None = None,
     url: str | None = None,
     event_types: list[str] | None = None,
     description: str | None = None,
@@ -130,7 +130,8 @@ def update_endpoint(
     """Change an endpoint (None leaves a field as it is; "" clears the description). Switching it on again
     clears why it was switched off, and its pending deliveries resume."""
     endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
-    precondition(endpoint)
+    if if_match is not None:
+        check_if_match(endpoint, if_match)
     fields = []
     if url is not None:
         endpoint.url = _checked_url(url)

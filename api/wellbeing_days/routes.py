@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import require_if_match, set_etag
+from api.core.etag import if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
 from api.extensions import Blueprint
@@ -72,9 +72,7 @@ class WellbeingDayById(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        require_if_match(day)
-        return service.update_day(session, actor=actor, day=day, changes=data)
+        return service.update_day(session, actor=actor, day=day, changes=data, if_match=if_match())
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
@@ -84,9 +82,7 @@ class WellbeingDayById(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        require_if_match(day)
-        service.delete_day(session, actor=actor, day=day)
+        service.delete_day(session, actor=actor, day=day, if_match=if_match())
         return "", 204
 
 
@@ -113,10 +109,7 @@ class Groups(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        if day.groups_planned:
-            require_if_match(day)
-        plan = service.build_groups(session, actor=actor, day=day, **data)
+        plan = service.build_groups(session, actor=actor, day=day, if_match=if_match(), **data)
         set_etag(day)
         return plan
 
@@ -133,9 +126,7 @@ class GroupMoves(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        require_if_match(day)
-        plan = service.move_student(session, actor=actor, day=day, **data)
+        plan = service.move_student(session, actor=actor, day=day, if_match=if_match(), **data)
         set_etag(day)
         return plan
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
@@ -164,9 +165,19 @@ def list_days(
     return result
 
 
-def update_day(session: Session, *, actor: Any, day: WellbeingDay, changes: dict[str, Any]) -> WellbeingDay:
-    """Change a day; planned groups stay (new participants show as unassigned)."""
+def update_day(
+    session: Session,
+    *,
+    actor: Any,
+    day: WellbeingDay,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
+) -> WellbeingDay:
+    """Change a day (`if_match`: the version read); planned groups stay (new participants show as
+    unassigned)."""
     permissions.ensure_can_plan(actor, day_id=day.id)
+    if if_match is not None:
+        check_if_match(day, if_match)
     class_ids = day.class_ids
     if "class_ids" in changes:
         class_ids = _check_classes(session, school_id=actor.school_id, class_ids=changes["class_ids"])
@@ -204,9 +215,13 @@ def update_day(session: Session, *, actor: Any, day: WellbeingDay, changes: dict
     return day
 
 
-def delete_day(session: Session, *, actor: Any, day: WellbeingDay) -> None:
-    """Delete a day and its groups."""
+def delete_day(
+    session: Session, *, actor: Any, day: WellbeingDay, if_match: IfMatch | str | None = None
+) -> None:
+    """Delete a day and its groups (`if_match`: the version read)."""
     permissions.ensure_can_plan(actor, day_id=day.id)
+    if if_match is not None:
+        check_if_match(day, if_match)
     member_ids = list(
         session.scalars(
             select(WellbeingGroupMember.student_id).where(WellbeingGroupMember.wellbeing_day_id == day.id)
@@ -311,9 +326,13 @@ def build_groups(
     seed: int | None = None,
     keep_play_partners: bool = False,
     pinned: list[dict[str, int]] | None = None,
+    if_match: IfMatch | str | None = None,
 ) -> dict[str, Any]:
-    """Build (or rebuild) the day's mixed groups; 422 naming the rule when the hard rules cannot be met."""
+    """Build (or rebuild) the day's mixed groups (`if_match` once groups exist); 422 naming the rule when the
+    hard rules cannot be met."""
     permissions.ensure_can_plan(actor, day_id=day.id)
+    if if_match is not None and day.groups_planned:
+        check_if_match(day, if_match)
     students = participants(session, day)
     ids = {s.id for s in students}
     pins: dict[int, int] = {}
@@ -478,10 +497,13 @@ def move_student(
     student_id: int,
     group: int,
     swap_with: int | None = None,
+    if_match: IfMatch | str | None = None,
 ) -> dict[str, Any]:
-    """Move a student to another group (or swap two); refused (422) when it puts both sides of an open
-    case together. Sizes may become unbalanced by hand; the stats show it."""
+    """Move a student to another group (or swap two; `if_match`: the day's version); refused (422) when it
+    puts both sides of an open case together. Sizes may become unbalanced by hand; the stats show it."""
     permissions.ensure_can_plan(actor, day_id=day.id)
+    if if_match is not None:
+        check_if_match(day, if_match)
     groups = _groups(session, day)
     if not groups:
         raise Conflict("There are no groups yet. Build the groups first.")
