@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.core import audit
 from api.core.etag import IfMatch, check_if_match
+from api.core.inputs import text_or_none
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import LOCAL_TZ, WITHDRAW_WINDOW, as_utc, utcnow
@@ -60,11 +61,6 @@ def _check_moment(observed_at: datetime) -> datetime:
     return observed_at
 
 
-def _clean_note(note: str | None) -> str | None:
-    note = (note or "").strip()
-    return note or None
-
-
 def create_observation(
     session: Session,
     *,
@@ -87,7 +83,7 @@ def create_observation(
         mood=mood,
         context=context,
         tags=_unique(tags or []),
-        note=_clean_note(note),
+        note=text_or_none(note),
         sensitive=bool(sensitive),
         observed_at=_check_moment(observed_at) if observed_at is not None else utcnow(),
     )
@@ -211,7 +207,7 @@ def update_observation(
     if "tags" in changes:
         observation.tags = _unique(changes["tags"])
     if "note" in changes:
-        observation.note = _clean_note(changes["note"])
+        observation.note = text_or_none(changes["note"])
     if "sensitive" in changes:
         observation.sensitive = bool(changes["sensitive"])
     if "observed_at" in changes:

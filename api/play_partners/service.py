@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
@@ -231,6 +231,28 @@ def get_arrangement(
     return arrangement
 
 
+def in_force(day: date, *, any_weekday: bool = False) -> ColumnElement[bool]:
+    """SQL condition: the arrangement is active and runs on this day (on any weekday, with `any_weekday`)."""
+    A = PlayPartnerArrangement
+    running = and_(A.status == ArrangementStatus.ACTIVE.value, A.start_date <= day, A.end_date >= day)
+    return (
+        running if any_weekday else and_(running, A.weekday_mask.op("&")(weekday_bit(day.isoweekday())) != 0)
+    )
+
+
+def arrangement_students_in_force(
+    session: Session, *, school_id: int, day: date, any_weekday: bool = False
+) -> list[tuple[int, int]]:
+    """(arrangement id, student id) of the school's arrangements in force on the day, by arrangement."""
+    rows = session.execute(
+        select(ArrangementStudent.arrangement_id, ArrangementStudent.student_id)
+        .join(PlayPartnerArrangement, PlayPartnerArrangement.id == ArrangementStudent.arrangement_id)
+        .where(PlayPartnerArrangement.school_id == school_id, in_force(day, any_weekday=any_weekday))
+        .order_by(ArrangementStudent.arrangement_id, ArrangementStudent.student_id)
+    )
+    return [(a, s) for a, s in rows]
+
+
 def list_arrangements(
     session: Session,
     *,
@@ -248,12 +270,7 @@ def list_arrangements(
     A = PlayPartnerArrangement
     stmt: Select[Any] = select(A).where(A.school_id == actor.school_id)
     if date is not None:
-        stmt = stmt.where(
-            A.status == ArrangementStatus.ACTIVE.value,
-            A.start_date <= date,
-            A.end_date >= date,
-            A.weekday_mask.op("&")(weekday_bit(date.isoweekday())) != 0,
-        )
+        stmt = stmt.where(in_force(date))
     if recess is not None:
         stmt = stmt.where(A.recess_mask.op("&")(recess_bit(recess)) != 0)
     if student_id is not None:

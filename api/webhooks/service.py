@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
 from api.core.etag import IfMatch, check_if_match
+from api.core.inputs import text_or_none
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
@@ -60,11 +61,6 @@ def _checked_types(event_types: list[str]) -> list[str]:
     return wanted
 
 
-def _clean_description(description: str | None) -> str | None:
-    text = (description or "").strip()
-    return text or None
-
-
 def _audit(action: str, endpoint: WebhookEndpoint, **detail: Any) -> None:
     audit.record(action, resource_type="webhook_endpoint", resource_id=endpoint.id, detail=detail or None)
 
@@ -106,7 +102,7 @@ def create_endpoint(
         school_id=actor.school_id,
         url=_checked_url(url),
         event_types=_checked_types(event_types),
-        description=_clean_description(description),
+        description=text_or_none(description),
         secret=new_secret(),
         created_by_id=getattr(actor, "id", None),
     )
@@ -140,7 +136,7 @@ def update_endpoint(
         endpoint.event_types = _checked_types(event_types)
         fields.append("event_types")
     if description is not None:
-        endpoint.description = _clean_description(description)
+        endpoint.description = text_or_none(description)
         fields.append("description")
     if active is not None and active != endpoint.active:
         if active:
