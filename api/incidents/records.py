@@ -9,12 +9,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
+from api.core.db import MAX_ID
 from api.core.timeutil import as_utc, utcnow
 from api.errors import InvalidInput
-from api.incidents.models import CaseStatus, Incident, IncidentEvent
+from api.incidents.models import CaseStatus, Incident, IncidentEvent, InvolvementRole
 from api.schools.service import school_by_id
+from api.students.service import school_student_ids
 from api.users.service import active_member
 
+MAX_STUDENTS = 50
 # Clocks of phones drift; a time a little in the future is accepted as "now".
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -121,3 +124,27 @@ def set_status(session: Session, actor: Any, incident: Incident, target: str) ->
     incident.status = target
     incident.closed_at = utcnow() if target == CaseStatus.CLOSED else None
     record_event(session, incident, actor, "status_changed", old=old, new=target)
+
+
+def validated_students(session: Session, school_id: int, students: Any) -> list[tuple[int, str]]:
+    """(student id, role) of each involved student, checked: at least one, none twice, all of the school."""
+    if not students:
+        raise InvalidInput("An incident needs at least one student.", errors={"students": ["required"]})
+    if len(students) > MAX_STUDENTS:
+        raise InvalidInput(f"At most {MAX_STUDENTS} students.", errors={"students": ["too many"]})
+    rows: list[tuple[int, str]] = []
+    for entry in students:
+        sid = entry.get("student_id")
+        if not isinstance(sid, int) or not 0 < sid <= MAX_ID:
+            raise InvalidInput("Unknown students.", errors={"students": [f"unknown student {sid}"]})
+        rows.append((sid, choice(entry.get("role"), InvolvementRole, "role")))
+    ids = [sid for sid, _ in rows]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("A student is listed twice.", errors={"students": ["duplicate student"]})
+    found = school_student_ids(session, school_id=school_id, student_ids=ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidInput(
+            "Unknown students.", errors={"students": [f"unknown student {i}" for i in missing]}
+        )
+    return rows

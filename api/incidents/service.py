@@ -49,7 +49,6 @@ from api.incidents.models import (
     FollowUp,
     Incident,
     IncidentStudent,
-    InvolvementRole,
     KnowledgeSource,
     PlanMeasure,
 )
@@ -60,6 +59,7 @@ from api.incidents.places import places_of as places_of
 from api.incidents.places import set_places as set_places
 from api.incidents.places import validated_place
 from api.incidents.records import CLOCK_SKEW as CLOCK_SKEW
+from api.incidents.records import MAX_STUDENTS as MAX_STUDENTS
 from api.incidents.records import (
     audit_case,
     choice,
@@ -68,6 +68,7 @@ from api.incidents.records import (
     record_event,
     set_status,
     staff_user,
+    validated_students,
 )
 from api.incidents.records import emit_event as emit_event
 
@@ -85,33 +86,7 @@ from api.incidents.workflow import WORKER_TRANSITIONS as WORKER_TRANSITIONS
 from api.incidents.workflow import allowed_transitions, transition_problem
 from api.notifications.service import retract
 from api.students.models import SchoolClass, Student
-from api.students.service import school_student_ids, students_in_classes
-
-MAX_STUDENTS = 50
-
-
-def _validated_students(session: Session, school_id: int, students: Any) -> list[tuple[int, str]]:
-    if not students:
-        raise InvalidInput("An incident needs at least one student.", errors={"students": ["required"]})
-    if len(students) > MAX_STUDENTS:
-        raise InvalidInput(f"At most {MAX_STUDENTS} students.", errors={"students": ["too many"]})
-    rows: list[tuple[int, str]] = []
-    for entry in students:
-        sid = entry.get("student_id")
-        if not isinstance(sid, int) or not 0 < sid <= MAX_ID:
-            raise InvalidInput("Unknown students.", errors={"students": [f"unknown student {sid}"]})
-        rows.append((sid, choice(entry.get("role"), InvolvementRole, "role")))
-    ids = [sid for sid, _ in rows]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("A student is listed twice.", errors={"students": ["duplicate student"]})
-    found = school_student_ids(session, school_id=school_id, student_ids=ids)
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise InvalidInput(
-            "Unknown students.", errors={"students": [f"unknown student {i}" for i in missing]}
-        )
-    return rows
-
+from api.students.service import students_in_classes
 
 # A case is read in two statements besides its students: the case with its people, plan and checklist (few
 # rows: measures x five audiences), then, for a case worker, the other case-work sections.
@@ -177,7 +152,7 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
     knowledge_source, digital_medium, accused_staff_id, pupil_perspective)."""
     ensure_roles(actor, *STAFF_ROLES, action="report incidents")
     classification = choice(data.get("classification"), Classification, "classification")
-    rows = _validated_students(session, actor.school_id, data.get("students"))
+    rows = validated_students(session, actor.school_id, data.get("students"))
     occurred_at = not_future(data["occurred_at"], "occurred_at") if data.get("occurred_at") else utcnow()
     knowledge = data.get("knowledge_source")
     accused_id = data.get("accused_staff_id")
@@ -338,7 +313,7 @@ def update_incident(
     was_accusing = incident.accused_staff_id is not None
     plain: list[str] = []
     if "students" in changes:
-        rows = _validated_students(session, incident.school_id, changes["students"])
+        rows = validated_students(session, incident.school_id, changes["students"])
         old = {s.student_id: s.role for s in incident.students}
         new = dict(rows)
         if old != new:
