@@ -18,7 +18,6 @@ from flask_limiter.util import get_remote_address
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
-from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
 from api.core.etag import EtagBlueprintMixin
 from api.errors import ERROR_TYPES
 

@@ -8,10 +8,10 @@ import marshmallow as ma
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth.permissions import current_user, ensure_roles
 from api.core.audit import AuditEntry
 from api.core.db import MAX_ID, db
 from api.core.pagination import PageQuery, page_schema, paginate
+from api.core.permissions import current_user, ensure_roles
 from api.extensions import Blueprint, Schema
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-log", description="Who read and wrote what")

@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import deny
 from api.core import audit
+from api.core.permissions import deny
 from api.errors import NotFound
 from api.incidents.models import Incident, IncidentStudent
 from api.students.models import Student

@@ -11,11 +11,11 @@ from sqlalchemy import exists, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
-from api.auth.permissions import STAFF_ROLES, deny, ensure_roles
 from api.core import audit
 from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
+from api.core.permissions import STAFF_ROLES, deny, ensure_roles
 from api.core.scoping import get_in_school
 from api.core.timeutil import as_utc, local_date, utcnow
 from api.errors import Conflict, InvalidInput, NotFound

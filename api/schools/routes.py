@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.etag import if_match
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.schools import service
 from api.schools.schemas import SchoolRead, SchoolUpdate

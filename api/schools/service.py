@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import ensure_roles
 from api.core import audit
 from api.core.etag import IfMatch, check_if_match
+from api.core.permissions import ensure_roles
 from api.errors import Conflict, InvalidInput
 from api.schools.models import School
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import deny
+from api.core.permissions import deny
 from api.core.scoping import per_request
 from api.students.models import ClassRole, ClassStaff, Student
 

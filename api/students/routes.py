@@ -8,11 +8,11 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.errors import PayloadTooLarge
 from api.extensions import Blueprint
 from api.students import permissions, roster, service

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_session_id, current_user
 from api.core.db import db
 from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_session_id, current_user
 from api.extensions import Blueprint
 from api.users import service
 from api.users.schemas import UserCreate, UserQuery, UserRead, UserUpdate

@@ -9,11 +9,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth import service as auth_service
-from api.auth.passwords import hash_password
 from api.core import audit
 from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
+from api.core.passwords import hash_password
 from api.core.scoping import get_in_school
 from api.errors import Conflict, Forbidden, InvalidInput
 from api.users import permissions

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core import outbox
 from api.core.db import db
 from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.webhooks import service
 from api.webhooks.schemas import (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_jwt_extended import verify_jwt_in_request
@@ -126,8 +124,3 @@ def install(app: Flask) -> None:
     # after_request runs in reverse order: commit first, headers last.
     app.after_request(_headers)
     app.after_request(_finish)
-
-
-def current_user() -> Any:
-    """The authenticated user of this request (a User)."""
-    return g.trivsel_user
