@@ -52,7 +52,7 @@ NOT_MODIFIED_DOC = {
 
 def etag_of(obj: Any) -> str:
     """The ETag of a versioned record (changes on every update)."""
-    return f'"{type(obj).__tablename__}-{obj.id}-v{obj.version}"'
+    return f'"{obj.__tablename__}-{obj.id}-v{obj.version}"'
 
 
 def _opaque(tag: str) -> str:

@@ -15,6 +15,7 @@ from api.core.inputs import text_or_none
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import LOCAL_TZ, WITHDRAW_WINDOW, as_utc, utcnow
+from api.core.views import View
 from api.errors import Conflict, InvalidInput
 from api.incidents.service import create_incident
 from api.observations import permissions
@@ -25,27 +26,22 @@ from api.students.service import students_in_classes, students_of_school
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def present(viewer: Any, observation: Observation) -> dict[str, Any]:
+class ObservationView(View):
+    """An observation as one reader sees it: the note only when granted (a sensitive one's is need-to-know)."""
+
+    PRIVATE = ("note",)
+
+
+def present(viewer: Any, observation: Observation) -> ObservationView:
     """The observation as `viewer` may see it: without the note of a sensitive one they may not read."""
     shown = permissions.can_see_note(viewer, observation)
-    return {
-        "id": observation.id,
-        "students": [link.student for link in observation.students],
-        "mood": observation.mood,
-        "context": observation.context,
-        "tags": list(observation.tags or []),
-        "note": observation.note if shown else None,
-        "note_hidden": not shown and observation.note is not None,
-        "sensitive": observation.sensitive,
-        "observed_at": observation.observed_at,
-        "author": observation.author,
-        "incident_id": observation.incident_id,
-        "withdrawn_at": observation.withdrawn_at,
-        "withdrawn_by": observation.withdrawn_by,
-        "created_at": observation.created_at,
-        "updated_at": observation.updated_at,
-        "version": observation.version,
-    }
+    return ObservationView(
+        observation,
+        granted=("note",) if shown else (),
+        students=[link.student for link in observation.students],
+        tags=list(observation.tags or []),
+        note_hidden=not shown and observation.note is not None,
+    )
 
 
 def _unique(values: Iterable[Any]) -> list[Any]:

@@ -15,6 +15,7 @@ from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
+from api.core.views import View
 from api.errors import Conflict, InvalidInput
 from api.incidents.service import open_case_pairs, separation_refusal
 from api.play_partners import permissions
@@ -129,34 +130,22 @@ def conflicts_of(session: Session, viewer: Any, arrangements: list[PlayPartnerAr
     return {a.id for a in arrangements if any(p.students <= set(a.student_ids) for p in pairs)}
 
 
-def present_many(
-    session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]
-) -> list[dict[str, Any]]:
+def present_many(session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]) -> list[View]:
     """The arrangements with their overlaps and the case conflicts the viewer may know of."""
     overlaps = overlaps_of(session, arrangements)
     conflicts = conflicts_of(session, viewer, arrangements)
     return [
-        {
-            "id": a.id,
-            "students": [link.student for link in a.students],
-            "recesses": a.recesses,
-            "weekdays": a.weekdays,
-            "start_date": a.start_date,
-            "end_date": a.end_date,
-            "responsible": a.responsible,
-            "purpose": a.purpose,
-            "status": a.status,
-            "overlaps": overlaps[a.id],
-            "case_conflict": a.id in conflicts,
-            "created_by": a.created_by,
-            "created_at": a.created_at,
-            "updated_at": a.updated_at,
-        }
+        View(
+            a,
+            students=[link.student for link in a.students],
+            overlaps=overlaps[a.id],
+            case_conflict=a.id in conflicts,
+        )
         for a in arrangements
     ]
 
 
-def present(session: Session, viewer: Any, arrangement: PlayPartnerArrangement) -> dict[str, Any]:
+def present(session: Session, viewer: Any, arrangement: PlayPartnerArrangement) -> View:
     """One arrangement with its overlaps and the case conflict the viewer may know of."""
     return present_many(session, viewer, [arrangement])[0]
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from api.core import audit
 from api.core.etag import IfMatch, check_if_match
 from api.core.timeutil import utcnow
+from api.core.views import View
 from api.errors import Conflict, DomainError, InvalidInput
 from api.incidents.service import (
     OpenCasePair,
@@ -179,7 +180,7 @@ def build_groups(
 
 def present_plan(
     session: Session, viewer: Any, day: WellbeingDay, *, students: list[Student] | None = None
-) -> dict[str, Any]:
+) -> View:
     """The stored groups with their quality figures and the participants in no group; the groups holding
     both sides of an open case are flagged only for cases the viewer may see."""
     groups = _groups(session, day)
@@ -205,15 +206,13 @@ def present_plan(
         }
     )
     q = quality(member_groups, grade_of, class_of)
-    return {
-        "wellbeing_day_id": day.id,
-        "seed": day.group_seed,
-        "group_size": day.group_size,
-        "group_count": day.group_count,
-        "keep_play_partners": day.keep_play_partners,
-        "planned_at": day.groups_planned_at,
-        "updated_at": day.groups_updated_at,
-        "groups": [
+    return View(
+        day,
+        wellbeing_day_id=day.id,
+        seed=day.group_seed,
+        planned_at=day.groups_planned_at,
+        updated_at=day.groups_updated_at,
+        groups=[
             {
                 "number": g.number,
                 "size": len(g.members),
@@ -225,8 +224,8 @@ def present_plan(
             }
             for g in groups
         ],
-        "unassigned": [s for s in students if s.id not in placed],
-        "stats": {
+        unassigned=[s for s in students if s.id not in placed],
+        stats={
             "student_count": len(placed),
             "group_count": len(groups),
             "min_size": min(q.sizes) if q.sizes else 0,
@@ -235,8 +234,8 @@ def present_plan(
             "max_grade_share": round(q.max_grade_share, 3),
             "groups_with_open_case": clash_groups,
         },
-        "_student_ids": sorted(placed),
-    }
+        student_ids=sorted(placed),  # for the audit row; GroupPlanRead does not show it
+    )
 
 
 @dataclass(frozen=True)
@@ -271,7 +270,7 @@ def get_groups(
     """The day's groups (audited with every student in them)."""
     permissions.ensure_can_view(actor)
     plan = present_plan(session, actor, day)
-    audit.record(action, resource_type="wellbeing_day", resource_id=day.id, student_ids=plan["_student_ids"])
+    audit.record(action, resource_type="wellbeing_day", resource_id=day.id, student_ids=plan.student_ids)
     return plan
 
 
