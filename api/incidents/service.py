@@ -90,19 +90,22 @@ from api.students.service import students_in_classes
 
 # A case is read in two statements besides its students: the case with its people, plan and checklist (few
 # rows: measures x five audiences), then, for a case worker, the other case-work sections.
+# The staff a case names are of the reader's school, whose row authentication loaded: their school is not
+# joined again for each of them ("*": the users' own relationships load lazily, from the identity map).
 _CASE = (
-    joinedload(Incident.accused_staff),
-    joinedload(Incident.established_by),
-    joinedload(Incident.withdrawn_by),
+    joinedload(Incident.reported_by).lazyload("*"),
+    joinedload(Incident.accused_staff).lazyload("*"),
+    joinedload(Incident.established_by).lazyload("*"),
+    joinedload(Incident.withdrawn_by).lazyload("*"),
     selectinload(Incident.students)
     .joinedload(IncidentStudent.student)
     .joinedload(Student.school_class)
     .lazyload(SchoolClass.staff),
     joinedload(Incident.action_plan).options(
-        joinedload(ActionPlan.adopted_by),
-        joinedload(ActionPlan.measures).joinedload(PlanMeasure.responsible_user),
+        joinedload(ActionPlan.adopted_by).lazyload("*"),
+        joinedload(ActionPlan.measures).joinedload(PlanMeasure.responsible_user).lazyload("*"),
     ),
-    joinedload(Incident.audiences).joinedload(AudienceItem.done_by),
+    joinedload(Incident.audiences).joinedload(AudienceItem.done_by).lazyload("*"),
 )
 
 
@@ -126,9 +129,9 @@ def _load_case_work(session: Session, incident: Incident) -> None:
         .where(Incident.id == incident.id)
         .options(
             lazyload("*"),
-            joinedload(Incident.follow_ups).joinedload(FollowUp.recorded_by),
+            joinedload(Incident.follow_ups).joinedload(FollowUp.recorded_by).lazyload("*"),
             joinedload(Incident.referrals),
-            joinedload(Incident.acute_measures).joinedload(AcuteMeasure.recorded_by),
+            joinedload(Incident.acute_measures).joinedload(AcuteMeasure.recorded_by).lazyload("*"),
         )
     ).unique().all()
 
