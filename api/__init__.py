@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api import discovery, errors
     from api.auth import jwt_setup
     from api.config import load_config
-    from api.core import logs, metrics, requests
+    from api.core import lifecycle, logs, metrics
     from api.core.db import db
     from api.core.integration_doc import INTEGRATION_DESCRIPTION
     from api.extensions import Api, compress, jwt, limiter
@@ -102,7 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.install(app)
     # Registered before the request hooks, so it runs after them: it compresses the final response.
     compress.init_app(app)
-    requests.install(app)
+    lifecycle.install(app)
     _register_docs(app)
     _register_frontend(app)
 

@@ -1,14 +1,17 @@
-"""Demo data: Vestrup Skole with a user for every role; domains add their own demo data via `demo.py`."""
+"""Demo data: Vestrup Skole with a user for every role; each domain's `demo.py` adds its own, in the order
+SEEDERS lists (tests/test_discovery.py fails when a domain's seeder is missing from it)."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from api import discovery
 from api.config import ConfigError
 from api.schools.models import School
 from api.schools.service import create_school, get_school_by_slug
@@ -27,13 +30,33 @@ DEMO_USERS = [
 ]
 
 
+# The domains whose `demo.py` seeds, in order: the school's settings and calendar, the roster (which sets
+# ctx.classes and ctx.students), then the work done with the children.
+SEEDERS = (
+    "schools",
+    "calendar",
+    "students",
+    "strategy",  # before the cases, which link the version in force
+    "incidents",
+    "observations",
+    "play_partners",
+    "wellbeing_days",
+)
+
+
 @dataclass
 class DemoContext:
-    """What domain seeders build on: the school, its users by role, and whatever earlier seeders share."""
+    """What domain seeders build on: the school, its users by role, and the roster's classes and students."""
 
     school: School
     users: dict[str, User]
-    shared: dict[str, Any] = field(default_factory=dict)
+    classes: dict[str, Any] = field(default_factory=dict)  # name -> SchoolClass, set by the roster seeder
+    students: list[Any] = field(default_factory=list)  # set by the roster seeder
+
+    @property
+    def shared(self) -> Mapping[str, Any]:
+        """The roster as one read-only mapping (older seeders read it so)."""
+        return MappingProxyType({"classes": self.classes, "students": self.students})
 
 
 def ensure_demo_allowed() -> None:
@@ -54,8 +77,7 @@ def load_demo(session: Session) -> list[tuple[str, str, str]] | None:
             session, school_id=school.id, email=email, name=name, roles=roles, password=DEMO_PASSWORD
         )
     ctx = DemoContext(school=school, users=users)
-    seeders = sorted(discovery.domain_modules("demo"), key=lambda m: getattr(m, "ORDER", 100))
-    for module in seeders:
-        module.seed(session, ctx)
+    for domain in SEEDERS:
+        importlib.import_module(f"api.{domain}.demo").seed(session, ctx)
         session.flush()
     return [(role, email, DEMO_PASSWORD) for role, email, _name, _roles in DEMO_USERS]

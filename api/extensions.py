@@ -21,7 +21,6 @@ from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from api.core import openapi
-from api.core.db import db  # noqa: F401  (re-exported: `from api.extensions import db`)
 from api.core.deprecation import DeprecationBlueprintMixin
 from api.core.etag import EtagBlueprintMixin
 from api.core.operation_roles import ROLES

@@ -10,9 +10,9 @@ from flask.views import MethodView
 
 from api.audit import service
 from api.audit.schemas import AuditExportQuery, AuditQuery, AuditRead
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.core.timeutil import local_date
 from api.extensions import Blueprint
 

@@ -11,7 +11,8 @@ from flask.wrappers import Response
 from flask_jwt_extended.exceptions import CSRFError, NoAuthorizationError, RevokedTokenError
 from jwt.exceptions import ExpiredSignatureError
 
-from api.auth import passwords, service
+from api.auth import service
+from api.core import passwords
 from api.core.db import db
 from api.errors import error_response
 from api.extensions import jwt

@@ -19,10 +19,10 @@ from flask_jwt_extended import (
 )
 
 from api.auth import service
-from api.auth.permissions import current_session_id, current_user
 from api.auth.schemas import LoginRequest, PasswordChange, TokenResponse
 from api.core import audit
 from api.core.db import db
+from api.core.permissions import current_session_id, current_user
 from api.extensions import Blueprint, limiter, public
 from api.users.schemas import UserRead
 

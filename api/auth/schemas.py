@@ -21,12 +21,6 @@ class LoginRequest(Schema):
     )
 
 
-class RefreshRequest(Schema):
-    """Refresh options."""
-
-    use_cookies = ma.fields.Boolean(load_default=None, allow_none=True)
-
-
 class TokenResponse(Schema):
     """The logged-in user, and the tokens when they were not set as cookies."""
 

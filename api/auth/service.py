@@ -14,9 +14,9 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from api.auth.models import RefreshToken, RevokedAccessToken, TokenFamily
-from api.auth.passwords import hash_password, verify_password
 from api.core import audit
 from api.core.db import MAX_ID
+from api.core.passwords import hash_password, verify_password
 from api.core.timeutil import utcnow
 from api.errors import Forbidden, InvalidInput, Unauthorized
 from api.users.models import User

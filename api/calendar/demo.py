@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 from api.calendar.models import ClosedPeriod
 from api.core.timeutil import local_date
 
-ORDER = 5
-
 
 def _week(year: int, week: int) -> tuple[date, date]:
     monday = date.fromisocalendar(year, week, 1)

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.calendar import service
 from api.calendar.schemas import ClosedDaysCreate, ClosedDaysQuery, ClosedDaysRead
 from api.core.db import db
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 
 blp = Blueprint(

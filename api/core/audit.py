@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, JSONType
@@ -136,6 +136,15 @@ def restore_pending(entries: list[AuditEntry]) -> None:
     g._audit_pending = [*entries, *g.get("_audit_pending", [])]
 
 
+_COLUMNS = [c.key for c in AuditEntry.__table__.columns if c.key != "id"]
+
+
+def store(session: Session, entries: list[AuditEntry]) -> None:
+    """Write entries in one statement (a read about five students costs one INSERT, not five)."""
+    if entries:
+        session.execute(insert(AuditEntry), [{k: getattr(e, k) for k in _COLUMNS} for e in entries])
+
+
 def flush_pending(session: Session) -> None:
-    """Add the pending entries to a session (for the CLI, which commits on its own)."""
-    session.add_all(take_pending(succeeded=True))
+    """Write the pending entries in a session (for the CLI, which commits on its own)."""
+    store(session, take_pending(succeeded=True))

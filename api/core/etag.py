@@ -13,9 +13,11 @@ from collections.abc import Callable
 from copy import deepcopy
 from typing import Any
 
-from flask import g, request
+from flask import g, has_app_context, request
 from flask.wrappers import Response
 from flask_smorest.utils import unpack_tuple_response
+from werkzeug.datastructures import ETags
+from werkzeug.http import parse_etags
 
 from api.errors import PreconditionFailed, PreconditionRequired
 
@@ -50,7 +52,7 @@ NOT_MODIFIED_DOC = {
 
 def etag_of(obj: Any) -> str:
     """The ETag of a versioned record (changes on every update)."""
-    return f'"{type(obj).__tablename__}-{obj.id}-v{obj.version}"'
+    return f'"{obj.__tablename__}-{obj.id}-v{obj.version}"'
 
 
 def _opaque(tag: str) -> str:
@@ -64,10 +66,23 @@ def _tag(record_or_tag: Any) -> str:
     return record_or_tag if isinstance(record_or_tag, str) else etag_of(record_or_tag)
 
 
-def require_if_match(record_or_tag: Any) -> None:
-    """Raise 428 without If-Match and 412 unless it names the current version (a record, or its tag)."""
-    g._trivsel_if_match_checked = True
-    sent = request.if_match
+# What a write's caller sent as If-Match (the route passes `if_match()`; services check it with
+# `check_if_match` after their own authorisation, so a refusal (403) comes before a stale version (412)).
+IfMatch = ETags
+
+
+def if_match() -> IfMatch:
+    """The If-Match of this request, for the service that checks it (an empty set when none was sent)."""
+    return request.if_match
+
+
+def check_if_match(record_or_tag: Any, sent: IfMatch | str | None) -> None:
+    """Raise 428 when `sent` names no version and 412 unless it names the current one (a record, or its
+    tag). HTTP-free: `sent` is the If-Match the caller sent, parsed or as the header's text."""
+    if not isinstance(sent, ETags):
+        sent = parse_etags(sent)
+    if has_app_context():
+        g._trivsel_if_match_checked = True
     if not sent.star_tag and not any(sent.as_set(include_weak=True)):
         # No header, or one that names no tag at all (e.g. ","): the client has not said what it read.
         raise PreconditionRequired(
@@ -86,6 +101,11 @@ def require_if_match(record_or_tag: Any) -> None:
     raise PreconditionFailed(
         "Someone else changed this record since you read it. Reload it and apply your change again."
     )
+
+
+def require_if_match(record_or_tag: Any) -> None:
+    """Check this request's If-Match against a record or tag (a view with no service check of its own)."""
+    check_if_match(record_or_tag, if_match())
 
 
 def set_etag(record_or_tag: Any) -> None:

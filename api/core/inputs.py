@@ -141,3 +141,9 @@ def refuse_unknown_query_arguments() -> None:
             errors={name: ["Unknown query argument."] for name in unknown},
             type="unknown_query_argument",
         )
+
+
+def text_or_none(value: str | None) -> str | None:
+    """The text without surrounding whitespace; None when nothing is left (a blank optional field is absent)."""
+    value = (value or "").strip()
+    return value or None

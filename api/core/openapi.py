@@ -9,7 +9,7 @@ from the mechanisms that cause it, so no route repeats it and none can forget it
 - Error responses per operation: each names the error `type`s it can carry (api.errors.ERROR_TYPES), derived
   from what the operation takes (a body, an Idempotency-Key, If-Match, query arguments) plus the few types
   one operation alone raises (EXTRA_ERROR_TYPES), with an example body per type.
-- Response headers: Cache-Control and X-Request-ID (api.core.requests sets them on every API response),
+- Response headers: Cache-Control and X-Request-ID (api.core.lifecycle sets them on every API response),
   Location on a 201, Idempotent-Replayed on the success of an operation that takes an Idempotency-Key,
   Retry-After and the rate-limit headers (flask-limiter) where an operation documents 429.
 - Who may call each operation (api.core.operation_roles), added to its description.

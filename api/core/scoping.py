@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+from flask import g, has_request_context
 from sqlalchemy import false
 from sqlalchemy.orm import Session
 
@@ -22,9 +24,11 @@ def get_in_school(
     school_id: int,
     what: str | None = None,
     for_update: bool = False,
+    options: Sequence[Any] = (),
 ) -> T:
     """The object with this id if it belongs to this school; otherwise 404 (audited when it exists elsewhere).
-    With for_update the row is locked until the request commits, and read as it is once the lock is held."""
+    With for_update the row is locked until the request commits, and read as it is once the lock is held;
+    `options` say what to load with it."""
     what = what or model.__name__
     if for_update and session.get_bind().dialect.name == "sqlite":
         # SQLite has no row locks: its FOR UPDATE is taking the database's write lock before reading
@@ -33,7 +37,11 @@ def get_in_school(
         session.execute(table.update().where(false()).values(id=table.c.id))
     obj = (
         session.get(
-            model, obj_id, with_for_update={"of": model} if for_update else None, populate_existing=for_update
+            model,
+            obj_id,
+            options=options,
+            with_for_update={"of": model} if for_update else None,
+            populate_existing=for_update,
         )
         if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID
         else None
@@ -51,3 +59,19 @@ def get_in_school(
         )
         raise NotFound(f"{what} not found.")
     return obj
+
+
+def per_request(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` once per request (e.g. the caller's class ids, asked by several rules); outside a request
+    it is computed every time, so a worker or the CLI never holds a stale answer."""
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault("_trivsel_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def forget_per_request() -> None:
+    """Drop what this request remembered (a new request starts, or a write changed the answers)."""
+    g.pop("_trivsel_memo", None)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,9 +14,24 @@ LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 WITHDRAW_WINDOW = timedelta(minutes=10)
 
 
+# Set only while the demo replays its history (as_of): the services then date what they write as it happened.
+_AS_OF: ContextVar[datetime | None] = ContextVar("trivsel_as_of", default=None)
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
+    replayed = _AS_OF.get()
+    return datetime.now(UTC) if replayed is None else replayed
+
+
+@contextmanager
+def as_of(moment: datetime) -> Iterator[None]:
+    """Within the block it is `moment` (the demo seeder replays past case work through the services)."""
+    token = _AS_OF.set(as_utc(moment))
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def as_utc(value: datetime) -> datetime:

@@ -104,7 +104,7 @@ def commit(*, succeeded: bool) -> None:
     if not succeeded:
         session.rollback()
     try:
-        session.add_all(entries)
+        audit.store(session, entries)
         session.commit()
     except Exception:
         session.rollback()

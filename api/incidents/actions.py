@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import deny
 from api.core.enums import documented_enum
+from api.core.permissions import deny
 from api.core.timeutil import WITHDRAW_WINDOW, as_utc, utcnow
 from api.errors import Conflict
 from api.incidents import permissions

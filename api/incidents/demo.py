@@ -1,87 +1,31 @@
-"""Demo cases for Vestrup Skole: realistic cases in every state, one with an overdue action plan."""
+"""Demo cases for Vestrup Skole: realistic cases in every state, one with an overdue action plan.
+
+The cases are worked through the incident services, replayed at the moments the work happened (timeutil.as_of),
+so their status, timeline, deadlines and notifications are exactly what the app itself writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.calendar.service import add_working_days
-from api.core.timeutil import LOCAL_TZ, local_date, utcnow
-from api.incidents.models import (
-    ActionPlan,
-    AcuteMeasure,
-    Audience,
-    AudienceItem,
-    CaseNote,
-    FollowUp,
-    Incident,
-    IncidentEvent,
-    IncidentStudent,
-    PlanMeasure,
-    Referral,
-)
-from api.incidents.notices import tell_of_establishment, tell_of_report
-from api.students.models import ClassStaff, SchoolClass, Student
-
-ORDER = 20
-
-_FALLBACK_CLASSES = {
-    "3.A": (3, [("Emma", "Nielsen"), ("Noah", "Jensen"), ("Ida", "Hansen"), ("Oscar", "Pedersen")]),
-    "5.B": (5, [("Freja", "Andersen"), ("William", "Christensen"), ("Alma", "Larsen"), ("Karl", "Sørensen")]),
-}
+from api.core.timeutil import LOCAL_TZ, as_of, local_date, utcnow
+from api.incidents import service
+from api.incidents.models import Incident
+from api.notifications.service import mark_read_until
+from api.students.permissions import staff_class_ids
 
 
-def _school_year(today: date) -> str:
-    start = today.year if today.month >= 8 else today.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return list(value.values())
-    return list(value) if isinstance(value, Iterable) and not isinstance(value, str) else [value]
-
-
-def _students(session: Session, ctx: Any) -> list[Student]:
-    """The students seeder's students (it runs first in the full app); otherwise a fallback roster."""
-    shared = [
-        s if isinstance(s, Student) else session.get(Student, s) for s in _as_list(ctx.shared.get("students"))
-    ]
-    students = [s for s in shared if s is not None and s.school_id == ctx.school.id]
-    if len(students) >= 8:
-        # Prefer the demo teacher's classes so that the teacher login sees case work too.
-        teacher_classes = set(
-            session.scalars(select(ClassStaff.class_id).where(ClassStaff.user_id == ctx.users["teacher"].id))
-        )
-        students.sort(key=lambda s: (s.class_id not in teacher_classes, s.class_id or 0, s.id))
-        return students
-    # FALLBACK (only while the students domain's seeder is absent): a small roster of our own.
-    year = _school_year(local_date())
-    created: list[Student] = []
-    for name, (grade, kids) in _FALLBACK_CLASSES.items():
-        cls = SchoolClass(school_id=ctx.school.id, name=name, grade=grade, school_year=year)
-        session.add(cls)
+@contextmanager
+def _when(session: Session, moment: datetime) -> Iterator[None]:
+    """The services' work in the block happened at `moment`: written (flushed) before the clock moves on."""
+    with as_of(moment):
+        yield
         session.flush()
-        if name == "3.A":
-            for role, staff_role in (
-                ("teacher", "class_teacher"),
-                ("pedagogue", "pedagogue"),
-                ("sfo_staff", "sfo_contact"),
-            ):
-                session.add(ClassStaff(class_id=cls.id, user_id=ctx.users[role].id, role=staff_role))
-        for given, family in kids:
-            student = Student(school_id=ctx.school.id, given_name=given, family_name=family, class_id=cls.id)
-            session.add(student)
-            created.append(student)
-    session.flush()
-    ctx.shared.setdefault("students", created)
-    return created
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -98,138 +42,101 @@ def _working_days_ago(session: Session, school: Any, today: date, n: int) -> dat
     return day
 
 
-class _Case:
-    def __init__(self, session: Session, incident: Incident) -> None:
-        self.session, self.incident = session, incident
-
-    def event(self, at: datetime, actor: Any, kind: str, /, **detail: Any) -> None:
-        self.session.add(
-            IncidentEvent(
-                incident_id=self.incident.id, at=at, actor_id=actor.id, kind=kind, detail=detail or None
-            )
-        )
-
-    def status(self, at: datetime, actor: Any, old: str, new: str) -> None:
-        self.event(at, actor, "status_changed", old=old, new=new)
-
-    def note(self, at: datetime, author: Any, kind: str, body: str, participants: str | None = None) -> None:
-        note = CaseNote(
-            incident_id=self.incident.id,
-            author_id=author.id,
-            kind=kind,
-            participants=participants,
-            body=body,
-            occurred_at=at,
-            created_at=at,
-        )
-        self.session.add(note)
-        self.session.flush()
-        self.event(at, author, "note_added", note_id=note.id, kind=kind)
+def _students(session: Session, ctx: Any) -> list[Any]:
+    """The roster's students, the demo teacher's classes first (so the teacher login sees case work too)."""
+    teacher_classes = staff_class_ids(session, ctx.users["teacher"])
+    students = [s for s in ctx.students if s.school_id == ctx.school.id]
+    return sorted(students, key=lambda s: (s.class_id not in teacher_classes, s.class_id or 0, s.id))
 
 
-def _incident(
+def _report(
     session: Session,
-    ctx: Any,
     *,
     reporter: Any,
-    classification: str,
     occurred_at: datetime,
-    students: list[tuple[Student, str]],
-    place: str,
-    description: str,
-    knowledge_source: str,
-    **extra: Any,
-) -> _Case:
+    students: list[tuple[Any, str]],
+    **facts: Any,
+) -> Incident:
     occurred_at = min(occurred_at, utcnow() - timedelta(minutes=30))
-    incident = Incident(
-        school_id=ctx.school.id,
-        classification=classification,
-        status="open",
-        occurred_at=occurred_at,
-        place=place,
-        description=description,
-        knowledge_source=knowledge_source,
-        reported_by_id=reporter.id,
-        created_at=occurred_at + timedelta(minutes=7),
-        updated_at=occurred_at + timedelta(minutes=7),
-        **extra,
-    )
-    incident.students = [IncidentStudent(student_id=s.id, role=role) for s, role in students]
-    session.add(incident)
-    session.flush()
-    case = _Case(session, incident)
-    case.event(
-        incident.created_at, reporter, "created", classification=classification, students=incident.student_ids
-    )
-    sent = tell_of_report(session, incident, actor=reporter, was_bullying_like=False, was_accusing=False)
-    _told(sent, incident.created_at)
-    return case
+    data = {
+        "occurred_at": occurred_at,
+        "students": [{"student_id": s.id, "role": role} for s, role in students],
+        **facts,
+    }
+    with _when(session, occurred_at + timedelta(minutes=7)):
+        return service.create_incident(session, actor=reporter, data=data)
 
 
-def _told(sent: list[Any], at: datetime) -> None:
-    """Dates the notifications the app sent as of the moment it happened; read by now unless recent."""
-    for notification in sent:
-        notification.created_at = at
-        notification.read_at = None if at > utcnow() - timedelta(days=10) else at + timedelta(hours=2)
+def _status(session: Session, incident: Incident, by: Any, at: datetime, status: str) -> None:
+    with _when(session, at):
+        service.update_incident(session, actor=by, incident=incident, changes={"status": status})
 
 
-def _establish(session: Session, ctx: Any, case: _Case, by: Any, day: date) -> datetime:
+def _note(
+    session: Session, incident: Incident, by: Any, at: datetime, kind: str, body: str, who: str
+) -> None:
+    with _when(session, at):
+        service.add_note(
+            session, actor=by, incident=incident, data={"kind": kind, "body": body, "participants": who}
+        )
+
+
+def _establish(
+    session: Session, incident: Incident, by: Any, day: date, classification: str | None = None
+) -> datetime:
     at = _at(day, 13, 15)
-    incident = case.incident
-    incident.established_at = at
-    incident.established_by_id = by.id
-    incident.action_plan_due = add_working_days(session, school=ctx.school, start=day, days=10)
-    incident.audiences = [AudienceItem(audience=a.value, position=i) for i, a in enumerate(Audience)]
-    case.event(
-        at,
-        by,
-        "established",
-        classification=incident.classification,
-        action_plan_due=incident.action_plan_due.isoformat(),
-    )
-    case.status(at, by, incident.status, "action_plan")
-    incident.status = "action_plan"
-    _told(tell_of_establishment(session, incident, actor=by), at)
+    with _when(session, at):
+        service.establish(session, actor=by, incident=incident, classification=classification)
     return at
 
 
-def _done(item: AudienceItem, by: Any, at: datetime, actions: list[str], how: str) -> None:
-    item.done_by_id, item.done_at, item.actions, item.how = by.id, at, actions, how
+def _done(
+    session: Session, incident: Incident, by: Any, at: datetime, item: Any, actions: list[str], how: str
+) -> None:
+    with _when(session, at):
+        service.update_audience_item(
+            session,
+            actor=by,
+            incident=incident,
+            item=item,
+            changes={"actions": actions, "how": how, "done": True},
+        )
 
 
 def _plan(
     session: Session,
-    case: _Case,
+    incident: Incident,
     by: Any,
     at: datetime,
     follow_up_on: date,
     measures: list[tuple[str, Any, str | None]],
-) -> ActionPlan:
-    plan = ActionPlan(
-        incident_id=case.incident.id,
-        follow_up_on=follow_up_on,
-        informed_students_at=at + timedelta(hours=20),
-        informed_parents_at=at + timedelta(hours=22),
-        adopted_at=at,
-        adopted_by_id=by.id,
-        updated_at=at,
-        updated_by_id=by.id,
-    )
-    plan.measures = [
-        PlanMeasure(position=i, description=d, responsible_user_id=getattr(u, "id", None), responsible=r)
-        for i, (d, u, r) in enumerate(measures)
-    ]
-    session.add(plan)
-    case.event(at, by, "action_plan_saved", measures=len(measures), adopted=True, created=True, on_time=True)
-    return plan
+) -> None:
+    data = {
+        "measures": [
+            {"description": d, "responsible_user_id": getattr(u, "id", None), "responsible": r}
+            for d, u, r in measures
+        ],
+        "follow_up_on": follow_up_on,
+    }
+    with _when(session, at):
+        service.save_action_plan(session, actor=by, incident=incident, data=data)
+    plan = incident.action_plan
+    plan.informed_students_at = at + timedelta(hours=20)
+    plan.informed_parents_at = at + timedelta(hours=22)
+
+
+def _follow_up(session: Session, incident: Incident, by: Any, day: date, outcome: str, **more: Any) -> None:
+    with _when(session, _at(day, 15, 0)):
+        service.record_follow_up(
+            session, actor=by, incident=incident, data={"held_on": day, "outcome": outcome, **more}
+        )
 
 
 def seed(session: Session, ctx: Any) -> None:
     """Seven cases: open, investigating, two awaiting a plan (one overdue), monitoring, closed, a concern."""
-    students = _students(session, ctx)
-    if len(students) < 8:
+    s = _students(session, ctx)
+    if len(s) < 8:
         return
-    s = students
     u = ctx.users
     teacher, pedagogue, sfo, leader, resource = (
         u["teacher"],
@@ -243,23 +150,24 @@ def seed(session: Session, ctx: Any) -> None:
     def days_ago(n: int) -> date:
         return _working_days_ago(session, ctx.school, today, n)
 
+    cases = []
     # 1. Open: a quarrel in the SFO, logged by the SFO staff from a tablet
-    _incident(
-        session,
-        ctx,
-        reporter=sfo,
-        classification="conflict",
-        occurred_at=_at(days_ago(0), 14, 40),
-        students=[(s[0], "target"), (s[1], "actor")],
-        place="sfo",
-        knowledge_source="saw",
-        description="Skænderi om hvem der måtte bruge gyngen; den ene skubbede.",
+    cases.append(
+        _report(
+            session,
+            reporter=sfo,
+            classification="conflict",
+            occurred_at=_at(days_ago(0), 14, 40),
+            students=[(s[0], "target"), (s[1], "actor")],
+            place="sfo",
+            knowledge_source="saw",
+            description="Skænderi om hvem der måtte bruge gyngen; den ene skubbede.",
+        )
     )
 
     # 2. Investigating: teasing in the corridor, told by another student
-    case = _incident(
+    case = _report(
         session,
-        ctx,
         reporter=teacher,
         classification="teasing",
         occurred_at=_at(days_ago(2), 10, 5),
@@ -268,20 +176,21 @@ def seed(session: Session, ctx: Any) -> None:
         knowledge_source="told_by_other_student",
         description="Øgenavne på gangen i 10-frikvarteret; gentaget flere dage ifølge en klassekammerat.",
     )
-    case.status(_at(days_ago(2), 12, 0), teacher, "open", "investigating")
-    case.incident.status = "investigating"
-    case.note(
-        _at(days_ago(1), 9, 0),
+    cases.append(case)
+    _status(session, case, teacher, _at(days_ago(2), 12, 0), "investigating")
+    _note(
+        session,
+        case,
         teacher,
+        _at(days_ago(1), 9, 0),
         "students",
         "Talt med begge elever hver for sig. Vi aftaler at følge op fredag.",
         "Begge elever",
     )
 
     # 3. Action plan being written: bullying established three working days ago, plan not due yet
-    case = _incident(
+    case = _report(
         session,
-        ctx,
         reporter=pedagogue,
         classification="teasing",
         occurred_at=_at(days_ago(6), 11, 30),
@@ -291,33 +200,29 @@ def seed(session: Session, ctx: Any) -> None:
         description="Bliver holdt uden for fodbolden hver dag og får at vide at han ikke må være med.",
         pupil_perspective="Han siger at han ikke har lyst til at gå ud i frikvarteret mere.",
     )
-    case.status(_at(days_ago(5), 8, 30), resource, "open", "investigating")
-    case.incident.status = "investigating"
-    case.event(_at(days_ago(3), 13, 0), resource, "classification_changed", old="teasing", new="bullying")
-    case.incident.classification = "bullying"
-    at = _establish(session, ctx, case, resource, days_ago(3))
-    session.add(
-        AcuteMeasure(
-            incident_id=case.incident.id,
-            description="En voksen går med ud på fodboldbanen i alle frikvarterer.",
-            taken_at=at + timedelta(minutes=30),
-            recorded_by_id=resource.id,
+    cases.append(case)
+    _status(session, case, resource, _at(days_ago(5), 8, 30), "investigating")
+    at = _establish(session, case, resource, days_ago(3), classification="bullying")
+    with _when(session, at + timedelta(minutes=30)):
+        service.add_acute_measure(
+            session,
+            actor=resource,
+            incident=case,
+            data={"description": "En voksen går med ud på fodboldbanen i alle frikvarterer."},
         )
-    )
-    case.event(at + timedelta(minutes=30), resource, "acute_measure_added")
-    session.flush()
     _done(
-        case.incident.audiences[0],
+        session,
+        case,
         resource,
         at + timedelta(days=1),
+        case.audiences[0],
         ["talk", "confront"],
         "Samtaler med de tre elever, hver for sig.",
     )
 
     # 4. OVERDUE: digital bullying established 14 working days ago, no plan yet
-    case = _incident(
+    case = _report(
         session,
-        ctx,
         reporter=teacher,
         classification="digital_bullying",
         occurred_at=_at(days_ago(16), 19, 45),
@@ -327,28 +232,31 @@ def seed(session: Session, ctx: Any) -> None:
         digital_medium="Snapchat",
         description="Billeder af eleven delt i en gruppe med grimme kommentarer; mor har screenshots.",
     )
-    case.status(_at(days_ago(15), 8, 15), teacher, "open", "investigating")
-    case.incident.status = "investigating"
-    case.note(
-        _at(days_ago(15), 15, 0),
+    cases.append(case)
+    _status(session, case, teacher, _at(days_ago(15), 8, 15), "investigating")
+    _note(
+        session,
+        case,
         teacher,
+        _at(days_ago(15), 15, 0),
         "parents",
         "Mor viste screenshots. Aftalt at skolen kontakter de andre forældre.",
         "Mor",
     )
-    _establish(session, ctx, case, leader, days_ago(14))
-    case.note(
-        _at(days_ago(12), 14, 0),
+    _establish(session, case, leader, days_ago(14))
+    _note(
+        session,
+        case,
         leader,
+        _at(days_ago(12), 14, 0),
         "parents",
         "Møde med forældrene til de to elever; billederne er slettet.",
         "Forældre",
     )
 
     # 5. Monitoring: exclusion, plan adopted, first follow-up found it decreased, psychologist involved
-    case = _incident(
+    case = _report(
         session,
-        ctx,
         reporter=resource,
         classification="exclusion",
         occurred_at=_at(days_ago(30), 12, 0),
@@ -357,16 +265,28 @@ def seed(session: Session, ctx: Any) -> None:
         knowledge_source="saw",
         description="Ingen vil have hende med i gruppearbejde; der bliver grinet når hun taler.",
     )
-    case.status(_at(days_ago(29), 9, 0), resource, "open", "investigating")
-    case.incident.status = "investigating"
-    at = _establish(session, ctx, case, resource, days_ago(27))
+    cases.append(case)
+    _status(session, case, resource, _at(days_ago(29), 9, 0), "investigating")
+    _establish(session, case, resource, days_ago(27))
+    with _when(session, _at(days_ago(18), 10, 0)):
+        service.add_referral(
+            session,
+            actor=leader,
+            incident=case,
+            data={
+                "partner": "school_psychologist",
+                "referred_on": days_ago(18),
+                "status": "accepted",
+                "note": "PPR kigger på klassens sociale dynamik.",
+            },
+        )
     plan_at = _at(days_ago(20), 14, 0)
     _plan(
         session,
         case,
         resource,
         plan_at,
-        today + timedelta(days=4),
+        days_ago(10),
         [
             ("Faste grupper i alle fag, sammensat af klasseteamet", teacher, None),
             ("Klassemøde om fællesskab og god tone (KiVa-lektion)", teacher, None),
@@ -375,7 +295,7 @@ def seed(session: Session, ctx: Any) -> None:
         ],
     )
     for item, actions, how in zip(
-        case.incident.audiences,
+        case.audiences,
         [
             ["talk", "confront"],
             ["involve"],
@@ -392,40 +312,20 @@ def seed(session: Session, ctx: Any) -> None:
         ],
         strict=True,
     ):
-        _done(item, resource, plan_at + timedelta(days=1), actions, how)
-    session.add(
-        FollowUp(
-            incident_id=case.incident.id,
-            held_on=days_ago(10),
-            outcome="decreased",
-            summary="Det er blevet bedre, men hun er stadig ofte alene.",
-            next_follow_up_on=today + timedelta(days=4),
-            recorded_by_id=resource.id,
-            created_at=_at(days_ago(10), 15, 0),
-        )
-    )
-    case.event(_at(days_ago(10), 15, 0), resource, "follow_up_recorded", outcome="decreased")
-    case.status(_at(days_ago(10), 15, 0), resource, "action_plan", "monitoring")
-    case.incident.status = "monitoring"
-    session.add(
-        Referral(
-            incident_id=case.incident.id,
-            partner="school_psychologist",
-            referred_on=days_ago(18),
-            status="accepted",
-            note="PPR kigger på klassens sociale dynamik.",
-            created_by_id=leader.id,
-            created_at=_at(days_ago(18), 10, 0),
-        )
-    )
-    case.event(
-        _at(days_ago(18), 10, 0), leader, "referral_added", partner="school_psychologist", status="accepted"
+        _done(session, case, resource, plan_at + timedelta(days=1), item, actions, how)
+    _follow_up(
+        session,
+        case,
+        resource,
+        days_ago(10),
+        "decreased",
+        summary="Det er blevet bedre, men hun er stadig ofte alene.",
+        next_follow_up_on=today + timedelta(days=4),
     )
 
     # 6. Closed: bullying stopped after the plan and two follow-ups
-    case = _incident(
+    case = _report(
         session,
-        ctx,
         reporter=teacher,
         classification="bullying",
         occurred_at=_at(days_ago(60), 9, 50),
@@ -434,46 +334,37 @@ def seed(session: Session, ctx: Any) -> None:
         knowledge_source="told_by_student",
         description="Bliver taget madpakken fra og drillet hver dag ved bænkene.",
     )
-    at = _establish(session, ctx, case, leader, days_ago(58))
-    plan_at = _at(days_ago(52), 14, 0)
+    cases.append(case)
+    _establish(session, case, leader, days_ago(58))
     _plan(
         session,
         case,
         leader,
-        plan_at,
+        _at(days_ago(52), 14, 0),
         days_ago(45),
         [
             ("Gårdvagt ved bænkene i 10-frikvarteret", teacher, None),
             ("Samtaler med begge familier", leader, None),
         ],
     )
-    for n, outcome in ((45, "decreased"), (35, "stopped")):
-        session.add(
-            FollowUp(
-                incident_id=case.incident.id,
-                held_on=days_ago(n),
-                outcome=outcome,
-                recorded_by_id=leader.id,
-                created_at=_at(days_ago(n), 14, 0),
-            )
-        )
-        case.event(_at(days_ago(n), 14, 0), leader, "follow_up_recorded", outcome=outcome)
-    case.status(_at(days_ago(45), 14, 0), leader, "action_plan", "monitoring")
-    case.status(_at(days_ago(35), 14, 30), leader, "monitoring", "closed")
-    case.incident.status = "closed"
-    case.incident.closed_at = _at(days_ago(35), 14, 30)
+    _follow_up(session, case, leader, days_ago(45), "decreased", next_follow_up_on=days_ago(35))
+    _follow_up(session, case, leader, days_ago(35), "stopped")
+    _status(session, case, leader, _at(days_ago(35), 15, 30), "closed")
 
     # 7. Open wellbeing concern, with the pupil's perspective
-    _incident(
-        session,
-        ctx,
-        reporter=pedagogue,
-        classification="wellbeing_concern",
-        occurred_at=_at(days_ago(1), 8, 10),
-        students=[(s[3], "target")],
-        place="classroom",
-        knowledge_source="told_by_student",
-        description="Virker trist og træt; siger hun ikke har nogen at lege med.",
-        pupil_perspective='"Ingen gider mig."',
+    cases.append(
+        _report(
+            session,
+            reporter=pedagogue,
+            classification="wellbeing_concern",
+            occurred_at=_at(days_ago(1), 8, 10),
+            students=[(s[3], "target")],
+            place="classroom",
+            knowledge_source="told_by_student",
+            description="Virker trist og træt; siger hun ikke har nogen at lege med.",
+            pupil_perspective='"Ingen gider mig."',
+        )
     )
+    # People have read what they were told more than ten days ago.
+    mark_read_until(session, incident_ids=[c.id for c in cases], until=utcnow() - timedelta(days=10))
     session.flush()

@@ -339,9 +339,11 @@ class Incident(SchoolOwned, Base):
     __mapper_args__ = {"version_id_col": version}
 
     # Set by the service for the reader at hand (not stored): "full" or "reporter", and the deadline state.
-    view = "full"
+    # Until it is set, a case shows the least: the reporter view, no actions.
+    view = "reporter"
     deadline_status = None
     allowed_transitions = ()
+    allowed_actions = ()
 
     @property
     def student_ids(self) -> list[int]:

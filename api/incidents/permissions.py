@@ -20,19 +20,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from flask import request
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import current_user, deny, ensure_two_factor_for_case_work
 from api.auth.scopes import is_client
 from api.core import audit
+from api.core.permissions import current_user, deny, ensure_two_factor_for_case_work
 from api.errors import NotFound
 from api.incidents.models import Incident, IncidentStudent
 from api.students.models import Student
-from api.students.permissions import class_teacher_ids, staff_class_ids
+from api.students.permissions import class_teachers, staff_class_ids
 from api.users.service import active_staff
 
 OWNER_ROLES = ("leader", "resource_person")
@@ -87,8 +88,10 @@ def visibility_clause(session: Session, user: Any) -> ColumnElement[bool]:
     return or_(worker_clause(session, user), reporter)
 
 
-def is_worker(session: Session, user: Any, incident: Incident) -> bool:
-    """Whether the user works this case."""
+def is_worker(
+    session: Session, user: Any, incident: Incident, *, class_ids: AbstractSet[int] | None = None
+) -> bool:
+    """Whether the user works this case (`class_ids`: the user's classes, when the caller knows them)."""
     if incident.school_id != user.school_id:
         return False
     if is_client(user):
@@ -99,7 +102,8 @@ def is_worker(session: Session, user: Any, incident: Incident) -> bool:
         return True
     if not user.has_role(*CLASS_WORK_ROLES):
         return False
-    class_ids = staff_class_ids(session, user)
+    if class_ids is None:
+        class_ids = staff_class_ids(session, user)
     return any(s.student.class_id in class_ids for s in incident.students if s.student.class_id is not None)
 
 
@@ -128,14 +132,16 @@ NOTIFIED_ROLES = ("leader", "resource_person")
 def notification_recipients(session: Session, incident: Incident) -> list[int]:
     """Who is told of this case: the school's leaders and resource persons, and the class teacher of each
     involved student's class, each only if they may see it (the caller leaves out whoever acted)."""
-    class_ids = {s.student.class_id for s in incident.students if s.student.class_id is not None}
-    candidates = active_staff(
-        session,
-        school_id=incident.school_id,
-        roles=NOTIFIED_ROLES,
-        user_ids=class_teacher_ids(session, class_ids),
-    )
-    return [u.id for u in candidates if may_see(session, u, incident)]
+    involved = {s.student.class_id for s in incident.students if s.student.class_id is not None}
+    teachers = class_teachers(session, involved)
+    candidates = active_staff(session, school_id=incident.school_id, roles=NOTIFIED_ROLES, user_ids=teachers)
+    # A class teacher's involved classes are all that decides whether they work the case: no per-candidate
+    # read of their classes.
+    return [
+        u.id
+        for u in candidates
+        if is_reporter(u, incident) or is_worker(session, u, incident, class_ids=teachers.get(u.id, set()))
+    ]
 
 
 def ensure_visible(session: Session, user: Any, incident: Incident) -> str:

@@ -14,13 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 from api.calendar.service import add_working_days
 from api.core.timeutil import local_date
 from api.incidents import permissions
+from api.incidents.deadline import DUE_SOON_WORKING_DAYS, deadline_status, plan_pending_clause
 from api.incidents.models import ActionPlan, CaseStatus, Incident
-from api.incidents.service import (
-    DUE_SOON_WORKING_DAYS,
-    _plan_pending_clause,
-    deadline_status,
-    emit_event,
-)
+from api.incidents.records import emit_event
 from api.jobs.service import first_time
 from api.notifications.service import notify
 from api.schools.models import School
@@ -51,12 +47,12 @@ def action_plan_reminders(session: Session, *, now: datetime) -> dict[str, int]:
     """Tell the owner and the leaders when a case's action plan becomes due soon and when it becomes overdue."""
     today = local_date(now)
     sent = {"due_soon": 0, "overdue": 0}
-    school_ids = session.scalars(select(Incident.school_id).where(_plan_pending_clause()).distinct())
+    school_ids = session.scalars(select(Incident.school_id).where(plan_pending_clause()).distinct())
     for school in session.scalars(select(School).where(School.id.in_(list(school_ids)))):
         soon = add_working_days(session, school=school, start=today, days=DUE_SOON_WORKING_DAYS)
         stmt = (
             select(Incident)
-            .where(Incident.school_id == school.id, _plan_pending_clause(), Incident.action_plan_due <= soon)
+            .where(Incident.school_id == school.id, plan_pending_clause(), Incident.action_plan_due <= soon)
             .options(selectinload(Incident.action_plan))
             .order_by(Incident.id)
         )

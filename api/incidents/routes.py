@@ -6,12 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core.db import db
-from api.core.etag import require_if_match, set_etag
+from api.core.etag import if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.incidents import permissions, service
 from api.incidents.schemas import (
@@ -94,8 +94,9 @@ class IncidentById(MethodView):
         session = db.session
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
-        require_if_match(incident)
-        incident = service.update_incident(session, actor=actor, incident=incident, changes=data)
+        incident = service.update_incident(
+            session, actor=actor, incident=incident, changes=data, if_match=if_match()
+        )
         return service.view_after_write(session, actor=actor, incident=incident)
 
 
@@ -181,9 +182,9 @@ class IncidentAudienceItem(MethodView):
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
         item = service.get_audience_item(session, actor=actor, incident=incident, item_id=item_id)
-        permissions.ensure_worker(session, actor, incident, action="update the checklist")
-        require_if_match(item)
-        return service.update_audience_item(session, actor=actor, incident=incident, item=item, changes=data)
+        return service.update_audience_item(
+            session, actor=actor, incident=incident, item=item, changes=data, if_match=if_match()
+        )
 
 
 @blp.route("/incidents/<int:incident_id>/acute-measures")
@@ -211,10 +212,9 @@ class IncidentActionPlan(MethodView):
         session = db.session
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
-        permissions.ensure_owner(session, actor, incident, action="write the action plan")
-        if incident.action_plan is not None:
-            require_if_match(incident.action_plan)
-        return service.save_action_plan(session, actor=actor, incident=incident, data=data)
+        return service.save_action_plan(
+            session, actor=actor, incident=incident, data=data, if_match=if_match()
+        )
 
 
 @blp.route("/incidents/<int:incident_id>/follow-ups")
@@ -258,10 +258,8 @@ class IncidentReferralById(MethodView):
         actor = current_user()
         incident = service.load_incident(session, actor=actor, incident_id=incident_id)
         referral = service.get_referral(session, actor=actor, incident=incident, referral_id=referral_id)
-        permissions.ensure_owner(session, actor, incident, action="update referrals")
-        require_if_match(referral)
         return service.update_referral(
-            session, actor=actor, incident=incident, referral=referral, changes=data
+            session, actor=actor, incident=incident, referral=referral, changes=data, if_match=if_match()
         )
 
 
@@ -283,11 +281,8 @@ class IncidentPlaces(MethodView):
     @blp.etag
     def put(self, data: dict[str, Any]) -> Any:
         """Replace the school's list of places (admin, leader; send If-Match; [] restores the default)"""
-        session = db.session
-        actor = current_user()
-        permissions.ensure_can_edit_places(actor)
-        current = service.get_places(session, actor=actor)
-        require_if_match(service.places_etag(current["places"]))
-        places = service.set_places(session, actor=actor, places=data["places"])
+        places = service.set_places(
+            db.session, actor=current_user(), places=data["places"], if_match=if_match()
+        )
         set_etag(service.places_etag(places["places"]))
         return places

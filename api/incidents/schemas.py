@@ -204,10 +204,11 @@ def _full(getter: Any, empty: Any) -> Any:
 class CaseWorkNested(ma.fields.Nested):
     """A case-work section (typed in the spec), left empty for a reader who only reported the case."""
 
-    def _serialize(self, nested_obj: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+    def serialize(self, attr: str, obj: Any, accessor: Any = None, **kwargs: Any) -> Any:
+        # Decided before the section is read, so a reporter's read never loads the case work.
         if getattr(obj, "view", None) != "full":
             return [] if self.many else None
-        return super()._serialize(nested_obj, attr, obj, **kwargs)
+        return super().serialize(attr, obj, accessor, **kwargs)
 
 
 class IncidentRead(IncidentListItem):

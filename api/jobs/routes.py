@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.jobs import service
 from api.jobs.schemas import JobList

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import ensure_roles
+from api.core.permissions import ensure_roles
 from api.jobs.models import JobState, ReminderMark
 from api.jobs.schedule import FAILURES_BEFORE_ALERT, JOBS
 

@@ -2,7 +2,7 @@
 
 - A municipality user (role `municipality`, created only from the command line) reads the aggregates of the
   schools of their municipality, side by side with every small cell suppressed, and the municipality's name
-  and school list. Every other route of the API refuses them (api/core/requests.py): they see no case, no
+  and school list. Every other route of the API refuses them (api/core/lifecycle.py): they see no case, no
   student, no name.
 - Which municipality: the one their own school (the school their account was created in) belongs to.
 - Grouping schools into a municipality is the deployment's setup, from the command line

@@ -14,7 +14,7 @@ from api.analytics.schemas import PeriodQuery, SchoolsTableRead
 from api.analytics.views import VIEWS
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.requests import municipality_route
+from api.core.lifecycle import municipality_route
 from api.extensions import Blueprint
 from api.municipalities import service
 from api.municipalities.schemas import MunicipalityRead, SchoolMunicipalityRead

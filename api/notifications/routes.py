@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.notifications import service
 from api.notifications.schemas import NotificationQuery, NotificationRead

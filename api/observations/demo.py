@@ -10,52 +10,6 @@ from sqlalchemy.orm import Session
 
 from api.core.timeutil import LOCAL_TZ, as_utc, local_date
 from api.observations import service
-from api.students.models import ClassStaff, SchoolClass, Student
-
-ORDER = 30
-
-GIVEN = [
-    "Emil",
-    "Ida",
-    "Noah",
-    "Freja",
-    "Oscar",
-    "Alma",
-    "William",
-    "Clara",
-    "Lucas",
-    "Agnes",
-    "Malthe",
-    "Ella",
-    "Victor",
-    "Karla",
-    "Alfred",
-    "Sofia",
-    "Carl",
-    "Olivia",
-    "Aksel",
-    "Ellen",
-    "Ali",
-    "Yasmin",
-]
-FAMILY = [
-    "Nielsen",
-    "Jensen",
-    "Hansen",
-    "Pedersen",
-    "Andersen",
-    "Christensen",
-    "Larsen",
-    "Sørensen",
-    "Rasmussen",
-    "Jørgensen",
-    "Petersen",
-    "Madsen",
-    "Kristensen",
-    "Olsen",
-    "Thomsen",
-    "Poulsen",
-]
 
 NOTES = [
     "Sad alene ved hegnet det meste af frokostpausen.",
@@ -73,47 +27,9 @@ SENSITIVE_NOTES = [
 ]
 
 
-def demo_students(session: Session, ctx: Any) -> list[Student]:
-    """The demo school's active students: from the students seeder, or a small fallback roster."""
-    if "students" not in ctx.shared:
-        _fallback_roster(session, ctx)
-    return [s for s in ctx.shared["students"] if s.active]
-
-
-def _fallback_roster(session: Session, ctx: Any) -> None:
-    """FALLBACK, only when the students seeder has not run (this branch alone): a few classes and
-    students, with the demo teacher, pedagogue and SFO adult attached, so the demo has children."""
-    rng = random.Random(10)
-    classes: dict[str, SchoolClass] = {}
-    students: list[Student] = []
-    year = "2026/27"
-    for grade in range(6):
-        cls = SchoolClass(school_id=ctx.school.id, name=f"{grade}.A", grade=grade, school_year=year)
-        session.add(cls)
-        classes[cls.name] = cls
-    session.flush()
-    for cls in classes.values():
-        for i in range(10):
-            students.append(
-                Student(
-                    school_id=ctx.school.id,
-                    given_name=rng.choice(GIVEN),
-                    family_name=rng.choice(FAMILY),
-                    class_id=cls.id,
-                    sfo_enrolled=cls.grade <= 3,
-                    external_id=f"demo-{cls.name}-{i}",
-                )
-            )
-    session.add_all(students)
-    for name, role, staff_role in (
-        ("3.A", "teacher", "class_teacher"),
-        ("1.A", "pedagogue", "pedagogue"),
-        ("0.A", "sfo_staff", "sfo_contact"),
-    ):
-        session.add(ClassStaff(class_id=classes[name].id, user_id=ctx.users[role].id, role=staff_role))
-    session.flush()
-    ctx.shared["classes"] = classes
-    ctx.shared["students"] = students
+def demo_students(session: Session, ctx: Any) -> list[Any]:
+    """The demo school's active students (from the roster seeder)."""
+    return [s for s in ctx.students if s.active]
 
 
 def seed(session: Session, ctx: Any) -> None:

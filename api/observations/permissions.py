@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import deny
 from api.auth.scopes import is_client
+from api.core.permissions import deny
 from api.observations.models import Observation, ObservationStudent
 from api.students.models import Student
 from api.students.permissions import staff_class_ids

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core.db import db
-from api.core.etag import require_if_match, set_etag
+from api.core.etag import if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.observations import service
 from api.observations.schemas import (
@@ -81,9 +81,9 @@ class ObservationById(MethodView):
         observation = service.get_observation(
             session, actor=actor, observation_id=observation_id, audited=False
         )
-        service.permissions.ensure_can_edit(actor, observation)
-        require_if_match(observation)
-        observation = service.update_observation(session, actor=actor, observation=observation, changes=data)
+        observation = service.update_observation(
+            session, actor=actor, observation=observation, changes=data, if_match=if_match()
+        )
         set_etag(observation)
         return service.present(actor, observation)
 

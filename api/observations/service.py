@@ -10,11 +10,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
-from api.core.etag import etag_of
+from api.core.etag import IfMatch, check_if_match, etag_of
+from api.core.inputs import text_or_none
 from api.core.pagination import list_page
 from api.core.scoping import get_in_school
 from api.core.timeutil import LOCAL_TZ, WITHDRAW_WINDOW, as_utc, utcnow
 from api.core.tombstones import Tombstone, record_tombstone
+from api.core.views import View
 from api.errors import Conflict, InvalidInput
 from api.incidents.service import create_incident
 from api.observations import permissions
@@ -25,28 +27,23 @@ from api.students.service import students_in_classes, students_of_school
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def present(viewer: Any, observation: Observation) -> dict[str, Any]:
+class ObservationView(View):
+    """An observation as one reader sees it: the note only when granted (a sensitive one's is need-to-know)."""
+
+    PRIVATE = ("note",)
+
+
+def present(viewer: Any, observation: Observation) -> ObservationView:
     """The observation as `viewer` may see it: without the note of a sensitive one they may not read."""
     shown = permissions.can_see_note(viewer, observation)
-    return {
-        "id": observation.id,
-        "students": [link.student for link in observation.students],
-        "mood": observation.mood,
-        "context": observation.context,
-        "tags": list(observation.tags or []),
-        "note": observation.note if shown else None,
-        "note_hidden": not shown and observation.note is not None,
-        "sensitive": observation.sensitive,
-        "observed_at": observation.observed_at,
-        "author": observation.author,
-        "incident_id": observation.incident_id,
-        "withdrawn_at": observation.withdrawn_at,
-        "withdrawn_by": observation.withdrawn_by,
-        "created_at": observation.created_at,
-        "updated_at": observation.updated_at,
-        "version": observation.version,
-        "etag": etag_of(observation),
-    }
+    return ObservationView(
+        observation,
+        granted=("note",) if shown else (),
+        students=[link.student for link in observation.students],
+        tags=list(observation.tags or []),
+        note_hidden=not shown and observation.note is not None,
+        etag=etag_of(observation),
+    )
 
 
 def _unique(values: Iterable[Any]) -> list[Any]:
@@ -60,11 +57,6 @@ def _check_moment(observed_at: datetime) -> datetime:
             "An observation cannot be in the future.", errors={"observed_at": ["in the future"]}
         )
     return observed_at
-
-
-def _clean_note(note: str | None) -> str | None:
-    note = (note or "").strip()
-    return note or None
 
 
 def create_observation(
@@ -89,7 +81,7 @@ def create_observation(
         mood=mood,
         context=context,
         tags=_unique(tags or []),
-        note=_clean_note(note),
+        note=text_or_none(note),
         sensitive=bool(sensitive),
         observed_at=_check_moment(observed_at) if observed_at is not None else utcnow(),
     )
@@ -200,10 +192,17 @@ def list_observations(
 
 
 def update_observation(
-    session: Session, *, actor: Any, observation: Observation, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    observation: Observation,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> Observation:
-    """Apply the author's (or a leader's / resource person's) corrections."""
+    """Apply the author's (or a leader's / resource person's) corrections (`if_match`: the version read)."""
     permissions.ensure_can_edit(actor, observation)
+    if if_match is not None:
+        check_if_match(observation, if_match)
     _refuse_withdrawn(observation)
     before = set(observation.student_ids)
     if "student_ids" in changes:
@@ -219,7 +218,7 @@ def update_observation(
     if "tags" in changes:
         observation.tags = _unique(changes["tags"])
     if "note" in changes:
-        observation.note = _clean_note(changes["note"])
+        observation.note = text_or_none(changes["note"])
     if "sensitive" in changes:
         observation.sensitive = bool(changes["sensitive"])
     if "observed_at" in changes:

@@ -13,8 +13,6 @@ from api.incidents.service import open_case_pairs
 from api.observations.demo import demo_students
 from api.play_partners import service
 
-ORDER = 31
-
 
 def seed(session: Session, ctx: Any) -> None:
     """Three arrangements in force today (whatever weekday today is) and check-ins for the last days."""
@@ -44,7 +42,6 @@ def seed(session: Session, ctx: Any) -> None:
             "Fodbold på det blandede hold; ingen bliver holdt udenfor.",
         ),
     ]
-    made = 0
     for index, (recesses, responsible, purpose) in enumerate(plans):
         pool = groups[index % len(groups)] if groups else students
         for offset in range(len(pool) - 1):
@@ -68,7 +65,6 @@ def seed(session: Session, ctx: Any) -> None:
                 )
             except Conflict:
                 continue  # an open bullying case pairs these two; try the next pair
-            made += 1
             for days_ago, outcome in ((1, "good"), (2, "mixed"), (3, "did_not_happen")):
                 day = today - timedelta(days=days_ago)
                 if arrangement.weekday_mask & (1 << (day.isoweekday() - 1)):
@@ -76,4 +72,3 @@ def seed(session: Session, ctx: Any) -> None:
                         session, actor=responsible, arrangement=arrangement, outcome=outcome, date=day
                     )
             break
-    ctx.shared["play_partner_arrangements"] = made

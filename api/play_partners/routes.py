@@ -6,12 +6,12 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core.db import db
-from api.core.etag import require_if_match, set_etag
+from api.core.etag import if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.play_partners import service
 from api.play_partners.schemas import (
@@ -85,9 +85,9 @@ class ArrangementById(MethodView):
         arrangement = service.get_arrangement(
             session, actor=actor, arrangement_id=arrangement_id, audited=False
         )
-        service.ensure_can_change(session, actor=actor, arrangement=arrangement)
-        require_if_match(arrangement)
-        arrangement = service.update_arrangement(session, actor=actor, arrangement=arrangement, changes=data)
+        arrangement = service.update_arrangement(
+            session, actor=actor, arrangement=arrangement, changes=data, if_match=if_match()
+        )
         set_etag(arrangement)
         return service.present(session, actor, arrangement)
 

@@ -7,19 +7,22 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
-from api.core.etag import etag_of
-from api.core.pagination import list_page, paginate
+from api.core.etag import IfMatch, check_if_match, etag_of
+from api.core.pagination import list_page
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
+from api.core.views import View
 from api.errors import Conflict, InvalidInput
 from api.incidents.service import open_case_pairs, separation_refusal
 from api.play_partners import permissions
+from api.play_partners.check_ins import add_check_in as add_check_in
+from api.play_partners.check_ins import list_check_ins as list_check_ins
+from api.play_partners.check_ins import present_check_ins as present_check_ins
 from api.play_partners.models import (
-    ArrangementCheckIn,
     ArrangementStatus,
     ArrangementStudent,
     PlayPartnerArrangement,
@@ -127,35 +130,23 @@ def conflicts_of(session: Session, viewer: Any, arrangements: list[PlayPartnerAr
     return {a.id for a in arrangements if any(p.students <= set(a.student_ids) for p in pairs)}
 
 
-def present_many(
-    session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]
-) -> list[dict[str, Any]]:
+def present_many(session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]) -> list[View]:
     """The arrangements with their overlaps and the case conflicts the viewer may know of."""
     overlaps = overlaps_of(session, arrangements)
     conflicts = conflicts_of(session, viewer, arrangements)
     return [
-        {
-            "id": a.id,
-            "students": [link.student for link in a.students],
-            "recesses": a.recesses,
-            "weekdays": a.weekdays,
-            "start_date": a.start_date,
-            "end_date": a.end_date,
-            "responsible": a.responsible,
-            "purpose": a.purpose,
-            "status": a.status,
-            "overlaps": overlaps[a.id],
-            "case_conflict": a.id in conflicts,
-            "created_by": a.created_by,
-            "created_at": a.created_at,
-            "updated_at": a.updated_at,
-            "etag": etag_of(a),
-        }
+        View(
+            a,
+            students=[link.student for link in a.students],
+            overlaps=overlaps[a.id],
+            case_conflict=a.id in conflicts,
+            etag=etag_of(a),
+        )
         for a in arrangements
     ]
 
 
-def present(session: Session, viewer: Any, arrangement: PlayPartnerArrangement) -> dict[str, Any]:
+def present(session: Session, viewer: Any, arrangement: PlayPartnerArrangement) -> View:
     """One arrangement with its overlaps and the case conflict the viewer may know of."""
     return present_many(session, viewer, [arrangement])[0]
 
@@ -232,6 +223,28 @@ def get_arrangement(
     return arrangement
 
 
+def in_force(day: date, *, any_weekday: bool = False) -> ColumnElement[bool]:
+    """SQL condition: the arrangement is active and runs on this day (on any weekday, with `any_weekday`)."""
+    A = PlayPartnerArrangement
+    running = and_(A.status == ArrangementStatus.ACTIVE.value, A.start_date <= day, A.end_date >= day)
+    return (
+        running if any_weekday else and_(running, A.weekday_mask.op("&")(weekday_bit(day.isoweekday())) != 0)
+    )
+
+
+def arrangement_students_in_force(
+    session: Session, *, school_id: int, day: date, any_weekday: bool = False
+) -> list[tuple[int, int]]:
+    """(arrangement id, student id) of the school's arrangements in force on the day, by arrangement."""
+    rows = session.execute(
+        select(ArrangementStudent.arrangement_id, ArrangementStudent.student_id)
+        .join(PlayPartnerArrangement, PlayPartnerArrangement.id == ArrangementStudent.arrangement_id)
+        .where(PlayPartnerArrangement.school_id == school_id, in_force(day, any_weekday=any_weekday))
+        .order_by(ArrangementStudent.arrangement_id, ArrangementStudent.student_id)
+    )
+    return [(a, s) for a, s in rows]
+
+
 def list_arrangements(
     session: Session,
     *,
@@ -251,12 +264,7 @@ def list_arrangements(
     A = PlayPartnerArrangement
     stmt: Select[Any] = select(A).where(A.school_id == actor.school_id)
     if date is not None:
-        stmt = stmt.where(
-            A.status == ArrangementStatus.ACTIVE.value,
-            A.start_date <= date,
-            A.end_date >= date,
-            A.weekday_mask.op("&")(weekday_bit(date.isoweekday())) != 0,
-        )
+        stmt = stmt.where(in_force(date))
     if recess is not None:
         stmt = stmt.where(A.recess_mask.op("&")(recess_bit(recess)) != 0)
     if student_id is not None:
@@ -298,10 +306,18 @@ def ensure_can_change(session: Session, *, actor: Any, arrangement: PlayPartnerA
 
 
 def update_arrangement(
-    session: Session, *, actor: Any, arrangement: PlayPartnerArrangement, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    arrangement: PlayPartnerArrangement,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> PlayPartnerArrangement:
-    """Change an arrangement; the open-case rule is checked again unless it ends."""
+    """Change an arrangement (`if_match`: the version read); the open-case rule is checked again unless it
+    ends."""
     ensure_can_change(session, actor=actor, arrangement=arrangement)
+    if if_match is not None:
+        check_if_match(arrangement, if_match)
     before = set(arrangement.student_ids)
     ids = _unique(changes["student_ids"]) if "student_ids" in changes else arrangement.student_ids
     if len(ids) < 2:
@@ -342,105 +358,3 @@ def update_arrangement(
         detail={"fields": sorted(changes)},
     )
     return arrangement
-
-
-def present_check_ins(
-    session: Session, *, actor: Any, arrangement: PlayPartnerArrangement, check_ins: list[ArrangementCheckIn]
-) -> list[dict[str, Any]]:
-    """Check-ins as the actor may see them (the note only with need-to-know)."""
-    class_ids = staff_class_ids(session, actor)
-    out = []
-    for c in check_ins:
-        shown = permissions.can_see_check_in_note(actor, arrangement, c, class_ids=class_ids)
-        out.append(
-            {
-                "id": c.id,
-                "arrangement_id": c.arrangement_id,
-                "date": c.day,
-                "recess": c.recess,
-                "outcome": c.outcome,
-                "note": c.note if shown else None,
-                "note_hidden": not shown and c.note is not None,
-                "author": c.author,
-                "created_at": c.created_at,
-            }
-        )
-    return out
-
-
-def add_check_in(
-    session: Session,
-    *,
-    actor: Any,
-    arrangement: PlayPartnerArrangement,
-    outcome: str,
-    date: date | None = None,
-    recess: str | None = None,
-    note: str | None = None,
-) -> ArrangementCheckIn:
-    """Record whether the arrangement happened on a day (today by default) and how it went."""
-    permissions.ensure_child_facing(actor, action="record check-ins")
-    day = date or local_date()
-    if day > local_date():
-        raise InvalidInput("A check-in cannot be in the future.", errors={"date": ["in the future"]})
-    if not (arrangement.start_date <= day <= arrangement.end_date):
-        raise InvalidInput(
-            f"The arrangement runs from {arrangement.start_date} to {arrangement.end_date}.",
-            errors={"date": ["outside the arrangement's period"]},
-        )
-    if recess is not None and recess not in arrangement.recesses:
-        raise InvalidInput(
-            f"The arrangement covers {', '.join(arrangement.recesses)}.",
-            errors={"recess": ["not one of the arrangement's recesses"]},
-        )
-    check_in = ArrangementCheckIn(
-        arrangement_id=arrangement.id,
-        day=day,
-        recess=recess,
-        outcome=outcome,
-        note=(note or "").strip() or None,
-        author_id=actor.id,
-    )
-    session.add(check_in)
-    session.flush()
-    audit.record(
-        "play_partner_check_in_created",
-        resource_type="play_partner_check_in",
-        resource_id=check_in.id,
-        student_ids=arrangement.student_ids,
-        detail={"arrangement_id": arrangement.id, "outcome": outcome},
-    )
-    return check_in
-
-
-def list_check_ins(
-    session: Session,
-    *,
-    actor: Any,
-    arrangement: PlayPartnerArrangement,
-    from_date: date | None = None,
-    to_date: date | None = None,
-    page: int = 1,
-    page_size: int = 25,
-) -> dict[str, Any]:
-    """One page of an arrangement's check-ins, newest first."""
-    permissions.ensure_child_facing(actor, action="see check-ins")
-    C = ArrangementCheckIn
-    stmt: Select[Any] = select(C).where(C.arrangement_id == arrangement.id)
-    if from_date is not None:
-        stmt = stmt.where(C.day >= from_date)
-    if to_date is not None:
-        stmt = stmt.where(C.day <= to_date)
-    stmt = stmt.order_by(C.day.desc(), C.created_at.desc(), C.id.desc())
-    result = paginate(session, stmt, page=page, page_size=page_size)
-    audit.record(
-        "play_partner_check_ins_listed",
-        resource_type="play_partner_arrangement",
-        resource_id=arrangement.id,
-        student_ids=arrangement.student_ids,
-        detail={"count": len(result["items"])},
-    )
-    result["items"] = present_check_ins(
-        session, actor=actor, arrangement=arrangement, check_ins=result["items"]
-    )
-    return result

@@ -158,15 +158,15 @@ def _observations(session: Session, actor: Any, sid: int) -> Iterator[dict[str, 
         )
 
     for o in _pages(fetch):
-        others = [(s, "anden elev") for s in o["students"] if s.id != sid]
+        others = [(s, "anden elev") for s in o.students if s.id != sid]
         yield {
-            "id": o["id"],
-            "observed_at": _iso(o["observed_at"]),
-            "mood": o["mood"],
-            "context": o["context"],
-            "tags": o["tags"],
-            "note": _redactor(others)(o["note"]),
-            "incident_id": o["incident_id"],
+            "id": o.id,
+            "observed_at": _iso(o.observed_at),
+            "mood": o.mood,
+            "context": o.context,
+            "tags": o.tags,
+            "note": _redactor(others)(o.note),
+            "incident_id": o.incident_id,
             "other_students": ["anden elev" for _ in others],
         }
 
@@ -176,14 +176,14 @@ def _arrangements(session: Session, actor: Any, sid: int) -> Iterator[dict[str, 
         return play_service.list_arrangements(session, actor=actor, student_id=sid, page=p, page_size=PAGE)
 
     for a in _pages(fetch):
-        others = [(s, "anden elev") for s in a["students"] if s.id != sid]
+        others = [(s, "anden elev") for s in a.students if s.id != sid]
         redact = _redactor(others)
         yield {
-            "id": a["id"],
-            "start_date": _iso(a["start_date"]),
-            "end_date": _iso(a["end_date"]),
-            "purpose": redact(a["purpose"]),
-            "status": a["status"],
+            "id": a.id,
+            "start_date": _iso(a.start_date),
+            "end_date": _iso(a.end_date),
+            "purpose": redact(a.purpose),
+            "status": a.status,
             "other_students": ["anden elev" for _ in others],
         }
 

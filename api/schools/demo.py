@@ -6,8 +6,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-ORDER = 1
-
 # A common Danish school day: a morning recess, the lunch recess and an afternoon recess.
 RECESS_TIMES = [
     {"start": "09:40", "end": "10:00"},

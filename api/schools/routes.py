@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import require_if_match
+from api.core.etag import if_match
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.schools import service
 from api.schools.schemas import SchoolRead, SchoolUpdate
@@ -34,5 +34,4 @@ class CurrentSchool(MethodView):
         session = db.session
         actor = current_user()
         school = service.current_school(session, actor=actor)
-        require_if_match(school)
-        return service.update_school(session, actor=actor, school=school, **data)
+        return service.update_school(session, actor=actor, school=school, if_match=if_match(), **data)

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import ensure_roles
 from api.core import audit
+from api.core.etag import IfMatch, check_if_match
+from api.core.permissions import ensure_roles
 from api.errors import Conflict, InvalidInput
 from api.schools.models import School
 
@@ -28,9 +29,13 @@ def update_school(
     recess_times: list[dict[str, str]] | None = None,
     password_login: bool | None = None,
     case_work_requires_two_factor: bool | None = None,
+    if_match: IfMatch | str | None = None,
 ) -> School:
-    """An admin changes the school's name or settings; only the settings given change."""
+    """An admin changes the school's name or settings; only the settings given change (`if_match`: the
+    version read)."""
     ensure_roles(actor, "admin", action="change the school's settings")
+    if if_match is not None:
+        check_if_match(school, if_match)
     changed: list[str] = []
     if name is not None:
         if not name.strip():
@@ -92,6 +97,11 @@ def create_school(session: Session, *, name: str, slug: str) -> School:
     session.add(school)
     session.flush()
     return school
+
+
+def school_by_id(session: Session, school_id: int) -> School:
+    """A school by its id (other domains' rules read its calendar settings)."""
+    return session.get(School, school_id)  # type: ignore[return-value]
 
 
 def get_school_by_slug(session: Session, slug: str) -> School | None:

@@ -8,8 +8,6 @@ from sqlalchemy.orm import Session
 
 from api.strategy.service import seed_version_one
 
-ORDER = 6
-
 
 def seed(session: Session, ctx: Any) -> None:
     """Version 1: the seed text."""

@@ -1,7 +1,7 @@
 """Demo roster of Vestrup Skole: classes 0.A to 9.B in 2026/27, about 400 students with invented Danish
 names, their guardians, and the demo staff attached to classes.
 
-Shares `ctx.shared["classes"]` (name -> SchoolClass) and `ctx.shared["students"]` (list) with later seeders.
+Sets `ctx.classes` (name -> SchoolClass) and `ctx.students` (list) for the seeders after it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from api.students.models import ClassStaff, Guardian, SchoolClass, Student
 
-ORDER = 10
 SCHOOL_YEAR = "2026/27"
 STUDENTS_PER_CLASS = 20
 
@@ -137,5 +136,5 @@ def seed(session: Session, ctx: Any) -> None:
     session.add_all(guardians)
     session.flush()
 
-    ctx.shared["classes"] = classes
-    ctx.shared["students"] = students
+    ctx.classes = classes
+    ctx.students = students

@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import deny
 from api.auth.scopes import is_client
+from api.core.permissions import deny
+from api.core.scoping import per_request
 from api.students.models import ClassRole, ClassStaff, Student
 
 # Roles that see every student's details in their school.
@@ -35,23 +36,27 @@ GUARDIAN_SCHOOL_WIDE_ROLES = ("leader", "resource_person", "admin")
 GUARDIAN_EDIT_ROLES = ("admin", "leader")
 
 
-def staff_class_ids(session: Session, user: Any) -> set[int]:
-    """The classes this user is attached to."""
-    return set(session.scalars(select(ClassStaff.class_id).where(ClassStaff.user_id == user.id)))
+def staff_class_ids(session: Session, user: Any) -> frozenset[int]:
+    """The classes this user is attached to (asked once per request)."""
+    return per_request(
+        ("class_ids", user.id),
+        lambda: frozenset(session.scalars(select(ClassStaff.class_id).where(ClassStaff.user_id == user.id))),
+    )
 
 
-def class_teacher_ids(session: Session, class_ids: Iterable[int]) -> set[int]:
-    """The users attached as class teacher (klasselærer) to any of these classes."""
+def class_teachers(session: Session, class_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The class teachers (klasselærere) of these classes, each with the ones of these classes they teach."""
     ids = sorted(set(class_ids))
-    if not ids:
-        return set()
-    return set(
-        session.scalars(
-            select(ClassStaff.user_id).where(
+    found: dict[int, set[int]] = {}
+    if ids:
+        rows = session.execute(
+            select(ClassStaff.user_id, ClassStaff.class_id).where(
                 ClassStaff.class_id.in_(ids), ClassStaff.role == ClassRole.CLASS_TEACHER.value
             )
         )
-    )
+        for user_id, class_id in rows:
+            found.setdefault(user_id, set()).add(class_id)
+    return found
 
 
 def can_view_details(session: Session, user: Any, student: Student) -> bool:

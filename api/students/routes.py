@@ -8,12 +8,12 @@ from typing import Any
 from flask import Response, current_app, request
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core.db import db
-from api.core.etag import require_if_match
+from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.errors import PayloadTooLarge
 from api.extensions import Blueprint
 from api.students import guardian_feed, permissions, roster, service
@@ -113,9 +113,9 @@ class ClassById(MethodView):
         """Rename a class or change its grade or school year (admin; send If-Match)"""
         session, actor = db.session, current_user()
         school_class = service.get_class(session, actor=actor, class_id=class_id)
-        permissions.ensure_can_manage_roster(actor, what="change classes")
-        require_if_match(school_class)
-        return service.update_class(session, actor=actor, school_class=school_class, changes=data)
+        return service.update_class(
+            session, actor=actor, school_class=school_class, changes=data, if_match=if_match()
+        )
 
 
 @blp.route("/classes/<int:class_id>/staff")
@@ -226,9 +226,9 @@ class StudentById(MethodView):
         """Change a student, or mark them as left with left_on (admin; send If-Match)"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
-        permissions.ensure_can_manage_roster(actor, what="change students")
-        require_if_match(student)
-        return service.update_student(session, actor=actor, student=student, changes=data)
+        return service.update_student(
+            session, actor=actor, student=student, changes=data, if_match=if_match()
+        )
 
 
 @blp.route("/students/<int:student_id>/log")
@@ -305,9 +305,9 @@ class GuardianById(MethodView):
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
-        permissions.ensure_can_edit_guardians(session, actor, student)
-        require_if_match(guardian)
-        return service.update_guardian(session, actor=actor, student=student, guardian=guardian, changes=data)
+        return service.update_guardian(
+            session, actor=actor, student=student, guardian=guardian, changes=data, if_match=if_match()
+        )
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
@@ -316,5 +316,4 @@ class GuardianById(MethodView):
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
-        permissions.ensure_can_edit_guardians(session, actor, student)
         service.delete_guardian(session, actor=actor, student=student, guardian=guardian)

@@ -10,13 +10,27 @@ from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
 from api.core import student_log as log_registry
-from api.core.pagination import is_feed, list_page, paginate
+from api.core.etag import IfMatch, check_if_match
+from api.core.inputs import text_or_none
+from api.core.pagination import is_feed, list_page
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date
-from api.core.tombstones import record_tombstone
-from api.errors import Conflict, InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput
 from api.students import permissions, roster
-from api.students.models import ClassStaff, Guardian, SchoolClass, Student, class_name_key
+from api.students.classes import attach_staff as attach_staff
+from api.students.classes import create_class as create_class
+from api.students.classes import detach_staff as detach_staff
+from api.students.classes import get_class as get_class
+from api.students.classes import list_classes as list_classes
+from api.students.classes import update_class as update_class
+from api.students.guardians import create_guardian as create_guardian
+from api.students.guardians import custodial_guardians as custodial_guardians
+from api.students.guardians import delete_guardian as delete_guardian
+from api.students.guardians import get_guardian as get_guardian
+from api.students.guardians import list_guardians as list_guardians
+from api.students.guardians import read_guardian as read_guardian
+from api.students.guardians import update_guardian as update_guardian
+from api.students.models import SchoolClass, Student
 from api.students.search import list_statement, search
 from api.users.models import User
 
@@ -24,155 +38,11 @@ LOG_SCOPE_FULL = "full"
 LOG_SCOPE_OWN = "own_entries"
 
 
-def _get(session: Session, model: type, obj_id: int, *, school_id: int, what: str) -> Any:
-    """get_in_school: ids beyond the 32-bit columns are simply not found (not a database error)."""
-    return get_in_school(session, model, obj_id, school_id=school_id, what=what)
-
-
 def current_school_year(today: date | None = None) -> str:
     """The school year a day falls in; a Danish school year starts in August ("2026/27")."""
     today = today or local_date()
     start = today.year if today.month >= 8 else today.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
-
-
-# Classes
-
-
-def list_classes(
-    session: Session,
-    *,
-    actor: User,
-    mine: bool | None = None,
-    school_year: str | None = None,
-    grade: int | None = None,
-    page: int = 1,
-    page_size: int = 25,
-    cursor: str | None = None,
-    updated_since: datetime | None = None,
-) -> dict:
-    """The school's classes by grade and name (every staff member sees them)."""
-    stmt: Select[Any] = select(SchoolClass).where(SchoolClass.school_id == actor.school_id)
-    if mine:
-        stmt = stmt.where(
-            SchoolClass.id.in_(select(ClassStaff.class_id).where(ClassStaff.user_id == actor.id))
-        )
-    if school_year is not None:
-        stmt = stmt.where(SchoolClass.school_year == school_year)
-    if grade is not None:
-        stmt = stmt.where(SchoolClass.grade == grade)
-    stmt = stmt.order_by(SchoolClass.school_year.desc(), SchoolClass.grade, SchoolClass.name, SchoolClass.id)
-    return list_page(
-        session,
-        stmt,
-        {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
-        model=SchoolClass,
-        resource="classes",
-        school_id=actor.school_id,
-    )
-
-
-def get_class(session: Session, *, actor: User, class_id: int) -> SchoolClass:
-    """A class of the actor's school (404 for another school's)."""
-    return _get(session, SchoolClass, class_id, school_id=actor.school_id, what="Class")
-
-
-def _class_name_taken(
-    session: Session, *, school_id: int, school_year: str, name: str, except_id: int | None = None
-) -> bool:
-    stmt = select(SchoolClass.id).where(
-        SchoolClass.school_id == school_id,
-        SchoolClass.school_year == school_year,
-        SchoolClass.name_key == class_name_key(name),
-    )
-    if except_id is not None:
-        stmt = stmt.where(SchoolClass.id != except_id)
-    return session.scalar(stmt) is not None
-
-
-def create_class(session: Session, *, actor: User, name: str, grade: int, school_year: str) -> SchoolClass:
-    """A new class (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="create classes")
-    name = name.strip()
-    if _class_name_taken(session, school_id=actor.school_id, school_year=school_year, name=name):
-        raise Conflict(
-            f"There is already a class {name} in {school_year}.",
-            errors={"name": ["already in use"]},
-            type="duplicate",
-        )
-    school_class = SchoolClass(school_id=actor.school_id, name=name, grade=grade, school_year=school_year)
-    session.add(school_class)
-    session.flush()
-    audit.record("class_created", resource_type="class", resource_id=school_class.id)
-    return school_class
-
-
-def update_class(
-    session: Session, *, actor: User, school_class: SchoolClass, changes: dict[str, Any]
-) -> SchoolClass:
-    """Rename a class or change its grade or school year (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="change classes")
-    name = changes.get("name", school_class.name).strip()
-    year = changes.get("school_year", school_class.school_year)
-    if _class_name_taken(
-        session, school_id=school_class.school_id, school_year=year, name=name, except_id=school_class.id
-    ):
-        raise Conflict(
-            f"There is already a class {name} in {year}.",
-            errors={"name": ["already in use"]},
-            type="duplicate",
-        )
-    school_class.name = name
-    school_class.school_year = year
-    if "grade" in changes:
-        school_class.grade = changes["grade"]
-    audit.record(
-        "class_updated",
-        resource_type="class",
-        resource_id=school_class.id,
-        detail={"fields": sorted(changes)},
-    )
-    session.flush()
-    return school_class
-
-
-def attach_staff(
-    session: Session, *, actor: User, school_class: SchoolClass, user_id: int, role: str
-) -> SchoolClass:
-    """Attach a staff member of the school to a class with a role, or change their role (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="attach staff to classes")
-    user = session.get(User, user_id)
-    if user is None or user.school_id != school_class.school_id or not user.active:
-        raise InvalidInput("No active staff member with that id.", errors={"user_id": ["unknown user"]})
-    existing = next((s for s in school_class.staff if s.user_id == user_id), None)
-    if existing is None:
-        school_class.staff.append(ClassStaff(user_id=user_id, role=role, user=user))
-    else:
-        existing.role = role
-    session.flush()
-    audit.record(
-        "class_staff_attached",
-        resource_type="class",
-        resource_id=school_class.id,
-        detail={"user_id": user_id, "role": role},
-    )
-    return school_class
-
-
-def detach_staff(session: Session, *, actor: User, school_class: SchoolClass, user_id: int) -> None:
-    """Detach a staff member from a class (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="detach staff from classes")
-    existing = next((s for s in school_class.staff if s.user_id == user_id), None)
-    if existing is None:
-        raise NotFound("That staff member is not attached to this class.")
-    school_class.staff.remove(existing)
-    session.flush()
-    audit.record(
-        "class_staff_detached",
-        resource_type="class",
-        resource_id=school_class.id,
-        detail={"user_id": user_id},
-    )
 
 
 # Students
@@ -220,12 +90,19 @@ def list_students(
 
 def get_student(session: Session, *, actor: User, student_id: int, audit_read: bool = True) -> Student:
     """A student of the actor's school (404 for another school's)."""
-    student = _get(session, Student, student_id, school_id=actor.school_id, what="Student")
+    student = get_in_school(session, Student, student_id, school_id=actor.school_id, what="Student")
     if audit_read:
         audit.record(
             "student_viewed", resource_type="student", resource_id=student.id, student_ids=[student.id]
         )
     return student
+
+
+def school_student_ids(session: Session, *, school_id: int, student_ids: list[int]) -> set[int]:
+    """Which of these ids are students of this school (present or former)."""
+    return set(
+        session.scalars(select(Student.id).where(Student.id.in_(student_ids), Student.school_id == school_id))
+    )
 
 
 def students_of_school(
@@ -282,18 +159,11 @@ def _external_id_taken(session: Session, school_id: int, external_id: str, excep
     return session.scalar(stmt) is not None
 
 
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
 def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> Student:
     """A new student (admin)."""
     permissions.ensure_can_manage_roster(actor, what="add students")
     school_class = _class_in_school(session, actor.school_id, data.get("class_id"))
-    external_id = _clean(data.get("external_id"))
+    external_id = text_or_none(data.get("external_id"))
     if external_id and _external_id_taken(session, actor.school_id, external_id, None):
         raise Conflict(
             "Another student has this external id.",
@@ -304,7 +174,7 @@ def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> St
         school_id=actor.school_id,
         given_name=data["given_name"].strip(),
         family_name=data["family_name"].strip(),
-        preferred_name=_clean(data.get("preferred_name")),
+        preferred_name=text_or_none(data.get("preferred_name")),
         class_id=school_class.id if school_class else None,
         sfo_enrolled=data.get("sfo_enrolled", False),
         external_id=external_id,
@@ -315,14 +185,24 @@ def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> St
     return student
 
 
-def update_student(session: Session, *, actor: User, student: Student, changes: dict[str, Any]) -> Student:
-    """Change a student, or mark them as left (`left_on`) or back (`left_on: null`) (admin)."""
+def update_student(
+    session: Session,
+    *,
+    actor: User,
+    student: Student,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
+) -> Student:
+    """Change a student, or mark them as left (`left_on`) or back (`left_on: null`) (admin; `if_match`: the
+    version read)."""
     permissions.ensure_can_manage_roster(actor, what="change students")
+    if if_match is not None:
+        check_if_match(student, if_match)
     for name in ("given_name", "family_name"):
         if name in changes:
             setattr(student, name, changes[name].strip())
     if "preferred_name" in changes:
-        student.preferred_name = _clean(changes["preferred_name"])
+        student.preferred_name = text_or_none(changes["preferred_name"])
     if "class_id" in changes:
         school_class = _class_in_school(session, student.school_id, changes["class_id"])
         student.class_id = school_class.id if school_class else None
@@ -330,7 +210,7 @@ def update_student(session: Session, *, actor: User, student: Student, changes: 
     if "sfo_enrolled" in changes:
         student.sfo_enrolled = changes["sfo_enrolled"]
     if "external_id" in changes:
-        external_id = _clean(changes["external_id"])
+        external_id = text_or_none(changes["external_id"])
         if external_id and _external_id_taken(session, student.school_id, external_id, student.id):
             raise Conflict(
                 "Another student has this external id.",
@@ -379,123 +259,6 @@ def export_roster(
         detail={"students": len(students), "include_inactive": include_inactive, "class_id": class_id},
     )
     return roster.export_csv(students)
-
-
-# Guardians
-
-
-def list_guardians(
-    session: Session, *, actor: User, student: Student, page: int = 1, page_size: int = 25
-) -> dict:
-    """A student's guardians, custodial first (roles that contact parents; every read audited)."""
-    permissions.ensure_can_view_guardians(session, actor, student)
-    stmt = (
-        select(Guardian)
-        .where(Guardian.student_id == student.id, Guardian.school_id == student.school_id)
-        .order_by(Guardian.has_custody.desc(), Guardian.name, Guardian.id)
-    )
-    result = paginate(session, stmt, page=page, page_size=page_size)
-    audit.record(
-        "guardians_viewed",
-        resource_type="guardian",
-        resource_id=student.id,
-        student_ids=[student.id],
-        detail={"guardian_ids": [g.id for g in result["items"]]},
-    )
-    return result
-
-
-def custodial_guardians(session: Session, *, school_id: int, student_ids: list[int]) -> list[Guardian]:
-    """The guardians holding custody (forældremyndighed) of these students, by student; not audited (the
-    caller audits what it shows)."""
-    if not student_ids:
-        return []
-    stmt = (
-        select(Guardian)
-        .where(
-            Guardian.school_id == school_id,
-            Guardian.student_id.in_(student_ids),
-            Guardian.has_custody.is_(True),
-        )
-        .order_by(Guardian.student_id, Guardian.name, Guardian.id)
-    )
-    return list(session.scalars(stmt))
-
-
-def get_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
-    """One guardian of this student (404 if it is not this student's)."""
-    guardian = _get(session, Guardian, guardian_id, school_id=actor.school_id, what="Guardian")
-    if guardian.student_id != student.id:
-        raise NotFound("Guardian not found.")
-    return guardian
-
-
-def read_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
-    """One guardian, for the roles that contact parents (audited)."""
-    guardian = get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
-    permissions.ensure_can_view_guardians(session, actor, student)
-    audit.record(
-        "guardians_viewed",
-        resource_type="guardian",
-        resource_id=student.id,
-        student_ids=[student.id],
-        detail={"guardian_ids": [guardian.id]},
-    )
-    return guardian
-
-
-def create_guardian(session: Session, *, actor: User, student: Student, data: dict[str, Any]) -> Guardian:
-    """Add a guardian to a student."""
-    permissions.ensure_can_edit_guardians(session, actor, student)
-    guardian = Guardian(
-        school_id=student.school_id,
-        student_id=student.id,
-        name=data["name"].strip(),
-        relation=data["relation"],
-        phone=_clean(data.get("phone")),
-        email=_clean(data.get("email")),
-        has_custody=data.get("has_custody", True),
-    )
-    session.add(guardian)
-    session.flush()
-    audit.record(
-        "guardian_created", resource_type="guardian", resource_id=guardian.id, student_ids=[student.id]
-    )
-    return guardian
-
-
-def update_guardian(
-    session: Session, *, actor: User, student: Student, guardian: Guardian, changes: dict[str, Any]
-) -> Guardian:
-    """Change a guardian's details."""
-    permissions.ensure_can_edit_guardians(session, actor, student)
-    for key, value in changes.items():
-        if key == "name":
-            guardian.name = value.strip()
-        elif key in ("phone", "email"):
-            setattr(guardian, key, _clean(value))
-        else:
-            setattr(guardian, key, value)
-    session.flush()
-    audit.record(
-        "guardian_updated",
-        resource_type="guardian",
-        resource_id=guardian.id,
-        student_ids=[student.id],
-        detail={"fields": sorted(changes)},
-    )
-    return guardian
-
-
-def delete_guardian(session: Session, *, actor: User, student: Student, guardian: Guardian) -> None:
-    """Remove a guardian from a student."""
-    permissions.ensure_can_edit_guardians(session, actor, student)
-    session.delete(guardian)
-    record_tombstone(session, school_id=guardian.school_id, resource="guardians", resource_id=guardian.id)
-    session.flush()
-    audit.record(
-        "guardian_deleted", resource_type="guardian", resource_id=guardian.id, student_ids=[student.id]
-    )
 
 
 # Student log

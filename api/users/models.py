@@ -41,7 +41,7 @@ class Role(StrEnum):
     SFO_STAFF = "sfo_staff"
     RESOURCE_PERSON = "resource_person"
     # A municipality's officer (kommunen): sees the aggregates of its municipality's schools side by side
-    # and nothing else (api/core/requests.py refuses every other route). Never held with a school role, and
+    # and nothing else (api/core/lifecycle.py refuses every other route). Never held with a school role, and
     # created only from the command line: a school's admin cannot grant a view across schools.
     MUNICIPALITY = "municipality"
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_session_id, current_user
 from api.core.db import db
-from api.core.etag import require_if_match
+from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_session_id, current_user
 from api.extensions import Blueprint
 from api.users import service
 from api.users.schemas import UserCreate, UserQuery, UserRead, UserUpdate
@@ -58,7 +58,11 @@ class UserById(MethodView):
         session = db.session
         actor = current_user()
         user = service.get_user(session, actor=actor, user_id=user_id)
-        require_if_match(user)
         return service.update_user(
-            session, actor=actor, user=user, changes=data, actor_session=current_session_id()
+            session,
+            actor=actor,
+            user=user,
+            changes=data,
+            actor_session=current_session_id(),
+            if_match=if_match(),
         )

@@ -9,9 +9,11 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth import service as auth_service
-from api.auth.passwords import hash_password
 from api.core import audit
+from api.core.db import MAX_ID
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
+from api.core.passwords import hash_password
 from api.core.scoping import get_in_school
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.users import permissions
@@ -117,12 +119,15 @@ def update_user(
     user: User,
     changes: dict[str, Any],
     actor_session: str | None = None,
+    if_match: IfMatch | str | None = None,
 ) -> User:
     """Apply an admin's changes; nobody changes their own roles or deactivates themselves.
 
     A new password ends the user's other sessions (the actor's own `actor_session` continues when the admin
     resets their own); a deactivation ends all of them, so a later reactivation brings none back."""
     permissions.ensure_can_manage(actor)
+    if if_match is not None:
+        check_if_match(user, if_match)
     if user.id == actor.id:
         if "roles" in changes and sorted(set(changes["roles"])) != user.roles:
             raise Forbidden("You cannot change your own roles; ask another administrator.")
@@ -177,7 +182,14 @@ def active_staff(
     if ids:
         wanted.append(User.id.in_(ids))
     stmt = select(User).where(User.school_id == school_id, User.active.is_(True), or_(*wanted))
-    return list(session.scalars(stmt.order_by(User.id)))
+    # Callers ask each one's roles: read them with the users, not one statement per user.
+    return list(session.scalars(stmt.options(selectinload(User.role_rows)).order_by(User.id)))
+
+
+def active_member(session: Session, *, school_id: int, user_id: Any) -> User | None:
+    """The school's active user with this id, or None (any other value, another school's or inactive)."""
+    user = session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id <= MAX_ID else None
+    return user if user is not None and user.school_id == school_id and user.active else None
 
 
 def active_user_ids(session: Session, *, role: str, school_id: int | None = None) -> list[int]:

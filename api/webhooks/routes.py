@@ -6,13 +6,13 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core import outbox
 from api.core.db import db
-from api.core.etag import require_if_match
+from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.webhooks import service
 from api.webhooks.schemas import (
@@ -89,7 +89,7 @@ class EndpointById(MethodView):
     def patch(self, data: dict[str, Any], endpoint_id: int) -> Any:
         """Change an endpoint, switch it off, or on again (send If-Match)"""
         endpoint = service.update_endpoint(
-            db.session, actor=current_user(), endpoint_id=endpoint_id, precondition=require_if_match, **data
+            db.session, actor=current_user(), endpoint_id=endpoint_id, if_match=if_match(), **data
         )
         return endpoint
 

@@ -7,7 +7,6 @@ import base64
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from api.auth.scopes import is_client
 from api.core import audit, outbox
+from api.core.etag import IfMatch, check_if_match
+from api.core.inputs import text_or_none
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
@@ -61,11 +62,6 @@ def _checked_types(event_types: list[str]) -> list[str]:
     return wanted
 
 
-def _clean_description(description: str | None) -> str | None:
-    text = (description or "").strip()
-    return text or None
-
-
 def _audit(action: str, endpoint: WebhookEndpoint, **detail: Any) -> None:
     audit.record(action, resource_type="webhook_endpoint", resource_id=endpoint.id, detail=detail or None)
 
@@ -107,7 +103,7 @@ def create_endpoint(
         school_id=actor.school_id,
         url=_checked_url(url),
         event_types=_checked_types(event_types),
-        description=_clean_description(description),
+        description=text_or_none(description),
         secret=new_secret(),
         created_by_id=None if is_client(actor) else actor.id,
     )
@@ -122,7 +118,7 @@ def update_endpoint(
     *,
     actor: Any,
     endpoint_id: int,
-    precondition: Callable[[WebhookEndpoint], None] = lambda _e: None,
+    if_match: IfMatch | str | None = None,
     url: str | None = None,
     event_types: list[str] | None = None,
     description: str | None = None,
@@ -131,7 +127,8 @@ def update_endpoint(
     """Change an endpoint (None leaves a field as it is; "" clears the description). Switching it on again
     clears why it was switched off, and its pending deliveries resume."""
     endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
-    precondition(endpoint)
+    if if_match is not None:
+        check_if_match(endpoint, if_match)
     fields = []
     if url is not None:
         endpoint.url = _checked_url(url)
@@ -140,7 +137,7 @@ def update_endpoint(
         endpoint.event_types = _checked_types(event_types)
         fields.append("event_types")
     if description is not None:
-        endpoint.description = _clean_description(description)
+        endpoint.description = text_or_none(description)
         fields.append("description")
     if active is not None and active != endpoint.active:
         if active:

@@ -12,8 +12,6 @@ from api.errors import InvalidInput
 from api.observations.demo import demo_students
 from api.wellbeing_days import service
 
-ORDER = 32
-
 
 def seed(session: Session, ctx: Any) -> None:
     """A planned trivselsdag across all grades, groups of 6, play-partners kept together."""

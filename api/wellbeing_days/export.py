@@ -56,13 +56,13 @@ def _grade(student: Any) -> str:
     return "" if student.school_class is None else str(student.school_class.grade)
 
 
-def groups_csv(day: Any, plan: dict[str, Any]) -> str:
+def groups_csv(day: Any, plan: Any) -> str:
     """One row per person: group, student or adult, name, class, grade."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(["Gruppe", "Rolle", "Navn", "Klasse", "Klassetrin"])
-    for group in plan["groups"]:
+    for group in plan.groups:
         for adult in group["adults"]:
             writer.writerow([group["number"], "Voksen", safe_cell(adult.name), "", ""])
         for student in group["students"]:
@@ -78,7 +78,7 @@ def groups_csv(day: Any, plan: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def groups_html(day: Any, plan: dict[str, Any]) -> str:
+def groups_html(day: Any, plan: Any) -> str:
     """A printable page with a box per group: its adults and its students with their classes."""
     kind = KIND_LABELS.get(day.kind, "Arrangement")
     parts = [
@@ -90,10 +90,10 @@ def groups_html(day: Any, plan: dict[str, Any]) -> str:
         "</head><body>",
         f"<h1>{escape(day.title)}</h1>",
         f'<p class="meta">{escape(kind)} {escape(day.day.strftime("%d.%m.%Y"))} · '
-        f"{len(plan['groups'])} grupper · {plan['stats']['student_count']} elever</p>",
+        f"{len(plan.groups)} grupper · {plan.stats['student_count']} elever</p>",
         '<div class="groups">',
     ]
-    for group in plan["groups"]:
+    for group in plan.groups:
         parts.append(f"<section><h2>Gruppe {group['number']}</h2>")
         if group["adults"]:
             names = ", ".join(escape(a.name) for a in group["adults"])

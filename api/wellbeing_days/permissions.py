@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import deny
 from api.auth.scopes import is_client
+from api.core.permissions import deny
 
 CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
 PLANNER_ROLES = ("leader", "resource_person", "teacher", "pedagogue")

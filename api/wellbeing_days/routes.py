@@ -7,12 +7,12 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core.db import db
-from api.core.etag import require_if_match, set_etag
+from api.core.etag import if_match, set_etag
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.wellbeing_days import export, service
 from api.wellbeing_days.schemas import (
@@ -75,9 +75,7 @@ class WellbeingDayById(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        require_if_match(day)
-        return service.update_day(session, actor=actor, day=day, changes=data)
+        return service.update_day(session, actor=actor, day=day, changes=data, if_match=if_match())
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
@@ -87,9 +85,7 @@ class WellbeingDayById(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        require_if_match(day)
-        service.delete_day(session, actor=actor, day=day)
+        service.delete_day(session, actor=actor, day=day, if_match=if_match())
         return "", 204
 
 
@@ -117,10 +113,7 @@ class Groups(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        if day.groups_planned:
-            require_if_match(day)
-        plan = service.build_groups(session, actor=actor, day=day, **data)
+        plan = service.build_groups(session, actor=actor, day=day, if_match=if_match(), **data)
         set_etag(day)
         return plan
 
@@ -137,9 +130,7 @@ class GroupMoves(MethodView):
         session = db.session
         actor = current_user()
         day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.permissions.ensure_can_plan(actor, day_id=day.id)
-        require_if_match(day)
-        plan = service.move_student(session, actor=actor, day=day, **data)
+        plan = service.move_student(session, actor=actor, day=day, if_match=if_match(), **data)
         set_etag(day)
         return plan
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.calendar.service import add_working_days
 from api.core.audit import AuditEntry
 from api.core.timeutil import local_date
-from api.incidents import service as incident_service
+from api.incidents import casework
 from api.incidents.models import IncidentEvent
 from api.notifications.models import Notification
 from tests.factories import make_user
@@ -87,7 +87,7 @@ def test_reporter_may_add_facts_but_not_change_the_status(app, client, session, 
 
 def test_establishing_bullying_on_wednesday_1_april_2026(app, client, session, world, monkeypatch):
     moment = datetime(2026, 4, 1, 8, 30, tzinfo=UTC)  # 10:30 in Copenhagen
-    monkeypatch.setattr(incident_service, "utcnow", lambda: moment)
+    monkeypatch.setattr(casework, "utcnow", lambda: moment)
     incident = make_incident(session, world, classification="teasing", status="investigating")
     leader2 = world.users["leader2"]
     make_user(session, world.school, "leader", active=False)  # a former leader is not notified
@@ -135,7 +135,7 @@ def test_establishing_late_in_the_evening_counts_from_the_copenhagen_day(
     app, client, session, world, monkeypatch
 ):
     # 22:30 UTC on Tuesday 31 March is 00:30 on Wednesday 1 April in Copenhagen
-    monkeypatch.setattr(incident_service, "utcnow", lambda: datetime(2026, 3, 31, 22, 30, tzinfo=UTC))
+    monkeypatch.setattr(casework, "utcnow", lambda: datetime(2026, 3, 31, 22, 30, tzinfo=UTC))
     incident = make_incident(session, world, classification="bullying")
     resp = _establish(client, app, world, world.users["leader"], incident.id)
     assert resp.json["action_plan_due"] == "2026-04-20"

@@ -1,0 +1,92 @@
+"""What one request costs in SQL statements: a case read and a teacher's status change ask each question once
+(who the caller is, the case, the caller's classes), however many students, audiences or referrals it has."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event
+
+from api.core.db import db, make_engine
+from api.core.timeutil import local_date
+from api.incidents.models import Referral
+from tests.incidents.factories import adopt_plan, headers, make_incident, make_world
+
+
+@contextmanager
+def statements(database_url):
+    """The SQL statements the app sends while the block runs."""
+    engine = make_engine(database_url)
+    sent: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        sent.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _arrange(app, *, established: bool):
+    # In an app context of its own, so each request starts with an empty session as in production.
+    with app.app_context():
+        session = db.session
+        world = make_world(session)
+        leader = world.users["leader"]
+        incident = make_incident(
+            session,
+            world,
+            students=[(world.anna, "target"), (world.bo, "actor"), (world.carl, "bystander")],
+            classification="bullying",
+            status="action_plan" if established else "open",
+            established_at=datetime.now(UTC) - timedelta(days=1) if established else None,
+            established_by=leader if established else None,
+            action_plan_due=local_date() + timedelta(days=9) if established else None,
+        )
+        if established:
+            adopt_plan(session, incident, leader, local_date() + timedelta(days=7))
+            referral = Referral(
+                incident_id=incident.id, partner="ssp", status="planned", created_by_id=leader.id
+            )
+            session.add(referral)
+            referral.referred_on = local_date()
+            session.commit()
+        return incident.id, headers(app, world, world.users["teacher"]), headers(app, world, leader)
+
+
+def test_a_class_teacher_reads_an_established_case_in_at_most_6_statements(app, client, database_url):
+    incident_id, teacher, _ = _arrange(app, established=True)
+    with statements(database_url) as sent:
+        resp = client.get(f"/api/v1/incidents/{incident_id}", headers=teacher)
+    assert resp.status_code == 200 and resp.json["view"] == "full"
+    # Everything the class teacher may see is there: the checklist, the plan and the referral.
+    assert len(resp.json["audiences"]) == 5 and len(resp.json["referrals"]) == 1
+    assert resp.json["action_plan"]["measures"][0]["description"]
+    print(f"\nGET /incidents/{{id}} (class teacher, established): {len(sent)} statements")
+    assert len(sent) <= 6, "\n".join(sent)
+
+
+def test_a_leader_reads_an_established_case_in_at_most_6_statements(app, client, database_url):
+    incident_id, _, leader = _arrange(app, established=True)
+    with statements(database_url) as sent:
+        resp = client.get(f"/api/v1/incidents/{incident_id}", headers=leader)
+    assert resp.status_code == 200 and resp.json["view"] == "full"
+    print(f"\nGET /incidents/{{id}} (leader, established): {len(sent)} statements")
+    assert len(sent) <= 6, "\n".join(sent)
+
+
+def test_a_teachers_status_change_costs_at_most_10_statements(app, client, database_url):
+    incident_id, teacher, _ = _arrange(app, established=False)
+    etag = client.get(f"/api/v1/incidents/{incident_id}", headers=teacher).headers["ETag"]
+    with statements(database_url) as sent:
+        resp = client.patch(
+            f"/api/v1/incidents/{incident_id}",
+            json={"status": "investigating"},
+            headers={**teacher, "If-Match": etag},
+        )
+    assert resp.status_code == 200 and resp.json["status"] == "investigating"
+    print(f"\nPATCH /incidents/{{id}} status (class teacher): {len(sent)} statements")
+    assert len(sent) <= 10, "\n".join(sent)
