@@ -27,6 +27,7 @@ from api.observations import service as observation_service
 from api.play_partners import service as play_service
 from api.students.schemas import GuardianRead, StudentRead
 from api.students.service import list_guardians
+from api.wellbeing_days import service as wellbeing_service
 
 PAGE = 100
 LOG_BATCH = 500
@@ -220,6 +221,10 @@ def _parts(session: Session, actor: Any, student: Any, school_name: str) -> list
         ("cases", _cases(session, actor, student.id)),
         ("observations", _observations(session, actor, student.id)),
         ("play_partner_arrangements", _arrangements(session, actor, student.id)),
+        (
+            "wellbeing_day_groups",
+            wellbeing_service.groups_of_student(session, school_id=student.school_id, student_id=student.id),
+        ),
         ("access_log", _access_log(session, student.school_id, student.id)),
     ]
 
@@ -300,6 +305,11 @@ def pdf(session: Session, *, actor: Any, student: Any, school_name: str) -> byte
         plays.heading(f"{a['start_date']} – {a['end_date']}").text(a["purpose"])
     if plays.blocks == []:
         plays.text("Ingen aftaler.")
+    days = Section("Trivselsdage")
+    for w in parts["wellbeing_day_groups"]:
+        days.heading(f"{w['day']} {w['title']}").text(f"Gruppe {w['group']}")
+    if days.blocks == []:
+        days.text("Ingen grupper.")
     log = Section("Hvem har set eller ændret oplysningerne (adgangslog)")
     rows = [
         (
@@ -315,5 +325,5 @@ def pdf(session: Session, *, actor: Any, student: Any, school_name: str) -> byte
             school_name,
             "Efter databeskyttelsesforordningens artikel 15. Andre børn er nævnt ved deres rolle.",
         ],
-        sections=[me, cases, obs, plays, log],
+        sections=[me, cases, obs, plays, days, log],
     )

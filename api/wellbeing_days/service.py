@@ -32,6 +32,7 @@ from api.wellbeing_days.models import (
     WellbeingDayAdult,
     WellbeingDayClass,
     WellbeingDayKind,
+    WellbeingGroup,
     WellbeingGroupMember,
 )
 
@@ -237,3 +238,16 @@ def delete_day(
     audit.record(
         "wellbeing_day_deleted", resource_type="wellbeing_day", resource_id=day.id, student_ids=member_ids
     )
+
+
+def groups_of_student(session: Session, *, school_id: int, student_id: int) -> list[dict[str, Any]]:
+    """The wellbeing days a student was placed on, with the group number (for the student's access export;
+    the other members are not named)."""
+    rows = session.execute(
+        select(WellbeingDay.id, WellbeingDay.day, WellbeingDay.title, WellbeingGroup.number)
+        .join(WellbeingGroupMember, WellbeingGroupMember.wellbeing_day_id == WellbeingDay.id)
+        .join(WellbeingGroup, WellbeingGroup.id == WellbeingGroupMember.group_id)
+        .where(WellbeingDay.school_id == school_id, WellbeingGroupMember.student_id == student_id)
+        .order_by(WellbeingDay.day, WellbeingDay.id)
+    )
+    return [{"id": i, "day": d.isoformat(), "title": t, "group": n} for i, d, t, n in rows]

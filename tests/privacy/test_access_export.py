@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from api.core.audit import AuditEntry
 from api.incidents.models import Incident
+from api.wellbeing_days.models import WellbeingGroup, WellbeingGroupMember
 from tests.incidents.factories import headers, make_incident, make_world
 from tests.observations.factories import make_observation
 from tests.play_partners.factories import make_arrangement
 from tests.students.factories import make_guardian
+from tests.wellbeing_days.factories import make_day
 
 
 @pytest.fixture
@@ -28,6 +30,14 @@ def world(app, session):
     make_guardian(session, w.anna, name="Mette Holm")
     make_observation(session, w.users["teacher"], [w.anna, w.bo], note="Anna og Bo legede fint")
     make_arrangement(session, w.users["teacher"], [w.anna, w.carl], purpose="Anna og Carl leger")
+    day = make_day(session, w.users["leader"], title="Trivselsdag i skoven")
+    group = WellbeingGroup(wellbeing_day_id=day.id, number=3)
+    session.add(group)
+    session.flush()
+    for child in (w.anna, w.bo):
+        session.add(WellbeingGroupMember(wellbeing_day_id=day.id, group_id=group.id, student_id=child.id))
+    session.commit()
+    w.day = day
     # A teacher read the case: the access log shows it.
     return w
 
@@ -52,6 +62,10 @@ def test_json_holds_everything_about_the_child_and_other_children_by_role(app, c
     assert obs["note"] == "Anna og anden elev legede fint"
     [arr] = data["play_partner_arrangements"]
     assert arr["purpose"] == "Anna og anden elev leger"
+    # The wellbeing days she was placed on, with her group (its other members unnamed).
+    assert data["wellbeing_day_groups"] == [
+        {"id": world.day.id, "day": world.day.day.isoformat(), "title": "Trivselsdag i skoven", "group": 3}
+    ]
     text = json.dumps(data, ensure_ascii=False)
     assert "Bo" not in text and "Carl" not in text and "Lund" not in text
     log = data["access_log"]
@@ -68,6 +82,7 @@ def test_pdf_is_readable(app, client, world):
     assert "Indsigt: oplysninger om Anna Holm" in text
     assert "anden elev, udøver tog Annas madpakke" in text
     assert "adgangslog" in text
+    assert "Trivselsdag i skoven" in text and "Gruppe 3" in text
     assert "Bo" not in text.replace("Børn", "")
 
 
