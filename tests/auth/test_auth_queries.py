@@ -4,30 +4,12 @@ together, and the rest of the request uses what was loaded (no second read of us
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
-from sqlalchemy import event
-
-from api.core.db import db, make_engine
+from api.core.db import db
 from tests.factories import attach_staff, auth, make_class, make_school, make_student, make_user
+from tests.queries import statements
 
 AUTH_TABLES = re.compile(r"\b(users|user_roles|auth_token_families|auth_revoked_access_tokens)\b")
-
-
-@contextmanager
-def statements(database_url):
-    """The SQL statements the app sends while the block runs."""
-    engine = make_engine(database_url)
-    sent: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        sent.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _arrange(app):

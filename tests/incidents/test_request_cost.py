@@ -3,31 +3,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event
-
-from api.core.db import db, make_engine
+from api.core.db import db
 from api.core.timeutil import local_date
 from api.incidents.models import Referral
 from tests.incidents.factories import adopt_plan, headers, make_incident, make_world
-
-
-@contextmanager
-def statements(database_url):
-    """The SQL statements the app sends while the block runs."""
-    engine = make_engine(database_url)
-    sent: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        sent.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.queries import statements
 
 
 def _arrange(app, *, established: bool):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from api.core.db import db
 from tests.factories import attach_staff, auth, make_class, make_school, make_student, make_user
-from tests.incidents.test_request_cost import statements
+from tests.queries import statements
 
 
 def test_a_teacher_reads_a_student_of_their_class_in_at_most_4_statements(app, client, database_url):
