@@ -69,6 +69,21 @@ FROM play_partner_arrangements a WHERE a.school_id = %(school)s AND a.status = '
   AND a.start_date <= %(fortnight)s AND a.end_date >= %(today)s
   AND NOT EXISTS (SELECT 1 FROM play_partner_check_ins c WHERE c.arrangement_id = a.id AND c.day >= %(fortnight)s)
 """
+# Established, open cases where an involved pupil or a custodial parent has no information record yet
+# (the information duty's kind; counted per case, the first 50 and the total).
+_UNINFORMED = """
+SELECT id FROM (
+  SELECT i.id, i.established_at,
+    (SELECT count(*) FROM incident_students x WHERE x.incident_id = i.id AND NOT EXISTS (
+       SELECT 1 FROM information_records r WHERE r.incident_id = i.id AND r.person_kind = 'student'
+         AND r.student_id = x.student_id))
+  + (SELECT count(*) FROM incident_students x JOIN guardians g ON g.student_id = x.student_id
+     WHERE x.incident_id = i.id AND g.school_id = i.school_id AND g.has_custody AND NOT EXISTS (
+       SELECT 1 FROM information_records r WHERE r.incident_id = i.id AND r.guardian_id = g.id)) AS missing
+  FROM incidents i WHERE i.school_id = %(school)s AND i.withdrawn_at IS NULL AND i.established_at IS NOT NULL
+    AND i.status <> 'closed'
+) c WHERE missing > 0 ORDER BY established_at, id
+"""
 _LOW_MOOD = """
 SELECT os.student_id, count(*) FROM observation_students os JOIN observations o ON o.id = os.observation_id
 JOIN students s ON s.id = os.student_id
@@ -90,6 +105,10 @@ def _attention_by_hand(cur: Any, params: dict[str, Any]) -> int:
     cur.execute(f"SELECT count(*) {_ARRANGEMENTS}", params)
     n += cur.fetchone()[0]
     cur.execute(f"SELECT a.id {_ARRANGEMENTS} ORDER BY a.start_date, a.id LIMIT 50", params)
+    n += len(cur.fetchall())
+    cur.execute(f"SELECT count(*) FROM ({_UNINFORMED}) u", params)  # noqa: S608 - our constant
+    n += cur.fetchone()[0]
+    cur.execute(f"{_UNINFORMED} LIMIT 50", params)
     n += len(cur.fetchall())
     cur.execute(_LOW_MOOD, params)
     return n + len(cur.fetchall())

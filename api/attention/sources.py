@@ -2,9 +2,10 @@
 overdue or due soon, follow-ups due, established cases without an acute measure, play-partner arrangements
 nobody has checked in on, and students observed in low mood again and again.
 
-Case sources count only the cases the caller works (the incidents' own `worker_clause`; new reports use
-their `list_incidents`, so the reporter view counts too); the deadlines are the incidents' own logic
-(`list_incidents(deadline=...)`); working days are the calendar's."""
+Case sources count only the cases the caller works (the incidents' own `worker_clause`); new reports and
+deadlines count the cases the caller may see (their `visibility_clause`, as the case list does, so a reporter
+counts their reports); the deadline rule is the incidents' own (`plan_pending_clause`, `due_soon_until`);
+working days are the calendar's. Sources select the columns they show, never whole cases."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from api.attention.registry import Context, Found, Item, attention_source
 from api.calendar.service import is_working_day
 from api.core.timeutil import LOCAL_TZ
 from api.incidents import permissions as incident_permissions
+from api.incidents.deadline import due_soon_until, plan_pending_clause
 from api.incidents.models import (
     BULLYING_LIKE,
     ActionPlan,
@@ -27,7 +29,6 @@ from api.incidents.models import (
     Incident,
     IncidentStudent,
 )
-from api.incidents.service import _plan_pending_clause, list_incidents
 from api.observations import permissions as observation_permissions
 from api.observations.models import Observation, ObservationStudent
 from api.play_partners.models import (
@@ -61,17 +62,6 @@ def _incident_items(kind: str, incidents: list[Incident], *, due: bool = False) 
     ]
 
 
-def _from_list(ctx: Context, kind: str, *, due: bool = False, **filters: Any) -> Found:
-    """A source answered by the case list itself (it applies the visibility rule and audits the read)."""
-    page = list_incidents(ctx.session, actor=ctx.actor, page=1, page_size=ctx.limit, **filters)
-    items = page["items"]
-    return Found(
-        _incident_items(kind, items, due=due),
-        page["total"],
-        {sid for i in items for sid in i.student_ids},
-    )
-
-
 def _total(ctx: Context, page: list[Any], count: Any) -> int:
     """How many there are in all: a page shorter than the limit is all of them (no count statement)."""
     if len(page) < ctx.limit:
@@ -89,13 +79,13 @@ def _students_of(session: Session, incident_ids: list[int]) -> set[int]:
     )
 
 
-def _worked(ctx: Context, *conditions: Any, order: Any, kind: str, due: bool = False) -> Found:
-    """Cases the caller works that meet the conditions (withdrawn reports never)."""
-    where = [
-        incident_permissions.worker_clause(ctx.session, ctx.actor),
-        Incident.withdrawn_at.is_(None),
-        *conditions,
-    ]
+def _cases(
+    ctx: Context, *conditions: Any, order: Any, kind: str, due: bool = False, seen: bool = False
+) -> Found:
+    """Cases the caller works (or, `seen`, may see: the case list's own rule, so a reporter counts their
+    reports) that meet the conditions; withdrawn reports never."""
+    rule = incident_permissions.visibility_clause if seen else incident_permissions.worker_clause
+    where = [rule(ctx.session, ctx.actor), Incident.withdrawn_at.is_(None), *conditions]
     # Columns only: the list shows no student, reporter or plan, so none is loaded.
     columns = (
         Incident.id,
@@ -113,8 +103,14 @@ def _worked(ctx: Context, *conditions: Any, order: Any, kind: str, due: bool = F
 
 @attention_source("new_report", order=10)
 def new_reports(ctx: Context) -> Found:
-    """Cases reported since the caller's last visit (or the date asked)."""
-    return _from_list(ctx, "new_report", created_since=ctx.since)
+    """Cases reported since the caller's last visit (or the date asked), newest first as in the case list."""
+    return _cases(
+        ctx,
+        Incident.created_at >= ctx.since,
+        order=(Incident.occurred_at.desc(), Incident.id.desc()),
+        kind="new_report",
+        seen=True,
+    )
 
 
 @attention_source("unassessed", order=20)
@@ -127,7 +123,7 @@ def unassessed(ctx: Context) -> Found:
             counted += 1
     # Reported on `day` or before: N working days have passed since.
     before = datetime.combine(day + timedelta(days=1), time.min, LOCAL_TZ)
-    return _worked(
+    return _cases(
         ctx,
         Incident.classification.in_([c.value for c in BULLYING_LIKE]),
         Incident.status == CaseStatus.OPEN.value,
@@ -139,18 +135,14 @@ def unassessed(ctx: Context) -> Found:
 
 
 def _by_deadline(ctx: Context, state: str, kind: str) -> Found:
-    """Overdue and due-soon plans from one call of the case list's deadline filter (`attention`), split by the
-    deadline state it gives each case; asked per state only when the cases fill more than one page."""
-    page = ctx.shared.get("deadlines")
-    if page is None:
-        page = ctx.shared["deadlines"] = list_incidents(
-            ctx.session, actor=ctx.actor, page=1, page_size=ctx.limit, deadline="attention"
-        )
-    if page["total"] > len(page["items"]):
-        return _from_list(ctx, kind, due=True, deadline=state)
-    items = [i for i in page["items"] if i.deadline_status == state]
-    return Found(
-        _incident_items(kind, items, due=True), len(items), {sid for i in items for sid in i.student_ids}
+    """Plans overdue or due soon (the incidents' own deadline rule: pending, and due before today or within
+    the warning window of working days), earliest deadline first, among the cases the caller may see."""
+    if "soon" not in ctx.shared:
+        ctx.shared["soon"] = due_soon_until(ctx.session, school_id=ctx.school.id, today=ctx.today)
+    due = Incident.action_plan_due
+    window = due < ctx.today if state == "overdue" else due.between(ctx.today, ctx.shared["soon"])
+    return _cases(
+        ctx, plan_pending_clause(), window, order=(due, Incident.id), kind=kind, due=True, seen=True
     )
 
 
@@ -170,10 +162,10 @@ def plans_due_soon(ctx: Context) -> Found:
 def no_acute_measure(ctx: Context) -> Found:
     """Established cases waiting for their action plan with no acute measure taken meanwhile."""
     measured = exists(select(AcuteMeasure.id).where(AcuteMeasure.incident_id == Incident.id))
-    return _worked(
+    return _cases(
         ctx,
         Incident.established_at.is_not(None),
-        _plan_pending_clause(),
+        plan_pending_clause(),
         ~measured,
         order=(Incident.action_plan_due, Incident.id),
         kind="no_acute_measure",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
@@ -139,46 +139,64 @@ def record_informed(
     return record
 
 
-def uninformed_by_case(session: Session, *, incidents: Iterable[Any]) -> dict[int, int]:
-    """For the leader's attention list: how many pupils and custodial parents are still not informed, per
-    established case that is neither closed nor withdrawn. The caller passes only cases the reader may see
-    (their `students` loaded, as the incidents service returns them); cases with nobody left out are absent.
-    One statement for the records and one per school for the guardians, whatever the number of cases."""
-    cases = [
-        i
-        for i in incidents
-        if i.established_at is not None and i.withdrawn_at is None and i.status != "closed"
-    ]
-    if not cases:
-        return {}
-    informed_students: set[tuple[int, int]] = set()
-    informed_guardians: set[tuple[int, int]] = set()
-    rows = session.execute(
-        select(
-            InformationRecord.incident_id, InformationRecord.student_id, InformationRecord.guardian_id
-        ).where(InformationRecord.incident_id.in_([c.id for c in cases]))
-    )
-    for incident_id, student_id, guardian_id in rows:
-        if guardian_id is None:
-            informed_students.add((incident_id, student_id))
-        else:
-            informed_guardians.add((incident_id, guardian_id))
-    by_school: dict[int, set[int]] = defaultdict(set)
-    for c in cases:
-        by_school[c.school_id].update(c.student_ids)
-    guardians_of: dict[int, list[int]] = defaultdict(list)
-    for school_id, student_ids in by_school.items():
-        for g in custodial_guardians(session, school_id=school_id, student_ids=sorted(student_ids)):
-            guardians_of[g.student_id].append(g.id)
-    out: dict[int, int] = {}
-    for c in cases:
-        missing = sum(1 for s in c.student_ids if (c.id, s) not in informed_students)
-        missing += sum(
-            1 for s in c.student_ids for g in guardians_of.get(s, []) if (c.id, g) not in informed_guardians
+def uninformed_count() -> Any:
+    """SQL, correlated to `Incident`: how many of the case's involved pupils and of their custodial parents have
+    no information record yet (a parent record counts for that parent; one whose guardian has since left the
+    roster names no guardian and so counts for no one still on it)."""
+    from api.incidents.models import Incident, IncidentStudent
+    from api.students.models import Guardian
+
+    pupils = (
+        select(func.count())
+        .select_from(IncidentStudent)
+        .where(
+            IncidentStudent.incident_id == Incident.id,
+            ~exists().where(
+                InformationRecord.incident_id == Incident.id,
+                InformationRecord.person_kind == "student",
+                InformationRecord.student_id == IncidentStudent.student_id,
+            ),
         )
-        if missing:
-            out[c.id] = missing
-    return out
+        .scalar_subquery()
+    )
+    parents = (
+        select(func.count())
+        .select_from(IncidentStudent)
+        .join(Guardian, Guardian.student_id == IncidentStudent.student_id)
+        .where(
+            IncidentStudent.incident_id == Incident.id,
+            Guardian.school_id == Incident.school_id,
+            Guardian.has_custody.is_(True),
+            ~exists().where(
+                InformationRecord.incident_id == Incident.id, InformationRecord.guardian_id == Guardian.id
+            ),
+        )
+        .scalar_subquery()
+    )
+    return pupils + parents
+
+
+def duty_open_clause() -> Any:
+    """SQL on `Incident`: the duty applies (established, neither closed nor withdrawn)."""
+    from api.incidents.models import Incident
+
+    return and_(
+        Incident.established_at.is_not(None), Incident.withdrawn_at.is_(None), Incident.status != "closed"
+    )
+
+
+def uninformed_by_case(session: Session, *, incidents: Iterable[Any]) -> dict[int, int]:
+    """How many pupils and custodial parents are still not informed, per established case that is neither
+    closed nor withdrawn, among these cases (only cases the reader may see); cases with nobody left out are
+    absent. One statement, whatever the number of cases."""
+    from api.incidents.models import Incident
+
+    ids = [i.id for i in incidents]
+    if not ids:
+        return {}
+    missing = uninformed_count()
+    rows = session.execute(select(Incident.id, missing).where(Incident.id.in_(ids), duty_open_clause()))
+    return {incident_id: n for incident_id, n in rows if n}
 
 
 def cases_with_uninformed_custodians(session: Session, *, incidents: Iterable[Any]) -> list[int]:

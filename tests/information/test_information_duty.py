@@ -141,7 +141,7 @@ def test_attention_count_covers_open_established_cases_only(app, session, world,
         assert cases_with_uninformed_custodians(session, incidents=cases) == [case.id]
 
 
-def test_attention_count_takes_two_statements_whatever_the_number_of_cases(app, session, world, case):
+def test_attention_count_takes_one_statement_whatever_the_number_of_cases(app, session, world, case):
     from sqlalchemy import event
 
     more = [
@@ -162,8 +162,32 @@ def test_attention_count_takes_two_statements_whatever_the_number_of_cases(app, 
             counts = uninformed_by_case(session, incidents=cases)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
-    assert len(statements) == 2
+    assert len(statements) == 1
     assert [counts[c.id] for c in cases] == [4] * 6  # Anna, Bo and Anna's two custodial parents each
+
+
+def test_a_parent_record_whose_guardian_left_does_not_count_the_pupil_as_informed(app, session, world, case):
+    from api.information.models import InformationRecord
+
+    with app.app_context():
+        session.add(
+            InformationRecord(
+                school_id=case.school_id,
+                incident_id=case.id,
+                person_kind="guardian",
+                student_id=world.anna.id,
+                guardian_id=world.mother.id,
+                informed_at=utcnow(),
+                method="meeting",
+            )
+        )
+        session.flush()
+        assert uninformed_by_case(session, incidents=[case]) == {case.id: 3}
+        session.delete(world.mother)  # she leaves the roster: the record stays, naming no guardian
+        session.flush()
+        session.expire_all()
+        # Anna and Bo are still not informed; Anna's father neither: 3, and never Anna counted as informed.
+        assert uninformed_by_case(session, incidents=[session.get(Incident, case.id)]) == {case.id: 3}
 
 
 def _not_informed(client, app, world, user):
