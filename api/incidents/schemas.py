@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
 
 from api.core.etag import etag_of
+from api.core.fields import day_field, id_field, moment_field, text_field
 from api.core.pagination import FeedQuery, PageQuery
-from api.core.timeutil import LOCAL_TZ
 from api.extensions import Schema, computed
 from api.incidents.actions import ACTION_VALUES
 from api.incidents.models import (
@@ -27,48 +26,9 @@ from api.incidents.models import (
 )
 from api.users.schemas import UserBrief
 
-MAX_ID = 2**31 - 1
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2100, 12, 31)
-
 
 def _values(enum: Any) -> list[str]:
     return [e.value for e in enum]
-
-
-def _no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ma.ValidationError("Must not contain NUL characters.")
-
-
-def _sane_date(value: date) -> None:
-    if not EARLIEST <= value <= LATEST:
-        raise ma.ValidationError(f"Must be between {EARLIEST} and {LATEST}.")
-
-
-def _sane_datetime(value: Any) -> None:
-    _sane_date(value.date())
-
-
-def _text(max_len: int, **kw: Any) -> ma.fields.String:
-    return ma.fields.String(validate=[ma.validate.Length(max=max_len), _no_nul], **kw)
-
-
-def _required_text(max_len: int, **kw: Any) -> ma.fields.String:
-    return ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=max_len), _no_nul], **kw)
-
-
-def _id(*, strict: bool = True, **kw: Any) -> ma.fields.Integer:
-    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=MAX_ID), **kw)
-
-
-def _when(**kw: Any) -> ma.fields.AwareDateTime:
-    """A moment; without an offset it is taken as Copenhagen time."""
-    return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_sane_datetime, **kw)
-
-
-def _day(**kw: Any) -> ma.fields.Date:
-    return ma.fields.Date(validate=_sane_date, **kw)
 
 
 # ------------------------------------------------------------------ read
@@ -303,7 +263,7 @@ class PlacesRead(Schema):
 class InvolvedStudentIn(Schema):
     """A student and their part in the incident."""
 
-    student_id = _id(required=True)
+    student_id = id_field(required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(InvolvementRole)))
 
 
@@ -314,16 +274,23 @@ class IncidentCreate(Schema):
     students = ma.fields.List(
         ma.fields.Nested(InvolvedStudentIn), required=True, validate=ma.validate.Length(min=1, max=50)
     )
-    occurred_at = _when(metadata={"description": "Default: now. Without an offset: Copenhagen time"})
-    place = ma.fields.String(
-        validate=[ma.validate.Length(min=1, max=100), _no_nul],
+    occurred_at = moment_field(metadata={"description": "Default: now. Without an offset: Copenhagen time"})
+    place = text_field(
+        max_length=100,
+        min_length=1,
         metadata={"description": "One of the school's places (GET /api/v1/incident-places)"},
     )
-    description = _text(10_000)
+    description = text_field(max_length=10_000)
     knowledge_source = ma.fields.String(validate=ma.validate.OneOf(_values(KnowledgeSource)))
-    digital_medium = _text(100, metadata={"description": "For digital bullying: which app or platform"})
-    accused_staff_id = _id(metadata={"description": "A staff member accused; then only leaders see the case"})
-    pupil_perspective = _text(10_000, metadata={"description": "How the student experiences it"})
+    digital_medium = text_field(
+        max_length=100, metadata={"description": "For digital bullying: which app or platform"}
+    )
+    accused_staff_id = id_field(
+        metadata={"description": "A staff member accused; then only leaders see the case"}
+    )
+    pupil_perspective = text_field(
+        max_length=10_000, metadata={"description": "How the student experiences it"}
+    )
 
 
 class IncidentUpdate(Schema):
@@ -332,13 +299,13 @@ class IncidentUpdate(Schema):
     classification = ma.fields.String(validate=ma.validate.OneOf(_values(Classification)))
     status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))
     students = ma.fields.List(ma.fields.Nested(InvolvedStudentIn), validate=ma.validate.Length(min=1, max=50))
-    occurred_at = _when()
-    place = _text(100, allow_none=True)
-    description = _text(10_000, allow_none=True)
+    occurred_at = moment_field()
+    place = text_field(max_length=100, allow_none=True)
+    description = text_field(max_length=10_000, allow_none=True)
     knowledge_source = ma.fields.String(validate=ma.validate.OneOf(_values(KnowledgeSource)), allow_none=True)
-    digital_medium = _text(100, allow_none=True)
-    accused_staff_id = _id(allow_none=True)
-    pupil_perspective = _text(10_000, allow_none=True)
+    digital_medium = text_field(max_length=100, allow_none=True)
+    accused_staff_id = id_field(allow_none=True)
+    pupil_perspective = text_field(max_length=10_000, allow_none=True)
 
 
 class IncidentQuery(FeedQuery):
@@ -350,15 +317,15 @@ class IncidentQuery(FeedQuery):
         validate=ma.validate.OneOf(["overdue", "due_soon", "attention"]),
         metadata={"description": "Action plan overdue, due within 2 working days, or either (attention)"},
     )
-    student_id = _id(strict=False)
-    class_id = _id(
+    student_id = id_field(strict=False)
+    class_id = id_field(
         strict=False, metadata={"description": "Only cases involving a student who is now in this class"}
     )
     grade = ma.fields.Integer(
         validate=ma.validate.Range(min=0, max=10),
         metadata={"description": "Only cases involving a student now in a class of this grade (0-10)"},
     )
-    created_since = _when(
+    created_since = moment_field(
         metadata={
             "description": "Only cases reported at or after this moment (ISO 8601; without an offset: "
             "Copenhagen time), e.g. what is new since Monday"
@@ -382,27 +349,27 @@ class AudienceUpdate(Schema):
     """Record what was done towards one audience."""
 
     done = ma.fields.Boolean()
-    done_at = _when(metadata={"description": "Default: now when done is true"})
+    done_at = moment_field(metadata={"description": "Default: now when done is true"})
     actions = ma.fields.List(
         ma.fields.String(validate=ma.validate.Length(max=32)), validate=ma.validate.Length(max=10)
     )
-    how = _text(5_000, allow_none=True)
+    how = text_field(max_length=5_000, allow_none=True)
 
 
 class AcuteMeasureCreate(Schema):
     """An acute measure taken before the action plan exists."""
 
-    description = _required_text(5_000)
-    taken_at = _when(metadata={"description": "Default: now"})
+    description = text_field(max_length=5_000, min_length=1, required=True)
+    taken_at = moment_field(metadata={"description": "Default: now"})
 
 
 class PlanMeasureIn(Schema):
     """A measure and who carries it out (a staff member, or e.g. 'the parents')."""
 
-    description = _required_text(5_000)
-    responsible_user_id = _id(allow_none=True)
-    responsible = _text(200, allow_none=True)
-    due_on = _day(allow_none=True)
+    description = text_field(max_length=5_000, min_length=1, required=True)
+    responsible_user_id = id_field(allow_none=True)
+    responsible = text_field(max_length=200, allow_none=True)
+    due_on = day_field(allow_none=True)
 
 
 class ActionPlanPut(Schema):
@@ -411,53 +378,55 @@ class ActionPlanPut(Schema):
     measures = ma.fields.List(
         ma.fields.Nested(PlanMeasureIn), required=True, validate=ma.validate.Length(min=1, max=30)
     )
-    follow_up_on = _day(required=True, metadata={"description": "KiVa practice: 1-2 weeks after the plan"})
-    informed_students_at = _when(allow_none=True)
-    informed_parents_at = _when(allow_none=True)
+    follow_up_on = day_field(
+        required=True, metadata={"description": "KiVa practice: 1-2 weeks after the plan"}
+    )
+    informed_students_at = moment_field(allow_none=True)
+    informed_parents_at = moment_field(allow_none=True)
 
 
 class FollowUpCreate(Schema):
     """A follow-up meeting held."""
 
-    held_on = _day(required=True)
+    held_on = day_field(required=True)
     outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(FollowUpOutcome)))
-    summary = _text(10_000)
-    next_follow_up_on = _day()
+    summary = text_field(max_length=10_000)
+    next_follow_up_on = day_field()
 
 
 class ReferralCreate(Schema):
     """A referral to an external partner."""
 
     partner = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(Partner)))
-    partner_name = _text(200)
-    referred_on = _day(metadata={"description": "Default: today"})
+    partner_name = text_field(max_length=200)
+    referred_on = day_field(metadata={"description": "Default: today"})
     status = ma.fields.String(validate=ma.validate.OneOf(_values(ReferralStatus)))
-    note = _text(5_000)
+    note = text_field(max_length=5_000)
 
 
 class ReferralUpdate(Schema):
     """Changes to a referral."""
 
     status = ma.fields.String(validate=ma.validate.OneOf(_values(ReferralStatus)))
-    partner_name = _text(200, allow_none=True)
-    referred_on = _day()
-    note = _text(5_000, allow_none=True)
+    partner_name = text_field(max_length=200, allow_none=True)
+    referred_on = day_field()
+    note = text_field(max_length=5_000, allow_none=True)
 
 
 class NoteCreate(Schema):
     """A note of a conversation (samtale) in the case."""
 
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(NoteKind)))
-    participants = _text(300, metadata={"description": "Who took part"})
-    body = _required_text(20_000)
-    occurred_at = _when(metadata={"description": "When the conversation took place; default now"})
+    participants = text_field(max_length=300, metadata={"description": "Who took part"})
+    body = text_field(max_length=20_000, min_length=1, required=True)
+    occurred_at = moment_field(metadata={"description": "When the conversation took place; default now"})
 
 
 class PlacesPut(Schema):
     """The school's list of places (an empty list returns to the default list)."""
 
     places = ma.fields.List(
-        ma.fields.String(validate=[ma.validate.Length(min=1, max=100), _no_nul]),
+        text_field(max_length=100, min_length=1),
         required=True,
         validate=ma.validate.Length(max=50),
     )
