@@ -64,7 +64,7 @@ def _report(
         **facts,
     }
     with _when(session, occurred_at + timedelta(minutes=7)):
-        return service.create_incident(session, actor=reporter, data=data)
+        return service.create_incident(session, actor=reporter, **data)
 
 
 def _status(session: Session, incident: Incident, by: Any, at: datetime, status: str) -> None:

@@ -70,7 +70,7 @@ class Incidents(MethodView):
         """Report an incident (any staff member; students and a classification are enough)"""
         session = db.session
         actor = current_user()
-        incident = service.create_incident(session, actor=actor, data=data)
+        incident = service.create_incident(session, actor=actor, **data)
         incident = service.view_after_write(session, actor=actor, incident=incident)
         return incident, 201, {"Location": f"/api/v1/incidents/{incident.id}"}
 

@@ -4,6 +4,7 @@ own modules; what other domains import from here stays importable from here."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -38,7 +39,6 @@ from api.incidents.deadline import ACTION_PLAN_WORKING_DAYS as ACTION_PLAN_WORKI
 from api.incidents.deadline import DUE_SOON_WORKING_DAYS as DUE_SOON_WORKING_DAYS
 from api.incidents.deadline import deadline_status as deadline_status
 from api.incidents.deadline import due_soon_until
-from api.incidents.deadline import plan_pending_clause as _plan_pending_clause  # noqa: F401 - older name
 from api.incidents.listing import list_incidents as list_incidents
 from api.incidents.models import (
     BULLYING_LIKE,
@@ -155,31 +155,40 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
     return incident
 
 
-def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> Incident:
-    """Record an incident reported by `actor`; `data` is an IncidentCreate load
-    (classification, students [{student_id, role}], optional occurred_at, place, description,
-    knowledge_source, digital_medium, accused_staff_id, pupil_perspective)."""
+def create_incident(
+    session: Session,
+    *,
+    actor: Any,
+    classification: Classification | str,
+    students: list[dict[str, Any]],
+    occurred_at: datetime | None = None,
+    place: str | None = None,
+    description: str | None = None,
+    knowledge_source: KnowledgeSource | str | None = None,
+    digital_medium: str | None = None,
+    accused_staff_id: int | None = None,
+    pupil_perspective: str | None = None,
+) -> Incident:
+    """Record an incident reported by `actor`: the students ([{student_id, role}]) and a classification are
+    enough; the time defaults to now. Values come through a schema (IncidentCreate, or another domain's own,
+    such as an observation's conversion), so their vocabularies are checked there, once."""
     ensure_roles(actor, *STAFF_ROLES, action="report incidents")
-    classification = choice(data.get("classification"), Classification, "classification")
-    rows = validated_students(session, actor.school_id, data.get("students"))
-    occurred_at = not_future(data["occurred_at"], "occurred_at") if data.get("occurred_at") else utcnow()
-    knowledge = data.get("knowledge_source")
-    accused_id = data.get("accused_staff_id")
-    if accused_id is not None:
-        staff_user(session, actor.school_id, accused_id, "accused_staff_id")
+    classification = Classification(classification).value
+    rows = validated_students(session, actor.school_id, students)
+    occurred_at = not_future(occurred_at, "occurred_at") if occurred_at else utcnow()
+    if accused_staff_id is not None:
+        staff_user(session, actor.school_id, accused_staff_id, "accused_staff_id")
     incident = Incident(
         school_id=actor.school_id,
         classification=classification,
         status=CaseStatus.OPEN.value,
         occurred_at=occurred_at,
-        place=validated_place(session, actor.school_id, data.get("place")),
-        description=clean_text(data.get("description"), "description"),
-        knowledge_source=None
-        if knowledge is None
-        else choice(knowledge, KnowledgeSource, "knowledge_source"),
-        digital_medium=clean_text(data.get("digital_medium"), "digital_medium"),
-        pupil_perspective=clean_text(data.get("pupil_perspective"), "pupil_perspective"),
-        accused_staff_id=accused_id,
+        place=validated_place(session, actor.school_id, place),
+        description=clean_text(description, "description"),
+        knowledge_source=None if knowledge_source is None else KnowledgeSource(knowledge_source).value,
+        digital_medium=clean_text(digital_medium, "digital_medium"),
+        pupil_perspective=clean_text(pupil_perspective, "pupil_perspective"),
+        accused_staff_id=accused_staff_id,
         reported_by_id=actor.id,
         strategy_version_id=strategy.in_force_id(session, school_id=actor.school_id),
     )

@@ -267,13 +267,11 @@ def convert_to_incident(
     incident = create_incident(
         session,
         actor=actor,
-        data={
-            "classification": classification,
-            "students": involved,
-            "occurred_at": observation.observed_at,
-            "place": place,
-            "description": description,
-        },
+        classification=classification,
+        students=involved,
+        occurred_at=observation.observed_at,
+        place=place,
+        description=description,
     )
     observation.incident_id = incident.id
     observation.updated_at = utcnow()

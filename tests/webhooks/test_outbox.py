@@ -138,7 +138,8 @@ def test_a_request_that_rolls_back_leaves_no_event(app, client, session, world):
         incidents.create_incident(
             session_of_request(),
             actor=g.trivsel_user,
-            data={"classification": "teasing", "students": [{"student_id": world.anna.id, "role": "target"}]},
+            classification="teasing",
+            students=[{"student_id": world.anna.id, "role": "target"}],
         )
         raise InvalidInput("A later step of the same request failed.", errors={"step": ["failed"]})
 
