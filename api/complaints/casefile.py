@@ -66,7 +66,9 @@ class CaseFile:
 
 def build(session: Session, *, actor: Any, complaint: Complaint, school_name: str) -> CaseFile:
     """Gather the case file of a complaint as the actor (a leader or resource person on the case) may see it."""
-    incident = incident_service.load_incident(session, actor=actor, incident_id=complaint.incident_id)
+    incident = incident_service.get_incident(
+        session, actor=actor, incident_id=complaint.incident_id, audited=False
+    )
     links = {link.student_id: link for link in incident.students}
     child = links[complaint.student_id].student
     others = [link for sid, link in links.items() if sid != complaint.student_id]

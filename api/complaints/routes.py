@@ -99,7 +99,9 @@ class ComplaintById(MethodView):
 
 def _step(complaint_id: int, action: Any, **kwargs: Any) -> Any:
     actor = current_user()
-    complaint = service.load_complaint(db.session, actor=actor, complaint_id=complaint_id, write=True)
+    complaint = service.get_complaint(
+        db.session, actor=actor, complaint_id=complaint_id, audited=False, write=True
+    )
     return action(db.session, actor=actor, complaint=complaint, **kwargs)
 
 

@@ -74,7 +74,7 @@ def _not_future(day: date, field: str) -> date:
 def create_complaint(session: Session, *, actor: Any, incident_id: int, data: dict[str, Any]) -> Complaint:
     """Record a complaint about a case (leaders): who complained, on behalf of which involved student, when it
     was received and what it says; the decision falls due 20 working days after receipt."""
-    incident = incident_service.load_incident(session, actor=actor, incident_id=incident_id)
+    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_can_write(actor, incident)
     student_id = data["student_id"]
     if student_id not in incident.student_ids:
@@ -125,7 +125,7 @@ def may_write(actor: Any) -> bool:
 
 def list_complaints(session: Session, *, actor: Any, incident_id: int) -> list[Complaint]:
     """The case's complaints, oldest first (the case's leaders and resource persons)."""
-    incident = incident_service.load_incident(session, actor=actor, incident_id=incident_id)
+    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_can_read(actor, incident)
     complaints = list(
         session.scalars(select(Complaint).where(Complaint.incident_id == incident.id).order_by(Complaint.id))
@@ -139,18 +139,19 @@ def list_complaints(session: Session, *, actor: Any, incident_id: int) -> list[C
     return [_annotate(c) for c in complaints]
 
 
-def load_complaint(session: Session, *, actor: Any, complaint_id: int, write: bool = False) -> Complaint:
-    """A complaint the actor may see (404 for another school's or a case they do not see); not audited."""
+def get_complaint(
+    session: Session, *, actor: Any, complaint_id: int, audited: bool = True, write: bool = False
+) -> Complaint:
+    """One complaint with its timeline, for an actor who may read it (or, `write`, handle it); 404 for another
+    school's or one about a case they do not see. Audited unless `audited` is False (the caller's own action
+    is audited instead)."""
     complaint = get_in_school(session, Complaint, complaint_id, school_id=actor.school_id, what="Complaint")
-    incident = incident_service.load_incident(session, actor=actor, incident_id=complaint.incident_id)
+    incident = incident_service.get_incident(
+        session, actor=actor, incident_id=complaint.incident_id, audited=False
+    )
     (permissions.ensure_can_write if write else permissions.ensure_can_read)(actor, incident)
-    return complaint
-
-
-def get_complaint(session: Session, *, actor: Any, complaint_id: int) -> Complaint:
-    """One complaint with its timeline (audited)."""
-    complaint = load_complaint(session, actor=actor, complaint_id=complaint_id)
-    _audit("complaint_viewed", complaint)
+    if audited:
+        _audit("complaint_viewed", complaint)
     return _annotate(complaint)
 
 
@@ -255,11 +256,13 @@ def case_file(
     type). Audited with its purpose, about every child of the case (the others appear by role only)."""
     from api.complaints import casefile
 
-    complaint = load_complaint(session, actor=actor, complaint_id=complaint_id)
+    complaint = get_complaint(session, actor=actor, complaint_id=complaint_id, audited=False)
     school = current_school(session, actor=actor)
     built = casefile.build(session, actor=actor, complaint=complaint, school_name=school.name)
     data = built.pdf() if fmt == "pdf" else built.zip()
-    incident = incident_service.load_incident(session, actor=actor, incident_id=complaint.incident_id)
+    incident = incident_service.get_incident(
+        session, actor=actor, incident_id=complaint.incident_id, audited=False
+    )
     audit.record(
         "case_file_exported",
         resource_type="complaint",
@@ -273,7 +276,7 @@ def case_file(
 
 def latest_complaint_id(session: Session, *, actor: Any, incident_id: int) -> int:
     """The case's newest complaint (for its case file); 409 when the case has none."""
-    incident = incident_service.load_incident(session, actor=actor, incident_id=incident_id)
+    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_can_read(actor, incident)
     found = session.scalar(
         select(Complaint.id)

@@ -93,7 +93,7 @@ class IncidentById(MethodView):
         """Change a case: facts, classification, involved students, status (send If-Match)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         incident = service.update_incident(
             session, actor=actor, incident=incident, changes=data, if_match=if_match()
         )
@@ -110,7 +110,7 @@ class IncidentWithdraw(MethodView):
         """Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         incident = service.withdraw_incident(session, actor=actor, incident=incident)
         return service.view_after_write(session, actor=actor, incident=incident)
 
@@ -125,7 +125,7 @@ class IncidentTimeline(MethodView):
         """The case's timeline: everything that happened to it (append-only)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.list_timeline(session, actor=actor, incident=incident, **args)
 
 
@@ -139,7 +139,7 @@ class IncidentNotes(MethodView):
         """The case's notes, newest first (the reporter sees their own)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.list_notes(session, actor=actor, incident=incident, **args)
 
     @idempotent
@@ -150,7 +150,7 @@ class IncidentNotes(MethodView):
         """Add a note of a conversation with the students, the class or the parents"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.add_note(session, actor=actor, incident=incident, data=data), 201
 
 
@@ -165,7 +165,7 @@ class IncidentEstablish(MethodView):
         """Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         incident = service.establish(session, actor=actor, incident=incident, **data)
         return service.view_after_write(session, actor=actor, incident=incident)
 
@@ -180,7 +180,7 @@ class IncidentAudienceItem(MethodView):
         """Record what was done towards one of the five audiences (send the item's etag as If-Match)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         item = service.get_audience_item(session, actor=actor, incident=incident, item_id=item_id)
         return service.update_audience_item(
             session, actor=actor, incident=incident, item=item, changes=data, if_match=if_match()
@@ -197,7 +197,7 @@ class IncidentAcuteMeasures(MethodView):
         """Record an acute measure taken before the action plan exists (case workers)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.add_acute_measure(session, actor=actor, incident=incident, data=data), 201
 
 
@@ -211,7 +211,7 @@ class IncidentActionPlan(MethodView):
         """Write the action plan (leader, resource person; If-Match once the plan exists)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.save_action_plan(
             session, actor=actor, incident=incident, data=data, if_match=if_match()
         )
@@ -227,7 +227,7 @@ class IncidentFollowUps(MethodView):
         """Record a follow-up meeting: stopped, decreased or continued ('continued' reopens the plan)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.record_follow_up(session, actor=actor, incident=incident, data=data), 201
 
 
@@ -242,7 +242,7 @@ class IncidentReferrals(MethodView):
         """Refer the case to an external partner (leader, resource person)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         return service.add_referral(session, actor=actor, incident=incident, data=data), 201
 
 
@@ -256,7 +256,7 @@ class IncidentReferralById(MethodView):
         """Update a referral's status or note (leader, resource person; send its etag as If-Match)"""
         session = db.session
         actor = current_user()
-        incident = service.load_incident(session, actor=actor, incident_id=incident_id)
+        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
         referral = service.get_referral(session, actor=actor, incident=incident, referral_id=referral_id)
         return service.update_referral(
             session, actor=actor, incident=incident, referral=referral, changes=data, if_match=if_match()

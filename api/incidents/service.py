@@ -214,19 +214,16 @@ def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Inc
     return _annotate(session, actor, incident, access_of(session, actor, incident))
 
 
-def load_incident(session: Session, *, actor: Any, incident_id: int) -> Incident:
-    """A case the actor may see (404 otherwise), annotated for them; not audited (the caller's action is)."""
+def get_incident(session: Session, *, actor: Any, incident_id: int, audited: bool = True) -> Incident:
+    """A case the actor may see (404 otherwise), annotated for them; audited with the involved students unless
+    `audited` is False (the caller's own action is audited instead)."""
     incident = _load(session, actor, incident_id)
     access = access_of(session, actor, incident)
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
-    return _annotate(session, actor, incident, access)
-
-
-def get_incident(session: Session, *, actor: Any, incident_id: int) -> Incident:
-    """Read a case (audited with the involved students)."""
-    incident = load_incident(session, actor=actor, incident_id=incident_id)
-    audit_case("incident_viewed", incident, view=incident.view)
+    incident = _annotate(session, actor, incident, access)
+    if audited:
+        audit_case("incident_viewed", incident, view=incident.view)
     return incident
 
 

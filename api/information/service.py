@@ -73,7 +73,7 @@ def _people(session: Session, incident: Any) -> list[dict[str, Any]]:
 
 def information_duty(session: Session, *, actor: Any, incident_id: int) -> dict[str, Any]:
     """Who the case's information duty covers and who is still not informed (the case's workers; audited)."""
-    incident = incident_service.load_incident(session, actor=actor, incident_id=incident_id)
+    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     people = _people(session, incident)
     audit.record(
@@ -96,7 +96,7 @@ def record_informed(
     session: Session, *, actor: Any, incident_id: int, data: dict[str, Any]
 ) -> InformationRecord:
     """Record that a pupil or a custodial parent was informed: by `actor`, when, how, with a short note."""
-    incident = incident_service.load_incident(session, actor=actor, incident_id=incident_id)
+    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     if incident.withdrawn_at is not None:
         raise Conflict("The report was withdrawn by its reporter.")

@@ -148,7 +148,7 @@ def _cases(session: Session, actor: Any, sid: int) -> Iterator[dict[str, Any]]:
         return incident_service.list_incidents(session, actor=actor, student_id=sid, page=p, page_size=PAGE)
 
     for item in _pages(fetch):
-        incident = incident_service.load_incident(session, actor=actor, incident_id=item.id)
+        incident = incident_service.get_incident(session, actor=actor, incident_id=item.id, audited=False)
         yield _case(session, actor, incident, sid)
 
 

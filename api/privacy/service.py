@@ -28,7 +28,7 @@ def set_retention_policy(session: Session, *, actor: Any, periods: dict[str, int
 def erase_student(session: Session, *, actor: Any, student_id: int) -> dict[str, int]:
     """Erase one student on request (leaders, admins); 409 data_still_needed while a case or complaint needs it."""
     permissions.ensure_can_erase(actor)
-    student = get_student(session, actor=actor, student_id=student_id, audit_read=False)
+    student = get_student(session, actor=actor, student_id=student_id, audited=False)
     return erasure.erase(session, actor=actor, student=student)
 
 
@@ -39,7 +39,7 @@ def access_export(session: Session, *, actor: Any, student_id: int, fmt: str) ->
     from api.schools.service import current_school
 
     permissions.ensure_can_export_access(actor)
-    student = get_student(session, actor=actor, student_id=student_id, audit_read=False)
+    student = get_student(session, actor=actor, student_id=student_id, audited=False)
     audit.record(
         "access_export",
         resource_type="student",

@@ -225,7 +225,7 @@ class StudentById(MethodView):
     def patch(self, data: dict[str, Any], student_id: int) -> Any:
         """Change a student, or mark them as left with left_on (admin; send If-Match)"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         return service.update_student(
             session, actor=actor, student=student, changes=data, if_match=if_match()
         )
@@ -239,7 +239,7 @@ class StudentLog(MethodView):
     def get(self, args: dict[str, Any], student_id: int) -> dict:
         """The student log (elevlog): everything about the student you may see, newest first"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         return service.student_log(session, actor=actor, student=student, **args)
 
 
@@ -268,7 +268,7 @@ class Guardians(MethodView):
     def get(self, args: dict[str, Any], student_id: int) -> dict:
         """A student's guardians (leaders, resource persons, admins, the class's staff)"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         return service.list_guardians(session, actor=actor, student=student, **args)
 
     @idempotent
@@ -279,7 +279,7 @@ class Guardians(MethodView):
     def post(self, data: dict[str, Any], student_id: int) -> Any:
         """Add a guardian (admins, leaders, the class teacher)"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         guardian = service.create_guardian(session, actor=actor, student=student, data=data)
         return guardian, 201, {"Location": f"/api/v1/students/{student.id}/guardians/{guardian.id}"}
 
@@ -293,7 +293,7 @@ class GuardianById(MethodView):
     def get(self, student_id: int, guardian_id: int) -> Any:
         """Get a guardian"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         return service.read_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
 
     @blp.arguments(GuardianUpdate)
@@ -303,7 +303,7 @@ class GuardianById(MethodView):
     def patch(self, data: dict[str, Any], student_id: int, guardian_id: int) -> Any:
         """Change a guardian (admins, leaders, the class teacher; send If-Match)"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
         return service.update_guardian(
             session, actor=actor, student=student, guardian=guardian, changes=data, if_match=if_match()
@@ -314,6 +314,6 @@ class GuardianById(MethodView):
     def delete(self, student_id: int, guardian_id: int) -> None:
         """Remove a guardian (admins, leaders, the class teacher)"""
         session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audit_read=False)
+        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
         guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
         service.delete_guardian(session, actor=actor, student=student, guardian=guardian)

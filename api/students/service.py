@@ -88,10 +88,10 @@ def list_students(
     )
 
 
-def get_student(session: Session, *, actor: User, student_id: int, audit_read: bool = True) -> Student:
+def get_student(session: Session, *, actor: User, student_id: int, audited: bool = True) -> Student:
     """A student of the actor's school (404 for another school's)."""
     student = get_in_school(session, Student, student_id, school_id=actor.school_id, what="Student")
-    if audit_read:
+    if audited:
         audit.record(
             "student_viewed", resource_type="student", resource_id=student.id, student_ids=[student.id]
         )
