@@ -162,17 +162,12 @@ def restore_pending(entries: list[PendingEntry]) -> None:
 _COLUMNS = [c.key for c in AuditEntry.__table__.columns if c.key != "id"]
 
 
-# Rows per INSERT: one multi-row VALUES statement for any page (14 columns x 500 stays far below SQLite's and
-# PostgreSQL's limits on bound parameters).
-_ROWS_PER_INSERT = 500
-
-
 def store(session: Session, entries: list[PendingEntry]) -> None:
-    """Write entries as one multi-row INSERT (a page about 170 students costs one statement, not one each)."""
-    table = AuditEntry.__table__
-    for start in range(0, len(entries), _ROWS_PER_INSERT):
-        rows = [{k: getattr(e, k) for k in _COLUMNS} for e in entries[start : start + _ROWS_PER_INSERT]]
-        session.execute(insert(table).values(rows))
+    """Write entries with one executemany of one cached INSERT (a page about 170 students is one statement
+    sent in one pipeline, and no ORM object is built for a row nobody reads back)."""
+    if entries:
+        rows = [{k: getattr(e, k) for k in _COLUMNS} for e in entries]
+        session.execute(insert(AuditEntry.__table__), rows)
 
 
 def flush_pending(session: Session) -> None:
