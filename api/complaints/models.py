@@ -11,12 +11,25 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, JSONType, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 from api.users.models import User
 
 
+@documented_enum(
+    {
+        "received": ("modtaget", "The school received the complaint."),
+        "decided": (
+            "afgjort",
+            "The municipality (kommunalbestyrelsen) decided, due 20 working days after receipt.",
+        ),
+        "answered": ("svar fra klager", "The complainant answered the decision."),
+        "forwarded": ("videresendt", "Forwarded to the national complaint body named by the deployment."),
+        "closed": ("afsluttet", "The complaint is closed."),
+    }
+)
 class ComplaintStatus(StrEnum):
-    """Where the complaint stands; each step is on the complaint's own timeline."""
+    """Where a complaint stands; each step is on the complaint's own timeline."""
 
     RECEIVED = "received"
     DECIDED = "decided"
@@ -25,6 +38,13 @@ class ComplaintStatus(StrEnum):
     CLOSED = "closed"
 
 
+@documented_enum(
+    {
+        "guardian": ("forælder", "A guardian of the pupil."),
+        "student": ("elev", "The pupil."),
+        "other": ("anden", "Someone else."),
+    }
+)
 class ComplainantKind(StrEnum):
     """Who complained."""
 
@@ -33,8 +53,15 @@ class ComplainantKind(StrEnum):
     OTHER = "other"
 
 
+@documented_enum(
+    {
+        "upheld": ("medhold", "The complaint was upheld."),
+        "partly_upheld": ("delvist medhold", "The complaint was partly upheld."),
+        "rejected": ("afslag", "The complaint was rejected."),
+    }
+)
 class DecisionOutcome(StrEnum):
-    """The municipality's decision."""
+    """The municipality's decision on a complaint."""
 
     UPHELD = "upheld"
     PARTLY_UPHELD = "partly_upheld"

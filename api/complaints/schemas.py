@@ -13,38 +13,6 @@ STATUSES = [s.value for s in ComplaintStatus]
 # Why a case file is exported (audited with it).
 CASE_FILE_PURPOSES = ("municipality", "national_body", "complainant_access", "internal_review")
 register_enum(
-    "ComplaintStatus",
-    "Where a complaint stands; each step is on the complaint's own timeline.",
-    {
-        "received": ("modtaget", "The school received the complaint."),
-        "decided": (
-            "afgjort",
-            "The municipality (kommunalbestyrelsen) decided, due 20 working days after receipt.",
-        ),
-        "answered": ("svar fra klager", "The complainant answered the decision."),
-        "forwarded": ("videresendt", "Forwarded to the national complaint body named by the deployment."),
-        "closed": ("afsluttet", "The complaint is closed."),
-    },
-)
-register_enum(
-    "ComplainantKind",
-    "Who complained.",
-    {
-        "guardian": ("forælder", "A guardian of the pupil."),
-        "student": ("elev", "The pupil."),
-        "other": ("anden", "Someone else."),
-    },
-)
-register_enum(
-    "DecisionOutcome",
-    "The municipality's decision on a complaint.",
-    {
-        "upheld": ("medhold", "The complaint was upheld."),
-        "partly_upheld": ("delvist medhold", "The complaint was partly upheld."),
-        "rejected": ("afslag", "The complaint was rejected."),
-    },
-)
-register_enum(
     "CaseFilePurpose",
     "Why a case file is exported (stored with the export in the audit log).",
     {

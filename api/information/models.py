@@ -10,12 +10,21 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.db import Base, SchoolOwned
+from api.core.enums import documented_enum
 from api.core.timeutil import utcnow
 from api.users.models import User
 
 
+@documented_enum(
+    {
+        "meeting": ("møde", "In a meeting."),
+        "phone": ("telefon", "By phone."),
+        "letter": ("brev", "By letter."),
+        "aula_message": ("Aula-besked", "By a message in Aula."),
+    }
+)
 class InformMethod(StrEnum):
-    """How the person was informed (the law does not ask for writing)."""
+    """How a pupil or a custodial parent was informed."""
 
     MEETING = "meeting"
     PHONE = "phone"

@@ -11,16 +11,6 @@ from api.information.models import InformMethod
 
 METHODS = [m.value for m in InformMethod]
 register_enum(
-    "InformMethod",
-    "How a pupil or a custodial parent was informed.",
-    {
-        "meeting": ("møde", "In a meeting."),
-        "phone": ("telefon", "By phone."),
-        "letter": ("brev", "By letter."),
-        "aula_message": ("Aula-besked", "By a message in Aula."),
-    },
-)
-register_enum(
     "InformedPersonKind",
     "Who is to be informed.",
     {
