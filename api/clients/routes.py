@@ -24,7 +24,7 @@ from api.clients.schemas import (
 )
 from api.core import audit
 from api.core.db import db
-from api.core.etag import require_if_match
+from api.core.etag import if_match
 from api.core.idempotency import idempotent, withhold_from_replay
 from api.core.pagination import PageQuery, page_schema
 from api.extensions import Blueprint, limiter, public
@@ -165,7 +165,7 @@ class ClientById(MethodView):
     def patch(self, data: dict[str, Any], client_id: int) -> Any:
         """Change an API client's name, scopes, schools or expiry (send If-Match)"""
         return service.update_client(
-            db.session, actor=current_user(), client_id=client_id, precondition=require_if_match, **data
+            db.session, actor=current_user(), client_id=client_id, if_match=if_match(), **data
         )
 
     @blp.response(204)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from api.auth.scopes import SCOPES
 from api.clients import permissions
 from api.clients.models import ApiClient, ApiClientToken
 from api.core import audit
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
@@ -125,15 +125,17 @@ def update_client(
     *,
     actor: Any,
     client_id: int,
-    precondition: Callable[[ApiClient], None] = lambda _c: None,
+    if_match: IfMatch | str | None = None,
     name: str | None = None,
     scopes: list[str] | None = None,
     school_ids: list[int] | None = None,
     expires_at: datetime | None = None,
 ) -> ApiClient:
-    """Change a client; scopes and schools taken away stop working at once (tokens re-read the client)."""
+    """Change a client; scopes and schools taken away stop working at once (tokens re-read the client).
+    `if_match` is checked once the caller may change it (None: an internal caller, not checked)."""
     client = get_client(session, actor=actor, client_id=client_id, for_update=True)
-    precondition(client)
+    if if_match is not None:
+        check_if_match(client, if_match)
     fields = []
     if name is not None:
         client.name = name.strip()

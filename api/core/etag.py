@@ -103,11 +103,6 @@ def check_if_match(record_or_tag: Any, sent: IfMatch | str | None) -> None:
     )
 
 
-def require_if_match(record_or_tag: Any) -> None:
-    """Check this request's If-Match against a record or tag (a view with no service check of its own)."""
-    check_if_match(record_or_tag, if_match())
-
-
 def set_etag(record_or_tag: Any) -> None:
     """Name the record (or tag) this response's ETag stands for, when the view returns another shape."""
     g._trivsel_etag = _tag(record_or_tag)

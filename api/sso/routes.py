@@ -18,7 +18,7 @@ from joserfc.errors import JoseError
 from api.auth import service as auth_service
 from api.auth.permissions import current_user
 from api.core.db import db
-from api.core.etag import require_if_match
+from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
 from api.extensions import Blueprint, public
@@ -236,8 +236,9 @@ class ProviderById(MethodView):
         session = db.session
         actor = current_user()
         provider = service.get_provider(session, actor=actor, provider_id=provider_id)
-        require_if_match(provider)
-        return service.update_provider(session, actor=actor, provider=provider, changes=data)
+        return service.update_provider(
+            session, actor=actor, provider=provider, changes=data, if_match=if_match()
+        )
 
     @blp.response(204)
     @blp.errors(401, 403, 404)

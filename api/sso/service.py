@@ -16,6 +16,7 @@ from api.auth.permissions import ensure_roles
 from api.auth.service import ONE_FACTOR, TWO_FACTOR
 from api.core import audit
 from api.core.db import MAX_ID
+from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.timeutil import utcnow
 from api.errors import Conflict, DomainError, Forbidden, NotFound
@@ -158,10 +159,18 @@ def _own(actor: Any, provider: IdentityProvider) -> None:
 
 
 def update_provider(
-    session: Session, *, actor: Any, provider: IdentityProvider, changes: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    provider: IdentityProvider,
+    changes: dict[str, Any],
+    if_match: IfMatch | str | None = None,
 ) -> IdentityProvider:
-    """Change a provider's settings; a new secret replaces the old one (it is never shown)."""
+    """Change a provider's settings; a new secret replaces the old one (it is never shown). `if_match` is
+    checked once the caller may change it (None: an internal caller, not checked)."""
     _own(actor, provider)
+    if if_match is not None:
+        check_if_match(provider, if_match)
     secret = changes.pop("client_secret", None)
     if secret is not None:
         provider.client_secret_encrypted = secrets.seal(secret)
