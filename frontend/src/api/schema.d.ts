@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend)
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsClassTrend"];
         put?: never;
@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend) as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsClassTrendCsv"];
         put?: never;
@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsClasses"];
         put?: never;
@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsClassesCsv"];
         put?: never;
@@ -113,7 +113,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued)
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsFollowUpOutcomes"];
         put?: never;
@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued) as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsFollowUpOutcomesCsv"];
         put?: never;
@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsGrades"];
         put?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsGradesCsv"];
         put?: never;
@@ -193,7 +193,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map)
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsHeatmap"];
         put?: never;
@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map) as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsHeatmapCsv"];
         put?: never;
@@ -233,7 +233,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsKnowledgeSources"];
         put?: never;
@@ -253,7 +253,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsKnowledgeSourcesCsv"];
         put?: never;
@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsMood"];
         put?: never;
@@ -293,7 +293,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsMoodCsv"];
         put?: never;
@@ -313,7 +313,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsResponseTimes"];
         put?: never;
@@ -333,7 +333,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsResponseTimesCsv"];
         put?: never;
@@ -353,7 +353,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsWeekdayRecess"];
         put?: never;
@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsWeekdayRecessCsv"];
         put?: never;
@@ -1513,7 +1513,7 @@ export interface paths {
         };
         /**
          * My municipality and its schools (municipality users)
-         * @description **Who may call it:** municipality users: the schools of their municipality.
+         * @description **Who may call it:** municipality users: the schools of their municipality; API clients with analytics:read: those of their schools that are in it.
          */
         get: operations["getMunicipality"];
         put?: never;
@@ -1533,7 +1533,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend), each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsClassTrend"];
         put?: never;
@@ -1553,7 +1553,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend), each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsClassTrendCsv"];
         put?: never;
@@ -1573,7 +1573,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsClasses"];
         put?: never;
@@ -1593,7 +1593,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsClassesCsv"];
         put?: never;
@@ -1613,7 +1613,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued), each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsFollowUpOutcomes"];
         put?: never;
@@ -1633,7 +1633,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued), each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsFollowUpOutcomesCsv"];
         put?: never;
@@ -1653,7 +1653,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsGrades"];
         put?: never;
@@ -1673,7 +1673,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsGradesCsv"];
         put?: never;
@@ -1693,7 +1693,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map), each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsHeatmap"];
         put?: never;
@@ -1713,7 +1713,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map), each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsHeatmapCsv"];
         put?: never;
@@ -1733,7 +1733,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsKnowledgeSources"];
         put?: never;
@@ -1753,7 +1753,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsKnowledgeSourcesCsv"];
         put?: never;
@@ -1773,7 +1773,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsMood"];
         put?: never;
@@ -1793,7 +1793,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsMoodCsv"];
         put?: never;
@@ -1813,7 +1813,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsResponseTimes"];
         put?: never;
@@ -1833,7 +1833,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsResponseTimesCsv"];
         put?: never;
@@ -1853,7 +1853,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsWeekdayRecess"];
         put?: never;
@@ -1873,7 +1873,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsWeekdayRecessCsv"];
         put?: never;
@@ -3123,9 +3123,9 @@ export interface components {
          *     | `incidents:read:text` | incidents:read:text | Everything incidents:read gives, and the free text of cases (description, case work, notes). |
          *     | `observations:read` | observations:read | Wellbeing observations (a sensitive observation's note stays hidden). |
          *     | `prevention:read` | prevention:read | Play-partner arrangements and wellbeing days. |
-         *     | `analytics:read` | analytics:read | Aggregates of the school (small counts suppressed). |
+         *     | `analytics:read` | analytics:read | Aggregates of the school, and of the client's schools in its municipality side by side (small counts suppressed, never a name, never a case accusing staff). |
          *     | `webhooks:manage` | webhooks:manage | The school's webhook endpoints. |
-         *     | `incidents:write` | incidents:write | Report incidents (no operation takes it yet; reserved, so a client can be registered for it). |
+         *     | `incidents:write` | incidents:write | Report incidents (POST /incidents), with the client named as the reporter; nothing else is written with it. |
          * @enum {string}
          */
         ApiScope: "roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write";
@@ -6136,6 +6136,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6166,9 +6169,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6195,6 +6203,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6207,9 +6218,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6236,6 +6252,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6266,9 +6285,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6295,6 +6319,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6307,9 +6334,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6336,6 +6368,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6366,9 +6401,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6395,6 +6435,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6407,9 +6450,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6436,6 +6484,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6466,9 +6517,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6495,6 +6551,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6507,9 +6566,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6536,6 +6600,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6566,9 +6633,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6595,6 +6667,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6607,9 +6682,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6636,6 +6716,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6666,9 +6749,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6695,6 +6783,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6707,9 +6798,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6736,6 +6832,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6766,9 +6865,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6795,6 +6899,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6807,9 +6914,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6836,6 +6948,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6866,9 +6981,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6895,6 +7015,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6907,9 +7030,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6936,6 +7064,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6966,9 +7097,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6995,6 +7131,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7007,9 +7146,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11303,6 +11447,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11323,9 +11470,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11350,6 +11502,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11391,9 +11546,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11418,6 +11578,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11430,9 +11593,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11457,6 +11625,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11498,9 +11669,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11525,6 +11701,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11537,9 +11716,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11564,6 +11748,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11605,9 +11792,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11632,6 +11824,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11644,9 +11839,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11671,6 +11871,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11712,9 +11915,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11739,6 +11947,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11751,9 +11962,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11778,6 +11994,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11819,9 +12038,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11846,6 +12070,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11858,9 +12085,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11885,6 +12117,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11926,9 +12161,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11953,6 +12193,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11965,9 +12208,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11992,6 +12240,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12033,9 +12284,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12060,6 +12316,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12072,9 +12331,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12099,6 +12363,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12140,9 +12407,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12167,6 +12439,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12179,9 +12454,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12206,6 +12486,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12247,9 +12530,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12274,6 +12562,9 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12286,9 +12577,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
