@@ -70,7 +70,8 @@ ROLES: dict[str, str] = {
     "getIncidentPlaces": "any staff member.",
     "replaceIncidentPlaces": "admins and leaders.",
     "listIncidents": "any staff member; each sees the cases they may see (their own reports; their classes' cases; leaders and resource persons all but cases accusing staff, which only leaders work).",
-    "createIncident": "any staff member.",
+    "createIncident": "any staff member; an API client with incidents:write (named as the reporter; never a case "
+    "accusing a staff member).",
     "getIncident": "whoever may see the case: its reporter (reporter view), the staff of the involved students' classes, resource persons and leaders; a case accusing a staff member only leaders (and its reporter, unless accused).",
     "updateIncident": "the case's workers, as its `allowed_actions` say (edit_facts, change_students, reclassify, …); status changes as `allowed_transitions` say.",
     "writeIncidentActionPlan": "leaders and resource persons who may see the case.",

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from api.auth.scopes import TEXT_SCOPE, is_client
 from api.core import audit
 from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
-from api.core.permissions import STAFF_ROLES, deny, ensure_roles
+from api.core.permissions import deny
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
 from api.core.tombstones import record_tombstone
@@ -156,10 +156,11 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
 
 
 def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> Incident:
-    """Record an incident reported by `actor`; `data` is an IncidentCreate load
+    """Record an incident reported by `actor` (a staff member, or an API client with incidents:write);
+    `data` is an IncidentCreate load
     (classification, students [{student_id, role}], optional occurred_at, place, description,
     knowledge_source, digital_medium, accused_staff_id, pupil_perspective)."""
-    ensure_roles(actor, *STAFF_ROLES, action="report incidents")
+    permissions.ensure_can_report(actor, accused_staff_id=data.get("accused_staff_id"))
     classification = choice(data.get("classification"), Classification, "classification")
     rows = validated_students(session, actor.school_id, data.get("students"))
     occurred_at = not_future(data["occurred_at"], "occurred_at") if data.get("occurred_at") else utcnow()
@@ -180,14 +181,23 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
         digital_medium=clean_text(data.get("digital_medium"), "digital_medium"),
         pupil_perspective=clean_text(data.get("pupil_perspective"), "pupil_perspective"),
         accused_staff_id=accused_id,
-        reported_by_id=actor.id,
+        # An API client (incidents:write) is named as the reporter in its own column: it is no user.
+        reported_by_id=None if is_client(actor) else actor.id,
+        reported_by_client_id=actor.client_pk if is_client(actor) else None,
         strategy_version_id=strategy.in_force_id(session, school_id=actor.school_id),
     )
     incident.students = [IncidentStudent(student_id=sid, role=role) for sid, role in rows]
     session.add(incident)
     session.flush()
+    by_client = {"api_client_id": actor.client_pk} if is_client(actor) else {}
     record_event(
-        session, incident, actor, "created", classification=classification, students=incident.student_ids
+        session,
+        incident,
+        actor,
+        "created",
+        classification=classification,
+        students=incident.student_ids,
+        **by_client,
     )
     audit.record(
         "incident_created",
@@ -198,6 +208,16 @@ def create_incident(session: Session, *, actor: Any, data: dict[str, Any]) -> In
     tell_of_report(session, incident, actor=actor, was_bullying_like=False, was_accusing=False)
     session.flush()
     return incident
+
+
+def reports_by_client(session: Session, *, client_pk: int) -> int:
+    """How many incidents an API client reported (its row is kept while it has any)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Incident).where(Incident.reported_by_client_id == client_pk)
+        )
+        or 0
+    )
 
 
 def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:

@@ -1148,8 +1148,8 @@ export interface paths {
         get: operations["listIncidents"];
         put?: never;
         /**
-         * Report an incident (any staff member; students and a classification are enough)
-         * @description **Who may call it:** any staff member.
+         * Report an incident (staff, or an API client with incidents:write; students and a classification)
+         * @description **Who may call it:** any staff member; an API client with incidents:write (named as the reporter; never a case accusing a staff member).
          */
         post: operations["createIncident"];
         delete?: never;
@@ -3020,6 +3020,11 @@ export interface components {
             complainant_answer?: string | null;
             satisfied: boolean;
         };
+        /** @description An API client as named on the records it wrote (an incident it reported). */
+        ApiClientBrief: {
+            readonly id: number;
+            readonly name: string;
+        };
         /** @description A new API client. */
         ApiClientCreate: {
             /**
@@ -4187,7 +4192,10 @@ export interface components {
             /** Format: date-time */
             readonly occurred_at: string;
             readonly place: string | null;
-            readonly reporter: components["schemas"]["UserBrief"];
+            /** @description The staff member who reported it; null when an API client did */
+            readonly reporter: components["schemas"]["UserBrief"] | null;
+            /** @description The API client that reported it (scope incidents:write, e.g. a student-support system); null when a staff member did */
+            readonly reporting_client: components["schemas"]["ApiClientBrief"] | null;
             readonly status: components["schemas"]["CaseStatus"];
             readonly students: components["schemas"]["InvolvedStudentRead"][];
             /**
@@ -4249,7 +4257,10 @@ export interface components {
             readonly place: string | null;
             readonly pupil_perspective: string | null;
             readonly referrals: components["schemas"]["ReferralRead"][];
-            readonly reporter: components["schemas"]["UserBrief"];
+            /** @description The staff member who reported it; null when an API client did */
+            readonly reporter: components["schemas"]["UserBrief"] | null;
+            /** @description The API client that reported it (scope incidents:write, e.g. a student-support system); null when a staff member did */
+            readonly reporting_client: components["schemas"]["ApiClientBrief"] | null;
             readonly status: components["schemas"]["CaseStatus"];
             /** @description The antimobbestrategi in force when reported */
             readonly strategy_version_id: number | null;
@@ -9419,6 +9430,10 @@ export interface operations {
                      *             "id": 42,
                      *             "name": "Mette Hansen"
                      *           },
+                     *           "reporting_client": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
                      *           "status": "open",
                      *           "students": [
                      *             {
@@ -9494,6 +9509,9 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9616,6 +9634,10 @@ export interface operations {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
+                     *       "reporting_client": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
                      *       "status": "open",
                      *       "strategy_version_id": 42,
                      *       "students": [
@@ -9650,10 +9672,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9798,6 +9825,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "reporting_client": {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
@@ -10005,6 +10036,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "reporting_client": {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
@@ -10620,6 +10655,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "reporting_client": {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
@@ -11348,6 +11387,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "reporting_client": {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
