@@ -63,7 +63,9 @@ def test_a_client_with_incidents_write_reports_and_the_leader_sees_it(app, clien
     assert created.actor_id is None and created.detail["api_client_id"] == caller.id
     # the student's log names the client as author
     log = client.get(f"/api/v1/students/{world.anna.id}/log", headers=headers(app, world, leader)).json
-    reported = [e for e in log["items"] if e["ref_id"] == body["id"] and e["detail"].get("event") == "reported"]
+    reported = [
+        e for e in log["items"] if e["ref_id"] == body["id"] and e["detail"].get("event") == "reported"
+    ]
     assert [(e["author_id"], e["author_name"]) for e in reported] == [(None, "Elevstøtte")]
     # audited as the client with the scope it used
     row = session.scalars(

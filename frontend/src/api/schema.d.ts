@@ -5914,6 +5914,22 @@ export interface components {
             };
         };
         /**
+         * @description Too Many Requests. Error `type`s:
+         *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+         */
+        "TooManyRequestsPerClient.rate_limited": {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description Unauthorized. Error `type`s:
          *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
          */
@@ -6066,6 +6082,10 @@ export interface components {
         "Idempotent-Replayed": "true";
         /** @description The URL of what the request created (when it has a URL of its own) */
         Location: string;
+        /** @description To an API client: what is left of its window, `r` requests for `t` more seconds (IETF draft-ietf-httpapi-ratelimit-headers); counted per client across its tokens and processes */
+        RateLimit: string;
+        /** @description To an API client: its quota, `q` requests per window of `w` seconds (IETF draft-ietf-httpapi-ratelimit-headers) */
+        "RateLimit-Policy": string;
         /** @description Seconds to wait before trying again */
         "Retry-After": number;
         /** @description Requests allowed in the current window */
@@ -6147,9 +6167,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6187,7 +6206,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6214,9 +6233,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6236,7 +6254,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6263,9 +6281,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6303,7 +6320,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6330,9 +6347,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6352,7 +6368,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6379,9 +6395,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6419,7 +6434,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6446,9 +6461,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6468,7 +6482,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6495,9 +6509,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6535,7 +6548,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6562,9 +6575,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6584,7 +6596,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6611,9 +6623,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6651,7 +6662,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6678,9 +6689,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6700,7 +6710,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6727,9 +6737,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6767,7 +6776,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6794,9 +6803,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6816,7 +6824,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6843,9 +6851,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6883,7 +6890,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6910,9 +6917,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6932,7 +6938,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6959,9 +6965,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6999,7 +7004,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -7026,9 +7031,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7048,7 +7052,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -7075,9 +7079,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7115,7 +7118,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -7142,9 +7145,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7164,7 +7166,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -8362,9 +8364,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -8414,7 +8415,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -8510,9 +8511,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -8541,6 +8541,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -8554,7 +8556,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9274,9 +9276,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9296,6 +9297,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9308,7 +9311,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9397,9 +9400,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9464,7 +9466,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9509,9 +9511,8 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9665,6 +9666,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9680,7 +9683,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9703,9 +9706,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9858,6 +9860,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9871,7 +9875,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -10934,9 +10938,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10973,7 +10976,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11207,9 +11210,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11244,7 +11246,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11490,9 +11492,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11520,7 +11521,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11545,9 +11546,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11596,7 +11596,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11621,9 +11621,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11643,7 +11642,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11668,9 +11667,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11719,7 +11717,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11744,9 +11742,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11766,7 +11763,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11791,9 +11788,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11842,7 +11838,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11867,9 +11863,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11889,7 +11884,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11914,9 +11909,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11965,7 +11959,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11990,9 +11984,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12012,7 +12005,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12037,9 +12030,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12088,7 +12080,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12113,9 +12105,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12135,7 +12126,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12160,9 +12151,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12211,7 +12201,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12236,9 +12226,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12258,7 +12247,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12283,9 +12272,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12334,7 +12322,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12359,9 +12347,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12381,7 +12368,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12406,9 +12393,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12457,7 +12443,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12482,9 +12468,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12504,7 +12489,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12529,9 +12514,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12580,7 +12564,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12605,9 +12589,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12627,7 +12610,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12752,9 +12735,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12823,7 +12805,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12946,9 +12928,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12996,6 +12977,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13009,7 +12992,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -13379,9 +13362,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13453,7 +13435,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -13583,9 +13565,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13636,6 +13617,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13649,7 +13632,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -13773,9 +13756,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13814,7 +13796,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -14929,9 +14911,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -14982,7 +14963,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15177,9 +15158,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15209,6 +15189,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15222,7 +15204,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15388,9 +15370,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15426,7 +15407,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15524,9 +15505,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15551,6 +15531,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15564,7 +15546,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16002,9 +15984,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16043,7 +16024,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16079,9 +16060,8 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16112,6 +16092,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16127,7 +16109,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16144,9 +16126,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16168,7 +16149,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16191,9 +16172,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16222,6 +16202,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16235,7 +16217,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16254,9 +16236,8 @@ export interface operations {
             204: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16271,7 +16252,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16308,9 +16289,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16348,7 +16328,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16371,9 +16351,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16411,7 +16390,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16440,9 +16419,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16479,7 +16457,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16498,9 +16476,8 @@ export interface operations {
             202: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16532,7 +16509,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16561,9 +16538,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16630,7 +16606,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16753,9 +16729,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16801,6 +16776,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16814,7 +16791,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16963,9 +16940,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -17033,6 +17009,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -17046,7 +17024,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
