@@ -1,6 +1,5 @@
-"""Aggregate routes: `/analytics/<view>` (JSON) and `/analytics/<view>.csv` (Excel) for a school's staff.
-
-API clients with the `analytics:read` scope are meant to read these same routes (ANALYTICS_ENDPOINTS)."""
+"""Aggregate routes: `/analytics/<view>` (JSON) and `/analytics/<view>.csv` (Excel) for a school's staff, and
+for API clients holding `analytics:read` (the aggregates of their token's school)."""
 
 from __future__ import annotations
 
@@ -10,9 +9,11 @@ from flask import Response
 from flask.views import MethodView
 
 from api.analytics import service, tables
+from api.analytics.permissions import CLIENT_SCOPE
 from api.analytics.schemas import StaffQuery, TableRead
 from api.analytics.views import VIEWS
 from api.auth.permissions import current_user
+from api.auth.scopes import client_scope
 from api.core.db import db
 from api.core.timeutil import local_date
 from api.extensions import Blueprint
@@ -25,8 +26,9 @@ blp = Blueprint(
     "suppressed, never a name",
 )
 
-# Every endpoint of this blueprint, for whoever opens them to API clients (scope analytics:read).
+# Every endpoint of this blueprint (each open to API clients with analytics:read).
 ANALYTICS_ENDPOINTS: list[str] = []
+for_clients = client_scope(CLIENT_SCOPE)
 
 
 def csv_response(text: str, view: str) -> Response:
@@ -53,8 +55,10 @@ def _register(view: str, summary: str) -> None:
         f"Analytics{camel}",
         (MethodView,),
         {
-            "get": blp.errors(401, 403, 404, 422)(
-                blp.response(200, TableRead)(blp.arguments(StaffQuery, location="query")(get_json))
+            "get": for_clients(
+                blp.errors(401, 403, 404, 422)(
+                    blp.response(200, TableRead)(blp.arguments(StaffQuery, location="query")(get_json))
+                )
             )
         },
     )
@@ -62,10 +66,12 @@ def _register(view: str, summary: str) -> None:
         f"Analytics{camel}Csv",
         (MethodView,),
         {
-            "get": blp.errors(401, 403, 404, 422)(
-                blp.response(
-                    200, {"type": "string"}, content_type="text/csv", description="The table as CSV"
-                )(blp.arguments(StaffQuery, location="query")(get_csv))
+            "get": for_clients(
+                blp.errors(401, 403, 404, 422)(
+                    blp.response(
+                        200, {"type": "string"}, content_type="text/csv", description="The table as CSV"
+                    )(blp.arguments(StaffQuery, location="query")(get_csv))
+                )
             )
         },
     )

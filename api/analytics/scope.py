@@ -103,7 +103,8 @@ def own_classes(session: Session, user: Any) -> frozenset[int]:
 
 
 def for_school(school: Any) -> Scope:
-    """A municipality's scope over one school: all its cases and observations, every small cell suppressed."""
+    """A municipality's (or an API client's) scope over one school: all its cases and observations, every
+    small cell suppressed."""
     return Scope(
         school_id=school.id,
         incidents=true(),

@@ -24,10 +24,11 @@ SCOPES: dict[str, str] = {
     "work, notes).",
     "observations:read": "Wellbeing observations (a sensitive observation's note stays hidden).",
     "prevention:read": "Play-partner arrangements and wellbeing days.",
-    "analytics:read": "Aggregates of the school (small counts suppressed).",
+    "analytics:read": "Aggregates of the school, and of the client's schools in its municipality side by side "
+    "(small counts suppressed, never a name, never a case accusing staff).",
     "webhooks:manage": "The school's webhook endpoints.",
-    "incidents:write": "Report incidents (no operation takes it yet; reserved, so a client can be registered "
-    "for it).",
+    "incidents:write": "Report incidents (POST /incidents), with the client named as the reporter; nothing "
+    "else is written with it.",
 }
 TEXT_SCOPE = "incidents:read:text"
 register_enum(
@@ -67,6 +68,9 @@ class ClientPrincipal:
     name: str
     school_id: int
     scopes: frozenset[str]
+    # Every school the client was registered for (its token names one, `school_id`): a municipality's
+    # side-by-side view shows only these of the municipality's schools.
+    school_ids: frozenset[int] = frozenset()
     kind: str = "client"
     # A user id no row has (ids start at 1): a comparison with a user column never matches a client.
     id: int = 0

@@ -282,6 +282,7 @@ def authenticate(view_scope: str | None) -> ClientPrincipal:
         name=token.client.name,
         school_id=token.token.school_id,
         scopes=scopes,
+        school_ids=frozenset(int(i) for i in token.client.school_ids),
     )
     g.trivsel_user = principal
     # Counted before the operation's checks, so refused requests spend the budget too.

@@ -32,6 +32,13 @@ def _school_ids(**kwargs: object) -> ma.fields.List:
     )
 
 
+class ApiClientBrief(Schema):
+    """An API client as named on the records it wrote (an incident it reported)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+
+
 class ApiClientCreate(Schema):
     """A new API client."""
 

@@ -20,6 +20,7 @@ from api.core.pagination import paginate
 from api.core.scoping import get_in_school
 from api.core.timeutil import utcnow
 from api.errors import Conflict, InvalidInput
+from api.incidents.service import reports_by_client
 from api.schools.service import existing_school_ids
 
 MAX_CLIENTS_PER_SCHOOL = 50
@@ -191,8 +192,14 @@ def revoke_client(session: Session, *, actor: Any, client_id: int) -> ApiClient:
 
 
 def delete_client(session: Session, *, actor: Any, client_id: int) -> None:
-    """Remove a client and its tokens (its audit rows stay, naming its id)."""
+    """Remove a client and its tokens (its audit rows stay, naming its id); 409 while incidents it reported
+    name it (revocation stops it just as well)."""
     client = get_client(session, actor=actor, client_id=client_id, for_update=True)
+    if reports_by_client(session, client_pk=client.id):
+        raise Conflict(
+            "This client reported incidents, which name it as their reporter: revoke it instead.",
+            errors={"client": ["has reported incidents"]},
+        )
     _audit("api_client_deleted", client, name=client.name)
     session.execute(delete(ApiClientToken).where(ApiClientToken.client_pk == client.id))
     session.delete(client)

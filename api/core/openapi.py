@@ -11,7 +11,9 @@ from the mechanisms that cause it, so no route repeats it and none can forget it
   one operation alone raises (EXTRA_ERROR_TYPES), with an example body per type.
 - Response headers: Cache-Control and X-Request-ID (api.core.lifecycle sets them on every API response),
   Location on a 201, Idempotent-Replayed on the success of an operation that takes an Idempotency-Key,
-  Retry-After and the rate-limit headers (flask-limiter) where an operation documents 429.
+  Retry-After and the rate-limit headers (flask-limiter) where an operation documents 429; on every operation
+  an API client may call (its `oauth2` security), the per-client RateLimit and RateLimit-Policy headers
+  (api.clients.limits) on its successes and its 429, instead of flask-limiter's, which those never send.
 - Who may call each operation (api.core.operation_roles), added to its description.
 - An example on every request body and success response (api.core.openapi_examples).
 """
@@ -250,8 +252,7 @@ def _error_types(op: dict[str, Any], status: int, *, method: str, path: str, pub
         types += ["unsupported_media_type"]
     if status == 403 and not public:
         # An API client's token: an operation that names its scope refuses one without it; any other refuses it.
-        client_scoped = any("oauth2" in requirement for requirement in op.get("security") or [])
-        types += ["insufficient_scope" if client_scoped else "not_for_api_clients"]
+        types += ["insufficient_scope" if _for_clients(op) else "not_for_api_clients"]
     if status == 422 and idempotent:
         types += ["idempotency_key_reused"]
     types += EXTRA_ERROR_TYPES.get(op["operationId"], {}).get(status, [])
@@ -293,6 +294,12 @@ _RATE_LIMIT_HEADERS = {
     "X-RateLimit-Reset": {"$ref": "#/components/headers/X-RateLimit-Reset"},
 }
 
+# An API client's requests are counted per client (api.clients.limits), answered with the IETF fields.
+_CLIENT_RATE_LIMIT_HEADERS = {
+    "RateLimit": {"$ref": "#/components/headers/RateLimit"},
+    "RateLimit-Policy": {"$ref": "#/components/headers/RateLimit-Policy"},
+}
+
 HEADERS: dict[str, dict[str, Any]] = {
     "Cache-Control": {
         "description": "`no-store`: answers may hold a child's data, so no cache keeps them",
@@ -328,7 +335,22 @@ HEADERS: dict[str, dict[str, Any]] = {
         "description": "When the current window ends (Unix time, seconds)",
         "schema": {"type": "integer", "example": 1775030400},
     },
+    "RateLimit": {
+        "description": "To an API client: what is left of its window, `r` requests for `t` more seconds "
+        "(IETF draft-ietf-httpapi-ratelimit-headers); counted per client across its tokens and processes",
+        "schema": {"type": "string", "example": '"per-client";r=599;t=42'},
+    },
+    "RateLimit-Policy": {
+        "description": "To an API client: its quota, `q` requests per window of `w` seconds (IETF "
+        "draft-ietf-httpapi-ratelimit-headers)",
+        "schema": {"type": "string", "example": '"per-client";q=600;w=60'},
+    },
 }
+
+
+def _for_clients(op: dict[str, Any]) -> bool:
+    """Whether an API client may call the operation (it names an oauth2 scope)."""
+    return any("oauth2" in requirement for requirement in op.get("security") or [])
 
 
 def _error_response(
@@ -345,7 +367,9 @@ def _error_response(
     operation's own description where it has one."""
     types = _error_types(op, status, method=method, path=path, public=public)
     phrase = HTTPStatus(status).phrase
-    name = "".join(w.capitalize() for w in re.split(r"[^A-Za-z]+", phrase) if w) + "." + "-".join(types)
+    per_client = status == 429 and _for_clients(op)
+    name = "".join(w.capitalize() for w in re.split(r"[^A-Za-z]+", phrase) if w)
+    name += ("PerClient" if per_client else "") + "." + "-".join(types)
     listed = "\n".join(f"- `{t}`: {ERROR_TYPES[t]}" for t in types)
     if name not in shared:
         headers: dict[str, Any] = dict(_ERROR_HEADERS)
@@ -353,7 +377,7 @@ def _error_response(
             headers = {
                 **headers,
                 "Retry-After": {"$ref": "#/components/headers/Retry-After"},
-                **_RATE_LIMIT_HEADERS,
+                **(_CLIENT_RATE_LIMIT_HEADERS if per_client else _RATE_LIMIT_HEADERS),
             }
         examples = {t: {"$ref": f"#/components/examples/{_example_name(t, status)}"} for t in types}
         shared[name] = {
@@ -436,6 +460,8 @@ def finish(spec: dict[str, Any], *, roles: dict[str, str]) -> dict[str, Any]:
             op = item.get(method)
             if op and "304" in op["responses"]:
                 op["responses"]["304"] = copy.deepcopy(not_modified)
+                if _for_clients(op):
+                    op["responses"]["304"]["headers"].update(_CLIENT_RATE_LIMIT_HEADERS)
     return spec
 
 
@@ -507,5 +533,7 @@ def _finish_responses(
             headers["Location"] = {"$ref": "#/components/headers/Location"}
         if code.startswith("2") and idempotent:
             headers.setdefault("Idempotent-Replayed", {"$ref": "#/components/headers/Idempotent-Replayed"})
-        if code.startswith("2") and limited:
+        if code.startswith("2") and limited and not _for_clients(op):
             headers.update(_RATE_LIMIT_HEADERS)
+        if (code.startswith("2") or code == "303") and _for_clients(op):
+            headers.update(_CLIENT_RATE_LIMIT_HEADERS)

@@ -70,7 +70,8 @@ ROLES: dict[str, str] = {
     "getIncidentPlaces": "any staff member.",
     "replaceIncidentPlaces": "admins and leaders.",
     "listIncidents": "any staff member; each sees the cases they may see (their own reports; their classes' cases; leaders and resource persons all but cases accusing staff, which only leaders work).",
-    "createIncident": "any staff member.",
+    "createIncident": "any staff member; an API client with incidents:write (named as the reporter; never a case "
+    "accusing a staff member).",
     "getIncident": "whoever may see the case: its reporter (reporter view), the staff of the involved students' classes, resource persons and leaders; a case accusing a staff member only leaders (and its reporter, unless accused).",
     "updateIncident": "the case's workers, as its `allowed_actions` say (edit_facts, change_students, reclassify, …); status changes as `allowed_transitions` say.",
     "writeIncidentActionPlan": "leaders and resource persons who may see the case.",
@@ -141,9 +142,14 @@ ROLES: dict[str, str] = {
 _ANALYTICS = (
     "leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are "
     "counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view "
-    "crosses classes (a staff member's own classes are shown in full)."
+    "crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every "
+    "case of their token's school but those accusing staff, every small cell suppressed."
 )
-_MUNICIPALITY = "municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names."
+_MUNICIPALITY = (
+    "municipality users (of the staff roles, that role only): each of the municipality's schools side by side, "
+    "small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in "
+    "their token's school's municipality."
+)
 _VIEWS = (
     "ClassTrend", "Classes", "FollowUpOutcomes", "Grades", "Heatmap", "KnowledgeSources", "Mood", "ResponseTimes",
     "WeekdayRecess",
@@ -156,7 +162,8 @@ ROLES |= {
     "getAttentionList": "leaders, resource persons, teachers, pedagogues and SFO staff, each over what they may see "
     "(case items only for the cases they work); not admins.",
     "markAttentionSeen": "whoever may read the attention list, for their own last visit.",
-    "getMunicipality": "municipality users: the schools of their municipality.",
+    "getMunicipality": "municipality users: the schools of their municipality; API clients with analytics:read: "
+    "those of their schools that are in it.",
     "getCurrentSchoolMunicipality": "admins: the municipality the school belongs to.",
     "listGuardians": "leaders, resource persons and admins every guardian; other staff the guardians of their "
     "classes' students (a change feed: cursor and updated_since).",

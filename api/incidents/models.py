@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.changes import touches_by
@@ -38,6 +48,10 @@ class Incident(SchoolOwned, Base):
     __table_args__ = (
         Index("ix_incidents_school_occurred", "school_id", "occurred_at"),
         Index("ix_incidents_school_updated", "school_id", "updated_at", "id"),  # the change feed's keyset
+        # A staff member or an API client reported it; a case never lacks its reporter.
+        CheckConstraint(
+            "reported_by_id IS NOT NULL OR reported_by_client_id IS NOT NULL", name="one_reporter"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,7 +66,12 @@ class Incident(SchoolOwned, Base):
     pupil_perspective: Mapped[str | None] = mapped_column(Text, default=None)
     # A staff member accused of the bullying: then only leaders (other than that person) see the case.
     accused_staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, default=None)
-    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The staff member who reported it, or (null here) the API client that did (incidents:write, e.g. a
+    # student-support system): the client row is kept while it has reports (api/clients refuses its deletion).
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, default=None)
+    reported_by_client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_clients.id"), index=True, default=None
+    )
     established_at: Mapped[datetime | None] = mapped_column(default=None)
     established_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     # The law's deadline for the action plan: the 10th working day after the day bullying was established.
@@ -68,7 +87,9 @@ class Incident(SchoolOwned, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
-    reported_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[reported_by_id])
+    reported_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[reported_by_id])
+    # Loaded on use: a staff report (null id) costs no statement, a client's one per request at most.
+    reported_by_client: Mapped[Any] = relationship("ApiClient", lazy="select")
     accused_staff: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[accused_staff_id])
     established_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[established_by_id])
     withdrawn_by: Mapped[User | None] = relationship(lazy="selectin", foreign_keys=[withdrawn_by_id])

@@ -13,7 +13,9 @@
 - A case you may not see is 404 (not 403): its existence is not disclosed. A case you may see but an action
   your role may not take is 403. Another school's case is always 404.
 - An API client (a machine, api/clients) with incidents:read sees every case of its school except one in which
-  a staff member is accused: those are never served to a client. It works no case and reports none.
+  a staff member is accused: those are never served to a client. It works no case. With incidents:write it
+  reports incidents (a student-support system logging what it was told), named as their reporter; never one
+  accusing a staff member, since it could not be served that case (a person reports those).
 - Who is told (notified) of a case: every leader and resource person who may see it and the class teacher
   (klasselærer) of each involved student's class when they may see it; never the person who acted.
 """
@@ -29,7 +31,13 @@ from sqlalchemy.orm import Session
 
 from api.auth.scopes import is_client
 from api.core import audit
-from api.core.permissions import current_user, deny, ensure_two_factor_for_case_work
+from api.core.permissions import (
+    STAFF_ROLES,
+    current_user,
+    deny,
+    ensure_roles,
+    ensure_two_factor_for_case_work,
+)
 from api.errors import NotFound
 from api.incidents.models import Incident, IncidentStudent
 from api.students.models import Student
@@ -40,6 +48,8 @@ OWNER_ROLES = ("leader", "resource_person")
 CLASS_WORK_ROLES = ("teacher", "pedagogue")
 LEADER_ROLES = ("leader",)
 CLIENT_READ_SCOPE = "incidents:read"
+CLIENT_WRITE_SCOPE = "incidents:write"
+CLIENT_ROSTER_SCOPE = "roster:read"
 
 
 def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
@@ -113,6 +123,32 @@ def is_reporter(user: Any, incident: Incident) -> bool:
         incident.school_id == user.school_id
         and incident.reported_by_id == user.id
         and incident.accused_staff_id != user.id
+    )
+
+
+def ensure_can_report(actor: Any, *, accused_staff_id: int | None = None) -> None:
+    """403 (audited) unless the actor is a staff member, or an API client with incidents:write reporting a case
+    that accuses no staff member."""
+    if not is_client(actor):
+        ensure_roles(actor, *STAFF_ROLES, action="report incidents")
+        return
+    if not actor.has_scope(CLIENT_WRITE_SCOPE):
+        raise deny(f"This API client lacks the scope {CLIENT_WRITE_SCOPE}.", resource_type="incident")
+    if accused_staff_id is not None:
+        raise deny(
+            "An API client cannot report a case accusing a staff member: a person reports it.",
+            resource_type="incident",
+        )
+
+
+def withholds_student_names(viewer: Any) -> bool:
+    """Whether the involved students are answered without their names: to an API client that reads neither the
+    cases nor the roster (incidents:write alone). It named them by id; telling it their names would make
+    reporting a way to read the roster."""
+    return (
+        is_client(viewer)
+        and not viewer.has_scope(CLIENT_READ_SCOPE)
+        and not viewer.has_scope(CLIENT_ROSTER_SCOPE)
     )
 
 

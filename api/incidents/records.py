@@ -27,7 +27,8 @@ def record_event(session: Session, incident: Incident, actor: Any, event_kind: s
     session.add(
         IncidentEvent(
             incident_id=incident.id,
-            actor_id=getattr(actor, "id", None),
+            # An API client is no user: it is named in the entry's detail by whoever records it.
+            actor_id=None if getattr(actor, "kind", None) == "client" else getattr(actor, "id", None),
             kind=event_kind,
             detail=detail or None,
         )

@@ -61,13 +61,14 @@ class Incidents(MethodView):
         """List the cases I may see (filter by status, classification, student, action-plan deadline)"""
         return service.list_incidents(db.session, actor=current_user(), **args)
 
+    @client_scope("incidents:write")
     @idempotent
     @blp.arguments(IncidentCreate)
     @blp.response(201, IncidentRead)
     @blp.errors(401, 403, 409)
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
-        """Report an incident (any staff member; students and a classification are enough)"""
+        """Report an incident (staff, or an API client with incidents:write; students and a classification)"""
         session = db.session
         actor = current_user()
         incident = service.create_incident(session, actor=actor, **data)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import g, has_request_context
 
+from api.clients.schemas import ApiClientBrief
 from api.core.etag import etag_of
 from api.core.fields import day_field, id_field, moment_field, text_field
 from api.core.pagination import FeedQuery, PageQuery
 from api.extensions import Schema, computed
+from api.incidents import permissions
 from api.incidents.actions import ACTION_VALUES
 from api.incidents.models import (
     AUDIENCE_ACTIONS,
@@ -34,6 +37,12 @@ def _values(enum: Any) -> list[str]:
 # ------------------------------------------------------------------ read
 
 
+def _withheld(_involved: Any) -> bool:
+    # A rule of the caller, not of the record: the request's caller (none outside a request: names shown).
+    caller = g.get("trivsel_user") if has_request_context() else None
+    return caller is not None and permissions.withholds_student_names(caller)
+
+
 class InvolvedStudentRead(Schema):
     """A student involved in the incident, referred to like every student on another record: id and
     display_name."""
@@ -41,8 +50,9 @@ class InvolvedStudentRead(Schema):
     id = ma.fields.Integer(
         attribute="student_id", dump_only=True, metadata={"description": "The student's id"}
     )
-    display_name = ma.fields.String(attribute="student.display_name", dump_only=True)
-    class_name = ma.fields.String(attribute="student.class_name", dump_only=True, allow_none=True)
+    # Withheld (empty, null) only in the answer to an API client that reads neither the roster nor the cases.
+    display_name = computed(lambda s: "" if _withheld(s) else s.student.display_name, "string")
+    class_name = computed(lambda s: None if _withheld(s) else s.student.class_name, "string", nullable=True)
     role = ma.fields.String(dump_only=True, metadata={"enum": _values(InvolvementRole)})
 
 
@@ -143,7 +153,23 @@ class IncidentListItem(Schema):
         dump_only=True, allow_none=True, metadata={"enum": _values(KnowledgeSource)}
     )
     students = ma.fields.List(ma.fields.Nested(InvolvedStudentRead), dump_only=True)
-    reporter = ma.fields.Nested(UserBrief, attribute="reported_by", dump_only=True)
+    reporter = ma.fields.Nested(
+        UserBrief,
+        attribute="reported_by",
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The staff member who reported it; null when an API client did"},
+    )
+    reporting_client = ma.fields.Nested(
+        ApiClientBrief,
+        attribute="reported_by_client",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The API client that reported it (scope incidents:write, e.g. a student-support "
+            "system); null when a staff member did"
+        },
+    )
     established_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
     action_plan_due = ma.fields.Date(dump_only=True, allow_none=True)
     deadline_status = ma.fields.String(dump_only=True, allow_none=True, metadata=_DEADLINE_DOC)

@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from api.auth.scopes import TEXT_SCOPE, is_client
 from api.core import audit
 from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
-from api.core.permissions import STAFF_ROLES, deny, ensure_roles
+from api.core.permissions import deny
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
 from api.core.tombstones import record_tombstone
@@ -169,10 +169,10 @@ def create_incident(
     accused_staff_id: int | None = None,
     pupil_perspective: str | None = None,
 ) -> Incident:
-    """Record an incident reported by `actor`: the students ([{student_id, role}]) and a classification are
-    enough; the time defaults to now. Values come through a schema (IncidentCreate, or another domain's own,
+    """Record an incident reported by `actor` (a staff member, or an API client with incidents:write): the
+    students ([{student_id, role}]) and a classification are enough; the time defaults to now. Values come through a schema (IncidentCreate, or another domain's own,
     such as an observation's conversion), so their vocabularies are checked there, once."""
-    ensure_roles(actor, *STAFF_ROLES, action="report incidents")
+    permissions.ensure_can_report(actor, accused_staff_id=accused_staff_id)
     classification = Classification(classification).value
     rows = validated_students(session, actor.school_id, students)
     occurred_at = not_future(occurred_at, "occurred_at") if occurred_at else utcnow()
@@ -189,14 +189,23 @@ def create_incident(
         digital_medium=clean_text(digital_medium, "digital_medium"),
         pupil_perspective=clean_text(pupil_perspective, "pupil_perspective"),
         accused_staff_id=accused_staff_id,
-        reported_by_id=actor.id,
+        # An API client (incidents:write) is named as the reporter in its own column: it is no user.
+        reported_by_id=None if is_client(actor) else actor.id,
+        reported_by_client_id=actor.client_pk if is_client(actor) else None,
         strategy_version_id=strategy.in_force_id(session, school_id=actor.school_id),
     )
     incident.students = [IncidentStudent(student_id=sid, role=role) for sid, role in rows]
     session.add(incident)
     session.flush()
+    by_client = {"api_client_id": actor.client_pk} if is_client(actor) else {}
     record_event(
-        session, incident, actor, "created", classification=classification, students=incident.student_ids
+        session,
+        incident,
+        actor,
+        "created",
+        classification=classification,
+        students=incident.student_ids,
+        **by_client,
     )
     audit.record(
         "incident_created",
@@ -207,6 +216,16 @@ def create_incident(
     tell_of_report(session, incident, actor=actor, was_bullying_like=False, was_accusing=False)
     session.flush()
     return incident
+
+
+def reports_by_client(session: Session, *, client_pk: int) -> int:
+    """How many incidents an API client reported (its row is kept while it has any)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Incident).where(Incident.reported_by_client_id == client_pk)
+        )
+        or 0
+    )
 
 
 def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:

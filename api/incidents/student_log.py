@@ -47,7 +47,10 @@ def incident_entries(
                 ref_type="incident",
                 ref_id=incident.id,
                 author_id=incident.reported_by_id,
-                author_name=incident.reported_by.name,
+                # A report by an API client (incidents:write) is authored by the client, named as such.
+                author_name=incident.reported_by.name
+                if incident.reported_by is not None
+                else incident.reported_by_client.name,
                 detail={
                     "event": "reported",
                     "classification": incident.classification,

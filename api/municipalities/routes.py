@@ -9,7 +9,7 @@ from flask import Response
 from flask.views import MethodView
 
 from api.analytics import tables
-from api.analytics.routes import SUMMARIES, csv_response
+from api.analytics.routes import SUMMARIES, csv_response, for_clients
 from api.analytics.schemas import PeriodQuery, SchoolsTableRead
 from api.analytics.views import VIEWS
 from api.auth.permissions import current_user
@@ -24,16 +24,17 @@ blp = Blueprint(
     __name__,
     url_prefix="/api/v1",
     description="The municipality view: each school's aggregates side by side, small cells suppressed, no "
-    "names (role municipality)",
+    "names (role municipality, or an API client with analytics:read)",
 )
 
-# Every endpoint a municipality user reads (for whoever opens them to API clients: scope analytics:read).
+# Every endpoint a municipality user reads (each open to API clients with analytics:read too).
 MUNICIPALITY_ENDPOINTS: list[str] = ["municipalities.CurrentMunicipality"]
 
 
 @blp.route("/municipality")
 class CurrentMunicipality(MethodView):
     @municipality_route
+    @for_clients
     @blp.response(200, MunicipalityRead)
     @blp.errors(401, 403, 404)
     def get(self) -> dict[str, Any]:
@@ -76,7 +77,9 @@ def _register(view: str, summary: str) -> None:
         (MethodView,),
         {
             "get": municipality_route(
-                blp.errors(401, 403, 404, 422)(blp.response(200, SchoolsTableRead)(args(get_json)))
+                for_clients(
+                    blp.errors(401, 403, 404, 422)(blp.response(200, SchoolsTableRead)(args(get_json)))
+                )
             )
         },
     )
@@ -84,7 +87,7 @@ def _register(view: str, summary: str) -> None:
     csv_view = type(
         f"Municipality{camel}Csv",
         (MethodView,),
-        {"get": municipality_route(blp.errors(401, 403, 404, 422)(csv_doc(args(get_csv))))},
+        {"get": municipality_route(for_clients(blp.errors(401, 403, 404, 422)(csv_doc(args(get_csv)))))},
     )
     blp.route(f"/municipality/analytics/{view}")(json_view)
     blp.route(f"/municipality/analytics/{view}.csv")(csv_view)

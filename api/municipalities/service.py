@@ -86,18 +86,21 @@ def schools_of(session: Session, municipality_id: int) -> list[School]:
     )
 
 
-def _own(session: Session, actor: Any) -> Municipality:
+def _own(session: Session, actor: Any) -> tuple[Municipality, list[School]]:
+    """The actor's municipality and the schools of it they are shown (404 when there is none)."""
     permissions.ensure_municipality_user(actor)
     municipality = municipality_of_school(session, actor.school_id)
     if municipality is None:
         raise NotFound("Your school belongs to no municipality.")
-    return municipality
+    schools = schools_of(session, municipality.id)
+    shown = set(permissions.shown_school_ids(actor, [s.id for s in schools]))
+    return municipality, [s for s in schools if s.id in shown]
 
 
 def current(session: Session, *, actor: Any) -> dict[str, Any]:
-    """The municipality user's municipality and its schools."""
-    municipality = _own(session, actor)
-    return {"id": municipality.id, "name": municipality.name, "schools": schools_of(session, municipality.id)}
+    """The municipality user's (or API client's) municipality and the schools of it they are shown."""
+    municipality, schools = _own(session, actor)
+    return {"id": municipality.id, "name": municipality.name, "schools": schools}
 
 
 def school_municipality(session: Session, *, actor: Any) -> Municipality | None:
@@ -116,12 +119,13 @@ def side_by_side(
     classification: str | None = None,
     grade: int | None = None,
 ) -> list[tuple[School, Table]]:
-    """One aggregate for each school of the user's municipality, small cells suppressed."""
-    municipality = _own(session, actor)
+    """One aggregate for each school of the user's municipality (an API client: of its own schools in it),
+    small cells suppressed."""
+    _municipality, schools = _own(session, actor)
     return analytics.schools_view(
         session,
         actor=actor,
-        schools=schools_of(session, municipality.id),
+        schools=schools,
         view=view,
         date_from=date_from,
         date_to=date_to,

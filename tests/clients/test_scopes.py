@@ -123,7 +123,7 @@ PERSON_ONLY = [
     ("get", "/api/v1/audit-log"),
     ("get", "/api/v1/schools/current"),
     ("get", "/api/v1/students/export"),
-    ("post", "/api/v1/incidents"),
+    ("post", "/api/v1/incidents/1/withdraw"),
 ]
 
 

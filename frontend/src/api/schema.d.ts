@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend)
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsClassTrend"];
         put?: never;
@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend) as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsClassTrendCsv"];
         put?: never;
@@ -73,7 +73,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsClasses"];
         put?: never;
@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsClassesCsv"];
         put?: never;
@@ -113,7 +113,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued)
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsFollowUpOutcomes"];
         put?: never;
@@ -133,7 +133,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued) as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsFollowUpOutcomesCsv"];
         put?: never;
@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsGrades"];
         put?: never;
@@ -173,7 +173,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsGradesCsv"];
         put?: never;
@@ -193,7 +193,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map)
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsHeatmap"];
         put?: never;
@@ -213,7 +213,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map) as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsHeatmapCsv"];
         put?: never;
@@ -233,7 +233,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsKnowledgeSources"];
         put?: never;
@@ -253,7 +253,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsKnowledgeSourcesCsv"];
         put?: never;
@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsMood"];
         put?: never;
@@ -293,7 +293,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsMoodCsv"];
         put?: never;
@@ -313,7 +313,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsResponseTimes"];
         put?: never;
@@ -333,7 +333,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsResponseTimesCsv"];
         put?: never;
@@ -353,7 +353,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["getAnalyticsWeekdayRecess"];
         put?: never;
@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess as CSV for Excel
-         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full).
+         * @description **Who may call it:** leaders, resource persons, teachers and pedagogues; only the cases and observations the caller may see are counted, never a case accusing a staff member; counts under ANALYTICS_MIN_CELL are suppressed where a view crosses classes (a staff member's own classes are shown in full); API clients with analytics:read, over every case of their token's school but those accusing staff, every small cell suppressed.
          */
         get: operations["exportAnalyticsWeekdayRecessCsv"];
         put?: never;
@@ -1148,8 +1148,8 @@ export interface paths {
         get: operations["listIncidents"];
         put?: never;
         /**
-         * Report an incident (any staff member; students and a classification are enough)
-         * @description **Who may call it:** any staff member.
+         * Report an incident (staff, or an API client with incidents:write; students and a classification)
+         * @description **Who may call it:** any staff member; an API client with incidents:write (named as the reporter; never a case accusing a staff member).
          */
         post: operations["createIncident"];
         delete?: never;
@@ -1513,7 +1513,7 @@ export interface paths {
         };
         /**
          * My municipality and its schools (municipality users)
-         * @description **Who may call it:** municipality users: the schools of their municipality.
+         * @description **Who may call it:** municipality users: the schools of their municipality; API clients with analytics:read: those of their schools that are in it.
          */
         get: operations["getMunicipality"];
         put?: never;
@@ -1533,7 +1533,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend), each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsClassTrend"];
         put?: never;
@@ -1553,7 +1553,7 @@ export interface paths {
         };
         /**
          * Cases per class by month (the trend), each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsClassTrendCsv"];
         put?: never;
@@ -1573,7 +1573,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsClasses"];
         put?: never;
@@ -1593,7 +1593,7 @@ export interface paths {
         };
         /**
          * Cases per class by month and classification, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsClassesCsv"];
         put?: never;
@@ -1613,7 +1613,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued), each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsFollowUpOutcomes"];
         put?: never;
@@ -1633,7 +1633,7 @@ export interface paths {
         };
         /**
          * Follow-up outcomes (stopped, decreased, continued), each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsFollowUpOutcomesCsv"];
         put?: never;
@@ -1653,7 +1653,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsGrades"];
         put?: never;
@@ -1673,7 +1673,7 @@ export interface paths {
         };
         /**
          * Cases per grade by month and classification, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsGradesCsv"];
         put?: never;
@@ -1693,7 +1693,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map), each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsHeatmap"];
         put?: never;
@@ -1713,7 +1713,7 @@ export interface paths {
         };
         /**
          * Cases by place and hour of the day (heat map), each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsHeatmapCsv"];
         put?: never;
@@ -1733,7 +1733,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsKnowledgeSources"];
         put?: never;
@@ -1753,7 +1753,7 @@ export interface paths {
         };
         /**
          * How adults learned of the cases, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsKnowledgeSourcesCsv"];
         put?: never;
@@ -1773,7 +1773,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsMood"];
         put?: never;
@@ -1793,7 +1793,7 @@ export interface paths {
         };
         /**
          * Observation mood per class by ISO week, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsMoodCsv"];
         put?: never;
@@ -1813,7 +1813,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsResponseTimes"];
         put?: never;
@@ -1833,7 +1833,7 @@ export interface paths {
         };
         /**
          * Days from report to assessment and to the action plan, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsResponseTimesCsv"];
         put?: never;
@@ -1853,7 +1853,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess, each school of my municipality side by side
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["getMunicipalityAnalyticsWeekdayRecess"];
         put?: never;
@@ -1873,7 +1873,7 @@ export interface paths {
         };
         /**
          * Cases by weekday and recess, each school of my municipality, as CSV for Excel
-         * @description **Who may call it:** municipality users (that role only): each of the municipality's schools side by side, small cells suppressed, no names.
+         * @description **Who may call it:** municipality users (of the staff roles, that role only): each of the municipality's schools side by side, small cells suppressed, no names; API clients with analytics:read, for those of their schools that are in their token's school's municipality.
          */
         get: operations["exportMunicipalityAnalyticsWeekdayRecessCsv"];
         put?: never;
@@ -3020,6 +3020,11 @@ export interface components {
             complainant_answer?: string | null;
             satisfied: boolean;
         };
+        /** @description An API client as named on the records it wrote (an incident it reported). */
+        ApiClientBrief: {
+            readonly id: number;
+            readonly name: string;
+        };
         /** @description A new API client. */
         ApiClientCreate: {
             /**
@@ -3123,9 +3128,9 @@ export interface components {
          *     | `incidents:read:text` | incidents:read:text | Everything incidents:read gives, and the free text of cases (description, case work, notes). |
          *     | `observations:read` | observations:read | Wellbeing observations (a sensitive observation's note stays hidden). |
          *     | `prevention:read` | prevention:read | Play-partner arrangements and wellbeing days. |
-         *     | `analytics:read` | analytics:read | Aggregates of the school (small counts suppressed). |
+         *     | `analytics:read` | analytics:read | Aggregates of the school, and of the client's schools in its municipality side by side (small counts suppressed, never a name, never a case accusing staff). |
          *     | `webhooks:manage` | webhooks:manage | The school's webhook endpoints. |
-         *     | `incidents:write` | incidents:write | Report incidents (no operation takes it yet; reserved, so a client can be registered for it). |
+         *     | `incidents:write` | incidents:write | Report incidents (POST /incidents), with the client named as the reporter; nothing else is written with it. |
          * @enum {string}
          */
         ApiScope: "roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write";
@@ -4187,7 +4192,10 @@ export interface components {
             /** Format: date-time */
             readonly occurred_at: string;
             readonly place: string | null;
-            readonly reporter: components["schemas"]["UserBrief"];
+            /** @description The staff member who reported it; null when an API client did */
+            readonly reporter: components["schemas"]["UserBrief"] | null;
+            /** @description The API client that reported it (scope incidents:write, e.g. a student-support system); null when a staff member did */
+            readonly reporting_client: components["schemas"]["ApiClientBrief"] | null;
             readonly status: components["schemas"]["CaseStatus"];
             readonly students: components["schemas"]["InvolvedStudentRead"][];
             /**
@@ -4249,7 +4257,10 @@ export interface components {
             readonly place: string | null;
             readonly pupil_perspective: string | null;
             readonly referrals: components["schemas"]["ReferralRead"][];
-            readonly reporter: components["schemas"]["UserBrief"];
+            /** @description The staff member who reported it; null when an API client did */
+            readonly reporter: components["schemas"]["UserBrief"] | null;
+            /** @description The API client that reported it (scope incidents:write, e.g. a student-support system); null when a staff member did */
+            readonly reporting_client: components["schemas"]["ApiClientBrief"] | null;
             readonly status: components["schemas"]["CaseStatus"];
             /** @description The antimobbestrategi in force when reported */
             readonly strategy_version_id: number | null;
@@ -5903,6 +5914,22 @@ export interface components {
             };
         };
         /**
+         * @description Too Many Requests. Error `type`s:
+         *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+         */
+        "TooManyRequestsPerClient.rate_limited": {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description Unauthorized. Error `type`s:
          *     - `not_authenticated`: No credentials were sent (no bearer token or session cookie).
          */
@@ -6055,6 +6082,10 @@ export interface components {
         "Idempotent-Replayed": "true";
         /** @description The URL of what the request created (when it has a URL of its own) */
         Location: string;
+        /** @description To an API client: what is left of its window, `r` requests for `t` more seconds (IETF draft-ietf-httpapi-ratelimit-headers); counted per client across its tokens and processes */
+        RateLimit: string;
+        /** @description To an API client: its quota, `q` requests per window of `w` seconds (IETF draft-ietf-httpapi-ratelimit-headers) */
+        "RateLimit-Policy": string;
         /** @description Seconds to wait before trying again */
         "Retry-After": number;
         /** @description Requests allowed in the current window */
@@ -6136,6 +6167,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6166,9 +6199,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6195,6 +6233,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6207,9 +6247,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6236,6 +6281,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6266,9 +6313,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6295,6 +6347,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6307,9 +6361,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6336,6 +6395,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6366,9 +6427,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6395,6 +6461,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6407,9 +6475,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6436,6 +6509,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6466,9 +6541,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6495,6 +6575,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6507,9 +6589,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6536,6 +6623,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6566,9 +6655,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6595,6 +6689,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6607,9 +6703,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6636,6 +6737,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6666,9 +6769,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6695,6 +6803,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6707,9 +6817,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6736,6 +6851,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6766,9 +6883,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6795,6 +6917,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6807,9 +6931,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6836,6 +6965,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6866,9 +6997,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6895,6 +7031,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6907,9 +7045,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6936,6 +7079,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -6966,9 +7111,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -6995,6 +7145,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -7007,9 +7159,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -8207,9 +8364,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -8259,7 +8415,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -8355,9 +8511,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -8386,6 +8541,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -8399,7 +8556,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9119,9 +9276,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9141,6 +9297,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9153,7 +9311,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9242,9 +9400,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9272,6 +9429,10 @@ export interface operations {
                      *           "occurred_at": "2026-04-01T09:30:00+02:00",
                      *           "place": "schoolyard",
                      *           "reporter": {
+                     *             "id": 42,
+                     *             "name": "Mette Hansen"
+                     *           },
+                     *           "reporting_client": {
                      *             "id": 42,
                      *             "name": "Mette Hansen"
                      *           },
@@ -9305,7 +9466,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9350,6 +9511,8 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9469,6 +9632,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "reporting_client": {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
@@ -9499,6 +9666,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9506,10 +9675,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
             409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9532,9 +9706,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9657,6 +9830,10 @@ export interface operations {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
+                     *       "reporting_client": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
                      *       "status": "open",
                      *       "strategy_version_id": 42,
                      *       "students": [
@@ -9683,6 +9860,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -9696,7 +9875,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -9861,6 +10040,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "reporter": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
+                     *       "reporting_client": {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
@@ -10479,6 +10662,10 @@ export interface operations {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
+                     *       "reporting_client": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
                      *       "status": "open",
                      *       "strategy_version_id": 42,
                      *       "students": [
@@ -10751,9 +10938,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -10790,7 +10976,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11024,9 +11210,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11061,7 +11246,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11207,6 +11392,10 @@ export interface operations {
                      *         "id": 42,
                      *         "name": "Mette Hansen"
                      *       },
+                     *       "reporting_client": {
+                     *         "id": 42,
+                     *         "name": "Mette Hansen"
+                     *       },
                      *       "status": "open",
                      *       "strategy_version_id": 42,
                      *       "students": [
@@ -11303,6 +11492,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11323,9 +11514,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11350,6 +11546,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11391,9 +11589,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11418,6 +11621,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11430,9 +11635,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11457,6 +11667,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11498,9 +11710,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11525,6 +11742,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11537,9 +11756,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11564,6 +11788,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11605,9 +11831,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11632,6 +11863,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11644,9 +11877,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11671,6 +11909,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11712,9 +11952,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11739,6 +11984,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11751,9 +11998,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11778,6 +12030,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11819,9 +12073,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11846,6 +12105,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11858,9 +12119,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11885,6 +12151,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11926,9 +12194,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11953,6 +12226,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -11965,9 +12240,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -11992,6 +12272,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12033,9 +12315,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12060,6 +12347,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12072,9 +12361,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12099,6 +12393,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12140,9 +12436,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12167,6 +12468,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12179,9 +12482,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12206,6 +12514,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12247,9 +12557,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12274,6 +12589,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12286,9 +12603,14 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
+            /**
+             * @description Too many requests: an API client's rate limit (per client). Error `type`s:
+             *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
+             */
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12413,9 +12735,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12484,7 +12805,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -12607,9 +12928,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12657,6 +12977,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -12670,7 +12992,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -13040,9 +13362,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13114,7 +13435,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -13244,9 +13565,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13297,6 +13617,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13310,7 +13632,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -13434,9 +13756,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -13475,7 +13796,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -14590,9 +14911,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -14643,7 +14963,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -14838,9 +15158,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -14870,6 +15189,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -14883,7 +15204,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15049,9 +15370,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15087,7 +15407,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15185,9 +15505,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15212,6 +15531,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15225,7 +15546,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15663,9 +15984,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15704,7 +16024,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15740,9 +16060,8 @@ export interface operations {
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15773,6 +16092,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15788,7 +16109,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15805,9 +16126,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15829,7 +16149,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15852,9 +16172,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15883,6 +16202,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15896,7 +16217,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15915,9 +16236,8 @@ export interface operations {
             204: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -15932,7 +16252,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -15969,9 +16289,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16009,7 +16328,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16032,9 +16351,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16072,7 +16390,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16101,9 +16419,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16140,7 +16457,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16159,9 +16476,8 @@ export interface operations {
             202: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16193,7 +16509,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16222,9 +16538,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16291,7 +16606,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16414,9 +16729,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16462,6 +16776,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16475,7 +16791,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -16624,9 +16940,8 @@ export interface operations {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     ETag: components["headers"]["ETag"];
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16694,6 +17009,8 @@ export interface operations {
             304: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     [name: string]: unknown;
                 };
@@ -16707,7 +17024,7 @@ export interface operations {
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
              *     - `rate_limited`: Too many requests; retry after the Retry-After header's seconds.
              */
-            429: components["responses"]["TooManyRequests.rate_limited"];
+            429: components["responses"]["TooManyRequestsPerClient.rate_limited"];
             default: components["responses"]["UnexpectedError"];
         };
     };

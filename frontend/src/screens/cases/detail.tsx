@@ -43,7 +43,7 @@ function Facts({ c }: { c: Incident }) {
           </>
         )}
         <dt>{t('case_reported_by', { name: '' }).trim()}</dt>
-        <dd>{c.reporter.name}</dd>
+        <dd>{(c.reporter ?? c.reporting_client)?.name}</dd>
         {c.knowledge_source && (
           <>
             <dt>{t('ql_how_known')}</dt>

@@ -23,7 +23,7 @@ function CaseRows({ items }: { items: ListItem[] }) {
               {tEnum('c', c.classification)} – {c.students.map((s) => s.display_name).join(', ')}
             </a>
             <span class="muted small">
-              {formatDateTime(c.occurred_at, lang)} · {t('case_title', { id: c.id })} · {c.reporter.name}
+              {formatDateTime(c.occurred_at, lang)} · {t('case_title', { id: c.id })} · {(c.reporter ?? c.reporting_client)?.name}
             </span>
             {c.status !== 'closed' && <Deadline due={c.action_plan_due} status={c.deadline_status} />}
           </div>
@@ -79,8 +79,8 @@ export function CaseList({ user }: { user: User }) {
       <Async state={state}>
         {(data) => {
           if (!data.items.length) return <p>{t('cases_none')}</p>;
-          const mine = data.items.filter((c) => c.reporter.id === user.id);
-          const others = data.items.filter((c) => c.reporter.id !== user.id);
+          const mine = data.items.filter((c) => c.reporter?.id === user.id);
+          const others = data.items.filter((c) => c.reporter?.id !== user.id);
           return (
             <>
               <section aria-labelledby="mine-h">
