@@ -10,8 +10,8 @@ import pytest
 
 from api.cli import spec_json
 from api.core.enums import enum_docs
-from api.core.openapi import operation_id
 from api.core.openapi_examples import example_of
+from api.core.operation_ids import operation_id
 from api.errors import ERROR_TYPE_STATUS, ERROR_TYPES
 from tests.spec import schema_errors
 
