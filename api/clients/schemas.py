@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.auth.scopes import SCOPES
+from api.core.fields import id_field, moment_field, text_field
 from api.extensions import Schema, computed
-from api.observations.schemas import moment_field, text_field
 
 STATES = ["active", "expired", "revoked"]
 
@@ -22,7 +22,7 @@ def _scopes(**kwargs: object) -> ma.fields.List:
 
 def _school_ids(**kwargs: object) -> ma.fields.List:
     return ma.fields.List(
-        ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1)),
+        id_field(strict=False),
         validate=ma.validate.Length(min=1, max=100),
         metadata={
             "description": "The schools it may read (default: the admin's own). Other schools of the "

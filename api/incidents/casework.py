@@ -3,7 +3,7 @@ follow-ups and referrals to external partners."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -137,15 +137,15 @@ def update_audience_item(
 
 
 def add_acute_measure(
-    session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]
+    session: Session, *, actor: Any, incident: Incident, description: str, taken_at: datetime | None = None
 ) -> AcuteMeasure:
     """Record an acute measure (case workers), e.g. separate recess areas until the plan exists."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.ADD_ACUTE_MEASURE)
     measure = AcuteMeasure(
         incident_id=incident.id,
-        description=clean_text(data.get("description"), "description", required=True),
-        taken_at=not_future(data["taken_at"], "taken_at") if data.get("taken_at") else utcnow(),
+        description=clean_text(description, "description", required=True),
+        taken_at=not_future(taken_at, "taken_at") if taken_at else utcnow(),
         recorded_by_id=actor.id,
     )
     session.add(measure)
@@ -232,14 +232,22 @@ def save_action_plan(
     return plan
 
 
-def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> FollowUp:
+def record_follow_up(
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    held_on: date,
+    outcome: FollowUpOutcome | str,
+    summary: str | None = None,
+    next_follow_up_on: date | None = None,
+) -> FollowUp:
     """Record a follow-up meeting (leaders, resource persons). 'continued' reopens the plan: the case goes
     back to action_plan and a revised plan is due 10 working days after the meeting."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.RECORD_FOLLOW_UP)
     plan = incident.action_plan
     assert plan is not None  # the rule above requires an adopted plan
-    held_on: date = data["held_on"]
     if held_on > local_date():
         raise InvalidInput(
             "A follow-up meeting is recorded after it was held.", errors={"held_on": ["in the future"]}
@@ -250,8 +258,8 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
             f"A follow-up meeting comes after bullying was established ({established_on.isoformat()}).",
             errors={"held_on": [f"before the day bullying was established, {established_on.isoformat()}"]},
         )
-    outcome = choice(data.get("outcome"), FollowUpOutcome, "outcome")
-    next_on = data.get("next_follow_up_on")
+    outcome = FollowUpOutcome(outcome).value
+    next_on = next_follow_up_on
     if next_on is not None and next_on <= held_on:
         raise InvalidInput(
             "The next follow-up comes after this one.", errors={"next_follow_up_on": ["not after held_on"]}
@@ -260,7 +268,7 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
         incident_id=incident.id,
         held_on=held_on,
         outcome=outcome,
-        summary=clean_text(data.get("summary"), "summary"),
+        summary=clean_text(summary, "summary"),
         next_follow_up_on=next_on,
         recorded_by_id=actor.id,
     )
@@ -291,21 +299,31 @@ def record_follow_up(session: Session, *, actor: Any, incident: Incident, data: 
     return follow_up
 
 
-def add_referral(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> Referral:
+def add_referral(
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    partner: Partner | str,
+    partner_name: str | None = None,
+    referred_on: date | None = None,
+    status: ReferralStatus | str = ReferralStatus.PLANNED,
+    note: str | None = None,
+) -> Referral:
     """Refer the case to an external partner (leaders, resource persons)."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.ADD_REFERRAL)
-    partner = choice(data.get("partner"), Partner, "partner")
-    name = clean_text(data.get("partner_name"), "partner_name")
+    partner = Partner(partner).value
+    name = clean_text(partner_name, "partner_name")
     if partner == Partner.OTHER and name is None:
         raise InvalidInput("Name the partner.", errors={"partner_name": ["required for partner other"]})
     referral = Referral(
         incident_id=incident.id,
         partner=partner,
         partner_name=name,
-        referred_on=data.get("referred_on") or local_date(),
-        status=choice(data.get("status", ReferralStatus.PLANNED.value), ReferralStatus, "status"),
-        note=clean_text(data.get("note"), "note"),
+        referred_on=referred_on or local_date(),
+        status=ReferralStatus(status).value,
+        note=clean_text(note, "note"),
         created_by_id=actor.id,
     )
     incident.referrals.append(referral)

@@ -76,9 +76,7 @@ def _note(
     session: Session, incident: Incident, by: Any, at: datetime, kind: str, body: str, who: str
 ) -> None:
     with _when(session, at):
-        service.add_note(
-            session, actor=by, incident=incident, data={"kind": kind, "body": body, "participants": who}
-        )
+        service.add_note(session, actor=by, incident=incident, kind=kind, body=body, participants=who)
 
 
 def _establish(
@@ -127,9 +125,7 @@ def _plan(
 
 def _follow_up(session: Session, incident: Incident, by: Any, day: date, outcome: str, **more: Any) -> None:
     with _when(session, _at(day, 15, 0)):
-        service.record_follow_up(
-            session, actor=by, incident=incident, data={"held_on": day, "outcome": outcome, **more}
-        )
+        service.record_follow_up(session, actor=by, incident=incident, held_on=day, outcome=outcome, **more)
 
 
 def seed(session: Session, ctx: Any) -> None:
@@ -208,7 +204,7 @@ def seed(session: Session, ctx: Any) -> None:
             session,
             actor=resource,
             incident=case,
-            data={"description": "En voksen går med ud på fodboldbanen i alle frikvarterer."},
+            description="En voksen går med ud på fodboldbanen i alle frikvarterer.",
         )
     _done(
         session,
@@ -273,12 +269,10 @@ def seed(session: Session, ctx: Any) -> None:
             session,
             actor=leader,
             incident=case,
-            data={
-                "partner": "school_psychologist",
-                "referred_on": days_ago(18),
-                "status": "accepted",
-                "note": "PPR kigger på klassens sociale dynamik.",
-            },
+            partner="school_psychologist",
+            referred_on=days_ago(18),
+            status="accepted",
+            note="PPR kigger på klassens sociale dynamik.",
         )
     plan_at = _at(days_ago(20), 14, 0)
     _plan(

@@ -152,7 +152,7 @@ class IncidentNotes(MethodView):
         session = db.session
         actor = current_user()
         incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.add_note(session, actor=actor, incident=incident, data=data), 201
+        return service.add_note(session, actor=actor, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/establish")
@@ -199,7 +199,7 @@ class IncidentAcuteMeasures(MethodView):
         session = db.session
         actor = current_user()
         incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.add_acute_measure(session, actor=actor, incident=incident, data=data), 201
+        return service.add_acute_measure(session, actor=actor, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/action-plan")
@@ -229,7 +229,7 @@ class IncidentFollowUps(MethodView):
         session = db.session
         actor = current_user()
         incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.record_follow_up(session, actor=actor, incident=incident, data=data), 201
+        return service.record_follow_up(session, actor=actor, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/referrals")
@@ -244,7 +244,7 @@ class IncidentReferrals(MethodView):
         session = db.session
         actor = current_user()
         incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.add_referral(session, actor=actor, incident=incident, data=data), 201
+        return service.add_referral(session, actor=actor, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/referrals/<int:referral_id>")

@@ -3,6 +3,7 @@ course and their own doings."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -14,7 +15,7 @@ from api.incidents import permissions
 from api.incidents.actions import CaseAction
 from api.incidents.actions import ensure as ensure_action
 from api.incidents.models import CaseNote, Incident, IncidentEvent, NoteKind
-from api.incidents.records import audit_case, choice, clean_text, not_future, record_event
+from api.incidents.records import audit_case, clean_text, not_future, record_event
 
 # Timeline entries the reporter view shows (besides the reporter's own doings).
 REPORTER_EVENT_KINDS = (
@@ -28,17 +29,26 @@ REPORTER_EVENT_KINDS = (
 )
 
 
-def add_note(session: Session, *, actor: Any, incident: Incident, data: dict[str, Any]) -> CaseNote:
+def add_note(
+    session: Session,
+    *,
+    actor: Any,
+    incident: Incident,
+    kind: NoteKind | str,
+    body: str,
+    participants: str | None = None,
+    occurred_at: datetime | None = None,
+) -> CaseNote:
     """Add a note of a conversation to the case (its reporter or workers); notes are never edited."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.ADD_NOTE)
     note = CaseNote(
         incident_id=incident.id,
         author_id=actor.id,
-        kind=choice(data.get("kind"), NoteKind, "kind"),
-        participants=clean_text(data.get("participants"), "participants"),
-        body=clean_text(data.get("body"), "body", required=True),
-        occurred_at=not_future(data["occurred_at"], "occurred_at") if data.get("occurred_at") else utcnow(),
+        kind=NoteKind(kind).value,
+        participants=clean_text(participants, "participants"),
+        body=clean_text(body, "body", required=True),
+        occurred_at=not_future(occurred_at, "occurred_at") if occurred_at else utcnow(),
     )
     session.add(note)
     session.flush()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from api.core.fields import valid_id
 from api.core.pagination import paginate
 from api.core.timeutil import utcnow
 from api.errors import NotFound
@@ -64,7 +65,7 @@ def list_notifications(
 
 def mark_read(session: Session, *, actor: Any, notification_id: int) -> Notification:
     """Mark one of the actor's notifications read (someone else's is 404)."""
-    note = session.get(Notification, notification_id) if 0 < notification_id < 2**31 else None
+    note = session.get(Notification, notification_id) if valid_id(notification_id) else None
     if note is None or note.user_id != actor.id:
         raise NotFound("Notification not found.")
     if note.read_at is None:

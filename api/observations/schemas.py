@@ -3,55 +3,14 @@ student/user briefs the prevention domains share."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
-
 import marshmallow as ma
 
+from api.core.fields import day_field, id_field, moment_field, text_field
 from api.core.pagination import FeedQuery
-from api.core.timeutil import LOCAL_TZ
 from api.extensions import Schema
 from api.incidents.models import Classification, InvolvementRole
 from api.observations.models import CONTEXT_VALUES, MOOD_MAX, MOOD_MIN, NOTE_MAX, TAG_VALUES
 from api.users.schemas import UserBrief
-
-MAX_ID = 2**31 - 1
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2999, 12, 31)
-
-
-def id_field(*, strict: bool = True, **kwargs: Any) -> ma.fields.Integer:
-    """A database id (positive 32-bit integer); query strings pass strict=False."""
-    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1, max=MAX_ID), **kwargs)
-
-
-def day_field(**kwargs: Any) -> ma.fields.Date:
-    """A calendar day in a sane range."""
-    return ma.fields.Date(validate=ma.validate.Range(min=EARLIEST_DAY, max=LATEST_DAY), **kwargs)
-
-
-def text_field(*, max_length: int, min_length: int = 0, **kwargs: Any) -> ma.fields.String:
-    """Free text people type; a NUL character (which PostgreSQL cannot store) is a 422, not a 500."""
-    return ma.fields.String(validate=[ma.validate.Length(min=min_length, max=max_length), _no_nul], **kwargs)
-
-
-def _no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ma.ValidationError("Must not contain NUL characters.")
-
-
-def _sane_moment(value: datetime) -> None:
-    try:
-        utc = value.astimezone(UTC)
-    except (OverflowError, ValueError) as exc:
-        raise ma.ValidationError("Not a usable moment.") from exc
-    if not (EARLIEST_DAY <= utc.date() <= LATEST_DAY):
-        raise ma.ValidationError("Must be between the years 2000 and 2999.")
-
-
-def moment_field(**kwargs: Any) -> ma.fields.AwareDateTime:
-    """A moment; without an offset it is taken as Copenhagen time, as people enter it."""
-    return ma.fields.AwareDateTime(default_timezone=LOCAL_TZ, validate=_sane_moment, **kwargs)
 
 
 class StudentBrief(Schema):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.core.fields import day_field, id_field, text_field
 from api.core.pagination import FeedQuery, PageQuery
 from api.extensions import Schema
-from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field, text_field
+from api.observations.schemas import StudentBrief, UserBrief
 from api.play_partners.models import OUTCOME_VALUES, RECESS_VALUES, STATUS_VALUES
 
 _recesses = ma.fields.List(

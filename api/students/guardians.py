@@ -79,17 +79,27 @@ def read_guardian(session: Session, *, actor: User, student: Student, guardian_i
     return guardian
 
 
-def create_guardian(session: Session, *, actor: User, student: Student, data: dict[str, Any]) -> Guardian:
+def create_guardian(
+    session: Session,
+    *,
+    actor: User,
+    student: Student,
+    name: str,
+    relation: str,
+    phone: str | None = None,
+    email: str | None = None,
+    has_custody: bool = True,
+) -> Guardian:
     """Add a guardian to a student."""
     permissions.ensure_can_edit_guardians(session, actor, student)
     guardian = Guardian(
         school_id=student.school_id,
         student_id=student.id,
-        name=data["name"].strip(),
-        relation=data["relation"],
-        phone=text_or_none(data.get("phone")),
-        email=text_or_none(data.get("email")),
-        has_custody=data.get("has_custody", True),
+        name=name.strip(),
+        relation=relation,
+        phone=text_or_none(phone),
+        email=text_or_none(email),
+        has_custody=has_custody,
     )
     session.add(guardian)
     session.flush()

@@ -162,7 +162,7 @@ class Students(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Add a student (admin)"""
-        student = service.create_student(db.session, actor=current_user(), data=data)
+        student = service.create_student(db.session, actor=current_user(), **data)
         return student, 201, {"Location": f"/api/v1/students/{student.id}"}
 
 
@@ -280,7 +280,7 @@ class Guardians(MethodView):
         """Add a guardian (admins, leaders, the class teacher)"""
         session, actor = db.session, current_user()
         student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        guardian = service.create_guardian(session, actor=actor, student=student, data=data)
+        guardian = service.create_guardian(session, actor=actor, student=student, **data)
         return guardian, 201, {"Location": f"/api/v1/students/{student.id}/guardians/{guardian.id}"}
 
 

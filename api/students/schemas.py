@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from api.core.etag import etag_of
+from api.core.fields import id_field
 from api.core.pagination import FeedQuery
 from api.extensions import Schema, computed
 from api.students.models import ClassRole, GuardianRelation
@@ -107,7 +108,7 @@ class ClassQuery(FeedQuery):
 class ClassStaffAttach(Schema):
     """Attach a staff member to a class (or change their role in it)."""
 
-    user_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    user_id = id_field(strict=False, required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(CLASS_ROLES))
 
 
@@ -141,7 +142,7 @@ class StudentCreate(Schema):
     given_name = _name(100, required=True)
     family_name = _name(100, required=True)
     preferred_name = _name(100, allow_none=True)
-    class_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    class_id = id_field(strict=False, allow_none=True)
     sfo_enrolled = ma.fields.Boolean()
     external_id = _external_id
 
@@ -153,7 +154,7 @@ class StudentUpdate(Schema):
     given_name = _name(100)
     family_name = _name(100)
     preferred_name = _name(100, allow_none=True)
-    class_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    class_id = id_field(strict=False, allow_none=True)
     sfo_enrolled = ma.fields.Boolean()
     external_id = _external_id
     left_on = ma.fields.Date(
@@ -172,7 +173,7 @@ class StudentQuery(FeedQuery):
             "Several words must all match. Best matches first."
         },
     )
-    class_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    class_id = id_field(strict=False)
     grade = _grade_field
     include_inactive = ma.fields.Boolean(
         load_default=False, metadata={"description": "Also students who have left"}
@@ -183,7 +184,7 @@ class ExportQuery(Schema):
     """What to export."""
 
     include_inactive = ma.fields.Boolean(load_default=False)
-    class_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    class_id = id_field(strict=False)
 
 
 # Guardians
@@ -241,7 +242,7 @@ class GuardianUpdate(Schema):
 class GuardianQuery(FeedQuery):
     """Filters for the school's guardians."""
 
-    student_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    student_id = id_field(strict=False)
 
 
 class LogQuery(Schema):

@@ -159,11 +159,21 @@ def _external_id_taken(session: Session, school_id: int, external_id: str, excep
     return session.scalar(stmt) is not None
 
 
-def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> Student:
+def create_student(
+    session: Session,
+    *,
+    actor: User,
+    given_name: str,
+    family_name: str,
+    preferred_name: str | None = None,
+    class_id: int | None = None,
+    sfo_enrolled: bool = False,
+    external_id: str | None = None,
+) -> Student:
     """A new student (admin)."""
     permissions.ensure_can_manage_roster(actor, what="add students")
-    school_class = _class_in_school(session, actor.school_id, data.get("class_id"))
-    external_id = text_or_none(data.get("external_id"))
+    school_class = _class_in_school(session, actor.school_id, class_id)
+    external_id = text_or_none(external_id)
     if external_id and _external_id_taken(session, actor.school_id, external_id, None):
         raise Conflict(
             "Another student has this external id.",
@@ -172,11 +182,11 @@ def create_student(session: Session, *, actor: User, data: dict[str, Any]) -> St
         )
     student = Student(
         school_id=actor.school_id,
-        given_name=data["given_name"].strip(),
-        family_name=data["family_name"].strip(),
-        preferred_name=text_or_none(data.get("preferred_name")),
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        preferred_name=text_or_none(preferred_name),
         class_id=school_class.id if school_class else None,
-        sfo_enrolled=data.get("sfo_enrolled", False),
+        sfo_enrolled=sfo_enrolled,
         external_id=external_id,
     )
     session.add(student)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.core import outbox
+from api.core.fields import text_field
 from api.core.pagination import PageQuery
 from api.extensions import Schema
-from api.observations.schemas import text_field
 from api.webhooks.models import DeliveryStatus, DisabledReason
 from api.webhooks.urls import MAX_URL_LENGTH
 

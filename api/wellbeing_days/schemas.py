@@ -7,9 +7,10 @@ from typing import Any
 import marshmallow as ma
 
 from api.core.etag import etag_of
+from api.core.fields import day_field, id_field, text_field
 from api.core.pagination import FeedQuery
 from api.extensions import Schema, computed
-from api.observations.schemas import StudentBrief, UserBrief, day_field, id_field, text_field
+from api.observations.schemas import StudentBrief, UserBrief
 from api.wellbeing_days.models import KIND_VALUES
 
 MAX_GROUPS = 500
