@@ -63,7 +63,7 @@ class CaseComplaints(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Record a complaint received about the case (leaders); the decision falls due in 20 working days"""
         complaint = service.create_complaint(
-            db.session, actor=current_user(), incident_id=incident_id, data=data
+            db.session, actor=current_user(), incident_id=incident_id, **data
         )
         return complaint, 201, {"Location": f"/api/v1/complaints/{complaint.id}"}
 
@@ -112,7 +112,7 @@ class ComplaintDecision(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any], complaint_id: int) -> Any:
         """Record the municipality's decision and its date (leaders)"""
-        return _step(complaint_id, service.record_decision, data=data)
+        return _step(complaint_id, service.record_decision, **data)
 
 
 @blp.route("/complaints/<int:complaint_id>/answer")
@@ -122,7 +122,7 @@ class ComplaintAnswer(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any], complaint_id: int) -> Any:
         """Record the complainant's remarks on the decision and whether they are satisfied (leaders)"""
-        return _step(complaint_id, service.record_answer, data=data)
+        return _step(complaint_id, service.record_answer, **data)
 
 
 @blp.route("/complaints/<int:complaint_id>/forward")
@@ -132,7 +132,7 @@ class ComplaintForward(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any], complaint_id: int) -> Any:
         """Forward the complaint to the national complaint body (leaders; the complainant is not satisfied)"""
-        return _step(complaint_id, service.forward, data=data)
+        return _step(complaint_id, service.forward, **data)
 
 
 @blp.route("/complaints/<int:complaint_id>/close")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.calendar.service import add_working_days
 from api.complaints import permissions
-from api.complaints.models import Complaint, ComplaintEvent, ComplaintStatus
+from api.complaints.models import ComplainantKind, Complaint, ComplaintEvent, ComplaintStatus, DecisionOutcome
 from api.core import audit
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date
@@ -71,18 +71,27 @@ def _not_future(day: date, field: str) -> date:
     return day
 
 
-def create_complaint(session: Session, *, actor: Any, incident_id: int, data: dict[str, Any]) -> Complaint:
+def create_complaint(
+    session: Session,
+    *,
+    actor: Any,
+    incident_id: int,
+    student_id: int,
+    complainant_kind: ComplainantKind | str,
+    received_on: date,
+    complaint_text: str,
+    guardian_id: int | None = None,
+    complainant_name: str | None = None,
+) -> Complaint:
     """Record a complaint about a case (leaders): who complained, on behalf of which involved student, when it
     was received and what it says; the decision falls due 20 working days after receipt."""
     incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_can_write(actor, incident)
-    student_id = data["student_id"]
     if student_id not in incident.student_ids:
         raise InvalidInput(
             "The student is not involved in this case.", errors={"student_id": ["not in the case"]}
         )
-    name = (data.get("complainant_name") or "").strip()
-    guardian_id = data.get("guardian_id")
+    name = (complainant_name or "").strip()
     if guardian_id is not None:
         guardians = {
             g.id: g
@@ -96,16 +105,16 @@ def create_complaint(session: Session, *, actor: Any, incident_id: int, data: di
         name = name or guardians[guardian_id].name
     if not name:
         raise InvalidInput("Who complained?", errors={"complainant_name": ["required without guardian_id"]})
-    received = _not_future(data["received_on"], "received_on")
+    received = _not_future(received_on, "received_on")
     complaint = Complaint(
         school_id=incident.school_id,
         incident_id=incident.id,
         student_id=student_id,
-        complainant_kind=data["complainant_kind"],
+        complainant_kind=ComplainantKind(complainant_kind).value,
         guardian_id=guardian_id,
         complainant_name=name,
         received_on=received,
-        complaint_text=data["complaint_text"].strip(),
+        complaint_text=complaint_text.strip(),
         decision_due=add_working_days(
             session, school=current_school(session, actor=actor), start=received, days=DECISION_WORKING_DAYS
         ),
@@ -161,14 +170,22 @@ def _step(complaint: Complaint, target: str) -> None:
     complaint.status = target
 
 
-def record_decision(session: Session, *, actor: Any, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+def record_decision(
+    session: Session,
+    *,
+    actor: Any,
+    complaint: Complaint,
+    decision_outcome: DecisionOutcome | str,
+    decision_text: str,
+    decided_on: date,
+) -> Complaint:
     """The municipality's decision and its date (leaders)."""
     _step(complaint, ComplaintStatus.DECIDED)
-    decided = _not_future(data["decided_on"], "decided_on")
+    decided = _not_future(decided_on, "decided_on")
     if decided < complaint.received_on:
         raise InvalidInput("Decided before it was received.", errors={"decided_on": ["before received_on"]})
-    complaint.decision_outcome = data["decision_outcome"]
-    complaint.decision_text = data["decision_text"].strip()
+    complaint.decision_outcome = DecisionOutcome(decision_outcome).value
+    complaint.decision_text = decision_text.strip()
     complaint.decided_on = decided
     _event(
         complaint,
@@ -183,40 +200,50 @@ def record_decision(session: Session, *, actor: Any, complaint: Complaint, data:
     return _annotate(complaint)
 
 
-def record_answer(session: Session, *, actor: Any, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+def record_answer(
+    session: Session,
+    *,
+    actor: Any,
+    complaint: Complaint,
+    answered_on: date,
+    satisfied: bool,
+    complainant_answer: str | None = None,
+) -> Complaint:
     """The complainant's remarks on the decision, and whether they are satisfied (leaders)."""
     _step(complaint, ComplaintStatus.ANSWERED)
-    answered = _not_future(data["answered_on"], "answered_on")
+    answered = _not_future(answered_on, "answered_on")
     if complaint.decided_on is not None and answered < complaint.decided_on:
         raise InvalidInput("Answered before the decision.", errors={"answered_on": ["before decided_on"]})
-    complaint.complainant_answer = (data.get("complainant_answer") or "").strip() or None
+    complaint.complainant_answer = (complainant_answer or "").strip() or None
     complaint.answered_on = answered
-    complaint.complainant_satisfied = data["satisfied"]
+    complaint.complainant_satisfied = satisfied
     _event(
         complaint,
         actor,
         ComplaintStatus.ANSWERED,
         answered_on=answered.isoformat(),
-        satisfied=data["satisfied"],
+        satisfied=satisfied,
     )
     session.flush()
     _audit("complaint_answered", complaint)
     return _annotate(complaint)
 
 
-def forward(session: Session, *, actor: Any, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+def forward(
+    session: Session, *, actor: Any, complaint: Complaint, forwarded_on: date, forwarded_to: str | None = None
+) -> Complaint:
     """Forward a complaint whose complainant is still not satisfied to the national body (leaders); the body's
     name is the deployment's COMPLAINT_BODY_NAME unless the request names it."""
     if complaint.complainant_satisfied:
         raise Conflict("The complainant is satisfied with the decision; there is nothing to forward.")
-    body = (data.get("forwarded_to") or "").strip() or national_body()
+    body = (forwarded_to or "").strip() or national_body()
     if not body:
         raise InvalidInput(
             "Name the national complaint body (or set COMPLAINT_BODY_NAME for the deployment).",
             errors={"forwarded_to": ["required: no national complaint body is configured"]},
         )
     _step(complaint, ComplaintStatus.FORWARDED)
-    forwarded = _not_future(data["forwarded_on"], "forwarded_on")
+    forwarded = _not_future(forwarded_on, "forwarded_on")
     complaint.forwarded_to = body
     complaint.forwarded_on = forwarded
     _event(complaint, actor, ComplaintStatus.FORWARDED, forwarded_on=forwarded.isoformat())

@@ -35,5 +35,5 @@ class InformationDuty(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Record that a pupil or a custodial parent was informed: when, how, a short note (case workers)"""
-        record = service.record_informed(db.session, actor=current_user(), incident_id=incident_id, data=data)
+        record = service.record_informed(db.session, actor=current_user(), incident_id=incident_id, **data)
         return record, 201, {"Location": f"/api/v1/incidents/{incident_id}/information"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
@@ -16,7 +16,7 @@ from api.core.timeutil import as_utc, utcnow
 from api.errors import Conflict, InvalidInput
 from api.incidents import service as incident_service
 from api.information import permissions
-from api.information.models import InformationRecord
+from api.information.models import InformationRecord, InformMethod
 from api.students.service import custodial_guardians
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -93,14 +93,21 @@ def information_duty(session: Session, *, actor: Any, incident_id: int) -> dict[
 
 
 def record_informed(
-    session: Session, *, actor: Any, incident_id: int, data: dict[str, Any]
+    session: Session,
+    *,
+    actor: Any,
+    incident_id: int,
+    student_id: int,
+    method: InformMethod | str,
+    guardian_id: int | None = None,
+    informed_at: datetime | None = None,
+    note: str | None = None,
 ) -> InformationRecord:
     """Record that a pupil or a custodial parent was informed: by `actor`, when, how, with a short note."""
     incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     if incident.withdrawn_at is not None:
         raise Conflict("The report was withdrawn by its reporter.")
-    student_id, guardian_id = data["student_id"], data.get("guardian_id")
     if student_id not in incident.student_ids:
         raise InvalidInput(
             "The student is not involved in this case.", errors={"student_id": ["not in the case"]}
@@ -112,10 +119,10 @@ def record_informed(
                 "The guardian is not a guardian with custody of this student.",
                 errors={"guardian_id": ["not a custodial guardian of the student"]},
             )
-    informed_at = data.get("informed_at") or utcnow()
+    informed_at = informed_at or utcnow()
     if as_utc(informed_at) > utcnow() + CLOCK_SKEW:
         raise InvalidInput("A time in the future.", errors={"informed_at": ["must not be in the future"]})
-    note = (data.get("note") or "").strip() or None
+    note = (note or "").strip() or None
     record = InformationRecord(
         school_id=incident.school_id,
         incident_id=incident.id,
@@ -123,7 +130,7 @@ def record_informed(
         student_id=student_id,
         guardian_id=guardian_id,
         informed_at=informed_at,
-        method=data["method"],
+        method=InformMethod(method).value,
         note=note,
         informed_by_id=actor.id,
     )
