@@ -155,22 +155,29 @@ def add_acute_measure(
     return measure
 
 
+# An argument not given, where None means "clear it" (a PUT's optional field left out keeps its value).
+KEEP: Any = object()
+
+
 def save_action_plan(
     session: Session,
     *,
     actor: Any,
     incident: Incident,
-    data: dict[str, Any],
+    measures: list[dict[str, Any]],
+    follow_up_on: date | None,
+    informed_students_at: datetime | object | None = KEEP,
+    informed_parents_at: datetime | object | None = KEEP,
     if_match: IfMatch | str | None = None,
 ) -> ActionPlan:
     """Write the action plan (leaders, resource persons): measures with who does each, the follow-up date,
     when students and parents were informed. The first save with measures makes the plan exist (adopted);
-    `if_match` names the existing plan's version."""
+    `if_match` names the existing plan's version. The informed times are kept when not given (KEEP) and
+    cleared by None."""
     permissions.ensure_visible(session, actor, incident)
     ensure_action(session, actor, incident, CaseAction.WRITE_ACTION_PLAN)
     if if_match is not None and incident.action_plan is not None:
         check_if_match(incident.action_plan, if_match)
-    measures = data.get("measures") or []
     if not measures:
         raise InvalidInput("An action plan needs at least one measure.", errors={"measures": ["required"]})
     rows: list[PlanMeasure] = []
@@ -195,7 +202,6 @@ def save_action_plan(
         )
     plan = incident.action_plan
     today = local_date()
-    follow_up_on = data.get("follow_up_on")
     if follow_up_on is None:
         raise InvalidInput("Say when the plan is followed up.", errors={"follow_up_on": ["required"]})
     if follow_up_on < today and (plan is None or plan.follow_up_on != follow_up_on):
@@ -206,9 +212,12 @@ def save_action_plan(
         incident.action_plan = plan
     plan.measures = rows
     plan.follow_up_on = follow_up_on
-    for field in ("informed_students_at", "informed_parents_at"):
-        if field in data:
-            setattr(plan, field, None if data[field] is None else not_future(data[field], field))
+    for field, value in (
+        ("informed_students_at", informed_students_at),
+        ("informed_parents_at", informed_parents_at),
+    ):
+        if value is not KEEP:
+            setattr(plan, field, None if value is None else not_future(value, field))
     adopted_now = plan.adopted_at is None
     if adopted_now:
         plan.adopted_at = utcnow()

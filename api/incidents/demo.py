@@ -109,15 +109,14 @@ def _plan(
     follow_up_on: date,
     measures: list[tuple[str, Any, str | None]],
 ) -> None:
-    data = {
-        "measures": [
-            {"description": d, "responsible_user_id": getattr(u, "id", None), "responsible": r}
-            for d, u, r in measures
-        ],
-        "follow_up_on": follow_up_on,
-    }
+    rows = [
+        {"description": d, "responsible_user_id": getattr(u, "id", None), "responsible": r}
+        for d, u, r in measures
+    ]
     with _when(session, at):
-        service.save_action_plan(session, actor=by, incident=incident, data=data)
+        service.save_action_plan(
+            session, actor=by, incident=incident, measures=rows, follow_up_on=follow_up_on
+        )
     plan = incident.action_plan
     plan.informed_students_at = at + timedelta(hours=20)
     plan.informed_parents_at = at + timedelta(hours=22)

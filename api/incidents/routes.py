@@ -213,9 +213,7 @@ class IncidentActionPlan(MethodView):
         session = db.session
         actor = current_user()
         incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.save_action_plan(
-            session, actor=actor, incident=incident, data=data, if_match=if_match()
-        )
+        return service.save_action_plan(session, actor=actor, incident=incident, if_match=if_match(), **data)
 
 
 @blp.route("/incidents/<int:incident_id>/follow-ups")
