@@ -139,3 +139,33 @@ def test_without_analytics_read_the_municipality_is_403(app, client, session, wo
     for url in ("/api/v1/incidents", "/api/v1/students", "/api/v1/observations", "/api/v1/classes"):
         resp = client.get(url, headers=hdrs)
         assert resp.status_code == 403 and resp.json["type"] == "insufficient_scope", url
+
+
+def test_the_service_itself_refuses_a_client_without_the_scope(app, session, world):
+    """Beyond the route's scope check: the municipality's own rule refuses such a client, audited as it."""
+    from flask import g
+
+    from api.auth.scopes import ClientPrincipal
+    from api.errors import Forbidden
+    from api.municipalities import service
+
+    caller = ClientPrincipal(
+        client_pk=42,
+        client_id="trvc_x",
+        name="x",
+        school_id=world.school.id,
+        scopes=frozenset({"roster:read"}),
+        school_ids=frozenset({world.school.id, world.other_school.id}),
+    )
+    with app.test_request_context():
+        g.trivsel_user = caller
+        for call in (
+            lambda: service.current(session, actor=caller),
+            lambda: service.side_by_side(session, actor=caller, view="heatmap"),
+        ):
+            with pytest.raises(Forbidden):
+                call()
+        denied = [
+            (e.outcome, e.resource_type, e.client_id) for e in g._audit_pending if e.outcome == "denied"
+        ]
+    assert denied == [("denied", "municipality", 42)] * 2
