@@ -159,3 +159,13 @@ def test_the_service_itself_refuses_a_client_without_the_scope(app, session, wor
             if e.outcome == "denied"
         ]
     assert denied == [("denied", "analytics", 41, None)]
+
+
+def test_a_staff_refusal_is_audited_against_the_aggregates(app, client, session, world):
+    for role in ("sfo_staff", "admin"):
+        resp = client.get("/api/v1/analytics/heatmap", headers=headers(app, world, world.users[role]))
+        assert resp.status_code == 403 and resp.json["type"] == "forbidden"
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied")).all()
+    assert sorted((r.user_id, r.resource_type) for r in rows) == sorted(
+        (world.users[role].id, "analytics") for role in ("sfo_staff", "admin")
+    )
