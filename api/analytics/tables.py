@@ -97,7 +97,7 @@ def to_csv(tables: list[tuple[str | None, Table]]) -> str:
     out.write("\ufeff")
     if not tables:
         return out.getvalue()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=";")  # the csv module ends lines with CRLF, as Excel expects
     first = tables[0][1]
     dims = first.dimensions
     # A dimension has a label column when any table labels it: one school may have no class with a case, and
