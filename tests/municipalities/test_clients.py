@@ -169,3 +169,21 @@ def test_the_service_itself_refuses_a_client_without_the_scope(app, session, wor
             (e.outcome, e.resource_type, e.client_id) for e in g._audit_pending if e.outcome == "denied"
         ]
     assert denied == [("denied", "municipality", 42)] * 2
+
+
+def test_only_an_admin_sees_the_schools_municipality_and_a_refusal_is_audited(app, client, session, world):
+    from tests.incidents.factories import headers
+
+    admin = client.get(
+        "/api/v1/schools/current/municipality", headers=headers(app, world, world.users["admin"])
+    )
+    assert admin.status_code == 200 and admin.json["municipality"]["name"] == "Ringkøbing-Skjern Kommune"
+    leader = world.users["leader"]
+    resp = client.get("/api/v1/schools/current/municipality", headers=headers(app, world, leader))
+    assert resp.status_code == 403 and resp.json["type"] == "forbidden"
+    denied = session.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied")).all()
+    assert [(r.user_id, r.resource_type) for r in denied] == [(leader.id, "municipality")]
+    # nor does a client, whatever its scopes
+    caller = make_api_client(session, world.school)
+    resp = client.get("/api/v1/schools/current/municipality", headers=_bearer(app, caller))
+    assert resp.status_code == 403 and resp.json["type"] == "not_for_api_clients"
