@@ -92,26 +92,28 @@ def as_dict(table: Table) -> dict[str, Any]:
 def to_csv(tables: list[tuple[str | None, Table]]) -> str:
     """Tables as one CSV for Excel, as the roster export writes it (BOM, `;`, CRLF, formula cells
     neutralised); each dimension a column with its label, a hidden count written as `<5`. With several
-    tables (a municipality's schools) the first column names the school."""
+    tables (a municipality's schools, all of one view) the first column names the school."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    first = tables[0][1] if tables else None
-    dims = first.dimensions if first else []
+    if not tables:
+        return out.getvalue()
+    writer = csv.writer(out, delimiter=";")  # the csv module ends lines with CRLF, as Excel expects
+    first = tables[0][1]
+    dims = first.dimensions
+    # A dimension has a label column when any table labels it: one school may have no class with a case, and
+    # its rows must still line up with the others'.
+    labelled = [d for d in dims if any(table.labels.get(d) for _, table in tables)]
     by_school = any(name is not None for name, _ in tables)
-    header = (["school"] if by_school else []) + dims
-    header += [f"{d}_label" for d in dims if first and first.labels.get(d)]
-    header += [first.measure if first else "count"]
-    if first and first.value_measure:
+    header = (["school"] if by_school else []) + dims + [f"{d}_label" for d in labelled] + [first.measure]
+    if first.value_measure:
         header.append(first.value_measure)
     writer.writerow(header)
     for name, table in tables:
-        labelled = [d for d in dims if table.labels.get(d) or (first and first.labels.get(d))]
         for cell in table.cells:
-            row: list[Any] = ([name] if by_school else []) + [cell.keys.get(d, "") for d in dims]
-            row += [table.labels.get(d, {}).get(cell.keys.get(d, ""), "") for d in labelled]
+            row: list[Any] = ([name] if by_school else []) + [cell.keys.get(d) for d in dims]
+            row += [(table.labels.get(d) or {}).get(cell.keys.get(d)) for d in labelled]
             row.append(f"<{table.threshold}" if cell.suppressed else cell.count)
-            if table.value_measure:
-                row.append("" if cell.value is None else cell.value)
+            if first.value_measure:
+                row.append(cell.value)
             writer.writerow([neutralise(v) for v in row])
     return out.getvalue()

@@ -132,3 +132,40 @@ def test_each_read_is_audited_as_the_client_with_its_scope(app, client, session,
         world.school.id,
     )
     assert row.detail["classification"] == "bullying" and row.student_id is None
+
+
+def test_the_service_itself_refuses_a_client_without_the_scope(app, session, world):
+    """Beyond the route's scope check: the aggregates' own rule refuses such a client, audited as it."""
+    from flask import g
+
+    from api.analytics import service
+    from api.auth.scopes import ClientPrincipal
+    from api.errors import Forbidden
+
+    caller = ClientPrincipal(
+        client_pk=41,
+        client_id="trvc_x",
+        name="x",
+        school_id=world.school.id,
+        scopes=frozenset({"roster:read"}),
+    )
+    with app.test_request_context():
+        g.trivsel_user = caller
+        with pytest.raises(Forbidden):
+            service.staff_view(session, actor=caller, view="heatmap")
+        denied = [
+            (e.outcome, e.resource_type, e.client_id, e.user_id)
+            for e in g._audit_pending
+            if e.outcome == "denied"
+        ]
+    assert denied == [("denied", "analytics", 41, None)]
+
+
+def test_a_staff_refusal_is_audited_against_the_aggregates(app, client, session, world):
+    for role in ("sfo_staff", "admin"):
+        resp = client.get("/api/v1/analytics/heatmap", headers=headers(app, world, world.users[role]))
+        assert resp.status_code == 403 and resp.json["type"] == "forbidden"
+    rows = session.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied")).all()
+    assert sorted((r.user_id, r.resource_type) for r in rows) == sorted(
+        (world.users[role].id, "analytics") for role in ("sfo_staff", "admin")
+    )

@@ -139,3 +139,51 @@ def test_without_analytics_read_the_municipality_is_403(app, client, session, wo
     for url in ("/api/v1/incidents", "/api/v1/students", "/api/v1/observations", "/api/v1/classes"):
         resp = client.get(url, headers=hdrs)
         assert resp.status_code == 403 and resp.json["type"] == "insufficient_scope", url
+
+
+def test_the_service_itself_refuses_a_client_without_the_scope(app, session, world):
+    """Beyond the route's scope check: the municipality's own rule refuses such a client, audited as it."""
+    from flask import g
+
+    from api.auth.scopes import ClientPrincipal
+    from api.errors import Forbidden
+    from api.municipalities import service
+
+    caller = ClientPrincipal(
+        client_pk=42,
+        client_id="trvc_x",
+        name="x",
+        school_id=world.school.id,
+        scopes=frozenset({"roster:read"}),
+        school_ids=frozenset({world.school.id, world.other_school.id}),
+    )
+    with app.test_request_context():
+        g.trivsel_user = caller
+        for call in (
+            lambda: service.current(session, actor=caller),
+            lambda: service.side_by_side(session, actor=caller, view="heatmap"),
+        ):
+            with pytest.raises(Forbidden):
+                call()
+        denied = [
+            (e.outcome, e.resource_type, e.client_id) for e in g._audit_pending if e.outcome == "denied"
+        ]
+    assert denied == [("denied", "municipality", 42)] * 2
+
+
+def test_only_an_admin_sees_the_schools_municipality_and_a_refusal_is_audited(app, client, session, world):
+    from tests.incidents.factories import headers
+
+    admin = client.get(
+        "/api/v1/schools/current/municipality", headers=headers(app, world, world.users["admin"])
+    )
+    assert admin.status_code == 200 and admin.json["municipality"]["name"] == "Ringkøbing-Skjern Kommune"
+    leader = world.users["leader"]
+    resp = client.get("/api/v1/schools/current/municipality", headers=headers(app, world, leader))
+    assert resp.status_code == 403 and resp.json["type"] == "forbidden"
+    denied = session.scalars(select(AuditEntry).where(AuditEntry.outcome == "denied")).all()
+    assert [(r.user_id, r.resource_type) for r in denied] == [(leader.id, "municipality")]
+    # nor does a client, whatever its scopes
+    caller = make_api_client(session, world.school)
+    resp = client.get("/api/v1/schools/current/municipality", headers=_bearer(app, caller))
+    assert resp.status_code == 403 and resp.json["type"] == "not_for_api_clients"
