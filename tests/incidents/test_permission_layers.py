@@ -1,0 +1,71 @@
+"""More layers of the case permissions, each answering on its own: an API client's SQL condition across
+schools, a reporter later accused in her own case, and `may_see` itself."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from api.auth.scopes import ClientPrincipal
+from api.incidents import permissions
+from api.incidents.models import Incident
+from tests.incidents.factories import make_incident, make_world
+
+
+@pytest.fixture
+def world(session):
+    return make_world(session)
+
+
+def ids_where(session, clause) -> set[int]:
+    return set(session.scalars(select(Incident.id).where(clause)))
+
+
+def client_of(school, *scopes: str) -> ClientPrincipal:
+    return ClientPrincipal(1, "trvc_test", "Elevplan", school.id, frozenset(scopes))
+
+
+def test_a_clients_sql_condition_keeps_to_its_school_and_leaves_out_accusing_cases(session, world):
+    own = make_incident(session, world)
+    accusing = make_incident(session, world, accused=world.users["teacher_b"])
+    other = make_incident(
+        session, world, reporter=world.other_users["teacher"], students=[(world.other_student, "target")]
+    )
+    reader = client_of(world.school, "incidents:read")
+    assert ids_where(session, permissions.worker_clause(session, reader)) == {own.id}
+    assert ids_where(session, permissions.visibility_clause(session, reader)) == {own.id}
+    assert ids_where(
+        session, permissions.worker_clause(session, client_of(world.other_school, "incidents:read"))
+    ) == {other.id}
+    # the detail rule agrees
+    assert permissions.is_worker(session, reader, own) is True
+    assert permissions.is_worker(session, reader, accusing) is False
+    assert permissions.is_worker(session, reader, other) is False
+    # without the scope: nothing
+    assert ids_where(session, permissions.visibility_clause(session, client_of(world.school))) == set()
+    assert permissions.is_worker(session, client_of(world.school), own) is False
+
+
+def test_a_reporter_accused_in_her_own_report_loses_it_from_her_list(session, world):
+    teacher = world.users["teacher_b"]  # class B: the report is about class A, so she works none of it
+    kept = make_incident(session, world, reporter=teacher)
+    accusing_her = make_incident(session, world, reporter=teacher, accused=teacher)
+    accusing_other = make_incident(session, world, reporter=teacher, accused=world.users["pedagogue"])
+    visible = ids_where(session, permissions.visibility_clause(session, teacher))
+    assert visible == {kept.id, accusing_other.id}
+    assert permissions.is_reporter(teacher, accusing_her) is False
+    assert permissions.is_reporter(teacher, accusing_other) is True
+
+
+def test_may_see_is_the_reporter_or_a_worker(session, world):
+    users = world.users
+    reporter = users["sfo_staff"]
+    case = make_incident(session, world, reporter=reporter)  # class A
+    assert permissions.may_see(session, reporter, case) is True  # reported it
+    assert permissions.may_see(session, users["teacher"], case) is True  # works it
+    assert permissions.may_see(session, users["teacher_b"], case) is False  # neither
+    assert permissions.may_see(session, world.other_users["leader"], case) is False
+    accusing = make_incident(session, world, reporter=reporter, accused=users["teacher"])
+    assert permissions.may_see(session, users["teacher"], accusing) is False
+    assert permissions.may_see(session, reporter, accusing) is True
+    assert permissions.may_see(session, users["leader"], accusing) is True
