@@ -9,7 +9,9 @@ from sqlalchemy import select
 from api.auth.scopes import ClientPrincipal
 from api.incidents import permissions
 from api.incidents.models import Incident
+from tests.factories import attach_staff, make_class, make_student, make_user
 from tests.incidents.factories import make_incident, make_world
+from tests.queries import statements
 
 
 @pytest.fixture
@@ -69,3 +71,23 @@ def test_may_see_is_the_reporter_or_a_worker(session, world):
     assert permissions.may_see(session, users["teacher"], accusing) is False
     assert permissions.may_see(session, reporter, accusing) is True
     assert permissions.may_see(session, users["leader"], accusing) is True
+
+
+def test_who_is_told_of_a_case_costs_no_statement_per_class_teacher(app, session, world):
+    """The class teachers' involved classes decide whether they work the case: their other classes are not read
+    one teacher at a time."""
+    students = []
+    for n in range(3):
+        cls = make_class(session, world.school, name=f"6.{n}", grade=6)
+        attach_staff(session, cls, make_user(session, world.school, "teacher"), "class_teacher")
+        students.append(make_student(session, world.school, cls, given_name=f"Elev {n}"))
+    one_class = make_incident(session, world, students=[(students[0], "target")])
+    three_classes = make_incident(session, world, students=[(s, "target") for s in students])
+    counts = {}
+    for incident in (one_class, three_classes):
+        assert all(link.student.class_id for link in incident.students)  # loaded before counting
+        with statements(app.config["DATABASE_URL"]) as sent:
+            told = permissions.notification_recipients(session, incident)
+        counts[incident.id] = len(sent)
+        assert len(told) == len(incident.students) + 3  # the class teachers, two leaders, the resource person
+    assert counts[one_class.id] == counts[three_classes.id]
