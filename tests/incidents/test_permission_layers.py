@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from api.auth import service as auth_service
 from api.auth.scopes import ClientPrincipal
+from api.core.db import db
 from api.incidents import permissions
 from api.incidents.models import Incident
-from tests.factories import attach_staff, make_class, make_student, make_user
+from api.users.models import User
+from tests.factories import attach_staff, auth, make_api_client, make_class, make_student, make_user
 from tests.incidents.factories import make_incident, make_world
 from tests.queries import statements
 
@@ -91,3 +94,35 @@ def test_who_is_told_of_a_case_costs_no_statement_per_class_teacher(app, session
         counts[incident.id] = len(sent)
         assert len(told) == len(incident.students) + 3  # the class teachers, two leaders, the resource person
     assert counts[one_class.id] == counts[three_classes.id]
+
+
+# --- a school that wants two factors for case work ---------------------------------------------------------------
+
+
+def bearer(app, user, *, loa: int) -> dict[str, str]:
+    with app.test_request_context():
+        pair = auth_service.issue_tokens(db.session, user=db.session.get(User, user.id), loa=loa)
+        db.session.commit()
+    return {"Authorization": f"Bearer {pair.access_token}"}
+
+
+def test_a_one_factor_login_logs_and_withdraws_but_works_no_case(app, client, session, world):
+    world.school.case_work_requires_two_factor = True
+    session.commit()
+    teacher = world.users["teacher"]
+    one = bearer(app, teacher, loa=auth_service.ONE_FACTOR)
+    body = {"classification": "teasing", "students": [{"student_id": world.anna.id, "role": "target"}]}
+    reported = client.post("/api/v1/incidents", json=body, headers=one)
+    assert reported.status_code == 201, reported.json
+    url = f"/api/v1/incidents/{reported.json['id']}"
+    assert client.get("/api/v1/incident-places", headers=one).status_code == 200
+    for resp in (client.get(url, headers=one), client.get("/api/v1/incidents", headers=one)):
+        assert resp.status_code == 403 and resp.json["type"] == "step_up_required"
+    # the quick log's own undo stays open
+    assert client.post(f"{url}/withdraw", headers=one).status_code == 200
+    # two factors open case work; a machine client signs in with none and reads what its scope allows
+    assert client.get(url, headers=bearer(app, teacher, loa=auth_service.TWO_FACTOR)).status_code == 200
+    reader = make_api_client(session, world.school, "incidents:read")
+    assert client.get("/api/v1/incidents", headers=auth(app, reader)).status_code == 200
+    # a browser's preflight carries no login at all
+    assert client.options(url).status_code == 200
