@@ -230,3 +230,20 @@ def test_a_refusal_for_the_cases_state_is_a_409_and_no_denial(session, world):
     # the access the caller already has is used as given
     with pytest.raises(Forbidden):
         actions.ensure(session, world.users["leader"], incident, "add_referral", access=STRANGER)
+
+
+def test_the_allowed_actions_follow_the_access_given(session, world):
+    incident = make_incident(session, world)
+    leader = world.users["leader"]
+    assert actions.allowed(session, leader, incident) == actions.allowed(
+        session, leader, incident, access=OWNER
+    )
+    assert "establish" in actions.allowed(session, leader, incident)
+    # the caller's relation, once asked, is not asked again
+    assert actions.allowed(session, leader, incident, access=STRANGER) == []
+    assert actions.allowed(session, leader, incident, access=REPORTER) == [
+        "edit_facts",
+        "change_students",
+        "add_note",
+        "withdraw",
+    ]

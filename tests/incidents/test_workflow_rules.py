@@ -117,4 +117,7 @@ def test_the_allowed_moves_are_the_ones_without_a_problem():
 
 def test_a_status_the_workflow_does_not_know_leads_nowhere():
     # e.g. a row written by an older version: refused as a conflict, not a server error
-    assert transition_problem(case("archived"), "open", OWNER) == (409, "A case cannot go from archived to open.")
+    assert transition_problem(case("archived"), "open", OWNER) == (
+        409,
+        "A case cannot go from archived to open.",
+    )
