@@ -205,3 +205,12 @@ def test_an_api_client_sees_the_guardians_of_its_schools_students_only(session, 
     # what happened to a student is not opened to it, nor is a change of guardians
     assert permissions.can_view_details(session, reader, world["student"]) is False
     assert permissions.can_edit_guardians(session, reader, world["student"]) is False
+
+
+def test_staff_class_ids_are_remembered_per_user_within_a_request(app, session, world):
+    staff = world["staff"]
+    cls_id = world["student"].class_id
+    with app.test_request_context():
+        assert permissions.staff_class_ids(session, staff["class_teacher"]) == {cls_id}
+        assert permissions.staff_class_ids(session, world["a"].users["teacher"]) == set()
+        assert permissions.staff_class_ids(session, staff["pedagogue"]) == {cls_id}
