@@ -239,6 +239,17 @@ def test_the_allowed_actions_follow_the_access_given(session, world):
         session, leader, incident, access=OWNER
     )
     assert "establish" in actions.allowed(session, leader, incident)
+    # a class teacher's relation rests on her classes, read here
+    assert actions.allowed(session, world.users["teacher"], incident) == [
+        "edit_facts",
+        "change_students",
+        "reclassify",
+        "set_pupil_perspective",
+        "set_accused_staff",
+        "add_note",
+        "add_acute_measure",
+    ]
+    assert actions.allowed(session, world.users["teacher_b"], incident) == []
     # the caller's relation, once asked, is not asked again
     assert actions.allowed(session, leader, incident, access=STRANGER) == []
     assert actions.allowed(session, leader, incident, access=REPORTER) == [
