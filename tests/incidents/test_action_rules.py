@@ -239,7 +239,7 @@ def test_the_allowed_actions_follow_the_access_given(session, world):
         session, leader, incident, access=OWNER
     )
     assert "establish" in actions.allowed(session, leader, incident)
-    # a class teacher's relation rests on her classes, read here
+    # a class teacher's relation rests on her classes, read here (she reported it too: she may withdraw it)
     assert actions.allowed(session, world.users["teacher"], incident) == [
         "edit_facts",
         "change_students",
@@ -248,6 +248,7 @@ def test_the_allowed_actions_follow_the_access_given(session, world):
         "set_accused_staff",
         "add_note",
         "add_acute_measure",
+        "withdraw",
     ]
     assert actions.allowed(session, world.users["teacher_b"], incident) == []
     # the caller's relation, once asked, is not asked again
