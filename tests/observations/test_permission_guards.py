@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from api.auth.scopes import ClientPrincipal
 from api.core import audit
 from api.core.audit import AuditEntry
 from api.errors import Forbidden
@@ -207,3 +208,54 @@ def test_a_user_without_a_child_facing_role_is_refused_and_audited(session, worl
     assert [(e.outcome, e.resource_type) for e in audit.take_pending(succeeded=False)] == [
         ("denied", "observation")
     ]
+
+
+# --- an API client ------------------------------------------------------------------------------------------------
+
+
+def client_of(school, *scopes: str) -> ClientPrincipal:
+    return ClientPrincipal(1, "trvc_test", "Elevplan", school.id, frozenset(scopes or {"observations:read"}))
+
+
+def test_a_client_reads_every_observation_of_its_school_and_no_other(session, world):
+    a, b = world["a"], world["b"]
+    ours = [
+        make_observation(session, a.users["sfo_staff"], [world["plain_child"]]),
+        make_observation(session, a.users["teacher"], [world["classless"]], note="n", sensitive=True),
+    ]
+    theirs = make_observation(session, b.users["teacher"], [make_student(session, b.school)])
+    reader = client_of(a.school)
+    permissions.ensure_child_facing(reader, action="see observations")  # its scope was checked already
+    assert audit.take_pending(succeeded=False) == []
+    # the list's condition selects every observation (the school is filtered apart), the detail keeps to the school
+    assert listed_ids(session, reader) == {o.id for o in ours} | {theirs.id}
+    for obs in ours:
+        assert permissions.can_view(reader, obs, class_ids=set()) is True
+    assert permissions.can_view(reader, theirs, class_ids=set()) is False
+    assert permissions.can_view(client_of(b.school), theirs, class_ids=set()) is True
+
+
+def test_a_client_never_gets_the_note_of_a_sensitive_observation(session, world):
+    a = world["a"]
+    sensitive = make_observation(session, a.users["teacher"], [world["sfo_child"]], note="n", sensitive=True)
+    ordinary = make_observation(session, a.users["teacher"], [world["sfo_child"]], note="n")
+    reader = client_of(a.school)
+    assert permissions.can_see_note(reader, sensitive) is False
+    assert permissions.can_see_note(reader, ordinary) is True
+
+
+# --- withdrawing ------------------------------------------------------------------------------------------------------
+
+
+def test_only_the_author_withdraws_and_a_refusal_is_audited_with_the_students(session, world):
+    a = world["a"]
+    obs = make_observation(session, a.users["sfo_staff"], [world["plain_child"], world["sfo_child"]])
+    permissions.ensure_can_withdraw(a.users["sfo_staff"], obs)
+    assert audit.take_pending(succeeded=False) == []
+    for role in ("leader", "resource_person", "teacher"):
+        with pytest.raises(Forbidden):
+            permissions.ensure_can_withdraw(a.users[role], obs)
+        entries = audit.take_pending(succeeded=False)
+        assert sorted((e.outcome, e.resource_type, e.resource_id, e.student_id) for e in entries) == sorted(
+            ("denied", "observation", str(obs.id), s.id) for s in (world["plain_child"], world["sfo_child"])
+        ), role

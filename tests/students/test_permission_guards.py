@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from api.auth.scopes import ClientPrincipal
 from api.core import audit
 from api.core.audit import AuditEntry
 from api.errors import Forbidden
@@ -178,3 +179,38 @@ def test_staff_class_ids_are_the_users_own_classes(session, world):
     cls_id = world["student"].class_id
     assert permissions.staff_class_ids(session, staff["class_teacher"]) == {cls_id}
     assert permissions.staff_class_ids(session, world["a"].users["teacher"]) == set()
+
+
+def test_class_teachers_are_found_per_class_and_no_other_role(session, world):
+    a = world["a"]
+    cls, other_cls = world["student"].class_id, world["elsewhere"].class_id
+    both = make_user(session, a.school, "teacher")
+    third = make_class(session, a.school, name="9.X", grade=9)
+    attach_staff(session, world["student"].school_class, both, "class_teacher")  # a second one of 3.A
+    attach_staff(session, world["elsewhere"].school_class, both, "class_teacher")
+    attach_staff(session, third, both, "teacher")  # only teaches 9.X
+    found = permissions.class_teachers(session, [cls, other_cls, third.id, cls])
+    assert found == {world["staff"]["class_teacher"].id: {cls}, both.id: {cls, other_cls}}
+    # only the classes asked about
+    assert permissions.class_teachers(session, [other_cls]) == {both.id: {other_cls}}
+    assert permissions.class_teachers(session, [third.id]) == {}
+    assert permissions.class_teachers(session, []) == {}
+
+
+def test_an_api_client_sees_the_guardians_of_its_schools_students_only(session, world):
+    reader = ClientPrincipal(1, "trvc_test", "Elevplan", world["a"].school.id, frozenset({"roster:read"}))
+    assert permissions.can_view_guardians(session, reader, world["student"]) is True
+    assert permissions.can_view_guardians(session, reader, world["classless"]) is True
+    assert permissions.can_view_guardians(session, reader, world["b_student"]) is False
+    # what happened to a student is not opened to it, nor is a change of guardians
+    assert permissions.can_view_details(session, reader, world["student"]) is False
+    assert permissions.can_edit_guardians(session, reader, world["student"]) is False
+
+
+def test_staff_class_ids_are_remembered_per_user_within_a_request(app, session, world):
+    staff = world["staff"]
+    cls_id = world["student"].class_id
+    with app.test_request_context():
+        assert permissions.staff_class_ids(session, staff["class_teacher"]) == {cls_id}
+        assert permissions.staff_class_ids(session, world["a"].users["teacher"]) == set()
+        assert permissions.staff_class_ids(session, staff["pedagogue"]) == {cls_id}
