@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from api.auth.scopes import ClientPrincipal
 from api.core import audit
 from api.errors import Forbidden
 from api.play_partners import permissions
 from api.play_partners.models import ArrangementCheckIn
 from api.students.permissions import staff_class_ids
-from tests.factories import attach_staff, make_class, make_student, make_user
+from tests.factories import attach_staff, auth, make_api_client, make_class, make_student, make_user
 from tests.matrix import tenant
 from tests.play_partners.factories import make_arrangement
 
@@ -111,3 +112,28 @@ def test_only_child_facing_roles_take_part_and_a_refusal_is_audited(session, wor
     assert [(e.outcome, e.resource_type) for e in audit.take_pending(succeeded=False)] == [
         ("denied", "play_partner_arrangement")
     ]
+
+
+def test_a_client_with_prevention_read_passes_the_child_facing_guard(session, world):
+    # A client holds no role; its scope was checked on the operation, so the role guard lets it through.
+    principal = ClientPrincipal(
+        client_pk=1,
+        client_id="trvc_x",
+        name="Skoleportal",
+        school_id=world["a"].school.id,
+        scopes=frozenset({"prevention:read"}),
+    )
+    permissions.ensure_child_facing(principal, action="see play-partner arrangements")
+    assert audit.take_pending(succeeded=False) == []
+
+
+def test_a_client_reads_the_list_and_the_arrangement_and_its_check_ins(app, client, session, world):
+    caller = make_api_client(session, world["a"].school, "prevention:read")
+    h = auth(app, caller)
+    arrangement = world["arrangement"]
+    url = "/api/v1/play-partner-arrangements"
+    listed = client.get(url, headers=h)
+    assert listed.status_code == 200, listed.json
+    assert arrangement.id in {a["id"] for a in listed.json["items"]}
+    assert client.get(f"{url}/{arrangement.id}", headers=h).json["id"] == arrangement.id
+    assert client.get(f"{url}/{arrangement.id}/check-ins", headers=h).status_code == 200
