@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import deny
 from api.auth.scopes import is_client
+from api.core.permissions import deny
 
 ANALYTICS_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
 CLIENT_SCOPE = "analytics:read"

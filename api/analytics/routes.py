@@ -12,9 +12,9 @@ from api.analytics import service, tables
 from api.analytics.permissions import CLIENT_SCOPE
 from api.analytics.schemas import StaffQuery, TableRead
 from api.analytics.views import VIEWS
-from api.auth.permissions import current_user
 from api.auth.scopes import client_scope
 from api.core.db import db
+from api.core.permissions import current_user
 from api.core.timeutil import local_date
 from api.extensions import Blueprint
 

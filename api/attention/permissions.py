@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import deny
+from api.core.permissions import deny
 
 ATTENTION_ROLES = ("leader", "resource_person", "teacher", "pedagogue", "sfo_staff")
 

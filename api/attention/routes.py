@@ -8,8 +8,8 @@ from flask.views import MethodView
 
 from api.attention import service
 from api.attention.schemas import AttentionQuery, AttentionRead, SeenRead
-from api.auth.permissions import current_user
 from api.core.db import db
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 
 blp = Blueprint(

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from api.auth.permissions import deny, ensure_roles
+from api.core.permissions import deny, ensure_roles
 
 
 def ensure_can_read(actor: Any) -> None:

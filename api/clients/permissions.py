@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import deny
+from api.core.permissions import deny
 
 MANAGE_ROLES = ("admin",)
 

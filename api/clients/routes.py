@@ -8,7 +8,6 @@ from flask import current_app
 from flask.views import MethodView
 from flask.wrappers import Response
 
-from api.auth.permissions import current_user
 from api.auth.scopes import SCOPES
 from api.clients import oauth, service
 from api.clients.schemas import (
@@ -27,6 +26,7 @@ from api.core.db import db
 from api.core.etag import if_match
 from api.core.idempotency import idempotent, withhold_from_replay
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint, limiter, public
 
 blp = Blueprint(

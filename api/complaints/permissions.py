@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import deny
+from api.core.permissions import deny
 
 WRITE_ROLES = ("leader",)
 READ_ROLES = ("leader", "resource_person")

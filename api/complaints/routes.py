@@ -8,7 +8,6 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.complaints import service
 from api.complaints.schemas import (
     AnswerCreate,
@@ -21,6 +20,7 @@ from api.complaints.schemas import (
 )
 from api.core.db import db
 from api.core.idempotency import idempotent
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 
 blp = Blueprint(

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.idempotency import idempotent
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.information import service
 from api.information.schemas import InformationDutyRead, InformationRecordCreate, InformationRecordRead

@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.analytics.permissions import CLIENT_SCOPE
-from api.auth.permissions import deny
 from api.auth.scopes import is_client
+from api.core.permissions import deny
 from api.users.models import MUNICIPALITY_ROLE
 
 

@@ -12,9 +12,9 @@ from api.analytics import tables
 from api.analytics.routes import SUMMARIES, csv_response, for_clients
 from api.analytics.schemas import PeriodQuery, SchoolsTableRead
 from api.analytics.views import VIEWS
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.lifecycle import municipality_route
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.municipalities import service
 from api.municipalities.schemas import MunicipalityRead, SchoolMunicipalityRead

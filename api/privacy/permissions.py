@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import ensure_roles
+from api.core.permissions import ensure_roles
 
 
 def ensure_can_read_policy(actor: Any) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, stream_with_context
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.privacy import service
 from api.privacy.schemas import AccessExportQuery, ErasureResult, RetentionPolicyRead, RetentionPolicyUpdate

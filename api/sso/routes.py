@@ -16,11 +16,11 @@ from flask_jwt_extended import get_jwt, set_access_cookies, set_refresh_cookies,
 from joserfc.errors import JoseError
 
 from api.auth import service as auth_service
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.etag import if_match
 from api.core.idempotency import idempotent
 from api.core.pagination import PageQuery, page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint, public
 from api.sso import service
 from api.sso.client import (

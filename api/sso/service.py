@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from api.auth.permissions import ensure_roles
 from api.auth.service import ONE_FACTOR, TWO_FACTOR
 from api.core import audit
 from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
+from api.core.permissions import ensure_roles
 from api.core.timeutil import utcnow
 from api.errors import Conflict, DomainError, Forbidden, NotFound
 from api.sso import secrets

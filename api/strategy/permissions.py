@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth.permissions import STAFF_ROLES, ensure_roles
+from api.core.permissions import STAFF_ROLES, ensure_roles
 
 # The school board fixes the strategy; a leader (or the admin) records what it adopted.
 WRITE_ROLES = ("leader", "admin")

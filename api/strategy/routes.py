@@ -7,10 +7,10 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 
-from api.auth.permissions import current_user
 from api.core.db import db
 from api.core.idempotency import idempotent
 from api.core.pagination import page_schema
+from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.schools.service import current_school
 from api.strategy import printing, service

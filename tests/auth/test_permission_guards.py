@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from api.auth.permissions import deny, ensure_roles
 from api.core import audit
 from api.core.audit import AuditEntry
+from api.core.permissions import deny, ensure_roles
 from api.errors import Forbidden
 from tests.factories import auth, make_school, make_user
 
