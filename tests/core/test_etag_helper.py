@@ -1,0 +1,315 @@
+"""The ETag helper itself, on views decorated the way a domain's routes do it: the tag it sends, 304 to a matching
+If-None-Match on reads only, a write that forgets to check If-Match fails loudly instead of overwriting, and what
+it documents in the spec (ETag header, If-None-Match and 304 on reads; If-Match with 412/428 on writes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.views import MethodView
+from flask.wrappers import Response
+
+from api.core.etag import check_if_match, document, etag_of, if_match, set_etag
+from api.core.idempotency import idempotent
+from api.extensions import Blueprint
+
+
+@dataclass
+class Probe:
+    """A versioned record, as the helper sees one."""
+
+    id: int = 7
+    version: int = 3
+    __tablename__ = "probes"
+
+
+TAG = '"probes-7-v3"'
+
+
+def decorated(method: str, *, returns: Any = None, check: bool = False, **etag_kwargs: Any):
+    """A view named after its method (as a MethodView's are), under `blp.etag`."""
+
+    def view() -> Any:
+        if check:
+            check_if_match(Probe(), if_match())
+        return Probe() if returns is None else returns
+
+    view.__name__ = method
+    blp = Blueprint(f"probe_{method}", __name__)
+    return blp.etag(**etag_kwargs)(view) if etag_kwargs else blp.etag(view)
+
+
+def call(app: Flask, view, method: str = "GET", **headers: str) -> Any:
+    with app.test_request_context("/probe", method=method, headers=headers):
+        return view()
+
+
+# --- what a read answers --------------------------------------------------------------------------------------
+
+
+def test_a_read_sends_the_records_tag_beside_its_own_headers(app):
+    body, status, headers = call(app, decorated("get", returns=(Probe(), 200, {"X-Other": "1"})))
+    assert (status, headers) == (200, {"X-Other": "1", "ETag": TAG})
+    assert body == Probe()
+    assert etag_of(Probe()) == TAG
+
+
+@pytest.mark.parametrize("sent", [TAG, f"W/{TAG}", '"probes-7-v3:gzip"', f'"other", {TAG}', "*"])
+def test_a_read_naming_the_current_version_is_304_with_the_tag_and_no_body(app, sent):
+    resp = call(app, decorated("get"), **{"If-None-Match": sent})
+    assert isinstance(resp, Response)
+    assert resp.status_code == 304
+    assert resp.headers["ETag"] == TAG
+    assert "Content-Type" not in resp.headers
+    assert resp.get_data() == b""
+
+
+def test_head_is_a_read_too(app):
+    assert call(app, decorated("get"), "HEAD", **{"If-None-Match": TAG}).status_code == 304
+
+
+@pytest.mark.parametrize("sent", ['"probes-7-v2"', '"probes-7-v3:identity"', ""])
+def test_a_read_naming_another_version_gets_the_record(app, sent):
+    body, status, headers = call(app, decorated("get"), **{"If-None-Match": sent})
+    assert (body, status, headers) == (Probe(), None, {"ETag": TAG})
+
+
+def test_a_write_is_never_answered_304(app):
+    view = decorated("patch", check=True)
+    answer = call(app, view, "PATCH", **{"If-Match": TAG, "If-None-Match": TAG})
+    assert answer == (Probe(), None, {"ETag": TAG})
+
+
+# --- where the tag comes from ---------------------------------------------------------------------------------
+
+
+def test_a_view_presenting_a_dict_names_its_record_or_tag(app):
+    def view() -> Any:
+        set_etag(Probe(version=4))
+        return {"id": 7}
+
+    view.__name__ = "get"
+    wrapped = Blueprint("probe_dict", __name__).etag(view)
+    assert call(app, wrapped) == ({"id": 7}, None, {"ETag": '"probes-7-v4"'})
+
+    def listing() -> Any:
+        set_etag('"places-abc"')
+        return {"places": []}
+
+    listing.__name__ = "get"
+    wrapped = Blueprint("probe_list", __name__).etag(listing)
+    assert call(app, wrapped, **{"If-None-Match": '"places-abc"'}).status_code == 304
+
+
+def test_a_view_returning_no_record_and_naming_no_tag_is_a_bug_not_a_tagless_answer(app):
+    with pytest.raises(RuntimeError, match="no record"):
+        call(app, decorated("get", returns={"id": 7}))
+
+
+def test_a_tag_named_by_an_earlier_view_of_the_request_is_not_reused(app):
+    view = decorated("get", returns={"id": 7})
+    with app.test_request_context("/probe"):
+        set_etag(Probe())
+        with pytest.raises(RuntimeError, match="no record"):
+            view()
+
+
+def test_an_empty_answer_or_a_ready_response_passes_through_untagged(app):
+    ready = Response("x", status=200)
+    assert call(app, decorated("get", returns=ready)) == (ready, None, None)
+    assert call(app, decorated("delete", returns=("", 204), check=True), "DELETE", **{"If-Match": TAG}) == (
+        "",
+        204,
+        None,
+    )
+    # A 204 without a record is fine (nothing to tag), and so is one from a write that needs no If-Match.
+    assert call(app, decorated("post", returns=("", 204))) == ("", 204, None)
+
+
+# --- a write must have checked If-Match -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_write_that_did_not_check_if_match_fails_instead_of_overwriting(app, method):
+    with pytest.raises(RuntimeError, match="did not check"):
+        call(app, decorated(method), method.upper(), **{"If-Match": TAG})
+    answer = call(app, decorated(method, check=True), method.upper(), **{"If-Match": TAG})
+    assert answer == (Probe(), None, {"ETag": TAG})
+
+
+def test_a_check_in_an_earlier_view_of_the_request_does_not_count(app):
+    view = decorated("patch")
+    with app.test_request_context("/probe", method="PATCH", headers={"If-Match": TAG}):
+        check_if_match(Probe(), if_match())
+        with pytest.raises(RuntimeError, match="did not check"):
+            view()
+
+
+def test_a_write_that_answered_an_error_or_a_redirect_needs_no_check(app):
+    for status in (300, 303, 409):
+        answer = call(app, decorated("patch", returns=(Probe(), status)), "PATCH")
+        assert answer == (Probe(), status, {"ETag": TAG})
+    with pytest.raises(RuntimeError, match="did not check"):
+        call(app, decorated("patch", returns=(Probe(), 299)), "PATCH")
+
+
+def test_if_match_can_be_required_on_a_post_and_waived_or_conditional_on_a_write(app):
+    with pytest.raises(RuntimeError, match="did not check"):
+        call(app, decorated("post", if_match=True), "POST")
+    assert call(app, decorated("post"), "POST")[2] == {"ETag": TAG}
+    assert call(app, decorated("patch", if_match=False), "PATCH")[2] == {"ETag": TAG}
+    # A description says when it is needed; the view decides (the service checks when it applies).
+    assert call(app, decorated("put", if_match="Needed once the plan exists"), "PUT")[2] == {"ETag": TAG}
+
+
+# --- what it documents ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spec(app) -> dict[str, Any]:
+    """The app's spec with a probe blueprint of every shape registered beside the real ones."""
+    blp = Blueprint("probe", __name__, url_prefix="/probe")
+
+    @blp.route("/records/<int:record_id>")
+    class Record(MethodView):
+        @blp.response(200)
+        @blp.etag
+        def get(self, record_id: int) -> Any:
+            """Read"""
+            return Probe()
+
+        @blp.response(200)
+        @blp.etag
+        def patch(self, record_id: int) -> Any:
+            """Change"""
+            return Probe()
+
+        @blp.response(204)
+        @blp.etag
+        def delete(self, record_id: int) -> Any:
+            """Delete"""
+            return ""
+
+    @blp.route("/plans/<int:plan_id>")
+    class Plan(MethodView):
+        @blp.response(200)
+        @blp.etag(if_match="The plan's etag; required once the plan exists")
+        def put(self, plan_id: int) -> Any:
+            """Write"""
+            return Probe()
+
+    @blp.route("/unversioned/<int:item_id>")
+    class Unversioned(MethodView):
+        @blp.response(200)
+        @blp.etag(if_match=False)
+        def patch(self, item_id: int) -> Any:
+            """Change without a version"""
+            return Probe()
+
+    @blp.route("/records")
+    class Records(MethodView):
+        @idempotent
+        @blp.response(201)
+        @blp.etag
+        def post(self) -> Any:
+            """Create"""
+            return Probe()
+
+        @blp.response(200)
+        def get(self) -> Any:
+            """List (no tag)"""
+            return []
+
+    app.extensions["trivsel_api"].register_blueprint(blp)
+    return app.extensions["trivsel_api"].spec.to_dict()
+
+
+def _names(op: dict[str, Any]) -> list[str]:
+    return [p.get("$ref", "").rsplit("/", 1)[-1] or p["name"] for p in op.get("parameters", [])]
+
+
+def test_a_read_documents_its_tag_if_none_match_and_304(spec):
+    op = spec["paths"]["/probe/records/{record_id}"]["get"]
+    assert op["responses"]["200"]["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
+    not_modified = op["responses"]["304"]
+    assert not_modified["description"].startswith("Not Modified")
+    assert not_modified["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
+    assert "content" not in not_modified
+    assert "IfNoneMatch" in _names(op) and "IfMatch" not in _names(op)
+    assert not {"409", "412", "428"} & set(op["responses"])
+
+
+def test_a_write_documents_if_match_412_428_and_409(spec):
+    op = spec["paths"]["/probe/records/{record_id}"]["patch"]
+    assert "IfMatch" in _names(op) and "IfNoneMatch" not in _names(op)
+    assert {"409", "412", "428"} <= set(op["responses"])
+    assert "304" not in op["responses"]
+    assert op["responses"]["200"]["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
+    deleted = spec["paths"]["/probe/records/{record_id}"]["delete"]
+    assert "IfMatch" in _names(deleted) and {"409", "412", "428"} <= set(deleted["responses"])
+    assert "ETag" not in deleted["responses"]["204"].get("headers", {}), "a 204 has no body and so no tag"
+
+
+def test_a_conditional_if_match_is_optional_and_says_when(spec):
+    op = spec["paths"]["/probe/plans/{plan_id}"]["put"]
+    [param] = [p for p in op["parameters"] if p.get("name") == "If-Match"]
+    assert param == {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "description": "The plan's etag; required once the plan exists",
+        "schema": {"type": "string"},
+    }
+    assert {"409", "412", "428"} <= set(op["responses"])
+
+
+def test_a_write_without_if_match_documents_no_precondition(spec):
+    op = spec["paths"]["/probe/unversioned/{item_id}"]["patch"]
+    assert "IfMatch" not in _names(op) and "If-Match" not in _names(op)
+    assert not {"412", "428"} & set(op["responses"])
+    assert "409" in op["responses"]
+
+
+def test_a_post_documents_409_and_its_idempotency_key_with_the_replay_answers(spec):
+    op = spec["paths"]["/probe/records"]["post"]
+    assert "Idempotency-Key" in _names(op) and "IfMatch" not in _names(op)
+    assert {"303", "409", "422"} <= set(op["responses"])
+    assert "Location" in op["responses"]["303"]["headers"]
+    assert not {"412", "428"} & set(op["responses"])
+    listing = spec["paths"]["/probe/records"]["get"]
+    assert not {"304", "409"} & set(listing["responses"]) and "IfNoneMatch" not in _names(listing)
+
+
+def test_the_shared_components_are_registered_once(spec):
+    components = spec["components"]
+    assert components["headers"]["ETag"]["schema"] == {"type": "string"}
+    assert components["parameters"]["IfMatch"]["in"] == "header"
+    assert components["parameters"]["IfMatch"]["required"] is True
+    assert components["parameters"]["IfNoneMatch"]["required"] is False
+
+
+def test_documenting_keeps_what_a_view_already_documents(app):
+    def view() -> None:
+        return None
+
+    view._apidoc = {"header_parameters": [{"name": "A"}], "extra_responses": {409: "CONFLICT"}}
+    document(view, parameter={"name": "B"}, responses={303: "SEE_OTHER"})
+    assert view._apidoc == {
+        "header_parameters": [{"name": "A"}, {"name": "B"}],
+        "extra_responses": {409: "CONFLICT", 303: "SEE_OTHER"},
+    }
+    document(view)
+    assert view._apidoc["header_parameters"] == [{"name": "A"}, {"name": "B"}]
+
+
+def test_decorating_leaves_the_original_views_doc_alone(app):
+    def get() -> Any:
+        return Probe()
+
+    get._apidoc = {"summary": "x"}
+    wrapped = Blueprint("probe_doc", __name__).etag(get)
+    assert wrapped._apidoc == {"summary": "x", "trivsel_etag": {"if_match": False}}
+    assert get._apidoc == {"summary": "x"}
