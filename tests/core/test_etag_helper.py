@@ -42,6 +42,12 @@ def decorated(method: str, *, returns: Any = None, check: bool = False, **etag_k
     return blp.etag(**etag_kwargs)(view) if etag_kwargs else blp.etag(view)
 
 
+@pytest.fixture
+def bare() -> Flask:
+    """A plain Flask app: the wrapper needs a request, not the whole API."""
+    return Flask("probe")
+
+
 def call(app: Flask, view, method: str = "GET", **headers: str) -> Any:
     with app.test_request_context("/probe", method=method, headers=headers):
         return view()
@@ -50,16 +56,16 @@ def call(app: Flask, view, method: str = "GET", **headers: str) -> Any:
 # --- what a read answers --------------------------------------------------------------------------------------
 
 
-def test_a_read_sends_the_records_tag_beside_its_own_headers(app):
-    body, status, headers = call(app, decorated("get", returns=(Probe(), 200, {"X-Other": "1"})))
+def test_a_read_sends_the_records_tag_beside_its_own_headers(bare):
+    body, status, headers = call(bare, decorated("get", returns=(Probe(), 200, {"X-Other": "1"})))
     assert (status, headers) == (200, {"X-Other": "1", "ETag": TAG})
     assert body == Probe()
     assert etag_of(Probe()) == TAG
 
 
 @pytest.mark.parametrize("sent", [TAG, f"W/{TAG}", '"probes-7-v3:gzip"', f'"other", {TAG}', "*"])
-def test_a_read_naming_the_current_version_is_304_with_the_tag_and_no_body(app, sent):
-    resp = call(app, decorated("get"), **{"If-None-Match": sent})
+def test_a_read_naming_the_current_version_is_304_with_the_tag_and_no_body(bare, sent):
+    resp = call(bare, decorated("get"), **{"If-None-Match": sent})
     assert isinstance(resp, Response)
     assert resp.status_code == 304
     assert resp.headers["ETag"] == TAG
@@ -67,33 +73,33 @@ def test_a_read_naming_the_current_version_is_304_with_the_tag_and_no_body(app, 
     assert resp.get_data() == b""
 
 
-def test_head_is_a_read_too(app):
-    assert call(app, decorated("get"), "HEAD", **{"If-None-Match": TAG}).status_code == 304
+def test_head_is_a_read_too(bare):
+    assert call(bare, decorated("get"), "HEAD", **{"If-None-Match": TAG}).status_code == 304
 
 
 @pytest.mark.parametrize("sent", ['"probes-7-v2"', '"probes-7-v3:identity"', ""])
-def test_a_read_naming_another_version_gets_the_record(app, sent):
-    body, status, headers = call(app, decorated("get"), **{"If-None-Match": sent})
+def test_a_read_naming_another_version_gets_the_record(bare, sent):
+    body, status, headers = call(bare, decorated("get"), **{"If-None-Match": sent})
     assert (body, status, headers) == (Probe(), None, {"ETag": TAG})
 
 
-def test_a_write_is_never_answered_304(app):
+def test_a_write_is_never_answered_304(bare):
     view = decorated("patch", check=True)
-    answer = call(app, view, "PATCH", **{"If-Match": TAG, "If-None-Match": TAG})
+    answer = call(bare, view, "PATCH", **{"If-Match": TAG, "If-None-Match": TAG})
     assert answer == (Probe(), None, {"ETag": TAG})
 
 
 # --- where the tag comes from ---------------------------------------------------------------------------------
 
 
-def test_a_view_presenting_a_dict_names_its_record_or_tag(app):
+def test_a_view_presenting_a_dict_names_its_record_or_tag(bare):
     def view() -> Any:
         set_etag(Probe(version=4))
         return {"id": 7}
 
     view.__name__ = "get"
     wrapped = Blueprint("probe_dict", __name__).etag(view)
-    assert call(app, wrapped) == ({"id": 7}, None, {"ETag": '"probes-7-v4"'})
+    assert call(bare, wrapped) == ({"id": 7}, None, {"ETag": '"probes-7-v4"'})
 
     def listing() -> Any:
         set_etag('"places-abc"')
@@ -101,68 +107,68 @@ def test_a_view_presenting_a_dict_names_its_record_or_tag(app):
 
     listing.__name__ = "get"
     wrapped = Blueprint("probe_list", __name__).etag(listing)
-    assert call(app, wrapped, **{"If-None-Match": '"places-abc"'}).status_code == 304
+    assert call(bare, wrapped, **{"If-None-Match": '"places-abc"'}).status_code == 304
 
 
-def test_a_view_returning_no_record_and_naming_no_tag_is_a_bug_not_a_tagless_answer(app):
+def test_a_view_returning_no_record_and_naming_no_tag_is_a_bug_not_a_tagless_answer(bare):
     with pytest.raises(RuntimeError, match="no record"):
-        call(app, decorated("get", returns={"id": 7}))
+        call(bare, decorated("get", returns={"id": 7}))
 
 
-def test_a_tag_named_by_an_earlier_view_of_the_request_is_not_reused(app):
+def test_a_tag_named_by_an_earlier_view_of_the_request_is_not_reused(bare):
     view = decorated("get", returns={"id": 7})
-    with app.test_request_context("/probe"):
+    with bare.test_request_context("/probe"):
         set_etag(Probe())
         with pytest.raises(RuntimeError, match="no record"):
             view()
 
 
-def test_an_empty_answer_or_a_ready_response_passes_through_untagged(app):
+def test_an_empty_answer_or_a_ready_response_passes_through_untagged(bare):
     ready = Response("x", status=200)
-    assert call(app, decorated("get", returns=ready)) == (ready, None, None)
-    assert call(app, decorated("delete", returns=("", 204), check=True), "DELETE", **{"If-Match": TAG}) == (
+    assert call(bare, decorated("get", returns=ready)) == (ready, None, None)
+    assert call(bare, decorated("delete", returns=("", 204), check=True), "DELETE", **{"If-Match": TAG}) == (
         "",
         204,
         None,
     )
     # A 204 without a record is fine (nothing to tag), and so is one from a write that needs no If-Match.
-    assert call(app, decorated("post", returns=("", 204))) == ("", 204, None)
+    assert call(bare, decorated("post", returns=("", 204))) == ("", 204, None)
 
 
 # --- a write must have checked If-Match -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_a_write_that_did_not_check_if_match_fails_instead_of_overwriting(app, method):
+def test_a_write_that_did_not_check_if_match_fails_instead_of_overwriting(bare, method):
     with pytest.raises(RuntimeError, match="did not check"):
-        call(app, decorated(method), method.upper(), **{"If-Match": TAG})
-    answer = call(app, decorated(method, check=True), method.upper(), **{"If-Match": TAG})
+        call(bare, decorated(method), method.upper(), **{"If-Match": TAG})
+    answer = call(bare, decorated(method, check=True), method.upper(), **{"If-Match": TAG})
     assert answer == (Probe(), None, {"ETag": TAG})
 
 
-def test_a_check_in_an_earlier_view_of_the_request_does_not_count(app):
+def test_a_check_in_an_earlier_view_of_the_request_does_not_count(bare):
     view = decorated("patch")
-    with app.test_request_context("/probe", method="PATCH", headers={"If-Match": TAG}):
+    with bare.test_request_context("/probe", method="PATCH", headers={"If-Match": TAG}):
         check_if_match(Probe(), if_match())
         with pytest.raises(RuntimeError, match="did not check"):
             view()
 
 
-def test_a_write_that_answered_an_error_or_a_redirect_needs_no_check(app):
+def test_a_write_that_answered_an_error_or_a_redirect_needs_no_check(bare):
     for status in (300, 303, 409):
-        answer = call(app, decorated("patch", returns=(Probe(), status)), "PATCH")
+        answer = call(bare, decorated("patch", returns=(Probe(), status)), "PATCH")
         assert answer == (Probe(), status, {"ETag": TAG})
     with pytest.raises(RuntimeError, match="did not check"):
-        call(app, decorated("patch", returns=(Probe(), 299)), "PATCH")
+        call(bare, decorated("patch", returns=(Probe(), 299)), "PATCH")
 
 
-def test_if_match_can_be_required_on_a_post_and_waived_or_conditional_on_a_write(app):
+def test_if_match_can_be_required_on_a_post_and_waived_or_conditional_on_a_write(bare):
     with pytest.raises(RuntimeError, match="did not check"):
-        call(app, decorated("post", if_match=True), "POST")
-    assert call(app, decorated("post"), "POST")[2] == {"ETag": TAG}
-    assert call(app, decorated("patch", if_match=False), "PATCH")[2] == {"ETag": TAG}
+        call(bare, decorated("post", if_match=True), "POST")
+    assert call(bare, decorated("post"), "POST")[2] == {"ETag": TAG}
+    assert call(bare, decorated("patch", if_match=False), "PATCH")[2] == {"ETag": TAG}
     # A description says when it is needed; the view decides (the service checks when it applies).
-    assert call(app, decorated("put", if_match="Needed once the plan exists"), "PUT")[2] == {"ETag": TAG}
+    assert call(bare, decorated("put", if_match="Needed once the plan exists"), "PUT")[2] == {"ETag": TAG}
 
 
 # --- what it documents ----------------------------------------------------------------------------------------
@@ -291,7 +297,7 @@ def test_the_shared_components_are_registered_once(spec):
     assert components["parameters"]["IfNoneMatch"]["required"] is False
 
 
-def test_documenting_keeps_what_a_view_already_documents(app):
+def test_documenting_keeps_what_a_view_already_documents():
     def view() -> None:
         return None
 
@@ -305,7 +311,7 @@ def test_documenting_keeps_what_a_view_already_documents(app):
     assert view._apidoc["header_parameters"] == [{"name": "A"}, {"name": "B"}]
 
 
-def test_decorating_leaves_the_original_views_doc_alone(app):
+def test_decorating_leaves_the_original_views_doc_alone():
     def get() -> Any:
         return Probe()
 
