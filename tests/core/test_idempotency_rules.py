@@ -118,6 +118,19 @@ def test_a_write_answered_without_a_body_is_replayed_without_one(
     assert (stored.status_code, stored.response_body) == (204, None)
 
 
+def test_after_24_hours_a_write_that_made_nothing_with_a_url_is_409_response_expired(
+    app, client, session, leader, bodyless_write
+):
+    headers = {**auth(app, leader), "Idempotency-Key": "bodyless-2"}
+    assert client.post(bodyless_write, headers=headers).status_code == 204
+    set_key(session, "bodyless-2", created_at=NOW - timedelta(days=2))
+    late = client.post(bodyless_write, headers=headers)
+    assert late.status_code == 409
+    assert late.json["type"] == "idempotency_response_expired"
+    assert late.json["errors"] == {"Idempotency-Key": ["response expired"]}
+    assert periods(session) == 1
+
+
 # --- a secret shown once -----------------------------------------------------------------------------------------
 
 
