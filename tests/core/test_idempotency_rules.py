@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from api.calendar.models import ClosedPeriod
 from api.core.db import db
 from api.core.idempotency import BODY_RETENTION, IdempotencyKey, IdempotencyPurge, idempotent, purge
-from tests.factories import auth, make_school, make_user
+from tests.factories import auth, client_token, make_api_client, make_school, make_user
 
 URL = "/api/v1/calendar/closed-days"
 AUTUMN = {"first_day": "2026-10-12", "last_day": "2026-10-16", "name": "Efterårsferie"}
@@ -150,6 +150,28 @@ def test_a_secret_shown_once_is_not_kept_for_a_replay(app, client, session):
     again = client.post("/api/v1/api-clients", headers=headers, json=body)
     assert again.status_code == 201 and again.json["client_secret"] is None
     assert again.json["client_id"] == first.json["client_id"]
+
+
+# --- an API client's keys are its own ---------------------------------------------------------------------------
+
+
+def test_two_api_clients_using_the_same_key_each_write_their_own(app, client, session):
+    app.config["WEBHOOK_ALLOW_LOOPBACK"] = True
+    body = {"url": "http://127.0.0.1:9/hook", "event_types": ["incident.reported"]}
+    made = {}
+    for name in ("ours", "theirs"):
+        school = make_school(session)
+        caller = make_api_client(session, school, "webhooks:manage")
+        headers = {"Authorization": f"Bearer {client_token(app, caller)}", "Idempotency-Key": "hook-1"}
+        resp = client.post("/api/v1/webhook-endpoints", json=body, headers=headers)
+        assert resp.status_code == 201 and "Idempotent-Replayed" not in resp.headers, (name, resp.json)
+        made[name] = (caller.id, resp.json["id"])
+        again = client.post("/api/v1/webhook-endpoints", json=body, headers=headers)
+        assert again.headers["Idempotent-Replayed"] == "true" and again.json["id"] == resp.json["id"]
+    assert made["ours"][1] != made["theirs"][1], "another school's client never gets our endpoint"
+    session.expire_all()
+    rows = session.scalars(select(IdempotencyKey).order_by(IdempotencyKey.id)).all()
+    assert [(r.client_id, r.user_id) for r in rows] == [(made["ours"][0], None), (made["theirs"][0], None)]
 
 
 # --- the purge's cut-offs ----------------------------------------------------------------------------------------
