@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import marshmallow as ma
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.views import MethodView
 from flask.wrappers import Response
 
-from api.core.etag import check_if_match, document, etag_of, if_match, set_etag
+from api.core.etag import check_if_match, document, etag_of, if_match, require_if_match, set_etag
 from api.core.idempotency import idempotent
+from api.errors import PreconditionFailed, PreconditionRequired
 from api.extensions import Blueprint
 
 
@@ -171,6 +173,52 @@ def test_if_match_can_be_required_on_a_post_and_waived_or_conditional_on_a_write
     assert call(bare, decorated("put", if_match="Needed once the plan exists"), "PUT")[2] == {"ETag": TAG}
 
 
+def test_an_object_that_is_not_a_whole_versioned_record_gives_no_tag(bare):
+    @dataclass
+    class Unversioned:
+        id: int = 7
+        __tablename__ = "probes"
+
+    @dataclass
+    class Untabled:
+        id: int = 7
+        version: int = 3
+
+    @dataclass
+    class Idless:
+        version: int = 3
+        __tablename__ = "probes"
+
+    for shape in (Unversioned(), Untabled(), Idless()):
+        with pytest.raises(RuntimeError, match="no record"):
+            call(bare, decorated("get", returns=shape))
+
+
+# --- the check itself, HTTP-free ------------------------------------------------------------------------------
+
+
+def test_the_check_takes_the_headers_text_and_needs_no_app():
+    check_if_match(Probe(), TAG)
+    check_if_match(TAG, f'"x", {TAG}')
+    check_if_match(Probe(), "*")
+    for missing in (None, "", ","):
+        with pytest.raises(PreconditionRequired):
+            check_if_match(Probe(), missing)
+    for stale in ('"probes-7-v2"', f"W/{TAG}"):
+        with pytest.raises(PreconditionFailed):
+            check_if_match(Probe(), stale)
+
+
+def test_require_if_match_checks_this_requests_header(bare):
+    with bare.test_request_context("/probe", method="PATCH", headers={"If-Match": TAG}):
+        require_if_match(Probe())
+        assert g._trivsel_if_match_checked is True
+        with pytest.raises(PreconditionFailed):
+            require_if_match(Probe(version=4))
+    with bare.test_request_context("/probe", method="PATCH"), pytest.raises(PreconditionRequired):
+        require_if_match(Probe())
+
+
 # --- what it documents ----------------------------------------------------------------------------------------
 
 
@@ -179,11 +227,15 @@ def spec(app) -> dict[str, Any]:
     """The app's spec with a probe blueprint of every shape registered beside the real ones."""
     blp = Blueprint("probe", __name__, url_prefix="/probe")
 
+    class Fields(ma.Schema):
+        fields = ma.fields.String()
+
     @blp.route("/records/<int:record_id>")
     class Record(MethodView):
+        @blp.arguments(Fields, location="query")
         @blp.response(200)
         @blp.etag
-        def get(self, record_id: int) -> Any:
+        def get(self, args: dict[str, Any], record_id: int) -> Any:
             """Read"""
             return Probe()
 
@@ -229,6 +281,14 @@ def spec(app) -> dict[str, Any]:
             """List (no tag)"""
             return []
 
+    @blp.route("/records/<int:record_id>/actions")
+    class Actions(MethodView):
+        @blp.response(200)
+        @blp.etag
+        def post(self, record_id: int) -> Any:
+            """Act on a record (no key)"""
+            return Probe()
+
     app.extensions["trivsel_api"].register_blueprint(blp)
     return app.extensions["trivsel_api"].spec.to_dict()
 
@@ -245,6 +305,7 @@ def test_a_read_documents_its_tag_if_none_match_and_304(spec):
     assert not_modified["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
     assert "content" not in not_modified
     assert "IfNoneMatch" in _names(op) and "IfMatch" not in _names(op)
+    assert "fields" in _names(op), "the parameters the view documents itself stay"
     assert not {"409", "412", "428"} & set(op["responses"])
 
 
@@ -285,6 +346,10 @@ def test_a_post_documents_409_and_its_idempotency_key_with_the_replay_answers(sp
     assert {"303", "409", "422"} <= set(op["responses"])
     assert "Location" in op["responses"]["303"]["headers"]
     assert not {"412", "428"} & set(op["responses"])
+    action = spec["paths"]["/probe/records/{record_id}/actions"]["post"]
+    assert "409" in action["responses"], "any write can meet a concurrent one that wins"
+    assert not {"303", "412", "428"} & set(action["responses"])
+    assert action["responses"]["200"]["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
     listing = spec["paths"]["/probe/records"]["get"]
     assert not {"304", "409"} & set(listing["responses"]) and "IfNoneMatch" not in _names(listing)
 
