@@ -79,7 +79,10 @@ def test_head_is_a_read_too(bare):
     assert call(bare, decorated("get"), "HEAD", **{"If-None-Match": TAG}).status_code == 304
 
 
-@pytest.mark.parametrize("sent", ['"probes-7-v2"', '"probes-7-v3:identity"', ""])
+@pytest.mark.parametrize(
+    "sent",
+    ['"probes-7-v2"', '"probes-7-v3:identity"', '"Xprobes-7-v3"', '"probes-7-v3X"', '"probes-7-v3:"', ""],
+)
 def test_a_read_naming_another_version_gets_the_record(bare, sent):
     body, status, headers = call(bare, decorated("get"), **{"If-None-Match": sent})
     assert (body, status, headers) == (Probe(), None, {"ETag": TAG})
@@ -110,6 +113,18 @@ def test_a_view_presenting_a_dict_names_its_record_or_tag(bare):
     listing.__name__ = "get"
     wrapped = Blueprint("probe_list", __name__).etag(listing)
     assert call(bare, wrapped, **{"If-None-Match": '"places-abc"'}).status_code == 304
+
+
+def test_a_tag_holding_a_colon_loses_only_the_compressors_suffix(bare):
+    def view() -> Any:
+        set_etag('"places:abc"')
+        return {"places": []}
+
+    view.__name__ = "get"
+    wrapped = Blueprint("probe_colon", __name__).etag(view)
+    assert call(bare, wrapped, **{"If-None-Match": '"places:abc:gzip"'}).status_code == 304
+    assert call(bare, wrapped, **{"If-None-Match": '"places:abc:br"'}).status_code == 304
+    assert call(bare, wrapped, **{"If-None-Match": '"places:gzip"'})[2] == {"ETag": '"places:abc"'}
 
 
 def test_a_view_returning_no_record_and_naming_no_tag_is_a_bug_not_a_tagless_answer(bare):
