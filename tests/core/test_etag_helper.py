@@ -328,6 +328,7 @@ def test_a_write_documents_if_match_412_428_and_409(spec):
     op = spec["paths"]["/probe/records/{record_id}"]["patch"]
     assert "IfMatch" in _names(op) and "IfNoneMatch" not in _names(op)
     assert {"409", "412", "428"} <= set(op["responses"])
+    assert op["responses"]["409"] == {"$ref": "#/components/responses/Conflict.conflict-duplicate"}
     assert "304" not in op["responses"]
     assert op["responses"]["200"]["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
     deleted = spec["paths"]["/probe/records/{record_id}"]["delete"]
@@ -362,7 +363,8 @@ def test_a_post_documents_409_and_its_idempotency_key_with_the_replay_answers(sp
     assert "Location" in op["responses"]["303"]["headers"]
     assert not {"412", "428"} & set(op["responses"])
     action = spec["paths"]["/probe/records/{record_id}/actions"]["post"]
-    assert "409" in action["responses"], "any write can meet a concurrent one that wins"
+    # Any write can meet a concurrent one that wins: 409 in the one error shape.
+    assert action["responses"]["409"] == {"$ref": "#/components/responses/Conflict.conflict-duplicate"}
     assert not {"303", "412", "428"} & set(action["responses"])
     assert action["responses"]["200"]["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}
     listing = spec["paths"]["/probe/records"]["get"]
