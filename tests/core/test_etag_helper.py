@@ -377,6 +377,7 @@ def test_the_shared_components_are_registered_once(spec):
     assert components["parameters"]["IfMatch"]["in"] == "header"
     assert components["parameters"]["IfMatch"]["required"] is True
     assert components["parameters"]["IfNoneMatch"]["required"] is False
+    assert components["parameters"]["IfNoneMatch"]["in"] == "header"
 
 
 def test_documenting_keeps_what_a_view_already_documents():
