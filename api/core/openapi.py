@@ -40,6 +40,8 @@ EXTRA_ERROR_TYPES: dict[str, dict[int, list[str]]] = {
     "getIncidentCaseFile": {409: ["no_complaint"]},
     "eraseStudent": {409: ["data_still_needed"]},
     "replaceRetentionPolicy": {422: ["below_legal_minimum"]},
+    # Editing the places is case work where the school asks for two factors (reading them is the quick log's).
+    "replaceIncidentPlaces": {403: ["step_up_required"]},
 }
 # Error types every operation under a path raises (a blueprint-wide rule), by path prefix and status.
 PATH_ERROR_TYPES: dict[str, dict[int, list[str]]] = {

@@ -106,6 +106,25 @@ def bearer(app, user, *, loa: int) -> dict[str, str]:
     return {"Authorization": f"Bearer {pair.access_token}"}
 
 
+def test_a_one_factor_leader_reads_the_places_but_edits_them_only_with_two_factors(
+    app, client, session, world
+):
+    world.school.case_work_requires_two_factor = True
+    session.commit()
+    leader = world.users["leader"]
+    one = bearer(app, leader, loa=auth_service.ONE_FACTOR)
+    read = client.get("/api/v1/incident-places", headers=one)
+    assert read.status_code == 200
+    body = {"places": ["schoolyard", "library"]}
+    refused = client.put(
+        "/api/v1/incident-places", json=body, headers={**one, "If-Match": read.headers["ETag"]}
+    )
+    assert refused.status_code == 403 and refused.json["type"] == "step_up_required"
+    two = bearer(app, leader, loa=auth_service.TWO_FACTOR)
+    done = client.put("/api/v1/incident-places", json=body, headers={**two, "If-Match": read.headers["ETag"]})
+    assert done.status_code == 200, done.json
+
+
 def test_a_one_factor_login_logs_and_withdraws_but_works_no_case(app, client, session, world):
     world.school.case_work_requires_two_factor = True
     session.commit()

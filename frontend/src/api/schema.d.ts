@@ -9360,7 +9360,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
-            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
