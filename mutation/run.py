@@ -458,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--retest-survivors",
         action="store_true",
-        help="keep earlier results; re-test only the mutants that lived",
+        help="keep earlier results; re-test only the behaviour mutants that lived or were never checked",
     )
     parser.add_argument("--no-run", action="store_true", help="only report the results of the last run")
     parser.add_argument("--goal", type=float, default=90.0, help="percent of behaviour mutants to kill")
@@ -473,7 +473,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_run:
             if args.retest_survivors and (SCRATCH / module.slug / "mutants").exists():
                 workdir = prepare(module, fresh=False)
-                live = [n for n, c in read_exit_codes(module, workdir).items() if c not in KILLED_CODES]
+                # A survivor judged a message or an equivalent mutant cannot count against the goal: only the
+                # behaviour mutants not yet killed (or never checked) are run again.
+                known = classify(module, workdir, read_exit_codes(module, workdir), equivalents)
+                live = [m.name for m in known if m.status != "killed" and m.kind == "behaviour"]
                 if live:
                     finished, note = run_mutmut(module, workdir, names=live)
             else:
