@@ -385,7 +385,8 @@ def run(ctx: Any) -> list[Any]:
     backends = [s[2] for s in settled]
     rows.append(
         Row(
-            figure=f"soak {soak_seconds} s at half the knee ({soak_connections} connections): worker RSS growth",
+            figure=f"soak {soak_seconds} s at half the knee ({soak_connections} connections): worker RSS growth"
+            + (f" ({soak['errors']} requests failed or timed out)" if soak["errors"] else ""),
             value=round(growth * 100, 1),
             unit="%",
             goal="<= 10 %",
