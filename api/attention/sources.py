@@ -69,7 +69,8 @@ def _total(ctx: Context, page: list[Any], count: Any) -> int:
     return ctx.session.scalar(count()) or 0
 
 
-def _students_of(session: Session, incident_ids: list[int]) -> set[int]:
+def students_of_cases(session: Session, incident_ids: list[int]) -> set[int]:
+    """The students of these cases (for the audit row of a source listing them)."""
     if not incident_ids:
         return set()
     return set(
@@ -97,7 +98,9 @@ def _cases(
     incidents = list(ctx.session.execute(select(*columns).where(*where).order_by(*order).limit(ctx.limit)))
     total = _total(ctx, incidents, lambda: select(func.count(Incident.id)).where(*where))
     return Found(
-        _incident_items(kind, incidents, due=due), total, _students_of(ctx.session, [i.id for i in incidents])
+        _incident_items(kind, incidents, due=due),
+        total,
+        students_of_cases(ctx.session, [i.id for i in incidents]),
     )
 
 
@@ -202,7 +205,7 @@ def follow_ups_due(ctx: Context) -> Found:
     items = [
         Item("follow_up_due", "incident", i, day=on, classification=c, status=st) for i, c, st, on in rows
     ]
-    return Found(items, total, _students_of(ctx.session, [r[0] for r in rows]))
+    return Found(items, total, students_of_cases(ctx.session, [r[0] for r in rows]))
 
 
 @attention_source("play_partner_no_check_in", order=70)
