@@ -71,7 +71,12 @@ def test_leader_sees_notification_of_established_bullying_and_opens_the_case(
         has=page.get_by_role("heading", name="De involverede elever")
     )
     students.get_by_role("button", name="Samtale").click()
-    students.get_by_role("button", name="Gem").click()
+    # The save's answer, not the heading (already on the page), says the PATCH has landed.
+    with page.expect_response(
+        lambda r: "/audiences/" in r.url and r.request.method == "PATCH", timeout=15_000
+    ) as answer:
+        students.get_by_role("button", name="Gem").click()
+    assert answer.value.status == 200
     page.get_by_role("heading", name="De involverede elever").wait_for()
     saved = live_server.request("GET", f"/api/v1/incidents/{incident['id']}", role="leader")
     audience = next(a for a in saved["audiences"] if a["audience"] == "students")
