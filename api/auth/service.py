@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from api.auth.models import RefreshToken, RevokedAccessToken, TokenFamily
@@ -165,6 +165,18 @@ def logout(session: Session, *, user: User, payload: dict[str, Any]) -> None:
     session.flush()
 
 
+# Built once: every authenticated request runs it, and building and keying the statement anew cost as much
+# as the ORM's loading of its row.
+_PRINCIPAL = (
+    select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
+    .outerjoin(User.role_rows)
+    .outerjoin(TokenFamily, and_(TokenFamily.id == bindparam("fam"), TokenFamily.user_id == User.id))
+    .outerjoin(RevokedAccessToken, RevokedAccessToken.jti == bindparam("jti"))
+    .options(contains_eager(User.role_rows))
+    .where(User.id == bindparam("uid"))
+)
+
+
 def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
     """The token's user with roles and school, its login's state and its own revocation, in one statement."""
     try:
@@ -177,18 +189,7 @@ def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
     # Every token we issue belongs to a login (family); one without is not ours to honour.
     if not isinstance(family_id, str) or not isinstance(jti, str):
         return Principal(user=None, revoked=True)
-    rows = (
-        session.execute(
-            select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
-            .outerjoin(User.role_rows)
-            .outerjoin(TokenFamily, and_(TokenFamily.id == family_id, TokenFamily.user_id == User.id))
-            .outerjoin(RevokedAccessToken, RevokedAccessToken.jti == jti)
-            .options(contains_eager(User.role_rows))
-            .where(User.id == user_id)
-        )
-        .unique()
-        .all()
-    )
+    rows = session.execute(_PRINCIPAL, {"uid": user_id, "fam": family_id, "jti": jti}).unique().all()
     if not rows:
         return Principal(user=None, revoked=True)
     user, found_family, family_revoked_at, revoked_jti = rows[0]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from api.core import audit
 from api.core.etag import IfMatch, check_if_match
@@ -37,7 +37,11 @@ def list_classes(
     updated_since: datetime | None = None,
 ) -> dict:
     """The school's classes by grade and name (every staff member sees them)."""
-    stmt: Select[Any] = select(SchoolClass).where(SchoolClass.school_id == actor.school_id)
+    stmt: Select[Any] = (
+        select(SchoolClass)
+        .where(SchoolClass.school_id == actor.school_id)
+        .options(selectinload(SchoolClass.staff))
+    )
     if mine:
         stmt = stmt.where(
             SchoolClass.id.in_(select(ClassStaff.class_id).where(ClassStaff.user_id == actor.id))
@@ -59,7 +63,14 @@ def list_classes(
 
 def get_class(session: Session, *, actor: User, class_id: int) -> SchoolClass:
     """A class of the actor's school (404 for another school's)."""
-    return get_in_school(session, SchoolClass, class_id, school_id=actor.school_id, what="Class")
+    return get_in_school(
+        session,
+        SchoolClass,
+        class_id,
+        school_id=actor.school_id,
+        what="Class",
+        options=[selectinload(SchoolClass.staff)],
+    )
 
 
 def _class_name_taken(

@@ -54,8 +54,10 @@ class SchoolClass(SchoolOwned, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
+    # Loaded only where a class is shown with its staff (the class list and a class): a student or a case
+    # naming the class must not drag every teacher of it, their user rows and their school along.
     staff: Mapped[list[ClassStaff]] = relationship(
-        back_populates="school_class", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="school_class", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}
