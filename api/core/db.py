@@ -96,7 +96,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # No ping before every checkout (a round trip on every request): a connection found dead is
+            # handled when it fails instead. SQLAlchemy then discards the pool's older connections too, and
+            # the request is run again on a fresh one (api.core.transactions.is_disconnect).
+            # Connections are renewed hourly, before a firewall's idle timeout drops them unseen.
+            kwargs.update(pool_size=10, max_overflow=20, pool_recycle=3600)
         engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)

@@ -10,6 +10,7 @@ from flask_jwt_extended import verify_jwt_in_request
 
 from api.core import audit, inputs, scoping, transactions
 from api.core.db import db
+from api.core.transactions import retry_if_disconnected
 from api.errors import error_response, request_id
 
 API_PREFIX = "/api/"
@@ -89,6 +90,12 @@ def _authenticate() -> None:
         return
     if _is_public(request.endpoint):
         return
+    # Authentication is the request's first statement, so it is where a connection that died idle in the
+    # pool shows; it only reads, so it is simply run again.
+    retry_if_disconnected(_authenticate_caller)
+
+
+def _authenticate_caller() -> None:
     client_auth = current_app.extensions.get("trivsel_client_auth")
     if client_auth is not None and client_auth[0](request):
         # An API client's token (OAuth 2.0 client credentials): only operations declaring a scope take it.

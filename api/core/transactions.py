@@ -19,7 +19,7 @@ import random
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask.wrappers import Response
@@ -30,6 +30,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.core import audit
 from api.core.db import Base, db
 from api.errors import Conflict, DomainError, PreconditionFailed
+
+T = TypeVar("T")
 
 DEFAULT_ATTEMPTS = 4
 _RETRY_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
@@ -49,6 +51,24 @@ def is_retryable(exc: BaseException) -> bool:
         return True
     code = getattr(orig, "sqlite_errorcode", None)
     return code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """Whether a statement failed because its connection was dead (the database restarted, a proxy dropped
+    it): the pool has discarded it and its older siblings, and the same work can run again on a new one."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def retry_if_disconnected(work: Callable[[], T]) -> T:
+    """Run work that only reads (authentication) again once if its connection turned out dead."""
+    try:
+        return work()
+    except DBAPIError as exc:
+        if not is_disconnect(exc):
+            raise
+        db.session.rollback()
+        current_app.logger.info("database connection renewed (%s %s)", request.method, request.path)
+        return work()
 
 
 def _unique_columns(exc: IntegrityError) -> list[Any] | None:
@@ -134,14 +154,20 @@ def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         attempts = current_app.config.get("TRANSACTION_ATTEMPTS", DEFAULT_ATTEMPTS)
         for attempt in range(1, attempts + 1):
+            committing = False
             try:
                 response: Response = current_app.make_response(view(*args, **kwargs))
                 if response.status_code < 400:
+                    committing = True
                     commit(succeeded=True)
                 return response
             except (StaleDataError, DBAPIError) as exc:
                 db.session.rollback()
-                if is_retryable(exc) and attempt < attempts:
+                # A connection that died before the commit was sent lost nothing: run the request again. One
+                # that died during the commit may have committed, so that is not retried here (the client's
+                # Idempotency-Key makes its own retry safe).
+                rerun = is_retryable(exc) or (is_disconnect(exc) and not committing)
+                if rerun and attempt < attempts:
                     current_app.logger.info(
                         "transaction retried (%s %s): %s", request.method, request.path, describe(exc)
                     )

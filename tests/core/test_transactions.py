@@ -144,3 +144,51 @@ def test_a_deadlock_that_persists_is_409_after_the_bounded_retries_and_writes_no
     assert _audited(session, before) == []
     # The key was not burned: the phone's next retry goes through.
     assert client.post("/api/v1/incidents", json=_report(world), headers=h).status_code == 201
+
+
+def _kill_app_connections(app) -> int:
+    """End every server connection of the app's database but one of our own, as a restart would."""
+    import psycopg
+
+    from api.core.db import normalize_url
+
+    url = normalize_url(app.config["DATABASE_URL"]).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+
+
+def test_a_connection_that_died_in_the_pool_is_renewed_and_the_request_answered(
+    app, client, session, backend
+):
+    """The pool does not ping before each checkout: a dead connection is met by the request's first
+    statement, discarded with its siblings, and the request runs again on a new one."""
+    if backend != "postgresql":
+        pytest.skip("needs server connections to end (PostgreSQL)")
+    from tests.factories import PASSWORD
+
+    world = make_world(session)
+    session.commit()
+    h = headers(app, world, world.users["teacher"])
+    path, anna, leader = f"/api/v1/students/{world.anna.id}", world.anna.id, world.users["leader"].email
+    assert client.get(path, headers=h).status_code == 200
+    before = _last_audit_id(session)
+    session.close()  # its connection goes back to the pool, where it dies
+
+    # Authentication is the first statement of an authenticated request.
+    assert _kill_app_connections(app) >= 1
+    resp = client.get(path, headers=h)
+    assert resp.status_code == 200, resp.json
+    assert resp.json["id"] == anna
+    assert _audited(session, before) == [("student_viewed", anna)]
+
+    # A public write's first statement is in its view: the transaction runs again, once. (A fresh app
+    # context, as every request has outside tests: this one has no user from the request before.)
+    session.close()
+    assert _kill_app_connections(app) >= 1
+    with app.app_context():
+        login = client.post("/api/v1/auth/login", json={"email": leader, "password": PASSWORD})
+    assert login.status_code == 200, login.json
+    assert login.json["access_token"]
