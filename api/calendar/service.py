@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from api.calendar import permissions
 from api.calendar.models import ClosedPeriod
 from api.core import audit
+from api.core.fields import valid_id
 from api.core.pagination import paginate
-from api.core.scoping import get_in_school
+from api.core.scoping import forget_per_request, get_in_school, per_request
 from api.errors import Conflict, InvalidInput, NotFound
 
 # A deadline search never runs further than this (a calendar closed for years is a data error).
@@ -35,17 +36,29 @@ def is_public_holiday(day: date) -> bool:
     return day in public_holidays(day.year)
 
 
+def _closed_periods(session: Session, school_id: int) -> list[tuple[date, date]]:
+    """The school's closed periods, read once per request: a page of cases computes a deadline per case."""
+    return per_request(
+        ("closed_periods", school_id),
+        lambda: [
+            (first, last)
+            for first, last in session.execute(
+                select(ClosedPeriod.first_day, ClosedPeriod.last_day).where(
+                    ClosedPeriod.school_id == school_id
+                )
+            )
+        ],
+    )
+
+
 def _closed_days(session: Session, school: Any, start: date) -> set[date]:
     if not school.count_closed_days:
         return set()
-    periods = session.scalars(
-        select(ClosedPeriod).where(ClosedPeriod.school_id == school.id, ClosedPeriod.last_day > start)
-    )
     horizon = start + timedelta(days=_MAX_SEARCH_DAYS)
     days: set[date] = set()
-    for period in periods:
-        day = max(period.first_day, start)
-        while day <= period.last_day and day <= horizon:
+    for first_day, last_day in _closed_periods(session, school.id):
+        day = max(first_day, start)
+        while day <= last_day and day <= horizon:
             days.add(day)
             day += timedelta(days=1)
     return days
@@ -125,6 +138,7 @@ def add_closed_days(
     )
     session.add(period)
     session.flush()
+    forget_per_request()  # the deadlines this request computes from now on count the new days
     audit.record(
         "closed_days_added",
         resource_type="calendar_closed_days",
@@ -136,10 +150,11 @@ def add_closed_days(
 
 def delete_closed_days(session: Session, *, actor: Any, period_id: int) -> None:
     """Remove a closed period of the actor's school."""
-    if not 0 < period_id < 2**31:
+    if not valid_id(period_id):
         raise NotFound("Closed period not found.")
     period = get_in_school(session, ClosedPeriod, period_id, school_id=actor.school_id, what="Closed period")
     permissions.ensure_can_edit(actor)
     session.delete(period)
     session.flush()
+    forget_per_request()
     audit.record("closed_days_deleted", resource_type="calendar_closed_days", resource_id=period_id)

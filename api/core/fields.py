@@ -18,9 +18,9 @@ from typing import Any
 
 import marshmallow as ma
 
+from api.core.db import MAX_ID
 from api.core.timeutil import LOCAL_TZ
 
-MAX_ID = 2**31 - 1
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 

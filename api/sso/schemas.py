@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.core.enums import register_enum
+from api.core.fields import id_field
 from api.core.pagination import PageQuery
 from api.extensions import Schema
 from api.sso import client
@@ -186,8 +187,8 @@ class ProviderRead(Schema):
 class LinkCreate(Schema):
     """Link a person's id at a provider to a user."""
 
-    provider_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
-    user_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    provider_id = id_field(required=True)
+    user_id = id_field(required=True)
     subject = ma.fields.String(
         required=True,
         validate=ma.validate.Length(min=1, max=255),
@@ -213,4 +214,4 @@ class LinkRead(Schema):
 class LinkQuery(PageQuery):
     """Filter links."""
 
-    user_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    user_id = id_field(strict=False)
