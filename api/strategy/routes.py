@@ -46,7 +46,7 @@ class Versions(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Record a version the school board adopted (leader, admin)"""
         actor = current_user()
-        added = service.add_version(db.session, actor=actor, data=data)
+        added = service.add_version(db.session, actor=actor, **data)
         version = service.get_version(db.session, actor=actor, version_id=added.id)
         return version, 201, {"Location": f"/api/v1/strategy/versions/{version.id}"}
 

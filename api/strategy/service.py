@@ -53,38 +53,82 @@ def _response(items: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"audience": i["audience"], "text": i["text"].strip()} for i in items]
 
 
-def add_version(session: Session, *, actor: Any, data: dict[str, Any]) -> StrategyVersion:
-    """Record a version the school board adopted (leaders, admins); it gets the next number."""
-    permissions.ensure_can_write(actor)
-    return _add(session, school_id=actor.school_id, created_by_id=actor.id, data=data)
-
-
-def _add(
-    session: Session, *, school_id: int, created_by_id: int | None, data: dict[str, Any]
+def add_version(
+    session: Session,
+    *,
+    actor: Any,
+    title: str,
+    purpose: str,
+    definitions: str,
+    prevention: str,
+    detection: str,
+    intervention: str,
+    digital_bullying: str,
+    adopted_by: str,
+    adopted_on: date,
+    applies_from: date,
+    response: list[dict[str, Any]] | None = None,
 ) -> StrategyVersion:
-    if data["applies_from"] < data["adopted_on"]:
+    """Record a version the school board adopted (leaders, admins); it gets the next number. Without a
+    response section the strategy's own (Vestrup's) is used."""
+    permissions.ensure_can_write(actor)
+    return _record(
+        session,
+        school_id=actor.school_id,
+        created_by_id=actor.id,
+        title=title,
+        purpose=purpose,
+        definitions=definitions,
+        prevention=prevention,
+        detection=detection,
+        intervention=intervention,
+        digital_bullying=digital_bullying,
+        adopted_by=adopted_by,
+        adopted_on=adopted_on,
+        applies_from=applies_from,
+        response=response,
+    )
+
+
+def _record(
+    session: Session,
+    *,
+    school_id: int,
+    created_by_id: int | None,
+    title: str,
+    purpose: str,
+    definitions: str,
+    prevention: str,
+    detection: str,
+    intervention: str,
+    digital_bullying: str,
+    adopted_by: str,
+    adopted_on: date,
+    applies_from: date,
+    response: list[dict[str, Any]] | None,
+) -> StrategyVersion:
+    if applies_from < adopted_on:
         raise InvalidInput(
             "A strategy cannot apply before it was adopted.",
             errors={"applies_from": ["must be on or after adopted_on"]},
         )
-    response = _response(data.get("response") or vestrup.default_response())
     last = session.scalar(
         select(func.max(StrategyVersion.number)).where(StrategyVersion.school_id == school_id)
     )
     version = StrategyVersion(
         school_id=school_id,
         number=(last or 0) + 1,
-        title=data["title"].strip(),
-        purpose=data["purpose"],
-        definitions=data["definitions"],
-        prevention=data["prevention"],
-        detection=data["detection"],
-        intervention=data["intervention"],
-        digital_bullying=data["digital_bullying"],
-        response=response,
-        adopted_by=data["adopted_by"].strip(),
-        adopted_on=data["adopted_on"],
-        applies_from=data["applies_from"],
+        title=title.strip(),
+        purpose=purpose,
+        definitions=definitions,
+        prevention=prevention,
+        detection=detection,
+        intervention=intervention,
+        digital_bullying=digital_bullying,
+        response=_response(response or vestrup.default_response()),
+        adopted_by=adopted_by.strip(),
+        adopted_on=adopted_on,
+        applies_from=applies_from,
         created_by_id=created_by_id,
     )
     session.add(version)
@@ -94,8 +138,8 @@ def _add(
 
 
 def seed_version_one(session: Session, *, school_id: int) -> StrategyVersion:
-    """Vestrup Skole's strategy as a school's version 1 (demo data)."""
-    return _add(session, school_id=school_id, created_by_id=None, data=vestrup.version_one())
+    """Vestrup Skole's strategy as a school's version 1 (demo data), recorded by nobody in particular."""
+    return _record(session, school_id=school_id, created_by_id=None, **vestrup.version_one())
 
 
 def list_versions(session: Session, *, actor: Any, page: int = 1, page_size: int = 25) -> dict:
