@@ -20,6 +20,8 @@ from api.analytics.scope import (
     iso_weekday,
     local_time,
     minute_of,
+    month_label,
+    month_of,
     weekday_of,
 )
 from api.analytics.tables import Cell, Table
@@ -87,15 +89,17 @@ def _class_labels(session: Session, school_id: int, ids: set[str]) -> dict[str, 
 def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
     """Cases by place and hour of the day (Copenhagen time)."""
     local = local_time(session, Incident.occurred_at, period)
-    hour = hour_of(local)
+    hour = hour_of(session, local)
     place = func.coalesce(Incident.place, "unknown")
     stmt = (
         select(place, hour, func.count())
         .where(*_counted(session, scope, period, filters))
         .group_by(place, hour)
-        .order_by(place, hour)
     )
-    cells = [Cell({"place": p, "hour": str(int(h))}, n) for p, h, n in session.execute(stmt)]
+    # Ordered here, not in the statement: PostgreSQL would sort every case to group them instead of hashing
+    # them and sorting the few cells (the order is the databases' own: by place's code points, then hour).
+    rows = sorted((p, int(h), n) for p, h, n in session.execute(stmt))
+    cells = [Cell({"place": p, "hour": str(h)}, n) for p, h, n in rows]
     return Table("heatmap", ["place", "hour"], cells)
 
 
@@ -110,7 +114,7 @@ def _recess_of(minute: int, recesses: tuple[tuple[str, str], ...]) -> str:
 def weekday_recess(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
     """Cases by weekday (1 = Monday) and the school's recess they fell in (or outside every recess)."""
     local = local_time(session, Incident.occurred_at, period)
-    dow, hour, minute = weekday_of(local), hour_of(local), minute_of(local)
+    dow, hour, minute = weekday_of(local), hour_of(session, local), minute_of(local)
     stmt = (
         select(dow, hour, minute, func.count())
         .where(*_counted(session, scope, period, filters))
@@ -133,10 +137,9 @@ def _by_class_or_grade(
     by_classification: bool = True,
     name: str | None = None,
 ) -> Table:
-    local = local_time(session, Incident.occurred_at, period)
-    year, month, _ = day_parts(local)
+    month = month_of(session, local_time(session, Incident.occurred_at, period))
     group = SchoolClass.grade if by_grade else Student.class_id
-    keys = [group, year, month] + ([Incident.classification] if by_classification else [])
+    keys = [group, month] + ([Incident.classification] if by_classification else [])
     stmt: Select[Any] = (
         select(*keys, func.count(distinct(Incident.id)))
         .join(IncidentStudent, IncidentStudent.incident_id == Incident.id)
@@ -153,7 +156,7 @@ def _by_class_or_grade(
     dims = [dim, "month"] + (["classification"] if by_classification else [])
     cells = [
         Cell(
-            dict(zip(dims, [str(row[0]), f"{int(row[1]):04d}-{int(row[2]):02d}", *row[3:-1]], strict=True)),
+            dict(zip(dims, [str(row[0]), month_label(row[1]), *row[2:-1]], strict=True)),
             row[-1],
         )
         for row in session.execute(stmt)
