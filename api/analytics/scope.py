@@ -85,12 +85,21 @@ def _recesses(school: Any) -> tuple[tuple[str, str], ...]:
     return tuple((r["start"], r["end"]) for r in (school.recess_times or []))
 
 
+def _incidents_seen(session: Session, user: Any) -> ColumnElement[bool]:
+    """The incidents' visibility rule for what an aggregate counts: a case of the user's school accusing no
+    staff member (the views never count the others). Of those a case owner (leader, resource person) works
+    every one, so for them the rule adds nothing to the statement; anyone else gets the rule itself."""
+    if user.has_role(*incident_permissions.OWNER_ROLES):
+        return true()
+    return incident_permissions.visibility_clause(session, user)
+
+
 def for_staff(session: Session, user: Any, school: Any) -> Scope:
     """A staff member's scope: the cases and observations they may see (their own classes, shown in full,
     are added by `own_classes` when a view needs them)."""
     return Scope(
         school_id=user.school_id,
-        incidents=incident_permissions.visibility_clause(session, user),
+        incidents=_incidents_seen(session, user),
         observations=observation_permissions.visible_clause(session, user),
         threshold=min_cell(),
         recess_times=_recesses(school),

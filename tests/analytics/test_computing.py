@@ -4,14 +4,21 @@ new year), and the cells dumped in one pass exactly as their schema dumps one ce
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import marshmallow as ma
 import pytest
+from sqlalchemy import true
 
+from api.analytics import scope, views
 from api.analytics.schemas import CellRead, CellsField
+from api.incidents import permissions as incident_permissions
 from tests.analytics.factories import add_cases
 from tests.incidents.factories import headers, make_world
+
+SUMMER = datetime(2026, 10, 5, 8, 15, tzinfo=UTC)  # Monday 10:15 in Copenhagen (UTC+2)
+WINTER = datetime(2026, 11, 4, 9, 15, tzinfo=UTC)  # Wednesday 10:15 in Copenhagen (UTC+1)
 
 
 @pytest.fixture
@@ -82,3 +89,38 @@ def test_cells_field_dumps_what_the_cell_schema_dumps():
     assert OnePass().dump({"cells": cells}) == ByNested().dump({"cells": cells})
     assert OnePass().dump({"cells": None}) == ByNested().dump({"cells": None})
     assert isinstance(OnePass().dump({"cells": cells})["cells"][3]["value"], float)
+
+
+@pytest.mark.parametrize("role", ["leader", "resource_person"])
+def test_a_case_owner_counts_what_the_full_visibility_rule_counts(app, session, world, role):
+    # For a case owner the aggregates' statements leave the incidents' visibility rule out (it adds nothing
+    # to what they count); every view counts the same as with the rule written in.
+    teacher, leader = world.users["teacher"], world.users["leader"]
+    add_cases(session, teacher, [world.anna], n=5, at=SUMMER)
+    add_cases(
+        session, world.users["teacher_b"], [world.carl, world.bo], n=6, at=WINTER, classification="conflict"
+    )
+    add_cases(session, leader, [world.anna], n=5, at=SUMMER, accused=world.users[role])
+    add_cases(session, leader, [world.carl], n=5, at=WINTER, accused=world.users["pedagogue"])
+    add_cases(session, teacher, [world.anna], n=5, at=SUMMER, withdrawn=True)
+    add_cases(session, world.other_users["leader"], [world.other_student], n=7, at=SUMMER)
+    user = world.users[role]
+    period = scope.period_of(date(2026, 8, 1), date(2026, 12, 6))
+    with app.test_request_context():
+        fast = scope.for_staff(session, user, world.school)
+        assert fast.incidents is true()
+        full = replace(fast, incidents=incident_permissions.visibility_clause(session, user))
+        for name, compute in views.VIEWS.items():
+            if name == "mood":
+                continue  # observations: their own rule, unchanged
+            ours, theirs = (
+                compute(session, fast, period, views.Filters()),
+                compute(session, full, period, views.Filters()),
+            )
+            assert [(c.keys, c.count, c.value) for c in ours.cells] == [
+                (c.keys, c.count, c.value) for c in theirs.cells
+            ], name
+            assert ours.labels == theirs.labels
+        assert (
+            sum(c.count for c in views.heatmap(session, fast, period, views.Filters()).cells) == 11
+        )  # 5 + 6: no accused, withdrawn or other school case
