@@ -242,14 +242,15 @@ def quiet_arrangements(ctx: Context) -> Found:
                 )
             )
         where.append(or_(*close))
+    # The last check-in of each listed arrangement only (through its index), not of every arrangement ever.
     last = (
-        select(ArrangementCheckIn.arrangement_id, func.max(ArrangementCheckIn.day).label("day"))
-        .group_by(ArrangementCheckIn.arrangement_id)
-        .subquery()
+        select(func.max(ArrangementCheckIn.day))
+        .where(ArrangementCheckIn.arrangement_id == PlayPartnerArrangement.id)
+        .correlate(PlayPartnerArrangement)
+        .scalar_subquery()
     )
     rows = ctx.session.execute(
-        select(PlayPartnerArrangement.id, last.c.day)
-        .outerjoin(last, last.c.arrangement_id == PlayPartnerArrangement.id)
+        select(PlayPartnerArrangement.id, last)
         .where(*where)
         .order_by(PlayPartnerArrangement.start_date, PlayPartnerArrangement.id)
         .limit(ctx.limit)

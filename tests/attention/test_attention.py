@@ -265,3 +265,26 @@ def test_a_domain_adds_a_kind_by_registering_a_function(app, client, session, wo
         assert groups[0]["items"][0]["href"] == f"/api/v1/students/{world.anna.id}"
     finally:
         registry.SOURCES.pop("test_kind")
+
+
+def test_a_quiet_arrangement_is_dated_by_its_own_last_check_in(app, client, session, world):
+    today = local_date()
+    people = {"responsible": world.users["pedagogue"], "students": [world.anna, world.bo]}
+    never = _arrangement(session, world, started=today - timedelta(days=40), **people)
+    lapsed = _arrangement(session, world, started=today - timedelta(days=40), **people)
+    busy = _arrangement(session, world, started=today - timedelta(days=40), **people)
+    for arrangement, days_ago in ((lapsed, 20), (lapsed, 25), (busy, 1), (busy, 16)):
+        session.add(
+            ArrangementCheckIn(
+                arrangement_id=arrangement.id,
+                day=today - timedelta(days=days_ago),
+                outcome="good",
+                author_id=world.users["pedagogue"].id,
+            )
+        )
+    session.commit()
+    group = _groups(client, app, world, world.users["leader"])["play_partner_no_check_in"]
+    assert {i["record_id"]: i["day"] for i in group["items"]} == {
+        never.id: None,
+        lapsed.id: (today - timedelta(days=20)).isoformat(),
+    }
