@@ -1,7 +1,7 @@
 """The leader's aggregates against hand-written SQL (issue 15): the heat map and the per-class trend for one
 school year, and the attention list, each beside the equivalent hand-written queries on the same rows.
 
-    BENCH_DATABASE_URL=postgresql://... python bench/run_all.py analytics
+    BENCH_DATABASE_URL=postgresql://... python bench/run_all.py analytics   (or: python bench/analytics.py)
 
 For each figure the app's answer is timed two ways, side by side with the hand-written SQL (psycopg, the same
 rows, the same GROUP BY): through the app's service function (the aggregate, the visibility rule, the
@@ -337,3 +337,10 @@ def run(ctx: Any) -> list[Any]:
             )
         )
     return rows
+
+
+if __name__ == "__main__":
+    import run_all
+
+    sys.argv = [sys.argv[0], "analytics", *sys.argv[1:]]  # run_all's table, without rewriting RESULTS.md
+    raise SystemExit(run_all.main())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from api.core.fields import day_field, enum_field, id_field
@@ -50,6 +52,27 @@ class CellRead(Schema):
     )
 
 
+class CellsField(ma.fields.List):
+    """The cells, documented as a list of CellRead and dumped in one pass: a table may hold hundreds of cells,
+    and each cell's four values are cast here as CellRead's fields cast them (text, integer, float, flag)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(ma.fields.Nested(CellRead), **kwargs)
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> list[dict[str, Any]] | None:
+        if value is None:
+            return None
+        return [
+            {
+                "keys": {str(k): None if v is None else str(v) for k, v in cell["keys"].items()},
+                "count": None if cell["count"] is None else int(cell["count"]),
+                "value": None if cell["value"] is None else float(cell["value"]),
+                "suppressed": cell["suppressed"],
+            }
+            for cell in value
+        ]
+
+
 class TableRead(Schema):
     """An aggregate: dimensions, cells and labels; only cells with something counted are listed."""
 
@@ -70,7 +93,7 @@ class TableRead(Schema):
         dump_only=True,
         metadata={"description": "Display names of ids, by dimension (class: {id: name})"},
     )
-    cells = ma.fields.List(ma.fields.Nested(CellRead), dump_only=True)
+    cells = CellsField(dump_only=True)
 
 
 class SchoolBriefRead(Schema):

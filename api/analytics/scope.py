@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, case, extract, func, true
+from sqlalchemy import ColumnElement, case, extract, func, literal_column, true
 from sqlalchemy.orm import Session
 
 from api.core.timeutil import LOCAL_TZ, local_date
@@ -85,12 +85,21 @@ def _recesses(school: Any) -> tuple[tuple[str, str], ...]:
     return tuple((r["start"], r["end"]) for r in (school.recess_times or []))
 
 
+def _incidents_seen(session: Session, user: Any) -> ColumnElement[bool]:
+    """The incidents' visibility rule for what an aggregate counts: a case of the user's school accusing no
+    staff member (the views never count the others). Of those a case owner (leader, resource person) works
+    every one, so for them the rule adds nothing to the statement; anyone else gets the rule itself."""
+    if user.has_role(*incident_permissions.OWNER_ROLES):
+        return true()
+    return incident_permissions.visibility_clause(session, user)
+
+
 def for_staff(session: Session, user: Any, school: Any) -> Scope:
     """A staff member's scope: the cases and observations they may see (their own classes, shown in full,
     are added by `own_classes` when a view needs them)."""
     return Scope(
         school_id=user.school_id,
-        incidents=incident_permissions.visibility_clause(session, user),
+        incidents=_incidents_seen(session, user),
         observations=observation_permissions.visible_clause(session, user),
         threshold=min_cell(),
         recess_times=_recesses(school),
@@ -133,9 +142,13 @@ def _summer_periods(period: Period) -> list[tuple[datetime, datetime]]:
     ]
 
 
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def local_time(session: Session, column: Any, period: Period) -> Any:
     """The column's moment as Copenhagen wall time, for grouping by hour, weekday or day in the database."""
-    if session.get_bind().dialect.name == "postgresql":
+    if _postgresql(session):
         return func.timezone(LOCAL_TZ.key, column)
     # SQLite has no time zones: add the offset in force, known from the period's summer-time transitions.
     summer = [(column >= start) & (column < end) for start, end in _summer_periods(period)]
@@ -143,8 +156,11 @@ def local_time(session: Session, column: Any, period: Period) -> Any:
     return func.datetime(column, offset)
 
 
-def hour_of(expr: Any) -> Any:
-    """The hour (0-23) of a wall time."""
+def hour_of(session: Session, expr: Any) -> Any:
+    """The hour (0-23) of a wall time (in PostgreSQL `date_part`, a float: cheaper to compute and group by than
+    `extract`'s numeric)."""
+    if _postgresql(session):
+        return func.date_part(literal_column("'hour'"), expr)
     return extract("hour", expr)
 
 
@@ -161,6 +177,19 @@ def weekday_of(expr: Any) -> Any:
 def day_parts(expr: Any) -> tuple[Any, Any, Any]:
     """Year, month and day of a wall time."""
     return extract("year", expr), extract("month", expr), extract("day", expr)
+
+
+def month_of(session: Session, expr: Any) -> Any:
+    """The month of a wall time as one value to group by: its first moment (PostgreSQL) or `YYYY-MM` text
+    (SQLite); `month_label` names either as `YYYY-MM`."""
+    if _postgresql(session):
+        return func.date_trunc(literal_column("'month'"), expr)
+    return func.strftime("%Y-%m", expr)
+
+
+def month_label(value: Any) -> str:
+    """`YYYY-MM` for a value of `month_of`."""
+    return value if isinstance(value, str) else f"{value.year:04d}-{value.month:02d}"
 
 
 def iso_weekday(dow: Any) -> int:

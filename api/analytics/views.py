@@ -20,6 +20,8 @@ from api.analytics.scope import (
     iso_weekday,
     local_time,
     minute_of,
+    month_label,
+    month_of,
     weekday_of,
 )
 from api.analytics.tables import Cell, Table
@@ -87,15 +89,17 @@ def _class_labels(session: Session, school_id: int, ids: set[str]) -> dict[str, 
 def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
     """Cases by place and hour of the day (Copenhagen time)."""
     local = local_time(session, Incident.occurred_at, period)
-    hour = hour_of(local)
+    hour = hour_of(session, local)
     place = func.coalesce(Incident.place, "unknown")
     stmt = (
         select(place, hour, func.count())
         .where(*_counted(session, scope, period, filters))
         .group_by(place, hour)
-        .order_by(place, hour)
     )
-    cells = [Cell({"place": p, "hour": str(int(h))}, n) for p, h, n in session.execute(stmt)]
+    # Ordered here, not in the statement: PostgreSQL would sort every case to group them instead of hashing
+    # them and sorting the few cells (the order is the databases' own: by place's code points, then hour).
+    rows = sorted((p, int(h), n) for p, h, n in session.execute(stmt))
+    cells = [Cell({"place": p, "hour": str(h)}, n) for p, h, n in rows]
     return Table("heatmap", ["place", "hour"], cells)
 
 
@@ -110,7 +114,7 @@ def _recess_of(minute: int, recesses: tuple[tuple[str, str], ...]) -> str:
 def weekday_recess(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
     """Cases by weekday (1 = Monday) and the school's recess they fell in (or outside every recess)."""
     local = local_time(session, Incident.occurred_at, period)
-    dow, hour, minute = weekday_of(local), hour_of(local), minute_of(local)
+    dow, hour, minute = weekday_of(local), hour_of(session, local), minute_of(local)
     stmt = (
         select(dow, hour, minute, func.count())
         .where(*_counted(session, scope, period, filters))
@@ -123,6 +127,20 @@ def weekday_recess(session: Session, scope: Scope, period: Period, filters: Filt
     return Table("weekday-recess", ["weekday", "recess"], cells)
 
 
+def _school_pupils(session: Session, school_id: int) -> Any:
+    """The school's students now in a class (id, class_id), for joining a case's students to their class.
+
+    A case's students are always its school's (reporting checks them; a student never changes school), so
+    this reads the same rows as joining every student; but the few hundred of them are read once and hashed,
+    where PostgreSQL would otherwise look up each involved student by id (MATERIALIZED keeps it from folding
+    the subquery back into that plan)."""
+    pupils = select(Student.id, Student.class_id).where(
+        Student.school_id == school_id, Student.class_id.is_not(None)
+    )
+    cte = pupils.cte("pupils")
+    return cte.prefix_with("MATERIALIZED") if session.get_bind().dialect.name == "postgresql" else cte
+
+
 def _by_class_or_grade(
     session: Session,
     scope: Scope,
@@ -133,31 +151,26 @@ def _by_class_or_grade(
     by_classification: bool = True,
     name: str | None = None,
 ) -> Table:
-    local = local_time(session, Incident.occurred_at, period)
-    year, month, _ = day_parts(local)
-    group = SchoolClass.grade if by_grade else Student.class_id
-    keys = [group, year, month] + ([Incident.classification] if by_classification else [])
+    month = month_of(session, local_time(session, Incident.occurred_at, period))
+    pupils = _school_pupils(session, scope.school_id)
+    group = SchoolClass.grade if by_grade else pupils.c.class_id
+    keys = [group, month] + ([Incident.classification] if by_classification else [])
     stmt: Select[Any] = (
         select(*keys, func.count(distinct(Incident.id)))
+        .select_from(Incident)
         .join(IncidentStudent, IncidentStudent.incident_id == Incident.id)
-        .join(Student, Student.id == IncidentStudent.student_id)
+        .join(pupils, pupils.c.id == IncidentStudent.student_id)
     )
     if by_grade:
-        stmt = stmt.join(SchoolClass, SchoolClass.id == Student.class_id)
-    stmt = (
-        stmt.where(*_counted(session, scope, period, filters), Student.class_id.is_not(None))
-        .group_by(*keys)
-        .order_by(*keys)
-    )
+        stmt = stmt.join(SchoolClass, SchoolClass.id == pupils.c.class_id)
+    stmt = stmt.where(*_counted(session, scope, period, filters)).group_by(*keys).order_by(*keys)
     dim = "grade" if by_grade else "class"
     dims = [dim, "month"] + (["classification"] if by_classification else [])
-    cells = [
-        Cell(
-            dict(zip(dims, [str(row[0]), f"{int(row[1]):04d}-{int(row[2]):02d}", *row[3:-1]], strict=True)),
-            row[-1],
-        )
-        for row in session.execute(stmt)
-    ]
+    rows = session.execute(stmt)
+    if by_classification:
+        cells = [Cell({dim: str(g), "month": month_label(m), "classification": c}, n) for g, m, c, n in rows]
+    else:
+        cells = [Cell({dim: str(g), "month": month_label(m)}, n) for g, m, n in rows]
     table = Table(name or ("grades" if by_grade else "classes"), dims, cells)
     if not by_grade:
         table.labels = {"class": _class_labels(session, scope.school_id, {c.keys["class"] for c in cells})}

@@ -6,8 +6,9 @@ A domain adds a kind by registering a function in its own `api/<domain>/attentio
     def parents_not_informed(ctx: Context) -> Found: ...
 
 The function sees only what `ctx.actor` may see (it calls its domain's visibility rules), returns at most
-`ctx.limit` items and the total, and names in `student_ids` the students its items are about (for the audit
-row; they are not shown)."""
+`ctx.limit` items and the total, and names the students its items are about (for the audit row; they are not
+shown): in `student_ids`, or, for items that are cases, by the cases' ids in `case_ids` (the list then looks up
+the students of every source's cases in one statement)."""
 
 from __future__ import annotations
 
@@ -63,11 +64,13 @@ _PATHS = {
 
 @dataclass
 class Found:
-    """A source's answer: the first `limit` items, how many there are in all, the students they concern."""
+    """A source's answer: the first `limit` items, how many there are in all, the students they concern (and
+    the cases whose students they concern)."""
 
     items: list[Item]
     total: int
     student_ids: set[int] = field(default_factory=set)
+    case_ids: list[int] = field(default_factory=list)
 
 
 Source = Callable[[Context], Found]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api import discovery
-from api.attention import permissions, sources  # noqa: F401  (sources registers the list's own kinds)
+from api.attention import permissions, sources  # sources also registers the list's own kinds
 from api.attention.models import AttentionVisit
 from api.attention.registry import Context, ordered
 from api.core import audit
@@ -77,12 +77,16 @@ def attention_list(
     )
     groups = []
     students: set[int] = set()
+    cases: set[int] = set()
     for source in ordered():
         if kinds and source.kind not in kinds:
             continue
         found = source.fn(ctx)
         students |= found.student_ids
+        cases.update(found.case_ids)
         groups.append({"kind": source.kind, "total": found.total, "items": found.items})
+    # The students of every listed case, for the audit row: one statement for all the sources.
+    students |= sources.students_of_cases(session, sorted(cases))
     audit.record(
         "attention_viewed",
         resource_type="attention",

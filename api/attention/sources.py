@@ -97,11 +97,7 @@ def _cases(
     )
     incidents = list(ctx.session.execute(select(*columns).where(*where).order_by(*order).limit(ctx.limit)))
     total = _total(ctx, incidents, lambda: select(func.count(Incident.id)).where(*where))
-    return Found(
-        _incident_items(kind, incidents, due=due),
-        total,
-        students_of_cases(ctx.session, [i.id for i in incidents]),
-    )
+    return Found(_incident_items(kind, incidents, due=due), total, case_ids=[i.id for i in incidents])
 
 
 @attention_source("new_report", order=10)
@@ -205,7 +201,7 @@ def follow_ups_due(ctx: Context) -> Found:
     items = [
         Item("follow_up_due", "incident", i, day=on, classification=c, status=st) for i, c, st, on in rows
     ]
-    return Found(items, total, students_of_cases(ctx.session, [r[0] for r in rows]))
+    return Found(items, total, case_ids=[r[0] for r in rows])
 
 
 @attention_source("play_partner_no_check_in", order=70)
@@ -242,14 +238,15 @@ def quiet_arrangements(ctx: Context) -> Found:
                 )
             )
         where.append(or_(*close))
+    # The last check-in of each listed arrangement only (through its index), not of every arrangement ever.
     last = (
-        select(ArrangementCheckIn.arrangement_id, func.max(ArrangementCheckIn.day).label("day"))
-        .group_by(ArrangementCheckIn.arrangement_id)
-        .subquery()
+        select(func.max(ArrangementCheckIn.day))
+        .where(ArrangementCheckIn.arrangement_id == PlayPartnerArrangement.id)
+        .correlate(PlayPartnerArrangement)
+        .scalar_subquery()
     )
     rows = ctx.session.execute(
-        select(PlayPartnerArrangement.id, last.c.day)
-        .outerjoin(last, last.c.arrangement_id == PlayPartnerArrangement.id)
+        select(PlayPartnerArrangement.id, last)
         .where(*where)
         .order_by(PlayPartnerArrangement.start_date, PlayPartnerArrangement.id)
         .limit(ctx.limit)

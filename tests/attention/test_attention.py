@@ -15,6 +15,7 @@ from api.play_partners.models import ArrangementCheckIn, ArrangementStudent, Pla
 from tests.analytics.factories import add_cases, add_observations
 from tests.factories import make_student
 from tests.incidents.factories import adopt_plan, headers, make_incident, make_world
+from tests.queries import statements
 
 URL = "/api/v1/attention"
 
@@ -265,3 +266,55 @@ def test_a_domain_adds_a_kind_by_registering_a_function(app, client, session, wo
         assert groups[0]["items"][0]["href"] == f"/api/v1/students/{world.anna.id}"
     finally:
         registry.SOURCES.pop("test_kind")
+
+
+def test_a_quiet_arrangement_is_dated_by_its_own_last_check_in(app, client, session, world):
+    today = local_date()
+    people = {"responsible": world.users["pedagogue"], "students": [world.anna, world.bo]}
+    never = _arrangement(session, world, started=today - timedelta(days=40), **people)
+    lapsed = _arrangement(session, world, started=today - timedelta(days=40), **people)
+    busy = _arrangement(session, world, started=today - timedelta(days=40), **people)
+    for arrangement, days_ago in ((lapsed, 20), (lapsed, 25), (busy, 1), (busy, 16)):
+        session.add(
+            ArrangementCheckIn(
+                arrangement_id=arrangement.id,
+                day=today - timedelta(days=days_ago),
+                outcome="good",
+                author_id=world.users["pedagogue"].id,
+            )
+        )
+    session.commit()
+    group = _groups(client, app, world, world.users["leader"])["play_partner_no_check_in"]
+    assert {i["record_id"]: i["day"] for i in group["items"]} == {
+        never.id: None,
+        lapsed.id: (today - timedelta(days=20)).isoformat(),
+    }
+
+
+def test_the_audit_names_every_listed_cases_students_looked_up_once(
+    app, client, session, world, database_url
+):
+    today = local_date()
+    overdue = make_incident(
+        session,
+        world,
+        reporter=world.users["teacher"],
+        students=[(world.anna, "target"), (world.bo, "actor")],
+        classification="conflict",
+        action_plan_due=today - timedelta(days=1),
+    )
+    new = add_cases(session, world.users["teacher_b"], [world.carl], at=utcnow() - timedelta(hours=1))[0]
+    with statements(database_url) as sent:
+        groups = _groups(client, app, world, world.users["leader"])
+    assert _ids(groups["plan_overdue"]) == [overdue.id] and new.id in _ids(groups["new_report"])
+    # the case sources' students, for the audit row, in one statement for the whole list
+    assert (
+        len([s for s in sent if s.startswith("SELECT incident_students.student_id FROM incident_students")])
+        == 1
+    )
+    rows = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "attention_viewed", AuditEntry.user_id == world.users["leader"].id
+        )
+    ).all()
+    assert {r.student_id for r in rows} == {world.anna.id, world.bo.id, world.carl.id}
