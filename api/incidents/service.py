@@ -38,7 +38,7 @@ from api.incidents.casework import update_referral as update_referral
 from api.incidents.deadline import ACTION_PLAN_WORKING_DAYS as ACTION_PLAN_WORKING_DAYS
 from api.incidents.deadline import DUE_SOON_WORKING_DAYS as DUE_SOON_WORKING_DAYS
 from api.incidents.deadline import deadline_status as deadline_status
-from api.incidents.deadline import due_soon_until
+from api.incidents.deadline import due_soon_once
 from api.incidents.listing import list_incidents as list_incidents
 from api.incidents.models import (
     BULLYING_LIKE,
@@ -143,7 +143,7 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
     if access.worker:
         _load_case_work(session, incident)
     today = local_date()
-    soon = due_soon_until(session, school_id=incident.school_id, today=today)
+    soon = due_soon_once(session, school_id=incident.school_id, today=today)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
     incident.allowed_transitions = allowed_transitions(incident, access)  # type: ignore[assignment]
     incident.allowed_actions = allowed_actions(session, actor, incident, access=access)  # type: ignore[attr-defined]
