@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from api.core import audit
 from api.core.pagination import list_page
 from api.core.timeutil import as_utc, local_date
 from api.core.tombstones import Tombstone
 from api.incidents import permissions
-from api.incidents.deadline import deadline_status, due_soon_until, plan_pending_clause
+from api.incidents.deadline import deadline_status, due_soon_once, plan_pending_clause
 from api.incidents.models import ActionPlan, Incident, IncidentStudent
 from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
@@ -60,15 +60,16 @@ def list_incidents(
             )
         )
     today = local_date()
-    soon = due_soon_until(session, school_id=actor.school_id, today=today)
+    # The last due-soon day: read once, and only when a filter or a plan still due asks for it.
+    soon = due_soon_once(session, school_id=actor.school_id, today=today)
     if deadline:
         stmt = stmt.where(plan_pending_clause())
         if deadline == "overdue":
             stmt = stmt.where(Incident.action_plan_due < today)
         elif deadline == "due_soon":
-            stmt = stmt.where(Incident.action_plan_due >= today, Incident.action_plan_due <= soon)
+            stmt = stmt.where(Incident.action_plan_due >= today, Incident.action_plan_due <= soon())
         else:
-            stmt = stmt.where(Incident.action_plan_due <= soon)
+            stmt = stmt.where(Incident.action_plan_due <= soon())
         stmt = stmt.order_by(Incident.action_plan_due, Incident.id)
     else:
         stmt = stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc())
@@ -80,9 +81,13 @@ def list_incidents(
         selectinload(Incident.action_plan).options(
             lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
-        # A student's class is shown by name; its staff (and their users) are not.
+        # The reporter is of the caller's school, whose row authentication loaded: not joined again per case.
+        joinedload(Incident.reported_by).lazyload("*"),
+        # A student's class is shown by name; its staff (and their users) are not. The students are read by
+        # their ids (a joined read of a page's 200 involvements made PostgreSQL hash every student of the
+        # municipality, each page).
         selectinload(Incident.students)
-        .joinedload(IncidentStudent.student)
+        .selectinload(IncidentStudent.student)
         .joinedload(Student.school_class)
         .lazyload(SchoolClass.staff),
     )
