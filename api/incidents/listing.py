@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from api.core import audit
 from api.core.pagination import list_page
@@ -17,6 +17,7 @@ from api.incidents.deadline import deadline_status, due_soon_once, plan_pending_
 from api.incidents.models import ActionPlan, Incident, IncidentStudent
 from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
+from api.users.models import User
 
 
 def list_incidents(
@@ -81,15 +82,21 @@ def list_incidents(
         selectinload(Incident.action_plan).options(
             lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
-        # The reporter is of the caller's school, whose row authentication loaded: not joined again per case.
-        joinedload(Incident.reported_by).lazyload("*"),
-        # A student's class is shown by name; its staff (and their users) are not. The students are read by
-        # their ids (a joined read of a page's 200 involvements made PostgreSQL hash every student of the
-        # municipality, each page).
+        # The reporter is named (id, name); their school is the caller's, which authentication loaded.
+        joinedload(Incident.reported_by).options(load_only(User.id, User.name), lazyload("*")),
+        # A student is named with their class (by name); its staff (and their users) are not. The students are
+        # read by their ids (a joined read of a page's 200 involvements made PostgreSQL hash every student of
+        # the municipality, each page).
         selectinload(Incident.students)
         .selectinload(IncidentStudent.student)
-        .joinedload(Student.school_class)
-        .lazyload(SchoolClass.staff),
+        .options(
+            load_only(
+                Student.id, Student.given_name, Student.preferred_name, Student.family_name, Student.class_id
+            ),
+            joinedload(Student.school_class).options(
+                load_only(SchoolClass.id, SchoolClass.name), lazyload(SchoolClass.staff)
+            ),
+        ),
     )
     result = list_page(
         session,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from api.auth.scopes import TEXT_SCOPE, is_client
 from api.core import audit
@@ -88,25 +88,33 @@ from api.incidents.workflow import allowed_transitions, transition_problem
 from api.notifications.service import retract
 from api.strategy import service as strategy
 from api.students.models import SchoolClass, Student
+from api.users.models import User
+
 
 # A case is read in two statements besides its students: the case with its people, plan and checklist (few
 # rows: measures x five audiences), then, for a case worker, the other case-work sections.
-# The staff a case names are of the reader's school, whose row authentication loaded: their school is not
-# joined again for each of them ("*": the users' own relationships load lazily, from the identity map).
+# The staff a case names are shown by id and name only, and are of the reader's school, whose row
+# authentication loaded: their school is not joined again for each of them ("*": the users' own relationships
+# load lazily, from the identity map).
+def _named(relationship: Any) -> Any:
+    """Join a staff member the case names, reading what is shown of them (id, name)."""
+    return joinedload(relationship).options(load_only(User.id, User.name), lazyload("*"))
+
+
 _CASE = (
-    joinedload(Incident.reported_by).lazyload("*"),
-    joinedload(Incident.accused_staff).lazyload("*"),
-    joinedload(Incident.established_by).lazyload("*"),
-    joinedload(Incident.withdrawn_by).lazyload("*"),
+    _named(Incident.reported_by),
+    _named(Incident.accused_staff),
+    _named(Incident.established_by),
+    _named(Incident.withdrawn_by),
     selectinload(Incident.students)
     .joinedload(IncidentStudent.student)
     .joinedload(Student.school_class)
     .lazyload(SchoolClass.staff),
     joinedload(Incident.action_plan).options(
-        joinedload(ActionPlan.adopted_by).lazyload("*"),
-        joinedload(ActionPlan.measures).joinedload(PlanMeasure.responsible_user).lazyload("*"),
+        _named(ActionPlan.adopted_by),
+        joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
     ),
-    joinedload(Incident.audiences).joinedload(AudienceItem.done_by).lazyload("*"),
+    joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
 )
 
 
@@ -129,10 +137,12 @@ def _load_case_work(session: Session, incident: Incident) -> None:
         select(Incident)
         .where(Incident.id == incident.id)
         .options(
+            # The case itself is loaded already: only its key is read again.
+            load_only(Incident.id),
             lazyload("*"),
-            joinedload(Incident.follow_ups).joinedload(FollowUp.recorded_by).lazyload("*"),
+            joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
             joinedload(Incident.referrals),
-            joinedload(Incident.acute_measures).joinedload(AcuteMeasure.recorded_by).lazyload("*"),
+            joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
         )
     ).unique().all()
 
