@@ -79,8 +79,9 @@ def list_incidents(
         lazyload(Incident.accused_staff),
         lazyload(Incident.established_by),
         lazyload(Incident.withdrawn_by),
-        selectinload(Incident.action_plan).options(
-            lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
+        # Of the plan, whether it was adopted (the deadline's state); one plan per case, so joined.
+        joinedload(Incident.action_plan).options(
+            load_only(ActionPlan.adopted_at), lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
         # The reporter is named (id, name); their school is the caller's, which authentication loaded.
         joinedload(Incident.reported_by).options(load_only(User.id, User.name), lazyload("*")),

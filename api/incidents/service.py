@@ -87,7 +87,7 @@ from api.incidents.workflow import WORKER_TRANSITIONS as WORKER_TRANSITIONS
 from api.incidents.workflow import allowed_transitions, transition_problem
 from api.notifications.service import retract
 from api.strategy import service as strategy
-from api.students.models import SchoolClass, Student
+from api.students.models import ClassStaff, SchoolClass, Student
 from api.users.models import User
 
 
@@ -101,21 +101,46 @@ def _named(relationship: Any) -> Any:
     return joinedload(relationship).options(load_only(User.id, User.name), lazyload("*"))
 
 
-_CASE = (
+_CASE_PARTS = (
     _named(Incident.reported_by),
     _named(Incident.accused_staff),
     _named(Incident.established_by),
     _named(Incident.withdrawn_by),
-    selectinload(Incident.students)
-    .joinedload(IncidentStudent.student)
-    .joinedload(Student.school_class)
-    .lazyload(SchoolClass.staff),
     joinedload(Incident.action_plan).options(
         _named(ActionPlan.adopted_by),
         joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
     ),
     joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
 )
+_STUDENTS = (
+    selectinload(Incident.students).joinedload(IncidentStudent.student).joinedload(Student.school_class)
+)
+_CASE = (*_CASE_PARTS, _STUDENTS.lazyload(SchoolClass.staff))
+# For a teacher or pedagogue (who works a case through the classes of its students): the staff of those classes
+# come with the students, so whether they work the case needs no statement of its own.
+_CASE_WITH_CLASS_STAFF = (
+    *_CASE_PARTS,
+    _STUDENTS.joinedload(SchoolClass.staff).options(
+        load_only(ClassStaff.class_id, ClassStaff.user_id), lazyload(ClassStaff.user)
+    ),
+)
+
+
+def _works_through_classes(actor: Any) -> bool:
+    return (
+        not is_client(actor)
+        and actor.has_role(*permissions.CLASS_WORK_ROLES)
+        and not actor.has_role(*permissions.OWNER_ROLES)
+    )
+
+
+def _involved_class_ids(actor: Any, incident: Incident) -> frozenset[int] | None:
+    """Of the involved students' classes, those the actor is attached to; None unless the case's read brought
+    their staff along."""
+    classes = [s.student.school_class for s in incident.students if s.student.school_class is not None]
+    if any("staff" in sa_inspect(c).unloaded for c in classes):
+        return None
+    return frozenset(c.id for c in classes if any(m.user_id == actor.id for m in c.staff))
 
 
 _CASE_WORK = ("follow_ups", "referrals", "acute_measures")
@@ -124,8 +149,9 @@ _CASE_WORK = ("follow_ups", "referrals", "acute_measures")
 def _load(session: Session, actor: Any, incident_id: int) -> Incident:
     if not 0 < incident_id <= MAX_ID:
         raise NotFound("Incident not found.")
+    options = _CASE_WITH_CLASS_STAFF if _works_through_classes(actor) else _CASE
     return get_in_school(
-        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=_CASE
+        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=options
     )
 
 
@@ -247,7 +273,8 @@ def get_incident(session: Session, *, actor: Any, incident_id: int, audited: boo
     """A case the actor may see (404 otherwise), annotated for them; audited with the involved students unless
     `audited` is False (the caller's own action is audited instead)."""
     incident = _load(session, actor, incident_id)
-    access = access_of(session, actor, incident)
+    class_ids = _involved_class_ids(actor, incident) if _works_through_classes(actor) else None
+    access = access_of(session, actor, incident, class_ids=class_ids)
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
     incident = _annotate(session, actor, incident, access)

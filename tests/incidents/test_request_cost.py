@@ -114,3 +114,23 @@ def test_a_met_deadline_reads_no_closed_days_but_a_pending_one_counts_them(app, 
     assert resp.json["deadline_status"] == "due_soon", resp.json["action_plan_due"]
     assert [i["deadline_status"] for i in listed.json["items"] if i["id"] == incident_id] == ["due_soon"]
     assert len([s for s in sent if "calendar_closed_days" in s]) == 2  # once per request
+
+
+def test_a_class_teachers_read_knows_their_classes_from_the_case_itself(app, client, database_url):
+    # The staff of the involved students' classes come with the students: no statement asks for the
+    # teacher's classes, and the teacher still works the case (full view), while a teacher of another class
+    # does not see it at all.
+    incident_id, teacher, _ = _arrange(app, established=True)
+    with statements(database_url) as sent:
+        resp = client.get(f"/api/v1/incidents/{incident_id}", headers=teacher)
+    assert resp.status_code == 200 and resp.json["view"] == "full"
+    assert not [s for s in sent if s.startswith("SELECT class_staff")], "\n".join(sent)
+    assert len(sent) <= 5, "\n".join(sent)
+    with app.app_context():
+        session = db.session
+        world = make_world(session)
+        of_3a = make_incident(session, world, students=[(world.anna, "target")]).id
+        other_class = headers(app, world, world.users["teacher_b"])
+        own_class = headers(app, world, world.users["teacher"])
+    assert client.get(f"/api/v1/incidents/{of_3a}", headers=other_class).status_code == 404
+    assert client.get(f"/api/v1/incidents/{of_3a}", headers=own_class).json["view"] == "full"
