@@ -120,9 +120,7 @@ _CASE = (*_CASE_PARTS, _STUDENTS.lazyload(SchoolClass.staff))
 # come with the students, so whether they work the case needs no statement of its own.
 _CASE_WITH_CLASS_STAFF = (
     *_CASE_PARTS,
-    _STUDENTS.joinedload(SchoolClass.staff).options(
-        load_only(ClassStaff.class_id, ClassStaff.user_id), lazyload(ClassStaff.user)
-    ),
+    _STUDENTS.joinedload(SchoolClass.staff).lazyload(ClassStaff.user),
 )
 
 

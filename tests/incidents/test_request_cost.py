@@ -134,3 +134,14 @@ def test_a_class_teachers_read_knows_their_classes_from_the_case_itself(app, cli
         own_class = headers(app, world, world.users["teacher"])
     assert client.get(f"/api/v1/incidents/{of_3a}", headers=other_class).status_code == 404
     assert client.get(f"/api/v1/incidents/{of_3a}", headers=own_class).json["view"] == "full"
+
+
+def test_a_class_teachers_list_asks_for_their_classes_inside_its_condition(app, client, database_url):
+    incident_id, teacher, _ = _arrange(app, established=True)
+    with statements(database_url) as sent:
+        resp = client.get("/api/v1/incidents?page_size=25", headers=teacher)
+    listed = {i["id"]: i for i in resp.json["items"]}
+    assert resp.status_code == 200 and listed[incident_id]["deadline_status"] == "met"
+    assert not [s for s in sent if s.startswith("SELECT class_staff")], "\n".join(sent)
+    # who, how many, the page, its involvements, their students, the audit
+    assert len(sent) <= 6, "\n".join(sent)
