@@ -91,8 +91,9 @@ from api.students.models import ClassStaff, SchoolClass, Student
 from api.users.models import User
 
 
-# A case is read in two statements besides its students: the case with its people, plan and checklist (few
-# rows: measures x five audiences), then, for a case worker, the other case-work sections.
+# A case is read in two statements besides its students: the case with its people and plan (a row per
+# measure), then, for a case worker, the case-work sections: the five audiences' checklist, follow-ups,
+# referrals and acute measures (the checklist is shown to workers only, so a reporter's read never reads it).
 # The staff a case names are shown by id and name only, and are of the reader's school, whose row
 # authentication loaded: their school is not joined again for each of them ("*": the users' own relationships
 # load lazily, from the identity map).
@@ -110,7 +111,6 @@ _CASE_PARTS = (
         _named(ActionPlan.adopted_by),
         joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
     ),
-    joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
 )
 _STUDENTS = (
     selectinload(Incident.students).joinedload(IncidentStudent.student).joinedload(Student.school_class)
@@ -141,7 +141,7 @@ def _involved_class_ids(actor: Any, incident: Incident) -> frozenset[int] | None
     return frozenset(c.id for c in classes if any(m.user_id == actor.id for m in c.staff))
 
 
-_CASE_WORK = ("follow_ups", "referrals", "acute_measures")
+_CASE_WORK = ("audiences", "follow_ups", "referrals", "acute_measures")
 
 
 def _load(session: Session, actor: Any, incident_id: int) -> Incident:
@@ -164,6 +164,7 @@ def _load_case_work(session: Session, incident: Incident) -> None:
             # The case itself is loaded already: only its key is read again.
             load_only(Incident.id),
             lazyload("*"),
+            joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
             joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
             joinedload(Incident.referrals),
             joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
