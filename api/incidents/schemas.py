@@ -39,12 +39,11 @@ def _values(enum: Any) -> list[str]:
 
 
 def _withheld(_involved: Any) -> bool:
-    # A rule of the caller, not of the record: the request's caller (none outside a request: names shown),
-    # asked once per request (a page names some 200 students, and the caller is a proxy costly to ask).
+    # The caller's rule, not the record's (outside a request: names shown); asked once per request.
     caller = g.get("trivsel_user") if has_request_context() else None
     if caller is None:
         return False
-    return per_request("student_names_withheld", lambda: permissions.withholds_student_names(caller))
+    return per_request("names_withheld", lambda: permissions.withholds_student_names(caller))
 
 
 class InvolvedStudentRead(Schema):
