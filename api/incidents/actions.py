@@ -7,6 +7,7 @@ or None. Seeing the case at all (404 otherwise) is checked before any of these.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -75,9 +76,11 @@ class Access:
         return self.view == "full"
 
 
-def access_of(session: Session, user: Any, incident: Incident) -> Access:
-    """The user's relation to the case."""
-    worker = permissions.is_worker(session, user, incident)
+def access_of(
+    session: Session, user: Any, incident: Incident, *, class_ids: AbstractSet[int] | None = None
+) -> Access:
+    """The user's relation to the case (`class_ids`: the user's classes, when the caller knows them)."""
+    worker = permissions.is_worker(session, user, incident, class_ids=class_ids)
     reporter = permissions.is_reporter(user, incident)
     return Access(
         view="full" if worker else ("reporter" if reporter else None),

@@ -3,6 +3,7 @@ follow-up found it continued); leaders are warned 2 working days ahead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -32,8 +33,10 @@ def due_soon_until(session: Session, *, school_id: int, today: date) -> date:
     )
 
 
-def deadline_status(incident: Incident, *, today: date, soon: date) -> str | None:
-    """met / pending / due_soon / overdue for an established case's action plan; None when there is none."""
+def deadline_status(incident: Incident, *, today: date, soon: date | Callable[[], date]) -> str | None:
+    """met / pending / due_soon / overdue for an established case's action plan; None when there is none.
+    `soon` may be a function giving the last due-soon day: it is asked only for a plan still due (a school
+    that counts its closed days reads them to answer it)."""
     if incident.action_plan_due is None:
         return None
     plan = incident.action_plan
@@ -42,9 +45,21 @@ def deadline_status(incident: Incident, *, today: date, soon: date) -> str | Non
     due = incident.action_plan_due
     if due < today:
         return "overdue"
-    if due <= soon:
+    if due <= (soon() if callable(soon) else soon):
         return "due_soon"
     return "pending"
+
+
+def due_soon_once(session: Session, *, school_id: int, today: date) -> Callable[[], date]:
+    """A function giving due_soon_until for the school and day, computed on its first call only."""
+    found: list[date] = []
+
+    def soon() -> date:
+        if not found:
+            found.append(due_soon_until(session, school_id=school_id, today=today))
+        return found[0]
+
+    return soon
 
 
 def plan_pending_clause() -> Any:

@@ -6,17 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from api.core import audit
 from api.core.pagination import list_page
 from api.core.timeutil import as_utc, local_date
 from api.core.tombstones import Tombstone
 from api.incidents import permissions
-from api.incidents.deadline import deadline_status, due_soon_until, plan_pending_clause
+from api.incidents.deadline import deadline_status, due_soon_once, plan_pending_clause
 from api.incidents.models import ActionPlan, Incident, IncidentStudent
 from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
+from api.users.models import User
 
 
 def list_incidents(
@@ -60,15 +61,16 @@ def list_incidents(
             )
         )
     today = local_date()
-    soon = due_soon_until(session, school_id=actor.school_id, today=today)
+    # The last due-soon day: read once, and only when a filter or a plan still due asks for it.
+    soon = due_soon_once(session, school_id=actor.school_id, today=today)
     if deadline:
         stmt = stmt.where(plan_pending_clause())
         if deadline == "overdue":
             stmt = stmt.where(Incident.action_plan_due < today)
         elif deadline == "due_soon":
-            stmt = stmt.where(Incident.action_plan_due >= today, Incident.action_plan_due <= soon)
+            stmt = stmt.where(Incident.action_plan_due >= today, Incident.action_plan_due <= soon())
         else:
-            stmt = stmt.where(Incident.action_plan_due <= soon)
+            stmt = stmt.where(Incident.action_plan_due <= soon())
         stmt = stmt.order_by(Incident.action_plan_due, Incident.id)
     else:
         stmt = stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc())
@@ -77,14 +79,25 @@ def list_incidents(
         lazyload(Incident.accused_staff),
         lazyload(Incident.established_by),
         lazyload(Incident.withdrawn_by),
-        selectinload(Incident.action_plan).options(
-            lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
+        # Of the plan, whether it was adopted (the deadline's state); one plan per case, so joined.
+        joinedload(Incident.action_plan).options(
+            load_only(ActionPlan.adopted_at), lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
-        # A student's class is shown by name; its staff (and their users) are not.
+        # The reporter is named (id, name); their school is the caller's, which authentication loaded.
+        joinedload(Incident.reported_by).options(load_only(User.id, User.name), lazyload("*")),
+        # A student is named with their class (by name); its staff (and their users) are not. The students are
+        # read by their ids (a joined read of a page's 200 involvements made PostgreSQL hash every student of
+        # the municipality, each page).
         selectinload(Incident.students)
-        .joinedload(IncidentStudent.student)
-        .joinedload(Student.school_class)
-        .lazyload(SchoolClass.staff),
+        .selectinload(IncidentStudent.student)
+        .options(
+            load_only(
+                Student.id, Student.given_name, Student.preferred_name, Student.family_name, Student.class_id
+            ),
+            joinedload(Student.school_class).options(
+                load_only(SchoolClass.id, SchoolClass.name), lazyload(SchoolClass.staff)
+            ),
+        ),
     )
     result = list_page(
         session,

@@ -40,7 +40,7 @@ from api.core.permissions import (
 )
 from api.errors import NotFound
 from api.incidents.models import Incident, IncidentStudent
-from api.students.models import Student
+from api.students.models import ClassStaff, Student
 from api.students.permissions import class_teachers, staff_class_ids
 from api.users.service import active_staff
 
@@ -56,14 +56,12 @@ def _class_clause(session: Session, user: Any) -> ColumnElement[bool]:
     """Incidents involving a student of one of the user's classes (teachers and pedagogues only)."""
     if not user.has_role(*CLASS_WORK_ROLES):
         return false()
-    class_ids = staff_class_ids(session, user)
-    if not class_ids:
-        return false()
-    # Uncorrelated, so the database computes the set once (a correlated EXISTS ran once per case).
+    # Uncorrelated, so the database computes the set once (a correlated EXISTS ran once per case); the user's
+    # classes are part of it rather than a statement of their own before it.
     return Incident.id.in_(
         select(IncidentStudent.incident_id)
         .join(Student, Student.id == IncidentStudent.student_id)
-        .where(Student.class_id.in_(sorted(class_ids)))
+        .where(Student.class_id.in_(select(ClassStaff.class_id).where(ClassStaff.user_id == user.id)))
     )
 
 

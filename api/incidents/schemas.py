@@ -11,6 +11,7 @@ from api.clients.schemas import ApiClientBrief
 from api.core.etag import etag_of
 from api.core.fields import day_field, id_field, moment_field, text_field
 from api.core.pagination import FeedQuery, PageQuery
+from api.core.scoping import per_request
 from api.extensions import Schema, computed
 from api.incidents import permissions
 from api.incidents.actions import ACTION_VALUES
@@ -38,9 +39,11 @@ def _values(enum: Any) -> list[str]:
 
 
 def _withheld(_involved: Any) -> bool:
-    # A rule of the caller, not of the record: the request's caller (none outside a request: names shown).
+    # The caller's rule, not the record's (outside a request: names shown); asked once per request.
     caller = g.get("trivsel_user") if has_request_context() else None
-    return caller is not None and permissions.withholds_student_names(caller)
+    if caller is None:
+        return False
+    return per_request("names_withheld", lambda: permissions.withholds_student_names(caller))
 
 
 class InvolvedStudentRead(Schema):

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from api.auth.scopes import TEXT_SCOPE, is_client
 from api.core import audit
@@ -38,7 +38,7 @@ from api.incidents.casework import update_referral as update_referral
 from api.incidents.deadline import ACTION_PLAN_WORKING_DAYS as ACTION_PLAN_WORKING_DAYS
 from api.incidents.deadline import DUE_SOON_WORKING_DAYS as DUE_SOON_WORKING_DAYS
 from api.incidents.deadline import deadline_status as deadline_status
-from api.incidents.deadline import due_soon_until
+from api.incidents.deadline import due_soon_once
 from api.incidents.listing import list_incidents as list_incidents
 from api.incidents.models import (
     BULLYING_LIKE,
@@ -87,37 +87,69 @@ from api.incidents.workflow import WORKER_TRANSITIONS as WORKER_TRANSITIONS
 from api.incidents.workflow import allowed_transitions, transition_problem
 from api.notifications.service import retract
 from api.strategy import service as strategy
-from api.students.models import SchoolClass, Student
+from api.students.models import ClassStaff, SchoolClass, Student
+from api.users.models import User
 
-# A case is read in two statements besides its students: the case with its people, plan and checklist (few
-# rows: measures x five audiences), then, for a case worker, the other case-work sections.
-# The staff a case names are of the reader's school, whose row authentication loaded: their school is not
-# joined again for each of them ("*": the users' own relationships load lazily, from the identity map).
-_CASE = (
-    joinedload(Incident.reported_by).lazyload("*"),
-    joinedload(Incident.accused_staff).lazyload("*"),
-    joinedload(Incident.established_by).lazyload("*"),
-    joinedload(Incident.withdrawn_by).lazyload("*"),
-    selectinload(Incident.students)
-    .joinedload(IncidentStudent.student)
-    .joinedload(Student.school_class)
-    .lazyload(SchoolClass.staff),
+
+# A case is read in two statements besides its students: the case with its people and plan (a row per
+# measure), then, for a case worker, the case-work sections: the five audiences' checklist, follow-ups,
+# referrals and acute measures (the checklist is shown to workers only, so a reporter's read never reads it).
+# The staff a case names are shown by id and name only, and are of the reader's school, whose row
+# authentication loaded: their school is not joined again for each of them ("*": the users' own relationships
+# load lazily, from the identity map).
+def _named(relationship: Any) -> Any:
+    """Join a staff member the case names, reading what is shown of them (id, name)."""
+    return joinedload(relationship).options(load_only(User.id, User.name), lazyload("*"))
+
+
+_CASE_PARTS = (
+    _named(Incident.reported_by),
+    _named(Incident.accused_staff),
+    _named(Incident.established_by),
+    _named(Incident.withdrawn_by),
     joinedload(Incident.action_plan).options(
-        joinedload(ActionPlan.adopted_by).lazyload("*"),
-        joinedload(ActionPlan.measures).joinedload(PlanMeasure.responsible_user).lazyload("*"),
+        _named(ActionPlan.adopted_by),
+        joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
     ),
-    joinedload(Incident.audiences).joinedload(AudienceItem.done_by).lazyload("*"),
+)
+_STUDENTS = (
+    selectinload(Incident.students).joinedload(IncidentStudent.student).joinedload(Student.school_class)
+)
+_CASE = (*_CASE_PARTS, _STUDENTS.lazyload(SchoolClass.staff))
+# For a teacher or pedagogue (who works a case through the classes of its students): the staff of those classes
+# come with the students, so whether they work the case needs no statement of its own.
+_CASE_WITH_CLASS_STAFF = (
+    *_CASE_PARTS,
+    _STUDENTS.joinedload(SchoolClass.staff).lazyload(ClassStaff.user),
 )
 
 
-_CASE_WORK = ("follow_ups", "referrals", "acute_measures")
+def _works_through_classes(actor: Any) -> bool:
+    return (
+        not is_client(actor)
+        and actor.has_role(*permissions.CLASS_WORK_ROLES)
+        and not actor.has_role(*permissions.OWNER_ROLES)
+    )
+
+
+def _involved_class_ids(actor: Any, incident: Incident) -> frozenset[int] | None:
+    """Of the involved students' classes, those the actor is attached to; None unless the case's read brought
+    their staff along."""
+    classes = [s.student.school_class for s in incident.students if s.student.school_class is not None]
+    if any("staff" in sa_inspect(c).unloaded for c in classes):
+        return None
+    return frozenset(c.id for c in classes if any(m.user_id == actor.id for m in c.staff))
+
+
+_CASE_WORK = ("audiences", "follow_ups", "referrals", "acute_measures")
 
 
 def _load(session: Session, actor: Any, incident_id: int) -> Incident:
     if not 0 < incident_id <= MAX_ID:
         raise NotFound("Incident not found.")
+    options = _CASE_WITH_CLASS_STAFF if _works_through_classes(actor) else _CASE
     return get_in_school(
-        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=_CASE
+        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=options
     )
 
 
@@ -129,10 +161,13 @@ def _load_case_work(session: Session, incident: Incident) -> None:
         select(Incident)
         .where(Incident.id == incident.id)
         .options(
+            # The case itself is loaded already: only its key is read again.
+            load_only(Incident.id),
             lazyload("*"),
-            joinedload(Incident.follow_ups).joinedload(FollowUp.recorded_by).lazyload("*"),
+            joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
+            joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
             joinedload(Incident.referrals),
-            joinedload(Incident.acute_measures).joinedload(AcuteMeasure.recorded_by).lazyload("*"),
+            joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
         )
     ).unique().all()
 
@@ -143,7 +178,7 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
     if access.worker:
         _load_case_work(session, incident)
     today = local_date()
-    soon = due_soon_until(session, school_id=incident.school_id, today=today)
+    soon = due_soon_once(session, school_id=incident.school_id, today=today)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
     incident.allowed_transitions = allowed_transitions(incident, access)  # type: ignore[assignment]
     incident.allowed_actions = allowed_actions(session, actor, incident, access=access)  # type: ignore[attr-defined]
@@ -237,7 +272,8 @@ def get_incident(session: Session, *, actor: Any, incident_id: int, audited: boo
     """A case the actor may see (404 otherwise), annotated for them; audited with the involved students unless
     `audited` is False (the caller's own action is audited instead)."""
     incident = _load(session, actor, incident_id)
-    access = access_of(session, actor, incident)
+    class_ids = _involved_class_ids(actor, incident) if _works_through_classes(actor) else None
+    access = access_of(session, actor, incident, class_ids=class_ids)
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
     incident = _annotate(session, actor, incident, access)
