@@ -4,7 +4,7 @@ row; and the checks of values every case service shares (text, choices, times, s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +14,11 @@ from api.core.timeutil import as_utc, utcnow
 from api.errors import InvalidInput
 from api.incidents.models import CaseStatus, Incident, IncidentEvent, InvolvementRole
 from api.schools.service import school_by_id
-from api.students.service import school_student_ids
+from api.students.service import school_students
 from api.users.service import active_member
+
+if TYPE_CHECKING:
+    from api.students.models import Student
 
 MAX_STUDENTS = 50
 # Clocks of phones drift; a time a little in the future is accepted as "now".
@@ -127,8 +130,9 @@ def set_status(session: Session, actor: Any, incident: Incident, target: str) ->
     record_event(session, incident, actor, "status_changed", old=old, new=target)
 
 
-def validated_students(session: Session, school_id: int, students: Any) -> list[tuple[int, str]]:
-    """(student id, role) of each involved student, checked: at least one, none twice, all of the school."""
+def validated_students(session: Session, school_id: int, students: Any) -> list[tuple[Student, str]]:
+    """(student, role) of each involved student, checked: at least one, none twice, all of the school. The
+    students come with their class, as the case shows them."""
     if not students:
         raise InvalidInput("An incident needs at least one student.", errors={"students": ["required"]})
     if len(students) > MAX_STUDENTS:
@@ -142,10 +146,10 @@ def validated_students(session: Session, school_id: int, students: Any) -> list[
     ids = [sid for sid, _ in rows]
     if len(set(ids)) != len(ids):
         raise InvalidInput("A student is listed twice.", errors={"students": ["duplicate student"]})
-    found = school_student_ids(session, school_id=school_id, student_ids=ids)
+    found = school_students(session, school_id=school_id, student_ids=ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput(
             "Unknown students.", errors={"students": [f"unknown student {i}" for i in missing]}
         )
-    return rows
+    return [(found[sid], role) for sid, role in rows]

@@ -228,8 +228,21 @@ def create_incident(
         reported_by_id=None if is_client(actor) else actor.id,
         reported_by_client_id=actor.client_pk if is_client(actor) else None,
         strategy_version_id=strategy.in_force_id(session, school_id=actor.school_id),
+        # A new case has none of the later states and no case work; saying so here means presenting it reads
+        # nothing back (an unset column or collection would be loaded from the database on first use).
+        established_at=None,
+        established_by_id=None,
+        action_plan_due=None,
+        closed_at=None,
+        withdrawn_at=None,
+        withdrawn_by_id=None,
+        action_plan=None,
+        audiences=[],
+        follow_ups=[],
+        referrals=[],
+        acute_measures=[],
     )
-    incident.students = [IncidentStudent(student_id=sid, role=role) for sid, role in rows]
+    incident.students = [IncidentStudent(student=student, role=role) for student, role in rows]
     session.add(incident)
     session.flush()
     by_client = {"api_client_id": actor.client_pk} if is_client(actor) else {}
@@ -314,7 +327,7 @@ def update_incident(
     if "students" in changes:
         rows = validated_students(session, incident.school_id, changes["students"])
         old = {s.student_id: s.role for s in incident.students}
-        new = dict(rows)
+        new = {student.id: role for student, role in rows}
         if old != new:
             ensure_action(session, actor, incident, CaseAction.CHANGE_STUDENTS, access=access)
             keep = {s.student_id: s for s in incident.students if s.student_id in new}
@@ -322,7 +335,7 @@ def update_incident(
                 if sid in keep:
                     keep[sid].role = role
             incident.students = [
-                keep.get(sid) or IncidentStudent(student_id=sid, role=role) for sid, role in rows
+                keep.get(student.id) or IncidentStudent(student=student, role=role) for student, role in rows
             ]
             record_event(
                 session,

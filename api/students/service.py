@@ -98,11 +98,14 @@ def get_student(session: Session, *, actor: User, student_id: int, audited: bool
     return student
 
 
-def school_student_ids(session: Session, *, school_id: int, student_ids: list[int]) -> set[int]:
-    """Which of these ids are students of this school (present or former)."""
-    return set(
-        session.scalars(select(Student.id).where(Student.id.in_(student_ids), Student.school_id == school_id))
-    )
+def school_students(session: Session, *, school_id: int, student_ids: list[int]) -> dict[int, Student]:
+    """Those of these ids that are students of this school (present or former), by id, with their class."""
+    return {
+        s.id: s
+        for s in session.scalars(
+            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
+        )
+    }
 
 
 def students_of_school(

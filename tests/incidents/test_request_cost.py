@@ -145,3 +145,30 @@ def test_a_class_teachers_list_asks_for_their_classes_inside_its_condition(app, 
     assert not [s for s in sent if s.startswith("SELECT class_staff")], "\n".join(sent)
     # who, how many, the page, its involvements, their students, the audit
     assert len(sent) <= 6, "\n".join(sent)
+
+
+def test_a_teachers_report_costs_at_most_12_statements_and_reads_nothing_back(app, client, database_url):
+    """A new case is shown from what was just written: its students as checked (with their class), and no
+    later state or case work read back from the database."""
+    with app.app_context():
+        session = db.session
+        world = make_world(session)
+        session.commit()
+        anna, teacher = world.anna.id, headers(app, world, world.users["teacher"])
+    body = {  # teasing: nobody is notified (a bullying-like report tells the leaders, more statements)
+        "classification": "teasing",
+        "students": [{"student_id": anna, "role": "target"}],
+    }
+    with statements(database_url) as sent:
+        resp = client.post(
+            "/api/v1/incidents", json=body, headers={**teacher, "Idempotency-Key": "report-cost-1"}
+        )
+    assert resp.status_code == 201, resp.json
+    assert [(s["id"], s["role"]) for s in resp.json["students"]] == [(anna, "target")]
+    assert all(s["display_name"] and s["class_name"] for s in resp.json["students"])
+    assert resp.json["view"] == "full" and resp.json["allowed_transitions"]
+    reads = [s for s in sent if s.lstrip("( '\"").upper().startswith("SELECT")]
+    assert not [s for s in reads if "FROM incidents" in s or "FROM incident_" in s], "\n".join(reads)
+    assert sum("FROM students" in s for s in reads) == 1, "\n".join(reads)
+    print(f"\nPOST /incidents (class teacher): {len(sent)} statements")
+    assert len(sent) <= 12, "\n".join(sent)
