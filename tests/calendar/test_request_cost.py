@@ -45,7 +45,7 @@ def _school_counting_closed_days(app):
         return ids, headers(app, world, world.users["teacher"]), headers(app, world, world.users["leader"])
 
 
-def test_a_status_change_reads_the_closed_days_once_within_ten_statements(app, client, database_url):
+def test_a_status_change_reads_the_closed_days_at_most_once_within_ten_statements(app, client, database_url):
     ids, teacher, _ = _school_counting_closed_days(app)
     etag = client.get(f"/api/v1/incidents/{ids[0]}", headers=teacher).headers["ETag"]
     with statements(database_url) as sent:
@@ -55,7 +55,9 @@ def test_a_status_change_reads_the_closed_days_once_within_ten_statements(app, c
             headers={**teacher, "If-Match": etag},
         )
     assert resp.status_code == 200 and resp.json["status"] == "investigating"
-    assert _closed_days_reads(sent) == 1, "\n".join(sent)
+    # An open case has no plan due, so its deadline needs no closed days; a request that needs them reads
+    # them once (tests/incidents/test_request_cost.py has the case with a plan due).
+    assert _closed_days_reads(sent) <= 1, "\n".join(sent)
     assert len(sent) <= 10, "\n".join(sent)
 
 
