@@ -3,6 +3,7 @@ principal in one statement, and ending a user's sessions."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from api.auth.models import RefreshToken, RevokedAccessToken, TokenFamily
@@ -165,16 +166,19 @@ def logout(session: Session, *, user: User, payload: dict[str, Any]) -> None:
     session.flush()
 
 
-# Built once: every authenticated request runs it, and building and keying the statement anew cost as much
-# as the ORM's loading of its row.
-_PRINCIPAL = (
-    select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
-    .outerjoin(User.role_rows)
-    .outerjoin(TokenFamily, and_(TokenFamily.id == bindparam("fam"), TokenFamily.user_id == User.id))
-    .outerjoin(RevokedAccessToken, RevokedAccessToken.jti == bindparam("jti"))
-    .options(contains_eager(User.role_rows))
-    .where(User.id == bindparam("uid"))
-)
+@functools.cache
+def _principal_statement() -> Select[Any]:
+    """Built once, on the first request: every authenticated request runs it, and building and keying the
+    statement anew cost as much as the ORM's loading of its row. (Not at import: its loader option configures
+    the mappers, and other domains' models may not be imported yet.)"""
+    return (
+        select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
+        .outerjoin(User.role_rows)
+        .outerjoin(TokenFamily, and_(TokenFamily.id == bindparam("fam"), TokenFamily.user_id == User.id))
+        .outerjoin(RevokedAccessToken, RevokedAccessToken.jti == bindparam("jti"))
+        .options(contains_eager(User.role_rows))
+        .where(User.id == bindparam("uid"))
+    )
 
 
 def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
@@ -189,7 +193,9 @@ def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
     # Every token we issue belongs to a login (family); one without is not ours to honour.
     if not isinstance(family_id, str) or not isinstance(jti, str):
         return Principal(user=None, revoked=True)
-    rows = session.execute(_PRINCIPAL, {"uid": user_id, "fam": family_id, "jti": jti}).unique().all()
+    rows = (
+        session.execute(_principal_statement(), {"uid": user_id, "fam": family_id, "jti": jti}).unique().all()
+    )
     if not rows:
         return Principal(user=None, revoked=True)
     user, found_family, family_revoked_at, revoked_jti = rows[0]
