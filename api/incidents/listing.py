@@ -79,8 +79,10 @@ def list_incidents(
         lazyload(Incident.accused_staff),
         lazyload(Incident.established_by),
         lazyload(Incident.withdrawn_by),
-        # Of the plan, whether it was adopted (the deadline's state); one plan per case, so joined.
-        joinedload(Incident.action_plan).options(
+        # Of the plan, whether it was adopted (the deadline's state), read for the page's cases by their ids:
+        # joined into the page's statement, a status filter made PostgreSQL scan every plan of the
+        # municipality (bench/query_plans.py).
+        selectinload(Incident.action_plan).options(
             load_only(ActionPlan.adopted_at), lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
         ),
         # The reporter is named (id, name); their school is the caller's, which authentication loaded.

@@ -143,8 +143,8 @@ def test_a_class_teachers_list_asks_for_their_classes_inside_its_condition(app, 
     listed = {i["id"]: i for i in resp.json["items"]}
     assert resp.status_code == 200 and listed[incident_id]["deadline_status"] == "met"
     assert not [s for s in sent if s.startswith("SELECT class_staff")], "\n".join(sent)
-    # who, how many, the page, its involvements, their students, the audit
-    assert len(sent) <= 6, "\n".join(sent)
+    # who, how many, the page, its plans, its involvements, their students, the audit
+    assert len(sent) <= 7, "\n".join(sent)
 
 
 def test_a_teachers_report_costs_at_most_12_statements_and_reads_nothing_back(app, client, database_url):
