@@ -147,16 +147,23 @@ def test_a_deadlock_that_persists_is_409_after_the_bounded_retries_and_writes_no
 
 
 def _kill_app_connections(app) -> int:
-    """End every server connection of the app's database but one of our own, as a restart would."""
+    """End the server side of every connection idle in the app's pool, as a restart would; only those (other
+    test workers share the server)."""
     import psycopg
 
-    from api.core.db import normalize_url
+    from api.core.db import db, normalize_url
 
+    with app.app_context():
+        pool = db.engine.pool
+    pids = [
+        record.dbapi_connection.info.backend_pid
+        for record in list(pool._pool.queue)  # the pooled connections themselves
+        if record.dbapi_connection is not None
+    ]
     url = normalize_url(app.config["DATABASE_URL"]).replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(pg_terminate_backend(pid)) FROM unnest(%s::int[]) AS pid", [pids]
         ).fetchone()[0]
 
 
