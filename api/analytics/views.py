@@ -124,8 +124,10 @@ def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) ->
         stmt = stmt.where(*narrowed)
     # Plain rows on the session's connection (its transaction): no ORM entity is loaded, so the ORM's
     # handling of the statement would only add to each request.
-    found = session.connection().execute(
-        stmt, {"school_id": scope.school_id, "start": period.start, "end": period.end}
+    found = (
+        session.connection()
+        .execute(stmt, {"school_id": scope.school_id, "start": period.start, "end": period.end})
+        .all()
     )
     # Ordered here, not in the statement: PostgreSQL would sort every case to group them instead of hashing
     # them and sorting the few cells (Python's order of text is by code point, the same on every database).
