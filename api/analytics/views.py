@@ -118,7 +118,9 @@ def _heatmap_statement(postgresql: bool, first_year: int, last_year: int) -> Sel
 
 def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
     """Cases by place and hour of the day (Copenhagen time)."""
-    stmt = _heatmap_statement(is_postgresql(session), period.first.year, period.last.year)
+    postgresql = is_postgresql(session)
+    years = (0, 0) if postgresql else (period.first.year, period.last.year)  # PostgreSQL knows summer time
+    stmt = _heatmap_statement(postgresql, *years)
     narrowed = _narrowed(session, scope, filters)
     if narrowed:
         stmt = stmt.where(*narrowed)
