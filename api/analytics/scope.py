@@ -131,37 +131,52 @@ def _last_sunday(year: int, month: int) -> date:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
-def _summer_periods(period: Period) -> list[tuple[datetime, datetime]]:
+def _summer_periods(first_year: int, last_year: int) -> list[tuple[datetime, datetime]]:
     """EU summer time (UTC+2 in Copenhagen): from 01:00 UTC on March's last Sunday to October's."""
     return [
         (
             datetime.combine(_last_sunday(year, 3), time(1), UTC),
             datetime.combine(_last_sunday(year, 10), time(1), UTC),
         )
-        for year in range(period.first.year, period.last.year + 1)
+        for year in range(first_year, last_year + 1)
     ]
 
 
-def _postgresql(session: Session) -> bool:
+def is_postgresql(session: Session) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite): the wall-time expressions differ."""
     return session.get_bind().dialect.name == "postgresql"
 
 
 def local_time(session: Session, column: Any, period: Period) -> Any:
     """The column's moment as Copenhagen wall time, for grouping by hour, weekday or day in the database."""
-    if _postgresql(session):
+    return _local_time(is_postgresql(session), column, period.first.year, period.last.year)
+
+
+def _local_time(postgresql: bool, column: Any, first_year: int, last_year: int) -> Any:
+    if postgresql:
         return func.timezone(LOCAL_TZ.key, column)
     # SQLite has no time zones: add the offset in force, known from the period's summer-time transitions.
-    summer = [(column >= start) & (column < end) for start, end in _summer_periods(period)]
+    summer = [(column >= start) & (column < end) for start, end in _summer_periods(first_year, last_year)]
     offset = case(*[(cond, "+2 hours") for cond in summer], else_="+1 hours") if summer else "+1 hours"
     return func.datetime(column, offset)
 
 
 def hour_of(session: Session, expr: Any) -> Any:
-    """The hour (0-23) of a wall time (in PostgreSQL `date_part`, a float: cheaper to compute and group by than
-    `extract`'s numeric)."""
-    if _postgresql(session):
+    """The hour (0-23) of a wall time."""
+    return _hour_of(is_postgresql(session), expr)
+
+
+def _hour_of(postgresql: bool, expr: Any) -> Any:
+    # In PostgreSQL `date_part`, a float: cheaper to compute and group by than `extract`'s numeric.
+    if postgresql:
         return func.date_part(literal_column("'hour'"), expr)
     return extract("hour", expr)
+
+
+def local_hour(postgresql: bool, column: Any, first_year: int, last_year: int) -> Any:
+    """The Copenhagen hour (0-23) of the column's moments in the years first_year..last_year, built from the
+    database's kind alone (for a statement built once and reused)."""
+    return _hour_of(postgresql, _local_time(postgresql, column, first_year, last_year))
 
 
 def minute_of(expr: Any) -> Any:
@@ -182,7 +197,7 @@ def day_parts(expr: Any) -> tuple[Any, Any, Any]:
 def month_of(session: Session, expr: Any) -> Any:
     """The month of a wall time as one value to group by: its first moment (PostgreSQL) or `YYYY-MM` text
     (SQLite); `month_label` names either as `YYYY-MM`."""
-    if _postgresql(session):
+    if is_postgresql(session):
         return func.date_trunc(literal_column("'month'"), expr)
     return func.strftime("%Y-%m", expr)
 

@@ -3,13 +3,14 @@ cases (or observations) in a scope and a period. Counts only; never a name, neve
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, func, select
+from sqlalchemy import Select, and_, bindparam, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from api.analytics.scope import (
@@ -17,7 +18,9 @@ from api.analytics.scope import (
     Scope,
     day_parts,
     hour_of,
+    is_postgresql,
     iso_weekday,
+    local_hour,
     local_time,
     minute_of,
     month_label,
@@ -54,14 +57,22 @@ class Filters:
 def _counted(session: Session, scope: Scope, period: Period, filters: Filters) -> list[Any]:
     """Conditions on Incident: the scope's school and visibility, the period, the filters; never a withdrawn
     report nor a case accusing a staff member."""
-    conds = [
+    return [
         Incident.school_id == scope.school_id,
         Incident.occurred_at >= period.start,
         Incident.occurred_at < period.end,
-        Incident.withdrawn_at.is_(None),
-        Incident.accused_staff_id.is_(None),
-        scope.incidents,
+        *_never_counted(),
+        *_narrowed(session, scope, filters),
     ]
+
+
+def _never_counted() -> list[Any]:
+    return [Incident.withdrawn_at.is_(None), Incident.accused_staff_id.is_(None)]
+
+
+def _narrowed(session: Session, scope: Scope, filters: Filters) -> list[Any]:
+    """The scope's visibility rule (nothing for a case owner, who counts every case) and the filters."""
+    conds = [] if scope.incidents is true() else [scope.incidents]
     if filters.classification:
         conds.append(Incident.classification == filters.classification)
     if filters.class_id is not None or filters.grade is not None:
@@ -86,19 +97,43 @@ def _class_labels(session: Session, school_id: int, ids: set[str]) -> dict[str, 
     return {str(i): name for i, name in rows}
 
 
-def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
-    """Cases by place and hour of the day (Copenhagen time)."""
-    local = local_time(session, Incident.occurred_at, period)
-    hour = hour_of(session, local)
+@functools.lru_cache(maxsize=32)
+def _heatmap_statement(postgresql: bool, first_year: int, last_year: int) -> Select[Any]:
+    """The heat map's GROUP BY with the school and the period as parameters, built once per kind of database
+    (and, on SQLite, whose wall time spells out each year's summer time, per span of years): building and
+    keying it anew on every request cost a quarter of what PostgreSQL takes to run it."""
+    hour = local_hour(postgresql, Incident.occurred_at, first_year, last_year)
     place = func.coalesce(Incident.place, "unknown")
-    stmt = (
+    return (
         select(place, hour, func.count())
-        .where(*_counted(session, scope, period, filters))
+        .where(
+            Incident.school_id == bindparam("school_id"),
+            Incident.occurred_at >= bindparam("start"),
+            Incident.occurred_at < bindparam("end"),
+            *_never_counted(),
+        )
         .group_by(place, hour)
     )
+
+
+def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
+    """Cases by place and hour of the day (Copenhagen time)."""
+    postgresql = is_postgresql(session)
+    years = (0, 0) if postgresql else (period.first.year, period.last.year)  # PostgreSQL knows summer time
+    stmt = _heatmap_statement(postgresql, *years)
+    narrowed = _narrowed(session, scope, filters)
+    if narrowed:
+        stmt = stmt.where(*narrowed)
+    # Plain rows on the session's connection (its transaction): no ORM entity is loaded, so the ORM's
+    # handling of the statement would only add to each request.
+    found = (
+        session.connection()
+        .execute(stmt, {"school_id": scope.school_id, "start": period.start, "end": period.end})
+        .all()
+    )
     # Ordered here, not in the statement: PostgreSQL would sort every case to group them instead of hashing
-    # them and sorting the few cells (the order is the databases' own: by place's code points, then hour).
-    rows = sorted((p, int(h), n) for p, h, n in session.execute(stmt))
+    # them and sorting the few cells (Python's order of text is by code point, the same on every database).
+    rows = sorted((p, int(h), n) for p, h, n in found)
     cells = [Cell({"place": p, "hour": str(h)}, n) for p, h, n in rows]
     return Table("heatmap", ["place", "hour"], cells)
 

@@ -55,6 +55,26 @@ def test_heatmap_cells_come_ordered_by_place_then_hour_as_a_number(app, client, 
     assert all(c["count"] == 5 for c in table["cells"])
 
 
+def test_the_heat_maps_statement_is_built_once_and_narrowing_it_leaves_it_whole(app, client, session, world):
+    # The statement is kept between requests with the school and the period as parameters; a reader's
+    # visibility rule and filters are added to a copy, never to the kept statement.
+    add_cases(session, world.users["teacher"], [world.anna], n=5, at=SUMMER)  # class A
+    add_cases(session, world.users["teacher_b"], [world.carl], n=6, at=SUMMER)  # class B: not teacher A's
+    add_cases(session, world.other_users["leader"], [world.other_student], n=7, at=SUMMER)
+    views._heatmap_statement.cache_clear()
+    period = {"date_from": "2026-08-01", "date_to": "2026-12-06"}
+    teacher, leader = world.users["teacher"], world.users["leader"]
+    narrowed = _get(client, app, world, teacher, "heatmap", class_id=world.class_a.id, **period)
+    assert [(c["keys"], c["count"]) for c in narrowed["cells"]] == [
+        ({"place": "schoolyard", "hour": "10"}, 5)
+    ]
+    assert _get(client, app, world, teacher, "heatmap", **period)["cells"][0]["count"] == 5
+    assert _get(client, app, world, leader, "heatmap", **period)["cells"][0]["count"] == 11
+    other = _get(client, app, world, world.other_users["leader"], "heatmap", **period)
+    assert [c["count"] for c in other["cells"]] == [7]
+    assert views._heatmap_statement.cache_info().misses == 1
+
+
 def test_class_trend_months_are_copenhagen_months_in_order(app, client, session, world):
     teacher = world.users["teacher"]
     # 31 October 23:30 UTC is 1 November 00:30 in Copenhagen (winter time, UTC+1); 31 December 23:30 UTC is
