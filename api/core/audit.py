@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -69,6 +69,9 @@ class PendingEntry:
     detail: dict[str, Any] | None
 
 
+_FIELDS = [f.name for f in fields(PendingEntry)]
+
+
 def _actor() -> Any:
     return g.get("trivsel_user") if has_request_context() else None
 
@@ -113,7 +116,12 @@ def record(
     if not students:
         pending.append(first)
     else:
-        pending.extend(replace(first, student_id=student_id) for student_id in students)
+        # A copy per student, made without dataclasses.replace (which re-reads the fields for each copy).
+        shared = [getattr(first, k) for k in _FIELDS]
+        at = _FIELDS.index("student_id")
+        for student_id in students:
+            shared[at] = student_id
+            pending.append(PendingEntry(*shared))
 
 
 # Query arguments that page or shape a list rather than search it.

@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from api.core.db import UTCDateTime
+from api.core.dumping import PlannedList
 from api.core.timeutil import utcnow
 from api.core.tombstones import TOMBSTONE_REASONS, Tombstone
 from api.errors import BadRequest, Gone
@@ -97,7 +98,8 @@ def page_schema(item_schema: type[ma.Schema], name: str | None = None, *, feed: 
     if name not in _PAGE_SCHEMAS:
         offset = {"required": not feed}
         fields: dict[str, Any] = {
-            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            # Dumped by a plan of the item schema: a page's dump cost more than reading it (api/core/dumping.py).
+            "items": PlannedList(ma.fields.Nested(item_schema), required=True),
             "total": ma.fields.Integer(**offset, metadata={"description": "Offset paging only"}),
             "page": ma.fields.Integer(**offset, metadata={"description": "Offset paging only"}),
             "page_size": ma.fields.Integer(required=True),

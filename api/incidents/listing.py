@@ -115,35 +115,36 @@ def _among(session: Session, column: Any, ids: list[int]) -> Any:
 
 
 def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> list[ListedCase]:
-    """The page's rows as listed cases: their involvements, the students involved (with their classes) and,
-    for the cases with a deadline, whether their plan was adopted, each read by id in one statement."""
+    """The page's rows as listed cases: their involvements with the students (and their classes) in one
+    statement and, for the cases with a deadline, whether their plan was adopted in another."""
     if not rows:
         return []
     ids = [r.id for r in rows]
-    # The involvements, then their students by id: joined in one statement, PostgreSQL hashed every student
-    # of the municipality for a page's ~200 involvements.
-    involvements = session.execute(
-        select(IncidentStudent.incident_id, IncidentStudent.student_id, IncidentStudent.role)
-        .where(_among(session, IncidentStudent.incident_id, ids))
-        .order_by(IncidentStudent.id)
-    ).all()
-    names = {
-        r.id: ListedStudent(_display_name(r), r.class_name)
-        for r in session.execute(
-            select(
-                Student.id,
-                Student.given_name,
-                Student.preferred_name,
-                Student.family_name,
-                SchoolClass.name.label("class_name"),
-            )
-            .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
-            .where(_among(session, Student.id, sorted({r.student_id for r in involvements})))
-        )
-    }
+    # The involvements with their students, the students also named by the ids the page involves: a join on
+    # the involvements alone made PostgreSQL hash every student of the municipality for a page's ~200.
+    on_page = _among(session, IncidentStudent.incident_id, ids)
+    involved_ids = select(IncidentStudent.student_id).where(on_page)
     involved: dict[int, list[ListedInvolvement]] = {i: [] for i in ids}
-    for r in involvements:
-        involved[r.incident_id].append(ListedInvolvement(r.student_id, r.role, names[r.student_id]))
+    names: dict[int, ListedStudent] = {}
+    for r in session.execute(
+        select(
+            IncidentStudent.incident_id,
+            IncidentStudent.student_id,
+            IncidentStudent.role,
+            Student.given_name,
+            Student.preferred_name,
+            Student.family_name,
+            SchoolClass.name.label("class_name"),
+        )
+        .join(Student, Student.id == IncidentStudent.student_id)
+        .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(on_page, Student.id.in_(involved_ids))
+        .order_by(IncidentStudent.id)
+    ):
+        named = names.get(r.student_id)
+        if named is None:
+            named = names[r.student_id] = ListedStudent(_display_name(r), r.class_name)
+        involved[r.incident_id].append(ListedInvolvement(r.student_id, r.role, named))
     due = [r.id for r in rows if r.action_plan_due is not None]
     plans: dict[int, ListedPlan] = {}
     if due:
@@ -203,11 +204,12 @@ def list_incidents(
 ) -> dict:
     """The cases the actor may see, newest first (withdrawn reports left out); with `deadline`, those whose
     action plan is overdue, due within 2 working days, or either ('attention'), earliest deadline first."""
+    visible = permissions.visibility_clause(session, actor)
     stmt = (
         select(*_LISTED)
         .outerjoin(User, User.id == Incident.reported_by_id)
         .outerjoin(ApiClient, ApiClient.id == Incident.reported_by_client_id)
-        .where(permissions.visibility_clause(session, actor), Incident.withdrawn_at.is_(None))
+        .where(visible, Incident.withdrawn_at.is_(None))
     )
     if class_id is not None or grade is not None:
         about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
@@ -250,9 +252,7 @@ def list_incidents(
         resource="incidents",
         school_id=actor.school_id,
         # Only the tombstones of cases the caller could see (a withdrawn case's row stays, for the audit).
-        tombstones_visible=Tombstone.resource_id.in_(
-            select(Incident.id).where(permissions.visibility_clause(session, actor))
-        ),
+        tombstones_visible=Tombstone.resource_id.in_(select(Incident.id).where(visible)),
         scalars=False,
     )
     result["items"] = _listed(session, result["items"], today=today, soon=soon)
