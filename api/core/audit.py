@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from flask import g, has_request_context, request
@@ -170,7 +171,14 @@ def restore_pending(entries: list[PendingEntry]) -> None:
 
 _COLUMNS = [c.key for c in AuditEntry.__table__.columns if c.key != "id"]
 _SHARED = [k for k in _COLUMNS if k != "student_id"]
+_shared_values = attrgetter(*[k for k in _SHARED if k != "detail"])
 _BY_STUDENT: dict[str, Any] = {}
+
+
+def _shared(e: PendingEntry) -> tuple:
+    """What a row shares with the other rows of its `record` call: every column but the student, the detail
+    by identity (one call's rows share one detail object; equal details of two calls are two runs)."""
+    return (*_shared_values(e), id(e.detail))
 
 
 def _by_student(dialect: str) -> Any:
@@ -192,18 +200,14 @@ def _runs(entries: list[PendingEntry]) -> list[list[PendingEntry]]:
     """The entries in order, in runs that differ only by student (one `record` call about many students:
     they share one detail object)."""
     runs: list[list[PendingEntry]] = []
+    last_key: tuple | None = None
     for e in entries:
-        last = runs[-1][-1] if runs else None
-        if (
-            last is not None
-            and e.student_id is not None
-            and last.student_id is not None
-            and e.detail is last.detail
-            and all(getattr(e, k) == getattr(last, k) for k in _SHARED)
-        ):
+        key = _shared(e)
+        if runs and e.student_id is not None and runs[-1][-1].student_id is not None and key == last_key:
             runs[-1].append(e)
         else:
             runs.append([e])
+        last_key = key
     return runs
 
 

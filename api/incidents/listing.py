@@ -37,11 +37,14 @@ _LISTED = (
     Incident.created_at,
     Incident.updated_at,
     Incident.version,
+    # From here on: who reported it (ListedCase takes the columns before by position).
     Incident.reported_by_id,
     User.name.label("reporter_name"),
     Incident.reported_by_client_id,
     ApiClient.name.label("client_name"),
 )
+
+_REPORTER = 11
 
 
 @dataclass(slots=True, frozen=True)
@@ -141,10 +144,11 @@ def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> lis
         .where(on_page, Student.id.in_(involved_ids))
         .order_by(IncidentStudent.id)
     ):
-        named = names.get(r.student_id)
+        incident_id, student_id, role = r[:3]
+        named = names.get(student_id)
         if named is None:
-            named = names[r.student_id] = ListedStudent(_display_name(r), r.class_name)
-        involved[r.incident_id].append(ListedInvolvement(r.student_id, r.role, named))
+            named = names[student_id] = ListedStudent(_display_name(r), r.class_name)
+        involved[incident_id].append(ListedInvolvement(student_id, role, named))
     due = [r.id for r in rows if r.action_plan_due is not None]
     plans: dict[int, ListedPlan] = {}
     if due:
@@ -158,24 +162,14 @@ def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> lis
         }
     cases = []
     for r in rows:
+        # By position: the first columns of _LISTED are the first fields of ListedCase.
+        reporter_id, reporter_name, client_id, client_name = r[_REPORTER:]
         case = ListedCase(
-            id=r.id,
-            classification=r.classification,
-            status=r.status,
-            occurred_at=r.occurred_at,
-            place=r.place,
-            knowledge_source=r.knowledge_source,
-            established_at=r.established_at,
-            action_plan_due=r.action_plan_due,
-            created_at=r.created_at,
-            updated_at=r.updated_at,
-            version=r.version,
-            reported_by=Named(r.reported_by_id, r.reporter_name) if r.reported_by_id is not None else None,
-            reported_by_client=(
-                Named(r.reported_by_client_id, r.client_name) if r.reported_by_client_id is not None else None
-            ),
-            students=involved[r.id],
-            action_plan=plans.get(r.id),
+            *r[:_REPORTER],
+            Named(reporter_id, reporter_name) if reporter_id is not None else None,
+            Named(client_id, client_name) if client_id is not None else None,
+            involved[r[0]],
+            plans.get(r[0]),
         )
         case.deadline_status = deadline_status(case, today=today, soon=soon)  # type: ignore[arg-type]
         cases.append(case)
