@@ -47,7 +47,7 @@ _LISTED = (
 _REPORTER = 11
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Named:
     """A staff member or an API client as a listed case names them."""
 
@@ -55,7 +55,7 @@ class Named:
     name: str
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class ListedStudent:
     """A student as a listed case names them."""
 
@@ -63,7 +63,7 @@ class ListedStudent:
     class_name: str | None
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class ListedInvolvement:
     """A student involved in a listed case, with their role."""
 
@@ -72,7 +72,7 @@ class ListedInvolvement:
     student: ListedStudent
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class ListedPlan:
     """Of a listed case's action plan, whether it was adopted (the deadline's state)."""
 
