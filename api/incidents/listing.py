@@ -123,8 +123,8 @@ def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> lis
     if not rows:
         return []
     ids = [r.id for r in rows]
-    # The involvements with their students, the students also named by the ids the page involves: a join on
-    # the involvements alone made PostgreSQL hash every student of the municipality for a page's ~200.
+    # The involvements with their students, the students also restricted to those the page involves (a
+    # semi-join): joined on the involvements alone, PostgreSQL hashed every student of the municipality.
     on_page = _among(session, IncidentStudent.incident_id, ids)
     involved_ids = select(IncidentStudent.student_id).where(on_page)
     involved: dict[int, list[ListedInvolvement]] = {i: [] for i in ids}
