@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import Integer, String, insert
+from sqlalchemy import JSON, Integer, String, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, JSONType
@@ -68,6 +70,9 @@ class PendingEntry:
     detail: dict[str, Any] | None
 
 
+_FIELDS = [f.name for f in fields(PendingEntry)]
+
+
 def _actor() -> Any:
     return g.get("trivsel_user") if has_request_context() else None
 
@@ -112,7 +117,12 @@ def record(
     if not students:
         pending.append(first)
     else:
-        pending.extend(replace(first, student_id=student_id) for student_id in students)
+        # A copy per student, made without dataclasses.replace (which re-reads the fields for each copy).
+        shared = [getattr(first, k) for k in _FIELDS]
+        at = _FIELDS.index("student_id")
+        for student_id in students:
+            shared[at] = student_id
+            pending.append(PendingEntry(*shared))
 
 
 # Query arguments that page or shape a list rather than search it.
@@ -160,14 +170,63 @@ def restore_pending(entries: list[PendingEntry]) -> None:
 
 
 _COLUMNS = [c.key for c in AuditEntry.__table__.columns if c.key != "id"]
+_SHARED = [k for k in _COLUMNS if k != "student_id"]
+_shared_values = attrgetter(*[k for k in _SHARED if k != "detail"])
+_BY_STUDENT: dict[str, Any] = {}
+
+
+def _shared(e: PendingEntry) -> tuple:
+    """What a row shares with the other rows of its `record` call: every column but the student, the detail
+    by identity (one call's rows share one detail object; equal details of two calls are two runs)."""
+    return (*_shared_values(e), id(e.detail))
+
+
+def _by_student(dialect: str) -> Any:
+    """One INSERT … SELECT writing a row per student of a list of ids, every other column (the detail too)
+    bound once: a page about 170 students sends its ~100-id detail once, not 170 times."""
+    if dialect not in _BY_STUDENT:
+        table = AuditEntry.__table__
+        ids = bindparam("student_ids", type_=ARRAY(Integer) if dialect == "postgresql" else JSON())
+        if dialect == "postgresql":
+            student = func.unnest(ids).column_valued("student_id")
+        else:  # SQLite: the ids as a JSON array, in their order
+            student = func.json_each(ids).table_valued("value").c.value
+        values = [student if k == "student_id" else bindparam(k, type_=table.c[k].type) for k in _COLUMNS]
+        _BY_STUDENT[dialect] = insert(table).from_select(_COLUMNS, select(*values))
+    return _BY_STUDENT[dialect]
+
+
+def _runs(entries: list[PendingEntry]) -> list[list[PendingEntry]]:
+    """The entries in order, in runs that differ only by student (one `record` call about many students:
+    they share one detail object)."""
+    runs: list[list[PendingEntry]] = []
+    last_key: tuple | None = None
+    for e in entries:
+        key = _shared(e)
+        if runs and e.student_id is not None and runs[-1][-1].student_id is not None and key == last_key:
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+        last_key = key
+    return runs
 
 
 def store(session: Session, entries: list[PendingEntry]) -> None:
-    """Write entries with one executemany of one cached INSERT (a page about 170 students is one statement
-    sent in one pipeline, and no ORM object is built for a row nobody reads back)."""
-    if entries:
-        rows = [{k: getattr(e, k) for k in _COLUMNS} for e in entries]
-        session.execute(insert(AuditEntry.__table__), rows)
+    """Write entries in their order: a run about many students as one INSERT … SELECT over their ids, the
+    rest with one executemany of one cached INSERT (no ORM object is built for a row nobody reads back)."""
+    singles: list[dict[str, Any]] = []
+    dialect = session.get_bind().dialect.name
+    for run in _runs(entries):
+        if len(run) == 1:
+            singles.append({k: getattr(run[0], k) for k in _COLUMNS})
+            continue
+        if singles:
+            session.execute(insert(AuditEntry.__table__), singles)
+            singles = []
+        params = {k: getattr(run[0], k) for k in _SHARED}
+        session.execute(_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]})
+    if singles:
+        session.execute(insert(AuditEntry.__table__), singles)
 
 
 def flush_pending(session: Session) -> None:

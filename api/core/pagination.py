@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from api.core.db import UTCDateTime
+from api.core.dumping import PlannedList
 from api.core.timeutil import utcnow
 from api.core.tombstones import TOMBSTONE_REASONS, Tombstone
 from api.errors import BadRequest, Gone
@@ -97,7 +98,8 @@ def page_schema(item_schema: type[ma.Schema], name: str | None = None, *, feed: 
     if name not in _PAGE_SCHEMAS:
         offset = {"required": not feed}
         fields: dict[str, Any] = {
-            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            # Dumped by a plan of the item schema: a page's dump cost more than reading it (api/core/dumping.py).
+            "items": PlannedList(ma.fields.Nested(item_schema), required=True),
             "total": ma.fields.Integer(**offset, metadata={"description": "Offset paging only"}),
             "page": ma.fields.Integer(**offset, metadata={"description": "Offset paging only"}),
             "page_size": ma.fields.Integer(required=True),
@@ -268,15 +270,18 @@ def keyset_page(
     state: FeedArgs,
     page_size: int,
     tombstones_visible: ColumnElement[bool] | None = None,
+    scalars: bool = True,
 ) -> dict:
     """One page of the change feed: the statement's rows (it holds the caller's filters and permissions)
-    in (updated_at, id) order within the sync's window, and the window's tombstones."""
+    in (updated_at, id) order within the sync's window, and the window's tombstones. Without `scalars`, the
+    items are the statement's rows (it selects columns, among them `updated_at` and `id`)."""
     stmt = stmt.order_by(None).where(model.updated_at <= state.watermark)
     if state.after is not None:
         stmt = stmt.where(_after((model.updated_at, model.id), state.after))
     elif state.since is not None:
         stmt = stmt.where(model.updated_at > state.since)
-    rows = list(session.scalars(stmt.order_by(model.updated_at, model.id).limit(page_size + 1)).unique())
+    paged = stmt.order_by(model.updated_at, model.id).limit(page_size + 1)
+    rows = list(session.scalars(paged).unique()) if scalars else list(session.execute(paged))
     more = len(rows) > page_size
     items = rows[:page_size]
     after = (items[-1].updated_at, items[-1].id) if items else state.after
@@ -332,9 +337,11 @@ def list_page(
     resource: str,
     school_id: int,
     tombstones_visible: ColumnElement[bool] | None = None,
+    scalars: bool = True,
 ) -> dict:
     """A list's answer: the change feed when the request sends `cursor` or `updated_since`, else one page by
-    number (`stmt` ordered for people). `args` are the FeedQuery arguments."""
+    number (`stmt` ordered for people). `args` are the FeedQuery arguments; without `scalars`, the items are
+    rows of the columns `stmt` selects."""
     if is_feed(args):
         state = feed_start(args, resource=resource, school_id=school_id)
         return keyset_page(
@@ -344,5 +351,8 @@ def list_page(
             state=state,
             page_size=args.get("page_size", 25),
             tombstones_visible=tombstones_visible,
+            scalars=scalars,
         )
-    return paginate(session, stmt, page=args.get("page", 1), page_size=args.get("page_size", 25))
+    return paginate(
+        session, stmt, page=args.get("page", 1), page_size=args.get("page_size", 25), scalars=scalars
+    )

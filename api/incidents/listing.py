@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
+from sqlalchemy import Integer, any_, bindparam, exists, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
 
+from api.clients.models import ApiClient
 from api.core import audit
 from api.core.pagination import list_page
 from api.core.timeutil import as_utc, local_date
@@ -18,6 +21,163 @@ from api.incidents.models import ActionPlan, Incident, IncidentStudent
 from api.students.models import SchoolClass, Student
 from api.students.service import students_in_classes
 from api.users.models import User
+
+# What the list shows of a case, read as plain rows: hydrating a page's cases, involvements, students and
+# reporters as mapped objects cost ~200 µs a case, most of a sync's time (bench/feed_sync.py). The reporter
+# (a staff member or an API client) is named by a join; the list shows neither the accused nor the plan.
+_LISTED = (
+    Incident.id,
+    Incident.classification,
+    Incident.status,
+    Incident.occurred_at,
+    Incident.place,
+    Incident.knowledge_source,
+    Incident.established_at,
+    Incident.action_plan_due,
+    Incident.created_at,
+    Incident.updated_at,
+    Incident.version,
+    # From here on: who reported it (ListedCase takes the columns before by position).
+    Incident.reported_by_id,
+    User.name.label("reporter_name"),
+    Incident.reported_by_client_id,
+    ApiClient.name.label("client_name"),
+)
+
+_REPORTER = 11
+
+
+@dataclass(slots=True)
+class Named:
+    """A staff member or an API client as a listed case names them."""
+
+    id: int
+    name: str
+
+
+@dataclass(slots=True)
+class ListedStudent:
+    """A student as a listed case names them."""
+
+    display_name: str
+    class_name: str | None
+
+
+@dataclass(slots=True)
+class ListedInvolvement:
+    """A student involved in a listed case, with their role."""
+
+    student_id: int
+    role: str
+    student: ListedStudent
+
+
+@dataclass(slots=True)
+class ListedPlan:
+    """Of a listed case's action plan, whether it was adopted (the deadline's state)."""
+
+    adopted_at: datetime | None
+
+
+@dataclass(slots=True)
+class ListedCase:
+    """A case as the list presents it (IncidentListItem dumps it): its listed columns, who reported it, the
+    students involved and the state of its deadline."""
+
+    __tablename__: ClassVar[str] = "incidents"  # its ETag is the case's (api.core.etag.etag_of)
+
+    id: int
+    classification: str
+    status: str
+    occurred_at: datetime
+    place: str | None
+    knowledge_source: str | None
+    established_at: datetime | None
+    action_plan_due: date | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    reported_by: Named | None
+    reported_by_client: Named | None
+    students: list[ListedInvolvement]
+    action_plan: ListedPlan | None
+    deadline_status: str | None = None
+
+    @property
+    def student_ids(self) -> list[int]:
+        """The involved students' ids."""
+        return [s.student_id for s in self.students]
+
+
+def _among(session: Session, column: Any, ids: list[int]) -> Any:
+    """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter: a list of 100-200 ids as as many
+    parameters made a new statement text for every length, parsed anew by the driver each time."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> list[ListedCase]:
+    """The page's rows as listed cases: their involvements with the students (and their classes) in one
+    statement and, for the cases with a deadline, whether their plan was adopted in another."""
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    # The involvements with their students, the students also restricted to those the page involves (a
+    # semi-join): joined on the involvements alone, PostgreSQL hashed every student of the municipality.
+    on_page = _among(session, IncidentStudent.incident_id, ids)
+    involved_ids = select(IncidentStudent.student_id).where(on_page)
+    involved: dict[int, list[ListedInvolvement]] = {i: [] for i in ids}
+    names: dict[int, ListedStudent] = {}
+    for r in session.execute(
+        select(
+            IncidentStudent.incident_id,
+            IncidentStudent.student_id,
+            IncidentStudent.role,
+            Student.given_name,
+            Student.preferred_name,
+            Student.family_name,
+            SchoolClass.name.label("class_name"),
+        )
+        .join(Student, Student.id == IncidentStudent.student_id)
+        .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(on_page, Student.id.in_(involved_ids))
+        .order_by(IncidentStudent.id)
+    ):
+        incident_id, student_id, role = r[:3]
+        named = names.get(student_id)
+        if named is None:
+            named = names[student_id] = ListedStudent(_display_name(r), r.class_name)
+        involved[incident_id].append(ListedInvolvement(student_id, role, named))
+    due = [r.id for r in rows if r.action_plan_due is not None]
+    plans: dict[int, ListedPlan] = {}
+    if due:
+        plans = {
+            p.incident_id: ListedPlan(p.adopted_at)
+            for p in session.execute(
+                select(ActionPlan.incident_id, ActionPlan.adopted_at).where(
+                    _among(session, ActionPlan.incident_id, due)
+                )
+            )
+        }
+    cases = []
+    for r in rows:
+        # By position: the first columns of _LISTED are the first fields of ListedCase.
+        reporter_id, reporter_name, client_id, client_name = r[_REPORTER:]
+        case = ListedCase(
+            *r[:_REPORTER],
+            Named(reporter_id, reporter_name) if reporter_id is not None else None,
+            Named(client_id, client_name) if client_id is not None else None,
+            involved[r[0]],
+            plans.get(r[0]),
+        )
+        case.deadline_status = deadline_status(case, today=today, soon=soon)  # type: ignore[arg-type]
+        cases.append(case)
+    return cases
+
+
+# The student's display name as the model forms it (preferred or given name, family name).
+_display_name = Student.display_name.fget  # type: ignore[attr-defined]
 
 
 def list_incidents(
@@ -38,8 +198,12 @@ def list_incidents(
 ) -> dict:
     """The cases the actor may see, newest first (withdrawn reports left out); with `deadline`, those whose
     action plan is overdue, due within 2 working days, or either ('attention'), earliest deadline first."""
-    stmt = select(Incident).where(
-        permissions.visibility_clause(session, actor), Incident.withdrawn_at.is_(None)
+    visible = permissions.visibility_clause(session, actor)
+    stmt = (
+        select(*_LISTED)
+        .outerjoin(User, User.id == Incident.reported_by_id)
+        .outerjoin(ApiClient, ApiClient.id == Incident.reported_by_client_id)
+        .where(visible, Incident.withdrawn_at.is_(None))
     )
     if class_id is not None or grade is not None:
         about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
@@ -74,33 +238,6 @@ def list_incidents(
         stmt = stmt.order_by(Incident.action_plan_due, Incident.id)
     else:
         stmt = stmt.order_by(Incident.occurred_at.desc(), Incident.id.desc())
-    # The list shows neither the accused nor the plan's content: load only what it shows.
-    stmt = stmt.options(
-        lazyload(Incident.accused_staff),
-        lazyload(Incident.established_by),
-        lazyload(Incident.withdrawn_by),
-        # Of the plan, whether it was adopted (the deadline's state), read for the page's cases by their ids:
-        # joined into the page's statement, a status filter made PostgreSQL scan every plan of the
-        # municipality (bench/query_plans.py).
-        selectinload(Incident.action_plan).options(
-            load_only(ActionPlan.adopted_at), lazyload(ActionPlan.measures), lazyload(ActionPlan.adopted_by)
-        ),
-        # The reporter is named (id, name); their school is the caller's, which authentication loaded.
-        joinedload(Incident.reported_by).options(load_only(User.id, User.name), lazyload("*")),
-        # A student is named with their class (by name); its staff (and their users) are not. The students are
-        # read by their ids (a joined read of a page's 200 involvements made PostgreSQL hash every student of
-        # the municipality, each page).
-        selectinload(Incident.students)
-        .selectinload(IncidentStudent.student)
-        .options(
-            load_only(
-                Student.id, Student.given_name, Student.preferred_name, Student.family_name, Student.class_id
-            ),
-            joinedload(Student.school_class).options(
-                load_only(SchoolClass.id, SchoolClass.name), lazyload(SchoolClass.staff)
-            ),
-        ),
-    )
     result = list_page(
         session,
         stmt,
@@ -109,12 +246,10 @@ def list_incidents(
         resource="incidents",
         school_id=actor.school_id,
         # Only the tombstones of cases the caller could see (a withdrawn case's row stays, for the audit).
-        tombstones_visible=Tombstone.resource_id.in_(
-            select(Incident.id).where(permissions.visibility_clause(session, actor))
-        ),
+        tombstones_visible=Tombstone.resource_id.in_(select(Incident.id).where(visible)),
+        scalars=False,
     )
-    for incident in result["items"]:
-        incident.deadline_status = deadline_status(incident, today=today, soon=soon)
+    result["items"] = _listed(session, result["items"], today=today, soon=soon)
     audit.record(
         "incidents_listed",
         resource_type="incident",

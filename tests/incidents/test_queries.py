@@ -57,3 +57,36 @@ def test_list_queries_do_not_grow_with_the_page(app, client, session):
     assert body["total"] == 25
     assert many == few, (few, many)
     print(f"\nqueries for a page of 7: {few}, of 25: {many}")
+
+
+def _statements(app, client, url, hdrs):
+    engine = make_engine(app.config["DATABASE_URL"])
+    statements = []
+
+    def note(_conn, _cursor, statement, _parameters, _context, executemany):
+        statements.append((statement.lstrip().upper(), executemany))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        resp = client.get(url, headers=hdrs)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert resp.status_code == 200
+    return statements, resp.json
+
+
+def test_a_sync_page_costs_the_same_statements_for_7_cases_as_for_25_and_audits_in_one(app, client, session):
+    app.config["FEED_SAFETY_LAG_SECONDS"] = 0
+    world = make_world(session)
+    hdrs = headers(app, world, world.users["leader"])
+    _cases(session, world, 7)
+    few, body = _statements(app, client, "/api/v1/incidents?page_size=100&cursor=", hdrs)
+    assert len(body["items"]) == 7
+    _cases(session, world, 18)
+    many, body = _statements(app, client, "/api/v1/incidents?page_size=100&cursor=", hdrs)
+    assert len(body["items"]) == 25
+    assert len(many) == len(few), (few, many)
+    # The caller, then the page's cases, their students and their plans; the audit rows (one per student read,
+    # three here) in one statement with one set of parameters (the page's detail sent once, not per row).
+    assert [executemany for s, executemany in many if s.startswith("INSERT INTO AUDIT_LOG")] == [False]
+    assert sum(s.startswith("SELECT") for s, _many in many) <= 4, many
