@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
@@ -153,23 +153,27 @@ def _load(session: Session, actor: Any, incident_id: int) -> Incident:
     )
 
 
+# Built once: building the options and the statement's cache key on every read cost as much as running it.
+_CASE_WORK_READ = (
+    select(Incident)
+    .where(Incident.id == bindparam("incident_id"))
+    .options(
+        # The case itself is loaded already: only its key is read again.
+        load_only(Incident.id),
+        lazyload("*"),
+        joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
+        joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
+        joinedload(Incident.referrals),
+        joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
+    )
+)
+
+
 def _load_case_work(session: Session, incident: Incident) -> None:
     """The case-work sections a worker's read shows, in one statement (skipped when all are loaded)."""
     if not set(_CASE_WORK) & sa_inspect(incident).unloaded:
         return
-    session.execute(
-        select(Incident)
-        .where(Incident.id == incident.id)
-        .options(
-            # The case itself is loaded already: only its key is read again.
-            load_only(Incident.id),
-            lazyload("*"),
-            joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
-            joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
-            joinedload(Incident.referrals),
-            joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
-        )
-    ).unique().all()
+    session.execute(_CASE_WORK_READ, {"incident_id": incident.id}).unique().all()
 
 
 def _annotate(session: Session, actor: Any, incident: Incident, access: Access) -> Incident:
