@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -98,13 +99,18 @@ def get_student(session: Session, *, actor: User, student_id: int, audited: bool
     return student
 
 
-def school_students(session: Session, *, school_id: int, student_ids: list[int]) -> dict[int, Student]:
-    """Those of these ids that are students of this school (present or former), by id, with their class."""
+def school_students(
+    session: Session, *, school_id: int, student_ids: list[int], options: Sequence[Any] = ()
+) -> dict[int, Student]:
+    """Those of these ids that are students of this school (present or former), by id, with their class
+    (`options`: what else to load with them)."""
     return {
         s.id: s
         for s in session.scalars(
-            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
-        )
+            select(Student)
+            .where(Student.id.in_(student_ids), Student.school_id == school_id)
+            .options(*options)
+        ).unique()
     }
 
 
