@@ -218,7 +218,7 @@ def update_incident(
     """Change a case's facts and students (reporter or worker), classification, status or accused staff
     (workers); on an established case the students and classification are the owners'. `if_match` is
     checked once the caller may change the case (None: an internal caller, not checked)."""
-    access = access_of(session, actor, incident)
+    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
     ensure_action(session, actor, incident, CaseAction.EDIT_FACTS, access=access)
