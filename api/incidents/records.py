@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
 from api.core.db import MAX_ID
@@ -14,7 +14,7 @@ from api.core.timeutil import as_utc, utcnow
 from api.errors import InvalidInput
 from api.incidents.models import CaseStatus, Incident, IncidentEvent, InvolvementRole
 from api.schools.service import school_by_id
-from api.students.models import ClassStaff, SchoolClass, Student
+from api.students.models import Student
 from api.students.service import school_students
 from api.users.service import active_member
 
@@ -128,13 +128,6 @@ def set_status(session: Session, actor: Any, incident: Incident, target: str) ->
     record_event(session, incident, actor, "status_changed", old=old, new=target)
 
 
-# The staff of the students' classes, for whoever works a case through their classes: whether they work the
-# case they just wrote is then known without asking for their classes.
-_WITH_CLASS_STAFF = (
-    joinedload(Student.school_class).joinedload(SchoolClass.staff).lazyload(ClassStaff.user),
-)
-
-
 def validated_students(
     session: Session, school_id: int, students: Any, *, with_class_staff: bool = False
 ) -> list[tuple[Student, str]]:
@@ -153,8 +146,7 @@ def validated_students(
     ids = [sid for sid, _ in rows]
     if len(set(ids)) != len(ids):
         raise InvalidInput("A student is listed twice.", errors={"students": ["duplicate student"]})
-    options = _WITH_CLASS_STAFF if with_class_staff else ()
-    found = school_students(session, school_id=school_id, student_ids=ids, options=options)
+    found = school_students(session, school_id=school_id, student_ids=ids, with_class_staff=with_class_staff)
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput(
