@@ -6,7 +6,8 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from flask import g, has_request_context
-from sqlalchemy import false
+from sqlalchemy import Select, bindparam, false, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from api.core import audit
@@ -14,6 +15,32 @@ from api.core.db import MAX_ID
 from api.errors import NotFound
 
 T = TypeVar("T")
+
+# A read by id with loader options, built once per model and options: `session.get` builds its statement and
+# the statement's cache key (a walk over every option) again on every call, which costs a case read as much as
+# the rest of its loading. Keyed by the options' identity (callers pass a module-level tuple); a list or a
+# tuple built per call is read the ordinary way.
+_BY_ID: dict[tuple[type, int], tuple[tuple[Any, ...], Select[Any]]] = {}
+
+
+def _by_id(model: type[T], options: tuple[Any, ...]) -> Select[Any]:
+    entry = _BY_ID.get((model, id(options)))
+    if entry is None or entry[0] is not options:
+        (pk,) = sa_inspect(model).primary_key
+        entry = (options, select(model).options(*options).where(pk == bindparam("obj_id")))
+        _BY_ID[(model, id(options))] = entry
+    return entry[1]
+
+
+def _get(session: Session, model: type[T], obj_id: int, options: Sequence[Any]) -> T | None:
+    """`session.get(model, obj_id, options=options)`, from a statement built once when the options are a
+    module-level tuple and the object is not in the session yet (then `session.get` answers as always)."""
+    if not options or not isinstance(options, tuple) or len(_BY_ID) > 64:
+        return session.get(model, obj_id, options=options)
+    key = sa_inspect(model).identity_key_from_primary_key((obj_id,))
+    if key in session.identity_map:
+        return session.get(model, obj_id, options=options)
+    return session.execute(_by_id(model, options), {"obj_id": obj_id}).unique().scalar_one_or_none()
 
 
 def get_in_school(
@@ -35,17 +62,14 @@ def get_in_school(
         # (a write statement that changes nothing takes it, and it is held until the commit).
         table = model.__table__  # type: ignore[attr-defined]
         session.execute(table.update().where(false()).values(id=table.c.id))
-    obj = (
-        session.get(
-            model,
-            obj_id,
-            options=options,
-            with_for_update={"of": model} if for_update else None,
-            populate_existing=for_update,
+    if not isinstance(obj_id, int) or not 0 < obj_id <= MAX_ID:
+        obj = None
+    elif for_update:
+        obj = session.get(
+            model, obj_id, options=options, with_for_update={"of": model}, populate_existing=True
         )
-        if isinstance(obj_id, int) and 0 < obj_id <= MAX_ID
-        else None
-    )
+    else:
+        obj = _get(session, model, obj_id, options)
     if obj is None:
         raise NotFound(f"{what} not found.")
     if obj.school_id != school_id:  # type: ignore[attr-defined]

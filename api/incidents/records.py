@@ -4,7 +4,7 @@ row; and the checks of values every case service shares (text, choices, times, s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +14,9 @@ from api.core.timeutil import as_utc, utcnow
 from api.errors import InvalidInput
 from api.incidents.models import CaseStatus, Incident, IncidentEvent, InvolvementRole
 from api.schools.service import school_by_id
+from api.students.models import Student
 from api.students.service import school_students
 from api.users.service import active_member
-
-if TYPE_CHECKING:
-    from api.students.models import Student
 
 MAX_STUDENTS = 50
 # Clocks of phones drift; a time a little in the future is accepted as "now".
@@ -130,9 +128,11 @@ def set_status(session: Session, actor: Any, incident: Incident, target: str) ->
     record_event(session, incident, actor, "status_changed", old=old, new=target)
 
 
-def validated_students(session: Session, school_id: int, students: Any) -> list[tuple[Student, str]]:
+def validated_students(
+    session: Session, school_id: int, students: Any, *, with_class_staff: bool = False
+) -> list[tuple[Student, str]]:
     """(student, role) of each involved student, checked: at least one, none twice, all of the school. The
-    students come with their class, as the case shows them."""
+    students come with their class, as the case shows them (and its staff, `with_class_staff`)."""
     if not students:
         raise InvalidInput("An incident needs at least one student.", errors={"students": ["required"]})
     if len(students) > MAX_STUDENTS:
@@ -146,7 +146,7 @@ def validated_students(session: Session, school_id: int, students: Any) -> list[
     ids = [sid for sid, _ in rows]
     if len(set(ids)) != len(ids):
         raise InvalidInput("A student is listed twice.", errors={"students": ["duplicate student"]})
-    found = school_students(session, school_id=school_id, student_ids=ids)
+    found = school_students(session, school_id=school_id, student_ids=ids, with_class_staff=with_class_staff)
     missing = [i for i in ids if i not in found]
     if missing:
         raise InvalidInput(

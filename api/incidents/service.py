@@ -8,18 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import Session
 
 from api.auth.scopes import TEXT_SCOPE, is_client
 from api.core import audit
-from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
 from api.core.permissions import deny
-from api.core.scoping import get_in_school
 from api.core.timeutil import local_date, utcnow
 from api.core.tombstones import record_tombstone
-from api.errors import Conflict, InvalidInput, NotFound
+from api.errors import Conflict, InvalidInput
 from api.incidents import permissions
 from api.incidents.actions import Access, CaseAction, access_of
 from api.incidents.actions import allowed as allowed_actions
@@ -40,18 +37,14 @@ from api.incidents.deadline import DUE_SOON_WORKING_DAYS as DUE_SOON_WORKING_DAY
 from api.incidents.deadline import deadline_status as deadline_status
 from api.incidents.deadline import due_soon_once
 from api.incidents.listing import list_incidents as list_incidents
+from api.incidents.loading import class_ids_of, load_case, load_case_work, works_through_classes
 from api.incidents.models import (
     BULLYING_LIKE,
-    ActionPlan,
-    AcuteMeasure,
-    AudienceItem,
     CaseStatus,
     Classification,
-    FollowUp,
     Incident,
     IncidentStudent,
     KnowledgeSource,
-    PlanMeasure,
 )
 from api.incidents.notices import tell_of_report
 from api.incidents.places import get_places as get_places
@@ -87,96 +80,13 @@ from api.incidents.workflow import WORKER_TRANSITIONS as WORKER_TRANSITIONS
 from api.incidents.workflow import allowed_transitions, transition_problem
 from api.notifications.service import retract
 from api.strategy import service as strategy
-from api.students.models import ClassStaff, SchoolClass, Student
-from api.users.models import User
-
-
-# A case is read in two statements besides its students: the case with its people and plan (a row per
-# measure), then, for a case worker, the case-work sections: the five audiences' checklist, follow-ups,
-# referrals and acute measures (the checklist is shown to workers only, so a reporter's read never reads it).
-# The staff a case names are shown by id and name only, and are of the reader's school, whose row
-# authentication loaded: their school is not joined again for each of them ("*": the users' own relationships
-# load lazily, from the identity map).
-def _named(relationship: Any) -> Any:
-    """Join a staff member the case names, reading what is shown of them (id, name)."""
-    return joinedload(relationship).options(load_only(User.id, User.name), lazyload("*"))
-
-
-_CASE_PARTS = (
-    _named(Incident.reported_by),
-    _named(Incident.accused_staff),
-    _named(Incident.established_by),
-    _named(Incident.withdrawn_by),
-    joinedload(Incident.action_plan).options(
-        _named(ActionPlan.adopted_by),
-        joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
-    ),
-)
-_STUDENTS = (
-    selectinload(Incident.students).joinedload(IncidentStudent.student).joinedload(Student.school_class)
-)
-_CASE = (*_CASE_PARTS, _STUDENTS.lazyload(SchoolClass.staff))
-# For a teacher or pedagogue (who works a case through the classes of its students): the staff of those classes
-# come with the students, so whether they work the case needs no statement of its own.
-_CASE_WITH_CLASS_STAFF = (
-    *_CASE_PARTS,
-    _STUDENTS.joinedload(SchoolClass.staff).lazyload(ClassStaff.user),
-)
-
-
-def _works_through_classes(actor: Any) -> bool:
-    return (
-        not is_client(actor)
-        and actor.has_role(*permissions.CLASS_WORK_ROLES)
-        and not actor.has_role(*permissions.OWNER_ROLES)
-    )
-
-
-def _involved_class_ids(actor: Any, incident: Incident) -> frozenset[int] | None:
-    """Of the involved students' classes, those the actor is attached to; None unless the case's read brought
-    their staff along."""
-    classes = [s.student.school_class for s in incident.students if s.student.school_class is not None]
-    if any("staff" in sa_inspect(c).unloaded for c in classes):
-        return None
-    return frozenset(c.id for c in classes if any(m.user_id == actor.id for m in c.staff))
-
-
-_CASE_WORK = ("audiences", "follow_ups", "referrals", "acute_measures")
-
-
-def _load(session: Session, actor: Any, incident_id: int) -> Incident:
-    if not 0 < incident_id <= MAX_ID:
-        raise NotFound("Incident not found.")
-    options = _CASE_WITH_CLASS_STAFF if _works_through_classes(actor) else _CASE
-    return get_in_school(
-        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=options
-    )
-
-
-def _load_case_work(session: Session, incident: Incident) -> None:
-    """The case-work sections a worker's read shows, in one statement (skipped when all are loaded)."""
-    if not set(_CASE_WORK) & sa_inspect(incident).unloaded:
-        return
-    session.execute(
-        select(Incident)
-        .where(Incident.id == incident.id)
-        .options(
-            # The case itself is loaded already: only its key is read again.
-            load_only(Incident.id),
-            lazyload("*"),
-            joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
-            joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
-            joinedload(Incident.referrals),
-            joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
-        )
-    ).unique().all()
 
 
 def _annotate(session: Session, actor: Any, incident: Incident, access: Access) -> Incident:
     # Whoever wrote the case sees at least the reporter view of it.
     incident.view = access.view or "reporter"
     if access.worker:
-        _load_case_work(session, incident)
+        load_case_work(session, incident)
     today = local_date()
     soon = due_soon_once(session, school_id=incident.school_id, today=today)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
@@ -209,7 +119,9 @@ def create_incident(
     such as an observation's conversion), so their vocabularies are checked there, once."""
     permissions.ensure_can_report(actor, accused_staff_id=accused_staff_id)
     classification = Classification(classification).value
-    rows = validated_students(session, actor.school_id, students)
+    rows = validated_students(
+        session, actor.school_id, students, with_class_staff=works_through_classes(actor)
+    )
     occurred_at = not_future(occurred_at, "occurred_at") if occurred_at else utcnow()
     if accused_staff_id is not None:
         staff_user(session, actor.school_id, accused_staff_id, "accused_staff_id")
@@ -278,15 +190,15 @@ def reports_by_client(session: Session, *, client_pk: int) -> int:
 
 def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:
     """Annotate a case just written for the response (the writer sees at least the reporter view)."""
-    return _annotate(session, actor, incident, access_of(session, actor, incident))
+    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
+    return _annotate(session, actor, incident, access)
 
 
 def get_incident(session: Session, *, actor: Any, incident_id: int, audited: bool = True) -> Incident:
     """A case the actor may see (404 otherwise), annotated for them; audited with the involved students unless
     `audited` is False (the caller's own action is audited instead)."""
-    incident = _load(session, actor, incident_id)
-    class_ids = _involved_class_ids(actor, incident) if _works_through_classes(actor) else None
-    access = access_of(session, actor, incident, class_ids=class_ids)
+    incident = load_case(session, actor, incident_id)
+    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
     incident = _annotate(session, actor, incident, access)
@@ -306,7 +218,7 @@ def update_incident(
     """Change a case's facts and students (reporter or worker), classification, status or accused staff
     (workers); on an established case the students and classification are the owners'. `if_match` is
     checked once the caller may change the case (None: an internal caller, not checked)."""
-    access = access_of(session, actor, incident)
+    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
     if access.view is None:
         permissions.ensure_visible(session, actor, incident)  # 404, audited
     ensure_action(session, actor, incident, CaseAction.EDIT_FACTS, access=access)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from api.core import audit
@@ -178,10 +178,22 @@ def version_in_force(session: Session, *, school_id: int, on: date) -> StrategyV
     )
 
 
+# Only its id, by a statement built once: every new case links the version in force, and the version's texts
+# are long.
+_IN_FORCE_ID = (
+    select(StrategyVersion.id)
+    .where(
+        StrategyVersion.school_id == bindparam("school_id"), StrategyVersion.applies_from <= bindparam("on")
+    )
+    .order_by(StrategyVersion.applies_from.desc(), StrategyVersion.number.desc())
+    .limit(1)
+)
+
+
 def in_force_id(session: Session, *, school_id: int, on: date | None = None) -> int | None:
-    """The id of the version in force (today by default), for a new case to link; None if the school has none."""
-    version = version_in_force(session, school_id=school_id, on=on or local_date())
-    return version.id if version is not None else None
+    """The id of the version in force (today by default), for a new case to link; None if the school has none
+    (the version `version_in_force` answers)."""
+    return session.scalar(_IN_FORCE_ID, {"school_id": school_id, "on": on or local_date()})
 
 
 def audiences(session: Session, *, version_id: int | None) -> list[str]:

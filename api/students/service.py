@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from api.core import audit, outbox
 from api.core import student_log as log_registry
@@ -30,7 +30,7 @@ from api.students.guardians import get_guardian as get_guardian
 from api.students.guardians import list_guardians as list_guardians
 from api.students.guardians import read_guardian as read_guardian
 from api.students.guardians import update_guardian as update_guardian
-from api.students.models import SchoolClass, Student
+from api.students.models import ClassStaff, SchoolClass, Student
 from api.students.search import list_statement, search
 from api.users.models import User
 
@@ -98,14 +98,24 @@ def get_student(session: Session, *, actor: User, student_id: int, audited: bool
     return student
 
 
-def school_students(session: Session, *, school_id: int, student_ids: list[int]) -> dict[int, Student]:
-    """Those of these ids that are students of this school (present or former), by id, with their class."""
-    return {
-        s.id: s
-        for s in session.scalars(
-            select(Student).where(Student.id.in_(student_ids), Student.school_id == school_id)
-        )
-    }
+# Built once (a report checks its students with it): the students of a school among some ids, with their class,
+# or with their class and its staff (for whoever works a case through their classes).
+_SCHOOL_STUDENTS = select(Student).where(
+    Student.id.in_(bindparam("student_ids", expanding=True)), Student.school_id == bindparam("school_id")
+)
+_SCHOOL_STUDENTS_WITH_CLASS_STAFF = _SCHOOL_STUDENTS.options(
+    joinedload(Student.school_class).joinedload(SchoolClass.staff).lazyload(ClassStaff.user)
+)
+
+
+def school_students(
+    session: Session, *, school_id: int, student_ids: list[int], with_class_staff: bool = False
+) -> dict[int, Student]:
+    """Those of these ids that are students of this school (present or former), by id, with their class (and
+    its staff, `with_class_staff`)."""
+    statement = _SCHOOL_STUDENTS_WITH_CLASS_STAFF if with_class_staff else _SCHOOL_STUDENTS
+    rows = session.scalars(statement, {"student_ids": student_ids, "school_id": school_id}).unique()
+    return {s.id: s for s in rows}
 
 
 def students_of_school(
