@@ -226,10 +226,10 @@ def run(ctx: Any) -> list[Any]:
         def go() -> None:
             with app.test_request_context():
                 # The user with roles in one statement, as authentication loads it for a request.
-                actor = db.session.scalar(
+                caller = db.session.scalar(
                     select(User).options(joinedload(User.role_rows)).where(User.id == leader_id)
                 )
-                fn(db.session, actor=actor, **kwargs)
+                fn(db.session, caller=caller, **kwargs)
                 db.session.rollback()
 
         return go

@@ -24,21 +24,21 @@ ANALYTICS_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
 CLIENT_SCOPE = "analytics:read"
 
 
-def ensure_can_view(actor: Any) -> None:
-    """403 (audited) unless the actor works with cases in a way the aggregates serve, or is a client holding
+def ensure_can_view(caller: Any) -> None:
+    """403 (audited) unless the caller works with cases in a way the aggregates serve, or is a client holding
     analytics:read."""
-    if is_client(actor):
-        if not actor.has_scope(CLIENT_SCOPE):
+    if is_client(caller):
+        if not caller.has_scope(CLIENT_SCOPE):
             raise deny(f"This API client lacks the scope {CLIENT_SCOPE}.", resource_type="analytics")
         return
-    if not actor.has_role(*ANALYTICS_ROLES):
+    if not caller.has_role(*ANALYTICS_ROLES):
         raise deny(
             f"Your role may not read the aggregates. Needs one of: {', '.join(ANALYTICS_ROLES)}.",
             resource_type="analytics",
         )
 
 
-def sees_whole_school(actor: Any) -> bool:
-    """Whether the aggregates count every case of the actor's school (a client) rather than those the actor
+def sees_whole_school(caller: Any) -> bool:
+    """Whether the aggregates count every case of the caller's school (a client) rather than those the caller
     may see as staff; such a reader works in no class, so every small cell is hidden."""
-    return is_client(actor)
+    return is_client(caller)

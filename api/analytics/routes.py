@@ -43,10 +43,10 @@ def _register(view: str, summary: str) -> None:
     camel = "".join(part.title() for part in view.split("-"))
 
     def get_json(self: Any, args: dict[str, Any]) -> dict[str, Any]:
-        return tables.as_dict(service.staff_view(db.session, actor=current_user(), view=view, **args))
+        return tables.as_dict(service.staff_view(db.session, caller=current_user(), view=view, **args))
 
     def get_csv(self: Any, args: dict[str, Any]) -> Response:
-        table = service.staff_view(db.session, actor=current_user(), view=view, **args)
+        table = service.staff_view(db.session, caller=current_user(), view=view, **args)
         return csv_response(tables.to_csv([(None, table)]), view)
 
     get_json.__doc__ = summary

@@ -28,7 +28,7 @@ def _view(name: str) -> Any:
 def staff_view(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     view: str,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -36,23 +36,23 @@ def staff_view(
     class_id: int | None = None,
     grade: int | None = None,
 ) -> tables.Table:
-    """One aggregate over the cases (or observations) the actor may see (an API client: its token's school),
+    """One aggregate over the cases (or observations) the caller may see (an API client: its token's school),
     small cells suppressed."""
-    permissions.ensure_can_view(actor)
+    permissions.ensure_can_view(caller)
     compute = _view(view)
     if class_id is not None:
-        get_class(session, actor=actor, class_id=class_id)  # another school's class is 404 (audited)
+        get_class(session, caller=caller, class_id=class_id)  # another school's class is 404 (audited)
     period = scope.period_of(date_from, date_to)
-    school = current_school(session, actor=actor)
-    whole = permissions.sees_whole_school(actor)
-    own = scope.for_school(school) if whole else scope.for_staff(session, actor, school)
+    school = current_school(session, caller=caller)
+    whole = permissions.sees_whole_school(caller)
+    own = scope.for_school(school) if whole else scope.for_staff(session, caller, school)
     filters = Filters(classification=classification, class_id=class_id, grade=grade)
     table = compute(session, own, period, filters)
     table.date_from, table.date_to = period.first, period.last
     # Only a view narrowed to a class or broken down by class can show a class in full: ask which are the
     # caller's only then (one statement fewer for the rest). A client works in no class.
     by_class = class_id is not None or tables.CLASS_DIMENSION in table.dimensions
-    full = scope.own_classes(session, actor) if by_class and not whole else frozenset()
+    full = scope.own_classes(session, caller) if by_class and not whole else frozenset()
     tables.suppress(table, threshold=own.threshold, full_classes=full, whole_view_class=class_id)
     audit.record(
         "analytics_viewed",
@@ -66,7 +66,7 @@ def staff_view(
 def schools_view(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     schools: list[Any],
     view: str,
     date_from: date | None = None,

@@ -14,9 +14,9 @@ from api.core.permissions import deny
 ATTENTION_ROLES = ("leader", "resource_person", "teacher", "pedagogue", "sfo_staff")
 
 
-def ensure_can_read(actor: Any) -> None:
+def ensure_can_read(caller: Any) -> None:
     """403 (audited) for a role that works with no child."""
-    if not actor.has_role(*ATTENTION_ROLES):
+    if not caller.has_role(*ATTENTION_ROLES):
         raise deny(
             f"Your role has no attention list. Needs one of: {', '.join(ATTENTION_ROLES)}.",
             resource_type="attention",

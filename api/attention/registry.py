@@ -5,7 +5,7 @@ A domain adds a kind by registering a function in its own `api/<domain>/attentio
     @attention_source("parent_not_informed", order=55)
     def parents_not_informed(ctx: Context) -> Found: ...
 
-The function sees only what `ctx.actor` may see (it calls its domain's visibility rules), returns at most
+The function sees only what `ctx.caller` may see (it calls its domain's visibility rules), returns at most
 `ctx.limit` items and the total, and names the students its items are about (for the audit row; they are not
 shown): in `student_ids`, or, for items that are cases, by the cases' ids in `case_ids` (the list then looks up
 the students of every source's cases in one statement)."""
@@ -25,7 +25,7 @@ class Context:
     """What every source is asked with."""
 
     session: Session
-    actor: Any
+    caller: Any
     school: Any
     now: datetime
     today: date

@@ -29,7 +29,7 @@ class Attention(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """What needs my attention now, by kind, each item linking to its record"""
         kinds = args.pop("kind", None)
-        return service.attention_list(db.session, actor=current_user(), kinds=kinds, **args)
+        return service.attention_list(db.session, caller=current_user(), kinds=kinds, **args)
 
 
 @blp.route("/attention/seen")
@@ -38,4 +38,4 @@ class AttentionSeen(MethodView):
     @blp.errors(401, 403)
     def post(self) -> dict[str, Any]:
         """Mark the list as seen: new reports are counted from now on"""
-        return {"seen_at": service.mark_seen(db.session, actor=current_user())}
+        return {"seen_at": service.mark_seen(db.session, caller=current_user())}

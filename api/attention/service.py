@@ -32,19 +32,19 @@ def _load_other_sources() -> None:
         _loaded = True
 
 
-def last_visit(session: Session, *, actor: Any) -> datetime | None:
-    """When the actor last marked the list as seen."""
-    visit = session.get(AttentionVisit, actor.id)
+def last_visit(session: Session, *, caller: Any) -> datetime | None:
+    """When the caller last marked the list as seen."""
+    visit = session.get(AttentionVisit, caller.id)
     return visit.seen_at if visit is not None else None
 
 
-def mark_seen(session: Session, *, actor: Any) -> datetime:
-    """Remember now as the actor's last visit: the next list's new reports start here."""
-    permissions.ensure_can_read(actor)
+def mark_seen(session: Session, *, caller: Any) -> datetime:
+    """Remember now as the caller's last visit: the next list's new reports start here."""
+    permissions.ensure_can_read(caller)
     now = utcnow()
-    visit = session.get(AttentionVisit, actor.id)
+    visit = session.get(AttentionVisit, caller.id)
     if visit is None:
-        session.add(AttentionVisit(user_id=actor.id, seen_at=now))
+        session.add(AttentionVisit(user_id=caller.id, seen_at=now))
     else:
         visit.seen_at = now
     session.flush()
@@ -54,21 +54,21 @@ def mark_seen(session: Session, *, actor: Any) -> datetime:
 def attention_list(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     since: datetime | None = None,
     unassessed_after: int = DEFAULT_UNASSESSED_AFTER,
     kinds: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything that needs the actor's attention, grouped by kind, each item linking to its record."""
-    permissions.ensure_can_read(actor)
+    """Everything that needs the caller's attention, grouped by kind, each item linking to its record."""
+    permissions.ensure_can_read(caller)
     _load_other_sources()
     now = utcnow()
     if since is None:
-        since = last_visit(session, actor=actor) or now - timedelta(days=DEFAULT_NEW_DAYS)
+        since = last_visit(session, caller=caller) or now - timedelta(days=DEFAULT_NEW_DAYS)
     ctx = Context(
         session=session,
-        actor=actor,
-        school=current_school(session, actor=actor),
+        caller=caller,
+        school=current_school(session, caller=caller),
         now=now,
         today=local_date(now),
         since=as_utc(since),

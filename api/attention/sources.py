@@ -86,7 +86,7 @@ def _cases(
     """Cases the caller works (or, `seen`, may see: the case list's own rule, so a reporter counts their
     reports) that meet the conditions; withdrawn reports never."""
     rule = incident_permissions.visibility_clause if seen else incident_permissions.worker_clause
-    where = [rule(ctx.session, ctx.actor), Incident.withdrawn_at.is_(None), *conditions]
+    where = [rule(ctx.session, ctx.caller), Incident.withdrawn_at.is_(None), *conditions]
     # Columns only: the list shows no student, reporter or plan, so none is loaded.
     columns = (
         Incident.id,
@@ -182,7 +182,7 @@ def follow_ups_due(ctx: Context) -> Found:
         )
     )
     where = [
-        incident_permissions.worker_clause(ctx.session, ctx.actor),
+        incident_permissions.worker_clause(ctx.session, ctx.caller),
         Incident.withdrawn_at.is_(None),
         Incident.status != CaseStatus.CLOSED.value,
         ActionPlan.follow_up_on.is_not(None),
@@ -207,7 +207,7 @@ def follow_ups_due(ctx: Context) -> Found:
 @attention_source("play_partner_no_check_in", order=70)
 def quiet_arrangements(ctx: Context) -> Found:
     """Arrangements in force for two weeks or more with no check-in in the last two weeks."""
-    if not ctx.actor.has_role("leader", "teacher", "pedagogue", "sfo_staff", "resource_person"):
+    if not ctx.caller.has_role("leader", "teacher", "pedagogue", "sfo_staff", "resource_person"):
         return Found([], 0)
     since = ctx.today - timedelta(days=CHECK_IN_GAP_DAYS)
     checked = exists(
@@ -216,19 +216,19 @@ def quiet_arrangements(ctx: Context) -> Found:
         )
     )
     where = [
-        PlayPartnerArrangement.school_id == ctx.actor.school_id,
+        PlayPartnerArrangement.school_id == ctx.caller.school_id,
         PlayPartnerArrangement.status == ArrangementStatus.ACTIVE.value,
         PlayPartnerArrangement.start_date <= since,
         PlayPartnerArrangement.end_date >= ctx.today,
         ~checked,
     ]
-    if not ctx.actor.has_role("leader", "resource_person"):
+    if not ctx.caller.has_role("leader", "resource_person"):
         # Everyone sees every arrangement, but a teacher is asked only about those close to them.
         close = [
-            PlayPartnerArrangement.responsible_id == ctx.actor.id,
-            PlayPartnerArrangement.created_by_id == ctx.actor.id,
+            PlayPartnerArrangement.responsible_id == ctx.caller.id,
+            PlayPartnerArrangement.created_by_id == ctx.caller.id,
         ]
-        class_ids = sorted(staff_class_ids(ctx.session, ctx.actor))
+        class_ids = sorted(staff_class_ids(ctx.session, ctx.caller))
         if class_ids:
             close.append(
                 PlayPartnerArrangement.id.in_(
@@ -270,7 +270,7 @@ def quiet_arrangements(ctx: Context) -> Found:
 def low_mood(ctx: Context) -> Found:
     """Students observed at mood 2 or lower three times or more in two weeks (observations the caller may
     see, by the observations' own rule)."""
-    if not ctx.actor.has_role(*observation_permissions.CHILD_FACING_ROLES):
+    if not ctx.caller.has_role(*observation_permissions.CHILD_FACING_ROLES):
         return Found([], 0)
     start = datetime.combine(ctx.today - timedelta(days=LOW_MOOD_DAYS - 1), time.min, LOCAL_TZ)
     times = func.count(Observation.id)
@@ -283,12 +283,12 @@ def low_mood(ctx: Context) -> Found:
         .join(Observation, Observation.id == ObservationStudent.observation_id)
         .join(Student, Student.id == ObservationStudent.student_id)
         .where(
-            Observation.school_id == ctx.actor.school_id,
+            Observation.school_id == ctx.caller.school_id,
             Observation.withdrawn_at.is_(None),
             Observation.observed_at >= start,
             Observation.mood <= LOW_MOOD,
             Student.active.is_(True),
-            observation_permissions.visible_clause(ctx.session, ctx.actor),
+            observation_permissions.visible_clause(ctx.session, ctx.caller),
         )
         .group_by(ObservationStudent.student_id)
         .having(times >= LOW_MOOD_TIMES)

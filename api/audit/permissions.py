@@ -10,9 +10,9 @@ from flask import current_app
 from api.core.permissions import deny, ensure_roles
 
 
-def ensure_can_read(actor: Any) -> None:
+def ensure_can_read(caller: Any) -> None:
     """Leaders and admins read their school's audit log."""
-    ensure_roles(actor, "leader", "admin", action="read the audit log")
+    ensure_roles(caller, "leader", "admin", action="read the audit log")
 
 
 def platform_admin_emails() -> set[str]:
@@ -24,9 +24,9 @@ def platform_admin_emails() -> set[str]:
     return {e.strip().casefold() for e in raw if e and e.strip()}
 
 
-def ensure_platform_admin(actor: Any) -> None:
+def ensure_platform_admin(caller: Any) -> None:
     """Only the deployment's operators see other schools' rows."""
-    if (actor.email or "").casefold() not in platform_admin_emails():
+    if (caller.email or "").casefold() not in platform_admin_emails():
         raise deny(
             "Only the platform's administrators (PLATFORM_ADMIN_EMAILS) see access attempts across schools."
         )

@@ -34,7 +34,7 @@ class AuditLog(MethodView):
         outcome and time"""
         filters, page, page_size = _split(args)
         return service.list_entries(
-            db.session, actor=current_user(), filters=filters, page=page, page_size=page_size
+            db.session, caller=current_user(), filters=filters, page=page, page_size=page_size
         )
 
 
@@ -47,7 +47,7 @@ class AuditLogExport(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> Response:
         """Export the filtered audit log as CSV for Excel, streamed (leaders and admins; audited)"""
-        rows = service.export_rows(db.session, actor=current_user(), filters=args)
+        rows = service.export_rows(db.session, caller=current_user(), filters=args)
         name = f"logning-{local_date().isoformat()}.csv"
         return Response(
             stream_with_context(rows),
@@ -66,5 +66,5 @@ class PlatformDenials(MethodView):
         PLATFORM_ADMIN_EMAILS)"""
         filters, page, page_size = _split(args)
         return service.platform_denials(
-            db.session, actor=current_user(), filters=filters, page=page, page_size=page_size
+            db.session, caller=current_user(), filters=filters, page=page, page_size=page_size
         )

@@ -51,20 +51,22 @@ def _filtered(stmt: Select[Any], filters: dict[str, Any]) -> Select[Any]:
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def list_entries(session: Session, *, actor: Any, filters: dict[str, Any], page: int, page_size: int) -> dict:
+def list_entries(
+    session: Session, *, caller: Any, filters: dict[str, Any], page: int, page_size: int
+) -> dict:
     """The school's audit log, newest first (leaders, admins); the reading is audited with its criteria."""
-    permissions.ensure_can_read(actor)
-    stmt = _filtered(select(AuditEntry).where(AuditEntry.school_id == actor.school_id), filters)
+    permissions.ensure_can_read(caller)
+    stmt = _filtered(select(AuditEntry).where(AuditEntry.school_id == caller.school_id), filters)
     result = paginate(session, stmt, page=page, page_size=page_size)
     audit.record("audit_log_viewed", resource_type="audit_log")
     return result
 
 
-def export_rows(session: Session, *, actor: Any, filters: dict[str, Any]) -> Iterator[str]:
+def export_rows(session: Session, *, caller: Any, filters: dict[str, Any]) -> Iterator[str]:
     """The filtered log as CSV for Excel (BOM, `;`, formula cells neutralised), produced in batches as it is
     sent; the export is audited (with its criteria) before the first byte."""
-    permissions.ensure_can_read(actor)
-    stmt = _filtered(select(AuditEntry).where(AuditEntry.school_id == actor.school_id), filters)
+    permissions.ensure_can_read(caller)
+    stmt = _filtered(select(AuditEntry).where(AuditEntry.school_id == caller.school_id), filters)
     audit.record("audit_log_exported", resource_type="audit_log")
     return _csv(session, stmt)
 
@@ -108,10 +110,10 @@ def _csv(session: Session, stmt: Select[Any]) -> Iterator[str]:
 
 
 def platform_denials(
-    session: Session, *, actor: Any, filters: dict[str, Any], page: int, page_size: int
+    session: Session, *, caller: Any, filters: dict[str, Any], page: int, page_size: int
 ) -> dict:
     """Access attempts on another school's records, across every school (the platform's operators)."""
-    permissions.ensure_platform_admin(actor)
+    permissions.ensure_platform_admin(caller)
     stmt = select(AuditEntry).where(AuditEntry.action == "cross_school_access")
     result = paginate(session, _filtered(stmt, filters), page=page, page_size=page_size)
     audit.record("platform_denials_viewed", resource_type="audit_log")

@@ -3,7 +3,7 @@
 A machine client (OAuth 2.0 client credentials, api/clients) is a caller kind of its own: a `ClientPrincipal`
 next to the `User`. It reaches only operations marked with `client_scope(...)`, and only with that scope in its
 token; every other operation (a person's password, users, notifications, case work) refuses its token with 403.
-The permission functions of each domain ask `is_client(actor)` where a client's rule differs from a role's.
+The permission functions of each domain ask `is_client(caller)` where a client's rule differs from a role's.
 """
 
 from __future__ import annotations
@@ -90,9 +90,9 @@ def effective_scopes(scopes: set[str] | frozenset[str]) -> frozenset[str]:
     return frozenset(scopes) | {IMPLIED[s] for s in scopes if s in IMPLIED}
 
 
-def is_client(actor: Any) -> bool:
+def is_client(caller: Any) -> bool:
     """Whether the caller is an API client rather than a person."""
-    return getattr(actor, "kind", None) == "client"
+    return getattr(caller, "kind", None) == "client"
 
 
 def client_scope(scope: str) -> Callable[[Any], Any]:

@@ -9,6 +9,6 @@ from api.core.permissions import ensure_roles
 CALENDAR_WRITE_ROLES = ("admin", "leader")
 
 
-def ensure_can_edit(actor: Any) -> None:
+def ensure_can_edit(caller: Any) -> None:
     """Admins and leaders keep the school's closed days."""
-    ensure_roles(actor, *CALENDAR_WRITE_ROLES, action="change the school calendar")
+    ensure_roles(caller, *CALENDAR_WRITE_ROLES, action="change the school calendar")

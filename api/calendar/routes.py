@@ -29,7 +29,7 @@ class ClosedDays(MethodView):
     @blp.errors(401)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's closed days"""
-        return service.list_closed_days(db.session, actor=current_user(), **args)
+        return service.list_closed_days(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(ClosedDaysCreate)
@@ -37,7 +37,7 @@ class ClosedDays(MethodView):
     @blp.errors(401, 403, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Add a closed day or period (admin, leader)"""
-        period = service.add_closed_days(db.session, actor=current_user(), **data)
+        period = service.add_closed_days(db.session, caller=current_user(), **data)
         return period, 201, {"Location": f"/api/v1/calendar/closed-days/{period.id}"}
 
 
@@ -47,4 +47,4 @@ class ClosedDaysById(MethodView):
     @blp.errors(401, 403, 404)
     def delete(self, period_id: int) -> None:
         """Remove a closed day or period (admin, leader)"""
-        service.delete_closed_days(db.session, actor=current_user(), period_id=period_id)
+        service.delete_closed_days(db.session, caller=current_user(), period_id=period_id)

@@ -91,14 +91,14 @@ def is_working_day(session: Session, *, school: Any, day: date) -> bool:
 def list_closed_days(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     from_day: date | None = None,
     to_day: date | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
     """The school's closed periods, earliest first (any staff member may read them)."""
-    stmt = select(ClosedPeriod).where(ClosedPeriod.school_id == actor.school_id)
+    stmt = select(ClosedPeriod).where(ClosedPeriod.school_id == caller.school_id)
     if from_day is not None:
         stmt = stmt.where(ClosedPeriod.last_day >= from_day)
     if to_day is not None:
@@ -108,10 +108,10 @@ def list_closed_days(
 
 
 def add_closed_days(
-    session: Session, *, actor: Any, first_day: date, last_day: date | None = None, name: str
+    session: Session, *, caller: Any, first_day: date, last_day: date | None = None, name: str
 ) -> ClosedPeriod:
     """Mark a day or a period as closed; periods may not overlap (409)."""
-    permissions.ensure_can_edit(actor)
+    permissions.ensure_can_edit(caller)
     last_day = last_day or first_day
     if last_day < first_day:
         raise InvalidInput(
@@ -126,7 +126,7 @@ def add_closed_days(
         raise InvalidInput("Give the closed period a name.", errors={"name": ["blank"]})
     overlapping = session.scalar(
         select(ClosedPeriod.id).where(
-            ClosedPeriod.school_id == actor.school_id,
+            ClosedPeriod.school_id == caller.school_id,
             ClosedPeriod.first_day <= last_day,
             ClosedPeriod.last_day >= first_day,
         )
@@ -134,7 +134,7 @@ def add_closed_days(
     if overlapping is not None:
         raise Conflict("These days overlap a closed period that is already registered.")
     period = ClosedPeriod(
-        school_id=actor.school_id, first_day=first_day, last_day=last_day, name=name, created_by_id=actor.id
+        school_id=caller.school_id, first_day=first_day, last_day=last_day, name=name, created_by_id=caller.id
     )
     session.add(period)
     session.flush()
@@ -148,12 +148,12 @@ def add_closed_days(
     return period
 
 
-def delete_closed_days(session: Session, *, actor: Any, period_id: int) -> None:
-    """Remove a closed period of the actor's school."""
+def delete_closed_days(session: Session, *, caller: Any, period_id: int) -> None:
+    """Remove a closed period of the caller's school."""
     if not valid_id(period_id):
         raise NotFound("Closed period not found.")
-    period = get_in_school(session, ClosedPeriod, period_id, school_id=actor.school_id, what="Closed period")
-    permissions.ensure_can_edit(actor)
+    period = get_in_school(session, ClosedPeriod, period_id, school_id=caller.school_id, what="Closed period")
+    permissions.ensure_can_edit(caller)
     session.delete(period)
     session.flush()
     forget_per_request()

@@ -10,7 +10,7 @@ from api.core.permissions import deny
 MANAGE_ROLES = ("admin",)
 
 
-def ensure_can_manage(actor: Any) -> None:
-    """403 (audited) unless the actor is an admin."""
-    if not actor.has_role(*MANAGE_ROLES):
+def ensure_can_manage(caller: Any) -> None:
+    """403 (audited) unless the caller is an admin."""
+    if not caller.has_role(*MANAGE_ROLES):
         raise deny("Only an administrator can manage API clients.", resource_type="api_client")

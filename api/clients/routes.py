@@ -126,7 +126,7 @@ class Clients(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's API clients (admins)"""
-        return service.list_clients(db.session, actor=current_user(), **args)
+        return service.list_clients(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(ApiClientCreate)
@@ -135,7 +135,7 @@ class Clients(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Register an API client (admins); the answer holds its secret, shown this once"""
-        client = service.create_client(db.session, actor=current_user(), **data)
+        client = service.create_client(db.session, caller=current_user(), **data)
         withhold_from_replay("client_secret")
         return client, 201, _location(client)
 
@@ -156,7 +156,7 @@ class ClientById(MethodView):
     @blp.etag
     def get(self, client_id: int) -> Any:
         """Get an API client (admins)"""
-        return service.get_client(db.session, actor=current_user(), client_id=client_id)
+        return service.get_client(db.session, caller=current_user(), client_id=client_id)
 
     @blp.arguments(ApiClientUpdate)
     @blp.response(200, ApiClientRead)
@@ -165,14 +165,14 @@ class ClientById(MethodView):
     def patch(self, data: dict[str, Any], client_id: int) -> Any:
         """Change an API client's name, scopes, schools or expiry (send If-Match)"""
         return service.update_client(
-            db.session, actor=current_user(), client_id=client_id, if_match=if_match(), **data
+            db.session, caller=current_user(), client_id=client_id, if_match=if_match(), **data
         )
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
     def delete(self, client_id: int) -> None:
         """Remove an API client and its tokens"""
-        service.delete_client(db.session, actor=current_user(), client_id=client_id)
+        service.delete_client(db.session, caller=current_user(), client_id=client_id)
 
 
 @blp.route("/api/v1/api-clients/<int:client_id>/rotate-secret")
@@ -185,7 +185,7 @@ class RotateSecret(MethodView):
     def post(self, data: dict[str, Any], client_id: int) -> Any:
         """Give the client a new secret; the old one works too during the grace period"""
         withhold_from_replay("client_secret")
-        return service.rotate_secret(db.session, actor=current_user(), client_id=client_id, **data)
+        return service.rotate_secret(db.session, caller=current_user(), client_id=client_id, **data)
 
 
 @blp.route("/api/v1/api-clients/<int:client_id>/revoke")
@@ -196,4 +196,4 @@ class Revoke(MethodView):
     @blp.etag
     def post(self, client_id: int) -> Any:
         """Revoke the client: its secrets and tokens stop working at once"""
-        return service.revoke_client(db.session, actor=current_user(), client_id=client_id)
+        return service.revoke_client(db.session, caller=current_user(), client_id=client_id)

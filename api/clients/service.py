@@ -45,9 +45,9 @@ def _checked_scopes(scopes: list[str]) -> list[str]:
     return wanted
 
 
-def _checked_schools(session: Session, actor: Any, school_ids: list[int] | None) -> list[int]:
-    wanted = list(dict.fromkeys(school_ids or [actor.school_id]))
-    if wanted == [actor.school_id]:
+def _checked_schools(session: Session, caller: Any, school_ids: list[int] | None) -> list[int]:
+    wanted = list(dict.fromkeys(school_ids or [caller.school_id]))
+    if wanted == [caller.school_id]:
         return wanted
     if not current_app.config.get("API_CLIENTS_ACROSS_SCHOOLS"):
         raise InvalidInput(
@@ -68,51 +68,51 @@ def _checked_expiry(expires_at: datetime, now: datetime) -> datetime:
     return expires_at
 
 
-def list_clients(session: Session, *, actor: Any, page: int = 1, page_size: int = 25) -> dict:
+def list_clients(session: Session, *, caller: Any, page: int = 1, page_size: int = 25) -> dict:
     """The clients the admin's school registered, newest first."""
-    permissions.ensure_can_manage(actor)
+    permissions.ensure_can_manage(caller)
     stmt = (
         select(ApiClient)
-        .where(ApiClient.school_id == actor.school_id)
+        .where(ApiClient.school_id == caller.school_id)
         .order_by(ApiClient.created_at.desc(), ApiClient.id.desc())
     )
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
-def get_client(session: Session, *, actor: Any, client_id: int, for_update: bool = False) -> ApiClient:
+def get_client(session: Session, *, caller: Any, client_id: int, for_update: bool = False) -> ApiClient:
     """One of the school's clients (another school's is 404)."""
-    permissions.ensure_can_manage(actor)
+    permissions.ensure_can_manage(caller)
     return get_in_school(
-        session, ApiClient, client_id, school_id=actor.school_id, what="API client", for_update=for_update
+        session, ApiClient, client_id, school_id=caller.school_id, what="API client", for_update=for_update
     )
 
 
 def create_client(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     name: str,
     scopes: list[str],
     expires_at: datetime,
     school_ids: list[int] | None = None,
 ) -> ApiClient:
     """Register a client; its secret is on the returned object's `client_secret`, shown this once."""
-    permissions.ensure_can_manage(actor)
+    permissions.ensure_can_manage(caller)
     count = session.scalar(
-        select(func.count()).select_from(ApiClient).where(ApiClient.school_id == actor.school_id)
+        select(func.count()).select_from(ApiClient).where(ApiClient.school_id == caller.school_id)
     )
     if (count or 0) >= MAX_CLIENTS_PER_SCHOOL:
         raise Conflict(f"A school can have at most {MAX_CLIENTS_PER_SCHOOL} API clients.")
     secret = _new_secret()
     client = ApiClient(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         client_id="trvc_" + secrets.token_urlsafe(12),
         name=name.strip(),
         scopes=_checked_scopes(scopes),
-        school_ids=_checked_schools(session, actor, school_ids),
+        school_ids=_checked_schools(session, caller, school_ids),
         secret_hash=hash_password(secret),
         expires_at=_checked_expiry(expires_at, utcnow()),
-        created_by_id=actor.id,
+        created_by_id=caller.id,
     )
     session.add(client)
     session.flush()
@@ -124,7 +124,7 @@ def create_client(
 def update_client(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     client_id: int,
     if_match: IfMatch | str | None = None,
     name: str | None = None,
@@ -134,7 +134,7 @@ def update_client(
 ) -> ApiClient:
     """Change a client; scopes and schools taken away stop working at once (tokens re-read the client).
     `if_match` is checked once the caller may change it (None: an internal caller, not checked)."""
-    client = get_client(session, actor=actor, client_id=client_id, for_update=True)
+    client = get_client(session, caller=caller, client_id=client_id, for_update=True)
     if if_match is not None:
         check_if_match(client, if_match)
     fields = []
@@ -145,7 +145,7 @@ def update_client(
         client.scopes = _checked_scopes(scopes)
         fields.append("scopes")
     if school_ids is not None:
-        client.school_ids = _checked_schools(session, actor, school_ids)
+        client.school_ids = _checked_schools(session, caller, school_ids)
         fields.append("school_ids")
     if expires_at is not None:
         client.expires_at = _checked_expiry(expires_at, utcnow())
@@ -156,7 +156,7 @@ def update_client(
 
 
 def rotate_secret(
-    session: Session, *, actor: Any, client_id: int, grace_hours: int = 24, now: datetime | None = None
+    session: Session, *, caller: Any, client_id: int, grace_hours: int = 24, now: datetime | None = None
 ) -> ApiClient:
     """A new secret at once; the old one works too for `grace_hours` (0: not at all), so the integration can
     switch without an outage. Tokens already issued live out their short life."""
@@ -164,7 +164,7 @@ def rotate_secret(
         raise InvalidInput(
             f"The grace period is 0-{MAX_GRACE_HOURS} hours.", errors={"grace_hours": ["out of range"]}
         )
-    client = get_client(session, actor=actor, client_id=client_id, for_update=True)
+    client = get_client(session, caller=caller, client_id=client_id, for_update=True)
     if client.revoked_at is not None:
         raise Conflict("The client is revoked; register a new one.")
     now = now or utcnow()
@@ -178,10 +178,10 @@ def rotate_secret(
     return client
 
 
-def revoke_client(session: Session, *, actor: Any, client_id: int) -> ApiClient:
+def revoke_client(session: Session, *, caller: Any, client_id: int) -> ApiClient:
     """Revoke a client: its secrets and every token it holds stop working at once (each request reads the
     client's state; the tokens are kept until they expire so its callers are told why)."""
-    client = get_client(session, actor=actor, client_id=client_id, for_update=True)
+    client = get_client(session, caller=caller, client_id=client_id, for_update=True)
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         client.previous_secret_hash = None
@@ -191,10 +191,10 @@ def revoke_client(session: Session, *, actor: Any, client_id: int) -> ApiClient:
     return client
 
 
-def delete_client(session: Session, *, actor: Any, client_id: int) -> None:
+def delete_client(session: Session, *, caller: Any, client_id: int) -> None:
     """Remove a client and its tokens (its audit rows stay, naming its id); 409 while incidents it reported
     name it (revocation stops it just as well)."""
-    client = get_client(session, actor=actor, client_id=client_id, for_update=True)
+    client = get_client(session, caller=caller, client_id=client_id, for_update=True)
     if reports_by_client(session, client_pk=client.id):
         raise Conflict(
             "This client reported incidents, which name it as their reporter: revoke it instead.",

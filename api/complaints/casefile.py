@@ -64,10 +64,10 @@ class CaseFile:
         return out.getvalue()
 
 
-def build(session: Session, *, actor: Any, complaint: Complaint, school_name: str) -> CaseFile:
-    """Gather the case file of a complaint as the actor (a leader or resource person on the case) may see it."""
+def build(session: Session, *, caller: Any, complaint: Complaint, school_name: str) -> CaseFile:
+    """Gather the case file of a complaint as the caller (a leader or resource person on the case) may see it."""
     incident = incident_service.get_incident(
-        session, actor=actor, incident_id=complaint.incident_id, audited=False
+        session, caller=caller, incident_id=complaint.incident_id, audited=False
     )
     links = {link.student_id: link for link in incident.students}
     child = links[complaint.student_id].student
@@ -137,7 +137,7 @@ def build(session: Session, *, actor: Any, complaint: Complaint, school_name: st
         redact(incident.pupil_perspective), empty="Elevens perspektiv er ikke registreret i sagen."
     )
 
-    version = _strategy(session, actor=actor, incident=incident)
+    version = _strategy(session, caller=caller, incident=incident)
     if version is None:
         strategy.text("Skolen havde ingen antimobbestrategi registreret i Trivsel, da sagen blev oprettet.")
     else:
@@ -211,9 +211,9 @@ def build(session: Session, *, actor: Any, complaint: Complaint, school_name: st
         )
         if item.how:
             other.text(redact(item.how))
-    for note in _notes(session, actor=actor, incident=incident):
+    for note in _notes(session, caller=caller, incident=incident):
         other.heading(f"Samtalenotat {da.moment(note.occurred_at)}").text(redact(note.body))
-    for obs in observations_of_case(session, actor=actor, incident_id=incident.id):
+    for obs in observations_of_case(session, caller=caller, incident_id=incident.id):
         about = ", ".join(who(s) for s in obs.student_ids)
         other.heading(f"Observation {da.moment(obs.observed_at)}").facts(
             [("Om", about), ("Humør", da.label(da.MOOD, obs.mood))]
@@ -233,21 +233,21 @@ def build(session: Session, *, actor: Any, complaint: Complaint, school_name: st
     )
 
 
-def _strategy(session: Session, *, actor: Any, incident: Any) -> Any:
+def _strategy(session: Session, *, caller: Any, incident: Any) -> Any:
     if incident.strategy_version_id is not None:
-        return strategy_service.get_version(session, actor=actor, version_id=incident.strategy_version_id)
+        return strategy_service.get_version(session, caller=caller, version_id=incident.strategy_version_id)
     # Cases from before the school kept its strategy in Trivsel: the version in force when it was reported.
     return strategy_service.version_in_force(
         session, school_id=incident.school_id, on=local_date(incident.created_at)
     )
 
 
-def _notes(session: Session, *, actor: Any, incident: Any) -> list[Any]:
+def _notes(session: Session, *, caller: Any, incident: Any) -> list[Any]:
     notes: list[Any] = []
     page = 1
     while True:
         result = incident_service.list_notes(
-            session, actor=actor, incident=incident, page=page, page_size=100
+            session, caller=caller, incident=incident, page=page, page_size=100
         )
         notes += result["items"]
         if page * 100 >= result["total"]:

@@ -52,9 +52,9 @@ class CaseComplaints(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, incident_id: int) -> dict:
         """The case's complaints with their timelines (the case's leaders and resource persons)"""
-        actor = current_user()
-        items = service.list_complaints(db.session, actor=actor, incident_id=incident_id)
-        return {"items": items, "can_create": service.may_write(actor)}
+        caller = current_user()
+        items = service.list_complaints(db.session, caller=caller, incident_id=incident_id)
+        return {"items": items, "can_create": service.may_write(caller)}
 
     @idempotent
     @blp.arguments(ComplaintCreate)
@@ -63,7 +63,7 @@ class CaseComplaints(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Record a complaint received about the case (leaders); the decision falls due in 20 working days"""
         complaint = service.create_complaint(
-            db.session, actor=current_user(), incident_id=incident_id, **data
+            db.session, caller=current_user(), incident_id=incident_id, **data
         )
         return complaint, 201, {"Location": f"/api/v1/complaints/{complaint.id}"}
 
@@ -75,12 +75,12 @@ class CaseCaseFile(MethodView):
     @blp.errors(401, 403, 404, 409)
     def get(self, args: dict[str, Any], incident_id: int) -> Response:
         """The case file of the case's newest complaint; 409 no_complaint when it has none"""
-        actor = current_user()
-        complaint_id = service.latest_complaint_id(db.session, actor=actor, incident_id=incident_id)
+        caller = current_user()
+        complaint_id = service.latest_complaint_id(db.session, caller=caller, incident_id=incident_id)
         return _file(
             *service.case_file(
                 db.session,
-                actor=actor,
+                caller=caller,
                 complaint_id=complaint_id,
                 purpose=args["purpose"],
                 fmt=args["format"],
@@ -94,15 +94,15 @@ class ComplaintById(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, complaint_id: int) -> Any:
         """One complaint with its timeline"""
-        return service.get_complaint(db.session, actor=current_user(), complaint_id=complaint_id)
+        return service.get_complaint(db.session, caller=current_user(), complaint_id=complaint_id)
 
 
 def _step(complaint_id: int, action: Any, **kwargs: Any) -> Any:
-    actor = current_user()
+    caller = current_user()
     complaint = service.get_complaint(
-        db.session, actor=actor, complaint_id=complaint_id, audited=False, write=True
+        db.session, caller=caller, complaint_id=complaint_id, audited=False, write=True
     )
-    return action(db.session, actor=actor, complaint=complaint, **kwargs)
+    return action(db.session, caller=caller, complaint=complaint, **kwargs)
 
 
 @blp.route("/complaints/<int:complaint_id>/decision")
@@ -155,7 +155,7 @@ class ComplaintCaseFile(MethodView):
         return _file(
             *service.case_file(
                 db.session,
-                actor=current_user(),
+                caller=current_user(),
                 complaint_id=complaint_id,
                 purpose=args["purpose"],
                 fmt=args["format"],

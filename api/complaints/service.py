@@ -51,8 +51,8 @@ def _annotate(complaint: Complaint, *, today: date | None = None) -> Complaint:
     return complaint
 
 
-def _event(complaint: Complaint, actor: Any, status: str, **detail: Any) -> None:
-    complaint.events.append(ComplaintEvent(status=status, actor_id=actor.id, detail=detail or None))
+def _event(complaint: Complaint, caller: Any, status: str, **detail: Any) -> None:
+    complaint.events.append(ComplaintEvent(status=status, actor_id=caller.id, detail=detail or None))
 
 
 def _audit(action: str, complaint: Complaint, **detail: Any) -> None:
@@ -74,7 +74,7 @@ def _not_future(day: date, field: str) -> date:
 def create_complaint(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident_id: int,
     student_id: int,
     complainant_kind: ComplainantKind | str,
@@ -85,8 +85,8 @@ def create_complaint(
 ) -> Complaint:
     """Record a complaint about a case (leaders): who complained, on behalf of which involved student, when it
     was received and what it says; the decision falls due 20 working days after receipt."""
-    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-    permissions.ensure_can_write(actor, incident)
+    incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+    permissions.ensure_can_write(caller, incident)
     if student_id not in incident.student_ids:
         raise InvalidInput(
             "The student is not involved in this case.", errors={"student_id": ["not in the case"]}
@@ -116,26 +116,26 @@ def create_complaint(
         received_on=received,
         complaint_text=complaint_text.strip(),
         decision_due=add_working_days(
-            session, school=current_school(session, actor=actor), start=received, days=DECISION_WORKING_DAYS
+            session, school=current_school(session, caller=caller), start=received, days=DECISION_WORKING_DAYS
         ),
-        created_by_id=actor.id,
+        created_by_id=caller.id,
     )
     session.add(complaint)
-    _event(complaint, actor, ComplaintStatus.RECEIVED, received_on=received.isoformat())
+    _event(complaint, caller, ComplaintStatus.RECEIVED, received_on=received.isoformat())
     session.flush()
     _audit("complaint_created", complaint)
     return _annotate(complaint)
 
 
-def may_write(actor: Any) -> bool:
-    """Whether the actor records complaints (the UI shows the forms by this; the API checks it again)."""
-    return actor.has_role(*permissions.WRITE_ROLES)
+def may_write(caller: Any) -> bool:
+    """Whether the caller records complaints (the UI shows the forms by this; the API checks it again)."""
+    return caller.has_role(*permissions.WRITE_ROLES)
 
 
-def list_complaints(session: Session, *, actor: Any, incident_id: int) -> list[Complaint]:
+def list_complaints(session: Session, *, caller: Any, incident_id: int) -> list[Complaint]:
     """The case's complaints, oldest first (the case's leaders and resource persons)."""
-    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-    permissions.ensure_can_read(actor, incident)
+    incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+    permissions.ensure_can_read(caller, incident)
     complaints = list(
         session.scalars(select(Complaint).where(Complaint.incident_id == incident.id).order_by(Complaint.id))
     )
@@ -149,16 +149,16 @@ def list_complaints(session: Session, *, actor: Any, incident_id: int) -> list[C
 
 
 def get_complaint(
-    session: Session, *, actor: Any, complaint_id: int, audited: bool = True, write: bool = False
+    session: Session, *, caller: Any, complaint_id: int, audited: bool = True, write: bool = False
 ) -> Complaint:
-    """One complaint with its timeline, for an actor who may read it (or, `write`, handle it); 404 for another
+    """One complaint with its timeline, for a caller who may read it (or, `write`, handle it); 404 for another
     school's or one about a case they do not see. Audited unless `audited` is False (the caller's own action
     is audited instead)."""
-    complaint = get_in_school(session, Complaint, complaint_id, school_id=actor.school_id, what="Complaint")
+    complaint = get_in_school(session, Complaint, complaint_id, school_id=caller.school_id, what="Complaint")
     incident = incident_service.get_incident(
-        session, actor=actor, incident_id=complaint.incident_id, audited=False
+        session, caller=caller, incident_id=complaint.incident_id, audited=False
     )
-    (permissions.ensure_can_write if write else permissions.ensure_can_read)(actor, incident)
+    (permissions.ensure_can_write if write else permissions.ensure_can_read)(caller, incident)
     if audited:
         _audit("complaint_viewed", complaint)
     return _annotate(complaint)
@@ -173,7 +173,7 @@ def _step(complaint: Complaint, target: str) -> None:
 def record_decision(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     complaint: Complaint,
     decision_outcome: DecisionOutcome | str,
     decision_text: str,
@@ -189,7 +189,7 @@ def record_decision(
     complaint.decided_on = decided
     _event(
         complaint,
-        actor,
+        caller,
         ComplaintStatus.DECIDED,
         decided_on=decided.isoformat(),
         outcome=complaint.decision_outcome,
@@ -203,7 +203,7 @@ def record_decision(
 def record_answer(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     complaint: Complaint,
     answered_on: date,
     satisfied: bool,
@@ -219,7 +219,7 @@ def record_answer(
     complaint.complainant_satisfied = satisfied
     _event(
         complaint,
-        actor,
+        caller,
         ComplaintStatus.ANSWERED,
         answered_on=answered.isoformat(),
         satisfied=satisfied,
@@ -230,7 +230,12 @@ def record_answer(
 
 
 def forward(
-    session: Session, *, actor: Any, complaint: Complaint, forwarded_on: date, forwarded_to: str | None = None
+    session: Session,
+    *,
+    caller: Any,
+    complaint: Complaint,
+    forwarded_on: date,
+    forwarded_to: str | None = None,
 ) -> Complaint:
     """Forward a complaint whose complainant is still not satisfied to the national body (leaders); the body's
     name is the deployment's COMPLAINT_BODY_NAME unless the request names it."""
@@ -246,16 +251,16 @@ def forward(
     forwarded = _not_future(forwarded_on, "forwarded_on")
     complaint.forwarded_to = body
     complaint.forwarded_on = forwarded
-    _event(complaint, actor, ComplaintStatus.FORWARDED, forwarded_on=forwarded.isoformat())
+    _event(complaint, caller, ComplaintStatus.FORWARDED, forwarded_on=forwarded.isoformat())
     session.flush()
     _audit("complaint_forwarded", complaint)
     return _annotate(complaint)
 
 
-def close(session: Session, *, actor: Any, complaint: Complaint) -> Complaint:
+def close(session: Session, *, caller: Any, complaint: Complaint) -> Complaint:
     """Close the complaint (settled, withdrawn, or decided by the national body) (leaders)."""
     _step(complaint, ComplaintStatus.CLOSED)
-    _event(complaint, actor, ComplaintStatus.CLOSED)
+    _event(complaint, caller, ComplaintStatus.CLOSED)
     session.flush()
     _audit("complaint_closed", complaint)
     return _annotate(complaint)
@@ -277,18 +282,18 @@ def open_complaint_students(session: Session, *, school_id: int, student_ids: li
 
 
 def case_file(
-    session: Session, *, actor: Any, complaint_id: int, purpose: str, fmt: str = "pdf"
+    session: Session, *, caller: Any, complaint_id: int, purpose: str, fmt: str = "pdf"
 ) -> tuple[bytes, str, str]:
     """The complaint's case file as one PDF with an index, or a ZIP of its parts: (bytes, file name, media
     type). Audited with its purpose, about every child of the case (the others appear by role only)."""
     from api.complaints import casefile
 
-    complaint = get_complaint(session, actor=actor, complaint_id=complaint_id, audited=False)
-    school = current_school(session, actor=actor)
-    built = casefile.build(session, actor=actor, complaint=complaint, school_name=school.name)
+    complaint = get_complaint(session, caller=caller, complaint_id=complaint_id, audited=False)
+    school = current_school(session, caller=caller)
+    built = casefile.build(session, caller=caller, complaint=complaint, school_name=school.name)
     data = built.pdf() if fmt == "pdf" else built.zip()
     incident = incident_service.get_incident(
-        session, actor=actor, incident_id=complaint.incident_id, audited=False
+        session, caller=caller, incident_id=complaint.incident_id, audited=False
     )
     audit.record(
         "case_file_exported",
@@ -301,10 +306,10 @@ def case_file(
     return data, name, "application/pdf" if fmt == "pdf" else "application/zip"
 
 
-def latest_complaint_id(session: Session, *, actor: Any, incident_id: int) -> int:
+def latest_complaint_id(session: Session, *, caller: Any, incident_id: int) -> int:
     """The case's newest complaint (for its case file); 409 when the case has none."""
-    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-    permissions.ensure_can_read(actor, incident)
+    incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+    permissions.ensure_can_read(caller, incident)
     found = session.scalar(
         select(Complaint.id)
         .where(Complaint.incident_id == incident.id)

@@ -73,7 +73,7 @@ class PendingEntry:
 _FIELDS = [f.name for f in fields(PendingEntry)]
 
 
-def _actor() -> Any:
+def _caller() -> Any:
     return g.get("trivsel_user") if has_request_context() else None
 
 
@@ -91,18 +91,18 @@ def record(
     """Note an audited action; it is stored with the request's transaction (denials even when it fails)."""
     from api.errors import request_id
 
-    actor = user if user is not None else _actor()
-    client = getattr(actor, "kind", None) == "client"
+    caller = user if user is not None else _caller()
+    client = getattr(caller, "kind", None) == "client"
     criteria = search_criteria()
     if criteria and "criteria" not in (detail or {}):
         detail = {**(detail or {}), "criteria": criteria}
     first = PendingEntry(
         at=utcnow(),
-        school_id=school_id if school_id is not None else getattr(actor, "school_id", None),
-        user_id=None if client else getattr(actor, "id", None),
-        client_id=actor.client_pk if client else None,
+        school_id=school_id if school_id is not None else getattr(caller, "school_id", None),
+        user_id=None if client else getattr(caller, "id", None),
+        client_id=caller.client_pk if client else None,
         scope=g.get("trivsel_scope") if client else None,
-        roles=",".join(actor.roles) if actor is not None else "",
+        roles=",".join(caller.roles) if caller is not None else "",
         action=action,
         resource_type=resource_type,
         resource_id=None if resource_id is None else str(resource_id),

@@ -128,8 +128,8 @@ def _finish(response: Response) -> Response:
             detail={"method": request.method, "path": request.path, "status": response.status_code},
             user=g.get("trivsel_user"),
         )
-    actor = g.get("trivsel_user")
-    if succeeded and getattr(actor, "kind", None) == "client" and not g.get("_audit_pending"):
+    caller = g.get("trivsel_user")
+    if succeeded and getattr(caller, "kind", None) == "client" and not g.get("_audit_pending"):
         # Every read by a client is audited as the client, with its scope, even where a person's is not.
         audit.record(
             "api_client_request",

@@ -44,12 +44,12 @@ from api.strategy import service as strategy
 
 
 def establish(
-    session: Session, *, actor: Any, incident: Incident, classification: str | None = None
+    session: Session, *, caller: Any, incident: Incident, classification: str | None = None
 ) -> Incident:
     """A leader or resource person establishes (konstaterer) bullying: the five audiences become a checklist,
     the action plan falls due on the 10th working day after today, and whoever may see the case is told."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.ESTABLISH)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.ESTABLISH)
     value = classification or incident.classification
     if value not in BULLYING_LIKE:
         raise InvalidInput(
@@ -58,12 +58,12 @@ def establish(
         )
     if value != incident.classification:
         record_event(
-            session, incident, actor, "classification_changed", old=incident.classification, new=value
+            session, incident, caller, "classification_changed", old=incident.classification, new=value
         )
         incident.classification = value
     now = utcnow()
     incident.established_at = now
-    incident.established_by_id = actor.id
+    incident.established_by_id = caller.id
     incident.action_plan_due = plan_due(session, school_id=incident.school_id, start=local_date(now))
     have = {item.audience for item in incident.audiences}
     for position, audience in enumerate(strategy.audiences(session, version_id=incident.strategy_version_id)):
@@ -72,21 +72,21 @@ def establish(
     record_event(
         session,
         incident,
-        actor,
+        caller,
         "established",
         classification=value,
         action_plan_due=incident.action_plan_due.isoformat(),
     )
     if incident.status in (CaseStatus.OPEN, CaseStatus.INVESTIGATING):
-        set_status(session, actor, incident, CaseStatus.ACTION_PLAN.value)
+        set_status(session, caller, incident, CaseStatus.ACTION_PLAN.value)
     incident.updated_at = now
     session.flush()
-    tell_of_establishment(session, incident, actor=actor)
+    tell_of_establishment(session, incident, caller=caller)
     audit_case("bullying_established", incident, classification=value)
     return incident
 
 
-def get_audience_item(session: Session, *, actor: Any, incident: Incident, item_id: int) -> AudienceItem:
+def get_audience_item(session: Session, *, caller: Any, incident: Incident, item_id: int) -> AudienceItem:
     """A checklist item of this case (404 otherwise)."""
     for item in incident.audiences:
         if item.id == item_id:
@@ -97,14 +97,14 @@ def get_audience_item(session: Session, *, actor: Any, incident: Incident, item_
 def update_audience_item(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     item: AudienceItem,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> AudienceItem:
     """Record who did what towards an audience, when and how (case workers; `if_match` names the item)."""
-    ensure_action(session, actor, incident, CaseAction.UPDATE_CHECKLIST)
+    ensure_action(session, caller, incident, CaseAction.UPDATE_CHECKLIST)
     if if_match is not None:
         check_if_match(item, if_match)
     if "actions" in changes:
@@ -124,33 +124,33 @@ def update_audience_item(
         done = True
     if done is True:
         item.done_at = not_future(changes["done_at"], "done_at") if changes.get("done_at") else utcnow()
-        item.done_by = actor
+        item.done_by = caller
     elif done is False:
         item.done_at = None
         item.done_by = None
     session.flush()
     record_event(
-        session, incident, actor, "audience_updated", audience=item.audience, done=item.done_at is not None
+        session, incident, caller, "audience_updated", audience=item.audience, done=item.done_at is not None
     )
     audit_case("audience_item_updated", incident, audience=item.audience)
     return item
 
 
 def add_acute_measure(
-    session: Session, *, actor: Any, incident: Incident, description: str, taken_at: datetime | None = None
+    session: Session, *, caller: Any, incident: Incident, description: str, taken_at: datetime | None = None
 ) -> AcuteMeasure:
     """Record an acute measure (case workers), e.g. separate recess areas until the plan exists."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.ADD_ACUTE_MEASURE)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.ADD_ACUTE_MEASURE)
     measure = AcuteMeasure(
         incident_id=incident.id,
         description=clean_text(description, "description", required=True),
         taken_at=not_future(taken_at, "taken_at") if taken_at else utcnow(),
-        recorded_by_id=actor.id,
+        recorded_by_id=caller.id,
     )
     session.add(measure)
     session.flush()
-    record_event(session, incident, actor, "acute_measure_added", measure_id=measure.id)
+    record_event(session, incident, caller, "acute_measure_added", measure_id=measure.id)
     audit_case("acute_measure_added", incident)
     return measure
 
@@ -162,7 +162,7 @@ KEEP: Any = object()
 def save_action_plan(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     measures: list[dict[str, Any]],
     follow_up_on: date | None,
@@ -174,8 +174,8 @@ def save_action_plan(
     when students and parents were informed. The first save with measures makes the plan exist (adopted);
     `if_match` names the existing plan's version. The informed times are kept when not given (KEEP) and
     cleared by None."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.WRITE_ACTION_PLAN)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.WRITE_ACTION_PLAN)
     if if_match is not None and incident.action_plan is not None:
         check_if_match(incident.action_plan, if_match)
     if not measures:
@@ -221,14 +221,14 @@ def save_action_plan(
     adopted_now = plan.adopted_at is None
     if adopted_now:
         plan.adopted_at = utcnow()
-        plan.adopted_by_id = actor.id
-    plan.updated_by_id = actor.id
+        plan.adopted_by_id = caller.id
+    plan.updated_by_id = caller.id
     plan.updated_at = utcnow()
     session.flush()
     record_event(
         session,
         incident,
-        actor,
+        caller,
         "action_plan_saved",
         measures=len(rows),
         adopted=adopted_now,
@@ -244,7 +244,7 @@ def save_action_plan(
 def record_follow_up(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     held_on: date,
     outcome: FollowUpOutcome | str,
@@ -253,8 +253,8 @@ def record_follow_up(
 ) -> FollowUp:
     """Record a follow-up meeting (leaders, resource persons). 'continued' reopens the plan: the case goes
     back to action_plan and a revised plan is due 10 working days after the meeting."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.RECORD_FOLLOW_UP)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.RECORD_FOLLOW_UP)
     plan = incident.action_plan
     assert plan is not None  # the rule above requires an adopted plan
     if held_on > local_date():
@@ -279,7 +279,7 @@ def record_follow_up(
         outcome=outcome,
         summary=clean_text(summary, "summary"),
         next_follow_up_on=next_on,
-        recorded_by_id=actor.id,
+        recorded_by_id=caller.id,
     )
     incident.follow_ups.append(follow_up)
     if outcome == FollowUpOutcome.CONTINUED:
@@ -289,9 +289,9 @@ def record_follow_up(
         plan.follow_up_on = next_on
         incident.action_plan_due = plan_due(session, school_id=incident.school_id, start=held_on)
         if incident.status != CaseStatus.ACTION_PLAN:
-            set_status(session, actor, incident, CaseStatus.ACTION_PLAN.value)
+            set_status(session, caller, incident, CaseStatus.ACTION_PLAN.value)
         record_event(
-            session, incident, actor, "plan_reopened", action_plan_due=incident.action_plan_due.isoformat()
+            session, incident, caller, "plan_reopened", action_plan_due=incident.action_plan_due.isoformat()
         )
     else:
         plan.follow_up_on = (
@@ -300,10 +300,10 @@ def record_follow_up(
             else (held_on + timedelta(days=14) if outcome == FollowUpOutcome.DECREASED else None)
         )
         if incident.status == CaseStatus.ACTION_PLAN:
-            set_status(session, actor, incident, CaseStatus.MONITORING.value)
+            set_status(session, caller, incident, CaseStatus.MONITORING.value)
     incident.updated_at = utcnow()
     session.flush()
-    record_event(session, incident, actor, "follow_up_recorded", follow_up_id=follow_up.id, outcome=outcome)
+    record_event(session, incident, caller, "follow_up_recorded", follow_up_id=follow_up.id, outcome=outcome)
     audit_case("follow_up_recorded", incident, outcome=outcome)
     return follow_up
 
@@ -311,7 +311,7 @@ def record_follow_up(
 def add_referral(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     partner: Partner | str,
     partner_name: str | None = None,
@@ -320,8 +320,8 @@ def add_referral(
     note: str | None = None,
 ) -> Referral:
     """Refer the case to an external partner (leaders, resource persons)."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.ADD_REFERRAL)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.ADD_REFERRAL)
     partner = Partner(partner).value
     name = clean_text(partner_name, "partner_name")
     if partner == Partner.OTHER and name is None:
@@ -333,14 +333,14 @@ def add_referral(
         referred_on=referred_on or local_date(),
         status=ReferralStatus(status).value,
         note=clean_text(note, "note"),
-        created_by_id=actor.id,
+        created_by_id=caller.id,
     )
     incident.referrals.append(referral)
     session.flush()
     record_event(
         session,
         incident,
-        actor,
+        caller,
         "referral_added",
         referral_id=referral.id,
         partner=partner,
@@ -350,7 +350,7 @@ def add_referral(
     return referral
 
 
-def get_referral(session: Session, *, actor: Any, incident: Incident, referral_id: int) -> Referral:
+def get_referral(session: Session, *, caller: Any, incident: Incident, referral_id: int) -> Referral:
     """A referral of this case (404 otherwise)."""
     for referral in incident.referrals:
         if referral.id == referral_id:
@@ -361,14 +361,14 @@ def get_referral(session: Session, *, actor: Any, incident: Incident, referral_i
 def update_referral(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     referral: Referral,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> Referral:
     """Update a referral's status, partner name, date or note (`if_match` names the referral's version)."""
-    ensure_action(session, actor, incident, CaseAction.UPDATE_REFERRAL)
+    ensure_action(session, caller, incident, CaseAction.UPDATE_REFERRAL)
     if if_match is not None:
         check_if_match(referral, if_match)
     old_status = referral.status
@@ -388,7 +388,7 @@ def update_referral(
     record_event(
         session,
         incident,
-        actor,
+        caller,
         "referral_updated",
         referral_id=referral.id,
         old=old_status,

@@ -64,19 +64,19 @@ def _report(
         **facts,
     }
     with _when(session, occurred_at + timedelta(minutes=7)):
-        return service.create_incident(session, actor=reporter, **data)
+        return service.create_incident(session, caller=reporter, **data)
 
 
 def _status(session: Session, incident: Incident, by: Any, at: datetime, status: str) -> None:
     with _when(session, at):
-        service.update_incident(session, actor=by, incident=incident, changes={"status": status})
+        service.update_incident(session, caller=by, incident=incident, changes={"status": status})
 
 
 def _note(
     session: Session, incident: Incident, by: Any, at: datetime, kind: str, body: str, who: str
 ) -> None:
     with _when(session, at):
-        service.add_note(session, actor=by, incident=incident, kind=kind, body=body, participants=who)
+        service.add_note(session, caller=by, incident=incident, kind=kind, body=body, participants=who)
 
 
 def _establish(
@@ -84,7 +84,7 @@ def _establish(
 ) -> datetime:
     at = _at(day, 13, 15)
     with _when(session, at):
-        service.establish(session, actor=by, incident=incident, classification=classification)
+        service.establish(session, caller=by, incident=incident, classification=classification)
     return at
 
 
@@ -94,7 +94,7 @@ def _done(
     with _when(session, at):
         service.update_audience_item(
             session,
-            actor=by,
+            caller=by,
             incident=incident,
             item=item,
             changes={"actions": actions, "how": how, "done": True},
@@ -115,7 +115,7 @@ def _plan(
     ]
     with _when(session, at):
         service.save_action_plan(
-            session, actor=by, incident=incident, measures=rows, follow_up_on=follow_up_on
+            session, caller=by, incident=incident, measures=rows, follow_up_on=follow_up_on
         )
     plan = incident.action_plan
     plan.informed_students_at = at + timedelta(hours=20)
@@ -124,7 +124,7 @@ def _plan(
 
 def _follow_up(session: Session, incident: Incident, by: Any, day: date, outcome: str, **more: Any) -> None:
     with _when(session, _at(day, 15, 0)):
-        service.record_follow_up(session, actor=by, incident=incident, held_on=day, outcome=outcome, **more)
+        service.record_follow_up(session, caller=by, incident=incident, held_on=day, outcome=outcome, **more)
 
 
 def seed(session: Session, ctx: Any) -> None:
@@ -201,7 +201,7 @@ def seed(session: Session, ctx: Any) -> None:
     with _when(session, at + timedelta(minutes=30)):
         service.add_acute_measure(
             session,
-            actor=resource,
+            caller=resource,
             incident=case,
             description="En voksen går med ud på fodboldbanen i alle frikvarterer.",
         )
@@ -266,7 +266,7 @@ def seed(session: Session, ctx: Any) -> None:
     with _when(session, _at(days_ago(18), 10, 0)):
         service.add_referral(
             session,
-            actor=leader,
+            caller=leader,
             incident=case,
             partner="school_psychologist",
             referred_on=days_ago(18),

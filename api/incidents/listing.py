@@ -183,7 +183,7 @@ _display_name = Student.display_name.fget  # type: ignore[attr-defined]
 def list_incidents(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     status: str | None = None,
     classification: str | None = None,
     deadline: str | None = None,
@@ -196,9 +196,9 @@ def list_incidents(
     cursor: str | None = None,
     updated_since: datetime | None = None,
 ) -> dict:
-    """The cases the actor may see, newest first (withdrawn reports left out); with `deadline`, those whose
+    """The cases the caller may see, newest first (withdrawn reports left out); with `deadline`, those whose
     action plan is overdue, due within 2 working days, or either ('attention'), earliest deadline first."""
-    visible = permissions.visibility_clause(session, actor)
+    visible = permissions.visibility_clause(session, caller)
     stmt = (
         select(*_LISTED)
         .outerjoin(User, User.id == Incident.reported_by_id)
@@ -206,7 +206,7 @@ def list_incidents(
         .where(visible, Incident.withdrawn_at.is_(None))
     )
     if class_id is not None or grade is not None:
-        about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
+        about = students_in_classes(session, school_id=caller.school_id, class_id=class_id, grade=grade)
         stmt = stmt.where(
             Incident.id.in_(select(IncidentStudent.incident_id).where(IncidentStudent.student_id.in_(about)))
         )
@@ -226,7 +226,7 @@ def list_incidents(
         )
     today = local_date()
     # The last due-soon day: read once, and only when a filter or a plan still due asks for it.
-    soon = due_soon_once(session, school_id=actor.school_id, today=today)
+    soon = due_soon_once(session, school_id=caller.school_id, today=today)
     if deadline:
         stmt = stmt.where(plan_pending_clause())
         if deadline == "overdue":
@@ -244,7 +244,7 @@ def list_incidents(
         {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
         model=Incident,
         resource="incidents",
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         # Only the tombstones of cases the caller could see (a withdrawn case's row stays, for the audit).
         tombstones_visible=Tombstone.resource_id.in_(select(Incident.id).where(visible)),
         scalars=False,

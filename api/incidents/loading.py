@@ -67,36 +67,36 @@ _STUDENTS_WITH_CLASS_STAFF = _STUDENTS.options(
 )
 
 
-def works_through_classes(actor: Any) -> bool:
+def works_through_classes(caller: Any) -> bool:
     """A teacher or pedagogue: works a case through the classes of its students."""
     return (
-        not is_client(actor)
-        and actor.has_role(*permissions.CLASS_WORK_ROLES)
-        and not actor.has_role(*permissions.OWNER_ROLES)
+        not is_client(caller)
+        and caller.has_role(*permissions.CLASS_WORK_ROLES)
+        and not caller.has_role(*permissions.OWNER_ROLES)
     )
 
 
-def involved_class_ids(actor: Any, incident: Incident) -> frozenset[int] | None:
-    """Of the involved students' classes, those the actor is attached to; None unless the case's read brought
+def involved_class_ids(caller: Any, incident: Incident) -> frozenset[int] | None:
+    """Of the involved students' classes, those the caller is attached to; None unless the case's read brought
     their staff along."""
     classes = [s.student.school_class for s in incident.students if s.student.school_class is not None]
     if any("staff" in sa_inspect(c).unloaded for c in classes):
         return None
-    return frozenset(c.id for c in classes if any(m.user_id == actor.id for m in c.staff))
+    return frozenset(c.id for c in classes if any(m.user_id == caller.id for m in c.staff))
 
 
 _CASE_WORK = ("audiences", "follow_ups", "referrals", "acute_measures")
 
 
-def load_case(session: Session, actor: Any, incident_id: int) -> Incident:
-    """The case with its people, plan and students (404 unless of the actor's school)."""
+def load_case(session: Session, caller: Any, incident_id: int) -> Incident:
+    """The case with its people, plan and students (404 unless of the caller's school)."""
     if not 0 < incident_id <= MAX_ID:
         raise NotFound("Incident not found.")
     incident = get_in_school(
-        session, Incident, incident_id, school_id=actor.school_id, what="Incident", options=_CASE
+        session, Incident, incident_id, school_id=caller.school_id, what="Incident", options=_CASE
     )
     if "students" in sa_inspect(incident).unloaded:
-        students = _STUDENTS_WITH_CLASS_STAFF if works_through_classes(actor) else _STUDENTS_READ
+        students = _STUDENTS_WITH_CLASS_STAFF if works_through_classes(caller) else _STUDENTS_READ
         rows = session.execute(students, {"incident_id": incident.id}).unique().scalars().all()
         set_committed_value(incident, "students", list(rows))
     return incident
@@ -124,7 +124,7 @@ def load_case_work(session: Session, incident: Incident) -> None:
     session.execute(_CASE_WORK_READ, {"incident_id": incident.id}).unique().all()
 
 
-def class_ids_of(actor: Any, incident: Incident) -> frozenset[int] | None:
-    """The actor's classes among the involved students', when the case's students came with their classes'
+def class_ids_of(caller: Any, incident: Incident) -> frozenset[int] | None:
+    """The caller's classes among the involved students', when the case's students came with their classes'
     staff (None: asked when needed)."""
-    return involved_class_ids(actor, incident) if works_through_classes(actor) else None
+    return involved_class_ids(caller, incident) if works_through_classes(caller) else None

@@ -14,7 +14,7 @@ from api.notifications.service import Notification, NotificationKind, notify
 
 
 def _tell(
-    session: Session, incident: Incident, *, actor: Any, kind: str, params: dict[str, Any]
+    session: Session, incident: Incident, *, caller: Any, kind: str, params: dict[str, Any]
 ) -> list[Notification]:
     session.flush()  # the recipients rule reads the involved students' classes
     return notify(
@@ -23,25 +23,25 @@ def _tell(
         kind=kind,
         params=params,
         incident_id=incident.id,
-        actor=actor,
+        caller=caller,
     )
 
 
 def tell_of_report(
-    session: Session, incident: Incident, *, actor: Any, was_bullying_like: bool, was_accusing: bool
+    session: Session, incident: Incident, *, caller: Any, was_bullying_like: bool, was_accusing: bool
 ) -> list[Notification]:
     """A case that now accuses a staff member, or is now reported as bullying-like (at the report or by a
     later change), tells whoever may see it."""
     if incident.accused_staff_id is not None and not was_accusing:
-        return _tell(session, incident, actor=actor, kind=NotificationKind.STAFF_ACCUSED, params={})
+        return _tell(session, incident, caller=caller, kind=NotificationKind.STAFF_ACCUSED, params={})
     if incident.classification in BULLYING_LIKE and not was_bullying_like and not was_accusing:
         params = {"classification": incident.classification}
-        return _tell(session, incident, actor=actor, kind=NotificationKind.INCIDENT_REPORTED, params=params)
+        return _tell(session, incident, caller=caller, kind=NotificationKind.INCIDENT_REPORTED, params=params)
     return []
 
 
-def tell_of_establishment(session: Session, incident: Incident, *, actor: Any) -> list[Notification]:
+def tell_of_establishment(session: Session, incident: Incident, *, caller: Any) -> list[Notification]:
     """Bullying established: whoever may see the case is told, with the action plan's deadline."""
     due = incident.action_plan_due.isoformat() if incident.action_plan_due else None
     params = {"classification": incident.classification, "action_plan_due": due}
-    return _tell(session, incident, actor=actor, kind=NotificationKind.BULLYING_ESTABLISHED, params=params)
+    return _tell(session, incident, caller=caller, kind=NotificationKind.BULLYING_ESTABLISHED, params=params)

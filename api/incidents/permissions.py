@@ -124,13 +124,13 @@ def is_reporter(user: Any, incident: Incident) -> bool:
     )
 
 
-def ensure_can_report(actor: Any, *, accused_staff_id: int | None = None) -> None:
-    """403 (audited) unless the actor is a staff member, or an API client with incidents:write reporting a case
+def ensure_can_report(caller: Any, *, accused_staff_id: int | None = None) -> None:
+    """403 (audited) unless the caller is a staff member, or an API client with incidents:write reporting a case
     that accuses no staff member."""
-    if not is_client(actor):
-        ensure_roles(actor, *STAFF_ROLES, action="report incidents")
+    if not is_client(caller):
+        ensure_roles(caller, *STAFF_ROLES, action="report incidents")
         return
-    if not actor.has_scope(CLIENT_WRITE_SCOPE):
+    if not caller.has_scope(CLIENT_WRITE_SCOPE):
         raise deny(f"This API client lacks the scope {CLIENT_WRITE_SCOPE}.", resource_type="incident")
     if accused_staff_id is not None:
         raise deny(
@@ -230,10 +230,10 @@ def require_case_work_assurance() -> None:
     a two-factor login where the school says so; the quick log does not."""
     if (request.endpoint, request.method) in QUICK_LOG_OPERATIONS or request.method == "OPTIONS":
         return
-    actor = current_user()
-    if is_client(actor):
+    caller = current_user()
+    if is_client(caller):
         return  # a machine client signs in with no person's factors; its scopes bound what it reads
-    ensure_two_factor_for_case_work(actor)
+    ensure_two_factor_for_case_work(caller)
 
 
 PLACES_WRITE_ROLES = ("admin", "leader")

@@ -35,20 +35,20 @@ def places_etag(places: list[str]) -> str:
     return '"incident-places-' + hashlib.sha256("\n".join(places).encode()).hexdigest()[:16] + '"'
 
 
-def get_places(session: Session, *, actor: Any) -> dict:
+def get_places(session: Session, *, caller: Any) -> dict:
     """The places staff choose from when reporting (any staff member)."""
-    places, customized = places_of(session, school_id=actor.school_id)
+    places, customized = places_of(session, school_id=caller.school_id)
     return {"places": places, "customized": customized}
 
 
 def set_places(
-    session: Session, *, actor: Any, places: list[str], if_match: IfMatch | str | None = None
+    session: Session, *, caller: Any, places: list[str], if_match: IfMatch | str | None = None
 ) -> dict:
     """Replace the school's list of places (admin, leader; `if_match` names the list read, unless an internal
     caller passes None); an empty list returns to the default list."""
-    permissions.ensure_can_edit_places(actor)
+    permissions.ensure_can_edit_places(caller)
     if if_match is not None:
-        check_if_match(places_etag(places_of(session, school_id=actor.school_id)[0]), if_match)
+        check_if_match(places_etag(places_of(session, school_id=caller.school_id)[0]), if_match)
     cleaned: list[str] = []
     seen: set[str] = set()
     for raw in places:
@@ -60,15 +60,15 @@ def set_places(
         cleaned.append(name)
     if len(cleaned) > MAX_PLACES:
         raise InvalidInput(f"At most {MAX_PLACES} places.", errors={"places": ["too many"]})
-    for row in session.scalars(select(IncidentPlace).where(IncidentPlace.school_id == actor.school_id)):
+    for row in session.scalars(select(IncidentPlace).where(IncidentPlace.school_id == caller.school_id)):
         session.delete(row)
     session.flush()
     session.add_all(
-        IncidentPlace(school_id=actor.school_id, name=name, position=i) for i, name in enumerate(cleaned)
+        IncidentPlace(school_id=caller.school_id, name=name, position=i) for i, name in enumerate(cleaned)
     )
     session.flush()
     audit.record("incident_places_updated", resource_type="incident_places", detail={"count": len(cleaned)})
-    return get_places(session, actor=actor)
+    return get_places(session, caller=caller)
 
 
 def validated_place(session: Session, school_id: int, place: Any) -> str | None:

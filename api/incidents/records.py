@@ -23,13 +23,15 @@ MAX_STUDENTS = 50
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def record_event(session: Session, incident: Incident, actor: Any, event_kind: str, /, **detail: Any) -> None:
+def record_event(
+    session: Session, incident: Incident, caller: Any, event_kind: str, /, **detail: Any
+) -> None:
     """Add a timeline entry to the case, with the outbox events it stands for."""
     session.add(
         IncidentEvent(
             incident_id=incident.id,
             # An API client is no user: it is named in the entry's detail by whoever records it.
-            actor_id=None if getattr(actor, "kind", None) == "client" else getattr(actor, "id", None),
+            actor_id=None if getattr(caller, "kind", None) == "client" else getattr(caller, "id", None),
             kind=event_kind,
             detail=detail or None,
         )
@@ -120,12 +122,12 @@ def staff_user(session: Session, school_id: int, user_id: Any, field: str) -> An
     return user
 
 
-def set_status(session: Session, actor: Any, incident: Incident, target: str) -> None:
+def set_status(session: Session, caller: Any, incident: Incident, target: str) -> None:
     """Move the case to `target` (the caller checked the move) and put it on the timeline."""
     old = incident.status
     incident.status = target
     incident.closed_at = utcnow() if target == CaseStatus.CLOSED else None
-    record_event(session, incident, actor, "status_changed", old=old, new=target)
+    record_event(session, incident, caller, "status_changed", old=old, new=target)
 
 
 def validated_students(

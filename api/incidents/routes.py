@@ -59,7 +59,7 @@ class Incidents(MethodView):
     @blp.errors(400, 401, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the cases I may see (filter by status, classification, student, action-plan deadline)"""
-        return service.list_incidents(db.session, actor=current_user(), **args)
+        return service.list_incidents(db.session, caller=current_user(), **args)
 
     @client_scope("incidents:write")
     @idempotent
@@ -70,9 +70,9 @@ class Incidents(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Report an incident (staff, or an API client with incidents:write; students and a classification)"""
         session = db.session
-        actor = current_user()
-        incident = service.create_incident(session, actor=actor, **data)
-        incident = service.view_after_write(session, actor=actor, incident=incident)
+        caller = current_user()
+        incident = service.create_incident(session, caller=caller, **data)
+        incident = service.view_after_write(session, caller=caller, incident=incident)
         return incident, 201, {"Location": f"/api/v1/incidents/{incident.id}"}
 
 
@@ -84,7 +84,7 @@ class IncidentById(MethodView):
     @blp.etag
     def get(self, incident_id: int) -> Any:
         """Read a case"""
-        return service.get_incident(db.session, actor=current_user(), incident_id=incident_id)
+        return service.get_incident(db.session, caller=current_user(), incident_id=incident_id)
 
     @blp.arguments(IncidentUpdate)
     @blp.response(200, IncidentRead)
@@ -93,12 +93,12 @@ class IncidentById(MethodView):
     def patch(self, data: dict[str, Any], incident_id: int) -> Any:
         """Change a case: facts, classification, involved students, status (send If-Match)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
         incident = service.update_incident(
-            session, actor=actor, incident=incident, changes=data, if_match=if_match()
+            session, caller=caller, incident=incident, changes=data, if_match=if_match()
         )
-        return service.view_after_write(session, actor=actor, incident=incident)
+        return service.view_after_write(session, caller=caller, incident=incident)
 
 
 @blp.route("/incidents/<int:incident_id>/withdraw")
@@ -110,10 +110,10 @@ class IncidentWithdraw(MethodView):
     def post(self, incident_id: int) -> Any:
         """Withdraw my report just after logging it ("Fortryd", within 10 minutes, while nobody works it)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        incident = service.withdraw_incident(session, actor=actor, incident=incident)
-        return service.view_after_write(session, actor=actor, incident=incident)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        incident = service.withdraw_incident(session, caller=caller, incident=incident)
+        return service.view_after_write(session, caller=caller, incident=incident)
 
 
 @blp.route("/incidents/<int:incident_id>/timeline")
@@ -125,9 +125,9 @@ class IncidentTimeline(MethodView):
     def get(self, args: dict[str, Any], incident_id: int) -> dict:
         """The case's timeline: everything that happened to it (append-only)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.list_timeline(session, actor=actor, incident=incident, **args)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.list_timeline(session, caller=caller, incident=incident, **args)
 
 
 @blp.route("/incidents/<int:incident_id>/notes")
@@ -139,9 +139,9 @@ class IncidentNotes(MethodView):
     def get(self, args: dict[str, Any], incident_id: int) -> dict:
         """The case's notes, newest first (the reporter sees their own)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.list_notes(session, actor=actor, incident=incident, **args)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.list_notes(session, caller=caller, incident=incident, **args)
 
     @idempotent
     @blp.arguments(NoteCreate)
@@ -150,9 +150,9 @@ class IncidentNotes(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Add a note of a conversation with the students, the class or the parents"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.add_note(session, actor=actor, incident=incident, **data), 201
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.add_note(session, caller=caller, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/establish")
@@ -165,10 +165,10 @@ class IncidentEstablish(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Establish bullying (leader, resource person): checklist, action-plan deadline, leaders notified"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        incident = service.establish(session, actor=actor, incident=incident, **data)
-        return service.view_after_write(session, actor=actor, incident=incident)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        incident = service.establish(session, caller=caller, incident=incident, **data)
+        return service.view_after_write(session, caller=caller, incident=incident)
 
 
 @blp.route("/incidents/<int:incident_id>/audiences/<int:item_id>")
@@ -180,11 +180,11 @@ class IncidentAudienceItem(MethodView):
     def patch(self, data: dict[str, Any], incident_id: int, item_id: int) -> Any:
         """Record what was done towards one of the five audiences (send the item's etag as If-Match)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        item = service.get_audience_item(session, actor=actor, incident=incident, item_id=item_id)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        item = service.get_audience_item(session, caller=caller, incident=incident, item_id=item_id)
         return service.update_audience_item(
-            session, actor=actor, incident=incident, item=item, changes=data, if_match=if_match()
+            session, caller=caller, incident=incident, item=item, changes=data, if_match=if_match()
         )
 
 
@@ -197,9 +197,9 @@ class IncidentAcuteMeasures(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Record an acute measure taken before the action plan exists (case workers)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.add_acute_measure(session, actor=actor, incident=incident, **data), 201
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.add_acute_measure(session, caller=caller, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/action-plan")
@@ -211,9 +211,11 @@ class IncidentActionPlan(MethodView):
     def put(self, data: dict[str, Any], incident_id: int) -> Any:
         """Write the action plan (leader, resource person; If-Match once the plan exists)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.save_action_plan(session, actor=actor, incident=incident, if_match=if_match(), **data)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.save_action_plan(
+            session, caller=caller, incident=incident, if_match=if_match(), **data
+        )
 
 
 @blp.route("/incidents/<int:incident_id>/follow-ups")
@@ -225,9 +227,9 @@ class IncidentFollowUps(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Record a follow-up meeting: stopped, decreased or continued ('continued' reopens the plan)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.record_follow_up(session, actor=actor, incident=incident, **data), 201
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.record_follow_up(session, caller=caller, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/referrals")
@@ -240,9 +242,9 @@ class IncidentReferrals(MethodView):
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Refer the case to an external partner (leader, resource person)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        return service.add_referral(session, actor=actor, incident=incident, **data), 201
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        return service.add_referral(session, caller=caller, incident=incident, **data), 201
 
 
 @blp.route("/incidents/<int:incident_id>/referrals/<int:referral_id>")
@@ -254,11 +256,11 @@ class IncidentReferralById(MethodView):
     def patch(self, data: dict[str, Any], incident_id: int, referral_id: int) -> Any:
         """Update a referral's status or note (leader, resource person; send its etag as If-Match)"""
         session = db.session
-        actor = current_user()
-        incident = service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
-        referral = service.get_referral(session, actor=actor, incident=incident, referral_id=referral_id)
+        caller = current_user()
+        incident = service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
+        referral = service.get_referral(session, caller=caller, incident=incident, referral_id=referral_id)
         return service.update_referral(
-            session, actor=actor, incident=incident, referral=referral, changes=data, if_match=if_match()
+            session, caller=caller, incident=incident, referral=referral, changes=data, if_match=if_match()
         )
 
 
@@ -270,7 +272,7 @@ class IncidentPlaces(MethodView):
     @blp.etag
     def get(self) -> Any:
         """The places staff choose from when reporting an incident"""
-        places = service.get_places(db.session, actor=current_user())
+        places = service.get_places(db.session, caller=current_user())
         set_etag(service.places_etag(places["places"]))
         return places
 
@@ -281,7 +283,7 @@ class IncidentPlaces(MethodView):
     def put(self, data: dict[str, Any]) -> Any:
         """Replace the school's list of places (admin, leader; send If-Match; [] restores the default)"""
         places = service.set_places(
-            db.session, actor=current_user(), places=data["places"], if_match=if_match()
+            db.session, caller=current_user(), places=data["places"], if_match=if_match()
         )
         set_etag(service.places_etag(places["places"]))
         return places

@@ -82,7 +82,7 @@ from api.notifications.service import retract
 from api.strategy import service as strategy
 
 
-def _annotate(session: Session, actor: Any, incident: Incident, access: Access) -> Incident:
+def _annotate(session: Session, caller: Any, incident: Incident, access: Access) -> Incident:
     # Whoever wrote the case sees at least the reporter view of it.
     incident.view = access.view or "reporter"
     if access.worker:
@@ -91,10 +91,10 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
     soon = due_soon_once(session, school_id=incident.school_id, today=today)
     incident.deadline_status = deadline_status(incident, today=today, soon=soon)
     incident.allowed_transitions = allowed_transitions(incident, access)  # type: ignore[assignment]
-    incident.allowed_actions = allowed_actions(session, actor, incident, access=access)  # type: ignore[attr-defined]
-    if is_client(actor):
+    incident.allowed_actions = allowed_actions(session, caller, incident, access=access)  # type: ignore[attr-defined]
+    if is_client(caller):
         # A machine reads; it works no case. Free text only with its own scope.
-        incident.view = "full" if actor.has_scope(TEXT_SCOPE) else "client"
+        incident.view = "full" if caller.has_scope(TEXT_SCOPE) else "client"
         incident.allowed_transitions = []  # type: ignore[attr-defined]
         incident.allowed_actions = []  # type: ignore[attr-defined]
     return incident
@@ -103,7 +103,7 @@ def _annotate(session: Session, actor: Any, incident: Incident, access: Access) 
 def create_incident(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     classification: Classification | str,
     students: list[dict[str, Any]],
     occurred_at: datetime | None = None,
@@ -114,32 +114,32 @@ def create_incident(
     accused_staff_id: int | None = None,
     pupil_perspective: str | None = None,
 ) -> Incident:
-    """Record an incident reported by `actor` (a staff member, or an API client with incidents:write): the
+    """Record an incident reported by `caller` (a staff member, or an API client with incidents:write): the
     students ([{student_id, role}]) and a classification are enough; the time defaults to now. Values come through a schema (IncidentCreate, or another domain's own,
     such as an observation's conversion), so their vocabularies are checked there, once."""
-    permissions.ensure_can_report(actor, accused_staff_id=accused_staff_id)
+    permissions.ensure_can_report(caller, accused_staff_id=accused_staff_id)
     classification = Classification(classification).value
     rows = validated_students(
-        session, actor.school_id, students, with_class_staff=works_through_classes(actor)
+        session, caller.school_id, students, with_class_staff=works_through_classes(caller)
     )
     occurred_at = not_future(occurred_at, "occurred_at") if occurred_at else utcnow()
     if accused_staff_id is not None:
-        staff_user(session, actor.school_id, accused_staff_id, "accused_staff_id")
+        staff_user(session, caller.school_id, accused_staff_id, "accused_staff_id")
     incident = Incident(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         classification=classification,
         status=CaseStatus.OPEN.value,
         occurred_at=occurred_at,
-        place=validated_place(session, actor.school_id, place),
+        place=validated_place(session, caller.school_id, place),
         description=clean_text(description, "description"),
         knowledge_source=None if knowledge_source is None else KnowledgeSource(knowledge_source).value,
         digital_medium=clean_text(digital_medium, "digital_medium"),
         pupil_perspective=clean_text(pupil_perspective, "pupil_perspective"),
         accused_staff_id=accused_staff_id,
         # An API client (incidents:write) is named as the reporter in its own column: it is no user.
-        reported_by_id=None if is_client(actor) else actor.id,
-        reported_by_client_id=actor.client_pk if is_client(actor) else None,
-        strategy_version_id=strategy.in_force_id(session, school_id=actor.school_id),
+        reported_by_id=None if is_client(caller) else caller.id,
+        reported_by_client_id=caller.client_pk if is_client(caller) else None,
+        strategy_version_id=strategy.in_force_id(session, school_id=caller.school_id),
         # A new case has none of the later states and no case work; saying so here means presenting it reads
         # nothing back (an unset column or collection would be loaded from the database on first use).
         established_at=None,
@@ -157,11 +157,11 @@ def create_incident(
     incident.students = [IncidentStudent(student=student, role=role) for student, role in rows]
     session.add(incident)
     session.flush()
-    by_client = {"api_client_id": actor.client_pk} if is_client(actor) else {}
+    by_client = {"api_client_id": caller.client_pk} if is_client(caller) else {}
     record_event(
         session,
         incident,
-        actor,
+        caller,
         "created",
         classification=classification,
         students=incident.student_ids,
@@ -173,7 +173,7 @@ def create_incident(
         resource_id=incident.id,
         student_ids=incident.student_ids,
     )
-    tell_of_report(session, incident, actor=actor, was_bullying_like=False, was_accusing=False)
+    tell_of_report(session, incident, caller=caller, was_bullying_like=False, was_accusing=False)
     session.flush()
     return incident
 
@@ -188,20 +188,20 @@ def reports_by_client(session: Session, *, client_pk: int) -> int:
     )
 
 
-def view_after_write(session: Session, *, actor: Any, incident: Incident) -> Incident:
+def view_after_write(session: Session, *, caller: Any, incident: Incident) -> Incident:
     """Annotate a case just written for the response (the writer sees at least the reporter view)."""
-    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
-    return _annotate(session, actor, incident, access)
+    access = access_of(session, caller, incident, class_ids=class_ids_of(caller, incident))
+    return _annotate(session, caller, incident, access)
 
 
-def get_incident(session: Session, *, actor: Any, incident_id: int, audited: bool = True) -> Incident:
-    """A case the actor may see (404 otherwise), annotated for them; audited with the involved students unless
+def get_incident(session: Session, *, caller: Any, incident_id: int, audited: bool = True) -> Incident:
+    """A case the caller may see (404 otherwise), annotated for them; audited with the involved students unless
     `audited` is False (the caller's own action is audited instead)."""
-    incident = load_case(session, actor, incident_id)
-    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
+    incident = load_case(session, caller, incident_id)
+    access = access_of(session, caller, incident, class_ids=class_ids_of(caller, incident))
     if access.view is None:
-        permissions.ensure_visible(session, actor, incident)  # 404, audited
-    incident = _annotate(session, actor, incident, access)
+        permissions.ensure_visible(session, caller, incident)  # 404, audited
+    incident = _annotate(session, caller, incident, access)
     if audited:
         audit_case("incident_viewed", incident, view=incident.view)
     return incident
@@ -210,7 +210,7 @@ def get_incident(session: Session, *, actor: Any, incident_id: int, audited: boo
 def update_incident(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
@@ -218,10 +218,10 @@ def update_incident(
     """Change a case's facts and students (reporter or worker), classification, status or accused staff
     (workers); on an established case the students and classification are the owners'. `if_match` is
     checked once the caller may change the case (None: an internal caller, not checked)."""
-    access = access_of(session, actor, incident, class_ids=class_ids_of(actor, incident))
+    access = access_of(session, caller, incident, class_ids=class_ids_of(caller, incident))
     if access.view is None:
-        permissions.ensure_visible(session, actor, incident)  # 404, audited
-    ensure_action(session, actor, incident, CaseAction.EDIT_FACTS, access=access)
+        permissions.ensure_visible(session, caller, incident)  # 404, audited
+    ensure_action(session, caller, incident, CaseAction.EDIT_FACTS, access=access)
     worker_only = {"status", "classification", "accused_staff_id", "pupil_perspective"} & set(changes)
     if worker_only and not access.worker:
         raise deny(
@@ -241,7 +241,7 @@ def update_incident(
         old = {s.student_id: s.role for s in incident.students}
         new = {student.id: role for student, role in rows}
         if old != new:
-            ensure_action(session, actor, incident, CaseAction.CHANGE_STUDENTS, access=access)
+            ensure_action(session, caller, incident, CaseAction.CHANGE_STUDENTS, access=access)
             keep = {s.student_id: s for s in incident.students if s.student_id in new}
             for sid, role in new.items():
                 if sid in keep:
@@ -252,7 +252,7 @@ def update_incident(
             record_event(
                 session,
                 incident,
-                actor,
+                caller,
                 "students_changed",
                 added=sorted(set(new) - set(old)),
                 removed=sorted(set(old) - set(new)),
@@ -261,9 +261,9 @@ def update_incident(
     if "classification" in changes:
         value = choice(changes["classification"], Classification, "classification")
         if value != incident.classification:
-            ensure_action(session, actor, incident, CaseAction.RECLASSIFY, access=access)
+            ensure_action(session, caller, incident, CaseAction.RECLASSIFY, access=access)
             record_event(
-                session, incident, actor, "classification_changed", old=incident.classification, new=value
+                session, incident, caller, "classification_changed", old=incident.classification, new=value
             )
             incident.classification = value
     if "accused_staff_id" in changes:
@@ -272,7 +272,7 @@ def update_incident(
             staff_user(session, incident.school_id, accused, "accused_staff_id")
         if accused != incident.accused_staff_id:
             incident.accused_staff_id = accused
-            record_event(session, incident, actor, "accused_staff_changed", accused=accused is not None)
+            record_event(session, incident, caller, "accused_staff_changed", accused=accused is not None)
     for field in (
         "occurred_at",
         "place",
@@ -298,16 +298,16 @@ def update_incident(
             setattr(incident, field, value)
             plain.append(field)
     if plain:
-        record_event(session, incident, actor, "updated", fields=plain)
+        record_event(session, incident, caller, "updated", fields=plain)
     if "status" in changes:
         target = choice(changes["status"], CaseStatus, "status")
-        if before_students != incident.student_ids:  # whether the actor works it may have changed with them
-            access = access_of(session, actor, incident)
-        _transition(session, actor, incident, target, access=access)
+        if before_students != incident.student_ids:  # whether the caller works it may have changed with them
+            access = access_of(session, caller, incident)
+        _transition(session, caller, incident, target, access=access)
     incident.updated_at = utcnow()  # always a new version, even when only involved students changed
     session.flush()
     tell_of_report(
-        session, incident, actor=actor, was_bullying_like=was_bullying_like, was_accusing=was_accusing
+        session, incident, caller=caller, was_bullying_like=was_bullying_like, was_accusing=was_accusing
     )
     audit.record(
         "incident_updated",
@@ -319,14 +319,14 @@ def update_incident(
     return incident
 
 
-def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> Incident:
+def withdraw_incident(session: Session, *, caller: Any, incident: Incident) -> Incident:
     """Withdraw a report its reporter just logged ("Fortryd"): kept for the audit with who withdrew it and
     when, but gone from every list, student log, count and separation rule; unread notifications of it go."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.WITHDRAW)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.WITHDRAW)
     now = utcnow()
     incident.withdrawn_at = now
-    incident.withdrawn_by = actor
+    incident.withdrawn_by = caller
     incident.updated_at = now
     # Gone from every list, so gone from the change feed too: a copy drops it.
     record_tombstone(
@@ -337,13 +337,13 @@ def withdraw_incident(session: Session, *, actor: Any, incident: Incident) -> In
         reason="withdrawn",
     )
     session.flush()
-    record_event(session, incident, actor, "withdrawn")
+    record_event(session, incident, caller, "withdrawn")
     retracted = retract(session, incident_id=incident.id)
     audit_case("incident_withdrawn", incident, notifications_retracted=retracted)
     return incident
 
 
-def _transition(session: Session, actor: Any, incident: Incident, target: str, *, access: Access) -> None:
+def _transition(session: Session, caller: Any, incident: Incident, target: str, *, access: Access) -> None:
     if target == incident.status:
         return
     problem = transition_problem(incident, target, access)
@@ -357,4 +357,4 @@ def _transition(session: Session, actor: Any, incident: Incident, target: str, *
                 student_ids=tuple(incident.student_ids),
             )
         raise Conflict(reason)
-    set_status(session, actor, incident, target)
+    set_status(session, caller, incident, target)

@@ -32,7 +32,7 @@ REPORTER_EVENT_KINDS = (
 def add_note(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     kind: NoteKind | str,
     body: str,
@@ -40,11 +40,11 @@ def add_note(
     occurred_at: datetime | None = None,
 ) -> CaseNote:
     """Add a note of a conversation to the case (its reporter or workers); notes are never edited."""
-    permissions.ensure_visible(session, actor, incident)
-    ensure_action(session, actor, incident, CaseAction.ADD_NOTE)
+    permissions.ensure_visible(session, caller, incident)
+    ensure_action(session, caller, incident, CaseAction.ADD_NOTE)
     note = CaseNote(
         incident_id=incident.id,
-        author_id=actor.id,
+        author_id=caller.id,
         kind=NoteKind(kind).value,
         participants=clean_text(participants, "participants"),
         body=clean_text(body, "body", required=True),
@@ -52,19 +52,19 @@ def add_note(
     )
     session.add(note)
     session.flush()
-    record_event(session, incident, actor, "note_added", note_id=note.id, kind=note.kind)
+    record_event(session, incident, caller, "note_added", note_id=note.id, kind=note.kind)
     audit_case("case_note_added", incident, note_id=note.id, kind=note.kind)
     return note
 
 
 def list_notes(
-    session: Session, *, actor: Any, incident: Incident, page: int = 1, page_size: int = 25
+    session: Session, *, caller: Any, incident: Incident, page: int = 1, page_size: int = 25
 ) -> dict:
     """The case's notes, newest first: all of them for workers, their own for the reporter."""
-    view = permissions.ensure_visible(session, actor, incident)
+    view = permissions.ensure_visible(session, caller, incident)
     stmt = select(CaseNote).where(CaseNote.incident_id == incident.id)
     if view != "full":
-        stmt = stmt.where(CaseNote.author_id == actor.id)
+        stmt = stmt.where(CaseNote.author_id == caller.id)
     stmt = stmt.order_by(CaseNote.occurred_at.desc(), CaseNote.id.desc())
     result = paginate(session, stmt, page=page, page_size=page_size)
     audit_case("case_notes_viewed", incident, note_ids=[n.id for n in result["items"]])
@@ -74,7 +74,7 @@ def list_notes(
 def list_timeline(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident: Incident,
     order: str = "asc",
     page: int = 1,
@@ -82,11 +82,11 @@ def list_timeline(
 ) -> dict:
     """Everything that happened to the case, oldest first (or newest first with order=desc). The reporter
     view shows the case's course (status, classification, facts) and their own doings, not the case work."""
-    view = permissions.ensure_visible(session, actor, incident)
+    view = permissions.ensure_visible(session, caller, incident)
     stmt = select(IncidentEvent).where(IncidentEvent.incident_id == incident.id)
     if view != "full":
         stmt = stmt.where(
-            or_(IncidentEvent.kind.in_(REPORTER_EVENT_KINDS), IncidentEvent.actor_id == actor.id)
+            or_(IncidentEvent.kind.in_(REPORTER_EVENT_KINDS), IncidentEvent.actor_id == caller.id)
         )
     if order == "desc":
         stmt = stmt.order_by(IncidentEvent.at.desc(), IncidentEvent.id.desc())

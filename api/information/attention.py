@@ -24,7 +24,7 @@ def custodians_not_informed(ctx: Context) -> Found:
             Incident.established_at,
             uninformed_count().label("missing"),
         )
-        .where(incident_permissions.worker_clause(ctx.session, ctx.actor), duty_open_clause())
+        .where(incident_permissions.worker_clause(ctx.session, ctx.caller), duty_open_clause())
         .subquery()
     )
     rows = ctx.session.execute(

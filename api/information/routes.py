@@ -27,7 +27,7 @@ class InformationDuty(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, incident_id: int) -> dict:
         """Who the information duty covers, who informed them, and who is still not informed (case workers)"""
-        return service.information_duty(db.session, actor=current_user(), incident_id=incident_id)
+        return service.information_duty(db.session, caller=current_user(), incident_id=incident_id)
 
     @idempotent
     @blp.arguments(InformationRecordCreate)
@@ -35,5 +35,5 @@ class InformationDuty(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any], incident_id: int) -> Any:
         """Record that a pupil or a custodial parent was informed: when, how, a short note (case workers)"""
-        record = service.record_informed(db.session, actor=current_user(), incident_id=incident_id, **data)
+        record = service.record_informed(db.session, caller=current_user(), incident_id=incident_id, **data)
         return record, 201, {"Location": f"/api/v1/incidents/{incident_id}/information"}

@@ -71,9 +71,9 @@ def _people(session: Session, incident: Any) -> list[dict[str, Any]]:
     return people
 
 
-def information_duty(session: Session, *, actor: Any, incident_id: int) -> dict[str, Any]:
+def information_duty(session: Session, *, caller: Any, incident_id: int) -> dict[str, Any]:
     """Who the case's information duty covers and who is still not informed (the case's workers; audited)."""
-    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
+    incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     people = _people(session, incident)
     audit.record(
@@ -95,7 +95,7 @@ def information_duty(session: Session, *, actor: Any, incident_id: int) -> dict[
 def record_informed(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     incident_id: int,
     student_id: int,
     method: InformMethod | str,
@@ -103,8 +103,8 @@ def record_informed(
     informed_at: datetime | None = None,
     note: str | None = None,
 ) -> InformationRecord:
-    """Record that a pupil or a custodial parent was informed: by `actor`, when, how, with a short note."""
-    incident = incident_service.get_incident(session, actor=actor, incident_id=incident_id, audited=False)
+    """Record that a pupil or a custodial parent was informed: by `caller`, when, how, with a short note."""
+    incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     if incident.withdrawn_at is not None:
         raise Conflict("The report was withdrawn by its reporter.")
@@ -132,7 +132,7 @@ def record_informed(
         informed_at=informed_at,
         method=InformMethod(method).value,
         note=note,
-        informed_by_id=actor.id,
+        informed_by_id=caller.id,
     )
     session.add(record)
     session.flush()

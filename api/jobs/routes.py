@@ -24,4 +24,4 @@ class Jobs(MethodView):
     @blp.errors(401, 403)
     def get(self) -> dict:
         """List the scheduled jobs with their schedule and last runs"""
-        return {"items": service.list_jobs(db.session, actor=current_user())}
+        return {"items": service.list_jobs(db.session, caller=current_user())}

@@ -35,9 +35,9 @@ def first_time(
     return True
 
 
-def list_jobs(session: Session, *, actor: Any) -> list[dict[str, Any]]:
+def list_jobs(session: Session, *, caller: Any) -> list[dict[str, Any]]:
     """Every scheduled job with its schedule and how its runs went (admins); `failing` after repeated failure."""
-    ensure_roles(actor, *VIEW_ROLES, action="see the scheduled jobs")
+    ensure_roles(caller, *VIEW_ROLES, action="see the scheduled jobs")
     states = {s.name: s for s in session.scalars(select(JobState))}
     rows = []
     for job in JOBS:

@@ -24,23 +24,23 @@ from api.core.permissions import deny
 from api.users.models import MUNICIPALITY_ROLE
 
 
-def ensure_municipality_user(actor: Any) -> None:
-    """403 (audited) unless the actor is a municipality user or an API client holding analytics:read."""
-    if is_client(actor) and actor.has_scope(CLIENT_SCOPE):
+def ensure_municipality_user(caller: Any) -> None:
+    """403 (audited) unless the caller is a municipality user or an API client holding analytics:read."""
+    if is_client(caller) and caller.has_scope(CLIENT_SCOPE):
         return
-    if not actor.has_role(MUNICIPALITY_ROLE):
+    if not caller.has_role(MUNICIPALITY_ROLE):
         raise deny("Only a municipality's users read its schools side by side.", resource_type="municipality")
 
 
-def shown_school_ids(actor: Any, school_ids: list[int]) -> list[int]:
-    """Of the municipality's schools, those the actor is shown: all of them for a municipality user, those it
+def shown_school_ids(caller: Any, school_ids: list[int]) -> list[int]:
+    """Of the municipality's schools, those the caller is shown: all of them for a municipality user, those it
     was registered for to an API client."""
-    if is_client(actor):
-        return [i for i in school_ids if i in actor.school_ids]
+    if is_client(caller):
+        return [i for i in school_ids if i in caller.school_ids]
     return list(school_ids)
 
 
-def ensure_school_admin(actor: Any) -> None:
-    """403 (audited) unless the actor administers their school."""
-    if not actor.has_role("admin"):
+def ensure_school_admin(caller: Any) -> None:
+    """403 (audited) unless the caller administers their school."""
+    if not caller.has_role("admin"):
         raise deny("Only an administrator sees the school's municipality.", resource_type="municipality")

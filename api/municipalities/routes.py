@@ -39,7 +39,7 @@ class CurrentMunicipality(MethodView):
     @blp.errors(401, 403, 404)
     def get(self) -> dict[str, Any]:
         """My municipality and its schools (municipality users)"""
-        return service.current(db.session, actor=current_user())
+        return service.current(db.session, caller=current_user())
 
 
 @blp.route("/schools/current/municipality")
@@ -48,11 +48,11 @@ class SchoolMunicipality(MethodView):
     @blp.errors(401, 403)
     def get(self) -> dict[str, Any]:
         """The municipality my school belongs to (admin); schools are grouped from the command line"""
-        return {"municipality": service.school_municipality(db.session, actor=current_user())}
+        return {"municipality": service.school_municipality(db.session, caller=current_user())}
 
 
 def _side_by_side(view: str, args: dict[str, Any]) -> list[tuple[Any, tables.Table]]:
-    return service.side_by_side(db.session, actor=current_user(), view=view, **args)
+    return service.side_by_side(db.session, caller=current_user(), view=view, **args)
 
 
 def _register(view: str, summary: str) -> None:

@@ -86,33 +86,33 @@ def schools_of(session: Session, municipality_id: int) -> list[School]:
     )
 
 
-def _own(session: Session, actor: Any) -> tuple[Municipality, list[School]]:
-    """The actor's municipality and the schools of it they are shown (404 when there is none)."""
-    permissions.ensure_municipality_user(actor)
-    municipality = municipality_of_school(session, actor.school_id)
+def _own(session: Session, caller: Any) -> tuple[Municipality, list[School]]:
+    """The caller's municipality and the schools of it they are shown (404 when there is none)."""
+    permissions.ensure_municipality_user(caller)
+    municipality = municipality_of_school(session, caller.school_id)
     if municipality is None:
         raise NotFound("Your school belongs to no municipality.")
     schools = schools_of(session, municipality.id)
-    shown = set(permissions.shown_school_ids(actor, [s.id for s in schools]))
+    shown = set(permissions.shown_school_ids(caller, [s.id for s in schools]))
     return municipality, [s for s in schools if s.id in shown]
 
 
-def current(session: Session, *, actor: Any) -> dict[str, Any]:
+def current(session: Session, *, caller: Any) -> dict[str, Any]:
     """The municipality user's (or API client's) municipality and the schools of it they are shown."""
-    municipality, schools = _own(session, actor)
+    municipality, schools = _own(session, caller)
     return {"id": municipality.id, "name": municipality.name, "schools": schools}
 
 
-def school_municipality(session: Session, *, actor: Any) -> Municipality | None:
+def school_municipality(session: Session, *, caller: Any) -> Municipality | None:
     """The municipality of the admin's own school, if any."""
-    permissions.ensure_school_admin(actor)
-    return municipality_of_school(session, actor.school_id)
+    permissions.ensure_school_admin(caller)
+    return municipality_of_school(session, caller.school_id)
 
 
 def side_by_side(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     view: str,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -121,10 +121,10 @@ def side_by_side(
 ) -> list[tuple[School, Table]]:
     """One aggregate for each school of the user's municipality (an API client: of its own schools in it),
     small cells suppressed."""
-    _municipality, schools = _own(session, actor)
+    _municipality, schools = _own(session, caller)
     return analytics.schools_view(
         session,
-        actor=actor,
+        caller=caller,
         schools=schools,
         view=view,
         date_from=date_from,

@@ -28,7 +28,7 @@ class Notifications(MethodView):
     @blp.errors(401)
     def get(self, args: dict[str, Any]) -> dict:
         """List my notifications (newest first)"""
-        return service.list_notifications(db.session, actor=current_user(), **args)
+        return service.list_notifications(db.session, caller=current_user(), **args)
 
 
 @blp.route("/<int:notification_id>/read")
@@ -37,4 +37,4 @@ class MarkNotificationRead(MethodView):
     @blp.errors(401, 404)
     def post(self, notification_id: int) -> Any:
         """Mark one of my notifications read"""
-        return service.mark_read(db.session, actor=current_user(), notification_id=notification_id)
+        return service.mark_read(db.session, caller=current_user(), notification_id=notification_id)

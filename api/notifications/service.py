@@ -26,16 +26,16 @@ def notify(
     kind: str,
     params: dict[str, Any] | None = None,
     incident_id: int | None = None,
-    actor: Any = None,
+    caller: Any = None,
 ) -> list[Notification]:
-    """Send a notification of this kind, with its parameters, to each of these active users except `actor`
+    """Send a notification of this kind, with its parameters, to each of these active users except `caller`
     (nobody is told of their own action). The caller makes sure each recipient may know what it says."""
     params = dict(params or {})
     if kind not in PARAMS or set(params) != set(PARAMS[kind]):
         raise ValueError(
             f"notification {kind!r} takes the parameters {PARAMS.get(kind)}, not {sorted(params)}"
         )
-    ids = sorted(set(user_ids) - {getattr(actor, "id", None)})
+    ids = sorted(set(user_ids) - {getattr(caller, "id", None)})
     if not ids:
         return []
     users = session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id))
@@ -51,10 +51,10 @@ def notify(
 
 
 def list_notifications(
-    session: Session, *, actor: Any, unread: bool | None = None, page: int = 1, page_size: int = 25
+    session: Session, *, caller: Any, unread: bool | None = None, page: int = 1, page_size: int = 25
 ) -> dict:
-    """The actor's own notifications, newest first."""
-    stmt = select(Notification).where(Notification.user_id == actor.id)
+    """The caller's own notifications, newest first."""
+    stmt = select(Notification).where(Notification.user_id == caller.id)
     if unread is True:
         stmt = stmt.where(Notification.read_at.is_(None))
     elif unread is False:
@@ -63,10 +63,10 @@ def list_notifications(
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
-def mark_read(session: Session, *, actor: Any, notification_id: int) -> Notification:
-    """Mark one of the actor's notifications read (someone else's is 404)."""
+def mark_read(session: Session, *, caller: Any, notification_id: int) -> Notification:
+    """Mark one of the caller's notifications read (someone else's is 404)."""
     note = session.get(Notification, notification_id) if valid_id(notification_id) else None
-    if note is None or note.user_id != actor.id:
+    if note is None or note.user_id != caller.id:
         raise NotFound("Notification not found.")
     if note.read_at is None:
         note.read_at = utcnow()

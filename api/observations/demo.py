@@ -64,7 +64,7 @@ def seed(session: Session, ctx: Any) -> None:
         created.append(
             service.create_observation(
                 session,
-                actor=author,
+                caller=author,
                 student_ids=[s.id for s in rng.sample(students, rng.choice([1, 1, 1, 2]))],
                 mood=mood,
                 context=context,
@@ -77,5 +77,5 @@ def seed(session: Session, ctx: Any) -> None:
     worried = next((o for o in sorted(created, key=lambda o: o.mood) if not o.sensitive), None)
     if worried is not None:
         service.convert_to_incident(
-            session, actor=ctx.users["teacher"], observation=worried, classification="wellbeing_concern"
+            session, caller=ctx.users["teacher"], observation=worried, classification="wellbeing_concern"
         )

@@ -32,9 +32,9 @@ SCHOOL_WIDE_ROLES = ("leader", "resource_person")
 SFO_ROLE = "sfo_staff"
 
 
-def ensure_child_facing(actor: Any, *, action: str) -> None:
+def ensure_child_facing(caller: Any, *, action: str) -> None:
     """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
-    if not is_client(actor) and not actor.has_role(*CHILD_FACING_ROLES):
+    if not is_client(caller) and not caller.has_role(*CHILD_FACING_ROLES):
         raise deny(
             f"Your role may not {action}. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="observation",

@@ -38,7 +38,7 @@ class Observations(MethodView):
     @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the observations you may see, newest first"""
-        return service.list_observations(db.session, actor=current_user(), **args)
+        return service.list_observations(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(ObservationCreate)
@@ -47,11 +47,11 @@ class Observations(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Log an observation (students and a mood are enough)"""
-        actor = current_user()
-        observation = service.create_observation(db.session, actor=actor, **data)
+        caller = current_user()
+        observation = service.create_observation(db.session, caller=caller, **data)
         set_etag(observation)
         return (
-            service.present(actor, observation),
+            service.present(caller, observation),
             201,
             {"Location": f"/api/v1/observations/{observation.id}"},
         )
@@ -65,10 +65,10 @@ class ObservationById(MethodView):
     @blp.etag
     def get(self, observation_id: int) -> Any:
         """Get an observation"""
-        actor = current_user()
-        observation = service.get_observation(db.session, actor=actor, observation_id=observation_id)
+        caller = current_user()
+        observation = service.get_observation(db.session, caller=caller, observation_id=observation_id)
         set_etag(observation)
-        return service.present(actor, observation)
+        return service.present(caller, observation)
 
     @blp.arguments(ObservationUpdate)
     @blp.response(200, ObservationRead)
@@ -77,15 +77,15 @@ class ObservationById(MethodView):
     def patch(self, data: dict[str, Any], observation_id: int) -> Any:
         """Correct an observation (author, leader or resource person; send If-Match)"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         observation = service.get_observation(
-            session, actor=actor, observation_id=observation_id, audited=False
+            session, caller=caller, observation_id=observation_id, audited=False
         )
         observation = service.update_observation(
-            session, actor=actor, observation=observation, changes=data, if_match=if_match()
+            session, caller=caller, observation=observation, changes=data, if_match=if_match()
         )
         set_etag(observation)
-        return service.present(actor, observation)
+        return service.present(caller, observation)
 
 
 @blp.route("/<int:observation_id>/withdraw")
@@ -97,13 +97,13 @@ class ObservationWithdraw(MethodView):
     def post(self, observation_id: int) -> Any:
         """Withdraw my observation just after logging it ("Fortryd", within 10 minutes)"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         observation = service.get_observation(
-            session, actor=actor, observation_id=observation_id, audited=False
+            session, caller=caller, observation_id=observation_id, audited=False
         )
-        observation = service.withdraw_observation(session, actor=actor, observation=observation)
+        observation = service.withdraw_observation(session, caller=caller, observation=observation)
         set_etag(observation)
-        return service.present(actor, observation)
+        return service.present(caller, observation)
 
 
 @blp.route("/<int:observation_id>/incident")
@@ -116,14 +116,14 @@ class ObservationIncident(MethodView):
     def post(self, data: dict[str, Any], observation_id: int) -> Any:
         """Turn the observation into an incident, keeping the link (Location: the incident)"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         observation = service.get_observation(
-            session, actor=actor, observation_id=observation_id, audited=False
+            session, caller=caller, observation_id=observation_id, audited=False
         )
-        observation = service.convert_to_incident(session, actor=actor, observation=observation, **data)
+        observation = service.convert_to_incident(session, caller=caller, observation=observation, **data)
         set_etag(observation)
         return (
-            service.present(actor, observation),
+            service.present(caller, observation),
             201,
             {"Location": f"/api/v1/incidents/{observation.incident_id}"},
         )

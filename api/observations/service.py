@@ -62,7 +62,7 @@ def _check_moment(observed_at: datetime) -> datetime:
 def create_observation(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     student_ids: list[int],
     mood: int,
     context: str | None = None,
@@ -71,13 +71,13 @@ def create_observation(
     sensitive: bool = False,
     observed_at: datetime | None = None,
 ) -> Observation:
-    """Log an observation by `actor` about one or more students of the school."""
-    permissions.ensure_child_facing(actor, action="log observations")
+    """Log an observation by `caller` about one or more students of the school."""
+    permissions.ensure_child_facing(caller, action="log observations")
     ids = _unique(student_ids)
-    students_of_school(session, school_id=actor.school_id, student_ids=ids)
+    students_of_school(session, school_id=caller.school_id, student_ids=ids)
     observation = Observation(
-        school_id=actor.school_id,
-        author_id=actor.id,
+        school_id=caller.school_id,
+        author_id=caller.id,
         mood=mood,
         context=context,
         tags=_unique(tags or []),
@@ -99,20 +99,20 @@ def create_observation(
 
 
 def get_observation(
-    session: Session, *, actor: Any, observation_id: int, audited: bool = True
+    session: Session, *, caller: Any, observation_id: int, audited: bool = True
 ) -> Observation:
-    """An observation the actor may see (404 for another school's, 403 without need-to-know)."""
+    """An observation the caller may see (404 for another school's, 403 without need-to-know)."""
     observation = get_in_school(
-        session, Observation, observation_id, school_id=actor.school_id, what="Observation"
+        session, Observation, observation_id, school_id=caller.school_id, what="Observation"
     )
-    permissions.ensure_can_view(session, actor, observation)
+    permissions.ensure_can_view(session, caller, observation)
     if audited:
         audit.record(
             "observation_read",
             resource_type="observation",
             resource_id=observation.id,
             student_ids=observation.student_ids,
-            detail={"note_shown": permissions.can_see_note(actor, observation)},
+            detail={"note_shown": permissions.can_see_note(caller, observation)},
         )
     return observation
 
@@ -124,7 +124,7 @@ def _day_start(day: date) -> datetime:
 def list_observations(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     student_id: int | None = None,
     from_date: date | None = None,
     to_date: date | None = None,
@@ -137,17 +137,17 @@ def list_observations(
     cursor: str | None = None,
     updated_since: datetime | None = None,
 ) -> dict[str, Any]:
-    """One page of the observations the actor may see, newest first (withdrawn ones left out)."""
-    permissions.ensure_child_facing(actor, action="see observations")
+    """One page of the observations the caller may see, newest first (withdrawn ones left out)."""
+    permissions.ensure_child_facing(caller, action="see observations")
     if from_date and to_date and from_date > to_date:
         raise InvalidInput("'from' is after 'to'.", errors={"from": ["after 'to'"]})
     stmt: Select[Any] = select(Observation).where(
-        Observation.school_id == actor.school_id,
+        Observation.school_id == caller.school_id,
         Observation.withdrawn_at.is_(None),
-        permissions.visible_clause(session, actor),
+        permissions.visible_clause(session, caller),
     )
     if class_id is not None or grade is not None:
-        about = students_in_classes(session, school_id=actor.school_id, class_id=class_id, grade=grade)
+        about = students_in_classes(session, school_id=caller.school_id, class_id=class_id, grade=grade)
         stmt = stmt.where(
             Observation.id.in_(
                 select(ObservationStudent.observation_id).where(ObservationStudent.student_id.in_(about))
@@ -164,7 +164,7 @@ def list_observations(
     if to_date is not None:
         stmt = stmt.where(Observation.observed_at < _day_start(to_date + timedelta(days=1)))
     if mine:
-        stmt = stmt.where(Observation.author_id == actor.id)
+        stmt = stmt.where(Observation.author_id == caller.id)
     if context is not None:
         stmt = stmt.where(Observation.context == context)
     stmt = stmt.order_by(Observation.observed_at.desc(), Observation.id.desc())
@@ -174,10 +174,10 @@ def list_observations(
         {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
         model=Observation,
         resource="observations",
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         # Only the tombstones of observations the caller could see (a withdrawn one's row stays).
         tombstones_visible=Tombstone.resource_id.in_(
-            select(Observation.id).where(permissions.visible_clause(session, actor))
+            select(Observation.id).where(permissions.visible_clause(session, caller))
         ),
     )
     items: list[Observation] = result["items"]
@@ -187,27 +187,27 @@ def list_observations(
         student_ids=[i for o in items for i in o.student_ids],
         detail={"count": len(items)},
     )
-    result["items"] = [present(actor, o) for o in items]
+    result["items"] = [present(caller, o) for o in items]
     return result
 
 
 def update_observation(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     observation: Observation,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> Observation:
     """Apply the author's (or a leader's / resource person's) corrections (`if_match`: the version read)."""
-    permissions.ensure_can_edit(actor, observation)
+    permissions.ensure_can_edit(caller, observation)
     if if_match is not None:
         check_if_match(observation, if_match)
     _refuse_withdrawn(observation)
     before = set(observation.student_ids)
     if "student_ids" in changes:
         ids = _unique(changes["student_ids"])
-        students_of_school(session, school_id=actor.school_id, student_ids=ids)
+        students_of_school(session, school_id=caller.school_id, student_ids=ids)
         keep = [link for link in observation.students if link.student_id in ids]
         have = {link.student_id for link in keep}
         observation.students = keep + [ObservationStudent(student_id=i) for i in ids if i not in have]
@@ -239,7 +239,7 @@ def update_observation(
 def convert_to_incident(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     observation: Observation,
     classification: str,
     students: list[dict[str, Any]] | None = None,
@@ -266,7 +266,7 @@ def convert_to_incident(
         description = observation.note
     incident = create_incident(
         session,
-        actor=actor,
+        caller=caller,
         classification=classification,
         students=involved,
         occurred_at=observation.observed_at,
@@ -291,10 +291,10 @@ def _refuse_withdrawn(observation: Observation) -> None:
         raise Conflict("The observation was withdrawn by its author.")
 
 
-def withdraw_observation(session: Session, *, actor: Any, observation: Observation) -> Observation:
+def withdraw_observation(session: Session, *, caller: Any, observation: Observation) -> Observation:
     """Withdraw an observation its author just logged ("Fortryd"): kept for the audit with who withdrew it
     and when, but gone from the lists and the student log. Once it became an incident, withdraw that."""
-    permissions.ensure_can_withdraw(actor, observation)
+    permissions.ensure_can_withdraw(caller, observation)
     _refuse_withdrawn(observation)
     if observation.incident_id is not None:
         raise Conflict(
@@ -305,7 +305,7 @@ def withdraw_observation(session: Session, *, actor: Any, observation: Observati
         raise Conflict("An observation can be withdrawn only just after it was logged; correct it instead.")
     now = utcnow()
     observation.withdrawn_at = now
-    observation.withdrawn_by = actor
+    observation.withdrawn_by = caller
     observation.updated_at = now
     record_tombstone(
         session,
@@ -324,17 +324,17 @@ def withdraw_observation(session: Session, *, actor: Any, observation: Observati
     return observation
 
 
-def observations_of_case(session: Session, *, actor: Any, incident_id: int) -> list[Observation]:
-    """The observations linked to a case that the actor may see, oldest first (for the complaint's case file:
+def observations_of_case(session: Session, *, caller: Any, incident_id: int) -> list[Observation]:
+    """The observations linked to a case that the caller may see, oldest first (for the complaint's case file:
     only what concerns the case). Not audited: the caller audits the export they go into."""
-    permissions.ensure_child_facing(actor, action="see observations")
+    permissions.ensure_child_facing(caller, action="see observations")
     stmt = (
         select(Observation)
         .where(
-            Observation.school_id == actor.school_id,
+            Observation.school_id == caller.school_id,
             Observation.incident_id == incident_id,
             Observation.withdrawn_at.is_(None),
-            permissions.visible_clause(session, actor),
+            permissions.visible_clause(session, caller),
         )
         .order_by(Observation.observed_at, Observation.id)
     )

@@ -22,13 +22,13 @@ from api.students.permissions import staff_class_ids
 
 
 def present_check_ins(
-    session: Session, *, actor: Any, arrangement: PlayPartnerArrangement, check_ins: list[ArrangementCheckIn]
+    session: Session, *, caller: Any, arrangement: PlayPartnerArrangement, check_ins: list[ArrangementCheckIn]
 ) -> list[dict[str, Any]]:
-    """Check-ins as the actor may see them (the note only with need-to-know)."""
-    class_ids = staff_class_ids(session, actor)
+    """Check-ins as the caller may see them (the note only with need-to-know)."""
+    class_ids = staff_class_ids(session, caller)
     out = []
     for c in check_ins:
-        shown = permissions.can_see_check_in_note(actor, arrangement, c, class_ids=class_ids)
+        shown = permissions.can_see_check_in_note(caller, arrangement, c, class_ids=class_ids)
         out.append(
             {
                 "id": c.id,
@@ -48,7 +48,7 @@ def present_check_ins(
 def add_check_in(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     arrangement: PlayPartnerArrangement,
     outcome: str,
     date: date | None = None,
@@ -56,7 +56,7 @@ def add_check_in(
     note: str | None = None,
 ) -> ArrangementCheckIn:
     """Record whether the arrangement happened on a day (today by default) and how it went."""
-    permissions.ensure_child_facing(actor, action="record check-ins")
+    permissions.ensure_child_facing(caller, action="record check-ins")
     day = date or local_date()
     if day > local_date():
         raise InvalidInput("A check-in cannot be in the future.", errors={"date": ["in the future"]})
@@ -76,7 +76,7 @@ def add_check_in(
         recess=recess,
         outcome=outcome,
         note=(note or "").strip() or None,
-        author_id=actor.id,
+        author_id=caller.id,
     )
     session.add(check_in)
     session.flush()
@@ -93,7 +93,7 @@ def add_check_in(
 def list_check_ins(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     arrangement: PlayPartnerArrangement,
     from_date: date | None = None,
     to_date: date | None = None,
@@ -101,7 +101,7 @@ def list_check_ins(
     page_size: int = 25,
 ) -> dict[str, Any]:
     """One page of an arrangement's check-ins, newest first."""
-    permissions.ensure_child_facing(actor, action="see check-ins")
+    permissions.ensure_child_facing(caller, action="see check-ins")
     C = ArrangementCheckIn
     stmt: Select[Any] = select(C).where(C.arrangement_id == arrangement.id)
     if from_date is not None:
@@ -118,6 +118,6 @@ def list_check_ins(
         detail={"count": len(result["items"])},
     )
     result["items"] = present_check_ins(
-        session, actor=actor, arrangement=arrangement, check_ins=result["items"]
+        session, caller=caller, arrangement=arrangement, check_ins=result["items"]
     )
     return result

@@ -54,7 +54,7 @@ def seed(session: Session, ctx: Any) -> None:
             try:
                 arrangement = service.create_arrangement(
                     session,
-                    actor=ctx.users["teacher"],
+                    caller=ctx.users["teacher"],
                     student_ids=[s.id for s in pair],
                     recesses=recesses,
                     weekdays=weekdays,
@@ -69,6 +69,6 @@ def seed(session: Session, ctx: Any) -> None:
                 day = today - timedelta(days=days_ago)
                 if arrangement.weekday_mask & (1 << (day.isoweekday() - 1)):
                     service.add_check_in(
-                        session, actor=responsible, arrangement=arrangement, outcome=outcome, date=day
+                        session, caller=responsible, arrangement=arrangement, outcome=outcome, date=day
                     )
             break

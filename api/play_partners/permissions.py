@@ -25,21 +25,21 @@ CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_p
 SCHOOL_WIDE_ROLES = ("leader", "resource_person")
 
 
-def ensure_child_facing(actor: Any, *, action: str) -> None:
+def ensure_child_facing(caller: Any, *, action: str) -> None:
     """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
-    if not is_client(actor) and not actor.has_role(*CHILD_FACING_ROLES):
+    if not is_client(caller) and not caller.has_role(*CHILD_FACING_ROLES):
         raise deny(
             f"Your role may not {action}. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="play_partner_arrangement",
         )
 
 
-def is_close_to(actor: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> bool:
+def is_close_to(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> bool:
     """Responsible adult, creator, class staff of one of its students, leader or resource person."""
     return (
-        actor.has_role(*SCHOOL_WIDE_ROLES)
-        or arrangement.responsible_id == actor.id
-        or arrangement.created_by_id == actor.id
+        caller.has_role(*SCHOOL_WIDE_ROLES)
+        or arrangement.responsible_id == caller.id
+        or arrangement.created_by_id == caller.id
         or any(
             link.student.class_id is not None and link.student.class_id in class_ids
             for link in arrangement.students
@@ -47,9 +47,9 @@ def is_close_to(actor: Any, arrangement: PlayPartnerArrangement, *, class_ids: s
     )
 
 
-def ensure_can_change(actor: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> None:
-    """403 (audited) unless the actor may change this arrangement."""
-    if not is_close_to(actor, arrangement, class_ids=class_ids):
+def ensure_can_change(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> None:
+    """403 (audited) unless the caller may change this arrangement."""
+    if not is_close_to(caller, arrangement, class_ids=class_ids):
         raise deny(
             "Only the responsible adult, the creator, the students' class staff, leaders and resource "
             "persons may change this arrangement.",
@@ -60,7 +60,7 @@ def ensure_can_change(actor: Any, arrangement: PlayPartnerArrangement, *, class_
 
 
 def can_see_check_in_note(
-    actor: Any, arrangement: PlayPartnerArrangement, check_in: ArrangementCheckIn, *, class_ids: set[int]
+    caller: Any, arrangement: PlayPartnerArrangement, check_in: ArrangementCheckIn, *, class_ids: set[int]
 ) -> bool:
     """Need-to-know for the free text of a check-in."""
-    return check_in.author_id == actor.id or is_close_to(actor, arrangement, class_ids=class_ids)
+    return check_in.author_id == caller.id or is_close_to(caller, arrangement, class_ids=class_ids)

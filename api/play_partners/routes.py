@@ -40,7 +40,7 @@ class Arrangements(MethodView):
     @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List arrangements; with ?date= those in force that day (for schoolyard duty)"""
-        return service.list_arrangements(db.session, actor=current_user(), **args)
+        return service.list_arrangements(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(ArrangementCreate)
@@ -50,11 +50,11 @@ class Arrangements(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Make an arrangement (refused when it pairs both sides of an open bullying case)"""
         session = db.session
-        actor = current_user()
-        arrangement = service.create_arrangement(session, actor=actor, **data)
+        caller = current_user()
+        arrangement = service.create_arrangement(session, caller=caller, **data)
         set_etag(arrangement)
         return (
-            service.present(session, actor, arrangement),
+            service.present(session, caller, arrangement),
             201,
             {"Location": f"/api/v1/play-partner-arrangements/{arrangement.id}"},
         )
@@ -69,10 +69,10 @@ class ArrangementById(MethodView):
     def get(self, arrangement_id: int) -> Any:
         """Get an arrangement"""
         session = db.session
-        actor = current_user()
-        arrangement = service.get_arrangement(session, actor=actor, arrangement_id=arrangement_id)
+        caller = current_user()
+        arrangement = service.get_arrangement(session, caller=caller, arrangement_id=arrangement_id)
         set_etag(arrangement)
-        return service.present(session, actor, arrangement)
+        return service.present(session, caller, arrangement)
 
     @blp.arguments(ArrangementUpdate)
     @blp.response(200, ArrangementRead)
@@ -81,15 +81,15 @@ class ArrangementById(MethodView):
     def patch(self, data: dict[str, Any], arrangement_id: int) -> Any:
         """Change, pause or end an arrangement (send If-Match)"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         arrangement = service.get_arrangement(
-            session, actor=actor, arrangement_id=arrangement_id, audited=False
+            session, caller=caller, arrangement_id=arrangement_id, audited=False
         )
         arrangement = service.update_arrangement(
-            session, actor=actor, arrangement=arrangement, changes=data, if_match=if_match()
+            session, caller=caller, arrangement=arrangement, changes=data, if_match=if_match()
         )
         set_etag(arrangement)
-        return service.present(session, actor, arrangement)
+        return service.present(session, caller, arrangement)
 
 
 @blp.route("/<int:arrangement_id>/check-ins")
@@ -101,11 +101,11 @@ class CheckIns(MethodView):
     def get(self, args: dict[str, Any], arrangement_id: int) -> dict:
         """List an arrangement's check-ins, newest first"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         arrangement = service.get_arrangement(
-            session, actor=actor, arrangement_id=arrangement_id, audited=False
+            session, caller=caller, arrangement_id=arrangement_id, audited=False
         )
-        return service.list_check_ins(session, actor=actor, arrangement=arrangement, **args)
+        return service.list_check_ins(session, caller=caller, arrangement=arrangement, **args)
 
     @idempotent
     @blp.arguments(CheckInCreate)
@@ -114,11 +114,11 @@ class CheckIns(MethodView):
     def post(self, data: dict[str, Any], arrangement_id: int) -> Any:
         """Record whether the arrangement happened and how it went"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         arrangement = service.get_arrangement(
-            session, actor=actor, arrangement_id=arrangement_id, audited=False
+            session, caller=caller, arrangement_id=arrangement_id, audited=False
         )
-        check_in = service.add_check_in(session, actor=actor, arrangement=arrangement, **data)
-        return service.present_check_ins(session, actor=actor, arrangement=arrangement, check_ins=[check_in])[
-            0
-        ], 201
+        check_in = service.add_check_in(session, caller=caller, arrangement=arrangement, **data)
+        return service.present_check_ins(
+            session, caller=caller, arrangement=arrangement, check_ins=[check_in]
+        )[0], 201

@@ -57,11 +57,11 @@ def _responsible(session: Session, *, school_id: int, user_id: int) -> User:
 
 
 def _refuse_open_case_pairs(
-    session: Session, *, actor: Any, students: list[Student], arrangement_id: int | None = None
+    session: Session, *, caller: Any, students: list[Student], arrangement_id: int | None = None
 ) -> None:
     """Refuse an arrangement that pairs the target and the actor of an open bullying-like case (409),
-    telling the actor only what they may see of those cases."""
-    pairs = open_case_pairs(session, viewer=actor, student_ids=[s.id for s in students], bullying_like=True)
+    telling the caller only what they may see of those cases."""
+    pairs = open_case_pairs(session, viewer=caller, student_ids=[s.id for s in students], bullying_like=True)
     if pairs:
         raise separation_refusal(
             pairs,
@@ -154,7 +154,7 @@ def present(session: Session, viewer: Any, arrangement: PlayPartnerArrangement) 
 def create_arrangement(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     student_ids: list[int],
     recesses: list[str],
     weekdays: list[int],
@@ -165,26 +165,26 @@ def create_arrangement(
     status: str = ArrangementStatus.ACTIVE.value,
 ) -> PlayPartnerArrangement:
     """Make an arrangement; refused (409) when it pairs a target and an actor of an open bullying case."""
-    permissions.ensure_child_facing(actor, action="make play-partner arrangements")
+    permissions.ensure_child_facing(caller, action="make play-partner arrangements")
     ids = _unique(student_ids)
     if len(ids) < 2:
         raise InvalidInput(
             "An arrangement needs at least two different students.", errors={"student_ids": ["fewer than 2"]}
         )
-    students = students_of_school(session, school_id=actor.school_id, student_ids=ids)
-    responsible = _responsible(session, school_id=actor.school_id, user_id=responsible_id)
+    students = students_of_school(session, school_id=caller.school_id, student_ids=ids)
+    responsible = _responsible(session, school_id=caller.school_id, user_id=responsible_id)
     start = start_date or local_date()
     _check_period(start, end_date)
     if status != ArrangementStatus.ENDED.value:
-        _refuse_open_case_pairs(session, actor=actor, students=students)
+        _refuse_open_case_pairs(session, caller=caller, students=students)
     arrangement = PlayPartnerArrangement(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         purpose=(purpose or "").strip(),
         start_date=start,
         end_date=end_date,
         responsible_id=responsible.id,
         status=status,
-        created_by_id=actor.id,
+        created_by_id=caller.id,
     )
     arrangement.recesses = recesses
     arrangement.weekdays = weekdays
@@ -201,18 +201,18 @@ def create_arrangement(
 
 
 def get_arrangement(
-    session: Session, *, actor: Any, arrangement_id: int, audited: bool = True
+    session: Session, *, caller: Any, arrangement_id: int, audited: bool = True
 ) -> PlayPartnerArrangement:
-    """An arrangement of the actor's school (404 for another school's)."""
+    """An arrangement of the caller's school (404 for another school's)."""
     # Another school's arrangement is 404 for every role, so the school is checked before the role.
     arrangement = get_in_school(
         session,
         PlayPartnerArrangement,
         arrangement_id,
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         what="Play-partner arrangement",
     )
-    permissions.ensure_child_facing(actor, action="see play-partner arrangements")
+    permissions.ensure_child_facing(caller, action="see play-partner arrangements")
     if audited:
         audit.record(
             "play_partner_arrangement_read",
@@ -248,7 +248,7 @@ def arrangement_students_in_force(
 def list_arrangements(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     date: date | None = None,
     recess: str | None = None,
     student_id: int | None = None,
@@ -260,9 +260,9 @@ def list_arrangements(
     updated_since: datetime | None = None,
 ) -> dict[str, Any]:
     """One page of the school's arrangements; with `date`: those in force that day (schoolyard duty)."""
-    permissions.ensure_child_facing(actor, action="see play-partner arrangements")
+    permissions.ensure_child_facing(caller, action="see play-partner arrangements")
     A = PlayPartnerArrangement
-    stmt: Select[Any] = select(A).where(A.school_id == actor.school_id)
+    stmt: Select[Any] = select(A).where(A.school_id == caller.school_id)
     if date is not None:
         stmt = stmt.where(in_force(date))
     if recess is not None:
@@ -287,7 +287,7 @@ def list_arrangements(
         {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
         model=A,
         resource="play_partner_arrangements",
-        school_id=actor.school_id,
+        school_id=caller.school_id,
     )
     items: list[PlayPartnerArrangement] = result["items"]
     audit.record(
@@ -296,26 +296,26 @@ def list_arrangements(
         student_ids=[i for a in items for i in a.student_ids],
         detail={"count": len(items), "date": date.isoformat() if date else None},
     )
-    result["items"] = present_many(session, actor, items)
+    result["items"] = present_many(session, caller, items)
     return result
 
 
-def ensure_can_change(session: Session, *, actor: Any, arrangement: PlayPartnerArrangement) -> None:
-    """403 unless the actor may change the arrangement."""
-    permissions.ensure_can_change(actor, arrangement, class_ids=staff_class_ids(session, actor))
+def ensure_can_change(session: Session, *, caller: Any, arrangement: PlayPartnerArrangement) -> None:
+    """403 unless the caller may change the arrangement."""
+    permissions.ensure_can_change(caller, arrangement, class_ids=staff_class_ids(session, caller))
 
 
 def update_arrangement(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     arrangement: PlayPartnerArrangement,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> PlayPartnerArrangement:
     """Change an arrangement (`if_match`: the version read); the open-case rule is checked again unless it
     ends."""
-    ensure_can_change(session, actor=actor, arrangement=arrangement)
+    ensure_can_change(session, caller=caller, arrangement=arrangement)
     if if_match is not None:
         check_if_match(arrangement, if_match)
     before = set(arrangement.student_ids)
@@ -325,20 +325,20 @@ def update_arrangement(
             "An arrangement needs at least two different students.", errors={"student_ids": ["fewer than 2"]}
         )
     students = (
-        students_of_school(session, school_id=actor.school_id, student_ids=ids)
+        students_of_school(session, school_id=caller.school_id, student_ids=ids)
         if "student_ids" in changes
         else [link.student for link in arrangement.students]
     )
     if "responsible_id" in changes:
         arrangement.responsible = _responsible(
-            session, school_id=actor.school_id, user_id=changes["responsible_id"]
+            session, school_id=caller.school_id, user_id=changes["responsible_id"]
         )
     _check_period(
         changes.get("start_date", arrangement.start_date), changes.get("end_date", arrangement.end_date)
     )
     status = changes.get("status", arrangement.status)
     if status != ArrangementStatus.ENDED.value:
-        _refuse_open_case_pairs(session, actor=actor, students=students, arrangement_id=arrangement.id)
+        _refuse_open_case_pairs(session, caller=caller, students=students, arrangement_id=arrangement.id)
     if "student_ids" in changes:
         keep = [link for link in arrangement.students if link.student_id in ids]
         have = {link.student_id for link in keep}

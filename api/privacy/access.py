@@ -62,7 +62,7 @@ def _redactor(others: list[tuple[Any, str]]) -> Redactor:
     return Redactor(pairs)
 
 
-def _case(session: Session, actor: Any, incident: Any, sid: int) -> dict[str, Any]:
+def _case(session: Session, caller: Any, incident: Any, sid: int) -> dict[str, Any]:
     own = next(link for link in incident.students if link.student_id == sid)
     others = [
         (link.student, da.other_child(link.role)) for link in incident.students if link.student_id != sid
@@ -73,7 +73,9 @@ def _case(session: Session, actor: Any, incident: Any, sid: int) -> dict[str, An
         redact = Redactor([(s.display_name, label) for s, label in others])  # siblings: full names only
     plan = incident.action_plan
     notes = _pages(
-        lambda p: incident_service.list_notes(session, actor=actor, incident=incident, page=p, page_size=PAGE)
+        lambda p: incident_service.list_notes(
+            session, caller=caller, incident=incident, page=p, page_size=PAGE
+        )
     )
     info = session.scalars(
         select(InformationRecord).where(
@@ -143,19 +145,19 @@ def _case(session: Session, actor: Any, incident: Any, sid: int) -> dict[str, An
     }
 
 
-def _cases(session: Session, actor: Any, sid: int) -> Iterator[dict[str, Any]]:
+def _cases(session: Session, caller: Any, sid: int) -> Iterator[dict[str, Any]]:
     def fetch(p: int) -> dict:
-        return incident_service.list_incidents(session, actor=actor, student_id=sid, page=p, page_size=PAGE)
+        return incident_service.list_incidents(session, caller=caller, student_id=sid, page=p, page_size=PAGE)
 
     for item in _pages(fetch):
-        incident = incident_service.get_incident(session, actor=actor, incident_id=item.id, audited=False)
-        yield _case(session, actor, incident, sid)
+        incident = incident_service.get_incident(session, caller=caller, incident_id=item.id, audited=False)
+        yield _case(session, caller, incident, sid)
 
 
-def _observations(session: Session, actor: Any, sid: int) -> Iterator[dict[str, Any]]:
+def _observations(session: Session, caller: Any, sid: int) -> Iterator[dict[str, Any]]:
     def fetch(p: int) -> dict:
         return observation_service.list_observations(
-            session, actor=actor, student_id=sid, page=p, page_size=PAGE
+            session, caller=caller, student_id=sid, page=p, page_size=PAGE
         )
 
     for o in _pages(fetch):
@@ -172,9 +174,9 @@ def _observations(session: Session, actor: Any, sid: int) -> Iterator[dict[str, 
         }
 
 
-def _arrangements(session: Session, actor: Any, sid: int) -> Iterator[dict[str, Any]]:
+def _arrangements(session: Session, caller: Any, sid: int) -> Iterator[dict[str, Any]]:
     def fetch(p: int) -> dict:
-        return play_service.list_arrangements(session, actor=actor, student_id=sid, page=p, page_size=PAGE)
+        return play_service.list_arrangements(session, caller=caller, student_id=sid, page=p, page_size=PAGE)
 
     for a in _pages(fetch):
         others = [(s, "anden elev") for s in a.students if s.id != sid]
@@ -208,9 +210,9 @@ def _access_log(session: Session, school_id: int, sid: int) -> Iterator[dict[str
         }
 
 
-def _parts(session: Session, actor: Any, student: Any, school_name: str) -> list[tuple[str, Any]]:
+def _parts(session: Session, caller: Any, student: Any, school_name: str) -> list[tuple[str, Any]]:
     guardians = list(
-        _pages(lambda p: list_guardians(session, actor=actor, student=student, page=p, page_size=PAGE))
+        _pages(lambda p: list_guardians(session, caller=caller, student=student, page=p, page_size=PAGE))
     )
     return [
         ("format", FORMAT),
@@ -218,9 +220,9 @@ def _parts(session: Session, actor: Any, student: Any, school_name: str) -> list
         ("school", school_name),
         ("student", StudentRead().dump(student)),
         ("guardians", GuardianRead(many=True).dump(guardians)),
-        ("cases", _cases(session, actor, student.id)),
-        ("observations", _observations(session, actor, student.id)),
-        ("play_partner_arrangements", _arrangements(session, actor, student.id)),
+        ("cases", _cases(session, caller, student.id)),
+        ("observations", _observations(session, caller, student.id)),
+        ("play_partner_arrangements", _arrangements(session, caller, student.id)),
         (
             "wellbeing_day_groups",
             wellbeing_service.groups_of_student(session, school_id=student.school_id, student_id=student.id),
@@ -229,10 +231,10 @@ def _parts(session: Session, actor: Any, student: Any, school_name: str) -> list
     ]
 
 
-def json_stream(session: Session, *, actor: Any, student: Any, school_name: str) -> Iterator[str]:
+def json_stream(session: Session, *, caller: Any, student: Any, school_name: str) -> Iterator[str]:
     """The export as JSON text, piece by piece."""
     yield "{"
-    for n, (key, value) in enumerate(_parts(session, actor, student, school_name)):
+    for n, (key, value) in enumerate(_parts(session, caller, student, school_name)):
         yield ("," if n else "") + json.dumps(key) + ":"
         if isinstance(value, Iterator):
             yield "["
@@ -244,9 +246,9 @@ def json_stream(session: Session, *, actor: Any, student: Any, school_name: str)
     yield "}\n"
 
 
-def pdf(session: Session, *, actor: Any, student: Any, school_name: str) -> bytes:
+def pdf(session: Session, *, caller: Any, student: Any, school_name: str) -> bytes:
     """The export as a readable PDF in Danish."""
-    parts = dict(_parts(session, actor, student, school_name))
+    parts = dict(_parts(session, caller, student, school_name))
     s = parts["student"]
     me = Section("Eleven").facts(
         [

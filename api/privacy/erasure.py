@@ -69,10 +69,10 @@ def refusal(session: Session, *, student: Student, show_ids: bool) -> Conflict |
     )
 
 
-def erase(session: Session, *, actor: Any, student: Student) -> dict[str, int]:
+def erase(session: Session, *, caller: Any, student: Student) -> dict[str, int]:
     """Delete the student, their guardians and search tokens, the cases, observations and arrangements about
     them alone; take their name out of those shared with other children; leave tombstones."""
-    problem = refusal(session, student=student, show_ids=actor.has_role("leader"))
+    problem = refusal(session, student=student, show_ids=caller.has_role("leader"))
     if problem is not None:
         raise problem
     school_id, sid = student.school_id, student.id

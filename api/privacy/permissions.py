@@ -7,21 +7,21 @@ from typing import Any
 from api.core.permissions import ensure_roles
 
 
-def ensure_can_read_policy(actor: Any) -> None:
+def ensure_can_read_policy(caller: Any) -> None:
     """Leaders and admins see the retention policy."""
-    ensure_roles(actor, "leader", "admin", action="see the retention policy")
+    ensure_roles(caller, "leader", "admin", action="see the retention policy")
 
 
-def ensure_can_set_policy(actor: Any) -> None:
+def ensure_can_set_policy(caller: Any) -> None:
     """Admins set the school's own retention periods."""
-    ensure_roles(actor, "admin", action="set the retention policy")
+    ensure_roles(caller, "admin", action="set the retention policy")
 
 
-def ensure_can_erase(actor: Any) -> None:
+def ensure_can_erase(caller: Any) -> None:
     """Leaders and admins erase a student on request."""
-    ensure_roles(actor, "leader", "admin", action="erase a student's data")
+    ensure_roles(caller, "leader", "admin", action="erase a student's data")
 
 
-def ensure_can_export_access(actor: Any) -> None:
+def ensure_can_export_access(caller: Any) -> None:
     """A leader produces a student's access export (art. 15)."""
-    ensure_roles(actor, "leader", action="produce a student's access export")
+    ensure_roles(caller, "leader", action="produce a student's access export")

@@ -27,14 +27,14 @@ class Retention(MethodView):
     @blp.errors(401, 403)
     def get(self) -> dict:
         """The retention periods per data category, with the deployment's defaults and the legal minimums"""
-        return service.retention_policy(db.session, actor=current_user())
+        return service.retention_policy(db.session, caller=current_user())
 
     @blp.arguments(RetentionPolicyUpdate)
     @blp.response(200, RetentionPolicyRead)
     @blp.errors(401, 403)
     def put(self, data: dict[str, Any]) -> dict:
         """Set the school's own periods (admin); a period below its legal minimum is 422 below_legal_minimum"""
-        return service.set_retention_policy(db.session, actor=current_user(), periods=data)
+        return service.set_retention_policy(db.session, caller=current_user(), periods=data)
 
 
 @blp.route("/students/<int:student_id>/erasure")
@@ -44,7 +44,7 @@ class Erasure(MethodView):
     def post(self, student_id: int) -> dict:
         """Erase a student's data on request (leader, admin); 409 data_still_needed while an open case or a
         complaint needs them"""
-        return service.erase_student(db.session, actor=current_user(), student_id=student_id)
+        return service.erase_student(db.session, caller=current_user(), student_id=student_id)
 
 
 _EXPORT_DOC = {
@@ -68,7 +68,7 @@ class AccessExport(MethodView):
     def get(self, args: dict[str, Any], student_id: int) -> Response:
         """Everything Trivsel holds about a student, with who accessed it (GDPR art. 15; leaders; audited)"""
         body, name, mimetype = service.access_export(
-            db.session, actor=current_user(), student_id=student_id, fmt=args["format"]
+            db.session, caller=current_user(), student_id=student_id, fmt=args["format"]
         )
         if mimetype == "application/json":
             body = stream_with_context(body)

@@ -23,7 +23,7 @@ class CurrentSchool(MethodView):
     @blp.etag
     def get(self) -> Any:
         """The school of the logged-in user"""
-        return service.current_school(db.session, actor=current_user())
+        return service.current_school(db.session, caller=current_user())
 
     @blp.arguments(SchoolUpdate)
     @blp.response(200, SchoolRead)
@@ -32,6 +32,6 @@ class CurrentSchool(MethodView):
     def patch(self, data: dict[str, Any]) -> Any:
         """Change the school's name or settings, such as its recess times (admin; send If-Match)"""
         session = db.session
-        actor = current_user()
-        school = service.current_school(session, actor=actor)
-        return service.update_school(session, actor=actor, school=school, if_match=if_match(), **data)
+        caller = current_user()
+        school = service.current_school(session, caller=caller)
+        return service.update_school(session, caller=caller, school=school, if_match=if_match(), **data)

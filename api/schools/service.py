@@ -14,15 +14,15 @@ from api.errors import Conflict, InvalidInput
 from api.schools.models import School
 
 
-def current_school(session: Session, *, actor: Any) -> School:
-    """The actor's own school."""
-    return session.get(School, actor.school_id)
+def current_school(session: Session, *, caller: Any) -> School:
+    """The caller's own school."""
+    return session.get(School, caller.school_id)
 
 
 def update_school(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     school: School,
     name: str | None = None,
     count_closed_days: bool | None = None,
@@ -33,7 +33,7 @@ def update_school(
 ) -> School:
     """An admin changes the school's name or settings; only the settings given change (`if_match`: the
     version read)."""
-    ensure_roles(actor, "admin", action="change the school's settings")
+    ensure_roles(caller, "admin", action="change the school's settings")
     if if_match is not None:
         check_if_match(school, if_match)
     changed: list[str] = []
@@ -50,7 +50,7 @@ def update_school(
             from api.sso.service import ensure_sso_ready
 
             # Nobody may be locked out: the admin switching passwords off must be able to sign in with SSO.
-            ensure_sso_ready(session, actor=actor)
+            ensure_sso_ready(session, caller=caller)
         school.password_login = password_login
         changed.append("password_login")
     if case_work_requires_two_factor is not None:

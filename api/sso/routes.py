@@ -205,7 +205,7 @@ class Providers(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> Any:
         """The school's identity providers and the deployment's (admin)"""
-        return service.list_providers(db.session, actor=current_user(), **args)
+        return service.list_providers(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(ProviderCreate)
@@ -214,7 +214,7 @@ class Providers(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Set up an identity provider for the school from a preset (admin)"""
-        provider = service.create_provider(db.session, actor=current_user(), **data)
+        provider = service.create_provider(db.session, caller=current_user(), **data)
         return provider, 201, {"Location": f"/api/v1/sso/providers/{provider.id}"}
 
 
@@ -225,7 +225,7 @@ class ProviderById(MethodView):
     @blp.etag
     def get(self, provider_id: int) -> Any:
         """An identity provider's settings (never its secret)"""
-        return service.get_provider(db.session, actor=current_user(), provider_id=provider_id)
+        return service.get_provider(db.session, caller=current_user(), provider_id=provider_id)
 
     @blp.arguments(ProviderUpdate)
     @blp.response(200, ProviderRead)
@@ -234,10 +234,10 @@ class ProviderById(MethodView):
     def patch(self, data: dict[str, Any], provider_id: int) -> Any:
         """Change an identity provider (admin; send If-Match)"""
         session = db.session
-        actor = current_user()
-        provider = service.get_provider(session, actor=actor, provider_id=provider_id)
+        caller = current_user()
+        provider = service.get_provider(session, caller=caller, provider_id=provider_id)
         return service.update_provider(
-            session, actor=actor, provider=provider, changes=data, if_match=if_match()
+            session, caller=caller, provider=provider, changes=data, if_match=if_match()
         )
 
     @blp.response(204)
@@ -245,9 +245,9 @@ class ProviderById(MethodView):
     def delete(self, provider_id: int) -> None:
         """Remove an identity provider and its links (admin)"""
         session = db.session
-        actor = current_user()
-        provider = service.get_provider(session, actor=actor, provider_id=provider_id)
-        service.delete_provider(session, actor=actor, provider=provider)
+        caller = current_user()
+        provider = service.get_provider(session, caller=caller, provider_id=provider_id)
+        service.delete_provider(session, caller=caller, provider=provider)
 
 
 @blp.route("/sso/links")
@@ -257,7 +257,7 @@ class Links(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> Any:
         """The school's links of provider ids to users (admin)"""
-        return service.list_links(db.session, actor=current_user(), **args)
+        return service.list_links(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(LinkCreate)
@@ -265,7 +265,7 @@ class Links(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any]) -> Any:
         """Link a person's id at a provider (a Unilogin uniid) to a user of the school (admin)"""
-        link = service.create_link(db.session, actor=current_user(), **data)
+        link = service.create_link(db.session, caller=current_user(), **data)
         return link, 201, {"Location": f"/api/v1/sso/links/{link.id}"}
 
 
@@ -276,7 +276,7 @@ class LinkById(MethodView):
     def delete(self, link_id: int) -> None:
         """Unlink: the person no longer signs in with that id, and their sessions end (admin)"""
         session = db.session
-        actor = current_user()
+        caller = current_user()
         service.delete_link(
-            session, actor=actor, link=service.get_link(session, actor=actor, link_id=link_id)
+            session, caller=caller, link=service.get_link(session, caller=caller, link_id=link_id)
         )

@@ -95,40 +95,40 @@ def _get(session: Session, model: Any, row_id: int) -> Any:
     return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
 
-def _visible(actor: Any) -> Any:
-    return or_(IdentityProvider.school_id.is_(None), IdentityProvider.school_id == actor.school_id)
+def _visible(caller: Any) -> Any:
+    return or_(IdentityProvider.school_id.is_(None), IdentityProvider.school_id == caller.school_id)
 
 
-def list_providers(session: Session, *, actor: Any, page: int, page_size: int) -> dict[str, Any]:
+def list_providers(session: Session, *, caller: Any, page: int, page_size: int) -> dict[str, Any]:
     """The providers the admin's school can use: its own and the deployment's."""
-    ensure_roles(actor, "admin", action="manage sign-in providers")
+    ensure_roles(caller, "admin", action="manage sign-in providers")
     stmt = (
-        select(IdentityProvider).where(_visible(actor)).order_by(IdentityProvider.name, IdentityProvider.id)
+        select(IdentityProvider).where(_visible(caller)).order_by(IdentityProvider.name, IdentityProvider.id)
     )
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
-def get_provider(session: Session, *, actor: Any, provider_id: int) -> IdentityProvider:
+def get_provider(session: Session, *, caller: Any, provider_id: int) -> IdentityProvider:
     """A provider the admin's school can use; another school's is 404."""
-    ensure_roles(actor, "admin", action="manage sign-in providers")
+    ensure_roles(caller, "admin", action="manage sign-in providers")
     provider = _get(session, IdentityProvider, provider_id)
-    if provider is None or provider.school_id not in (None, actor.school_id):
+    if provider is None or provider.school_id not in (None, caller.school_id):
         raise NotFound("Identity provider not found.")
     return provider
 
 
 def create_provider(
-    session: Session, *, actor: Any, preset: str, client_secret: str, **settings: Any
+    session: Session, *, caller: Any, preset: str, client_secret: str, **settings: Any
 ) -> IdentityProvider:
     """An admin sets up a provider for the school, starting from a preset."""
-    ensure_roles(actor, "admin", action="manage sign-in providers")
+    ensure_roles(caller, "admin", action="manage sign-in providers")
     values = {
         **PRESETS[preset],
         **{k: v for k, v in settings.items() if v is not None or k in PRESETS[preset]},
     }
     values = {k: v for k, v in values.items() if k in SETTINGS}
     provider = IdentityProvider(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         preset=preset,
         client_secret_encrypted=secrets.seal(client_secret),
         **values,
@@ -153,7 +153,7 @@ def create_deployment_provider(session: Session, *, preset: str, client_secret: 
     return provider
 
 
-def _own(actor: Any, provider: IdentityProvider) -> None:
+def _own(caller: Any, provider: IdentityProvider) -> None:
     if provider.school_id is None:
         raise Forbidden("This provider serves the whole deployment; its operator changes it.")
 
@@ -161,14 +161,14 @@ def _own(actor: Any, provider: IdentityProvider) -> None:
 def update_provider(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     provider: IdentityProvider,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> IdentityProvider:
     """Change a provider's settings; a new secret replaces the old one (it is never shown). `if_match` is
     checked once the caller may change it (None: an internal caller, not checked)."""
-    _own(actor, provider)
+    _own(caller, provider)
     if if_match is not None:
         check_if_match(provider, if_match)
     secret = changes.pop("client_secret", None)
@@ -188,9 +188,9 @@ def update_provider(
     return provider
 
 
-def delete_provider(session: Session, *, actor: Any, provider: IdentityProvider) -> None:
+def delete_provider(session: Session, *, caller: Any, provider: IdentityProvider) -> None:
     """Remove a provider and its links; nobody signs in with it any more."""
-    _own(actor, provider)
+    _own(caller, provider)
     audit.record("sso_provider_deleted", resource_type="sso_provider", resource_id=provider.id)
     session.delete(provider)
     session.flush()
@@ -219,22 +219,22 @@ def client_secret(provider: IdentityProvider) -> str | None:
 
 
 def list_links(
-    session: Session, *, actor: Any, page: int, page_size: int, user_id: int | None = None
+    session: Session, *, caller: Any, page: int, page_size: int, user_id: int | None = None
 ) -> dict[str, Any]:
     """The school's links of external ids to users."""
-    ensure_roles(actor, "admin", action="link sign-in identities")
-    stmt = select(ExternalIdentity).where(ExternalIdentity.school_id == actor.school_id)
+    ensure_roles(caller, "admin", action="link sign-in identities")
+    stmt = select(ExternalIdentity).where(ExternalIdentity.school_id == caller.school_id)
     if user_id is not None:
         stmt = stmt.where(ExternalIdentity.user_id == user_id)
     return paginate(session, stmt.order_by(ExternalIdentity.id), page=page, page_size=page_size)
 
 
 def create_link(
-    session: Session, *, actor: Any, provider_id: int, user_id: int, subject: str
+    session: Session, *, caller: Any, provider_id: int, user_id: int, subject: str
 ) -> ExternalIdentity:
     """An admin links a person's id at a provider (a Unilogin `uniid`, say) to a user of the school."""
-    provider = get_provider(session, actor=actor, provider_id=provider_id)
-    user = users.get_user(session, actor=actor, user_id=user_id)
+    provider = get_provider(session, caller=caller, provider_id=provider_id)
+    user = users.get_user(session, caller=caller, user_id=user_id)
     subject = subject.strip()
     taken = session.scalar(
         select(ExternalIdentity).where(
@@ -263,16 +263,16 @@ def create_link(
     return link
 
 
-def get_link(session: Session, *, actor: Any, link_id: int) -> ExternalIdentity:
+def get_link(session: Session, *, caller: Any, link_id: int) -> ExternalIdentity:
     """A link of the admin's school; another school's is 404."""
-    ensure_roles(actor, "admin", action="link sign-in identities")
+    ensure_roles(caller, "admin", action="link sign-in identities")
     link = _get(session, ExternalIdentity, link_id)
-    if link is None or link.school_id != actor.school_id:
+    if link is None or link.school_id != caller.school_id:
         raise NotFound("Link not found.")
     return link
 
 
-def delete_link(session: Session, *, actor: Any, link: ExternalIdentity) -> None:
+def delete_link(session: Session, *, caller: Any, link: ExternalIdentity) -> None:
     """Unlink: the person no longer signs in with that id (their current sessions end as well)."""
     from api.auth.service import end_sessions
 
@@ -287,13 +287,13 @@ def delete_link(session: Session, *, actor: Any, link: ExternalIdentity) -> None
     session.flush()
 
 
-def ensure_sso_ready(session: Session, *, actor: Any) -> None:
+def ensure_sso_ready(session: Session, *, caller: Any) -> None:
     """409 unless the acting admin can sign in with an enabled provider (so switching passwords off locks
     nobody out who could switch them on again)."""
     linked = session.scalar(
         select(ExternalIdentity.id)
         .join(IdentityProvider, IdentityProvider.id == ExternalIdentity.provider_id)
-        .where(ExternalIdentity.user_id == actor.id, IdentityProvider.enabled.is_(True))
+        .where(ExternalIdentity.user_id == caller.id, IdentityProvider.enabled.is_(True))
         .limit(1)
     )
     if linked is None:

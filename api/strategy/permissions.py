@@ -10,11 +10,11 @@ from api.core.permissions import STAFF_ROLES, ensure_roles
 WRITE_ROLES = ("leader", "admin")
 
 
-def ensure_can_read(actor: Any) -> None:
+def ensure_can_read(caller: Any) -> None:
     """Every staff member works by the strategy, so every staff member may read it."""
-    ensure_roles(actor, *STAFF_ROLES, action="read the antimobbestrategi")
+    ensure_roles(caller, *STAFF_ROLES, action="read the antimobbestrategi")
 
 
-def ensure_can_write(actor: Any) -> None:
+def ensure_can_write(caller: Any) -> None:
     """Leaders and admins record a new version."""
-    ensure_roles(actor, *WRITE_ROLES, action="add a version of the antimobbestrategi")
+    ensure_roles(caller, *WRITE_ROLES, action="add a version of the antimobbestrategi")

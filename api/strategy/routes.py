@@ -37,7 +37,7 @@ class Versions(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> dict:
         """The strategy's versions, newest first (staff)"""
-        return service.list_versions(db.session, actor=current_user(), **args)
+        return service.list_versions(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(StrategyVersionCreate)
@@ -45,9 +45,9 @@ class Versions(MethodView):
     @blp.errors(401, 403)
     def post(self, data: dict[str, Any]) -> Any:
         """Record a version the school board adopted (leader, admin)"""
-        actor = current_user()
-        added = service.add_version(db.session, actor=actor, **data)
-        version = service.get_version(db.session, actor=actor, version_id=added.id)
+        caller = current_user()
+        added = service.add_version(db.session, caller=caller, **data)
+        version = service.get_version(db.session, caller=caller, version_id=added.id)
         return version, 201, {"Location": f"/api/v1/strategy/versions/{version.id}"}
 
 
@@ -57,7 +57,7 @@ class VersionById(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, version_id: int) -> Any:
         """One version with its text"""
-        return service.get_version(db.session, actor=current_user(), version_id=version_id)
+        return service.get_version(db.session, caller=current_user(), version_id=version_id)
 
 
 @blp.route("/versions/<int:version_id>/print")
@@ -66,9 +66,9 @@ class VersionPrint(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, version_id: int) -> Any:
         """The version as a printable page for the parents' meeting (HTML without scripts)"""
-        actor = current_user()
-        version = service.get_version(db.session, actor=actor, version_id=version_id)
-        school = current_school(db.session, actor=actor)
+        caller = current_user()
+        version = service.get_version(db.session, caller=caller, version_id=version_id)
+        school = current_school(db.session, caller=caller)
         resp = Response(printing.version_html(version, school_name=school.name), mimetype="text/html")
         resp.headers["Content-Security-Policy"] = printing.PRINT_CSP
         return resp
@@ -80,4 +80,4 @@ class Review(MethodView):
     @blp.errors(401, 403)
     def get(self) -> dict:
         """Whether the strategy is due for review (good practice, not law; a missing strategy is the law's)"""
-        return service.review_status(db.session, actor=current_user())
+        return service.review_status(db.session, caller=current_user())

@@ -56,7 +56,7 @@ def _response(items: list[dict[str, Any]]) -> list[dict[str, str]]:
 def add_version(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     title: str,
     purpose: str,
     definitions: str,
@@ -71,11 +71,11 @@ def add_version(
 ) -> StrategyVersion:
     """Record a version the school board adopted (leaders, admins); it gets the next number. Without a
     response section the strategy's own (Vestrup's) is used."""
-    permissions.ensure_can_write(actor)
+    permissions.ensure_can_write(caller)
     return _record(
         session,
-        school_id=actor.school_id,
-        created_by_id=actor.id,
+        school_id=caller.school_id,
+        created_by_id=caller.id,
         title=title,
         purpose=purpose,
         definitions=definitions,
@@ -142,28 +142,28 @@ def seed_version_one(session: Session, *, school_id: int) -> StrategyVersion:
     return _record(session, school_id=school_id, created_by_id=None, **vestrup.version_one())
 
 
-def list_versions(session: Session, *, actor: Any, page: int = 1, page_size: int = 25) -> dict:
+def list_versions(session: Session, *, caller: Any, page: int = 1, page_size: int = 25) -> dict:
     """The school's versions, newest first."""
-    permissions.ensure_can_read(actor)
+    permissions.ensure_can_read(caller)
     stmt = (
         select(StrategyVersion)
-        .where(StrategyVersion.school_id == actor.school_id)
+        .where(StrategyVersion.school_id == caller.school_id)
         .order_by(StrategyVersion.number.desc())
     )
     page_data = paginate(session, stmt, page=page, page_size=page_size)
-    in_force = version_in_force(session, school_id=actor.school_id, on=local_date())
+    in_force = version_in_force(session, school_id=caller.school_id, on=local_date())
     for v in page_data["items"]:
         v.in_force = in_force is not None and v.id == in_force.id
     return page_data
 
 
-def get_version(session: Session, *, actor: Any, version_id: int) -> StrategyVersion:
+def get_version(session: Session, *, caller: Any, version_id: int) -> StrategyVersion:
     """One version of the school's strategy (404 for another school's)."""
-    permissions.ensure_can_read(actor)
+    permissions.ensure_can_read(caller)
     version = get_in_school(
-        session, StrategyVersion, version_id, school_id=actor.school_id, what="Strategy version"
+        session, StrategyVersion, version_id, school_id=caller.school_id, what="Strategy version"
     )
-    in_force = version_in_force(session, school_id=actor.school_id, on=local_date())
+    in_force = version_in_force(session, school_id=caller.school_id, on=local_date())
     version.in_force = in_force is not None and in_force.id == version.id
     return version
 
@@ -205,10 +205,10 @@ def audiences(session: Session, *, version_id: int | None) -> list[str]:
     return [item["audience"] for item in version.response]
 
 
-def review_status(session: Session, *, actor: Any, today: date | None = None) -> dict[str, Any]:
+def review_status(session: Session, *, caller: Any, today: date | None = None) -> dict[str, Any]:
     """When the strategy was last adopted and when a review is due (good practice, not law)."""
-    permissions.ensure_can_read(actor)
-    return _review(session, school_id=actor.school_id, today=today or local_date())
+    permissions.ensure_can_read(caller)
+    return _review(session, school_id=caller.school_id, today=today or local_date())
 
 
 def _review(session: Session, *, school_id: int, today: date) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from api.users.models import User
 def list_classes(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     mine: bool | None = None,
     school_year: str | None = None,
     grade: int | None = None,
@@ -39,12 +39,12 @@ def list_classes(
     """The school's classes by grade and name (every staff member sees them)."""
     stmt: Select[Any] = (
         select(SchoolClass)
-        .where(SchoolClass.school_id == actor.school_id)
+        .where(SchoolClass.school_id == caller.school_id)
         .options(selectinload(SchoolClass.staff))
     )
     if mine:
         stmt = stmt.where(
-            SchoolClass.id.in_(select(ClassStaff.class_id).where(ClassStaff.user_id == actor.id))
+            SchoolClass.id.in_(select(ClassStaff.class_id).where(ClassStaff.user_id == caller.id))
         )
     if school_year is not None:
         stmt = stmt.where(SchoolClass.school_year == school_year)
@@ -57,17 +57,17 @@ def list_classes(
         {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
         model=SchoolClass,
         resource="classes",
-        school_id=actor.school_id,
+        school_id=caller.school_id,
     )
 
 
-def get_class(session: Session, *, actor: User, class_id: int) -> SchoolClass:
-    """A class of the actor's school (404 for another school's)."""
+def get_class(session: Session, *, caller: User, class_id: int) -> SchoolClass:
+    """A class of the caller's school (404 for another school's)."""
     return get_in_school(
         session,
         SchoolClass,
         class_id,
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         what="Class",
         options=[selectinload(SchoolClass.staff)],
     )
@@ -86,17 +86,17 @@ def _class_name_taken(
     return session.scalar(stmt) is not None
 
 
-def create_class(session: Session, *, actor: User, name: str, grade: int, school_year: str) -> SchoolClass:
+def create_class(session: Session, *, caller: User, name: str, grade: int, school_year: str) -> SchoolClass:
     """A new class (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="create classes")
+    permissions.ensure_can_manage_roster(caller, what="create classes")
     name = name.strip()
-    if _class_name_taken(session, school_id=actor.school_id, school_year=school_year, name=name):
+    if _class_name_taken(session, school_id=caller.school_id, school_year=school_year, name=name):
         raise Conflict(
             f"There is already a class {name} in {school_year}.",
             errors={"name": ["already in use"]},
             type="duplicate",
         )
-    school_class = SchoolClass(school_id=actor.school_id, name=name, grade=grade, school_year=school_year)
+    school_class = SchoolClass(school_id=caller.school_id, name=name, grade=grade, school_year=school_year)
     session.add(school_class)
     session.flush()
     audit.record("class_created", resource_type="class", resource_id=school_class.id)
@@ -106,13 +106,13 @@ def create_class(session: Session, *, actor: User, name: str, grade: int, school
 def update_class(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     school_class: SchoolClass,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> SchoolClass:
     """Rename a class or change its grade or school year (admin; `if_match`: the version read)."""
-    permissions.ensure_can_manage_roster(actor, what="change classes")
+    permissions.ensure_can_manage_roster(caller, what="change classes")
     if if_match is not None:
         check_if_match(school_class, if_match)
     name = changes.get("name", school_class.name).strip()
@@ -140,10 +140,10 @@ def update_class(
 
 
 def attach_staff(
-    session: Session, *, actor: User, school_class: SchoolClass, user_id: int, role: str
+    session: Session, *, caller: User, school_class: SchoolClass, user_id: int, role: str
 ) -> SchoolClass:
     """Attach a staff member of the school to a class with a role, or change their role (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="attach staff to classes")
+    permissions.ensure_can_manage_roster(caller, what="attach staff to classes")
     user = session.get(User, user_id)
     if user is None or user.school_id != school_class.school_id or not user.active:
         raise InvalidInput("No active staff member with that id.", errors={"user_id": ["unknown user"]})
@@ -163,9 +163,9 @@ def attach_staff(
     return school_class
 
 
-def detach_staff(session: Session, *, actor: User, school_class: SchoolClass, user_id: int) -> None:
+def detach_staff(session: Session, *, caller: User, school_class: SchoolClass, user_id: int) -> None:
     """Detach a staff member from a class (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="detach staff from classes")
+    permissions.ensure_can_manage_roster(caller, what="detach staff from classes")
     existing = next((s for s in school_class.staff if s.user_id == user_id), None)
     if existing is None:
         raise NotFound("That staff member is not attached to this class.")

@@ -20,10 +20,10 @@ from api.users.models import User
 
 
 def list_guardians(
-    session: Session, *, actor: User, student: Student, page: int = 1, page_size: int = 25
+    session: Session, *, caller: User, student: Student, page: int = 1, page_size: int = 25
 ) -> dict:
     """A student's guardians, custodial first (roles that contact parents; every read audited)."""
-    permissions.ensure_can_view_guardians(session, actor, student)
+    permissions.ensure_can_view_guardians(session, caller, student)
     stmt = (
         select(Guardian)
         .where(Guardian.student_id == student.id, Guardian.school_id == student.school_id)
@@ -57,18 +57,18 @@ def custodial_guardians(session: Session, *, school_id: int, student_ids: list[i
     return list(session.scalars(stmt))
 
 
-def get_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
+def get_guardian(session: Session, *, caller: User, student: Student, guardian_id: int) -> Guardian:
     """One guardian of this student (404 if it is not this student's)."""
-    guardian = get_in_school(session, Guardian, guardian_id, school_id=actor.school_id, what="Guardian")
+    guardian = get_in_school(session, Guardian, guardian_id, school_id=caller.school_id, what="Guardian")
     if guardian.student_id != student.id:
         raise NotFound("Guardian not found.")
     return guardian
 
 
-def read_guardian(session: Session, *, actor: User, student: Student, guardian_id: int) -> Guardian:
+def read_guardian(session: Session, *, caller: User, student: Student, guardian_id: int) -> Guardian:
     """One guardian, for the roles that contact parents (audited)."""
-    guardian = get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
-    permissions.ensure_can_view_guardians(session, actor, student)
+    guardian = get_guardian(session, caller=caller, student=student, guardian_id=guardian_id)
+    permissions.ensure_can_view_guardians(session, caller, student)
     audit.record(
         "guardians_viewed",
         resource_type="guardian",
@@ -82,7 +82,7 @@ def read_guardian(session: Session, *, actor: User, student: Student, guardian_i
 def create_guardian(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     student: Student,
     name: str,
     relation: str,
@@ -91,7 +91,7 @@ def create_guardian(
     has_custody: bool = True,
 ) -> Guardian:
     """Add a guardian to a student."""
-    permissions.ensure_can_edit_guardians(session, actor, student)
+    permissions.ensure_can_edit_guardians(session, caller, student)
     guardian = Guardian(
         school_id=student.school_id,
         student_id=student.id,
@@ -112,14 +112,14 @@ def create_guardian(
 def update_guardian(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     student: Student,
     guardian: Guardian,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> Guardian:
     """Change a guardian's details (`if_match`: the version read)."""
-    permissions.ensure_can_edit_guardians(session, actor, student)
+    permissions.ensure_can_edit_guardians(session, caller, student)
     if if_match is not None:
         check_if_match(guardian, if_match)
     for key, value in changes.items():
@@ -140,9 +140,9 @@ def update_guardian(
     return guardian
 
 
-def delete_guardian(session: Session, *, actor: User, student: Student, guardian: Guardian) -> None:
+def delete_guardian(session: Session, *, caller: User, student: Student, guardian: Guardian) -> None:
     """Remove a guardian from a student."""
-    permissions.ensure_can_edit_guardians(session, actor, student)
+    permissions.ensure_can_edit_guardians(session, caller, student)
     session.delete(guardian)
     record_tombstone(session, school_id=guardian.school_id, resource="guardians", resource_id=guardian.id)
     session.flush()

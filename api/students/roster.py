@@ -143,7 +143,7 @@ def import_roster(
     school_year: str,
     leave_missing: bool = True,
     max_bytes: int | None = None,
-    actor: Any = None,
+    caller: Any = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check a roster file and (unless a dry run) apply it in the session: all rows or none.
@@ -253,7 +253,7 @@ def import_roster(
         "roster_import_checked" if dry_run else "roster_imported",
         resource_type="student",
         student_ids=report.student_ids,
-        user=actor,
+        user=caller,
         school_id=school_id,
         detail={k: v for k, v in report.as_dict().items() if k != "errors"} | {"errors": len(errors)},
     )

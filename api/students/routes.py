@@ -82,7 +82,7 @@ class Classes(MethodView):
     @blp.errors(400, 401, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's classes (mine=true: the classes I am attached to)"""
-        return service.list_classes(db.session, actor=current_user(), **args)
+        return service.list_classes(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(ClassCreate)
@@ -91,7 +91,7 @@ class Classes(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Create a class (admin)"""
-        school_class = service.create_class(db.session, actor=current_user(), **data)
+        school_class = service.create_class(db.session, caller=current_user(), **data)
         return school_class, 201, {"Location": f"/api/v1/classes/{school_class.id}"}
 
 
@@ -103,7 +103,7 @@ class ClassById(MethodView):
     @blp.etag
     def get(self, class_id: int) -> Any:
         """Get a class with its staff"""
-        return service.get_class(db.session, actor=current_user(), class_id=class_id)
+        return service.get_class(db.session, caller=current_user(), class_id=class_id)
 
     @blp.arguments(ClassUpdate)
     @blp.response(200, ClassRead)
@@ -111,10 +111,10 @@ class ClassById(MethodView):
     @blp.etag
     def patch(self, data: dict[str, Any], class_id: int) -> Any:
         """Rename a class or change its grade or school year (admin; send If-Match)"""
-        session, actor = db.session, current_user()
-        school_class = service.get_class(session, actor=actor, class_id=class_id)
+        session, caller = db.session, current_user()
+        school_class = service.get_class(session, caller=caller, class_id=class_id)
         return service.update_class(
-            session, actor=actor, school_class=school_class, changes=data, if_match=if_match()
+            session, caller=caller, school_class=school_class, changes=data, if_match=if_match()
         )
 
 
@@ -126,9 +126,9 @@ class ClassStaffList(MethodView):
     @blp.errors(401, 403, 404, 409, 422)
     def post(self, data: dict[str, Any], class_id: int) -> Any:
         """Attach a staff member to a class, or change their role in it (admin)"""
-        session, actor = db.session, current_user()
-        school_class = service.get_class(session, actor=actor, class_id=class_id)
-        return service.attach_staff(session, actor=actor, school_class=school_class, **data)
+        session, caller = db.session, current_user()
+        school_class = service.get_class(session, caller=caller, class_id=class_id)
+        return service.attach_staff(session, caller=caller, school_class=school_class, **data)
 
 
 @blp.route("/classes/<int:class_id>/staff/<int:user_id>")
@@ -137,9 +137,9 @@ class ClassStaffMember(MethodView):
     @blp.errors(401, 403, 404)
     def delete(self, class_id: int, user_id: int) -> None:
         """Detach a staff member from a class (admin)"""
-        session, actor = db.session, current_user()
-        school_class = service.get_class(session, actor=actor, class_id=class_id)
-        service.detach_staff(session, actor=actor, school_class=school_class, user_id=user_id)
+        session, caller = db.session, current_user()
+        school_class = service.get_class(session, caller=caller, class_id=class_id)
+        service.detach_staff(session, caller=caller, school_class=school_class, user_id=user_id)
 
 
 # Students
@@ -153,7 +153,7 @@ class Students(MethodView):
     @blp.errors(400, 401, 410, 422)
     def get(self, args: dict[str, Any]) -> dict:
         """Find students: q matches the start of any name part, accent-insensitive; best matches first"""
-        return service.list_students(db.session, actor=current_user(), **args)
+        return service.list_students(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(StudentCreate)
@@ -162,7 +162,7 @@ class Students(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Add a student (admin)"""
-        student = service.create_student(db.session, actor=current_user(), **data)
+        student = service.create_student(db.session, caller=current_user(), **data)
         return student, 201, {"Location": f"/api/v1/students/{student.id}"}
 
 
@@ -173,7 +173,7 @@ class StudentExport(MethodView):
     @blp.errors(401, 403, 422)
     def get(self, args: dict[str, Any]) -> Response:
         """Export the roster as CSV for Excel (admin, leader); importable again"""
-        text = service.export_roster(db.session, actor=current_user(), **args)
+        text = service.export_roster(db.session, caller=current_user(), **args)
         return Response(
             text,
             mimetype="text/csv",
@@ -190,20 +190,20 @@ class StudentImport(MethodView):
     @blp.errors(401, 403, 413, 422)
     def post(self, args: dict[str, Any], files: dict[str, Any]) -> dict:
         """Import the roster from CSV (admin); dry_run=true (default) only reports what would change"""
-        session, actor = db.session, current_user()
-        permissions.ensure_can_manage_roster(actor, what="import the roster")
+        session, caller = db.session, current_user()
+        permissions.ensure_can_manage_roster(caller, what="import the roster")
         limit = current_app.config["IMPORT_MAX_BYTES"]
         data = files["file"].read(limit + 1)
         if len(data) > limit:
             raise _too_large(limit)
         report = roster.import_roster(
             session,
-            school_id=actor.school_id,
+            school_id=caller.school_id,
             data=data,
             dry_run=args["dry_run"],
             school_year=args.get("school_year") or service.current_school_year(),
             leave_missing=args["leave_missing"],
-            actor=actor,
+            caller=caller,
         )
         return report.as_dict()
 
@@ -216,7 +216,7 @@ class StudentById(MethodView):
     @blp.etag
     def get(self, student_id: int) -> Any:
         """Get a student (names and class)"""
-        return service.get_student(db.session, actor=current_user(), student_id=student_id)
+        return service.get_student(db.session, caller=current_user(), student_id=student_id)
 
     @blp.arguments(StudentUpdate)
     @blp.response(200, StudentRead)
@@ -224,10 +224,10 @@ class StudentById(MethodView):
     @blp.etag
     def patch(self, data: dict[str, Any], student_id: int) -> Any:
         """Change a student, or mark them as left with left_on (admin; send If-Match)"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
         return service.update_student(
-            session, actor=actor, student=student, changes=data, if_match=if_match()
+            session, caller=caller, student=student, changes=data, if_match=if_match()
         )
 
 
@@ -238,9 +238,9 @@ class StudentLog(MethodView):
     @blp.errors(401, 404, 422)
     def get(self, args: dict[str, Any], student_id: int) -> dict:
         """The student log (elevlog): everything about the student you may see, newest first"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        return service.student_log(session, actor=actor, student=student, **args)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
+        return service.student_log(session, caller=caller, student=student, **args)
 
 
 # Guardians
@@ -256,7 +256,7 @@ class SchoolGuardians(MethodView):
 
         Leaders, resource persons and admins see every guardian of the school; other staff those of the
         students of the classes they are attached to."""
-        return guardian_feed.list_school_guardians(db.session, actor=current_user(), **args)
+        return guardian_feed.list_school_guardians(db.session, caller=current_user(), **args)
 
 
 @blp.route("/students/<int:student_id>/guardians")
@@ -267,9 +267,9 @@ class Guardians(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, args: dict[str, Any], student_id: int) -> dict:
         """A student's guardians (leaders, resource persons, admins, the class's staff)"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        return service.list_guardians(session, actor=actor, student=student, **args)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
+        return service.list_guardians(session, caller=caller, student=student, **args)
 
     @idempotent
     @blp.arguments(GuardianCreate)
@@ -278,9 +278,9 @@ class Guardians(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any], student_id: int) -> Any:
         """Add a guardian (admins, leaders, the class teacher)"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        guardian = service.create_guardian(session, actor=actor, student=student, **data)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
+        guardian = service.create_guardian(session, caller=caller, student=student, **data)
         return guardian, 201, {"Location": f"/api/v1/students/{student.id}/guardians/{guardian.id}"}
 
 
@@ -292,9 +292,9 @@ class GuardianById(MethodView):
     @blp.etag
     def get(self, student_id: int, guardian_id: int) -> Any:
         """Get a guardian"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        return service.read_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
+        return service.read_guardian(session, caller=caller, student=student, guardian_id=guardian_id)
 
     @blp.arguments(GuardianUpdate)
     @blp.response(200, GuardianRead)
@@ -302,18 +302,18 @@ class GuardianById(MethodView):
     @blp.etag
     def patch(self, data: dict[str, Any], student_id: int, guardian_id: int) -> Any:
         """Change a guardian (admins, leaders, the class teacher; send If-Match)"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
+        guardian = service.get_guardian(session, caller=caller, student=student, guardian_id=guardian_id)
         return service.update_guardian(
-            session, actor=actor, student=student, guardian=guardian, changes=data, if_match=if_match()
+            session, caller=caller, student=student, guardian=guardian, changes=data, if_match=if_match()
         )
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
     def delete(self, student_id: int, guardian_id: int) -> None:
         """Remove a guardian (admins, leaders, the class teacher)"""
-        session, actor = db.session, current_user()
-        student = service.get_student(session, actor=actor, student_id=student_id, audited=False)
-        guardian = service.get_guardian(session, actor=actor, student=student, guardian_id=guardian_id)
-        service.delete_guardian(session, actor=actor, student=student, guardian=guardian)
+        session, caller = db.session, current_user()
+        student = service.get_student(session, caller=caller, student_id=student_id, audited=False)
+        guardian = service.get_guardian(session, caller=caller, student=student, guardian_id=guardian_id)
+        service.delete_guardian(session, caller=caller, student=student, guardian=guardian)

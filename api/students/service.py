@@ -51,7 +51,7 @@ def current_school_year(today: date | None = None) -> str:
 def list_students(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     q: str | None = None,
     class_id: int | None = None,
     grade: int | None = None,
@@ -71,14 +71,14 @@ def list_students(
                 "The change feed does not search: leave out q.", errors={"q": ["Not with cursor."]}
             )
         stmt = list_statement(
-            school_id=actor.school_id, class_id=class_id, grade=grade, include_inactive=True
+            school_id=caller.school_id, class_id=class_id, grade=grade, include_inactive=True
         )
-        return list_page(session, stmt, args, model=Student, resource="students", school_id=actor.school_id)
+        return list_page(session, stmt, args, model=Student, resource="students", school_id=caller.school_id)
     if q:
         audit.record("students_searched", resource_type="student")
     return search(
         session,
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         q=q,
         class_id=class_id,
         grade=grade,
@@ -88,9 +88,9 @@ def list_students(
     )
 
 
-def get_student(session: Session, *, actor: User, student_id: int, audited: bool = True) -> Student:
-    """A student of the actor's school (404 for another school's)."""
-    student = get_in_school(session, Student, student_id, school_id=actor.school_id, what="Student")
+def get_student(session: Session, *, caller: User, student_id: int, audited: bool = True) -> Student:
+    """A student of the caller's school (404 for another school's)."""
+    student = get_in_school(session, Student, student_id, school_id=caller.school_id, what="Student")
     if audited:
         audit.record(
             "student_viewed", resource_type="student", resource_id=student.id, student_ids=[student.id]
@@ -175,7 +175,7 @@ def _external_id_taken(session: Session, school_id: int, external_id: str, excep
 def create_student(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     given_name: str,
     family_name: str,
     preferred_name: str | None = None,
@@ -184,17 +184,17 @@ def create_student(
     external_id: str | None = None,
 ) -> Student:
     """A new student (admin)."""
-    permissions.ensure_can_manage_roster(actor, what="add students")
-    school_class = _class_in_school(session, actor.school_id, class_id)
+    permissions.ensure_can_manage_roster(caller, what="add students")
+    school_class = _class_in_school(session, caller.school_id, class_id)
     external_id = text_or_none(external_id)
-    if external_id and _external_id_taken(session, actor.school_id, external_id, None):
+    if external_id and _external_id_taken(session, caller.school_id, external_id, None):
         raise Conflict(
             "Another student has this external id.",
             errors={"external_id": ["already in use"]},
             type="duplicate",
         )
     student = Student(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         given_name=given_name.strip(),
         family_name=family_name.strip(),
         preferred_name=text_or_none(preferred_name),
@@ -211,14 +211,14 @@ def create_student(
 def update_student(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     student: Student,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> Student:
     """Change a student, or mark them as left (`left_on`) or back (`left_on: null`) (admin; `if_match`: the
     version read)."""
-    permissions.ensure_can_manage_roster(actor, what="change students")
+    permissions.ensure_can_manage_roster(caller, what="change students")
     if if_match is not None:
         check_if_match(student, if_match)
     for name in ("given_name", "family_name"):
@@ -266,13 +266,13 @@ def update_student(
 
 
 def export_roster(
-    session: Session, *, actor: User, include_inactive: bool = False, class_id: int | None = None
+    session: Session, *, caller: User, include_inactive: bool = False, class_id: int | None = None
 ) -> str:
     """The school's students as a CSV for Excel (admins, leaders; audited)."""
-    permissions.ensure_can_export(actor)
+    permissions.ensure_can_export(caller)
     students = list(
         session.scalars(
-            list_statement(school_id=actor.school_id, class_id=class_id, include_inactive=include_inactive)
+            list_statement(school_id=caller.school_id, class_id=class_id, include_inactive=include_inactive)
         ).unique()
     )
     audit.record(
@@ -294,7 +294,7 @@ def _entry_key(entry: log_registry.LogEntry) -> tuple[datetime, str, int]:
 def student_log(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     student: Student,
     before: datetime | None = None,
     before_key: str | None = None,
@@ -318,7 +318,7 @@ def student_log(
             )
     if before_key is not None and before is None:
         raise InvalidInput("before_key needs before.", errors={"before_key": ["needs before"]})
-    full = permissions.can_view_details(session, actor, student)
+    full = permissions.can_view_details(session, caller, student)
     cursor: tuple[datetime, str, int] | None = None
     fetch_before = before
     if before is not None and before_key is not None:
@@ -330,7 +330,7 @@ def student_log(
             fetch_before = None
 
     def wanted(entry: log_registry.LogEntry) -> bool:
-        if not full and entry.author_id != actor.id:
+        if not full and entry.author_id != caller.id:
             return False
         return cursor is None or _entry_key(entry) < cursor
 
@@ -338,7 +338,7 @@ def student_log(
     fetch = limit + 1
     while True:
         raw = log_registry.collect(
-            session, viewer=actor, student=student, before=fetch_before, limit=fetch, kinds=kind or None
+            session, viewer=caller, student=student, before=fetch_before, limit=fetch, kinds=kind or None
         )
         entries = [e for e in raw if wanted(e)]
         if len(entries) > limit or len(raw) < fetch or fetch >= 10_000:

@@ -9,13 +9,13 @@ from api.core.permissions import deny
 MANAGE_ROLES = ("admin",)
 
 
-def ensure_can_manage(actor: Any) -> None:
+def ensure_can_manage(caller: Any) -> None:
     """Only a school's admin manages its users."""
-    if not actor.has_role(*MANAGE_ROLES):
+    if not caller.has_role(*MANAGE_ROLES):
         raise deny("Only an administrator can manage users.", resource_type="user")
 
 
-def ensure_can_view(actor: Any, user: Any) -> None:
+def ensure_can_view(caller: Any, user: Any) -> None:
     """Admins see their school's users; everyone sees themselves."""
-    if actor.id != user.id and not actor.has_role(*MANAGE_ROLES):
+    if caller.id != user.id and not caller.has_role(*MANAGE_ROLES):
         raise deny("Only an administrator can view other users.", resource_type="user", resource_id=user.id)

@@ -27,7 +27,7 @@ class Users(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's users"""
-        return service.list_users(db.session, actor=current_user(), **args)
+        return service.list_users(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(UserCreate)
@@ -36,7 +36,7 @@ class Users(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Create a user in the school"""
-        user = service.create_user(db.session, actor=current_user(), **data)
+        user = service.create_user(db.session, caller=current_user(), **data)
         return user, 201, {"Location": f"/api/v1/users/{user.id}"}
 
 
@@ -47,7 +47,7 @@ class UserById(MethodView):
     @blp.etag
     def get(self, user_id: int) -> Any:
         """Get a user"""
-        return service.get_user(db.session, actor=current_user(), user_id=user_id)
+        return service.get_user(db.session, caller=current_user(), user_id=user_id)
 
     @blp.arguments(UserUpdate)
     @blp.response(200, UserRead)
@@ -56,13 +56,13 @@ class UserById(MethodView):
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
         """Update or deactivate a user (send If-Match)"""
         session = db.session
-        actor = current_user()
-        user = service.get_user(session, actor=actor, user_id=user_id)
+        caller = current_user()
+        user = service.get_user(session, caller=caller, user_id=user_id)
         return service.update_user(
             session,
-            actor=actor,
+            caller=caller,
             user=user,
             changes=data,
-            actor_session=current_session_id(),
+            caller_session=current_session_id(),
             if_match=if_match(),
         )

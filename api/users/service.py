@@ -30,17 +30,17 @@ def _email_taken(session: Session, email: str, *, except_id: int | None = None) 
 def list_users(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     q: str | None = None,
     role: str | None = None,
     active: bool | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
-    """One page of the actor's school's users, by name."""
-    permissions.ensure_can_manage(actor)
+    """One page of the caller's school's users, by name."""
+    permissions.ensure_can_manage(caller)
     stmt: Select[Any] = select(User).where(
-        User.school_id == actor.school_id,
+        User.school_id == caller.school_id,
         ~User.id.in_(select(UserRole.user_id).where(UserRole.role == MUNICIPALITY_ROLE)),
     )
     if q:
@@ -54,30 +54,30 @@ def list_users(
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
-def get_user(session: Session, *, actor: User, user_id: int) -> User:
-    """A user of the actor's school (404 for another school's)."""
-    user = get_in_school(session, User, user_id, school_id=actor.school_id, what="User")
-    if user.has_role(MUNICIPALITY_ROLE) and user.id != actor.id:
+def get_user(session: Session, *, caller: User, user_id: int) -> User:
+    """A user of the caller's school (404 for another school's)."""
+    user = get_in_school(session, User, user_id, school_id=caller.school_id, what="User")
+    if user.has_role(MUNICIPALITY_ROLE) and user.id != caller.id:
         # The municipality's officer is the deployment's, not the school's: its admin neither lists nor
         # changes them (a password reset would let the admin read the other schools' aggregates).
         raise NotFound("User not found.")
-    permissions.ensure_can_view(actor, user)
+    permissions.ensure_can_view(caller, user)
     return user
 
 
 def create_user(
-    session: Session, *, actor: User, email: str, name: str, roles: list[str], password: str
+    session: Session, *, caller: User, email: str, name: str, roles: list[str], password: str
 ) -> User:
-    """A new user in the actor's school."""
-    permissions.ensure_can_manage(actor)
+    """A new user in the caller's school."""
+    permissions.ensure_can_manage(caller)
     return create_user_in_school(
         session,
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         email=email,
         name=name,
         roles=roles,
         password=password,
-        actor=actor,
+        caller=caller,
     )
 
 
@@ -89,7 +89,7 @@ def create_user_in_school(
     name: str,
     roles: list[str],
     password: str,
-    actor: User | None = None,
+    caller: User | None = None,
 ) -> User:
     """Create a user (also used by the CLI and demo data, which have no acting user)."""
     email = email.strip().lower()
@@ -105,7 +105,7 @@ def create_user_in_school(
         "user_created",
         resource_type="user",
         resource_id=user.id,
-        user=actor,
+        user=caller,
         school_id=school_id,
         detail={"roles": user.roles},
     )
@@ -115,20 +115,20 @@ def create_user_in_school(
 def update_user(
     session: Session,
     *,
-    actor: User,
+    caller: User,
     user: User,
     changes: dict[str, Any],
-    actor_session: str | None = None,
+    caller_session: str | None = None,
     if_match: IfMatch | str | None = None,
 ) -> User:
     """Apply an admin's changes; nobody changes their own roles or deactivates themselves.
 
-    A new password ends the user's other sessions (the actor's own `actor_session` continues when the admin
+    A new password ends the user's other sessions (the caller's own `caller_session` continues when the admin
     resets their own); a deactivation ends all of them, so a later reactivation brings none back."""
-    permissions.ensure_can_manage(actor)
+    permissions.ensure_can_manage(caller)
     if if_match is not None:
         check_if_match(user, if_match)
-    if user.id == actor.id:
+    if user.id == caller.id:
         if "roles" in changes and sorted(set(changes["roles"])) != user.roles:
             raise Forbidden("You cannot change your own roles; ask another administrator.")
         if changes.get("active") is False:
@@ -156,7 +156,7 @@ def update_user(
     if changes.get("active") is False:
         ended = auth_service.end_sessions(session, user_id=user.id, reason="deactivated")
     elif "password" in changes:
-        keep = actor_session if user.id == actor.id else None
+        keep = caller_session if user.id == caller.id else None
         ended = auth_service.end_sessions(session, user_id=user.id, reason="password_reset", keep=keep)
     detail: dict[str, Any] = {
         "fields": sorted(k for k in changes if k != "password")

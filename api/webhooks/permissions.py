@@ -11,15 +11,15 @@ MANAGE_ROLES = ("admin",)
 MANAGE_SCOPE = "webhooks:manage"
 
 
-def may_manage(actor: Any) -> bool:
-    """Whether the actor (a user, or an API client with scopes) manages the school's webhooks."""
-    if MANAGE_SCOPE in (getattr(actor, "scopes", None) or ()):
+def may_manage(caller: Any) -> bool:
+    """Whether the caller (a user, or an API client with scopes) manages the school's webhooks."""
+    if MANAGE_SCOPE in (getattr(caller, "scopes", None) or ()):
         return True
-    has_role = getattr(actor, "has_role", None)
+    has_role = getattr(caller, "has_role", None)
     return bool(has_role and has_role(*MANAGE_ROLES))
 
 
-def ensure_can_manage(actor: Any) -> None:
-    """403 (audited) unless the actor manages webhooks."""
-    if not may_manage(actor):
+def ensure_can_manage(caller: Any) -> None:
+    """403 (audited) unless the caller manages webhooks."""
+    if not may_manage(caller):
         raise deny("Only an administrator can manage webhooks.", resource_type="webhook_endpoint")

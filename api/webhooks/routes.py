@@ -47,7 +47,7 @@ class Endpoints(MethodView):
     @blp.errors(401, 403)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's webhook endpoints"""
-        return service.list_endpoints(db.session, actor=current_user(), **args)
+        return service.list_endpoints(db.session, caller=current_user(), **args)
 
     @client_scope("webhooks:manage")
     @idempotent
@@ -57,7 +57,7 @@ class Endpoints(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Register an endpoint (https, public address); the answer holds its secret, shown this once"""
-        endpoint = service.create_endpoint(db.session, actor=current_user(), **data)
+        endpoint = service.create_endpoint(db.session, caller=current_user(), **data)
         return endpoint, 201, _location(endpoint)
 
 
@@ -79,7 +79,7 @@ class EndpointById(MethodView):
     @blp.etag
     def get(self, endpoint_id: int) -> Any:
         """Get an endpoint"""
-        return service.get_endpoint(db.session, actor=current_user(), endpoint_id=endpoint_id)
+        return service.get_endpoint(db.session, caller=current_user(), endpoint_id=endpoint_id)
 
     @client_scope("webhooks:manage")
     @blp.arguments(EndpointUpdate)
@@ -89,7 +89,7 @@ class EndpointById(MethodView):
     def patch(self, data: dict[str, Any], endpoint_id: int) -> Any:
         """Change an endpoint, switch it off, or on again (send If-Match)"""
         endpoint = service.update_endpoint(
-            db.session, actor=current_user(), endpoint_id=endpoint_id, if_match=if_match(), **data
+            db.session, caller=current_user(), endpoint_id=endpoint_id, if_match=if_match(), **data
         )
         return endpoint
 
@@ -98,7 +98,7 @@ class EndpointById(MethodView):
     @blp.errors(401, 403, 404)
     def delete(self, endpoint_id: int) -> None:
         """Remove an endpoint and its delivery log"""
-        service.delete_endpoint(db.session, actor=current_user(), endpoint_id=endpoint_id)
+        service.delete_endpoint(db.session, caller=current_user(), endpoint_id=endpoint_id)
 
 
 @blp.route("/<int:endpoint_id>/rotate-secret")
@@ -110,7 +110,7 @@ class RotateEndpointSecret(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any], endpoint_id: int) -> Any:
         """Give the endpoint a new secret; the old one signs too during the grace period"""
-        return service.rotate_secret(db.session, actor=current_user(), endpoint_id=endpoint_id, **data)
+        return service.rotate_secret(db.session, caller=current_user(), endpoint_id=endpoint_id, **data)
 
 
 @blp.route("/<int:endpoint_id>/test")
@@ -120,7 +120,7 @@ class SendTestEvent(MethodView):
     @blp.errors(401, 403, 404, 409)
     def post(self, endpoint_id: int) -> Any:
         """Send a webhook.test event to this endpoint (the worker delivers it; see the delivery log)"""
-        return service.send_test_event(db.session, actor=current_user(), endpoint_id=endpoint_id), 202
+        return service.send_test_event(db.session, caller=current_user(), endpoint_id=endpoint_id), 202
 
 
 @blp.route("/<int:endpoint_id>/deliveries")
@@ -131,4 +131,4 @@ class Deliveries(MethodView):
     @blp.errors(401, 403, 404)
     def get(self, args: dict[str, Any], endpoint_id: int) -> dict:
         """The endpoint's delivery log, newest first (status, attempts, last response code; no body)"""
-        return service.list_deliveries(db.session, actor=current_user(), endpoint_id=endpoint_id, **args)
+        return service.list_deliveries(db.session, caller=current_user(), endpoint_id=endpoint_id, **args)

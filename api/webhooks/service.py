@@ -66,46 +66,46 @@ def _audit(action: str, endpoint: WebhookEndpoint, **detail: Any) -> None:
     audit.record(action, resource_type="webhook_endpoint", resource_id=endpoint.id, detail=detail or None)
 
 
-def _load(session: Session, actor: Any, endpoint_id: int) -> WebhookEndpoint:
+def _load(session: Session, caller: Any, endpoint_id: int) -> WebhookEndpoint:
     return get_in_school(
-        session, WebhookEndpoint, endpoint_id, school_id=actor.school_id, what="Webhook endpoint"
+        session, WebhookEndpoint, endpoint_id, school_id=caller.school_id, what="Webhook endpoint"
     )
 
 
-def list_endpoints(session: Session, *, actor: Any, page: int = 1, page_size: int = 25) -> dict:
+def list_endpoints(session: Session, *, caller: Any, page: int = 1, page_size: int = 25) -> dict:
     """The school's endpoints, oldest first."""
-    permissions.ensure_can_manage(actor)
+    permissions.ensure_can_manage(caller)
     stmt = (
         select(WebhookEndpoint)
-        .where(WebhookEndpoint.school_id == actor.school_id)
+        .where(WebhookEndpoint.school_id == caller.school_id)
         .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
     )
     return paginate(session, stmt, page=page, page_size=page_size)
 
 
-def get_endpoint(session: Session, *, actor: Any, endpoint_id: int) -> WebhookEndpoint:
+def get_endpoint(session: Session, *, caller: Any, endpoint_id: int) -> WebhookEndpoint:
     """One of the school's endpoints (another school's is 404)."""
-    permissions.ensure_can_manage(actor)
-    return _load(session, actor, endpoint_id)
+    permissions.ensure_can_manage(caller)
+    return _load(session, caller, endpoint_id)
 
 
 def create_endpoint(
-    session: Session, *, actor: Any, url: str, event_types: list[str], description: str | None = None
+    session: Session, *, caller: Any, url: str, event_types: list[str], description: str | None = None
 ) -> WebhookEndpoint:
     """Register an endpoint; its secret is on the returned object's `secret` and shown this once."""
-    permissions.ensure_can_manage(actor)
+    permissions.ensure_can_manage(caller)
     count = session.scalar(
-        select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.school_id == actor.school_id)
+        select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.school_id == caller.school_id)
     )
     if (count or 0) >= MAX_ENDPOINTS_PER_SCHOOL:
         raise Conflict(f"A school can have at most {MAX_ENDPOINTS_PER_SCHOOL} webhook endpoints.")
     endpoint = WebhookEndpoint(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         url=_checked_url(url),
         event_types=_checked_types(event_types),
         description=text_or_none(description),
         secret=new_secret(),
-        created_by_id=None if is_client(actor) else actor.id,
+        created_by_id=None if is_client(caller) else caller.id,
     )
     session.add(endpoint)
     session.flush()
@@ -116,7 +116,7 @@ def create_endpoint(
 def update_endpoint(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     endpoint_id: int,
     if_match: IfMatch | str | None = None,
     url: str | None = None,
@@ -126,7 +126,7 @@ def update_endpoint(
 ) -> WebhookEndpoint:
     """Change an endpoint (None leaves a field as it is; "" clears the description). Switching it on again
     clears why it was switched off, and its pending deliveries resume."""
-    endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
+    endpoint = get_endpoint(session, caller=caller, endpoint_id=endpoint_id)
     if if_match is not None:
         check_if_match(endpoint, if_match)
     fields = []
@@ -154,16 +154,16 @@ def update_endpoint(
     return endpoint
 
 
-def delete_endpoint(session: Session, *, actor: Any, endpoint_id: int) -> None:
+def delete_endpoint(session: Session, *, caller: Any, endpoint_id: int) -> None:
     """Remove an endpoint with its delivery log."""
-    endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
+    endpoint = get_endpoint(session, caller=caller, endpoint_id=endpoint_id)
     _audit("webhook_endpoint_deleted", endpoint)
     session.delete(endpoint)
     session.flush()
 
 
 def rotate_secret(
-    session: Session, *, actor: Any, endpoint_id: int, grace_hours: int = 24, now: datetime | None = None
+    session: Session, *, caller: Any, endpoint_id: int, grace_hours: int = 24, now: datetime | None = None
 ) -> WebhookEndpoint:
     """A new secret at once; the old one keeps signing too for `grace_hours` (0: not at all), so the
     receiver can switch without losing a delivery."""
@@ -171,7 +171,7 @@ def rotate_secret(
         raise InvalidInput(
             f"The grace period is 0-{MAX_GRACE_HOURS} hours.", errors={"grace_hours": ["out of range"]}
         )
-    endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
+    endpoint = get_endpoint(session, caller=caller, endpoint_id=endpoint_id)
     now = now or utcnow()
     endpoint.previous_secret = endpoint.secret if grace_hours else None
     endpoint.previous_secret_expires_at = now + timedelta(hours=grace_hours) if grace_hours else None
@@ -181,9 +181,9 @@ def rotate_secret(
     return endpoint
 
 
-def send_test_event(session: Session, *, actor: Any, endpoint_id: int) -> WebhookDelivery:
+def send_test_event(session: Session, *, caller: Any, endpoint_id: int) -> WebhookDelivery:
     """Queue a `webhook.test` event for this endpoint alone; its result shows in the delivery log."""
-    endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
+    endpoint = get_endpoint(session, caller=caller, endpoint_id=endpoint_id)
     if not endpoint.active:
         raise Conflict("The endpoint is switched off; switch it on before sending a test event.")
     now = utcnow()
@@ -208,14 +208,14 @@ def send_test_event(session: Session, *, actor: Any, endpoint_id: int) -> Webhoo
 def list_deliveries(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     endpoint_id: int,
     status: str | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> dict:
     """An endpoint's delivery log, newest first: status, attempts, last response code; never a body."""
-    endpoint = get_endpoint(session, actor=actor, endpoint_id=endpoint_id)
+    endpoint = get_endpoint(session, caller=caller, endpoint_id=endpoint_id)
     stmt = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
     if status is not None:
         stmt = stmt.where(WebhookDelivery.status == status)

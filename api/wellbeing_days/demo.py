@@ -25,7 +25,7 @@ def seed(session: Session, ctx: Any) -> None:
     adults = [ctx.users[r] for r in ("teacher", "pedagogue", "sfo_staff", "resource_person", "leader")]
     wellbeing_day = service.create_day(
         session,
-        actor=ctx.users["leader"],
+        caller=ctx.users["leader"],
         date=day,
         title="Trivselsdag: venskab på tværs",
         kind="wellbeing_day",
@@ -36,11 +36,11 @@ def seed(session: Session, ctx: Any) -> None:
     try:
         service.build_groups(
             session,
-            actor=ctx.users["leader"],
+            caller=ctx.users["leader"],
             day=wellbeing_day,
             group_size=6,
             seed=2026,
             keep_play_partners=True,
         )
     except InvalidInput:
-        service.build_groups(session, actor=ctx.users["leader"], day=wellbeing_day, group_size=6, seed=2026)
+        service.build_groups(session, caller=ctx.users["leader"], day=wellbeing_day, group_size=6, seed=2026)

@@ -106,7 +106,7 @@ def _plan_error(
 def build_groups(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     day: WellbeingDay,
     group_size: int | None = None,
     group_count: int | None = None,
@@ -117,7 +117,7 @@ def build_groups(
 ) -> dict[str, Any]:
     """Build (or rebuild) the day's mixed groups (`if_match` once groups exist); 422 naming the rule when the
     hard rules cannot be met."""
-    permissions.ensure_can_plan(actor, day_id=day.id)
+    permissions.ensure_can_plan(caller, day_id=day.id)
     if if_match is not None and day.groups_planned:
         check_if_match(day, if_match)
     students = participants(session, day)
@@ -129,7 +129,7 @@ def build_groups(
                 "A student is pinned to two groups.",
                 errors={"rule": ["pins"], "details": [str(pin["student_id"])]},
             )
-    pairs = open_case_pairs(session, viewer=actor, student_ids=ids)
+    pairs = open_case_pairs(session, viewer=caller, student_ids=ids)
     together = play_partner_bundles(session, day, ids) if keep_play_partners else []
     seed = seed if seed is not None else secrets.randbelow(MAX_SEED + 1)
     pupils = [Pupil(s.id, s.school_class.grade if s.school_class else None, s.class_id) for s in students]
@@ -175,7 +175,7 @@ def build_groups(
         student_ids=ids,
         detail={"seed": seed, "groups": len(plan.groups), "attempts": plan.attempts},
     )
-    return present_plan(session, actor, day, students=students)
+    return present_plan(session, caller, day, students=students)
 
 
 def present_plan(
@@ -265,11 +265,11 @@ def _group_student(member: WellbeingGroupMember) -> GroupStudentView:
 
 
 def get_groups(
-    session: Session, *, actor: Any, day: WellbeingDay, action: str = "wellbeing_groups_read"
+    session: Session, *, caller: Any, day: WellbeingDay, action: str = "wellbeing_groups_read"
 ) -> dict:
     """The day's groups (audited with every student in them)."""
-    permissions.ensure_can_view(actor)
-    plan = present_plan(session, actor, day)
+    permissions.ensure_can_view(caller)
+    plan = present_plan(session, caller, day)
     audit.record(action, resource_type="wellbeing_day", resource_id=day.id, student_ids=plan.student_ids)
     return plan
 
@@ -277,7 +277,7 @@ def get_groups(
 def move_student(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     day: WellbeingDay,
     student_id: int,
     group: int,
@@ -286,7 +286,7 @@ def move_student(
 ) -> dict[str, Any]:
     """Move a student to another group (or swap two; `if_match`: the day's version); refused (422) when it
     puts both sides of an open case together. Sizes may become unbalanced by hand; the stats show it."""
-    permissions.ensure_can_plan(actor, day_id=day.id)
+    permissions.ensure_can_plan(caller, day_id=day.id)
     if if_match is not None:
         check_if_match(day, if_match)
     groups = _groups(session, day)
@@ -320,9 +320,9 @@ def move_student(
                 "Only a student who is in a group can swap.", errors={"swap_with": ["student is in no group"]}
             )
     if member is not None and member.group_id == target.id:
-        return get_groups(session, actor=actor, day=day)
+        return get_groups(session, caller=caller, day=day)
     moving = [student_id] + ([swap_with] if swap_with is not None else [])
-    pairs = open_case_pairs(session, viewer=actor, student_ids=set(membership) | {student_id})
+    pairs = open_case_pairs(session, viewer=caller, student_ids=set(membership) | {student_id})
 
     def refuse_if_together(who: int, members: set[int], field: str, explained: str) -> None:
         clash = [p for p in pairs if who in p.students and p.students <= members | {who}]
@@ -368,4 +368,4 @@ def move_student(
         student_ids=moving,
         detail={"group": group},
     )
-    return present_plan(session, actor, day)
+    return present_plan(session, caller, day)

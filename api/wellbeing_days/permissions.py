@@ -20,18 +20,18 @@ CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_p
 PLANNER_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
 
 
-def ensure_can_view(actor: Any) -> None:
+def ensure_can_view(caller: Any) -> None:
     """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
-    if not is_client(actor) and not actor.has_role(*CHILD_FACING_ROLES):
+    if not is_client(caller) and not caller.has_role(*CHILD_FACING_ROLES):
         raise deny(
             f"Your role may not see wellbeing days. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="wellbeing_day",
         )
 
 
-def ensure_can_plan(actor: Any, *, day_id: int | None = None) -> None:
-    """403 (audited) unless the actor plans wellbeing days."""
-    if not actor.has_role(*PLANNER_ROLES):
+def ensure_can_plan(caller: Any, *, day_id: int | None = None) -> None:
+    """403 (audited) unless the caller plans wellbeing days."""
+    if not caller.has_role(*PLANNER_ROLES):
         raise deny(
             f"Your role may not plan wellbeing days. Needs one of: {', '.join(PLANNER_ROLES)}.",
             resource_type="wellbeing_day",

@@ -43,7 +43,7 @@ class WellbeingDays(MethodView):
     @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's wellbeing days and events, by date"""
-        return service.list_days(db.session, actor=current_user(), **args)
+        return service.list_days(db.session, caller=current_user(), **args)
 
     @idempotent
     @blp.arguments(WellbeingDayCreate)
@@ -52,7 +52,7 @@ class WellbeingDays(MethodView):
     @blp.etag
     def post(self, data: dict[str, Any]) -> Any:
         """Plan a wellbeing day or event"""
-        day = service.create_day(db.session, actor=current_user(), **data)
+        day = service.create_day(db.session, caller=current_user(), **data)
         return day, 201, {"Location": f"/api/v1/wellbeing-days/{day.id}"}
 
 
@@ -64,7 +64,7 @@ class WellbeingDayById(MethodView):
     @blp.etag
     def get(self, day_id: int) -> Any:
         """Get a wellbeing day"""
-        return service.get_day(db.session, actor=current_user(), day_id=day_id)
+        return service.get_day(db.session, caller=current_user(), day_id=day_id)
 
     @blp.arguments(WellbeingDayUpdate)
     @blp.response(200, WellbeingDayRead)
@@ -73,9 +73,9 @@ class WellbeingDayById(MethodView):
     def patch(self, data: dict[str, Any], day_id: int) -> Any:
         """Change a wellbeing day (send If-Match)"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        return service.update_day(session, actor=actor, day=day, changes=data, if_match=if_match())
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False, for_update=True)
+        return service.update_day(session, caller=caller, day=day, changes=data, if_match=if_match())
 
     @blp.response(204)
     @blp.errors(401, 403, 404)
@@ -83,9 +83,9 @@ class WellbeingDayById(MethodView):
     def delete(self, day_id: int) -> Any:
         """Delete a wellbeing day and its groups (send If-Match)"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        service.delete_day(session, actor=actor, day=day, if_match=if_match())
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False, for_update=True)
+        service.delete_day(session, caller=caller, day=day, if_match=if_match())
         return "", 204
 
 
@@ -98,10 +98,10 @@ class Groups(MethodView):
     def get(self, day_id: int) -> Any:
         """The day's groups (empty until built), with how well they mix"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False)
         set_etag(day)
-        return service.get_groups(session, actor=actor, day=day)
+        return service.get_groups(session, caller=caller, day=day)
 
     @idempotent
     @blp.arguments(GroupPlanCreate)
@@ -111,9 +111,9 @@ class Groups(MethodView):
     def post(self, data: dict[str, Any], day_id: int) -> Any:
         """Build mixed groups (replaces existing ones; 422 names the rule that cannot be met)"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        plan = service.build_groups(session, actor=actor, day=day, if_match=if_match(), **data)
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False, for_update=True)
+        plan = service.build_groups(session, caller=caller, day=day, if_match=if_match(), **data)
         set_etag(day)
         return plan
 
@@ -128,9 +128,9 @@ class GroupMoves(MethodView):
     def post(self, data: dict[str, Any], day_id: int) -> Any:
         """Move a student to another group, or swap two (never both sides of an open case; send If-Match)"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False, for_update=True)
-        plan = service.move_student(session, actor=actor, day=day, if_match=if_match(), **data)
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False, for_update=True)
+        plan = service.move_student(session, caller=caller, day=day, if_match=if_match(), **data)
         set_etag(day)
         return plan
 
@@ -148,9 +148,9 @@ class GroupsCsv(MethodView):
     def get(self, day_id: int) -> Any:
         """Export the groups as CSV for a spreadsheet"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
-        plan = service.get_groups(session, actor=actor, day=day, action="wellbeing_groups_exported")
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False)
+        plan = service.get_groups(session, caller=caller, day=day, action="wellbeing_groups_exported")
         return Response(
             export.groups_csv(day, plan),
             mimetype="text/csv",
@@ -167,9 +167,9 @@ class GroupsPrint(MethodView):
     def get(self, day_id: int) -> Any:
         """A printable list of the groups (HTML without scripts)"""
         session = db.session
-        actor = current_user()
-        day = service.get_day(session, actor=actor, day_id=day_id, audited=False)
-        plan = service.get_groups(session, actor=actor, day=day, action="wellbeing_groups_printed")
+        caller = current_user()
+        day = service.get_day(session, caller=caller, day_id=day_id, audited=False)
+        plan = service.get_groups(session, caller=caller, day=day, action="wellbeing_groups_printed")
         resp = Response(export.groups_html(day, plan), mimetype="text/html")
         resp.headers["Content-Security-Policy"] = export.PRINT_CSP
         resp.headers["Content-Disposition"] = f'inline; filename="{_file_name(day, "html")}"'

@@ -84,7 +84,7 @@ def _require_participants(class_ids: list[int], grades: list[int]) -> None:
 def create_day(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     date: date,
     title: str,
     kind: str = WellbeingDayKind.WELLBEING_DAY.value,
@@ -94,21 +94,21 @@ def create_day(
     adult_ids: list[int] | None = None,
 ) -> WellbeingDay:
     """Plan a wellbeing day or event."""
-    permissions.ensure_can_plan(actor)
+    permissions.ensure_can_plan(caller)
     if not title.strip():
         raise InvalidInput("The title cannot be blank.", errors={"title": ["blank"]})
-    classes = _check_classes(session, school_id=actor.school_id, class_ids=class_ids or [])
+    classes = _check_classes(session, school_id=caller.school_id, class_ids=class_ids or [])
     grade_list = sorted(set(grades or []))
     _require_participants(classes, grade_list)
-    adults = _check_adults(session, school_id=actor.school_id, adult_ids=adult_ids or [])
+    adults = _check_adults(session, school_id=caller.school_id, adult_ids=adult_ids or [])
     day = WellbeingDay(
-        school_id=actor.school_id,
+        school_id=caller.school_id,
         day=date,
         title=title.strip(),
         kind=kind,
         description=(description or "").strip() or None,
         grades=grade_list,
-        created_by_id=actor.id,
+        created_by_id=caller.id,
     )
     day.class_links = [WellbeingDayClass(class_id=i) for i in classes]
     day.adult_links = [WellbeingDayAdult(user_id=i) for i in adults]
@@ -119,16 +119,16 @@ def create_day(
 
 
 def get_day(
-    session: Session, *, actor: Any, day_id: int, audited: bool = True, for_update: bool = False
+    session: Session, *, caller: Any, day_id: int, audited: bool = True, for_update: bool = False
 ) -> WellbeingDay:
-    """A wellbeing day of the actor's school (404 for another school's); for_update before changing it."""
+    """A wellbeing day of the caller's school (404 for another school's); for_update before changing it."""
     # Another school's day is 404 for every role, so the school is checked before the role.
     # Every change of a day or its groups locks the day's row first, before any group or member row:
     # one lock order, so concurrent moves wait for each other instead of deadlocking.
     day = get_in_school(
-        session, WellbeingDay, day_id, school_id=actor.school_id, what="Wellbeing day", for_update=for_update
+        session, WellbeingDay, day_id, school_id=caller.school_id, what="Wellbeing day", for_update=for_update
     )
-    permissions.ensure_can_view(actor)
+    permissions.ensure_can_view(caller)
     if audited:
         audit.record("wellbeing_day_read", resource_type="wellbeing_day", resource_id=day.id)
     return day
@@ -137,7 +137,7 @@ def get_day(
 def list_days(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     from_date: date | None = None,
     to_date: date | None = None,
     kind: str | None = None,
@@ -147,8 +147,8 @@ def list_days(
     updated_since: datetime | None = None,
 ) -> dict[str, Any]:
     """One page of the school's wellbeing days, by date."""
-    permissions.ensure_can_view(actor)
-    stmt: Select[Any] = select(WellbeingDay).where(WellbeingDay.school_id == actor.school_id)
+    permissions.ensure_can_view(caller)
+    stmt: Select[Any] = select(WellbeingDay).where(WellbeingDay.school_id == caller.school_id)
     if from_date is not None:
         stmt = stmt.where(WellbeingDay.day >= from_date)
     if to_date is not None:
@@ -161,7 +161,7 @@ def list_days(
         {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
         model=WellbeingDay,
         resource="wellbeing_days",
-        school_id=actor.school_id,
+        school_id=caller.school_id,
     )
     audit.record(
         "wellbeing_days_listed", resource_type="wellbeing_day", detail={"count": len(result["items"])}
@@ -172,19 +172,19 @@ def list_days(
 def update_day(
     session: Session,
     *,
-    actor: Any,
+    caller: Any,
     day: WellbeingDay,
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> WellbeingDay:
     """Change a day (`if_match`: the version read); planned groups stay (new participants show as
     unassigned)."""
-    permissions.ensure_can_plan(actor, day_id=day.id)
+    permissions.ensure_can_plan(caller, day_id=day.id)
     if if_match is not None:
         check_if_match(day, if_match)
     class_ids = day.class_ids
     if "class_ids" in changes:
-        class_ids = _check_classes(session, school_id=actor.school_id, class_ids=changes["class_ids"])
+        class_ids = _check_classes(session, school_id=caller.school_id, class_ids=changes["class_ids"])
     grades = sorted(set(changes["grades"])) if "grades" in changes else list(day.grades or [])
     _require_participants(class_ids, grades)
     if "title" in changes:
@@ -204,7 +204,7 @@ def update_day(
     if "grades" in changes:
         day.grades = grades
     if "adult_ids" in changes:
-        adults = _check_adults(session, school_id=actor.school_id, adult_ids=changes["adult_ids"])
+        adults = _check_adults(session, school_id=caller.school_id, adult_ids=changes["adult_ids"])
         keep_adults = [link for link in day.adult_links if link.user_id in adults]
         have_adults = {link.user_id for link in keep_adults}
         day.adult_links = keep_adults + [WellbeingDayAdult(user_id=i) for i in adults if i not in have_adults]
@@ -220,10 +220,10 @@ def update_day(
 
 
 def delete_day(
-    session: Session, *, actor: Any, day: WellbeingDay, if_match: IfMatch | str | None = None
+    session: Session, *, caller: Any, day: WellbeingDay, if_match: IfMatch | str | None = None
 ) -> None:
     """Delete a day and its groups (`if_match`: the version read)."""
-    permissions.ensure_can_plan(actor, day_id=day.id)
+    permissions.ensure_can_plan(caller, day_id=day.id)
     if if_match is not None:
         check_if_match(day, if_match)
     member_ids = list(

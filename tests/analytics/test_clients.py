@@ -152,7 +152,7 @@ def test_the_service_itself_refuses_a_client_without_the_scope(app, session, wor
     with app.test_request_context():
         g.trivsel_user = caller
         with pytest.raises(Forbidden):
-            service.staff_view(session, actor=caller, view="heatmap")
+            service.staff_view(session, caller=caller, view="heatmap")
         denied = [
             (e.outcome, e.resource_type, e.client_id, e.user_id)
             for e in g._audit_pending

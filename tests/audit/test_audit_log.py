@@ -131,7 +131,7 @@ def test_the_export_is_produced_in_pieces_not_held_in_memory(app, session, world
     )
     session.commit()
     with app.test_request_context("/api/v1/audit-log/export"):
-        chunks = export_rows(session, actor=world.users["leader"], filters={})
+        chunks = export_rows(session, caller=world.users["leader"], filters={})
         assert not isinstance(chunks, list | str)
         pieces = list(chunks)
     assert len(pieces) > 3

@@ -160,7 +160,7 @@ def test_listing_without_paging_arguments_gives_the_first_page_of_25(session, sc
     for week in range(26):
         monday = start + timedelta(weeks=week)
         closed(session, school, monday, monday, name=f"Lukket {week + 1:02d}")
-    page = list_closed_days(session, actor=leader)
+    page = list_closed_days(session, caller=leader)
     assert page["total"] == 26
     assert len(page["items"]) == 25
     assert page["items"][0].name == "Lukket 01"

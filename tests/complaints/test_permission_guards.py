@@ -30,8 +30,8 @@ def world(app, session):
 
 
 def _case_for(session, world, role):
-    actor = world.users[role]
-    return actor, get_incident(session, actor=actor, incident_id=world.case.id, audited=False)
+    caller = world.users[role]
+    return caller, get_incident(session, caller=caller, incident_id=world.case.id, audited=False)
 
 
 def _denials():
@@ -70,7 +70,7 @@ def test_the_reporter_view_shows_no_complaints_even_to_a_resource_person(session
     # A resource person who reported a case in which a colleague is accused keeps only the reporter view.
     reporter = world.users["resource_person"]
     accused_case = make_incident(session, world, reporter=reporter, accused=world.users["teacher"])
-    case = get_incident(session, actor=reporter, incident_id=accused_case.id, audited=False)
+    case = get_incident(session, caller=reporter, incident_id=accused_case.id, audited=False)
     assert case.view == "reporter"
     with pytest.raises(Forbidden):
         permissions.ensure_can_read(reporter, case)

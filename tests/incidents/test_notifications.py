@@ -168,4 +168,4 @@ def test_a_notification_takes_exactly_its_kinds_parameters(session, world):
         )
     with pytest.raises(ValueError):
         notify(session, user_ids=[leader.id], kind="a sentence for people", params={})
-    assert notify(session, user_ids=[leader.id], kind="staff_accused", actor=leader) == []
+    assert notify(session, user_ids=[leader.id], kind="staff_accused", caller=leader) == []

@@ -25,14 +25,14 @@ def test_the_cases_workers_pass_the_guard(session, world):
     case = make_incident(session, world, classification="bullying")
     for role in ("leader", "resource_person", "teacher", "pedagogue"):
         permissions.ensure_worker(
-            get_incident(session, actor=world.users[role], incident_id=case.id, audited=False)
+            get_incident(session, caller=world.users[role], incident_id=case.id, audited=False)
         )
     assert audit.take_pending(succeeded=False) == []
 
 
 def test_the_reporter_view_and_a_case_without_a_view_are_refused_per_child(session, world):
     case = make_incident(session, world, reporter=world.users["teacher_b"], students=[(world.bo, "target")])
-    as_reporter = get_incident(session, actor=world.users["teacher_b"], incident_id=case.id, audited=False)
+    as_reporter = get_incident(session, caller=world.users["teacher_b"], incident_id=case.id, audited=False)
     assert as_reporter.view == "reporter"
     with pytest.raises(Forbidden):
         permissions.ensure_worker(as_reporter)

@@ -160,8 +160,8 @@ def test_the_service_itself_refuses_a_client_without_the_scope(app, session, wor
     with app.test_request_context():
         g.trivsel_user = caller
         for call in (
-            lambda: service.current(session, actor=caller),
-            lambda: service.side_by_side(session, actor=caller, view="heatmap"),
+            lambda: service.current(session, caller=caller),
+            lambda: service.side_by_side(session, caller=caller, view="heatmap"),
         ):
             with pytest.raises(Forbidden):
                 call()

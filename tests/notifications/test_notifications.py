@@ -13,7 +13,7 @@ def test_notify_list_unread_and_mark_read(app, client, session):
     gone = make_user(session, school, "leader", active=False)
     due = {"classification": "bullying", "action_plan_due": "2026-04-20"}
     sent = notify(session, user_ids=[leader.id, gone.id], kind="bullying_established", params=due)
-    notify(session, user_ids=[leader.id, teacher.id], kind="staff_accused", actor=teacher)
+    notify(session, user_ids=[leader.id, teacher.id], kind="staff_accused", caller=teacher)
     session.commit()
     assert [n.user_id for n in sent] == [leader.id]  # deactivated users are not notified
     h = auth(app, leader)

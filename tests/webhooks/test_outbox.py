@@ -137,7 +137,7 @@ def test_a_request_that_rolls_back_leaves_no_event(app, client, session, world):
     def report_then_fail():
         incidents.create_incident(
             session_of_request(),
-            actor=g.trivsel_user,
+            caller=g.trivsel_user,
             classification="teasing",
             students=[{"student_id": world.anna.id, "role": "target"}],
         )

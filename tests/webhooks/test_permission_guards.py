@@ -37,7 +37,7 @@ def test_staff_who_are_not_admins_and_clients_without_the_scope_do_not(session):
     assert permissions.may_manage(_client(school.id)) is False
 
 
-def test_an_actor_with_neither_roles_nor_scopes_does_not_manage_webhooks(session):
+def test_a_caller_with_neither_roles_nor_scopes_does_not_manage_webhooks(session):
     # Something that is neither a user nor a client (no has_role, no scopes) is never let through.
     assert permissions.may_manage(object()) is False
 
@@ -45,9 +45,9 @@ def test_an_actor_with_neither_roles_nor_scopes_does_not_manage_webhooks(session
 @pytest.mark.parametrize("who", ["leader", "client"])
 def test_a_refusal_is_audited_as_about_webhook_endpoints(session, who):
     school = make_school(session)
-    actor = make_user(session, school, "leader") if who == "leader" else _client(school.id, "analytics:read")
+    caller = make_user(session, school, "leader") if who == "leader" else _client(school.id, "analytics:read")
     with pytest.raises(Forbidden):
-        permissions.ensure_can_manage(actor)
+        permissions.ensure_can_manage(caller)
     (row,) = audit.take_pending(succeeded=False)
     assert (row.action, row.outcome, row.resource_type, row.resource_id) == (
         "denied",

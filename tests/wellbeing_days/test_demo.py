@@ -26,7 +26,7 @@ def test_demo_has_prevention_data(app, session):
         assert any(o.incident_id for o in observations)
 
         duty = session.scalars(select(User).where(User.email == "laerer@vestrup.example")).one()
-        today = play_partners.list_arrangements(session, actor=duty, date=local_date())
+        today = play_partners.list_arrangements(session, caller=duty, date=local_date())
         assert today["total"] >= 2
 
         day = session.scalars(select(WellbeingDay)).one()
