@@ -37,3 +37,30 @@ def test_create_app_in_a_fresh_interpreter_answers_a_request(tmp_path, first):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "200", done.stdout
+
+
+def test_no_module_configures_the_mappers_when_imported():
+    """Every module of api/, imported alone in a fresh interpreter (in name order, as a script or benchmark may),
+    leaves the mappers unconfigured: a loader option built at import (joinedload & co. in a module-level
+    statement) configures them before other domains' models exist. Build such statements on first use."""
+    script = (
+        "import pkgutil, importlib, sys\n"
+        "from sqlalchemy import event\n"
+        "from sqlalchemy.orm import Mapper\n"
+        "seen = []\n"
+        "event.listen(Mapper, 'before_configured', lambda: seen.append(current[0]))\n"
+        "current = ['']\n"
+        "import api\n"
+        "for mod in sorted(m.name for m in pkgutil.walk_packages(api.__path__, 'api.')):\n"
+        "    if '.migrations' in mod:\n"
+        "        continue\n"
+        "    current[0] = mod\n"
+        "    importlib.import_module(mod)\n"
+        "print('configured by:', ','.join(seen) or '-')\n"
+    )
+    env = {**os.environ, "SECRET_KEY": "s" * 48, "JWT_SECRET_KEY": "j" * 48, "TRIVSEL_ENV": "development"}
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "configured by: -", done.stdout[-2000:]

@@ -1,10 +1,12 @@
 """Reading a case for its reader: the case with its people, plan and students in two statements, then, for a
-case worker, the case-work sections in one more. The statements are built once, at import: building their
-options and cache keys on every read cost as much as running them."""
+case worker, the case-work sections in one more. The statements are built once, on the first read: building
+their options and cache keys on every read cost as much as running them. (Not at import: a loader option
+configures the mappers, and other domains' models may not be imported yet.)"""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
@@ -40,31 +42,57 @@ def _named(relationship: Any) -> Any:
     return joinedload(relationship).options(load_only(User.id, User.name), lazyload("*"))
 
 
-_CASE_PARTS = (
-    _named(Incident.reported_by),
-    _named(Incident.accused_staff),
-    _named(Incident.established_by),
-    _named(Incident.withdrawn_by),
-    joinedload(Incident.action_plan).options(
-        _named(ActionPlan.adopted_by),
-        joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
-    ),
-)
-# The students, in a statement of their own (as `selectin` would, but built once: the selectin loader builds its
-# statement and that statement's cache key on every read).
-_CASE = (*_CASE_PARTS, lazyload(Incident.students))
-_STUDENTS = (
-    select(IncidentStudent)
-    .where(IncidentStudent.incident_id == bindparam("incident_id"))
-    .order_by(IncidentStudent.id)
-)
-_STUDENT_WITH_CLASS = joinedload(IncidentStudent.student).joinedload(Student.school_class)
-_STUDENTS_READ = _STUDENTS.options(_STUDENT_WITH_CLASS.lazyload(SchoolClass.staff))
-# For a teacher or pedagogue (who works a case through the classes of its students): the staff of those classes
-# come with the students, so whether they work the case needs no statement of its own.
-_STUDENTS_WITH_CLASS_STAFF = _STUDENTS.options(
-    _STUDENT_WITH_CLASS.joinedload(SchoolClass.staff).lazyload(ClassStaff.user)
-)
+class _Reads(NamedTuple):
+    case: tuple[Any, ...]
+    students_read: Any
+    students_with_class_staff: Any
+    case_work: Any
+
+
+@functools.cache
+def _reads() -> _Reads:
+    """The case's loader options and the statements of its students and its case work, built on first use."""
+    case_parts = (
+        _named(Incident.reported_by),
+        _named(Incident.accused_staff),
+        _named(Incident.established_by),
+        _named(Incident.withdrawn_by),
+        joinedload(Incident.action_plan).options(
+            _named(ActionPlan.adopted_by),
+            joinedload(ActionPlan.measures).options(_named(PlanMeasure.responsible_user)),
+        ),
+    )
+    # The students, in a statement of their own (as `selectin` would, but built once: the selectin loader builds
+    # its statement and that statement's cache key on every read).
+    students = (
+        select(IncidentStudent)
+        .where(IncidentStudent.incident_id == bindparam("incident_id"))
+        .order_by(IncidentStudent.id)
+    )
+    with_class = joinedload(IncidentStudent.student).joinedload(Student.school_class)
+    case_work = (
+        select(Incident)
+        .where(Incident.id == bindparam("incident_id"))
+        .options(
+            # The case itself is loaded already: only its key is read again.
+            load_only(Incident.id),
+            lazyload("*"),
+            joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
+            joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
+            joinedload(Incident.referrals),
+            joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
+        )
+    )
+    return _Reads(
+        case=(*case_parts, lazyload(Incident.students)),
+        students_read=students.options(with_class.lazyload(SchoolClass.staff)),
+        # For a teacher or pedagogue (who works a case through the classes of its students): the staff of those
+        # classes come with the students, so whether they work the case needs no statement of its own.
+        students_with_class_staff=students.options(
+            with_class.joinedload(SchoolClass.staff).lazyload(ClassStaff.user)
+        ),
+        case_work=case_work,
+    )
 
 
 def works_through_classes(caller: Any) -> bool:
@@ -93,35 +121,21 @@ def load_case(session: Session, caller: Any, incident_id: int) -> Incident:
     if not 0 < incident_id <= MAX_ID:
         raise NotFound("Incident not found.")
     incident = get_in_school(
-        session, Incident, incident_id, school_id=caller.school_id, what="Incident", options=_CASE
+        session, Incident, incident_id, school_id=caller.school_id, what="Incident", options=_reads().case
     )
     if "students" in sa_inspect(incident).unloaded:
-        students = _STUDENTS_WITH_CLASS_STAFF if works_through_classes(caller) else _STUDENTS_READ
+        reads = _reads()
+        students = reads.students_with_class_staff if works_through_classes(caller) else reads.students_read
         rows = session.execute(students, {"incident_id": incident.id}).unique().scalars().all()
         set_committed_value(incident, "students", list(rows))
     return incident
-
-
-_CASE_WORK_READ = (
-    select(Incident)
-    .where(Incident.id == bindparam("incident_id"))
-    .options(
-        # The case itself is loaded already: only its key is read again.
-        load_only(Incident.id),
-        lazyload("*"),
-        joinedload(Incident.audiences).options(_named(AudienceItem.done_by)),
-        joinedload(Incident.follow_ups).options(_named(FollowUp.recorded_by)),
-        joinedload(Incident.referrals),
-        joinedload(Incident.acute_measures).options(_named(AcuteMeasure.recorded_by)),
-    )
-)
 
 
 def load_case_work(session: Session, incident: Incident) -> None:
     """The case-work sections a worker's read shows, in one statement (skipped when all are loaded)."""
     if not set(_CASE_WORK) & sa_inspect(incident).unloaded:
         return
-    session.execute(_CASE_WORK_READ, {"incident_id": incident.id}).unique().all()
+    session.execute(_reads().case_work, {"incident_id": incident.id}).unique().all()
 
 
 def class_ids_of(caller: Any, incident: Incident) -> frozenset[int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -98,14 +99,19 @@ def get_student(session: Session, *, caller: User, student_id: int, audited: boo
     return student
 
 
-# Built once (a report checks its students with it): the students of a school among some ids, with their class,
-# or with their class and its staff (for whoever works a case through their classes).
-_SCHOOL_STUDENTS = select(Student).where(
-    Student.id.in_(bindparam("student_ids", expanding=True)), Student.school_id == bindparam("school_id")
-)
-_SCHOOL_STUDENTS_WITH_CLASS_STAFF = _SCHOOL_STUDENTS.options(
-    joinedload(Student.school_class).joinedload(SchoolClass.staff).lazyload(ClassStaff.user)
-)
+@functools.cache
+def _school_students(with_class_staff: bool) -> Select[Any]:
+    """Built once (a report checks its students with it): the students of a school among some ids, with their
+    class, or with their class and its staff (for whoever works a case through their classes). On first use,
+    not at import: a loader option configures the mappers, and other domains' models may not be imported yet."""
+    stmt = select(Student).where(
+        Student.id.in_(bindparam("student_ids", expanding=True)), Student.school_id == bindparam("school_id")
+    )
+    if with_class_staff:
+        stmt = stmt.options(
+            joinedload(Student.school_class).joinedload(SchoolClass.staff).lazyload(ClassStaff.user)
+        )
+    return stmt
 
 
 def school_students(
@@ -113,8 +119,9 @@ def school_students(
 ) -> dict[int, Student]:
     """Those of these ids that are students of this school (present or former), by id, with their class (and
     its staff, `with_class_staff`)."""
-    statement = _SCHOOL_STUDENTS_WITH_CLASS_STAFF if with_class_staff else _SCHOOL_STUDENTS
-    rows = session.scalars(statement, {"student_ids": student_ids, "school_id": school_id}).unique()
+    rows = session.scalars(
+        _school_students(with_class_staff), {"student_ids": student_ids, "school_id": school_id}
+    ).unique()
     return {s.id: s for s in rows}
 
 
