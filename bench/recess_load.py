@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +281,12 @@ def run(ctx: Any) -> list[Any]:
         "JWT_SECRET_KEY": secret,
         "TRIVSEL_ENV": "development",
     }
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "JWT_SECRET_KEY": secret})
+    # The bench's tokens must outlive the whole run (knee, spike and soak: over 25 minutes); with the default
+    # 15-minute access token every request of the soak's last minutes was a 401.
+    lifetime = timedelta(seconds=len(LEVELS) * step + spike_seconds + soak_seconds + 600)
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "JWT_SECRET_KEY": secret, "JWT_ACCESS_TOKEN_EXPIRES": lifetime}
+    )
     who = _subjects(app)
     rows: list[Row] = []
     with (
