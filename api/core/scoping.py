@@ -18,8 +18,9 @@ T = TypeVar("T")
 
 # A read by id with loader options, built once per model and options: `session.get` builds its statement and
 # the statement's cache key (a walk over every option) again on every call, which costs a case read as much as
-# the rest of its loading. Keyed by the options' identity (callers pass a module-level tuple); a list or a
-# tuple built per call is read the ordinary way.
+# the rest of its loading. Keyed by the options' identity: callers pass a tuple kept for the process (as
+# incidents/loading.py's, built on first use); a list is read the ordinary way. A tuple built per call would
+# fill the cache (64 entries, then every read goes through session.get), so none may be passed.
 _BY_ID: dict[tuple[type, int], tuple[tuple[Any, ...], Select[Any]]] = {}
 
 
@@ -34,7 +35,7 @@ def _by_id(model: type[T], options: tuple[Any, ...]) -> Select[Any]:
 
 def _get(session: Session, model: type[T], obj_id: int, options: Sequence[Any]) -> T | None:
     """`session.get(model, obj_id, options=options)`, from a statement built once when the options are a
-    module-level tuple and the object is not in the session yet (then `session.get` answers as always)."""
+    tuple kept for the process and the object is not in the session yet (then `session.get` answers as always)."""
     if not options or not isinstance(options, tuple) or len(_BY_ID) > 64:
         return session.get(model, obj_id, options=options)
     key = sa_inspect(model).identity_key_from_primary_key((obj_id,))
