@@ -49,6 +49,13 @@ def on_starting(server: Any) -> None:
             os.remove(path)
 
 
+def post_worker_init(worker: Any) -> None:
+    """The worker has loaded the app: keep what it built at start out of the garbage collector's way."""
+    from api.core.collector import freeze_loaded_app
+
+    freeze_loaded_app()
+
+
 def when_ready(server: Any) -> None:
     """Serve the workers' metrics (and the outbox backlog) from the master, on their own port."""
     if METRICS_PORT:

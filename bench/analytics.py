@@ -147,6 +147,7 @@ def run(ctx: Any) -> list[Any]:
     from api.analytics.scope import school_year_start
     from api.attention import service as attention
     from api.calendar.service import add_working_days, is_working_day
+    from api.core.collector import freeze_loaded_app
     from api.core.db import db, normalize_url
     from api.core.timeutil import local_date
     from api.incidents.models import Incident
@@ -164,6 +165,7 @@ def run(ctx: Any) -> list[Any]:
     runs = QUICK_RUNS if ctx.quick else RUNS
     url = normalize_url(ctx.database_url)
     app = create_app({"TESTING": True, "DATABASE_URL": url})
+    freeze_loaded_app()  # as a gunicorn worker does once it has loaded the app (gunicorn.conf.py)
     with app.app_context():
         school_id, newest = db.session.execute(
             select(Incident.school_id, func.max(Incident.occurred_at))

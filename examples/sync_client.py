@@ -114,7 +114,7 @@ def sync_collection(
     state: dict[str, Any],
     copy: dict[str, Any],
     save: Any,
-    page_size: int = 100,
+    page_size: int = 1000,
 ) -> dict[str, int]:
     """Bring one collection's copy up to date; returns what changed (upserted, deleted, pages)."""
     path = COLLECTIONS[name]
@@ -160,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--state", type=Path, default=Path("trivsel-sync-state.json"))
     parser.add_argument("--copy", type=Path, default=Path("trivsel-copy.json"))
-    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument(
+        "--page-size", type=int, default=1000, help="rows a page (a sync may ask up to 1,000)"
+    )
     parser.add_argument("--bearer", default=os.environ.get("TRIVSEL_TOKEN"), help="an access token")
     parser.add_argument("--token-url", help="OAuth 2.0 token endpoint (client credentials)")
     parser.add_argument("--client-id", default=os.environ.get("TRIVSEL_CLIENT_ID"))

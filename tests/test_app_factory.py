@@ -64,3 +64,22 @@ def test_no_module_configures_the_mappers_when_imported():
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "configured by: -", done.stdout[-2000:]
+
+
+def test_a_gunicorn_worker_freezes_what_it_built_at_start():
+    """gunicorn.conf.py's post_worker_init moves the loaded app's objects out of the collector's way."""
+    import gc
+    import importlib.util
+
+    from api.core.collector import freeze_loaded_app
+
+    spec = importlib.util.spec_from_file_location("trivsel_gunicorn_conf", ROOT / "gunicorn.conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    try:
+        conf.post_worker_init(object())
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert freeze_loaded_app() >= frozen
+    finally:
+        gc.unfreeze()  # the test process goes on building apps

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import JSON, Integer, String, bindparam, func, insert, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import JSON, Integer, String, bindparam, cast, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.core.db import Base, JSONType
@@ -68,9 +69,13 @@ class PendingEntry:
     outcome: str
     ip: str | None
     detail: dict[str, Any] | None
+    # The `record` call the row came from (not a column): its rows differ only by student, and are written
+    # as one statement.
+    call: int = 0
 
 
 _FIELDS = [f.name for f in fields(PendingEntry)]
+_calls = itertools.count(1)
 
 
 def _caller() -> Any:
@@ -85,10 +90,14 @@ def record(
     student_ids: Iterable[int] = (),
     outcome: str = ALLOWED,
     detail: dict[str, Any] | None = None,
+    detail_by_student: Mapping[int, dict[str, Any]] | None = None,
     user: Any = None,
     school_id: int | None = None,
 ) -> None:
-    """Note an audited action; it is stored with the request's transaction (denials even when it fails)."""
+    """Note an audited action; it is stored with the request's transaction (denials even when it fails).
+
+    A row per student; `detail_by_student` adds to a student's row what concerns that student alone (a list
+    page: the cases that name them), so a page's rows do not each repeat the whole page."""
     from api.errors import request_id
 
     caller = user if user is not None else _caller()
@@ -111,6 +120,7 @@ def record(
         outcome=outcome,
         ip=request.remote_addr if has_request_context() else None,
         detail=detail,
+        call=next(_calls),
     )
     pending = g.setdefault("_audit_pending", [])
     students = sorted(set(student_ids))
@@ -119,9 +129,11 @@ def record(
     else:
         # A copy per student, made without dataclasses.replace (which re-reads the fields for each copy).
         shared = [getattr(first, k) for k in _FIELDS]
-        at = _FIELDS.index("student_id")
+        at, detail_at = _FIELDS.index("student_id"), _FIELDS.index("detail")
         for student_id in students:
             shared[at] = student_id
+            if detail_by_student is not None:
+                shared[detail_at] = {**(detail or {}), **detail_by_student.get(student_id, {})}
             pending.append(PendingEntry(*shared))
 
 
@@ -171,14 +183,16 @@ def restore_pending(entries: list[PendingEntry]) -> None:
 
 _COLUMNS = [c.key for c in AuditEntry.__table__.columns if c.key != "id"]
 _SHARED = [k for k in _COLUMNS if k != "student_id"]
+_OWN = {"student_id", "detail"}
 _shared_values = attrgetter(*[k for k in _SHARED if k != "detail"])
 _BY_STUDENT: dict[str, Any] = {}
+_BY_STUDENT_DETAIL: dict[str, Any] = {}
 
 
 def _shared(e: PendingEntry) -> tuple:
-    """What a row shares with the other rows of its `record` call: every column but the student, the detail
-    by identity (one call's rows share one detail object; equal details of two calls are two runs)."""
-    return (*_shared_values(e), id(e.detail))
+    """What a row shares with the other rows of its `record` call: every column but the student and the
+    detail, and the call itself (two calls alike are two runs)."""
+    return (*_shared_values(e), e.call)
 
 
 def _by_student(dialect: str) -> Any:
@@ -194,6 +208,23 @@ def _by_student(dialect: str) -> Any:
         values = [student if k == "student_id" else bindparam(k, type_=table.c[k].type) for k in _COLUMNS]
         _BY_STUDENT[dialect] = insert(table).from_select(_COLUMNS, select(*values))
     return _BY_STUDENT[dialect]
+
+
+def _by_student_detail(dialect: str) -> Any:
+    """One INSERT … SELECT writing a row per student with that row's own detail, from one JSON array of
+    [student id, detail] pairs: a page of 1,000 cases about 1,700 students is one statement."""
+    if dialect not in _BY_STUDENT_DETAIL:
+        table = AuditEntry.__table__
+        if dialect == "postgresql":
+            pair = func.jsonb_array_elements(bindparam("rows", type_=JSONB())).table_valued("value").c.value
+            student, detail = cast(pair.op("->>")(0), Integer), pair.op("->")(1)
+        else:  # SQLite: json_extract gives an object back as its JSON text, which the JSON column stores
+            pair = func.json_each(bindparam("rows", type_=JSON())).table_valued("value").c.value
+            student, detail = func.json_extract(pair, "$[0]"), func.json_extract(pair, "$[1]")
+        own = {"student_id": student, "detail": detail}
+        values = [own.get(k, bindparam(k, type_=table.c[k].type)) for k in _COLUMNS]
+        _BY_STUDENT_DETAIL[dialect] = insert(table).from_select(_COLUMNS, select(*values))
+    return _BY_STUDENT_DETAIL[dialect]
 
 
 def _runs(entries: list[PendingEntry]) -> list[list[PendingEntry]]:
@@ -223,8 +254,13 @@ def store(session: Session, entries: list[PendingEntry]) -> None:
         if singles:
             session.execute(insert(AuditEntry.__table__), singles)
             singles = []
-        params = {k: getattr(run[0], k) for k in _SHARED}
-        session.execute(_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]})
+        if all(e.detail is run[0].detail for e in run):
+            params = {k: getattr(run[0], k) for k in _SHARED}
+            session.execute(_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]})
+        else:
+            params = {k: getattr(run[0], k) for k in _SHARED if k not in _OWN}
+            rows = [[e.student_id, e.detail] for e in run]
+            session.execute(_by_student_detail(dialect), {**params, "rows": rows})
     if singles:
         session.execute(insert(AuditEntry.__table__), singles)
 

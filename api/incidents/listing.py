@@ -250,10 +250,16 @@ def list_incidents(
         scalars=False,
     )
     result["items"] = _listed(session, result["items"], today=today, soon=soon)
+    # A row per student read, naming the cases on the page that name them: the whole page's ids on every row
+    # would grow with the square of the page (a sync's 1,000-case page wrote 1,700 copies of 1,000 ids).
+    cases_of: dict[int, list[int]] = {}
+    for item in result["items"]:
+        for sid in dict.fromkeys(item.student_ids):
+            cases_of.setdefault(sid, []).append(item.id)
     audit.record(
         "incidents_listed",
         resource_type="incident",
-        student_ids=[sid for i in result["items"] for sid in i.student_ids],
-        detail={"incident_ids": [i.id for i in result["items"]]},
+        student_ids=cases_of,
+        detail_by_student={sid: {"incident_ids": ids} for sid, ids in cases_of.items()},
     )
     return result

@@ -39,11 +39,14 @@ def _values(enum: Any) -> list[str]:
 
 
 def _withheld(_involved: Any) -> bool:
-    # The caller's rule, not the record's (outside a request: names shown); asked once per request.
-    caller = g.get("trivsel_user") if has_request_context() else None
-    if caller is None:
-        return False
-    return per_request("names_withheld", lambda: permissions.withholds_student_names(caller))
+    # The caller's rule, not the record's (outside a request: names shown); asked once per request. It is asked
+    # twice for each student of a 1,000-case sync page, so the caller is looked up only the first time.
+    return has_request_context() and per_request("names_withheld", _names_withheld)
+
+
+def _names_withheld() -> bool:
+    caller = g.get("trivsel_user")
+    return caller is not None and permissions.withholds_student_names(caller)
 
 
 class InvolvedStudentRead(Schema):

@@ -160,6 +160,23 @@ def test_page_and_cursor_do_not_mix(client, school):
     assert page["total"] == 12 and page["page"] == 2 and len(page["items"]) == 5
 
 
+def test_a_sync_may_ask_for_pages_of_a_thousand_a_screen_for_a_hundred(client, school):
+    _school, _cls, students, h = school
+    # A sync: one page of up to 1,000 rows.
+    body = client.get(URL, query_string={"page_size": 1000, "cursor": ""}, headers=h).json
+    assert [s["id"] for s in body["items"]] == [s.id for s in students] and body["next_cursor"] is None
+    assert body["page_size"] == 1000
+    since = client.get(
+        URL, query_string={"page_size": 1000, "updated_since": body["complete_up_to"]}, headers=h
+    )
+    assert since.status_code == 200 and since.json["items"] == []
+    # Past 1,000, or past 100 by page number (a person's screen; the total is counted), 422 on page_size.
+    for query in ({"page_size": 1001, "cursor": ""}, {"page_size": 101}, {"page_size": 101, "page": 1}):
+        resp = client.get(URL, query_string=query, headers=h)
+        assert resp.status_code == 422 and list(resp.json["errors"]) == ["page_size"], query
+    assert client.get(URL, query_string={"page_size": 100}, headers=h).json["total"] == 12
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/students/{student}", "/api/v1/classes/{cls}", "/api/v1/students/{student}/guardians/{g}"],

@@ -155,6 +155,13 @@ def test_a_list_page_leaves_one_audit_row_per_student_read(app, client, session)
         select(AuditEntry).where(AuditEntry.action == "incidents_listed").order_by(AuditEntry.student_id)
     ).all()
     assert [r.student_id for r in rows] == sorted([world.anna.id, world.bo.id, world.carl.id])
+    # Each student's row names the page's cases that name that student, not the whole page.
+    plain, planned, pending = cases
+    named = {
+        world.anna.id: [plain.id, planned.id],
+        world.bo.id: [planned.id, pending.id],
+        world.carl.id: [planned.id, pending.id],
+    }
     for row in rows:
         assert (row.user_id, row.school_id, row.resource_type, row.outcome, row.roles) == (
             leader.id,
@@ -163,7 +170,7 @@ def test_a_list_page_leaves_one_audit_row_per_student_read(app, client, session)
             "allowed",
             "leader",
         )
-        assert row.detail == {"incident_ids": [c.id for c in cases]}
+        assert row.detail == {"incident_ids": named[row.student_id]}
         assert row.request_id and row.client_id is None
     # By the API client (incidents:read): the same rows, as the client with its scope.
     reader = make_api_client(session, world.school, "incidents:read", name="Statistik")

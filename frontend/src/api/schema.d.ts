@@ -8343,6 +8343,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
@@ -9135,6 +9136,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
@@ -9373,6 +9375,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
@@ -12707,6 +12710,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
@@ -13339,6 +13343,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
@@ -14888,6 +14893,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
@@ -16517,6 +16523,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Rows per page: at most 100 by `page`, at most 1000 by `cursor`/`updated_since` (a sync) */
                 page_size?: number;
                 /** @description Keyset paging: empty to start a full sync, then the `next_cursor` of the previous answer (opaque; signed) */
                 cursor?: string;
