@@ -65,11 +65,13 @@ class ListedStudent:
 
 @dataclass(slots=True)
 class ListedInvolvement:
-    """A student involved in a listed case, with their role."""
+    """A student involved in a listed case, with their role, and whether the reader is told their name
+    (decided once for the page, not asked again for each student as it is dumped)."""
 
     student_id: int
     role: str
     student: ListedStudent
+    names_withheld: bool
 
 
 @dataclass(slots=True)
@@ -117,7 +119,9 @@ def _among(session: Session, column: Any, ids: list[int]) -> Any:
     return column.in_(ids)
 
 
-def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> list[ListedCase]:
+def _listed(
+    session: Session, rows: list[Any], *, today: date, soon: Any, names_withheld: bool
+) -> list[ListedCase]:
     """The page's rows as listed cases: their involvements with the students (and their classes) in one
     statement and, for the cases with a deadline, whether their plan was adopted in another."""
     if not rows:
@@ -148,7 +152,7 @@ def _listed(session: Session, rows: list[Any], *, today: date, soon: Any) -> lis
         named = names.get(student_id)
         if named is None:
             named = names[student_id] = ListedStudent(_display_name(r), r.class_name)
-        involved[incident_id].append(ListedInvolvement(student_id, role, named))
+        involved[incident_id].append(ListedInvolvement(student_id, role, named, names_withheld))
     due = [r.id for r in rows if r.action_plan_due is not None]
     plans: dict[int, ListedPlan] = {}
     if due:
@@ -249,7 +253,13 @@ def list_incidents(
         tombstones_visible=Tombstone.resource_id.in_(select(Incident.id).where(visible)),
         scalars=False,
     )
-    result["items"] = _listed(session, result["items"], today=today, soon=soon)
+    result["items"] = _listed(
+        session,
+        result["items"],
+        today=today,
+        soon=soon,
+        names_withheld=permissions.withholds_student_names(caller),
+    )
     # A row per student read, naming the cases on the page that name them: the whole page's ids on every row
     # would grow with the square of the page (a sync's 1,000-case page wrote 1,700 copies of 1,000 ids).
     cases_of: dict[int, list[int]] = {}

@@ -38,9 +38,13 @@ def _values(enum: Any) -> list[str]:
 # ------------------------------------------------------------------ read
 
 
-def _withheld(_involved: Any) -> bool:
-    # The caller's rule, not the record's (outside a request: names shown); asked once per request. It is asked
-    # twice for each student of a 1,000-case sync page, so the caller is looked up only the first time.
+def _withheld(involved: Any) -> bool:
+    # The caller's rule, not the record's (outside a request: names shown). A listed case's involvement carries
+    # the answer, decided once for its page (asked for each of a 1,000-case page's students, the request's
+    # memo was a third of the dump); a case's own involvements ask the memo, once per request.
+    decided = getattr(involved, "names_withheld", None)
+    if decided is not None:
+        return decided
     return has_request_context() and per_request("names_withheld", _names_withheld)
 
 
