@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Integer, any_, bindparam, exists, select
+from sqlalchemy import Integer, any_, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -127,26 +127,48 @@ def _listed(
     if not rows:
         return []
     ids = [r.id for r in rows]
-    # The involvements with their students, the students also restricted to those the page involves (a
-    # semi-join): joined on the involvements alone, PostgreSQL hashed every student of the municipality.
-    on_page = _among(session, IncidentStudent.incident_id, ids)
-    involved_ids = select(IncidentStudent.student_id).where(on_page)
-    involved: dict[int, list[ListedInvolvement]] = {i: [] for i in ids}
-    names: dict[int, ListedStudent] = {}
-    for r in session.execute(
+    # The page's involvements, read once (a CTE), and each student they name looked up once, with the class:
+    # a 1,000-case page has ~2,000 involvements of ~600 students. Joined directly, PostgreSQL read the
+    # involvements twice and looked a student up for every involvement (10.9 ms against 4.8 ms for such a
+    # page); without the restriction to the page's students, it hashed every student of the municipality.
+    inv = (
         select(
-            IncidentStudent.incident_id,
-            IncidentStudent.student_id,
-            IncidentStudent.role,
+            IncidentStudent.id, IncidentStudent.incident_id, IncidentStudent.student_id, IncidentStudent.role
+        )
+        .where(_among(session, IncidentStudent.incident_id, ids))
+        .cte("involved")
+    )
+    page_students: Any = Student.id.in_(select(inv.c.student_id))
+    if session.get_bind().dialect.name == "postgresql":
+        # The students as an array (an InitPlan), so that they are looked up by primary key: as `IN`, PostgreSQL
+        # scanned every student of the municipality to hash them. (Read twice, the CTE is materialised.)
+        page_students = Student.id == any_(func.array(select(inv.c.student_id).scalar_subquery()))
+    students = (
+        select(
+            Student.id,
             Student.given_name,
             Student.preferred_name,
             Student.family_name,
             SchoolClass.name.label("class_name"),
         )
-        .join(Student, Student.id == IncidentStudent.student_id)
         .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
-        .where(on_page, Student.id.in_(involved_ids))
-        .order_by(IncidentStudent.id)
+        .where(page_students)
+        .subquery("named")
+    )
+    involved: dict[int, list[ListedInvolvement]] = {i: [] for i in ids}
+    names: dict[int, ListedStudent] = {}
+    for r in session.execute(
+        select(
+            inv.c.incident_id,
+            inv.c.student_id,
+            inv.c.role,
+            students.c.given_name,
+            students.c.preferred_name,
+            students.c.family_name,
+            students.c.class_name,
+        )
+        .join(students, students.c.id == inv.c.student_id)
+        .order_by(inv.c.id)
     ):
         incident_id, student_id, role = r[:3]
         named = names.get(student_id)
