@@ -14,6 +14,7 @@ from api.core.pagination import PageQuery, page_schema
 from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.incidents import permissions, service
+from api.incidents.queries import IncidentQuery, TimelineQuery
 from api.incidents.schemas import (
     ActionPlanPut,
     ActionPlanRead,
@@ -26,7 +27,6 @@ from api.incidents.schemas import (
     FollowUpRead,
     IncidentCreate,
     IncidentListItem,
-    IncidentQuery,
     IncidentRead,
     IncidentUpdate,
     NoteCreate,
@@ -37,7 +37,6 @@ from api.incidents.schemas import (
     ReferralRead,
     ReferralUpdate,
     TimelineEntryRead,
-    TimelineQuery,
 )
 
 blp = Blueprint(

@@ -10,7 +10,6 @@ from flask import g, has_request_context
 from api.clients.schemas import ApiClientBrief
 from api.core.etag import etag_of
 from api.core.fields import day_field, id_field, moment_field, text_field
-from api.core.pagination import FeedQuery, PageQuery
 from api.core.scoping import per_request
 from api.extensions import Schema, computed
 from api.incidents import permissions
@@ -342,37 +341,6 @@ class IncidentUpdate(Schema):
     digital_medium = text_field(max_length=100, allow_none=True)
     accused_staff_id = id_field(allow_none=True)
     pupil_perspective = text_field(max_length=10_000, allow_none=True)
-
-
-class IncidentQuery(FeedQuery):
-    """Filters for the case list."""
-
-    status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))
-    classification = ma.fields.String(validate=ma.validate.OneOf(_values(Classification)))
-    deadline = ma.fields.String(
-        validate=ma.validate.OneOf(["overdue", "due_soon", "attention"]),
-        metadata={"description": "Action plan overdue, due within 2 working days, or either (attention)"},
-    )
-    student_id = id_field(strict=False)
-    class_id = id_field(
-        strict=False, metadata={"description": "Only cases involving a student who is now in this class"}
-    )
-    grade = ma.fields.Integer(
-        validate=ma.validate.Range(min=0, max=10),
-        metadata={"description": "Only cases involving a student now in a class of this grade (0-10)"},
-    )
-    created_since = moment_field(
-        metadata={
-            "description": "Only cases reported at or after this moment (ISO 8601; without an offset: "
-            "Copenhagen time), e.g. what is new since Monday"
-        }
-    )
-
-
-class TimelineQuery(PageQuery):
-    """Order of the timeline."""
-
-    order = ma.fields.String(load_default="asc", validate=ma.validate.OneOf(["asc", "desc"]))
 
 
 class EstablishIn(Schema):
