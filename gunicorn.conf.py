@@ -5,6 +5,9 @@ Before any worker starts, the master checks the settings once with the real work
 several workers and per-process rate-limit counters (memory://) refuses to start instead of letting each
 worker allow the whole login limit.
 
+Each worker, once it has loaded the app, moves what it built at start out of the garbage collector's way
+(gc.freeze, api/core/collector.py).
+
 Metrics (METRICS_PORT, off unless set): the workers write them to a shared directory (prometheus
 multiprocess mode, PROMETHEUS_MULTIPROC_DIR) and the master serves them all on METRICS_ADDR:METRICS_PORT,
 never on the app's port."""
