@@ -228,8 +228,8 @@ def _by_student_detail(dialect: str) -> Any:
 
 
 def _runs(entries: list[PendingEntry]) -> list[list[PendingEntry]]:
-    """The entries in order, in runs that differ only by student (one `record` call about many students:
-    they share one detail object)."""
+    """The entries in order, in runs that differ only by student (and, with `detail_by_student`, by detail):
+    the rows of one `record` call about many students."""
     runs: list[list[PendingEntry]] = []
     last_key: tuple | None = None
     for e in entries:

@@ -27,6 +27,11 @@ from typing import Any, TypeVar
 E = TypeVar("E", bound=type[Enum])
 
 
+def enum_values(enum: type[Enum]) -> list[str]:
+    """The values of an enum class, in its order (for `OneOf` and a field's documented `enum`)."""
+    return [e.value for e in enum]
+
+
 @dataclass(frozen=True)
 class EnumDoc:
     """A named enum: what it is, and per value (in order) its Danish term and meaning."""

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.core.enums import enum_values
 from api.core.fields import id_field, moment_field
 from api.core.pagination import FeedQuery, PageQuery
 from api.incidents.models import CaseStatus, Classification
 
 
-def _values(enum: type) -> list[str]:
-    return [e.value for e in enum]
-
-
 class IncidentQuery(FeedQuery):
     """Filters for the case list."""
 
-    status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))
-    classification = ma.fields.String(validate=ma.validate.OneOf(_values(Classification)))
+    status = ma.fields.String(validate=ma.validate.OneOf(enum_values(CaseStatus)))
+    classification = ma.fields.String(validate=ma.validate.OneOf(enum_values(Classification)))
     deadline = ma.fields.String(
         validate=ma.validate.OneOf(["overdue", "due_soon", "attention"]),
         metadata={"description": "Action plan overdue, due within 2 working days, or either (attention)"},

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.core import audit, outbox
 from api.core.db import MAX_ID
+from api.core.enums import enum_values
 from api.core.timeutil import as_utc, utcnow
 from api.errors import InvalidInput
 from api.incidents.models import CaseStatus, Incident, IncidentEvent, InvolvementRole
@@ -103,7 +104,7 @@ def clean_text(value: Any, field: str, *, required: bool = False) -> str | None:
 
 def choice(value: Any, enum: Any, field: str) -> str:
     """The value if it is one of the enum's (callers other than the schemas pass plain strings)."""
-    allowed = [e.value for e in enum]
+    allowed = enum_values(enum)
     if value not in allowed:
         raise InvalidInput(f"Unknown {field}.", errors={field: [f"must be one of {', '.join(allowed)}"]})
     return str(value)

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import g, has_request_context
 
 from api.clients.schemas import ApiClientBrief
+from api.core.enums import enum_values
 from api.core.etag import etag_of
 from api.core.fields import day_field, id_field, moment_field, text_field
 from api.core.scoping import per_request
@@ -28,11 +29,6 @@ from api.incidents.models import (
     ReferralStatus,
 )
 from api.users.schemas import UserBrief
-
-
-def _values(enum: Any) -> list[str]:
-    return [e.value for e in enum]
-
 
 # ------------------------------------------------------------------ read
 
@@ -62,14 +58,14 @@ class InvolvedStudentRead(Schema):
     # Withheld (empty, null) only in the answer to an API client that reads neither the roster nor the cases.
     display_name = computed(lambda s: "" if _withheld(s) else s.student.display_name, "string")
     class_name = computed(lambda s: None if _withheld(s) else s.student.class_name, "string", nullable=True)
-    role = ma.fields.String(dump_only=True, metadata={"enum": _values(InvolvementRole)})
+    role = ma.fields.String(dump_only=True, metadata={"enum": enum_values(InvolvementRole)})
 
 
 class AudienceItemRead(Schema):
     """One of the five audiences: what the strategy suggests, and who did what, when and how."""
 
     id = ma.fields.Integer(dump_only=True)
-    audience = ma.fields.String(dump_only=True, metadata={"enum": _values(Audience)})
+    audience = ma.fields.String(dump_only=True, metadata={"enum": enum_values(Audience)})
     suggested_actions = computed(lambda i: list(AUDIENCE_ACTIONS[i.audience]), "array", items="string")
     actions = computed(lambda i: list(i.actions or []), "array", items="string")
     how = ma.fields.String(dump_only=True, allow_none=True)
@@ -122,7 +118,7 @@ class FollowUpRead(Schema):
 
     id = ma.fields.Integer(dump_only=True)
     held_on = ma.fields.Date(dump_only=True)
-    outcome = ma.fields.String(dump_only=True, metadata={"enum": _values(FollowUpOutcome)})
+    outcome = ma.fields.String(dump_only=True, metadata={"enum": enum_values(FollowUpOutcome)})
     summary = ma.fields.String(dump_only=True, allow_none=True)
     next_follow_up_on = ma.fields.Date(dump_only=True, allow_none=True)
     recorded_by = ma.fields.Nested(UserBrief, dump_only=True)
@@ -133,10 +129,10 @@ class ReferralRead(Schema):
     """A referral to an external partner."""
 
     id = ma.fields.Integer(dump_only=True)
-    partner = ma.fields.String(dump_only=True, metadata={"enum": _values(Partner)})
+    partner = ma.fields.String(dump_only=True, metadata={"enum": enum_values(Partner)})
     partner_name = ma.fields.String(dump_only=True, allow_none=True)
     referred_on = ma.fields.Date(dump_only=True)
-    status = ma.fields.String(dump_only=True, metadata={"enum": _values(ReferralStatus)})
+    status = ma.fields.String(dump_only=True, metadata={"enum": enum_values(ReferralStatus)})
     note = ma.fields.String(dump_only=True, allow_none=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
@@ -154,12 +150,12 @@ class IncidentListItem(Schema):
     """A case as listed."""
 
     id = ma.fields.Integer(dump_only=True)
-    classification = ma.fields.String(dump_only=True, metadata={"enum": _values(Classification)})
-    status = ma.fields.String(dump_only=True, metadata={"enum": _values(CaseStatus)})
+    classification = ma.fields.String(dump_only=True, metadata={"enum": enum_values(Classification)})
+    status = ma.fields.String(dump_only=True, metadata={"enum": enum_values(CaseStatus)})
     occurred_at = ma.fields.AwareDateTime(dump_only=True)
     place = ma.fields.String(dump_only=True, allow_none=True)
     knowledge_source = ma.fields.String(
-        dump_only=True, allow_none=True, metadata={"enum": _values(KnowledgeSource)}
+        dump_only=True, allow_none=True, metadata={"enum": enum_values(KnowledgeSource)}
     )
     students = ma.fields.List(ma.fields.Nested(InvolvedStudentRead), dump_only=True)
     reporter = ma.fields.Nested(
@@ -234,7 +230,7 @@ class IncidentRead(IncidentListItem):
         },
     )
     allowed_transitions = ma.fields.List(
-        ma.fields.String(metadata={"enum": _values(CaseStatus)}),
+        ma.fields.String(metadata={"enum": enum_values(CaseStatus)}),
         dump_only=True,
         metadata={"description": "The statuses this user may move the case to now"},
     )
@@ -275,7 +271,7 @@ class NoteRead(Schema):
     """A case note."""
 
     id = ma.fields.Integer(dump_only=True)
-    kind = ma.fields.String(dump_only=True, metadata={"enum": _values(NoteKind)})
+    kind = ma.fields.String(dump_only=True, metadata={"enum": enum_values(NoteKind)})
     participants = ma.fields.String(dump_only=True, allow_none=True)
     body = ma.fields.String(dump_only=True)
     occurred_at = ma.fields.AwareDateTime(dump_only=True)
@@ -299,13 +295,13 @@ class InvolvedStudentIn(Schema):
     """A student and their part in the incident."""
 
     student_id = id_field(required=True)
-    role = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(InvolvementRole)))
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(enum_values(InvolvementRole)))
 
 
 class IncidentCreate(Schema):
     """A new incident: students and a classification are enough; the time defaults to now."""
 
-    classification = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(Classification)))
+    classification = ma.fields.String(required=True, validate=ma.validate.OneOf(enum_values(Classification)))
     students = ma.fields.List(
         ma.fields.Nested(InvolvedStudentIn), required=True, validate=ma.validate.Length(min=1, max=50)
     )
@@ -316,7 +312,7 @@ class IncidentCreate(Schema):
         metadata={"description": "One of the school's places (GET /api/v1/incident-places)"},
     )
     description = text_field(max_length=10_000)
-    knowledge_source = ma.fields.String(validate=ma.validate.OneOf(_values(KnowledgeSource)))
+    knowledge_source = ma.fields.String(validate=ma.validate.OneOf(enum_values(KnowledgeSource)))
     digital_medium = text_field(
         max_length=100, metadata={"description": "For digital bullying: which app or platform"}
     )
@@ -331,13 +327,15 @@ class IncidentCreate(Schema):
 class IncidentUpdate(Schema):
     """Changes to a case; every field optional. Status changes follow the workflow (a bad one is 409)."""
 
-    classification = ma.fields.String(validate=ma.validate.OneOf(_values(Classification)))
-    status = ma.fields.String(validate=ma.validate.OneOf(_values(CaseStatus)))
+    classification = ma.fields.String(validate=ma.validate.OneOf(enum_values(Classification)))
+    status = ma.fields.String(validate=ma.validate.OneOf(enum_values(CaseStatus)))
     students = ma.fields.List(ma.fields.Nested(InvolvedStudentIn), validate=ma.validate.Length(min=1, max=50))
     occurred_at = moment_field()
     place = text_field(max_length=100, allow_none=True)
     description = text_field(max_length=10_000, allow_none=True)
-    knowledge_source = ma.fields.String(validate=ma.validate.OneOf(_values(KnowledgeSource)), allow_none=True)
+    knowledge_source = ma.fields.String(
+        validate=ma.validate.OneOf(enum_values(KnowledgeSource)), allow_none=True
+    )
     digital_medium = text_field(max_length=100, allow_none=True)
     accused_staff_id = id_field(allow_none=True)
     pupil_perspective = text_field(max_length=10_000, allow_none=True)
@@ -393,7 +391,7 @@ class FollowUpCreate(Schema):
     """A follow-up meeting held."""
 
     held_on = day_field(required=True)
-    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(FollowUpOutcome)))
+    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(enum_values(FollowUpOutcome)))
     summary = text_field(max_length=10_000)
     next_follow_up_on = day_field()
 
@@ -401,17 +399,17 @@ class FollowUpCreate(Schema):
 class ReferralCreate(Schema):
     """A referral to an external partner."""
 
-    partner = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(Partner)))
+    partner = ma.fields.String(required=True, validate=ma.validate.OneOf(enum_values(Partner)))
     partner_name = text_field(max_length=200)
     referred_on = day_field(metadata={"description": "Default: today"})
-    status = ma.fields.String(validate=ma.validate.OneOf(_values(ReferralStatus)))
+    status = ma.fields.String(validate=ma.validate.OneOf(enum_values(ReferralStatus)))
     note = text_field(max_length=5_000)
 
 
 class ReferralUpdate(Schema):
     """Changes to a referral."""
 
-    status = ma.fields.String(validate=ma.validate.OneOf(_values(ReferralStatus)))
+    status = ma.fields.String(validate=ma.validate.OneOf(enum_values(ReferralStatus)))
     partner_name = text_field(max_length=200, allow_none=True)
     referred_on = day_field()
     note = text_field(max_length=5_000, allow_none=True)
@@ -420,7 +418,7 @@ class ReferralUpdate(Schema):
 class NoteCreate(Schema):
     """A note of a conversation (samtale) in the case."""
 
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(_values(NoteKind)))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(enum_values(NoteKind)))
     participants = text_field(max_length=300, metadata={"description": "Who took part"})
     body = text_field(max_length=20_000, min_length=1, required=True)
     occurred_at = moment_field(metadata={"description": "When the conversation took place; default now"})
