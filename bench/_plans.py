@@ -101,13 +101,13 @@ def hot_requests(ids: dict[str, Any]) -> list[HotRequest]:
             "leader",
             "/api/v1/incidents?status=investigating&page_size=25",
             # A rare status may be read through the school's index and sorted: either plan is right.
-            ("ix_incidents_school_occurred|ix_incidents_school_id|ix_incidents_status",),
+            ("ix_incidents_school_occurred|ix_incidents_status",),
         ),
         HotRequest(
             "incident list by classification",
             "leader",
             "/api/v1/incidents?classification=bullying&page_size=25",
-            ("ix_incidents_school_occurred|ix_incidents_school_id|ix_incidents_classification",),
+            ("ix_incidents_school_occurred|ix_incidents_classification",),
         ),
         HotRequest(
             "incident list of a student", "leader", f"/api/v1/incidents?student_id={student}", involvement

@@ -55,6 +55,10 @@ class Incident(SchoolOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No index of its own: the two above begin with it. A third, on the school alone, made PostgreSQL read
+    # a school's every case and sort them for one sync page (18 ms) instead of reading the page in the
+    # feed's order (2.5 ms), and every report paid for its upkeep.
+    school_id: Mapped[int] = mapped_column(Integer, ForeignKey("schools.id", ondelete="CASCADE"))
     classification: Mapped[str] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN.value, index=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
