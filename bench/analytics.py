@@ -314,9 +314,7 @@ def run(ctx: Any) -> list[Any]:
     hot = [
         # The school's cases of one year: through (school, occurred_at), or through school_id with the year as
         # a filter when the year is a large share of the school's rows; either is an index scan of one school.
-        HotRequest(
-            "heat map", "leader", cases[0][1], ("ix_incidents_school_occurred",)
-        ),
+        HotRequest("heat map", "leader", cases[0][1], ("ix_incidents_school_occurred",)),
         HotRequest(
             "per-class trend",
             "leader",

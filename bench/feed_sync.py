@@ -159,12 +159,12 @@ def measure(url: str, *, repeat: int = 15) -> dict[str, Any]:
         # fall after the full sync's watermark and come back in the incremental sync below, rightly, as a change
         # since the mark; wait the safety lag out so that the incremental sync sees only this bench's changes.
         time.sleep(lag + 0.5)
-        # Both are run alike: once to warm (statements built, pages cached), then alternately three times each,
+        # Both are run alike: once to warm (statements built, pages cached), then alternately five times each,
         # and the medians compared. The last full sync's watermark is where the incremental sync starts.
         full_sync()
         raw()
         api_times, raw_times = [], []
-        for _ in range(3):
+        for _ in range(5):
             start = time.perf_counter()
             synced, mark = full_sync()
             api_times.append(time.perf_counter() - start)

@@ -28,6 +28,7 @@ from api.analytics.scope import (
     weekday_of,
 )
 from api.analytics.tables import Cell, Table
+from api.core.db import column_rows
 from api.core.timeutil import local_date
 from api.incidents.models import ActionPlan, FollowUp, Incident, IncidentEvent, IncidentStudent
 from api.observations.models import Observation, ObservationStudent
@@ -124,12 +125,8 @@ def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) ->
     narrowed = _narrowed(session, scope, filters)
     if narrowed:
         stmt = stmt.where(*narrowed)
-    # Plain rows on the session's connection (its transaction): no ORM entity is loaded, so the ORM's
-    # handling of the statement would only add to each request.
-    found = (
-        session.connection()
-        .execute(stmt, {"school_id": scope.school_id, "start": period.start, "end": period.end})
-        .all()
+    found = column_rows(
+        session, stmt, {"school_id": scope.school_id, "start": period.start, "end": period.end}
     )
     # Ordered here, not in the statement: PostgreSQL would sort every case to group them instead of hashing
     # them and sorting the few cells (Python's order of text is by code point, the same on every database).

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -41,8 +41,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
+        if value is None or value.tzinfo is UTC:  # PostgreSQL's connections speak UTC (make_engine)
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
@@ -62,6 +62,16 @@ class SchoolOwned:
     """Mixin for rows that belong to one school (tenant); every query filters on it."""
 
     school_id: Mapped[int] = mapped_column(Integer, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+
+
+def column_rows(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
+    """The rows of a statement that selects columns, not entities, run as plain SQL on the session's
+    connection (its transaction), after the session's pending changes are flushed as the ORM would.
+
+    The ORM's handling of such a statement (its compile state, row processing per column) only adds to
+    it: on a sync page of 1,000 cases it was a tenth of the request."""
+    session.flush()
+    return session.connection().execute(stmt, params).all()
 
 
 def normalize_url(url: str) -> str:
@@ -101,6 +111,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             # the request is run again on a fresh one (api.core.transactions.is_disconnect).
             # Connections are renewed hourly, before a firewall's idle timeout drops them unseen.
             kwargs.update(pool_size=10, max_overflow=20, pool_recycle=3600)
+            # The session's time zone is UTC whatever the server's default: times come back in UTC as they
+            # are stored (no conversion of each value read), and nothing the database computes from a time
+            # depends on how the server was set up (local times are always asked for by name). Options in
+            # the URL (`?options=-c lock_timeout=...`) are kept, after this one.
+            given = make_url(url).query.get("options")
+            given = " ".join(given) if isinstance(given, tuple) else given
+            kwargs["connect_args"] = {"options": " ".join(filter(None, ("-c TimeZone=UTC", given)))}
         engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)

@@ -32,7 +32,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
-from api.core.db import UTCDateTime
+from api.core.db import UTCDateTime, column_rows
 from api.core.dumping import PlannedList
 from api.core.timeutil import utcnow
 from api.core.tombstones import TOMBSTONE_REASONS, Tombstone
@@ -157,7 +157,7 @@ def paginate(session: Session, stmt: Select[Any], *, page: int, page_size: int, 
     """Run a select for one page; the statement must already have a stable order (end it with the id)."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     paged = stmt.limit(page_size).offset((page - 1) * page_size)
-    items = list(session.scalars(paged).unique()) if scalars else list(session.execute(paged))
+    items = list(session.scalars(paged).unique()) if scalars else column_rows(session, paged)
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 
@@ -298,7 +298,7 @@ def keyset_page(
     elif state.since is not None:
         stmt = stmt.where(model.updated_at > state.since)
     paged = stmt.order_by(model.updated_at, model.id).limit(page_size + 1)
-    rows = list(session.scalars(paged).unique()) if scalars else list(session.execute(paged))
+    rows = list(session.scalars(paged).unique()) if scalars else column_rows(session, paged)
     more = len(rows) > page_size
     items = rows[:page_size]
     after = (items[-1].updated_at, items[-1].id) if items else state.after

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.clients.models import ApiClient
 from api.core import audit
+from api.core.db import column_rows
 from api.core.pagination import list_page
 from api.core.timeutil import as_utc, local_date
 from api.core.tombstones import Tombstone
@@ -157,7 +158,8 @@ def _listed(
     )
     involved: dict[int, list[ListedInvolvement]] = {i: [] for i in ids}
     names: dict[int, ListedStudent] = {}
-    for r in session.execute(
+    for r in column_rows(
+        session,
         select(
             inv.c.incident_id,
             inv.c.student_id,
@@ -168,7 +170,7 @@ def _listed(
             students.c.class_name,
         )
         .join(students, students.c.id == inv.c.student_id)
-        .order_by(inv.c.id)
+        .order_by(inv.c.id),
     ):
         incident_id, student_id, role = r[:3]
         named = names.get(student_id)
@@ -180,10 +182,11 @@ def _listed(
     if due:
         plans = {
             p.incident_id: ListedPlan(p.adopted_at)
-            for p in session.execute(
+            for p in column_rows(
+                session,
                 select(ActionPlan.incident_id, ActionPlan.adopted_at).where(
                     _among(session, ActionPlan.incident_id, due)
-                )
+                ),
             )
         }
     cases = []

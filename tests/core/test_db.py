@@ -45,3 +45,24 @@ def test_local_day_rules():
     # 23:30 UTC on 31 March is already 1 April in Copenhagen (summer time).
     assert local_date(datetime(2026, 3, 31, 23, 30, tzinfo=UTC)).isoformat() == "2026-04-01"
     assert as_utc(datetime(2026, 1, 15, 8, 0)) == datetime(2026, 1, 15, 7, 0, tzinfo=UTC)
+
+
+def test_postgresql_sessions_speak_utc_and_keep_the_urls_own_options(backend, database_url):
+    """Times come back in UTC without a conversion per value, whatever the server's default zone, and options an
+    operator put in the URL (a lock timeout) still apply."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's session options")
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from api.core.db import make_engine
+
+    url = make_url(database_url).update_query_dict({"options": "-c lock_timeout=250"})
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW TimeZone")).scalar() == "UTC"
+            assert conn.execute(text("SHOW lock_timeout")).scalar() == "250ms"
+            assert conn.execute(text("SELECT now()")).scalar().tzinfo is UTC
+    finally:
+        engine.dispose()
