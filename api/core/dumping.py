@@ -7,6 +7,9 @@ dump_default, else the key is left out); None stays None; integers, strings and 
 formatted as their fields format them; a computed field calls its function; a nested schema is planned in
 turn. Any other field is serialized by the field itself, and a schema with dump hooks or its own
 `get_attribute` is dumped by marshmallow, so a plan never answers differently, only sooner.
+
+A plan is a small function written out for its schema (`_source`), one statement per field, compiled once
+when the schema is first dumped; only the schema's own field names are written into it.
 """
 
 from __future__ import annotations
