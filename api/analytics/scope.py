@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, case, extract, func, literal_column, true
 from sqlalchemy.orm import Session
 
+from api.core.db import is_postgresql
 from api.core.timeutil import LOCAL_TZ, local_date
 from api.errors import InvalidInput
 from api.incidents import permissions as incident_permissions
@@ -140,11 +141,6 @@ def _summer_periods(first_year: int, last_year: int) -> list[tuple[datetime, dat
         )
         for year in range(first_year, last_year + 1)
     ]
-
-
-def is_postgresql(session: Session) -> bool:
-    """Whether the session talks to PostgreSQL (else SQLite): the wall-time expressions differ."""
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def local_time(session: Session, column: Any, period: Period) -> Any:

@@ -18,7 +18,6 @@ from api.analytics.scope import (
     Scope,
     day_parts,
     hour_of,
-    is_postgresql,
     iso_weekday,
     local_hour,
     local_time,
@@ -28,7 +27,7 @@ from api.analytics.scope import (
     weekday_of,
 )
 from api.analytics.tables import Cell, Table
-from api.core.db import column_rows
+from api.core.db import column_rows, is_postgresql
 from api.core.timeutil import local_date
 from api.incidents.models import ActionPlan, FollowUp, Incident, IncidentEvent, IncidentStudent
 from api.observations.models import Observation, ObservationStudent
@@ -170,7 +169,7 @@ def _school_pupils(session: Session, school_id: int) -> Any:
         Student.school_id == school_id, Student.class_id.is_not(None)
     )
     cte = pupils.cte("pupils")
-    return cte.prefix_with("MATERIALIZED") if session.get_bind().dialect.name == "postgresql" else cte
+    return cte.prefix_with("MATERIALIZED") if is_postgresql(session) else cte
 
 
 def _by_class_or_grade(

@@ -58,10 +58,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+def school_column(*, index: bool = True) -> Mapped[int]:
+    """The school (tenant) a row belongs to; without an index of its own where a composite one begins with it."""
+    return mapped_column(Integer, ForeignKey("schools.id", ondelete="CASCADE"), index=index)
+
+
 class SchoolOwned:
     """Mixin for rows that belong to one school (tenant); every query filters on it."""
 
-    school_id: Mapped[int] = mapped_column(Integer, ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = school_column()
+
+
+def is_postgresql(session: Session) -> bool:
+    """Whether the session talks to PostgreSQL (else SQLite), where a statement is best written differently."""
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def column_rows(session: Session, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:

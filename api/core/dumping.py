@@ -43,28 +43,33 @@ def _reader(key: str, default: Any) -> Callable[[Any], Any]:
     return read
 
 
-# A formatting: the function, and the same as an expression over `v` where it is simple enough to write out
-# in the generated dump (a function call per value was most of a plan's cost), with the one function the
-# expression may call as `{helper}`.
-Format = tuple[Callable[[Any], Any], str | None, Callable[[Any], Any] | None]
+# A formatting: an expression over the value `v`, written into the generated dump, which may call one
+# function as `{helper}` (a function call per value was most of a plan's cost).
+Format = tuple[str, Callable[[Any], Any] | None]
+
+# The names every formatting's expression may use besides its helper.
+_EXPRESSION_NAMES = {"ensure_text": utils.ensure_text_type}
 
 
 def _leaf(field: ma.fields.Field) -> Format | None:
     """The formatting of a simple field's value (None stays None), or None when the field formats itself."""
     kind = type(field)
     if kind in (ma.fields.Integer, ma.fields.Int) and not field.as_string:  # type: ignore[attr-defined]
-        return (lambda v: None if v is None else int(v)), "v if v is None or type(v) is int else int(v)", None
+        return "v if v is None or type(v) is int else int(v)", None
     if kind in (ma.fields.String, ma.fields.Str):
-        return (
-            (lambda v: v if type(v) is str or v is None else utils.ensure_text_type(v)),
-            "v if v is None or type(v) is str else ensure_text(v)",
-            None,
-        )
+        return "v if v is None or type(v) is str else ensure_text(v)", None
     if kind in (ma.fields.DateTime, ma.fields.AwareDateTime, ma.fields.NaiveDateTime, ma.fields.Date):
         fmt = field.SERIALIZATION_FUNCS.get(field.format or field.DEFAULT_FORMAT)  # type: ignore[attr-defined]
         if fmt is not None:
-            return (lambda v: None if v is None else fmt(v)), "None if v is None else {helper}(v)", fmt
+            return "None if v is None else {helper}(v)", fmt
     return None
+
+
+def _function(format_: Format) -> Callable[[Any], Any]:
+    """A formatting as a function of the value (for a dotted attribute, read outside the generated dump)."""
+    expression, helper = format_
+    source = f"lambda v: {expression.format(helper='helper')}"
+    return eval(source, {**_EXPRESSION_NAMES, "helper": helper})  # noqa: S307 - our own expressions
 
 
 def _nested(field: ma.fields.Nested) -> Callable[[Any], Any]:
@@ -87,10 +92,9 @@ def _step(key: str, name: str, field: ma.fields.Field, schema: ma.Schema) -> Ste
         return (key, field.serialize_func, name, None, missing)  # type: ignore[attr-defined]
     format_: Format | None = None
     if type(field) is ma.fields.Nested:
-        format_ = _nested(field), None, None  # type: ignore[arg-type]
+        format_ = "{helper}(v)", _nested(field)  # type: ignore[arg-type]
     elif type(field) is ma.fields.List and type(field.inner) is ma.fields.Nested:  # type: ignore[attr-defined]
-        each = _nested(field.inner)  # type: ignore[attr-defined]
-        format_ = (lambda v: None if v is None else [each(item) for item in v]), None, None
+        format_ = "None if v is None else [{helper}(item) for item in v]", _nested(field.inner)  # type: ignore[attr-defined]
     else:
         format_ = _leaf(field)
     if format_ is None or not field._CHECK_ATTRIBUTE:
@@ -104,7 +108,7 @@ def _step(key: str, name: str, field: ma.fields.Field, schema: ma.Schema) -> Ste
     attribute = field.attribute or name
     if "." in attribute:
         read = _reader(attribute, field.dump_default)
-        fmt = format_[0]
+        fmt = _function(format_)
 
         def value(obj: Any) -> Any:
             v = read(obj)
@@ -128,10 +132,10 @@ def _source(steps: list[Step]) -> tuple[str, dict[str, Any]]:
     """The dump function of these steps, written out: one statement per field, where a loop over the steps
     paid for unpacking and testing each step on every object (a third of a 1,000-case page's dump)."""
     names: dict[str, Any] = {
+        **_EXPRESSION_NAMES,
         "missing": missing,
         "by_attribute": _BY_ATTRIBUTE,
         "get_value": utils.get_value,
-        "ensure_text": utils.ensure_text_type,
     }
     lines = [
         "def dump(obj):",
@@ -150,8 +154,7 @@ def _source(steps: list[Step]) -> tuple[str, dict[str, Any]]:
             lines += [f"    v = call{n}(obj)", "    if v is not missing:", f"        out[{key!r}] = v"]
             continue
         assert format_ is not None
-        fmt, expression, helper = format_
-        names[f"fmt{n}"], names[f"helper{n}"] = fmt, helper
+        expression, names[f"helper{n}"] = format_
         lines.append(f"    v = get(obj, {attribute!r}, missing)")
         if default is not missing:
             names[f"default{n}"] = default
@@ -159,8 +162,10 @@ def _source(steps: list[Step]) -> tuple[str, dict[str, Any]]:
                 "    if v is missing:",
                 f"        v = default{n}()" if callable(default) else f"        v = default{n}",
             ]
-        formatted = expression.format(helper=f"helper{n}") if expression else f"fmt{n}(v)"
-        lines += ["    if v is not missing:", f"        out[{key!r}] = {formatted}"]
+        lines += [
+            "    if v is not missing:",
+            f"        out[{key!r}] = {expression.format(helper=f'helper{n}')}",
+        ]
     lines.append("    return out")
     return "\n".join(lines), names
 

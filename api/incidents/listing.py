@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.clients.models import ApiClient
 from api.core import audit
-from api.core.db import column_rows
+from api.core.db import column_rows, is_postgresql
 from api.core.pagination import list_page
 from api.core.timeutil import as_utc, local_date
 from api.core.tombstones import Tombstone
@@ -115,7 +115,7 @@ class ListedCase:
 def _among(session: Session, column: Any, ids: list[int]) -> Any:
     """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter: a list of 100-200 ids as as many
     parameters made a new statement text for every length, parsed anew by the driver each time."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
     return column.in_(ids)
 
@@ -140,7 +140,7 @@ def _listed(
         .cte("involved")
     )
     page_students: Any = Student.id.in_(select(inv.c.student_id))
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         # The students as an array (an InitPlan), so that they are looked up by primary key: as `IN`, PostgreSQL
         # scanned every student of the municipality to hash them. (Read twice, the CTE is materialised.)
         page_students = Student.id == any_(func.array(select(inv.c.student_id).scalar_subquery()))

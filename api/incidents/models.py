@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.changes import touches_by
-from api.core.db import Base, JSONType, SchoolOwned
+from api.core.db import Base, JSONType, SchoolOwned, school_column
 from api.core.timeutil import utcnow
 from api.incidents.enums import (  # noqa: F401 - the vocabularies, imported from the models too
     AUDIENCE_ACTIONS,
@@ -58,7 +58,7 @@ class Incident(SchoolOwned, Base):
     # No index of its own: the two above begin with it. A third, on the school alone, made PostgreSQL read
     # a school's every case and sort them for one sync page (18 ms) instead of reading the page in the
     # feed's order (2.5 ms), and every report paid for its upkeep.
-    school_id: Mapped[int] = mapped_column(Integer, ForeignKey("schools.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = school_column(index=False)
     classification: Mapped[str] = mapped_column(String(32), index=True)
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN.value, index=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
