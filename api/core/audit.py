@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -254,27 +255,41 @@ def _runs(entries: list[PendingEntry]) -> list[list[PendingEntry]]:
     return runs
 
 
+@functools.cache
+def _plain_insert() -> Any:
+    """The one INSERT of single rows, built once (building and keying it anew cost as much as running it)."""
+    return insert(AuditEntry.__table__)
+
+
 def store(session: Session, entries: list[PendingEntry]) -> None:
     """Write entries in their order: a run about many students as one INSERT … SELECT over their ids, the
-    rest with one executemany of one cached INSERT (no ORM object is built for a row nobody reads back)."""
+    rest with one executemany of one cached INSERT (no ORM object is built for a row nobody reads back).
+
+    The statements run on the session's connection, in its transaction, after its pending changes are
+    flushed (a row may name a student added in this request): they are Core inserts, and the ORM's
+    handling of a statement would only add to them."""
+    if not entries:
+        return
+    session.flush()
+    connection = session.connection()
     singles: list[dict[str, Any]] = []
-    dialect = session.get_bind().dialect.name
+    dialect = connection.dialect.name
     for run in _runs(entries):
         if len(run) == 1:
             singles.append({k: getattr(run[0], k) for k in _COLUMNS})
             continue
         if singles:
-            session.execute(insert(AuditEntry.__table__), singles)
+            connection.execute(_plain_insert(), singles)
             singles = []
         if all(e.detail is run[0].detail for e in run):
             params = {k: getattr(run[0], k) for k in _SHARED}
-            session.execute(_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]})
+            connection.execute(_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]})
         else:
             params = {k: getattr(run[0], k) for k in _SHARED if k not in _OWN}
             rows = [[e.student_id, e.detail] for e in run]
-            session.execute(_by_student_detail(dialect), {**params, "rows": rows})
+            connection.execute(_by_student_detail(dialect), {**params, "rows": rows})
     if singles:
-        session.execute(insert(AuditEntry.__table__), singles)
+        connection.execute(_plain_insert(), singles)
 
 
 def flush_pending(session: Session) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, request
-from flask.wrappers import Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.wrappers import Request, Response
 from flask_jwt_extended import verify_jwt_in_request
 
 from api.core import audit, inputs, scoping, transactions
@@ -81,6 +82,19 @@ def _confine(user: Any) -> None:
         detail={"reason": "municipality users read only the municipality's aggregates"},
     )
     raise Forbidden("A municipality user reads only the municipality's aggregates.")
+
+
+class BrowserSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, opened only when the request carries its cookie.
+
+    Only single sign-on keeps anything in it (Authlib's state, nonce and PKCE verifier). Flask would build
+    the cookie's signer for every API request to find no cookie; an empty session is what it returns then
+    anyway, and writing to it sets the cookie as before."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class() if app.secret_key else None
+        return super().open_session(app, request)
 
 
 def _authenticate() -> None:
@@ -177,6 +191,7 @@ def _headers(response: Response) -> Response:
 def install(app: Flask) -> None:
     """Register the hooks on the app, and make every view registered so far one transaction."""
     app.request_class = inputs.Request
+    app.session_interface = BrowserSessions()
     app.json = inputs.JSONProvider(app)
     transactions.install(app)
     app.before_request(_authenticate)
