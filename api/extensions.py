@@ -245,6 +245,20 @@ class ArgumentsParser(FlaskParser):
     """webargs reading JSON through the app's request (so one parse, with the app's limits and errors) and
     reporting field errors by field name, without webargs' location level."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type[ma.Schema], ma.Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Any) -> ma.Schema:
+        """One instance per schema class for the process: webargs would build the class's instance (its
+        fields, its hooks) anew for every request. A schema keeps no state between loads."""
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas[argmap] = argmap()
+            return schema
+        return super()._get_schema(argmap, req)
+
     def _raw_load_json(self, req: Any) -> Any:
         if not is_json_request(req) or not req.get_data(cache=True):
             return webargs_core.missing

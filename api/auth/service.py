@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import Select, and_, bindparam, func, select, update
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from api.auth.models import RefreshToken, RevokedAccessToken, TokenFamily
 from api.core import audit
@@ -20,7 +20,7 @@ from api.core.db import MAX_ID
 from api.core.passwords import hash_password, verify_password
 from api.core.timeutil import utcnow
 from api.errors import Forbidden, InvalidInput, Unauthorized
-from api.users.models import User
+from api.users.models import User, UserRole
 
 INVALID_CREDENTIALS = "Wrong email or password."
 # Levels of assurance a session carries in its tokens' `loa` claim: a password or a one-factor sign-in, or a
@@ -172,11 +172,10 @@ def _principal_statement() -> Select[Any]:
     statement anew cost as much as the ORM's loading of its row. (Not at import: its loader option configures
     the mappers, and other domains' models may not be imported yet.)"""
     return (
-        select(User, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
-        .outerjoin(User.role_rows)
+        select(User, UserRole.role, TokenFamily.id, TokenFamily.revoked_at, RevokedAccessToken.jti)
+        .outerjoin(UserRole, UserRole.user_id == User.id)
         .outerjoin(TokenFamily, and_(TokenFamily.id == bindparam("fam"), TokenFamily.user_id == User.id))
         .outerjoin(RevokedAccessToken, RevokedAccessToken.jti == bindparam("jti"))
-        .options(contains_eager(User.role_rows))
         .where(User.id == bindparam("uid"))
     )
 
@@ -193,12 +192,13 @@ def load_principal(session: Session, payload: dict[str, Any]) -> Principal:
     # Every token we issue belongs to a login (family); one without is not ours to honour.
     if not isinstance(family_id, str) or not isinstance(jti, str):
         return Principal(user=None, revoked=True)
-    rows = (
-        session.execute(_principal_statement(), {"uid": user_id, "fam": family_id, "jti": jti}).unique().all()
-    )
+    rows = session.execute(_principal_statement(), {"uid": user_id, "fam": family_id, "jti": jti}).all()
     if not rows:
         return Principal(user=None, revoked=True)
-    user, found_family, family_revoked_at, revoked_jti = rows[0]
+    user, _role, found_family, family_revoked_at, revoked_jti = rows[0]
+    # The role names as columns (a row each), not as loaded UserRole objects: every request reads them,
+    # only a role change writes them.
+    user.hold_role_names(row[1] for row in rows if row[1] is not None)
     ended = found_family is None or family_revoked_at is not None
     withdrawn = payload.get("type") == "access" and revoked_jti is not None
     return Principal(user=user, revoked=ended or withdrawn)

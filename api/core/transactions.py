@@ -115,12 +115,19 @@ def as_domain_error(exc: BaseException) -> DomainError | None:
     return None
 
 
+def _clean(session: Any) -> bool:
+    """No object added, changed or deleted (a change to a loaded object begins no transaction)."""
+    return not (session.new or session.dirty or session.deleted)
+
+
 def commit(*, succeeded: bool) -> None:
     """Store the request's audit rows with its work and commit (when it failed: only the denials)."""
     entries = audit.take_pending(succeeded=succeeded)
     if g.get("_db_session") is None and not entries:
         return
     session = db.session
+    if succeeded and not entries and not session.in_transaction() and _clean(session):
+        return  # committed already (the view's commit, then the response's): nothing was done since
     if not succeeded:
         session.rollback()
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -81,9 +82,19 @@ class User(SchoolOwned, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # The role names as authentication read them with the user (not mapped): `roles` and `has_role` answer
+    # from them without loading the UserRole rows, which only a role change needs. None: not read so.
+    _role_names = None
+
+    def hold_role_names(self, names: Iterable[str]) -> None:
+        """Keep the role names read with the user (authentication's one statement)."""
+        self._role_names = tuple(sorted(names))
+
     @property
     def roles(self) -> list[str]:
         """The user's roles, sorted."""
+        if self._role_names is not None:
+            return list(self._role_names)
         return sorted(r.role for r in self.role_rows)
 
     def set_roles(self, roles: list[str]) -> None:
@@ -95,11 +106,14 @@ class User(SchoolOwned, Base):
         have = {r.role for r in self.role_rows}
         for role in sorted(wanted - have):
             self.role_rows.append(UserRole(role=role))
+        self._role_names = tuple(sorted(wanted))
         # Roles live in their own rows; touching the user's row bumps its version and so its ETag.
         self.updated_at = utcnow()
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of these roles."""
+        if self._role_names is not None:
+            return any(r in roles for r in self._role_names)
         return any(r.role in roles for r in self.role_rows)
 
 
