@@ -19,29 +19,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _load import SERVER_PIDS, serve, wrk
 from sqlalchemy import func, select
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-GUNICORN = ["--worker-class", "gthread", "--workers", "2", "--threads", "8"]
-CONNECTIONS, THREADS = 16, 2
 # Goals of issue 10: share of the hand-written endpoint's throughput, and statements per request.
 GOALS = {"GET /students/{id}": 0.50, "GET /incidents/{id}": 0.35, "POST /incidents": 0.35}
 STATEMENT_GOALS = {
@@ -68,83 +63,6 @@ function request()
   }, '%(body)s')
 end
 """
-
-
-# The gunicorn master's pid of each server started here (by its base URL), for benchmarks that watch it.
-SERVER_PIDS: dict[str, int] = {}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(app_spec: str, env: dict[str, str], *, pythonpath: str | None = None, health: str) -> Any:
-    """A gunicorn master on a free 127.0.0.1 port; stopped by its pid afterwards."""
-    port = _free_port()
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    command = [gunicorn, *GUNICORN, "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    if pythonpath:
-        command += ["--pythonpath", pythonpath]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen([*command, app_spec], cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + health, timeout=2):  # noqa: S310 - our own local server
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"{app_spec} did not start:\n{log.read().decode()[-3000:]}") from None
-                time.sleep(0.3)
-        SERVER_PIDS[base] = proc.pid
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def wrk(
-    url: str, *, seconds: int, auth: str | None = None, script: str | None = None, args: str = ""
-) -> dict:
-    """Requests per second and errors of one wrk run (latency percentiles too)."""
-    command = [
-        shutil.which("wrk") or "wrk",
-        f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
-        f"-d{seconds}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
-    if auth and not script:
-        command += ["-H", f"Authorization: {auth}"]
-    if script:
-        command += ["-s", script]
-    command.append(url)
-    if args:
-        command += ["--", args]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors:.*", out)
-    p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
-    return {
-        "rps": rps,
-        "non_2xx": int(bad.group(1)) if bad else 0,
-        "socket": errors.group(0) if errors else "",
-        "p99": f"{p99.group(1)}{p99.group(2)}" if p99 else "?",
-    }
 
 
 def _demo_database(server: str) -> str:
@@ -309,6 +227,7 @@ def measure_all(datasets: dict[str, str], *, seconds: int, rounds: int) -> dict[
         )
         targets: dict[str, list[tuple[str, str, str | None]]] = {}
         hands: dict[str, str] = {}
+        masters: dict[str, tuple[int, int]] = {}  # each dataset's app and hand-written gunicorn masters
         for label, url in datasets.items():
             env = {**base_env, "DATABASE_URL": url}
             api = stack.enter_context(serve("api:create_app()", env, health="/api/v1/health"))
@@ -326,6 +245,7 @@ def measure_all(datasets: dict[str, str], *, seconds: int, rounds: int) -> dict[
             lua.flush()
             student_path = f"/api/v1/students/{who[label]['student']}"
             hands[label] = hand + student_path
+            masters[label] = (SERVER_PIDS[api], SERVER_PIDS[hand])
             targets[label] = [
                 ("GET /students/{id}", api + student_path, None),
                 ("GET /incidents/{id}", f"{api}/api/v1/incidents/{who[label]['incident']}", None),
@@ -336,38 +256,48 @@ def measure_all(datasets: dict[str, str], *, seconds: int, rounds: int) -> dict[
             for url_ in (hand + student_path, api + student_path):
                 wrk(url_, seconds=3, auth=who[label]["auth"])  # warm every worker and the database's caches
         wrk(bare + "/api/v1/students/1", seconds=3)
-        per_round: dict[str, dict[str, list[tuple[float, float, int]]]] = {label: {} for label in datasets}
+        per_round: dict[str, dict[str, list[dict[str, Any]]]] = {label: {} for label in datasets}
         bare_rps: list[float] = []
         for round_ in range(rounds):
             bare_rps.append(wrk(bare + "/api/v1/students/1", seconds=seconds)["rps"])
             for i, name in enumerate(n for n, _, _ in next(iter(targets.values()))):
                 for label in datasets:
                     auth = who[label]["auth"]
-                    hand_run = wrk(hands[label], seconds=seconds, auth=auth)
+                    hand_run = wrk(hands[label], seconds=seconds, auth=auth, master=masters[label][1])
                     _, url_, script = targets[label][i]
                     run_id = secrets.token_hex(4)
                     app_run = wrk(
-                        url_, seconds=seconds, auth=auth, script=script, args=run_id if script else ""
+                        url_,
+                        seconds=seconds,
+                        auth=auth,
+                        script=script,
+                        args=run_id if script else "",
+                        master=masters[label][0],
                     )
-                    per_round[label].setdefault(name, []).append(
-                        (app_run["rps"], hand_run["rps"], app_run["non_2xx"])
-                    )
+                    per_round[label].setdefault(name, []).append({"app": app_run, "hand": hand_run})
                     print(
                         f"   round {round_ + 1} {label:<12} {name:<28} {app_run['rps']:>8.1f} req/s beside "
                         f"hand-written {hand_run['rps']:>8.1f}  p99 {app_run['p99']:>8}  "
-                        f"non-2xx {app_run['non_2xx']} {app_run['socket']}",
+                        f"non-2xx {app_run['non_2xx']} {app_run['socket']}  processor ms/request "
+                        f"{app_run['cpu_total_ms']:.2f} beside {hand_run['cpu_total_ms']:.2f}",
                         flush=True,
                     )
     for label in datasets:
         for name, runs in per_round[label].items():
             results[label][name] = {
-                "rps": statistics.median(r[0] for r in runs),
-                "hand_rps": statistics.median(r[1] for r in runs),
-                "share": statistics.median(r[0] / r[1] for r in runs),
-                "shares": [r[0] / r[1] for r in runs],
-                "non_2xx": sum(r[2] for r in runs),
+                "rps": statistics.median(r["app"]["rps"] for r in runs),
+                "hand_rps": statistics.median(r["hand"]["rps"] for r in runs),
+                "share": statistics.median(r["app"]["rps"] / r["hand"]["rps"] for r in runs),
+                "shares": [r["app"]["rps"] / r["hand"]["rps"] for r in runs],
+                "non_2xx": sum(r["app"]["non_2xx"] for r in runs),
+                # Processor time per request (app workers + PostgreSQL), and the share it gives.
+                "cpu": statistics.median(r["app"]["cpu_total_ms"] for r in runs),
+                "cpu_app": statistics.median(r["app"]["cpu_ms"] for r in runs),
+                "hand_cpu": statistics.median(r["hand"]["cpu_total_ms"] for r in runs),
+                "cpu_shares": [r["hand"]["cpu_total_ms"] / r["app"]["cpu_total_ms"] for r in runs],
             }
-        hand_all = [r[1] for runs in per_round[label].values() for r in runs]
+            results[label][name]["cpu_share"] = statistics.median(results[label][name]["cpu_shares"])
+        hand_all = [r["hand"]["rps"] for runs in per_round[label].values() for r in runs]
         results[label]["hand-written"] = {"rps": statistics.median(hand_all)}
         results[label]["bare Flask"] = {"rps": statistics.median(bare_rps)}
     return results
@@ -431,6 +361,16 @@ def run(ctx: Any) -> list[Any]:
             )
             rows.append(
                 Row(
+                    figure=f"[{label}] {name}: processor time per request (app workers + PostgreSQL; the app "
+                    f"alone {m[name]['cpu_app']:.2f} ms) vs hand-written (median of rounds)",
+                    value=round(m[name]["cpu"], 2),
+                    baseline=round(m[name]["hand_cpu"], 2),
+                    ratio=m[name]["cpu_share"],
+                    unit="ms",
+                )
+            )
+            rows.append(
+                Row(
                     figure=f"[{label}] {name} vs bare Flask",
                     value=round(rps, 1),
                     baseline=round(bare, 1),
@@ -455,21 +395,28 @@ def run(ctx: Any) -> list[Any]:
     if "municipality" in measured:
         demo, city = measured["demo"], measured["municipality"]
         for name in GOALS:
-            # The municipality's share against the demo's, per round (the two were measured side by side).
-            per_round = [c / d for c, d in zip(city[name]["shares"], demo[name]["shares"], strict=True)]
-            d, c = demo[name]["share"], city[name]["share"]
-            spread = ", ".join(f"{r:.0%}" for r in per_round)
-            rows.append(
-                Row(
-                    figure=f"{name}: share of hand-written, municipality (value) / demo (baseline); "
-                    f"median of rounds ({spread})",
-                    value=round(c * 100, 2),
-                    baseline=round(d * 100, 2),
-                    unit="%",
-                    ratio=statistics.median(per_round),
-                    goal="within 10 %",
-                    issue=16,
-                    passed=abs(statistics.median(per_round) - 1) <= 0.10,
+            # The municipality's share against the demo's, per round (the two were measured side by side):
+            # by processor time per request, the cost the issue asks to stay flat (judged), and by throughput,
+            # which this machine's neighbours move by up to 2x between identical rounds (shown, not judged).
+            for kind, key, judged in (
+                ("processor time", "cpu_shares", True),
+                ("throughput", "shares", False),
+            ):
+                per_round = [c / d for c, d in zip(city[name][key], demo[name][key], strict=True)]
+                spread = ", ".join(f"{r:.0%}" for r in per_round)
+                d, c = statistics.median(demo[name][key]), statistics.median(city[name][key])
+                flat = abs(statistics.median(per_round) - 1) <= 0.10
+                rows.append(
+                    Row(
+                        figure=f"{name}: share of hand-written by {kind}, municipality (value) / demo "
+                        f"(baseline); median of rounds ({spread})",
+                        value=round(c * 100, 2),
+                        baseline=round(d * 100, 2),
+                        unit="%",
+                        ratio=statistics.median(per_round),
+                        goal="within 10 %" if judged else None,
+                        issue=16 if judged else None,
+                        passed=flat if judged else None,
+                    )
                 )
-            )
     return rows

@@ -224,13 +224,6 @@ def _stored(url: str, run_id: str) -> int:
     return int(n or 0)
 
 
-def _workers(master: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 def _rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -254,8 +247,9 @@ def _backends(url: str) -> int:
 
 def run(ctx: Any) -> list[Any]:
     """Knee, spike and soak on the municipality data."""
+    from _cpu import workers
     from _framework import Row
-    from api_throughput import SERVER_PIDS, serve
+    from _load import SERVER_PIDS, serve
 
     from api import create_app
     from api.core.db import normalize_url
@@ -372,7 +366,7 @@ def run(ctx: Any) -> list[Any]:
 
         def sample() -> None:
             while not stop.wait(10):
-                samples.append((time.monotonic(), {w: _rss_kib(w) for w in _workers(master)}, _backends(url)))
+                samples.append((time.monotonic(), {w: _rss_kib(w) for w in workers(master)}, _backends(url)))
 
         watcher = threading.Thread(target=sample, daemon=True)
         watcher.start()
