@@ -32,11 +32,12 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -163,15 +164,16 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     owner = {"client_id": user.client_pk} if getattr(user, "kind", None) == "client" else {"user_id": user.id}
     # The key is written and completed with statements of their own, not through the unit of work: a keyed
     # write is on the hot path of every report, and a flush of one row costs more than the row's statement.
+    # The claim comes first: inserting the key unless it exists answers "is this key new?" in the one
+    # statement a new key needs. A key taken already (or by a request still running, whose commit the insert
+    # waits for) inserts nothing, and its row is then read and replayed.
     query = select(IdempotencyKey).filter_by(**owner, key=key)
+    claim = _claim(session.get_bind().dialect.name)
     row_id = None
     for attempt in range(_MAX_ATTEMPTS):
-        existing = session.scalar(query)
-        if existing is not None:
-            return _replay(existing, fingerprint)
         try:
             row_id = session.execute(
-                _INSERT,
+                claim,
                 {
                     "school_id": user.school_id,
                     "user_id": owner.get("user_id"),
@@ -182,10 +184,10 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     "fingerprint": fingerprint,
                     "created_at": utcnow(),
                 },
-            ).scalar_one()
-            break
+            ).scalar_one_or_none()
         except (IntegrityError, OperationalError) as exc:
-            # Another request with this key won the race; once it commits we replay its response.
+            # A race the insert could not settle by waiting (e.g. SQLite's lock): once the other request
+            # commits we replay its response.
             session.rollback()
             if attempt == _MAX_ATTEMPTS - 1:
                 current_app.logger.warning("idempotency race not settled: %s", exc)
@@ -193,6 +195,18 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     "A request with this Idempotency-Key is being processed. Retry shortly.",
                     type="idempotency_key_in_flight",
                 ) from exc
+            continue
+        if row_id is not None:
+            break
+        existing = session.scalar(query)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        # The key's holder rolled back between the two statements: claim it again.
+    if row_id is None:
+        raise Conflict(
+            "A request with this Idempotency-Key is being processed. Retry shortly.",
+            type="idempotency_key_in_flight",
+        )
     response = make_response(view(*args, **kwargs))
     if response.status_code < 400:
         body = response.get_json() if response.is_json else None
@@ -212,25 +226,30 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 _KEYS = IdempotencyKey.__table__
-_INSERT = (
-    insert(_KEYS)
-    .values(
-        {
-            c: bindparam(c)
-            for c in (
-                "school_id",
-                "user_id",
-                "client_id",
-                "key",
-                "method",
-                "path",
-                "fingerprint",
-                "created_at",
-            )
-        }
-    )
-    .returning(_KEYS.c.id)
+_CLAIMED = (
+    "school_id",
+    "user_id",
+    "client_id",
+    "key",
+    "method",
+    "path",
+    "fingerprint",
+    "created_at",
 )
+
+
+@functools.cache
+def _claim(dialect: str) -> Any:
+    """INSERT the key unless a row has it (either unique constraint), returning the new row's id."""
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(_KEYS)
+        .values({c: bindparam(c) for c in _CLAIMED})
+        .on_conflict_do_nothing()
+        .returning(_KEYS.c.id)
+    )
+
+
 _COMPLETE = (
     update(_KEYS)
     .where(_KEYS.c.id == bindparam("row_id"))
