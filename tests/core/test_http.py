@@ -97,3 +97,28 @@ def test_protected_routes_need_a_token(client):
 def test_nul_characters_are_refused_not_500(client):
     resp = client.post("/api/v1/auth/login", json={"email": "a\x00b@example.dk", "password": "x"})
     assert resp.status_code == 422 and "NUL" in str(resp.json["errors"])
+
+
+def test_the_browser_session_opens_only_with_its_cookie_and_still_round_trips(app):
+    """Flask's signed session is opened only when its cookie is sent (api/core/lifecycle.BrowserSessions);
+    without it a request gets an empty session that, written to, sets the cookie as before, and a tampered
+    cookie is ignored as Flask ignores it."""
+    from flask import session
+
+    def remember(value):
+        before = dict(session)
+        session["seen"] = value
+        return {"before": before}
+
+    remember._trivsel_public = True  # only single sign-on's routes use the session; this one stands in
+    base = app.config["SESSION_COOKIE_PATH"]  # the cookie is sent on single sign-on's paths only
+    app.add_url_rule(f"{base}test-session/<value>", view_func=remember)
+    client = app.test_client()
+    assert client.get(f"{base}test-session/a").json == {"before": {}}
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"], path=base)
+    assert cookie is not None and cookie.value
+    assert client.get(f"{base}test-session/b").json == {"before": {"seen": "a"}}
+    client.set_cookie(cookie.key, cookie.value[:-2] + "xx", path=base)
+    assert client.get(f"{base}test-session/c").json == {"before": {}}
+    plain = app.test_client().get("/api/v1/health")
+    assert "Set-Cookie" not in plain.headers
