@@ -102,6 +102,7 @@ def wrk(
     p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "non_2xx": int(bad.group(1)) if bad else 0,
         "socket": errors.group(0) if errors else "",
         "p99": f"{p99.group(1)}{p99.group(2)}" if p99 else "?",
@@ -109,3 +110,41 @@ def wrk(
         "cpu_ms": cost["app"] / requests * 1000 if cost and requests else None,
         "cpu_total_ms": (cost["app"] + cost["database"]) / requests * 1000 if cost and requests else None,
     }
+
+
+def _ms(latency: str) -> float:
+    """wrk's latency text ("812.00us", "63.07ms", "1.44s") in milliseconds."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", latency)
+    if found is None:
+        return float("inf")
+    return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[found.group(2)]
+
+
+def _summed(runs: list[dict]) -> dict:
+    """Several wrk runs of one load as one: requests over the time they took, processor time over the
+    requests, the worst p99."""
+    requests = sum(r["requests"] for r in runs)
+    elapsed = sum(r["requests"] / r["rps"] for r in runs if r["rps"])
+    total: dict[str, Any] = {
+        "rps": requests / elapsed if elapsed else 0.0,
+        "requests": requests,
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "socket": "; ".join(r["socket"] for r in runs if r["socket"]),
+        "p99": max((r["p99"] for r in runs), key=_ms),
+    }
+    for key in ("cpu_ms", "cpu_total_ms"):
+        known = [r for r in runs if r.get(key) is not None]
+        total[key] = sum(r[key] * r["requests"] for r in known) / requests if known and requests else None
+    return total
+
+
+def paired(first: dict[str, Any], second: dict[str, Any], *, slices: int, seconds: int) -> tuple[dict, dict]:
+    """Two loads in turn, `slices` short runs each (first, second, first, ...), each load's runs summed: what
+    the machine's neighbours do meanwhile falls on both alike. The keyword arguments are `wrk`'s; a Lua
+    script's argument (a run id) gets the slice's number, so no two slices send the same keys."""
+    runs: tuple[list[dict], list[dict]] = ([], [])
+    for n in range(slices):
+        for i, load in enumerate((first, second)):
+            args = f"{load['args']}-{n}" if load.get("args") else ""
+            runs[i].append(wrk(**{**load, "args": args}, seconds=seconds))
+    return _summed(runs[0]), _summed(runs[1])

@@ -9,8 +9,10 @@ Flask + psycopg GET /students/{id} doing the same honest work. Measured: GET /st
 GET /incidents/{id}, GET /incidents?page_size=25, GET /students?q=ås and POST /incidents (a fresh
 Idempotency-Key per request, from a wrk Lua script), as a class teacher, at demo size (a fresh database
 with `trivsel demo`) and on the municipality (`make bench-data`). Both datasets' servers run at once and
-their runs interleave in rounds (each endpoint right after its dataset's hand-written one); every figure is
-the median over the rounds, and the municipality's share against the demo's is taken per round (issue 16).
+their runs interleave in rounds (each endpoint alternating with its dataset's hand-written one in 2-second
+slices); every figure is the median over the rounds, and the municipality's share against the demo's is taken
+per round (issue 16). Each run also reads the processor time the server and PostgreSQL spent per request
+(bench/_cpu.py).
 The case read at municipality size has the demo case's history length. Servers listen on free 127.0.0.1
 ports and are stopped by their process id.
 """
@@ -32,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load import SERVER_PIDS, serve, wrk
+from _load import SERVER_PIDS, paired, serve, wrk
 from sqlalchemy import func, select
 
 HERE = Path(__file__).resolve().parent
@@ -187,13 +189,13 @@ def count_statements(app: Any, who: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-def measure_all(datasets: dict[str, str], *, seconds: int, rounds: int) -> dict[str, Any]:
+def measure_all(datasets: dict[str, str], *, seconds: int, slices: int, rounds: int) -> dict[str, Any]:
     """Throughput of the app on every dataset beside its own hand-written endpoint, and statement counts.
 
-    Every server runs at once and the runs interleave: in each round, each endpoint is run on each dataset
-    right after that dataset's hand-written endpoint, so a change in machine load hits the pair alike, and
-    the datasets' shares of one round were measured minutes apart at most. Each figure is the median over
-    the rounds."""
+    Every server runs at once and the runs interleave: in each round, each endpoint is run on each dataset in
+    turn with that dataset's hand-written endpoint, in short slices (`slices` of `seconds` each, summed), so a
+    change in machine load hits the pair alike, and the datasets' shares of one round were measured a minute
+    apart at most. Each figure is the median over the rounds."""
     from api import create_app
 
     secret = secrets.token_urlsafe(48)
@@ -263,16 +265,18 @@ def measure_all(datasets: dict[str, str], *, seconds: int, rounds: int) -> dict[
             for i, name in enumerate(n for n, _, _ in next(iter(targets.values()))):
                 for label in datasets:
                     auth = who[label]["auth"]
-                    hand_run = wrk(hands[label], seconds=seconds, auth=auth, master=masters[label][1])
                     _, url_, script = targets[label][i]
-                    run_id = secrets.token_hex(4)
-                    app_run = wrk(
-                        url_,
+                    hand_run, app_run = paired(
+                        {"url": hands[label], "auth": auth, "master": masters[label][1]},
+                        {
+                            "url": url_,
+                            "auth": auth,
+                            "script": script,
+                            "args": secrets.token_hex(4) if script else "",
+                            "master": masters[label][0],
+                        },
+                        slices=slices,
                         seconds=seconds,
-                        auth=auth,
-                        script=script,
-                        args=run_id if script else "",
-                        master=masters[label][0],
                     )
                     per_round[label].setdefault(name, []).append({"app": app_run, "hand": hand_run})
                     print(
@@ -319,11 +323,12 @@ def run(ctx: Any) -> list[Any]:
         ]
     from api.core.db import normalize_url
 
-    seconds, rounds = (3, 1) if ctx.quick else (5, 3)
+    # Each endpoint and its hand-written one alternate in slices of 2 s, three slices each per round.
+    seconds, slices, rounds = (2, 2, 1) if ctx.quick else (2, 3, 3)
     datasets = {"demo": _demo_database(normalize_url(server))}
     if ctx.database_url:
         datasets["municipality"] = normalize_url(ctx.database_url)
-    measured = measure_all(datasets, seconds=seconds, rounds=rounds)
+    measured = measure_all(datasets, seconds=seconds, slices=slices, rounds=rounds)
     rows: list[Row] = []
     for label, m in measured.items():
         hand, bare = m["hand-written"]["rps"], m["bare Flask"]["rps"]
