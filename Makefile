@@ -104,6 +104,7 @@ bench-data: install
 # Every benchmark in bench/ against that data: one table, also written to bench/RESULTS.md.
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
+	command -v valgrind >/dev/null || apt-get install -y valgrind
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/trivsel db upgrade
 	$(PY) bench/run_all.py
 

@@ -11,11 +11,12 @@ from flask_jwt_extended import JWTManager, create_access_token
 
 from api.extensions import JWT, jwt
 
-NOW = datetime.now(UTC)
-
 
 def _token(app, **changes) -> str:
-    """A token signed as the app signs, with claims changed (None removes one) or another key or algorithm."""
+    """A token signed as the app signs, with claims changed (None removes one) or another key or algorithm.
+    Times in `changes` are offsets from now (the token is made when the test runs, not when it is collected)."""
+    now = datetime.now(UTC)
+    changes = {k: now + v if isinstance(v, timedelta) else v for k, v in changes.items()}
     key = changes.pop("_key", app.config["JWT_SECRET_KEY"])
     algorithm = changes.pop("_alg", "HS256")
     claims = {
@@ -25,9 +26,9 @@ def _token(app, **changes) -> str:
         "fam": "f-1",
         "iss": "trivsel",
         "aud": "trivsel-api",
-        "iat": NOW,
-        "nbf": NOW,
-        "exp": NOW + timedelta(minutes=5),
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(minutes=5),
     }
     claims.update(changes)
     return pyjwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm=algorithm)
@@ -48,12 +49,12 @@ def _outcome(decode, token):
 
 CASES = {
     "valid": {},
-    "expired": {"exp": NOW - timedelta(minutes=1)},
+    "expired": {"exp": -timedelta(minutes=1)},
     "wrong key": {"_key": "another-secret-of-sufficient-length-0123456789"},
     "wrong audience": {"aud": "someone-else"},
     "wrong issuer": {"iss": "someone-else"},
     "no subject": {"sub": None},
-    "not yet valid": {"nbf": NOW + timedelta(hours=1)},
+    "not yet valid": {"nbf": timedelta(hours=1)},
     "no type": {"type": None},
     "other algorithm": {"_alg": "HS512"},
 }
