@@ -117,6 +117,14 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _in_flight() -> Conflict:
+    """409: another request with this key has not finished (or its race could not be settled)."""
+    return Conflict(
+        f"A request with this {HEADER} is still being processed. Retry shortly.",
+        type="idempotency_key_in_flight",
+    )
+
+
 def _replay(row: IdempotencyKey, fingerprint: str) -> Response:
     if row.fingerprint != fingerprint or row.method != request.method or row.path != request.path:
         raise InvalidInput(
@@ -125,10 +133,7 @@ def _replay(row: IdempotencyKey, fingerprint: str) -> Response:
             type="idempotency_key_reused",
         )
     if row.status_code is None:
-        raise Conflict(
-            "A request with this Idempotency-Key is still being processed. Retry shortly.",
-            type="idempotency_key_in_flight",
-        )
+        raise _in_flight()
     kept = row.response_headers or {}
     if row.created_at >= utcnow() - BODY_RETENTION:
         resp = make_response(json.dumps(row.response_body) if row.response_body is not None else "")
@@ -191,10 +196,7 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             session.rollback()
             if attempt == _MAX_ATTEMPTS - 1:
                 current_app.logger.warning("idempotency race not settled: %s", exc)
-                raise Conflict(
-                    "A request with this Idempotency-Key is being processed. Retry shortly.",
-                    type="idempotency_key_in_flight",
-                ) from exc
+                raise _in_flight() from exc
             continue
         if row_id is not None:
             break
@@ -203,10 +205,7 @@ def _run_once(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             return _replay(existing, fingerprint)
         # The key's holder rolled back between the two statements: claim it again.
     if row_id is None:
-        raise Conflict(
-            "A request with this Idempotency-Key is being processed. Retry shortly.",
-            type="idempotency_key_in_flight",
-        )
+        raise _in_flight()
     response = make_response(view(*args, **kwargs))
     if response.status_code < 400:
         body = response.get_json() if response.is_json else None

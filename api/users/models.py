@@ -90,12 +90,15 @@ class User(SchoolOwned, Base):
         """Keep the role names read with the user (authentication's one statement)."""
         self._role_names = tuple(sorted(names))
 
+    def _names(self) -> tuple[str, ...]:
+        if self._role_names is not None:
+            return self._role_names
+        return tuple(sorted(r.role for r in self.role_rows))
+
     @property
     def roles(self) -> list[str]:
         """The user's roles, sorted."""
-        if self._role_names is not None:
-            return list(self._role_names)
-        return sorted(r.role for r in self.role_rows)
+        return list(self._names())
 
     def set_roles(self, roles: list[str]) -> None:
         """Replace the user's roles with these; a change updates the user's row, so its version moves."""
@@ -106,15 +109,13 @@ class User(SchoolOwned, Base):
         have = {r.role for r in self.role_rows}
         for role in sorted(wanted - have):
             self.role_rows.append(UserRole(role=role))
-        self._role_names = tuple(sorted(wanted))
+        self.hold_role_names(wanted)
         # Roles live in their own rows; touching the user's row bumps its version and so its ETag.
         self.updated_at = utcnow()
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of these roles."""
-        if self._role_names is not None:
-            return any(r in roles for r in self._role_names)
-        return any(r.role in roles for r in self.role_rows)
+        return any(r in roles for r in self._names())
 
 
 class UserRole(Base):
