@@ -11,8 +11,8 @@ Idempotency-Key per request, from a wrk Lua script), as a class teacher, at demo
 with `trivsel demo`) and on the municipality (`make bench-data`). Both datasets' servers run at once and
 their runs interleave in rounds (each endpoint alternating with its dataset's hand-written one in 2-second
 slices); every figure is the median over the rounds, and the municipality's share against the demo's is taken
-per round (issue 16). Each run also reads the processor time the server and PostgreSQL spent per request
-(bench/_cpu.py).
+per round and shown (issue 16 judges it one request at a time, in request_cost.py). Each run also reads the
+processor time the server and PostgreSQL spent per request (bench/_cpu.py).
 The case read at municipality size has the demo case's history length. Servers listen on free 127.0.0.1
 ports and are stopped by their process id.
 """
@@ -400,17 +400,14 @@ def run(ctx: Any) -> list[Any]:
     if "municipality" in measured:
         demo, city = measured["demo"], measured["municipality"]
         for name in GOALS:
-            # The municipality's share against the demo's, per round (the two were measured side by side):
-            # by processor time per request, the cost the issue asks to stay flat (judged), and by throughput,
-            # which this machine's neighbours move by up to 2x between identical rounds (shown, not judged).
-            for kind, key, judged in (
-                ("processor time", "cpu_shares", True),
-                ("throughput", "shares", False),
-            ):
+            # The municipality's share against the demo's, per round (the two were measured side by side), by
+            # processor time per request and by throughput. Both are shown, not judged: under load on this
+            # machine single rounds move by a third; the flatness is judged one request at a time
+            # (request_cost.py), where the same shares repeat to within a few per cent.
+            for kind, key in (("processor time", "cpu_shares"), ("throughput", "shares")):
                 per_round = [c / d for c, d in zip(city[name][key], demo[name][key], strict=True)]
                 spread = ", ".join(f"{r:.0%}" for r in per_round)
                 d, c = statistics.median(demo[name][key]), statistics.median(city[name][key])
-                flat = abs(statistics.median(per_round) - 1) <= 0.10
                 rows.append(
                     Row(
                         figure=f"{name}: share of hand-written by {kind}, municipality (value) / demo "
@@ -419,9 +416,6 @@ def run(ctx: Any) -> list[Any]:
                         baseline=round(d * 100, 2),
                         unit="%",
                         ratio=statistics.median(per_round),
-                        goal="within 10 %" if judged else None,
-                        issue=16 if judged else None,
-                        passed=flat if judged else None,
                     )
                 )
     return rows
