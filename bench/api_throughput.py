@@ -72,9 +72,14 @@ def _demo_database(server: str) -> str:
     from make_data import migrate, recreate_database, vacuum_analyze
     from sqlalchemy.engine import make_url
 
+    from api.core.db import make_engine
+
     target = recreate_database(
         make_url(server).set(database="trivsel_bench_demo").render_as_string(hide_password=False)
     )
+    # An earlier benchmark in this process may hold pooled connections to the database just dropped: the
+    # process's one engine for it (make_engine) starts over with fresh ones.
+    make_engine(target).dispose()
     migrate(target)
     trivsel = Path(sys.executable).with_name("trivsel")
     subprocess.run(  # noqa: S603 - our own command line
