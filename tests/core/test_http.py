@@ -122,3 +122,11 @@ def test_the_browser_session_opens_only_with_its_cookie_and_still_round_trips(ap
     assert client.get(f"{base}test-session/c").json == {"before": {}}
     plain = app.test_client().get("/api/v1/health")
     assert "Set-Cookie" not in plain.headers
+
+
+def test_the_limiter_checks_only_the_operations_that_declare_a_limit(app):
+    # Trivsel sets no default, application or blueprint limit: the library's check before every view would
+    # find nothing to count (login's own limit is checked by its decorator: tests/auth/test_rate_limits.py).
+    from api.extensions import limiter
+
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
