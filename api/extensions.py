@@ -80,7 +80,7 @@ class Limiter(flask_limiter.Limiter):
     def init_app(self, app: Flask) -> None:
         super().init_app(app)
         manager = self.limit_manager
-        configured = manager._default_limits or manager._application_limits or manager._blueprint_limits
+        configured = manager.default_limits or manager.application_limits or manager._blueprint_limits
         hooks = app.before_request_funcs.get(None, [])
         if not (configured or self._meta_limits) and self._check_request_limit in hooks:
             hooks.remove(self._check_request_limit)

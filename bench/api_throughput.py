@@ -143,6 +143,20 @@ def _subjects(app: Any, *, demo: bool, events: int | None = None) -> dict[str, A
     }
 
 
+def issue10_calls(client: Any, who: dict[str, Any]) -> dict[str, Any]:
+    """The three requests issue 10 sets goals for, as a class teacher, on a Flask test client: each a callable
+    (a report with a fresh Idempotency-Key each time). `who` names the token, the student and the case."""
+    headers = {"Authorization": who["auth"]}
+    body = {"classification": "teasing", "students": [{"student_id": who["student"], "role": "target"}]}
+    return {
+        "GET /students/{id}": lambda: client.get(f"/api/v1/students/{who['student']}", headers=headers),
+        "GET /incidents/{id}": lambda: client.get(f"/api/v1/incidents/{who['incident']}", headers=headers),
+        "POST /incidents": lambda: client.post(
+            "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}
+        ),
+    }
+
+
 def count_statements(app: Any, who: dict[str, Any]) -> dict[str, int]:
     """SQL statements per request, in-process (a SQLAlchemy event on the app's engine)."""
     from _plans import capture
@@ -163,20 +177,14 @@ def count_statements(app: Any, who: dict[str, Any]) -> dict[str, int]:
         counts[name] = len(seen)
         return resp
 
-    measure("GET /students/{id}", lambda: client.get(f"/api/v1/students/{who['student']}", headers=headers))
-    measure(
-        "GET /incidents/{id}", lambda: client.get(f"/api/v1/incidents/{who['incident']}", headers=headers)
-    )
+    calls = issue10_calls(client, who)
+    measure("GET /students/{id}", calls["GET /students/{id}"])
+    measure("GET /incidents/{id}", calls["GET /incidents/{id}"])
     measure(
         "GET /incidents?page_size=25", lambda: client.get("/api/v1/incidents?page_size=25", headers=headers)
     )
     measure("GET /students?q=ås", lambda: client.get("/api/v1/students?q=%C3%A5s", headers=headers))
-    measure(
-        "POST /incidents",
-        lambda: client.post(
-            "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}
-        ),
-    )
+    measure("POST /incidents", calls["POST /incidents"])
     # A teacher moves a fresh case of their class from open to investigating (If-Match from its read).
     created = client.post(
         "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}

@@ -51,17 +51,9 @@ def _child(side: str, endpoint: str, n: int) -> None:
 
         app = create_app({"DATABASE_URL": config["url"], "JWT_SECRET_KEY": config["secret"]})
     freeze_loaded_app()  # as a gunicorn worker does (gunicorn.conf.py)
-    client = app.test_client()
-    headers = {"Authorization": config["auth"]}
-    body = {"classification": "teasing", "students": [{"student_id": config["student"], "role": "target"}]}
-    calls = {
-        "GET /students/{id}": lambda: client.get(f"/api/v1/students/{config['student']}", headers=headers),
-        "GET /incidents/{id}": lambda: client.get(f"/api/v1/incidents/{config['incident']}", headers=headers),
-        "POST /incidents": lambda: client.post(
-            "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}
-        ),
-    }
-    call = calls[endpoint]
+    from api_throughput import issue10_calls
+
+    call = issue10_calls(app.test_client(), config)[endpoint]
     for _ in range(20):
         resp = call()
     if resp.status_code >= 300:

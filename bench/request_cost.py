@@ -8,10 +8,9 @@ Each request is served in-process by Flask's test client, and costs what this pr
 (`process_time_ns`) plus what the PostgreSQL backends serving it spend (`/proc/<pid>/schedstat`, nanoseconds
 on a processor). The four kinds of request on both datasets take turns request by request, so a neighbour's
 burst falls on all of them alike, and each dataset goes first in every other turn; each figure is the median
-of its requests. Under wrk (`api_throughput`) the
-same shares move by a third between identical rounds, because a saturated 2-core machine queues the server,
-its 16 threads and PostgreSQL behind each other and behind the neighbours; one request at a time, the shares
-repeat to within a few per cent. Data size acts only in PostgreSQL, which is counted here.
+of its requests. Under wrk (`api_throughput`) the same shares move by a third between identical rounds,
+because a saturated 2-core machine queues the server, its 16 threads and PostgreSQL behind each other and
+behind the neighbours; one request at a time, the shares repeat to within a few per cent. Data size acts only in PostgreSQL, which is counted here.
 """
 
 from __future__ import annotations
@@ -34,59 +33,21 @@ REQUESTS = 300  # of each kind on each dataset (each endpoint's turn also serves
 WARM = 30
 
 
-class Backends:
-    """The on-processor time of the PostgreSQL backends serving one database's connections, in nanoseconds."""
-
-    def __init__(self, pids: list[int]) -> None:
-        self.files = [open(f"/proc/{pid}/schedstat", "rb", buffering=0) for pid in pids]  # noqa: SIM115
-
-    def ns(self) -> int:
-        total = 0
-        for f in self.files:
-            f.seek(0)
-            total += int(f.read().split()[0])
-        return total
-
-    def close(self) -> None:
-        for f in self.files:
-            f.close()
-
-
-def _backend_pids(url: str) -> list[int]:
-    """The backends connected to the database now (the app's pool and the hand-written connection)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    database = make_url(url).database
-    with psycopg.connect(
-        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    ) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (database,)
-        ).fetchall()
-    return [r[0] for r in rows]
-
-
 def _calls(url: str, secret: str, *, demo: bool, events: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The four requests on one dataset, as callables, and the subjects they read."""
     from _baselines import hand_app
-    from api_throughput import _subjects
+    from api_throughput import _subjects, issue10_calls
 
     from api import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "JWT_SECRET_KEY": secret})
     who = _subjects(app, demo=demo, events=events)
     os.environ.update(DATABASE_URL=url, JWT_SECRET_KEY=secret)  # hand_app reads them when it is made
-    client, hand = app.test_client(), hand_app().test_client()
+    hand = hand_app().test_client()
     headers = {"Authorization": who["auth"]}
-    body = {"classification": "teasing", "students": [{"student_id": who["student"], "role": "target"}]}
     calls: dict[str, Callable[[], Any]] = {
         HAND: lambda: hand.get(f"/api/v1/students/{who['student']}", headers=headers),
-        "GET /students/{id}": lambda: client.get(f"/api/v1/students/{who['student']}", headers=headers),
-        "GET /incidents/{id}": lambda: client.get(f"/api/v1/incidents/{who['incident']}", headers=headers),
-        "POST /incidents": lambda: client.post(
-            "/api/v1/incidents", json=body, headers={**headers, "Idempotency-Key": secrets.token_hex(16)}
-        ),
+        **issue10_calls(app.test_client(), who),
     }
     for name, call in calls.items():
         for _ in range(WARM):  # warm the caches, the pool and the prepared statements
@@ -96,7 +57,7 @@ def _calls(url: str, secret: str, *, demo: bool, events: int | None) -> tuple[di
     return calls, who
 
 
-def _one(call: Callable[[], Any], backends: Backends) -> int:
+def _one(call: Callable[[], Any], backends: Any) -> int:
     """Nanoseconds of processor time one request costs this process and the database."""
     before = backends.ns()
     start = time.process_time_ns()
@@ -117,7 +78,9 @@ def measure(datasets: dict[str, str], requests: int) -> dict[str, dict[str, list
         calls[label], who = _calls(url, secret, demo=label == "demo", events=events)
         events = events if events is not None else who["events"]
     freeze_loaded_app()  # as a gunicorn worker does once it has loaded the app (gunicorn.conf.py)
-    backends = {label: Backends(_backend_pids(url)) for label, url in datasets.items()}
+    from _cpu import Backends
+
+    backends = {label: Backends.of_database(url) for label, url in datasets.items()}
     costs: dict[str, dict[str, list[int]]] = {label: {HAND: []} for label in datasets}
     try:
         labels = list(datasets)
