@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Index, Integer, String, bindparam, cast, func, inse
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from api.core import lazy_begin
 from api.core.db import Base, JSONType
 from api.core.enums import register_enum
 from api.core.timeutil import utcnow
@@ -261,17 +262,19 @@ def _plain_insert() -> Any:
     return insert(AuditEntry.__table__)
 
 
-def store(session: Session, entries: list[PendingEntry]) -> None:
+def store(session: Session, entries: list[PendingEntry], *, closing: bool = False) -> None:
     """Write entries in their order: a run about many students as one INSERT … SELECT over their ids, the
     rest with one executemany of one cached INSERT (no ORM object is built for a row nobody reads back).
 
     The statements run on the session's connection, in its transaction, after its pending changes are
     flushed (a row may name a student added in this request): they are Core inserts, and the ORM's
-    handling of a statement would only add to them."""
+    handling of a statement would only add to them. `closing`: the commit follows at once, so where the
+    rows are one statement and nothing else was written it may run on its own (`api.core.lazy_begin`)."""
     if not entries:
         return
     session.flush()
     connection = session.connection()
+    statements: list[tuple[Any, Any]] = []
     singles: list[dict[str, Any]] = []
     dialect = connection.dialect.name
     for run in _runs(entries):
@@ -279,17 +282,26 @@ def store(session: Session, entries: list[PendingEntry]) -> None:
             singles.append({k: getattr(run[0], k) for k in _COLUMNS})
             continue
         if singles:
-            connection.execute(_plain_insert(), singles)
+            statements.append((_plain_insert(), singles))
             singles = []
         if all(e.detail is run[0].detail for e in run):
             params = {k: getattr(run[0], k) for k in _SHARED}
-            connection.execute(_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]})
+            statements.append((_by_student(dialect), {**params, "student_ids": [e.student_id for e in run]}))
         else:
             params = {k: getattr(run[0], k) for k in _SHARED if k not in _OWN}
             rows = [[e.student_id, e.detail] for e in run]
-            connection.execute(_by_student_detail(dialect), {**params, "rows": rows})
+            statements.append((_by_student_detail(dialect), {**params, "rows": rows}))
     if singles:
-        connection.execute(_plain_insert(), singles)
+        statements.append((_plain_insert(), singles))
+    # One statement of one row (or one INSERT … SELECT) is atomic by itself; an executemany is not.
+    alone = (
+        closing
+        and len(statements) == 1
+        and not (isinstance(statements[0][1], list) and len(statements[0][1]) > 1)
+    )
+    options = {lazy_begin.ALONE: True} if alone else None
+    for statement, params in statements:
+        connection.execute(statement, params, execution_options=options)
 
 
 def flush_pending(session: Session) -> None:

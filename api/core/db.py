@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from api.core import lazy_begin
+
 # Ids are 32-bit integers on PostgreSQL; a larger id in a URL is simply not found.
 MAX_ID = 2**31 - 1
 
@@ -131,6 +133,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            lazy_begin.install(engine)
         from api.core.metrics import watch_pool
 
         watch_pool(engine)

@@ -131,7 +131,7 @@ def commit(*, succeeded: bool) -> None:
     if not succeeded:
         session.rollback()
     try:
-        audit.store(session, entries)
+        audit.store(session, entries, closing=True)
         session.commit()
     except Exception:
         session.rollback()
