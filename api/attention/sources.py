@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.attention.registry import Context, Found, Item, attention_source
@@ -103,9 +103,13 @@ def _cases(
 @attention_source("new_report", order=10)
 def new_reports(ctx: Context) -> Found:
     """Cases reported since the caller's last visit (or the date asked), newest first as in the case list."""
+    # The moment is written into the statement, not sent as a parameter: a prepared statement's generic plan
+    # cannot know how few cases are new, and walked the school's cases newest first looking for 50 of them
+    # (145 ms at municipality scale once psycopg had prepared it, against 4 ms planned for the moment).
+    since = bindparam("since", ctx.since, literal_execute=True)
     return _cases(
         ctx,
-        Incident.created_at >= ctx.since,
+        Incident.created_at >= since,
         order=(Incident.occurred_at.desc(), Incident.id.desc()),
         kind="new_report",
         seen=True,
