@@ -100,8 +100,8 @@ def _class_labels(session: Session, school_id: int, ids: set[str]) -> dict[str, 
 @functools.lru_cache(maxsize=32)
 def _heatmap_statement(postgresql: bool, first_year: int, last_year: int) -> Select[Any]:
     """The heat map's GROUP BY with the school and the period as parameters, built once per kind of database
-    (and, on SQLite, whose wall time spells out each year's summer time, per span of years): building and
-    keying it anew on every request cost a quarter of what PostgreSQL takes to run it."""
+    and span of years (the wall time spells out each year's summer time): building and keying it anew on
+    every request cost a quarter of what PostgreSQL takes to run it."""
     hour = local_hour(postgresql, Incident.occurred_at, first_year, last_year)
     place = func.coalesce(Incident.place, "unknown")
     return (
@@ -119,8 +119,7 @@ def _heatmap_statement(postgresql: bool, first_year: int, last_year: int) -> Sel
 def heatmap(session: Session, scope: Scope, period: Period, filters: Filters) -> Table:
     """Cases by place and hour of the day (Copenhagen time)."""
     postgresql = is_postgresql(session)
-    years = (0, 0) if postgresql else (period.first.year, period.last.year)  # PostgreSQL knows summer time
-    stmt = _heatmap_statement(postgresql, *years)
+    stmt = _heatmap_statement(postgresql, period.first.year, period.last.year)
     narrowed = _narrowed(session, scope, filters)
     if narrowed:
         stmt = stmt.where(*narrowed)

@@ -125,8 +125,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             kwargs.update(pool_size=10, max_overflow=20, pool_recycle=3600)
             # The session's time zone is UTC whatever the server's default: times come back in UTC as they
             # are stored (no conversion of each value read), and nothing the database computes from a time
-            # depends on how the server was set up (local times are always asked for by name). Options in
-            # the URL (`?options=-c lock_timeout=...`) are kept, after this one.
+            # depends on how the server was set up (Copenhagen wall time is the UTC moment plus the offset
+            # in force, read in this zone: api/analytics/scope.py). Options in the URL
+            # (`?options=-c lock_timeout=...`) are kept, after this one.
             given = make_url(url).query.get("options")
             given = " ".join(given) if isinstance(given, tuple) else given
             kwargs["connect_args"] = {"options": " ".join(filter(None, ("-c TimeZone=UTC", given)))}

@@ -13,6 +13,7 @@ from sqlalchemy import true
 
 from api.analytics import scope, views
 from api.analytics.schemas import CellRead, CellsField
+from api.core.timeutil import LOCAL_TZ
 from api.incidents import permissions as incident_permissions
 from tests.analytics.factories import add_cases
 from tests.incidents.factories import headers, make_world
@@ -53,6 +54,26 @@ def test_heatmap_cells_come_ordered_by_place_then_hour_as_a_number(app, client, 
         ("unknown", "13"),
     ]
     assert all(c["count"] == 5 for c in table["cells"])
+
+
+def test_heatmap_hours_are_copenhagen_hours_at_the_summer_time_transitions(app, client, session, world):
+    # Wall time is the UTC moment plus the offset in force: the minute before and the minute of each switch,
+    # and a new year's night, fall in the hour Copenhagen's own clock showed.
+    moments = [
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # 01:59 winter time
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # 03:00 summer time
+        datetime(2026, 10, 25, 0, 59, tzinfo=UTC),  # 02:59 summer time
+        datetime(2026, 10, 25, 1, 0, tzinfo=UTC),  # 02:00 winter time again
+        datetime(2025, 12, 31, 23, 30, tzinfo=UTC),  # 00:30 on New Year's Day
+    ]
+    for n, moment in enumerate(moments):
+        add_cases(session, world.users["teacher"], [world.anna], n=5, at=moment, place=f"p{n}")
+    table = _get(
+        client, app, world, world.users["leader"], "heatmap", date_from="2025-12-01", date_to="2026-11-30"
+    )
+    found = {c["keys"]["place"]: int(c["keys"]["hour"]) for c in table["cells"]}
+    assert found == {f"p{n}": moment.astimezone(LOCAL_TZ).hour for n, moment in enumerate(moments)}
+    assert sorted(found.values()) == [0, 1, 2, 2, 3]
 
 
 def test_the_heat_maps_statement_is_built_once_and_narrowing_it_leaves_it_whole(app, client, session, world):
