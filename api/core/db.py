@@ -131,11 +131,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             given = make_url(url).query.get("options")
             given = " ".join(given) if isinstance(given, tuple) else given
             kwargs["connect_args"] = {"options": " ".join(filter(None, ("-c TimeZone=UTC", given)))}
-        engine = create_engine(url, **kwargs)
+        target: Any = url
+        if url.startswith("postgresql+psycopg://"):
+            # psycopg, with the transaction begun at a request's first write (api/core/lazy_begin.py).
+            target = make_url(url).set(drivername=f"postgresql+{lazy_begin.DRIVER}")
+        engine = create_engine(target, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
-        else:
-            lazy_begin.install(engine)
         from api.core.metrics import watch_pool
 
         watch_pool(engine)

@@ -31,10 +31,10 @@ def statements(app, backend) -> Any:
 
     with app.app_context():
         engine = db.engine
-    # After lazy_begin's own listener, so the mode recorded is the one the statement runs in.
-    event.listen(engine, "before_cursor_execute", record)
+    # After the statement: the mode it ran in (the dialect chooses it as it hands the statement to psycopg).
+    event.listen(engine, "after_cursor_execute", record)
     yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "after_cursor_execute", record)
 
 
 def test_a_read_request_runs_outside_a_transaction_and_its_audit_row_is_kept(
