@@ -293,12 +293,8 @@ def store(session: Session, entries: list[PendingEntry], *, closing: bool = Fals
             statements.append((_by_student_detail(dialect), {**params, "rows": rows}))
     if singles:
         statements.append((_plain_insert(), singles))
-    # One statement of one row (or one INSERT … SELECT) is atomic by itself; an executemany is not.
-    alone = (
-        closing
-        and len(statements) == 1
-        and not (isinstance(statements[0][1], list) and len(statements[0][1]) > 1)
-    )
+    # One statement is atomic by itself (the dialect never runs an executemany alone).
+    alone = closing and len(statements) == 1
     options = {lazy_begin.ALONE: True} if alone else None
     for statement, params in statements:
         connection.execute(statement, params, execution_options=options)

@@ -18,7 +18,8 @@ it made SQLAlchemy dispatch events around every statement: 0.2 to 0.7 million in
 
 One statement more may run on its own: one marked `ALONE` by the code that knows it is the last statement of
 a unit of work that has written nothing yet. That is the request's audit row of a request that wrote nothing
-else (`api.core.transactions.commit`): a single statement is atomic by itself.
+else (`api.core.transactions.commit`): a single statement is atomic by itself. An executemany never runs on
+its own, marked or not: its executions are atomic only together.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ _LOCKING = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE",
 
 def may_run_alone(statement: str, context: Any, cursor: Any = None) -> bool:
     """Whether a statement issued while no transaction is open may run outside one."""
+    if context is not None and context.executemany:
+        return False  # several executions: atomic only together
     if context is not None and context.execution_options.get(ALONE):
         return True
     if isinstance(cursor, ServerCursor):
@@ -53,11 +56,12 @@ def may_run_alone(statement: str, context: Any, cursor: Any = None) -> bool:
     return statement.startswith("SELECT") and not any(lock in statement for lock in _LOCKING)
 
 
-def _choose(cursor: Any, alone: bool) -> None:
-    """Run the next statement on its own, or in the transaction (begun by psycopg with it if none is open)."""
+def _choose(cursor: Any, statement: str, context: Any) -> None:
+    """Run the statement on its own, or in the transaction (begun by psycopg with it if none is open)."""
     driver = cursor.connection
     if driver.pgconn.transaction_status != _IDLE:
-        return  # a transaction is open: the statement joins it
+        return  # a transaction is open: the statement joins it, whatever it is
+    alone = may_run_alone(statement, context, cursor)
     if driver.autocommit != alone:
         driver.autocommit = alone
 
@@ -69,15 +73,15 @@ class LazyBeginDialect(PGDialect_psycopg):
     supports_statement_cache = True
 
     def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
-        _choose(cursor, may_run_alone(statement, context, cursor))
+        _choose(cursor, statement, context)
         super().do_execute(cursor, statement, parameters, context)
 
     def do_execute_no_params(self, cursor: Any, statement: str, context: Any = None) -> None:
-        _choose(cursor, may_run_alone(statement, context, cursor))
+        _choose(cursor, statement, context)
         super().do_execute_no_params(cursor, statement, context)
 
     def do_executemany(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
-        _choose(cursor, False)  # several statements: atomic only together
+        _choose(cursor, statement, context)
         super().do_executemany(cursor, statement, parameters, context)
 
 
