@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.types import TypeDecorator
 
 from api.core import lazy_begin
+from api.core.pg_cursor import LazyDescriptionCursor
 
 # Ids are 32-bit integers on PostgreSQL; a larger id in a URL is simply not found.
 MAX_ID = 2**31 - 1
@@ -135,6 +136,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if url.startswith("postgresql+psycopg://"):
             # psycopg, with the transaction begun at a request's first write (api/core/lazy_begin.py).
             target = make_url(url).set(drivername=f"postgresql+{lazy_begin.DRIVER}")
+            # Its cursor describes a result's columns only when asked (api/core/pg_cursor.py).
+            kwargs["connect_args"]["cursor_factory"] = LazyDescriptionCursor
         engine = create_engine(target, **kwargs)
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
