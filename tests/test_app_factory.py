@@ -71,8 +71,9 @@ def test_a_gunicorn_worker_freezes_what_it_built_at_start():
     import gc
     import importlib.util
 
-    from api.core.collector import freeze_loaded_app
+    from api.core.collector import THRESHOLDS, freeze_loaded_app
 
+    before = gc.get_threshold()
     spec = importlib.util.spec_from_file_location("trivsel_gunicorn_conf", ROOT / "gunicorn.conf.py")
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
@@ -80,6 +81,8 @@ def test_a_gunicorn_worker_freezes_what_it_built_at_start():
         conf.post_worker_init(object())
         frozen = gc.get_freeze_count()
         assert frozen > 0
+        assert gc.get_threshold() == THRESHOLDS  # requests' objects are collected less often
         assert freeze_loaded_app() >= frozen
     finally:
         gc.unfreeze()  # the test process goes on building apps
+        gc.set_threshold(*before)
