@@ -44,3 +44,32 @@ def test_another_schools_object_is_404_with_options_too(app):
         get_in_school(db.session, Student, otto_id, school_id=school_id, options=WITH_CLASS)
     with app.app_context(), pytest.raises(NotFound):
         get_in_school(db.session, Student, 10**6, school_id=school_id, options=WITH_CLASS)
+
+
+def test_a_read_without_options_is_built_once_too(app, database_url, monkeypatch):
+    """No options: the statement built once for the model answers, not `session.get` (which builds its statement
+    again on every call); an object already in the session is still answered from it."""
+    school_id, anna_id, otto_id = _arrange(app)
+    built = []
+
+    with app.app_context(), statements(database_url) as sent:
+        session = db.session
+        original = type(session).get
+
+        def counted_get(self, *args, **kwargs):
+            built.append(args)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(type(session), "get", counted_get)
+        student = get_in_school(session, Student, anna_id, school_id=school_id)
+        assert built == []  # the statement built once read it
+        assert student.given_name == "Anna" and student.school_class.name == "3.A"
+        again = get_in_school(session, Student, anna_id, school_id=school_id)
+        assert again is student
+        with pytest.raises(NotFound):
+            get_in_school(session, Student, otto_id, school_id=school_id)
+        with pytest.raises(NotFound):
+            get_in_school(session, Student, 10**6, school_id=school_id)
+    assert len(built) == 1  # the object in the session: answered as session.get answers
+    # Anna (with her class, joined as the model says), Otto and the missing id: one read each.
+    assert len([s for s in sent if s.startswith("SELECT")]) == 3, sent
