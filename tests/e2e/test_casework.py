@@ -125,7 +125,12 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     # The pupil's perspective, saved on the case with its ETag.
     perspective = page.get_by_label("Hvordan oplever eleven det selv?")
     perspective.fill("Jeg tør ikke gå ud i frikvarteret.")
-    page.get_by_role("button", name="Gem elevens perspektiv").click()
+    # The save reloads the case; that read must land before the leader's change below, or the screen would
+    # rightly show the leader's version (and its ETag) before "Min version" is typed.
+    with page.expect_response(
+        lambda r: r.url.endswith(case_path) and r.request.method == "GET", timeout=15_000
+    ):
+        page.get_by_role("button", name="Gem elevens perspektiv").click()
     page.get_by_role("status").filter(has_text="Gemt.").wait_for()
     assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == (
         "Jeg tør ikke gå ud i frikvarteret."
