@@ -4,7 +4,7 @@ psycopg builds a `Column` object for every column of a result each time `cursor.
 column's name decoded, its type looked up, four calls into libpq. SQLAlchemy reads the description after every
 statement, but for a statement it has run before (nearly all of a request's) it only asks whether it is
 None: the result's columns are known from the compiled statement. A case read returns about 150 columns over
-its four SELECTs, and building and dropping their `Column` objects cost about a tenth of its Python time.
+its four SELECTs, and building and dropping their `Column` objects cost 8 % of its Python instructions.
 
 Here `description` answers with a sequence that knows its length and makes the `Column` objects the first
 time it is indexed or iterated; whatever reads the columns gets the same objects psycopg would have given.
@@ -20,11 +20,7 @@ from psycopg import Cursor, InterfaceError
 from psycopg.pq import ExecStatus
 
 # The results that describe columns (psycopg's own test: "SELECT ;" has none, yet is described, as empty).
-_DESCRIBED = frozenset(
-    getattr(ExecStatus, name)
-    for name in ("TUPLES_OK", "SINGLE_TUPLE", "TUPLES_CHUNK")
-    if hasattr(ExecStatus, name)
-)
+_DESCRIBED = frozenset({ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK})
 
 
 class Description(Sequence[Any]):
