@@ -136,7 +136,8 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
         "Jeg tør ikke gå ud i frikvarteret."
     )
 
-    # Someone else changes the case meanwhile: the next save is refused, not silently overwritten.
+    # Someone else changes the text meanwhile: the next save is refused, not silently overwritten, and what the
+    # user typed stays in the field beside the other text once the case is read again.
     _, headers = live_server.exchange("GET", case_path, role="leader")
     live_server.request(
         "PATCH",
@@ -147,11 +148,41 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     )
     perspective.fill("Min version")
     page.get_by_role("button", name="Gem elevens perspektiv").click()
-    page.get_by_role("alert").filter(has_text="Nogen har ændret dette imens").wait_for()
+    changed = page.get_by_role("alert").filter(has_text="En anden har gemt en ny tekst")
+    changed.wait_for()
+    assert "Ændret af lederen" in changed.inner_text()
+    assert perspective.input_value() == "Min version"
     assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == "Ændret af lederen"
+    # Taking the saved text puts it in the field; the next reload shows it too.
+    changed.get_by_role("button", name="Brug den gemte tekst").click()
+    assert perspective.input_value() == "Ændret af lederen"
     page.reload()
     page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
     assert page.get_by_label("Hvordan oplever eleven det selv?").input_value() == "Ændret af lederen"
+
+    # A reload for another reason (a note added) while the user types, after someone else saved a new text: the
+    # draft is kept, not replaced by the reloaded text; "keep my text" then saves it over the text now shown.
+    perspective.fill("Eleven siger, det er blevet bedre.")
+    _, headers = live_server.exchange("GET", case_path, role="leader")
+    live_server.request(
+        "PATCH",
+        case_path,
+        {"pupil_perspective": "Lederens anden tekst"},
+        role="leader",
+        headers={"If-Match": headers["ETag"]},
+    )
+    notes = page.get_by_role("region", name="Noter")
+    notes.get_by_label("Note", exact=True).fill("Talt med eleven")
+    notes.get_by_role("button", name="Tilføj note").click()
+    changed.filter(has_text="Lederens anden tekst").wait_for()
+    assert perspective.input_value() == "Eleven siger, det er blevet bedre."
+    assert page.get_by_role("button", name="Gem elevens perspektiv").is_disabled()  # the user chooses first
+    changed.get_by_role("button", name="Behold min tekst").click()
+    page.get_by_role("button", name="Gem elevens perspektiv").click()
+    page.get_by_role("status").filter(has_text="Gemt.").wait_for()
+    assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == (
+        "Eleven siger, det er blevet bedre."
+    )
 
     # Refer the case to SSP, then mark the referral as sent (PATCH with the referral's own ETag).
     page.get_by_text("Ny henvisning").click()

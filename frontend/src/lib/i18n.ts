@@ -400,6 +400,9 @@ const da = {
   case_pupil_perspective_help: 'Hvordan oplever eleven det selv? Skriv gerne elevens egne ord.',
   case_pupil_perspective_none: 'Ikke beskrevet endnu.',
   case_pupil_perspective_save: 'Gem elevens perspektiv',
+  case_pupil_perspective_changed: 'En anden har gemt en ny tekst, mens du skrev. Din tekst er bevaret i feltet. Den gemte tekst er nu:',
+  case_pupil_perspective_keep_mine: 'Behold min tekst',
+  case_pupil_perspective_use_theirs: 'Brug den gemte tekst',
   // students
   nav_students: 'Elever',
   students_title: 'Find en elev',
