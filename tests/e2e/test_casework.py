@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -148,13 +149,13 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     )
     perspective.fill("Min version")
     page.get_by_role("button", name="Gem elevens perspektiv").click()
-    changed = page.get_by_role("alert").filter(has_text="En anden har gemt en ny tekst")
+    changed = page.get_by_role("alert").filter(has_text="En anden har gemt en ændring")
     changed.wait_for()
     assert "Ændret af lederen" in changed.inner_text()
     assert perspective.input_value() == "Min version"
     assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == "Ændret af lederen"
     # Taking the saved text puts it in the field; the next reload shows it too.
-    changed.get_by_role("button", name="Brug den gemte tekst").click()
+    changed.get_by_role("button", name="Brug den gemte udgave").click()
     assert perspective.input_value() == "Ændret af lederen"
     page.reload()
     page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
@@ -177,7 +178,7 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     changed.filter(has_text="Lederens anden tekst").wait_for()
     assert perspective.input_value() == "Eleven siger, det er blevet bedre."
     assert page.get_by_role("button", name="Gem elevens perspektiv").is_disabled()  # the user chooses first
-    changed.get_by_role("button", name="Behold min tekst").click()
+    changed.get_by_role("button", name="Behold min udgave").click()
     page.get_by_role("button", name="Gem elevens perspektiv").click()
     page.get_by_role("status").filter(has_text="Gemt.").wait_for()
     assert live_server.request("GET", case_path, role="leader")["pupil_perspective"] == (
@@ -216,6 +217,72 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     screenshot(page, "13-case-timeline")
     page.get_by_role("heading", name="Eksterne samarbejdspartnere").scroll_into_view_if_needed()
     screenshot(page, "14-case-referrals")
+
+
+def test_action_plan_draft_survives_a_plan_saved_meanwhile(page, live_server) -> None:
+    """The action plan's editor: a plan is saved; while a second version is typed, someone else saves another
+    plan and the case is read again (a note added): the typed plan stays, the other one is shown beside it,
+    and nothing is saved until the user chooses."""
+    incident = _established_case(live_server, "Bliver holdt udenfor i frikvarteret")
+    case_path = f"/api/v1/incidents/{incident['id']}"
+    plan_path = f"{case_path}/action-plan"
+    follow_up = (date.today() + timedelta(days=14)).isoformat()
+
+    login(page, "resource_person")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
+    plan = page.get_by_role("region", name="Handlingsplan")
+    measure = plan.get_by_label("Tiltag", exact=True)
+    measure.fill("Daglig kontakt med klasselæreren")
+    # Who carries out the measure: the API refuses a measure without.
+    plan.get_by_label("Hvem gør det?").fill("Klasselæreren")
+    plan.get_by_label("Opfølgning senest").fill(follow_up)
+    # The save reloads the case; that read lands before the leader's change below.
+    with page.expect_response(
+        lambda r: r.url.endswith(case_path) and r.request.method == "GET", timeout=15_000
+    ):
+        plan.get_by_role("button", name="Gem handlingsplan").click()
+    saved_plan = live_server.request("GET", case_path, role="leader")["action_plan"]
+    assert [(m["description"], m["responsible"]) for m in saved_plan["measures"]] == [
+        ("Daglig kontakt med klasselæreren", "Klasselæreren")
+    ]
+
+    # The second version is being typed when the leader saves another plan over the first.
+    measure.fill("Ugentlig samtale med AKT-læreren")
+    live_server.request(
+        "PUT",
+        plan_path,
+        {
+            "measures": [{"description": "Lederens tiltag", "responsible": "Skolelederen"}],
+            "follow_up_on": follow_up,
+        },
+        role="leader",
+        headers={"If-Match": saved_plan["etag"]},
+    )
+    notes = page.get_by_role("region", name="Noter")
+    notes.get_by_label("Note", exact=True).fill("Talt med forældrene")
+    notes.get_by_role("button", name="Tilføj note").click()
+    changed = plan.get_by_role("alert").filter(has_text="En anden har gemt en ændring")
+    changed.wait_for()
+    assert "Lederens tiltag (Skolelederen)" in changed.inner_text()
+    assert measure.input_value() == "Ugentlig samtale med AKT-læreren"
+    assert plan.get_by_role("button", name="Gem handlingsplan").is_disabled()
+    assert_no_axe_violations(page, "action plan saved meanwhile")
+    assert [
+        m["description"]
+        for m in live_server.request("GET", case_path, role="leader")["action_plan"]["measures"]
+    ] == ["Lederens tiltag"]
+
+    # Keeping the typed plan saves it over the leader's, now that the user has seen it.
+    changed.get_by_role("button", name="Behold min udgave").click()
+    with page.expect_response(lambda r: r.url.endswith(plan_path) and r.request.method == "PUT") as put:
+        plan.get_by_role("button", name="Gem handlingsplan").click()
+    assert put.value.status == 200
+    measures = live_server.request("GET", case_path, role="leader")["action_plan"]["measures"]
+    assert [(m["description"], m["responsible"]) for m in measures] == [
+        ("Ugentlig samtale med AKT-læreren", "Klasselæreren")
+    ]
+    assert plan.get_by_role("alert").count() == 0
 
 
 def test_reporter_sees_the_course_of_their_case_but_not_the_case_work(page, live_server) -> None:
