@@ -285,6 +285,42 @@ def test_action_plan_draft_survives_a_plan_saved_meanwhile(page, live_server) ->
     assert plan.get_by_role("alert").count() == 0
 
 
+def test_acute_measure_and_follow_up_recorded_from_the_case(page, live_server) -> None:
+    """The acute measure and the follow-up meeting, each written from its section of the case (neither had a
+    browser test that saved one)."""
+    incident = _established_case(live_server, "Bliver skubbet i garderoben")
+    case_path = f"/api/v1/incidents/{incident['id']}"
+    follow_up = (date.today() + timedelta(days=7)).isoformat()
+    live_server.request(
+        "PUT",
+        f"{case_path}/action-plan",
+        {
+            "measures": [{"description": "Voksen i garderoben", "responsible": "Klasselæreren"}],
+            "follow_up_on": follow_up,
+        },
+        role="resource_person",
+    )
+
+    login(page, "resource_person")
+    page.goto(f"/#/cases/{incident['id']}")
+    page.get_by_role("heading", name=re.compile(rf"Sag #{incident['id']}"), level=1).wait_for()
+    acute = page.get_by_role("region", name="Akutte tiltag")
+    acute.get_by_label("Tilføj akut tiltag").fill("Eleverne skilt ad i frikvarteret")
+    acute.get_by_role("button", name="Tilføj", exact=True).click()
+    acute.get_by_text("Eleverne skilt ad i frikvarteret").wait_for()
+    assert [
+        a["description"] for a in live_server.request("GET", case_path, role="leader")["acute_measures"]
+    ] == ["Eleverne skilt ad i frikvarteret"]
+
+    followups = page.get_by_role("region", name="Opfølgning", exact=True)
+    followups.get_by_role("button", name="Aftaget").click()
+    followups.get_by_label("Referat").fill("Færre episoder ifølge eleven")
+    followups.get_by_role("button", name="Registrér opfølgning").click()
+    followups.locator("li.card").filter(has_text="Aftaget").wait_for()
+    saved = live_server.request("GET", case_path, role="leader")["follow_ups"]
+    assert [(f["outcome"], f["summary"]) for f in saved] == [("decreased", "Færre episoder ifølge eleven")]
+
+
 def test_reporter_sees_the_course_of_their_case_but_not_the_case_work(page, live_server) -> None:
     require(live_server, ("/api/v1/incidents/{incident_id}/timeline", "get"))
     incident = _established_case(live_server, "Skubbet i garderoben")
