@@ -109,6 +109,14 @@ def _established_case(live_server, description: str) -> dict:
     return incident
 
 
+def _leader_writes_perspective(live_server, case_path: str, text: str) -> None:
+    """Another adult (the leader) saves the pupil's perspective, with the case's current ETag."""
+    _, headers = live_server.exchange("GET", case_path, role="leader")
+    live_server.request(
+        "PATCH", case_path, {"pupil_perspective": text}, role="leader", headers={"If-Match": headers["ETag"]}
+    )
+
+
 def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_dir) -> None:
     require(
         live_server,
@@ -139,14 +147,7 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
 
     # Someone else changes the text meanwhile: the next save is refused, not silently overwritten, and what the
     # user typed stays in the field beside the other text once the case is read again.
-    _, headers = live_server.exchange("GET", case_path, role="leader")
-    live_server.request(
-        "PATCH",
-        case_path,
-        {"pupil_perspective": "Ændret af lederen"},
-        role="leader",
-        headers={"If-Match": headers["ETag"]},
-    )
+    _leader_writes_perspective(live_server, case_path, "Ændret af lederen")
     perspective.fill("Min version")
     page.get_by_role("button", name="Gem elevens perspektiv").click()
     changed = page.get_by_role("alert").filter(has_text="En anden har gemt en ændring")
@@ -164,14 +165,7 @@ def test_pupil_perspective_referrals_and_timeline(page, live_server, screenshot_
     # A reload for another reason (a note added) while the user types, after someone else saved a new text: the
     # draft is kept, not replaced by the reloaded text; "keep my text" then saves it over the text now shown.
     perspective.fill("Eleven siger, det er blevet bedre.")
-    _, headers = live_server.exchange("GET", case_path, role="leader")
-    live_server.request(
-        "PATCH",
-        case_path,
-        {"pupil_perspective": "Lederens anden tekst"},
-        role="leader",
-        headers={"If-Match": headers["ETag"]},
-    )
+    _leader_writes_perspective(live_server, case_path, "Lederens anden tekst")
     notes = page.get_by_role("region", name="Noter")
     notes.get_by_label("Note", exact=True).fill("Talt med eleven")
     notes.get_by_role("button", name="Tilføj note").click()
