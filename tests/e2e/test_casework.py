@@ -560,3 +560,25 @@ def test_a_status_change_uses_the_version_the_user_read(page, live_server) -> No
     page.get_by_role("button", name="Skift status til Undersøges").click()
     page.get_by_role("alert").filter(has_text="Nogen har ændret dette imens").wait_for()
     assert live_server.request("GET", case_path, role="leader")["status"] == "open"
+
+
+def test_a_notification_is_marked_read(page, live_server) -> None:
+    """ "Markér som læst" stores the reading: the API's notification has its read_at, and the card is no longer
+    unread."""
+    require(live_server, ("/api/v1/notifications/{notification_id}/read", "post"))
+    incident = _established_case(live_server, "Låst inde på toilettet")
+    items = live_server.all_items("/api/v1/notifications", "leader")
+    [ours] = [n for n in items if n["incident_id"] == incident["id"] and n["kind"] == "bullying_established"]
+    assert ours["read_at"] is None
+    login(page, "leader")
+    card = page.get_by_role("listitem").filter(has_text=f"er konstateret (sag #{incident['id']})")
+    card.get_by_text("Ulæst").wait_for()
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/notifications/{ours['id']}/read") and r.request.method == "POST"
+    ) as sent:
+        card.get_by_role("button", name="Markér som læst").click()
+    assert sent.value.status == 200
+    card.get_by_role("button", name="Markér som læst").wait_for(state="detached")
+    assert card.get_by_text("Ulæst").count() == 0
+    items = live_server.all_items("/api/v1/notifications", "leader")
+    assert next(n for n in items if n["id"] == ours["id"])["read_at"] is not None

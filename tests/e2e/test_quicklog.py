@@ -341,6 +341,32 @@ def test_fortryd_withdraws_a_log_already_sent(page, live_server) -> None:
     assert any(e["kind"] == "withdrawn" for e in timeline)
 
 
+def test_fortryd_withdraws_an_observation_already_sent(page, live_server) -> None:
+    """Item 3 for observations: "Fortryd" withdraws the sent observation; the API keeps who withdrew it."""
+    require(live_server, ("/api/v1/observations/{observation_id}/withdraw", "post"))
+    [student] = teacher_students(live_server, 1)
+    login(page, "teacher")
+    wait_for_roster(page)
+    page.keyboard.type(student["display_name"][:2])
+    student_button(page, student["display_name"]).first.click()
+    page.get_by_role("button", name="Observation", exact=True).click()
+    page.get_by_role("button", name="3: Neutral").click()
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/observations") and r.request.method == "POST"
+    ) as sent:
+        page.get_by_role("button", name="Gem", exact=True).click()
+    observation_id = sent.value.json()["id"]
+    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/observations/{observation_id}/withdraw") and r.request.method == "POST"
+    ) as withdrawn:
+        page.get_by_role("button", name="Fortryd").click()
+    assert withdrawn.value.status == 200
+    receipt(page).filter(has_text="Fortrudt: trukket tilbage").wait_for()
+    stored = live_server.request("GET", f"/api/v1/observations/{observation_id}", role="teacher")
+    assert stored["withdrawn_at"] is not None and stored["withdrawn_by"]["name"] == "Tina Lærer"
+
+
 def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_bars(
     page, live_server
 ) -> None:
