@@ -301,8 +301,8 @@ def test_a_status_change_uses_the_version_the_user_read(page, live_server) -> No
 
 
 def test_a_notification_is_marked_read(page, live_server) -> None:
-    """ "Markér som læst" stores the reading: the API's notification has its read_at, and the card is no longer
-    unread."""
+    """The "Markér som læst" button stores the reading (the notification's read_at), and the card is no longer
+    unread; a refused write says so."""
     require(live_server, ("/api/v1/notifications/{notification_id}/read", "post"))
     incident = established_case(live_server, "Låst inde på toilettet")
     items = live_server.all_items("/api/v1/notifications", "leader")
@@ -311,6 +311,13 @@ def test_a_notification_is_marked_read(page, live_server) -> None:
     login(page, "leader")
     card = page.get_by_role("listitem").filter(has_text=f"er konstateret (sag #{incident['id']})")
     card.get_by_text("Ulæst").wait_for()
+    # A refused write says so, and the card stays unread.
+    read_path = f"**/api/v1/notifications/{ours['id']}/read"
+    page.route(read_path, lambda route: route.fulfill(status=503, body="{}"))
+    card.get_by_role("button", name="Markér som læst").click()
+    page.get_by_role("alert").wait_for()
+    page.unroute(read_path)
+    assert card.get_by_text("Ulæst").count() == 1
     with page.expect_response(
         lambda r: r.url.endswith(f"/notifications/{ours['id']}/read") and r.request.method == "POST"
     ) as sent:
@@ -318,5 +325,6 @@ def test_a_notification_is_marked_read(page, live_server) -> None:
     assert sent.value.status == 200
     card.get_by_role("button", name="Markér som læst").wait_for(state="detached")
     assert card.get_by_text("Ulæst").count() == 0
+    assert page.get_by_role("alert").count() == 0
     items = live_server.all_items("/api/v1/notifications", "leader")
     assert next(n for n in items if n["id"] == ours["id"])["read_at"] is not None

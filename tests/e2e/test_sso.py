@@ -225,7 +225,7 @@ def test_the_admin_sets_up_a_provider_from_the_form(page: Any, live_server: Any)
 
 
 def test_the_admin_removes_a_users_link(page: Any, live_server: Any) -> None:
-    """ "Fjern" on a link deletes it: that id no longer signs the user in."""
+    """The link's "Fjern" button deletes the link: that id no longer signs the user in."""
     provider = live_server.request(
         "POST",
         "/api/v1/sso/providers",
