@@ -46,7 +46,12 @@ def national_body() -> str | None:
 def _annotate(complaint: Complaint, *, today: date | None = None) -> Complaint:
     today = today or local_date()
     complaint.decision_overdue = complaint.decided_on is None and complaint.decision_due < today  # type: ignore[attr-defined]
-    complaint.allowed_steps = list(NEXT[complaint.status])  # type: ignore[attr-defined]
+    complaint.allowed_steps = [  # type: ignore[attr-defined]
+        step
+        for step in NEXT[complaint.status]
+        # A satisfied complainant's complaint has nothing to forward (forward() refuses it).
+        if not (step == ComplaintStatus.FORWARDED and complaint.complainant_satisfied)
+    ]
     complaint.national_body = national_body()  # type: ignore[attr-defined]
     return complaint
 

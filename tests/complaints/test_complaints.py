@@ -121,6 +121,24 @@ def test_forwarding_needs_a_configured_or_named_body(app, client, world):
     assert named.json["forwarded_to"] == "Klageinstansen"
 
 
+def test_a_satisfied_complainant_is_offered_closing_only(app, client, world):
+    """allowed_steps lists only what the API accepts: forwarding a satisfied complainant's complaint is refused,
+    so it is not offered."""
+    c = _complain(client, app, world).json
+    h = headers(app, world, world.users["leader"])
+    url = f"/api/v1/complaints/{c['id']}"
+    client.post(
+        f"{url}/decision",
+        json={"decision_outcome": "upheld", "decision_text": "Medhold.", "decided_on": "2026-04-20"},
+        headers=h,
+    )
+    answered = client.post(f"{url}/answer", json={"answered_on": "2026-04-21", "satisfied": True}, headers=h)
+    assert answered.json["allowed_steps"] == ["closed"]
+    assert client.get(url, headers=h).json["allowed_steps"] == ["closed"]
+    assert client.post(f"{url}/forward", json={"forwarded_on": "2026-04-22"}, headers=h).status_code == 409
+    assert client.post(f"{url}/close", headers=h).json["status"] == "closed"
+
+
 @pytest.mark.parametrize(
     ("over", "field"),
     [

@@ -152,6 +152,26 @@ def teacher_students(live_server: Any, count: int) -> list[dict[str, Any]]:
     return chosen[:count]
 
 
+def established_case(live_server: Any, description: str) -> dict[str, Any]:
+    """A bullying case the demo teacher reported about two of their students, established by the resource person."""
+    [student, other] = teacher_students(live_server, 2)
+    incident = live_server.request(
+        "POST",
+        "/api/v1/incidents",
+        {
+            "classification": "bullying",
+            "description": description,
+            "students": [
+                {"student_id": student["id"], "role": "target"},
+                {"student_id": other["id"], "role": "actor"},
+            ],
+        },
+        role="teacher",
+    )
+    live_server.request("POST", f"/api/v1/incidents/{incident['id']}/establish", {}, role="resource_person")
+    return incident
+
+
 def incident_ids(live_server: Any) -> set[int]:
     """The ids of every incident the demo leader can see."""
     return {i["id"] for i in live_server.all_items("/api/v1/incidents", "leader")}

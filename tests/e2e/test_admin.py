@@ -106,3 +106,76 @@ def test_field_errors_are_danish_and_next_to_their_field(page, live_server) -> N
     assert "{" not in text and "already" not in text.lower(), text
     assert_no_axe_violations(page, "new user with a field error")
     screenshot(page, "27-field-error")
+
+
+def test_admin_creates_a_user_then_changes_their_roles_and_deactivates_them(page, live_server) -> None:
+    """The new-user form saves a user the API stores; editing saves roles and the active flag (with the ETag)."""
+    require(live_server, ("/api/v1/users", "post"), ("/api/v1/users/{user_id}", "patch"))
+    email = "aase.afloser@vestrup.example"
+    login(page, "admin")
+    page.get_by_role("button", name="Ny bruger").click()
+    form = page.locator("form.card")
+    form.get_by_label("Navn").fill("Aase Afløser")
+    form.get_by_label("E-mail").fill(email)
+    form.get_by_label("Adgangskode").fill("en-lang-adgangskode")
+    roles = form.get_by_role("group", name="Roller")
+    roles.get_by_role("button", name="Lærer", exact=True).click()  # on by default: off
+    roles.get_by_role("button", name="Pædagog", exact=True).click()
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/users") and r.request.method == "POST"
+    ) as sent:
+        form.get_by_role("button", name="Gem").click()
+    assert sent.value.status == 201
+    form.get_by_role("status").filter(has_text="Brugeren er oprettet.").wait_for()
+    [user] = live_server.request("GET", f"/api/v1/users?q={email}", role="admin")["items"]
+    assert (user["name"], user["roles"], user["active"]) == ("Aase Afløser", ["pedagogue"], True)
+
+    page.get_by_role("button", name="Rediger: Aase Afløser").click()
+    edit = page.locator("li.card").filter(has=page.get_by_role("group", name="Roller: Aase Afløser"))
+    edit.get_by_role("button", name="SFO-medarbejder", exact=True).click()
+    edit.get_by_label("Aktiv").uncheck()
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/api/v1/users/{user['id']}") and r.request.method == "PATCH"
+    ) as patched:
+        edit.get_by_role("button", name="Gem").click()
+    assert patched.value.status == 200
+    page.locator("li.card").filter(has_text=email).get_by_text("Aktiv: Nej").wait_for()
+    saved = live_server.request("GET", f"/api/v1/users/{user['id']}", role="admin")
+    assert (sorted(saved["roles"]), saved["active"]) == (["pedagogue", "sfo_staff"], False)
+
+
+def test_admin_attaches_an_adult_to_a_class_and_removes_them_again(page, live_server) -> None:
+    """Both class-staff writes from the class card: attach with a role, then remove after the question."""
+    require(live_server, ("/api/v1/classes/{class_id}/staff", "post"))
+    user = live_server.request(
+        "POST",
+        "/api/v1/users",
+        {
+            "email": "vikar.vagn@vestrup.example",
+            "name": "Vagn Vikar",
+            "password": "en-lang-adgangskode",
+            "roles": ["teacher"],
+        },
+        role="admin",
+    )
+    c = live_server.all_items("/api/v1/classes", "admin")[0]
+    card = page.locator("li.card").filter(has=page.get_by_role("heading", name=c["name"], exact=True))
+
+    def staff() -> dict[int, str]:
+        found = next(x for x in live_server.all_items("/api/v1/classes", "admin") if x["id"] == c["id"])
+        return {s["user_id"]: s["role"] for s in found["staff"]}
+
+    login(page, "admin")
+    page.goto("/#/admin/classes")
+    card.get_by_label(f"Tilknyt voksen til {c['name']}").select_option(label="Vagn Vikar")
+    card.get_by_label("Rolle i klassen").select_option(label="Pædagog")
+    card.get_by_role("button", name="Tilføj", exact=True).click()
+    remove = card.get_by_role("button", name=f"Fjern Vagn Vikar fra {c['name']}")
+    remove.wait_for()
+    assert staff().get(user["id"]) == "pedagogue"
+
+    remove.click()
+    dialog = page.get_by_role("dialog", name=f"Fjern Vagn Vikar fra {c['name']}?")
+    dialog.get_by_role("button", name="Fjern").click()
+    remove.wait_for(state="detached")
+    assert user["id"] not in staff()

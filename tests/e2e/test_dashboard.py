@@ -144,3 +144,32 @@ def test_municipality_user_sees_the_schools_side_by_side_and_nothing_else(browse
         screenshot(page, f"42-municipality-{size}")
     finally:
         ctx.close()
+
+
+def test_marking_the_attention_list_seen_starts_new_reports_from_now(page, live_server) -> None:
+    """The "Markér som set" button stores the leader's visit: new reports are counted from that moment on; a
+    refused write says so instead of leaving the list silently as it was."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    _open_overview(page)
+    start = dt.datetime.now(dt.UTC)
+    # A refused write says so, and the list is not marked.
+    page.route("**/api/v1/attention/seen", lambda route: route.fulfill(status=503, body="{}"))
+    page.get_by_role("button", name="Markér som set").click()
+    page.get_by_role("alert").wait_for()
+    page.unroute("**/api/v1/attention/seen")
+    unmarked = live_server.request("GET", "/api/v1/attention", role="leader")["since"]
+    assert dt.datetime.fromisoformat(unmarked) < start
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/attention/seen") and r.request.method == "POST"
+    ) as seen:
+        page.get_by_role("button", name="Markér som set").click()
+    assert seen.value.status == 200
+    seen_at = dt.datetime.fromisoformat(seen.value.json()["seen_at"])
+    since = dt.datetime.fromisoformat(live_server.request("GET", "/api/v1/attention", role="leader")["since"])
+    assert since == seen_at > start
+    assert page.get_by_role("alert").count() == 0
+    # The list is read again from the new moment (today, in Copenhagen).
+    today = seen_at.astimezone(ZoneInfo("Europe/Copenhagen")).day
+    page.get_by_text(f"Nyt siden {today}. ").first.wait_for()

@@ -1,7 +1,7 @@
-"""The quick log and the outbox: a teacher in the schoolyard never loses a log, and nothing is recorded twice.
+"""The quick log: a teacher in the schoolyard logs in a few taps, and nothing is recorded twice.
 
 Issue 11 items 1-3 (roles asked, place and time up front, a receipt to trust) and the measured tap count and
-double tap live here."""
+double tap live here; what happens to a log after "Gem" (the outbox, "Fortryd") is in test_outbox.py."""
 
 from __future__ import annotations
 
@@ -16,88 +16,26 @@ from tests.e2e.helpers import (
     assert_no_axe_violations,
     incident_ids,
     login,
-    logout,
     outbox_count,
     require,
     screenshot,
     teacher_students,
     wait_for_roster,
-    wait_for_service_worker,
+)
+from tests.e2e.quicklog_steps import (
+    NEEDS,
+    Taps,
+    in_view,
+    log_incident,
+    newest_incident,
+    receipt,
+    role_button,
+    student_button,
 )
 
 pytestmark = pytest.mark.e2e
 
-NEEDS = (
-    ("/api/v1/classes", "get"),
-    ("/api/v1/students", "get"),
-    ("/api/v1/incidents", "post"),
-    ("/api/v1/incidents", "get"),
-)
 CPH = ZoneInfo("Europe/Copenhagen")
-
-
-class Taps:
-    """Counts what the user taps and types; a tap on something outside the screen counts as a scroll too."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.count = 0
-        self.keys = 0
-        self.scrolls = 0
-
-    def __call__(self, locator: Any) -> None:
-        if not _in_view(self.page, locator):
-            self.scrolls += 1
-        locator.click()
-        self.count += 1
-
-    def type(self, text: str) -> None:
-        self.page.keyboard.type(text)
-        self.keys += len(text)
-
-
-def _in_view(page: Any, locator: Any) -> bool:
-    """Whether the element is wholly on screen and not under the sticky header or save bar."""
-    return locator.evaluate(
-        """(el) => {
-            const r = el.getBoundingClientRect();
-            const top = document.querySelector('header.top')?.getBoundingClientRect().bottom ?? 0;
-            const bar = document.querySelector('.save-bar');
-            const bottom = bar && !bar.contains(el) ? bar.getBoundingClientRect().top : window.innerHeight;
-            return r.top >= top && r.bottom <= bottom;
-        }"""
-    )
-
-
-def student_button(page: Any, name: str) -> Any:
-    return page.get_by_role("button", name=re.compile("^" + re.escape(name)))
-
-
-def role_button(page: Any, name: str, role: str) -> Any:
-    return page.get_by_role("group", name=f"Rolle for {name}").get_by_role("button", name=role, exact=True)
-
-
-def log_incident(page: Any, name: str, what: str, taps: Taps, role: str | None = None) -> None:
-    """Type two letters of the name into the (already focused) name field, pick the student, the kind, save."""
-    taps.type(name[:2])
-    taps(student_button(page, name).first)
-    if role:
-        taps(role_button(page, name, role))
-    taps(page.get_by_role("button", name=what, exact=True))
-    taps(page.get_by_role("button", name="Gem", exact=True))
-
-
-def badge(page: Any) -> Any:
-    return page.get_by_role("link", name=re.compile(r"\d+ venter"))
-
-
-def receipt(page: Any) -> Any:
-    return page.locator(".save-bar [role=status]")
-
-
-def newest_incident(live_server: Any, before: set[int]) -> dict[str, Any]:
-    [new] = incident_ids(live_server) - before
-    return live_server.request("GET", f"/api/v1/incidents/{new}", role="leader")
 
 
 def test_quick_log_online_four_taps_and_two_letters(page, live_server, screenshot_dir) -> None:
@@ -201,7 +139,7 @@ def test_place_time_how_known_and_platform_come_before_the_fold(page, live_serve
     assert recess_chip.get_attribute("aria-pressed") == "true"
     assert "9.40–10.00" in recess_chip.inner_text()
     for chip in (page.get_by_role("button", name="Skolegården", exact=True), recess_chip):
-        assert _in_view(page, chip), "place and time chips are above the fold"
+        assert in_view(page, chip), "place and time chips are above the fold"
     page.get_by_role("group", name="Hvilken platform?").get_by_role("button", name="Snapchat").click()
     page.get_by_role("group", name="Hvordan ved du det?").get_by_role(
         "button", name="Eleven fortalte"
@@ -267,80 +205,6 @@ def test_double_tap_on_gem_gives_one_incident_and_gem_shows_progress(page, live_
     assert len(new) == 1 and outbox_count(page) == 0
 
 
-def test_receipt_says_sent_even_when_an_older_log_is_backing_off(page, live_server) -> None:
-    """Item 3: one failed send no longer holds up the queue: a new log online is sent at once and says so."""
-    require(live_server, *NEEDS)
-    first, second = teacher_students(live_server, 2)
-    login(page, "teacher")
-    wait_for_roster(page)
-    # The server is down for the first log: it backs off on the phone.
-    page.route(
-        "**/api/v1/incidents",
-        lambda route: (
-            route.fulfill(status=503, body="{}") if route.request.method == "POST" else route.continue_()
-        ),
-    )
-    log_incident(page, first["display_name"], "Mobning", Taps(page))
-    receipt(page).filter(has_text="Gemt på telefonen").wait_for()
-    page.unroute("**/api/v1/incidents")
-    before = incident_ids(live_server)
-    log_incident(page, second["display_name"], "Mistrivsel", Taps(page))
-    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-    assert second["display_name"] in receipt(page).inner_text()
-    # (The first one may follow meanwhile, on its backoff timer.)
-    new = [
-        live_server.request("GET", f"/api/v1/incidents/{i}", role="leader")
-        for i in incident_ids(live_server) - before
-    ]
-    assert second["id"] in [i["students"][0]["id"] for i in new]
-
-
-def test_fortryd_removes_a_log_still_on_the_phone_and_puts_it_back_in_the_form(
-    page, context, live_server
-) -> None:
-    """Item 3: "Fortryd" for about 10 seconds; a log still in the outbox is removed, nothing reaches the server."""
-    require(live_server, *NEEDS)
-    [student] = teacher_students(live_server, 1)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_service_worker(page)
-    wait_for_roster(page)
-    context.set_offline(True)
-    log_incident(page, student["display_name"], "Mobning", Taps(page))
-    receipt(page).filter(has_text="Gemt på telefonen").wait_for()
-    assert outbox_count(page) == 1
-    page.get_by_role("button", name="Fortryd").click()
-    receipt(page).filter(has_text="Fortrudt").wait_for()
-    assert outbox_count(page) == 0
-    # The log is back in the form for correcting.
-    page.get_by_text(student["display_name"], exact=True).wait_for()
-    assert page.get_by_role("button", name="Mobning", exact=True).get_attribute("aria-pressed") == "true"
-    context.set_offline(False)
-    page.wait_for_timeout(1000)
-    assert incident_ids(live_server) == before
-    # Saved again, it is sent; the offer to undo lasts about ten seconds.
-    page.get_by_role("button", name="Gem", exact=True).click()
-    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-    page.get_by_role("button", name="Fortryd").wait_for()
-    page.get_by_role("button", name="Fortryd").wait_for(state="detached", timeout=12_000)
-
-
-def test_fortryd_withdraws_a_log_already_sent(page, live_server) -> None:
-    """Item 3: a log already sent is withdrawn through the API; its case shows who withdrew it."""
-    require(live_server, *NEEDS, ("/api/v1/incidents/{incident_id}/withdraw", "post"))
-    [student] = teacher_students(live_server, 1)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_roster(page)
-    log_incident(page, student["display_name"], "Mobning", Taps(page))
-    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-    [new] = incident_ids(live_server) - before
-    page.get_by_role("button", name="Fortryd").click()
-    receipt(page).filter(has_text="Fortrudt: trukket tilbage").wait_for()
-    timeline = live_server.request("GET", f"/api/v1/incidents/{new}/timeline", role="leader")["items"]
-    assert any(e["kind"] == "withdrawn" for e in timeline)
-
-
 def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_bars(
     page, live_server
 ) -> None:
@@ -394,97 +258,3 @@ def test_observation_with_mood(page, live_server) -> None:
     screenshot(page, "03-quicklog-observation")
     page.get_by_role("button", name="Gem", exact=True).click()
     receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-
-
-def test_offline_then_reload_then_online_records_each_log_once(
-    page, context, live_server, screenshot_dir
-) -> None:
-    """360 px, teacher, offline, two more, reload, online: three incidents, once each."""
-    require(live_server, *NEEDS)
-    students = teacher_students(live_server, 3)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_service_worker(page)
-    wait_for_roster(page)
-
-    log_incident(page, students[0]["display_name"], "Mobning", Taps(page))
-    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-
-    context.set_offline(True)
-    page.get_by_text("Du er offline").wait_for()
-    log_incident(page, students[1]["display_name"], "Konflikt", Taps(page), role="Udøver")
-    receipt(page).filter(has_text="Gemt på telefonen").wait_for()
-    log_incident(page, students[2]["display_name"], "Udelukkelse", Taps(page))
-    badge(page).filter(has_text="2 venter").wait_for()
-    screenshot(page, "04-quicklog-offline")
-
-    page.reload()  # still offline: the service worker serves the shell, IndexedDB still has the outbox
-    page.get_by_role("heading", name="Hvad skete der?").wait_for()
-    badge(page).filter(has_text="2 venter").wait_for()
-    assert len(incident_ids(live_server) - before) == 1
-
-    context.set_offline(False)
-    badge(page).wait_for(state="detached", timeout=15_000)
-    assert outbox_count(page) == 0
-    new = incident_ids(live_server) - before
-    assert len(new) == 3, f"expected three incidents, got {len(new)}"
-    got = sorted(
-        (live_server.request("GET", f"/api/v1/incidents/{i}", role="leader") for i in new),
-        key=lambda i: i["id"],
-    )
-    assert [(i["classification"], i["students"][0]["id"], i["students"][0]["role"]) for i in got] == [
-        ("bullying", students[0]["id"], "target"),
-        ("conflict", students[1]["id"], "actor"),
-        ("exclusion", students[2]["id"], "target"),
-    ]
-
-
-def test_unsent_logs_are_counted_not_named_after_logout_and_sent_after_login(
-    page, context, live_server
-) -> None:
-    """Item 5: after logout the e-mail is kept, and unsent logs show as a count with no child's name."""
-    require(live_server, *NEEDS)
-    [student] = teacher_students(live_server, 1)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_service_worker(page)
-    wait_for_roster(page)
-    context.set_offline(True)
-    log_incident(page, student["display_name"], "Mistrivsel", Taps(page))
-    badge(page).filter(has_text="1 venter").wait_for()
-    logout(page)
-    pending = page.get_by_role("region", name="Ikke sendt endnu")
-    pending.get_by_text("Der er 1 registrering på telefonen, som ikke er sendt endnu").wait_for()
-    assert student["display_name"] not in page.locator("body").inner_text()
-    assert page.get_by_label("E-mail").input_value() == "laerer@vestrup.example"
-    assert_no_axe_violations(page, "login with unsent logs")
-    screenshot(page, "05-logout-unsent")
-    context.set_offline(False)
-    # The logout made offline ends the server session once the network is back.
-    for _ in range(50):
-        if page.evaluate("() => fetch('/api/v1/auth/me').then((r) => r.status)") == 401:
-            break
-        page.wait_for_timeout(200)
-    assert page.evaluate("() => fetch('/api/v1/auth/me').then((r) => r.status)") == 401
-    page.get_by_label("Adgangskode").fill("trivsel-demo")
-    page.get_by_role("button", name="Log ind").click()
-    page.get_by_role("heading", name="Hvad skete der?").wait_for()
-    page.wait_for_function("() => !document.querySelector('.badge')")
-    for _ in range(50):  # the outbox empties once the server has accepted the log
-        if outbox_count(page) == 0:
-            break
-        page.wait_for_timeout(200)
-    assert outbox_count(page) == 0
-    assert len(incident_ids(live_server) - before) == 1
-
-
-def test_expired_access_token_is_refreshed_and_the_log_sent(page, context, live_server) -> None:
-    require(live_server, *NEEDS)
-    [student] = teacher_students(live_server, 1)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_roster(page)
-    context.clear_cookies(name="access_token_cookie")  # as when the 15-minute access token has run out
-    log_incident(page, student["display_name"], "Konflikt", Taps(page), role="Udsat")
-    receipt(page).filter(has_text="Gemt og sendt.").wait_for()
-    assert len(incident_ids(live_server) - before) == 1

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_no_axe_violations, login, logout, user_menu
 from tests.sso.harness import CLIENT_ID, CLIENT_SECRET, OpenIDProvider
@@ -142,3 +143,119 @@ def test_the_admin_screen_shows_the_provider_and_links_a_uniid(
     page.get_by_role("link", name="Log ind med Unilogin").click()
     _at_provider(page, "leder")
     page.get_by_role("heading", name="Beskeder", level=1).wait_for()
+
+
+def _school_rule(live_server: Any) -> bool:
+    return live_server.request("GET", "/api/v1/schools/current", role="admin")[
+        "case_work_requires_two_factor"
+    ]
+
+
+def test_the_admin_changes_the_schools_login_rules(page: Any, live_server: Any) -> None:
+    """Each rule is saved when its box is ticked (PATCH with the school's ETag), and again when cleared."""
+    assert _school_rule(live_server) is False
+    login(page, "admin")
+    page.goto("/#/admin/sso")
+    rules = page.get_by_role("region", name="Skolens loginregler")
+    box = rules.get_by_label("Kræv to faktorer for sagsarbejde")
+    try:
+        # The save reloads the school: the second change sends the ETag that reload brought.
+        with (
+            page.expect_response(
+                lambda r: r.url.endswith("/api/v1/schools/current") and r.request.method == "GET"
+            ),
+            page.expect_response(
+                lambda r: r.url.endswith("/api/v1/schools/current") and r.request.method == "PATCH"
+            ) as on,
+        ):
+            box.click()
+        assert on.value.status == 200
+        rules.get_by_role("status").filter(has_text="Gemt.").wait_for()
+        assert _school_rule(live_server) is True
+        expect(box).to_be_checked()
+        with page.expect_response(
+            lambda r: r.url.endswith("/api/v1/schools/current") and r.request.method == "PATCH"
+        ) as off:
+            box.click()
+        assert off.value.status == 200
+        assert _school_rule(live_server) is False
+        expect(box).not_to_be_checked()
+    finally:
+        if _school_rule(live_server):
+            _two_factor_for_cases(live_server, False)
+
+
+def _providers(live_server: Any) -> list[dict[str, Any]]:
+    return live_server.request("GET", "/api/v1/sso/providers?page_size=100", role="admin")["items"]
+
+
+def test_the_admin_sets_up_a_provider_from_the_form(page: Any, live_server: Any) -> None:
+    """The new-provider form saves a provider with the chosen preset; its secret is stored, never shown."""
+    login(page, "admin")
+    page.goto("/#/admin/sso")
+    page.get_by_role("heading", name="Log ind med Unilogin og kommunens login", level=1).wait_for()
+    form = page.locator("form").filter(has=page.get_by_role("heading", name="Ny udbyder"))
+    form.get_by_label("Type").select_option(label="OpenID Connect (Entra ID, AD FS …)")
+    form.get_by_label("Navn på knappen").fill("Kommunens login")
+    form.get_by_label("Issuer (udsteder-URL)").fill("https://login.example.dk/vestrup/v2.0")
+    form.get_by_label("Klient-id").fill("trivsel-vestrup")
+    form.get_by_label("Klienthemmelighed").fill("en-hemmelighed-fra-kommunen")
+    created = None
+    try:
+        with page.expect_response(
+            lambda r: r.url.endswith("/api/v1/sso/providers") and r.request.method == "POST"
+        ) as sent:
+            form.get_by_role("button", name="Opret udbyder").click()
+        assert sent.value.status == 201
+        created = sent.value.json()["id"]
+        page.locator("li.card").filter(has_text="Kommunens login").get_by_text(
+            "Hemmelighed gemt (vises aldrig)"
+        ).wait_for()
+        [saved] = [p for p in _providers(live_server) if p["id"] == created]
+        assert (saved["preset"], saved["issuer"], saved["client_id"], saved["has_client_secret"]) == (
+            "oidc",
+            "https://login.example.dk/vestrup/v2.0",
+            "trivsel-vestrup",
+            True,
+        )
+        assert "en-hemmelighed-fra-kommunen" not in page.content()
+    finally:
+        if created is not None:
+            live_server.request("DELETE", f"/api/v1/sso/providers/{created}", role="admin")
+
+
+def test_the_admin_removes_a_users_link(page: Any, live_server: Any) -> None:
+    """The link's "Fjern" button deletes the link: that id no longer signs the user in."""
+    provider = live_server.request(
+        "POST",
+        "/api/v1/sso/providers",
+        {
+            "preset": "oidc",
+            "name": "Kommunens AD",
+            "issuer": "https://adfs.example.dk/adfs",
+            "client_id": "trivsel",
+            "client_secret": "en-anden-hemmelighed",
+        },
+        role="admin",
+    )
+    try:
+        pedagogue = live_server.request("GET", "/api/v1/users?q=paedagog%40vestrup", role="admin")["items"][0]
+        link = live_server.request(
+            "POST",
+            "/api/v1/sso/links",
+            {"provider_id": provider["id"], "user_id": pedagogue["id"], "subject": "ad-paedagog-7"},
+            role="admin",
+        )
+        login(page, "admin")
+        page.goto("/#/admin/sso")
+        card = (
+            page.get_by_role("region", name="Knyt login til brugere")
+            .locator("li.card")
+            .filter(has_text="ad-paedagog-7")
+        )
+        card.get_by_role("button", name="Fjern").click()
+        card.wait_for(state="detached")
+        links = live_server.request("GET", "/api/v1/sso/links?page_size=100", role="admin")["items"]
+        assert link["id"] not in [x["id"] for x in links]
+    finally:
+        live_server.request("DELETE", f"/api/v1/sso/providers/{provider['id']}", role="admin")

@@ -625,7 +625,7 @@ export const en: Record<Key, string> = {
   cmp_answer: "The complainant's remarks",
   cmp_satisfied: "The complainant is satisfied",
   cmp_forward_to: "Forwarded to: {body}",
-  cmp_no_body: "(no complaint body configured – ask the operators)",
+  cmp_forward_body: "Complaint body (name)",
   cmp_day: "Date",
   cmp_step_decided: "Record decision",
   cmp_step_answered: "Record remarks",

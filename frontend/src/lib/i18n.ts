@@ -648,7 +648,7 @@ const da = {
   cmp_answer: "Klagerens bemærkninger",
   cmp_satisfied: "Klageren er tilfreds med afgørelsen",
   cmp_forward_to: "Videresendes til: {body}",
-  cmp_no_body: "(ingen klageinstans sat op – spørg driften)",
+  cmp_forward_body: "Klageinstans (navn)",
   cmp_day: "Dato",
   cmp_step_decided: "Registrér afgørelse",
   cmp_step_answered: "Registrér bemærkninger",

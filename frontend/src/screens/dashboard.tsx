@@ -5,12 +5,12 @@
  * small counts come hidden from the server and are shown as "under 5", never guessed at.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, useWriter } from '../api/client';
 import type { Read } from '../api/types';
 import { formatDate, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, useLang } from '../lib/i18n';
 import type { User } from '../lib/session';
-import { Async, useLoad } from '../ui';
+import { Async, ProblemNotice, useLoad } from '../ui';
 import { txt } from './dashboard-text';
 import './dashboard.css';
 
@@ -94,7 +94,8 @@ function itemText(item: Item): { title: string; detail: string } {
 
 function AttentionList({ data, onSeen }: { data: Attention; onSeen: () => void }) {
   const lang = getLang();
-  const [busy, setBusy] = useState(false);
+  // A refused or lost "seen" says so: the list would otherwise just stay as it was.
+  const writer = useWriter();
   const shown = data.groups.filter((g) => g.total > 0);
   return (
     <section aria-labelledby="attention-h" class="dash-section">
@@ -103,17 +104,16 @@ function AttentionList({ data, onSeen }: { data: Attention; onSeen: () => void }
         <button
           type="button"
           class="btn secondary no-print"
-          disabled={busy}
+          disabled={writer.busy}
           onClick={async () => {
-            setBusy(true);
-            await api.POST('/api/v1/attention/seen').catch(() => undefined);
-            setBusy(false);
-            onSeen();
+            const r = await writer.run(() => api.POST('/api/v1/attention/seen'));
+            if (r?.ok) onSeen();
           }}
         >
           {txt('mark_seen')}
         </button>
       </div>
+      <ProblemNotice problem={writer.problem} />
       <p class="muted small">{txt('new_since', { day: formatDate(data.since, lang, false) })}</p>
       {shown.length === 0 && <p>{txt('nothing')}</p>}
       <div class="attention-groups">

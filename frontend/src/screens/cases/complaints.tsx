@@ -44,6 +44,8 @@ function Steps({ complaint, onSaved }: { complaint: Complaint; onSaved: () => vo
   const [outcome, setOutcome] = useState<'upheld' | 'partly_upheld' | 'rejected'>('rejected');
   const [day, setDay] = useState(today());
   const [satisfied, setSatisfied] = useState(false);
+  // The national body, named here when the deployment has none configured (the API then requires it).
+  const [body, setBody] = useState('');
   const id = complaint.id;
   const path = { params: { path: { complaint_id: id } } };
   async function send(kind: string) {
@@ -52,7 +54,8 @@ function Steps({ complaint, onSaved }: { complaint: Complaint; onSaved: () => vo
         return api.POST('/api/v1/complaints/{complaint_id}/decision', { ...path, headers, body: { decision_outcome: outcome, decision_text: text, decided_on: day } });
       if (kind === 'answered')
         return api.POST('/api/v1/complaints/{complaint_id}/answer', { ...path, headers, body: { answered_on: day, satisfied, complainant_answer: text || null } });
-      if (kind === 'forwarded') return api.POST('/api/v1/complaints/{complaint_id}/forward', { ...path, headers, body: { forwarded_on: day } });
+      if (kind === 'forwarded')
+        return api.POST('/api/v1/complaints/{complaint_id}/forward', { ...path, headers, body: { forwarded_on: day, forwarded_to: complaint.national_body ? null : body } });
       return api.POST('/api/v1/complaints/{complaint_id}/close', { ...path, headers });
     });
     if (r?.ok) {
@@ -90,7 +93,14 @@ function Steps({ complaint, onSaved }: { complaint: Complaint; onSaved: () => vo
           </label>
         </>
       )}
-      {next === 'forwarded' && <p class="small">{t('cmp_forward_to', { body: complaint.national_body ?? t('cmp_no_body') })}</p>}
+      {next === 'forwarded' &&
+        (complaint.national_body ? (
+          <p class="small">{t('cmp_forward_to', { body: complaint.national_body })}</p>
+        ) : (
+          <Field label={t('cmp_forward_body')} error={writer.problem?.fields.forwarded_to}>
+            <input type="text" required maxLength={MAX.ForwardCreate.forwarded_to} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+          </Field>
+        ))}
       {next && (
         <Field label={t('cmp_day')} error={writer.problem?.fields.decided_on ?? writer.problem?.fields.answered_on ?? writer.problem?.fields.forwarded_on}>
           <input type="date" required value={day} onInput={(e) => setDay(e.currentTarget.value)} />
@@ -108,7 +118,7 @@ function Steps({ complaint, onSaved }: { complaint: Complaint; onSaved: () => vo
           </button>
         )}
       </div>
-      <ProblemNotice problem={writer.problem} shown={['decision_text', 'decided_on', 'answered_on', 'forwarded_on']} />
+      <ProblemNotice problem={writer.problem} shown={['decision_text', 'decided_on', 'answered_on', 'forwarded_on', 'forwarded_to']} />
     </form>
   );
 }

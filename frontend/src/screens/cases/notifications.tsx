@@ -1,12 +1,12 @@
 /** Notifications ("Beskeder"), each put into words here from its kind and parameters: the server sends no sentence. */
 import { useState } from 'preact/hooks';
-import { api } from '../../api/client';
+import { api, useWriter } from '../../api/client';
 import { notificationParams } from '../../api/actions';
 import type { Schemas } from '../../api/types';
 import { formatDate, formatDateTime } from '../../lib/dates';
 import { getLang, t, tEnum, type Key } from '../../lib/i18n';
 import type { User } from '../../lib/session';
-import { Async, Pager, useLoad } from '../../ui';
+import { Async, Pager, ProblemNotice, useLoad } from '../../ui';
 
 const PAGE_SIZE = 25;
 
@@ -37,9 +37,12 @@ export function Notifications(_: { user: User }) {
   const state = useLoad(() => api.GET('/api/v1/notifications', { params: { query: { page, page_size: PAGE_SIZE } } }), [page]);
   const lang = getLang();
   const markRead = (id: number) => api.POST('/api/v1/notifications/{notification_id}/read', { params: { path: { notification_id: id } } });
+  // "Markér som læst" says when it did not get through (the card would otherwise just stay unread).
+  const writer = useWriter();
   return (
     <>
       <h1>{t('nav_notifications')}</h1>
+      <ProblemNotice problem={writer.problem} />
       <Async state={state}>
         {(data) => {
           if (!data.items.length) return <p>{t('notif_none')}</p>;
@@ -62,9 +65,10 @@ export function Notifications(_: { user: User }) {
                       <button
                         type="button"
                         class="btn secondary"
+                        disabled={writer.busy}
                         onClick={async () => {
-                          await markRead(n.id);
-                          state.reload();
+                          const r = await writer.run(() => markRead(n.id));
+                          if (r?.ok) state.reload();
                         }}
                       >
                         {t('notif_mark_read')}
