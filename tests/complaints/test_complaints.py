@@ -101,17 +101,22 @@ def test_a_complaints_course_is_on_its_own_timeline(app, client, world):
     assert client.post(f"{url}/close", headers=h).json["status"] == "closed"
 
 
+def _decided_and_answered(client, url: str, h: dict, *, outcome: str, satisfied: bool):
+    """The municipality's decision on the complaint, then the complainant's answer to it (that answer returned)."""
+    client.post(
+        f"{url}/decision",
+        json={"decision_outcome": outcome, "decision_text": "Afgjort.", "decided_on": "2026-04-20"},
+        headers=h,
+    )
+    return client.post(f"{url}/answer", json={"answered_on": "2026-04-21", "satisfied": satisfied}, headers=h)
+
+
 def test_forwarding_needs_a_configured_or_named_body(app, client, world):
     app.config["COMPLAINT_BODY_NAME"] = None
     c = _complain(client, app, world).json
     h = headers(app, world, world.users["leader"])
     url = f"/api/v1/complaints/{c['id']}"
-    client.post(
-        f"{url}/decision",
-        json={"decision_outcome": "rejected", "decision_text": "Nej.", "decided_on": "2026-04-20"},
-        headers=h,
-    )
-    client.post(f"{url}/answer", json={"answered_on": "2026-04-21", "satisfied": False}, headers=h)
+    _decided_and_answered(client, url, h, outcome="rejected", satisfied=False)
     resp = client.post(f"{url}/forward", json={"forwarded_on": "2026-04-22"}, headers=h)
     assert resp.status_code == 422
     assert "forwarded_to" in resp.json["errors"]
@@ -127,12 +132,7 @@ def test_a_satisfied_complainant_is_offered_closing_only(app, client, world):
     c = _complain(client, app, world).json
     h = headers(app, world, world.users["leader"])
     url = f"/api/v1/complaints/{c['id']}"
-    client.post(
-        f"{url}/decision",
-        json={"decision_outcome": "upheld", "decision_text": "Medhold.", "decided_on": "2026-04-20"},
-        headers=h,
-    )
-    answered = client.post(f"{url}/answer", json={"answered_on": "2026-04-21", "satisfied": True}, headers=h)
+    answered = _decided_and_answered(client, url, h, outcome="upheld", satisfied=True)
     assert answered.json["allowed_steps"] == ["closed"]
     assert client.get(url, headers=h).json["allowed_steps"] == ["closed"]
     assert client.post(f"{url}/forward", json={"forwarded_on": "2026-04-22"}, headers=h).status_code == 409

@@ -152,8 +152,8 @@ def teacher_students(live_server: Any, count: int) -> list[dict[str, Any]]:
     return chosen[:count]
 
 
-def established_case(live_server: Any, description: str) -> dict[str, Any]:
-    """A bullying case the demo teacher reported about two of their students, established by the resource person."""
+def established_case(live_server: Any, description: str, *, by: str = "resource_person") -> dict[str, Any]:
+    """A bullying case the demo teacher reported about two of their students, established by `by` (a role)."""
     [student, other] = teacher_students(live_server, 2)
     incident = live_server.request(
         "POST",
@@ -168,7 +168,7 @@ def established_case(live_server: Any, description: str) -> dict[str, Any]:
         },
         role="teacher",
     )
-    live_server.request("POST", f"/api/v1/incidents/{incident['id']}/establish", {}, role="resource_person")
+    live_server.request("POST", f"/api/v1/incidents/{incident['id']}/establish", {}, role=by)
     return incident
 
 

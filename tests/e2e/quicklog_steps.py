@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.e2e.helpers import incident_ids
+from tests.e2e.helpers import (
+    incident_ids,
+    login,
+    require,
+    teacher_students,
+    wait_for_roster,
+    wait_for_service_worker,
+)
 
 NEEDS = (
     ("/api/v1/classes", "get"),
@@ -77,3 +84,27 @@ def receipt(page: Any) -> Any:
 def newest_incident(live_server: Any, before: set[int]) -> dict[str, Any]:
     [new] = incident_ids(live_server) - before
     return live_server.request("GET", f"/api/v1/incidents/{new}", role="leader")
+
+
+def start_observation(page: Any, live_server: Any) -> dict[str, Any]:
+    """As the demo teacher: pick one of their students in the quick log and choose "Observation"."""
+    [student] = teacher_students(live_server, 1)
+    login(page, "teacher")
+    wait_for_roster(page)
+    page.keyboard.type(student["display_name"][:2])
+    student_button(page, student["display_name"]).first.click()
+    page.get_by_role("button", name="Observation", exact=True).click()
+    return student
+
+
+def offline_teacher(page: Any, context: Any, live_server: Any) -> tuple[dict[str, Any], set[int]]:
+    """The demo teacher logged in with the app installed and the roster on the phone, then offline: one of
+    their students, and the incidents the server had before."""
+    require(live_server, *NEEDS)
+    [student] = teacher_students(live_server, 1)
+    before = incident_ids(live_server)
+    login(page, "teacher")
+    wait_for_service_worker(page)
+    wait_for_roster(page)
+    context.set_offline(True)
+    return student, before

@@ -8,7 +8,14 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.helpers import assert_no_axe_violations, login, require, screenshot, teacher_students
+from tests.e2e.helpers import (
+    assert_no_axe_violations,
+    established_case,
+    login,
+    require,
+    screenshot,
+    teacher_students,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -65,22 +72,7 @@ def test_leader_records_a_new_version_the_board_adopted(page, live_server) -> No
 
 
 def _established_case(live_server) -> dict:
-    [student, other] = teacher_students(live_server, 2)
-    incident = live_server.request(
-        "POST",
-        "/api/v1/incidents",
-        {
-            "classification": "bullying",
-            "description": "Skubbet i skolegården igen",
-            "students": [
-                {"student_id": student["id"], "role": "target"},
-                {"student_id": other["id"], "role": "actor"},
-            ],
-        },
-        role="teacher",
-    )
-    live_server.request("POST", f"/api/v1/incidents/{incident['id']}/establish", {}, role="leader")
-    return incident
+    return established_case(live_server, "Skubbet i skolegården igen", by="leader")
 
 
 def test_leader_records_who_was_informed_and_a_complaint(page, live_server, screenshot_dir) -> None:
@@ -134,6 +126,22 @@ def test_leader_finds_the_access_export_on_the_student_page(page, live_server, s
     assert_no_axe_violations(page, "student-access-export")
 
 
+def _guardian_complains(live_server, incident: dict, name: str, text: str) -> dict:
+    """A guardian's complaint about the case, received today, recorded by the leader."""
+    return live_server.request(
+        "POST",
+        f"/api/v1/incidents/{incident['id']}/complaints",
+        {
+            "student_id": incident["students"][0]["id"],
+            "complainant_kind": "guardian",
+            "complainant_name": name,
+            "received_on": date.today().isoformat(),
+            "complaint_text": text,
+        },
+        role="leader",
+    )
+
+
 def _complaint(live_server, incident_id: int) -> dict:
     [complaint] = live_server.request("GET", f"/api/v1/incidents/{incident_id}/complaints", role="leader")[
         "items"
@@ -153,18 +161,7 @@ def test_a_complaint_is_decided_answered_forwarded_and_closed(page, live_server)
     forwarding to the national body (named on the form when the deployment names none), and closing."""
     require(live_server, ("/api/v1/complaints/{complaint_id}/forward", "post"))
     incident = _established_case(live_server)
-    live_server.request(
-        "POST",
-        f"/api/v1/incidents/{incident['id']}/complaints",
-        {
-            "student_id": incident["students"][0]["id"],
-            "complainant_kind": "guardian",
-            "complainant_name": "Forælder Hansen",
-            "received_on": date.today().isoformat(),
-            "complaint_text": "Mobningen fortsætter.",
-        },
-        role="leader",
-    )
+    _guardian_complains(live_server, incident, "Forælder Hansen", "Mobningen fortsætter.")
     cid = _complaint(live_server, incident["id"])["id"]
     login(page, "leader")
     page.goto(f"/#/cases/{incident['id']}")
@@ -203,18 +200,7 @@ def test_a_complaint_is_decided_answered_forwarded_and_closed(page, live_server)
 def test_a_satisfied_complainant_is_not_offered_forwarding(page, live_server) -> None:
     """Once the complainant is satisfied, the API offers closing only, and so does the case page."""
     incident = _established_case(live_server)
-    complaint = live_server.request(
-        "POST",
-        f"/api/v1/incidents/{incident['id']}/complaints",
-        {
-            "student_id": incident["students"][0]["id"],
-            "complainant_kind": "guardian",
-            "complainant_name": "Forælder Berg",
-            "received_on": date.today().isoformat(),
-            "complaint_text": "Vi blev ikke orienteret.",
-        },
-        role="leader",
-    )
+    complaint = _guardian_complains(live_server, incident, "Forælder Berg", "Vi blev ikke orienteret.")
     live_server.request(
         "POST",
         f"/api/v1/complaints/{complaint['id']}/decision",

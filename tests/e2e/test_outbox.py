@@ -18,7 +18,15 @@ from tests.e2e.helpers import (
     wait_for_roster,
     wait_for_service_worker,
 )
-from tests.e2e.quicklog_steps import NEEDS, Taps, badge, log_incident, receipt, student_button
+from tests.e2e.quicklog_steps import (
+    NEEDS,
+    Taps,
+    badge,
+    log_incident,
+    offline_teacher,
+    receipt,
+    start_observation,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,13 +63,7 @@ def test_fortryd_removes_a_log_still_on_the_phone_and_puts_it_back_in_the_form(
     page, context, live_server
 ) -> None:
     """Item 3: "Fortryd" for about 10 seconds; a log still in the outbox is removed, nothing reaches the server."""
-    require(live_server, *NEEDS)
-    [student] = teacher_students(live_server, 1)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_service_worker(page)
-    wait_for_roster(page)
-    context.set_offline(True)
+    student, before = offline_teacher(page, context, live_server)
     log_incident(page, student["display_name"], "Mobning", Taps(page))
     receipt(page).filter(has_text="Gemt på telefonen").wait_for()
     assert outbox_count(page) == 1
@@ -100,12 +102,7 @@ def test_fortryd_withdraws_a_log_already_sent(page, live_server) -> None:
 def test_fortryd_withdraws_an_observation_already_sent(page, live_server) -> None:
     """Item 3 for observations: "Fortryd" withdraws the sent observation; the API keeps who withdrew it."""
     require(live_server, ("/api/v1/observations/{observation_id}/withdraw", "post"))
-    [student] = teacher_students(live_server, 1)
-    login(page, "teacher")
-    wait_for_roster(page)
-    page.keyboard.type(student["display_name"][:2])
-    student_button(page, student["display_name"]).first.click()
-    page.get_by_role("button", name="Observation", exact=True).click()
+    start_observation(page, live_server)
     page.get_by_role("button", name="3: Neutral").click()
     with page.expect_response(
         lambda r: r.url.endswith("/api/v1/observations") and r.request.method == "POST"
@@ -170,13 +167,7 @@ def test_unsent_logs_are_counted_not_named_after_logout_and_sent_after_login(
     page, context, live_server
 ) -> None:
     """Item 5: after logout the e-mail is kept, and unsent logs show as a count with no child's name."""
-    require(live_server, *NEEDS)
-    [student] = teacher_students(live_server, 1)
-    before = incident_ids(live_server)
-    login(page, "teacher")
-    wait_for_service_worker(page)
-    wait_for_roster(page)
-    context.set_offline(True)
+    student, before = offline_teacher(page, context, live_server)
     log_incident(page, student["display_name"], "Mistrivsel", Taps(page))
     badge(page).filter(has_text="1 venter").wait_for()
     logout(page)

@@ -30,6 +30,7 @@ from tests.e2e.quicklog_steps import (
     newest_incident,
     receipt,
     role_button,
+    start_observation,
     student_button,
 )
 
@@ -210,12 +211,7 @@ def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_
 ) -> None:
     """Item 3: "Vælg et humør" right under the faces; every focused control clear of the sticky header and bar."""
     require(live_server, *NEEDS)
-    [student] = teacher_students(live_server, 1)
-    login(page, "teacher")
-    wait_for_roster(page)
-    page.keyboard.type(student["display_name"][:2])
-    student_button(page, student["display_name"]).first.click()
-    page.get_by_role("button", name="Observation", exact=True).click()
+    start_observation(page, live_server)
     page.get_by_role("button", name="Gem", exact=True).click()
     error = page.get_by_role("alert").filter(has_text="Vælg et humør.")
     error.wait_for()
@@ -247,12 +243,7 @@ def test_errors_appear_next_to_what_they_are_about_and_focus_is_never_under_the_
 
 def test_observation_with_mood(page, live_server) -> None:
     require(live_server, *NEEDS, ("/api/v1/observations", "post"))
-    [student] = teacher_students(live_server, 1)
-    login(page, "teacher")
-    wait_for_roster(page)
-    page.keyboard.type(student["display_name"][:2])
-    student_button(page, student["display_name"]).first.click()
-    page.get_by_role("button", name="Observation", exact=True).click()
+    start_observation(page, live_server)
     page.get_by_role("button", name="4: Glad").click()
     assert_no_axe_violations(page, "quick log, observation")
     screenshot(page, "03-quicklog-observation")
