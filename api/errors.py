@@ -39,6 +39,8 @@ ERROR_TYPES: dict[str, str] = {
     "method_not_allowed": "The path exists but does not take this method; see the Allow header.",
     "conflict": "The request conflicts with the current state of the resource.",
     "duplicate": "Another record already has this unique value; `errors` names the field.",
+    "withdrawn": 'The report or observation was withdrawn by its author ("Fortryd"): nothing more is done '
+    "with it; a second withdrawal is answered with this too.",
     "idempotency_key_reused": "This Idempotency-Key was already used for a different request.",
     "idempotency_key_in_flight": "A request with this Idempotency-Key is still being processed.",
     "idempotency_response_expired": "This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.",
@@ -87,6 +89,7 @@ ERROR_TYPE_STATUS: dict[str, int] = {
     "method_not_allowed": 405,
     "conflict": 409,
     "duplicate": 409,
+    "withdrawn": 409,
     "idempotency_key_reused": 422,
     "idempotency_key_in_flight": 409,
     "idempotency_response_expired": 409,

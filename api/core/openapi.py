@@ -46,7 +46,9 @@ EXTRA_ERROR_TYPES: dict[str, dict[int, list[str]]] = {
 # Error types every operation under a path raises (a blueprint-wide rule), by path prefix and status.
 PATH_ERROR_TYPES: dict[str, dict[int, list[str]]] = {
     # The school may require a two-factor sign-in for case work (api/incidents/permissions.py).
-    "/api/v1/incidents": {403: ["step_up_required"]},
+    "/api/v1/incidents": {403: ["step_up_required"], 409: ["withdrawn"]},
+    # Nothing more is done with a withdrawn report or observation (api/incidents/actions.py, observations).
+    "/api/v1/observations": {409: ["withdrawn"]},
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -163,11 +163,16 @@ def ensure(
 ) -> None:
     """Raise the refusal (403 audited as denied, or 409) unless the user may take `action` now."""
     found = problem(incident, access or access_of(session, user, incident), action)
-    if found is None:
-        return
-    code, reason = found
+    if found is not None:
+        refuse(incident, *found)
+
+
+def refuse(incident: Incident, code: int, reason: str) -> NoReturn:
+    """Raise a refusal of an action or a transition: 403 (audited as denied) or 409. A withdrawn report
+    refuses everything with a type of its own, so "Fortryd" sent twice is told apart from a withdrawal refused
+    (the case is being worked, the minutes are up)."""
     if code == 403:
         raise deny(
             reason, resource_type="incident", resource_id=incident.id, student_ids=tuple(incident.student_ids)
         )
-    raise Conflict(reason)
+    raise Conflict(reason, type="withdrawn" if incident.withdrawn_at is not None else None)

@@ -16,9 +16,9 @@ from api.core.etag import IfMatch, check_if_match
 from api.core.permissions import deny
 from api.core.timeutil import local_date, utcnow
 from api.core.tombstones import record_tombstone
-from api.errors import Conflict, InvalidInput
+from api.errors import InvalidInput
 from api.incidents import permissions
-from api.incidents.actions import Access, CaseAction, access_of
+from api.incidents.actions import Access, CaseAction, access_of, refuse
 from api.incidents.actions import allowed as allowed_actions
 from api.incidents.actions import ensure as ensure_action
 
@@ -348,13 +348,5 @@ def _transition(session: Session, caller: Any, incident: Incident, target: str, 
         return
     problem = transition_problem(incident, target, access)
     if problem is not None:
-        code, reason = problem
-        if code == 403:
-            raise deny(
-                reason,
-                resource_type="incident",
-                resource_id=incident.id,
-                student_ids=tuple(incident.student_ids),
-            )
-        raise Conflict(reason)
+        refuse(incident, *problem)
     set_status(session, caller, incident, target)

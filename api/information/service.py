@@ -107,7 +107,7 @@ def record_informed(
     incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     if incident.withdrawn_at is not None:
-        raise Conflict("The report was withdrawn by its reporter.")
+        raise Conflict("The report was withdrawn by its reporter.", type="withdrawn")
     if student_id not in incident.student_ids:
         raise InvalidInput(
             "The student is not involved in this case.", errors={"student_id": ["not in the case"]}

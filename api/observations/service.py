@@ -288,7 +288,7 @@ def convert_to_incident(
 
 def _refuse_withdrawn(observation: Observation) -> None:
     if observation.withdrawn_at is not None:
-        raise Conflict("The observation was withdrawn by its author.")
+        raise Conflict("The observation was withdrawn by its author.", type="withdrawn")
 
 
 def withdraw_observation(session: Session, *, caller: Any, observation: Observation) -> Observation:

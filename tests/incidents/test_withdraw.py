@@ -53,7 +53,9 @@ def test_the_reporter_withdraws_her_quick_log(app, client, session, world):
     # a phone's retry replays the answer; a second withdrawal is a conflict
     again = client.post(f"{URL}/{case['id']}/withdraw", headers={**teacher, "Idempotency-Key": "fortryd-1"})
     assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
-    assert client.post(f"{URL}/{case['id']}/withdraw", headers=teacher).status_code == 409
+    twice = client.post(f"{URL}/{case['id']}/withdraw", headers=teacher)
+    # ... of its own type, which the phone reads as "already withdrawn" (not as a withdrawal refused)
+    assert (twice.status_code, twice.json["type"]) == (409, "withdrawn")
     # kept, with who and when on the timeline (for its workers and for its reporter)
     assert session.get(Incident, case["id"]) is not None
     for user in (world.users["leader"], world.users["teacher"]):
@@ -85,7 +87,12 @@ def test_the_reporter_withdraws_her_quick_log(app, client, session, world):
     got = client.get(f"{URL}/{case['id']}", headers=leader)
     assert got.status_code == 200 and got.json["withdrawn_at"] == resp.json["withdrawn_at"]
     note = client.post(f"{URL}/{case['id']}/notes", json={"kind": "staff", "body": "x"}, headers=leader)
-    assert note.status_code == 409
+    assert (note.status_code, note.json["type"]) == (409, "withdrawn")
+    etag = got.headers["ETag"]
+    moved = client.patch(
+        f"{URL}/{case['id']}", json={"status": "investigating"}, headers={**leader, "If-Match": etag}
+    )
+    assert (moved.status_code, moved.json["type"]) == (409, "withdrawn")
     audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "incident_withdrawn")).all()
     assert sorted(e.student_id for e in audited) == sorted([world.anna.id, world.bo.id])
     assert all(e.user_id == world.users["teacher"].id and e.outcome == "allowed" for e in audited)
@@ -102,7 +109,8 @@ def test_only_the_reporter_and_only_just_after(app, client, session, world, monk
     monkeypatch.setattr(actions, "utcnow", lambda: later)
     teacher = headers(app, world, world.users["teacher"])
     assert "withdraw" not in client.get(f"{URL}/{case['id']}", headers=teacher).json["allowed_actions"]
-    assert client.post(url, headers=teacher).status_code == 409
+    late = client.post(url, headers=teacher)
+    assert (late.status_code, late.json["type"]) == (409, "conflict")  # refused, not withdrawn
 
 
 def test_a_case_someone_works_is_no_longer_withdrawn(app, client, session, world):
@@ -114,4 +122,5 @@ def test_a_case_someone_works_is_no_longer_withdrawn(app, client, session, world
     assert moved.status_code == 200
     teacher = headers(app, world, world.users["teacher"])
     assert "withdraw" not in client.get(url, headers=teacher).json["allowed_actions"]
-    assert client.post(url + "/withdraw", headers=teacher).status_code == 409
+    worked = client.post(url + "/withdraw", headers=teacher)
+    assert (worked.status_code, worked.json["type"]) == (409, "conflict")

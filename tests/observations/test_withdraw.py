@@ -41,7 +41,8 @@ def test_the_author_withdraws_an_observation(app, client, session):
     assert resp.json["withdrawn_at"] and resp.json["withdrawn_by"]["id"] == sfo.id
     replay = client.post(url + "/withdraw", headers={**h, "Idempotency-Key": "fortryd-obs"})
     assert replay.status_code == 200 and replay.headers["Idempotent-Replayed"] == "true"
-    assert client.post(url + "/withdraw", headers=h).status_code == 409
+    twice = client.post(url + "/withdraw", headers=h)
+    assert (twice.status_code, twice.json["type"]) == (409, "withdrawn")
     for user in (sfo, leader, teacher):
         assert client.get(URL, headers=auth(app, user)).json["total"] == 0
     log = client.get(f"/api/v1/students/{student.id}/log", headers=auth(app, leader)).json["items"]
@@ -67,6 +68,8 @@ def test_only_just_after_and_not_once_it_became_an_incident(app, client, session
     assert refused.status_code == 409 and refused.json["errors"]["incident_id"] == [
         turned.json["incident_id"]
     ]
+    assert refused.json["type"] == "conflict"  # refused: the phone must not say it was withdrawn
     later = utcnow() + timedelta(minutes=11)
     monkeypatch.setattr(observation_service, "utcnow", lambda: later)
-    assert client.post(f"{URL}/{first['id']}/withdraw", headers=h).status_code == 409
+    late = client.post(f"{URL}/{first['id']}/withdraw", headers=h)
+    assert (late.status_code, late.json["type"]) == (409, "conflict")

@@ -36,12 +36,14 @@ export type WithdrawResult = 'withdrawn' | 'already' | 'unavailable' | 'offline'
 export async function withdrawLog(kind: 'incident' | 'observation', id: number, key?: string): Promise<WithdrawResult> {
   const headers = key ? { 'Idempotency-Key': key } : {};
   try {
-    const { response } =
+    const { response, error } =
       kind === 'incident'
         ? await api.POST('/api/v1/incidents/{incident_id}/withdraw', { params: { path: { incident_id: id } }, headers })
         : await api.POST('/api/v1/observations/{observation_id}/withdraw', { params: { path: { observation_id: id } }, headers });
     if (response.ok) return 'withdrawn';
-    if (response.status === 409) return 'already';
+    // Withdrawn already (a second "Fortryd") has a type of its own; any other 409 is a refusal (the case is
+    // being worked, the minutes are up, the observation became an incident), which must not read as undone.
+    if (response.status === 409) return (error as { type?: string } | undefined)?.type === 'withdrawn' ? 'already' : 'refused';
     if (response.status === 404) return 'unavailable';
     return 'refused';
   } catch {

@@ -3912,6 +3912,7 @@ export interface components {
              *     - `method_not_allowed`: The path exists but does not take this method; see the Allow header.
              *     - `conflict`: The request conflicts with the current state of the resource.
              *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+             *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
              *     - `idempotency_key_reused`: This Idempotency-Key was already used for a different request.
              *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
              *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
@@ -3930,7 +3931,7 @@ export interface components {
              *     - `service_unavailable`: The service or its database is not available right now.
              * @enum {string}
              */
-            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "step_up_required" | "password_login_disabled" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "no_complaint" | "below_legal_minimum" | "data_still_needed" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            type: "bad_request" | "invalid_json" | "json_too_deep" | "unsupported_media_type" | "validation_error" | "unknown_query_argument" | "unknown_log_kind" | "not_authenticated" | "token_expired" | "token_invalid" | "token_revoked" | "csrf_failed" | "forbidden" | "insufficient_scope" | "not_for_api_clients" | "step_up_required" | "password_login_disabled" | "not_found" | "method_not_allowed" | "conflict" | "duplicate" | "withdrawn" | "idempotency_key_reused" | "idempotency_key_in_flight" | "idempotency_response_expired" | "separation_rule" | "open_case_separation" | "no_complaint" | "below_legal_minimum" | "data_still_needed" | "precondition_failed" | "precondition_required" | "invalid_cursor" | "cursor_expired" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
         };
         /** @description Establish bullying; optionally with the classification it was established as. */
         EstablishIn: {
@@ -5657,8 +5658,9 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          */
-        "Conflict.conflict-duplicate": {
+        "Conflict.conflict-duplicate-withdrawn": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5671,9 +5673,10 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          *     - `data_still_needed`: The student's data cannot be erased yet: an open case or a complaint needs it; `errors` says which.
          */
-        "Conflict.conflict-duplicate-data_still_needed": {
+        "Conflict.conflict-duplicate-withdrawn-data_still_needed": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5686,10 +5689,11 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
          *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
          */
-        "Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired": {
+        "Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5702,12 +5706,13 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
          *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
          *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
          *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
          */
-        "Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation": {
+        "Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5720,10 +5725,11 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
          *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
          */
-        "Conflict.conflict-duplicate-separation_rule-open_case_separation": {
+        "Conflict.conflict-duplicate-withdrawn-separation_rule-open_case_separation": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5735,9 +5741,10 @@ export interface components {
         /**
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          *     - `no_complaint`: A case file is made for a complaint, and the case has none.
          */
-        "Conflict.conflict-no_complaint": {
+        "Conflict.conflict-withdrawn-no_complaint": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -7302,7 +7309,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -7429,7 +7436,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7500,7 +7507,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -7568,7 +7575,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7644,7 +7651,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -7740,7 +7747,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7911,7 +7918,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated"];
             403: components["responses"]["Forbidden.forbidden-password_login_disabled"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             429: components["responses"]["TooManyRequests.rate_limited"];
@@ -7938,7 +7945,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8018,7 +8025,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8070,7 +8077,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8102,7 +8109,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8305,7 +8312,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -8334,7 +8341,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8487,7 +8494,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -8619,7 +8626,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -8694,7 +8701,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -8724,7 +8731,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8867,7 +8874,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8970,7 +8977,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -9048,7 +9055,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9126,7 +9133,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9363,7 +9370,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -9679,7 +9686,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope-step_up_required"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             /**
@@ -10076,7 +10083,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -10161,7 +10168,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -10231,7 +10238,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -10302,7 +10309,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -10342,7 +10349,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-no_complaint"];
+            409: components["responses"]["Conflict.conflict-withdrawn-no_complaint"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -10508,7 +10515,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -10705,7 +10712,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -10778,7 +10785,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -10917,7 +10924,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -11050,7 +11057,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -11124,7 +11131,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -11186,7 +11193,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -11434,7 +11441,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -12701,7 +12708,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -12907,7 +12914,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -13085,7 +13092,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -13188,7 +13195,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -13270,7 +13277,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -13545,7 +13552,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -13733,7 +13740,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-separation_rule-open_case_separation"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-separation_rule-open_case_separation"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -13874,7 +13881,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -13973,7 +13980,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-below_legal_minimum"];
             default: components["responses"]["UnexpectedError"];
@@ -14095,7 +14102,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -14246,7 +14253,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -14275,7 +14282,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -14436,7 +14443,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -14534,7 +14541,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -14622,7 +14629,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -14800,7 +14807,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15044,7 +15051,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15139,7 +15146,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -15277,7 +15284,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -15353,7 +15360,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-data_still_needed"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-data_still_needed"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -15485,7 +15492,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15580,7 +15587,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -15642,7 +15649,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -15837,7 +15844,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15966,7 +15973,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -16108,7 +16115,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             /**
@@ -16252,7 +16259,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
@@ -16325,7 +16332,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -16456,7 +16463,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
@@ -16509,7 +16516,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
@@ -16711,7 +16718,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -16828,7 +16835,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             428: components["responses"]["PreconditionRequired.precondition_required"];
@@ -16920,7 +16927,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -17152,7 +17159,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation"];
@@ -17303,7 +17310,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation"];
@@ -17415,7 +17422,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate"];
+            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
