@@ -253,7 +253,11 @@ def test_the_admin_removes_a_users_link(page: Any, live_server: Any) -> None:
             .locator("li.card")
             .filter(has_text="ad-paedagog-7")
         )
-        card.get_by_role("button", name="Fjern").click()
+        card.get_by_role("button", name="Fjern koblingen af").click()
+        # Removing the link logs the person out at once, so it is asked first.
+        dialog = page.get_by_role("dialog")
+        assert "bliver logget ud" in dialog.inner_text()
+        dialog.get_by_role("button", name="Fjern", exact=True).click()
         card.wait_for(state="detached")
         links = live_server.request("GET", "/api/v1/sso/links?page_size=100", role="admin")["items"]
         assert link["id"] not in [x["id"] for x in links]

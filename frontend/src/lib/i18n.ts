@@ -51,6 +51,9 @@ const da = {
   sso_admin_link_provider: 'Udbyder',
   sso_admin_link_subject: 'Id hos udbyderen (Unilogin: UNI-id)',
   sso_admin_link_create: 'Knyt',
+  sso_admin_unlink_for: 'Fjern koblingen af {name} ({subject})',
+  sso_admin_unlink_title: 'Fjern koblingen af {name}?',
+  sso_admin_unlink_body: '{name} bliver logget ud af Trivsel med det samme og kan ikke længere logge ind med dette login.',
   sso_admin_unlink: 'Fjern',
   sso_admin_linked_by_email: 'knyttet via e-mail',
   // login

@@ -4,7 +4,7 @@ import { api, useWriter } from '../api/client';
 import type { Read } from '../api/types';
 import { t } from '../lib/i18n';
 import type { User } from '../lib/session';
-import { Async, Check, Field, ProblemNotice, useLoad } from '../ui';
+import { Async, Check, Field, ProblemNotice, useConfirm, useLoad } from '../ui';
 
 type Provider = Read<'ProviderRead'>;
 type Preset = 'unilogin' | 'oidc';
@@ -131,9 +131,13 @@ function Links({ providers }: { providers: Provider[] }) {
       links.reload();
     }
   }
-  async function unlink(id: number) {
-    await writer.run(() => api.DELETE('/api/v1/sso/links/{link_id}', { params: { path: { link_id: id } } }));
-    links.reload();
+  const [confirm, dialog] = useConfirm();
+  async function unlink(id: number, name: string) {
+    // Removing a link ends every login of the user (the API's delete_link), so it is asked first.
+    const ok = await confirm({ title: t('sso_admin_unlink_title', { name }), body: t('sso_admin_unlink_body', { name }), action: t('sso_admin_unlink') });
+    if (!ok) return;
+    const r = await writer.run(() => api.DELETE('/api/v1/sso/links/{link_id}', { params: { path: { link_id: id } } }));
+    if (r?.ok) links.reload();
   }
   return (
     <section class="stack" aria-labelledby="sso-links-h">
@@ -166,6 +170,7 @@ function Links({ providers }: { providers: Provider[] }) {
           {t('sso_admin_link_create')}
         </button>
       </form>
+      {dialog}
       <Async state={links}>
         {(page) => (
           <ul class="stack">
@@ -173,7 +178,12 @@ function Links({ providers }: { providers: Provider[] }) {
               <li key={l.id} class="card">
                 {nameOf(l.user_id)} · {providerName(l.provider_id)} · <code>{l.subject}</code>
                 {l.linked_by === 'email' ? ` · ${t('sso_admin_linked_by_email')}` : ''}{' '}
-                <button type="button" class="btn secondary" onClick={() => void unlink(l.id)}>
+                <button
+                  type="button"
+                  class="btn secondary"
+                  aria-label={t('sso_admin_unlink_for', { name: nameOf(l.user_id), subject: l.subject })}
+                  onClick={() => void unlink(l.id, nameOf(l.user_id))}
+                >
                   {t('sso_admin_unlink')}
                 </button>
               </li>
