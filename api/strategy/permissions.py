@@ -15,6 +15,11 @@ def ensure_can_read(caller: Any) -> None:
     ensure_roles(caller, *STAFF_ROLES, action="read the antimobbestrategi")
 
 
+def may_write(caller: Any) -> bool:
+    """Whether the caller may record a new version (the screen shows the form only then)."""
+    return caller.has_role(*WRITE_ROLES)
+
+
 def ensure_can_write(caller: Any) -> None:
     """Leaders and admins record a new version."""
     ensure_roles(caller, *WRITE_ROLES, action="add a version of the antimobbestrategi")

@@ -103,6 +103,10 @@ class StrategyReviewRead(Schema):
     last_adopted_on = ma.fields.Date(required=True, allow_none=True)
     review_due_on = ma.fields.Date(required=True, allow_none=True)
     review_period_days = ma.fields.Integer(required=True)
+    can_add_version = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "Whether this caller may record a new version (leaders and admins)"},
+    )
 
 
 class StrategyListQuery(PageQuery):

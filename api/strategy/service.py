@@ -206,9 +206,11 @@ def audiences(session: Session, *, version_id: int | None) -> list[str]:
 
 
 def review_status(session: Session, *, caller: Any, today: date | None = None) -> dict[str, Any]:
-    """When the strategy was last adopted and when a review is due (good practice, not law)."""
+    """When the strategy was last adopted and when a review is due (good practice, not law), and whether the
+    caller may record a new version."""
     permissions.ensure_can_read(caller)
-    return _review(session, school_id=caller.school_id, today=today or local_date())
+    status = _review(session, school_id=caller.school_id, today=today or local_date())
+    return {**status, "can_add_version": permissions.may_write(caller)}
 
 
 def _review(session: Session, *, school_id: int, today: date) -> dict[str, Any]:

@@ -37,6 +37,16 @@ def test_leader_sees_the_strategy_and_can_add_a_version(page, live_server, scree
     assert_no_axe_violations(page, "strategy-new-version")
 
 
+def test_a_teacher_reads_the_strategy_without_the_form_for_a_new_version(page, live_server) -> None:
+    """The API says who may record a new version (can_add_version); a teacher reads the strategy only."""
+    login(page, "teacher")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/strategy/review")) as review:
+        page.goto("/#/strategy")
+    assert review.value.json()["can_add_version"] is False
+    page.get_by_role("heading", name="Digital mobning").wait_for()
+    assert page.get_by_role("button", name="Tilføj ny version").count() == 0
+
+
 def test_leader_records_a_new_version_the_board_adopted(page, live_server) -> None:
     """The new version's form, filled from the version in force, saves a version the API numbers next."""
     require(live_server, ("/api/v1/strategy/versions", "post"))

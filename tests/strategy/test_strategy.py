@@ -202,3 +202,13 @@ def test_demo_school_holds_vestrups_strategy_as_version_1(app, session):
     assert version.number == 1
     assert version.title == "Antimobbestrategi for Vestrup Skole"
     assert "Digital mobning er" in version.digital_bullying
+
+
+def test_the_review_says_who_may_record_a_new_version(app, client, world):
+    """The screen shows the form for a new version to whom the API would accept it from, and to no one else."""
+    for role, may in (("leader", True), ("teacher", False), ("resource_person", False)):
+        h = headers(app, world, world.users[role])
+        review = client.get("/api/v1/strategy/review", headers=h).json
+        assert review["can_add_version"] is may, role
+        added = client.post(URL, json=_body(), headers=h)
+        assert (added.status_code == 201) is may, (role, added.status_code)

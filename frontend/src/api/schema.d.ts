@@ -5235,6 +5235,8 @@ export interface components {
          */
         StrategyReviewRead: {
             basis: components["schemas"]["ReviewBasis"];
+            /** @description Whether this caller may record a new version (leaders and admins) */
+            can_add_version: boolean;
             /** Format: date */
             last_adopted_on: string | null;
             latest_version_id: number | null;
@@ -14657,6 +14659,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "basis": "law",
+                     *       "can_add_version": true,
                      *       "last_adopted_on": "2026-04-01",
                      *       "latest_version_id": 42,
                      *       "review_due_on": "2026-04-01",

@@ -97,7 +97,7 @@ function NewVersion({ base, onSaved }: { base: Version | null; onSaved: () => vo
   );
 }
 
-export function StrategyScreen({ user }: { user: User }) {
+export function StrategyScreen(_: { user: User }) {
   const list = useLoad(() => api.GET('/api/v1/strategy/versions', { params: { query: { page: 1, page_size: 100 } } }), []);
   const review = useLoad(() => api.GET('/api/v1/strategy/review'), []);
   const [chosen, setChosen] = useState<number | null>(null);
@@ -108,8 +108,8 @@ export function StrategyScreen({ user }: { user: User }) {
     [current?.id],
   );
   const lang = getLang();
-  // The nav offers this screen to every staff member; the API refuses a new version to others than leaders and admins.
-  const mayAdd = user.roles.some((r) => r === 'leader' || r === 'admin');
+  // The nav offers this screen to every staff member; the API says who of them may record a new version.
+  const mayAdd = review.data?.can_add_version === true;
   return (
     <>
       <h1>{t('nav_strategy')}</h1>
