@@ -235,6 +235,7 @@ def present_plan(
             "groups_with_open_case": clash_groups,
         },
         student_ids=sorted(placed),  # for the audit row; GroupPlanRead does not show it
+        can_plan=permissions.may_plan(viewer),
     )
 
 

@@ -29,9 +29,14 @@ def ensure_can_view(caller: Any) -> None:
         )
 
 
+def may_plan(caller: Any) -> bool:
+    """Whether the caller plans wellbeing days (an API client only reads them)."""
+    return not is_client(caller) and caller.has_role(*PLANNER_ROLES)
+
+
 def ensure_can_plan(caller: Any, *, day_id: int | None = None) -> None:
     """403 (audited) unless the caller plans wellbeing days."""
-    if not caller.has_role(*PLANNER_ROLES):
+    if not may_plan(caller):
         raise deny(
             f"Your role may not plan wellbeing days. Needs one of: {', '.join(PLANNER_ROLES)}.",
             resource_type="wellbeing_day",

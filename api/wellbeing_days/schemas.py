@@ -193,3 +193,7 @@ class GroupPlanRead(Schema):
         metadata={"description": "Participating students in no group (e.g. added after planning)"},
     )
     stats = ma.fields.Nested(GroupStats, dump_only=True)
+    can_plan = ma.fields.Boolean(
+        dump_only=True,
+        metadata={"description": "Whether this caller may build and change the groups (the planners' roles)"},
+    )

@@ -41,6 +41,21 @@ def test_play_partner_check_in_is_one_tap(page, live_server, screenshot_dir) -> 
     assert [c["outcome"] for c in check_ins][:1] == ["good"]
 
 
+def test_sfo_staff_see_a_wellbeing_day_without_the_planning_form(page, live_server) -> None:
+    """SFO staff take part and see the plan; the API says they do not plan it (can_plan), so no form."""
+    days = live_server.request("GET", "/api/v1/wellbeing-days", role="sfo_staff")["items"]
+    if not days:
+        pytest.skip("the demo data has no wellbeing day")
+    login(page, "sfo_staff")
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/api/v1/wellbeing-days/{days[0]['id']}/groups")
+    ) as got:
+        page.goto(f"/#/wellbeing-days/{days[0]['id']}")
+    assert got.value.json()["can_plan"] is False
+    page.get_by_role("heading", name=days[0]["title"], level=1).wait_for()
+    assert page.get_by_role("button", name="Dan grupper").count() == 0
+
+
 def test_wellbeing_day_groups_generate_and_move(page, live_server, screenshot_dir) -> None:
     require(
         live_server, ("/api/v1/wellbeing-days", "get"), ("/api/v1/wellbeing-days/{day_id}/groups", "post")

@@ -76,3 +76,13 @@ def test_one_day_and_its_groups(app, client, session):
         deleted[role] = client.delete(f"{URL}/{own.id}", headers={**auth(app, user), **match}).status_code
     assert deleted == {k: (204 if v == 200 else v) for k, v in PLANNERS.items()}
     assert statuses(app, client, a.users, "GET", f"{URL}/424242") == OTHER_SCHOOL
+
+
+def test_the_groups_say_who_may_plan_them(app, client, session):
+    """can_plan tells the screen who may build and change the groups: exactly whom the writes accept."""
+    a, _b, _cls, _students, day = _world(session, client, app)
+    for role, user in a.users.items():
+        if VIEWERS[role] != 200:
+            continue
+        read = client.get(f"{URL}/{day.id}/groups", headers=auth(app, user))
+        assert read.json["can_plan"] is (PLANNERS[role] == 200), role

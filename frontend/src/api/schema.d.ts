@@ -4025,6 +4025,8 @@ export interface components {
         };
         /** @description A wellbeing day's groups. */
         GroupPlanRead: {
+            /** @description Whether this caller may build and change the groups (the planners' roles) */
+            readonly can_plan: boolean;
             readonly group_count: number | null;
             readonly group_size: number | null;
             readonly groups: components["schemas"]["GroupRead"][];
@@ -16965,6 +16967,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "can_plan": true,
                      *       "group_count": 1,
                      *       "group_size": 1,
                      *       "groups": [
@@ -17091,6 +17094,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "can_plan": true,
                      *       "group_count": 1,
                      *       "group_size": 1,
                      *       "groups": [
@@ -17242,6 +17246,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "can_plan": true,
                      *       "group_count": 1,
                      *       "group_size": 1,
                      *       "groups": [

@@ -34,9 +34,6 @@ export function lastEmail(): string {
   return localStorage.getItem(EMAIL_KEY) ?? '';
 }
 
-export function hasRole(user: User | null, ...roles: Role[]): boolean {
-  return !!user && user.roles.some((r) => (roles as string[]).includes(r));
-}
 
 export type LoginResult =
   | { ok: true; user: User }

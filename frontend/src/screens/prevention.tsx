@@ -5,7 +5,7 @@ import { CHECK_IN_OUTCOMES, CLASSIFICATIONS, type CheckInOutcome, type Classific
 import type { Read } from '../api/types';
 import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
-import { hasRole, type User } from '../lib/session';
+import type { User } from '../lib/session';
 import { Async, Check, Chips, Field, Pager, ProblemNotice, useConfirm, useLoad } from '../ui';
 
 type Outcome = CheckInOutcome;
@@ -235,7 +235,7 @@ export function WellbeingDays(_: { user: User }) {
 
 type GroupStudent = Read<'GroupStudent'>;
 
-export function WellbeingDay({ id, user }: { id: string; user: User }) {
+export function WellbeingDay({ id }: { id: string; user: User }) {
   const dayId = Number(id);
   const day = useLoad(() => api.GET('/api/v1/wellbeing-days/{day_id}', { params: { path: { day_id: dayId } } }), [dayId]);
   const groups = useLoad(() => api.GET('/api/v1/wellbeing-days/{day_id}/groups', { params: { path: { day_id: dayId } } }), [dayId]);
@@ -245,7 +245,8 @@ export function WellbeingDay({ id, user }: { id: string; user: User }) {
   const writer = useWriter();
   const [confirm, dialog] = useConfirm();
   // TODO(spec): the API says nothing per day about who may plan; this mirrors its planner roles until it does.
-  const canPlan = hasRole(user, 'leader', 'resource_person', 'teacher', 'pedagogue');
+  // The API says who may build and change the groups (can_plan); the screen does not guess it from roles.
+  const canPlan = groups.data?.can_plan === true;
   const lang = getLang();
 
   // The groups' ETag guards moves against someone else regenerating them meanwhile.
