@@ -86,3 +86,18 @@ def test_the_groups_say_who_may_plan_them(app, client, session):
             continue
         read = client.get(f"{URL}/{day.id}/groups", headers=auth(app, user))
         assert read.json["can_plan"] is (PLANNERS[role] == 200), role
+
+
+def test_the_list_says_who_may_plan_a_day(app, client, session):
+    """can_create tells the screen whether to offer the form: exactly whom POST accepts, a client included."""
+    a = tenant(session, "A", with_client=True)
+    cls = make_class(session, a.school, grade=2)
+    body = {"date": "2027-05-01", "title": "Koncert", "kind": "concert", "class_ids": [cls.id]}
+    made = statuses(app, client, a.users, "POST", URL, json=body)
+    for caller, user in a.users.items():
+        listed = client.get(URL, headers=auth(app, user))
+        if listed.status_code != 200:
+            assert made[caller] == 403, caller
+            continue
+        assert listed.json["can_create"] is (made[caller] == 201), caller
+    assert made["client"] == 403 and made["sfo_staff"] == 403 and made["pedagogue"] == 201
