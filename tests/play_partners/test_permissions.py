@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from api.core.timeutil import local_date
-from tests.factories import attach_staff, auth, make_class, make_student
-from tests.matrix import ROLES, statuses, tenant
+from tests.factories import attach_staff, make_class, make_student
+from tests.matrix import ROLES, assert_can_create_follows_post, statuses, tenant
 from tests.play_partners.factories import make_arrangement
 
 URL = "/api/v1/play-partner-arrangements"
@@ -80,11 +80,5 @@ def test_the_list_says_who_may_make_an_arrangement(app, client, session):
     cls = make_class(session, a.school)
     students = [make_student(session, a.school, cls) for _ in range(2)]
     body = _create_body(students, a.users["teacher"])
-    made = statuses(app, client, a.users, "POST", URL, json=body)
-    for caller, user in a.users.items():
-        listed = client.get(URL, headers=auth(app, user))
-        if listed.status_code != 200:
-            assert made[caller] == 403, caller
-            continue
-        assert listed.json["can_create"] is (made[caller] == 201), caller
+    made = assert_can_create_follows_post(app, client, a.users, URL, body)
     assert made["client"] == 403 and made["teacher"] == 201

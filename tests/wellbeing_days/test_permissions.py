@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import auth, make_class, make_student
-from tests.matrix import ROLES, statuses, tenant
+from tests.matrix import ROLES, assert_can_create_follows_post, statuses, tenant
 from tests.wellbeing_days.factories import make_day
 
 URL = "/api/v1/wellbeing-days"
@@ -93,11 +93,5 @@ def test_the_list_says_who_may_plan_a_day(app, client, session):
     a = tenant(session, "A", with_client=True)
     cls = make_class(session, a.school, grade=2)
     body = {"date": "2027-05-01", "title": "Koncert", "kind": "concert", "class_ids": [cls.id]}
-    made = statuses(app, client, a.users, "POST", URL, json=body)
-    for caller, user in a.users.items():
-        listed = client.get(URL, headers=auth(app, user))
-        if listed.status_code != 200:
-            assert made[caller] == 403, caller
-            continue
-        assert listed.json["can_create"] is (made[caller] == 201), caller
+    made = assert_can_create_follows_post(app, client, a.users, URL, body)
     assert made["client"] == 403 and made["sfo_staff"] == 403 and made["pedagogue"] == 201

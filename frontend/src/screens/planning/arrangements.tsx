@@ -7,6 +7,7 @@ import type { Read } from '../../api/types';
 import { formatDate, todayIso } from '../../lib/dates';
 import { getLang, t, tEnum, type Key } from '../../lib/i18n';
 import type { User } from '../../lib/session';
+import { SaveOrCancel } from '../../forms';
 import { Async, Field, FieldError, ProblemNotice, ToggleChips, useLoad } from '../../ui';
 import { StudentPicker, useSchoolStaff, type Picked } from './pickers';
 
@@ -91,14 +92,7 @@ function NewArrangement({ user, onSaved, onCancel }: { user: User; onSaved: (a: 
         {t('pl_pp_purpose_hint')}
       </p>
       <ProblemNotice problem={writer.problem} shown={['rule', 'student_ids', 'start_date', 'end_date', 'responsible_id', 'purpose']} />
-      <div class="chips-row">
-        <button type="submit" class="btn primary" disabled={writer.busy}>
-          {t('pl_pp_save')}
-        </button>
-        <button type="button" class="btn secondary" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveOrCancel save={t('pl_pp_save')} busy={writer.busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import { todayIso } from '../../lib/dates';
 import { t } from '../../lib/i18n';
 import { navigate } from '../../lib/router';
 import type { User } from '../../lib/session';
-import { EnumSelect } from '../../forms';
+import { EnumSelect, SaveOrCancel } from '../../forms';
 import { Field, FieldError, ProblemNotice, ToggleChips } from '../../ui';
 import { useSchoolStaff } from './pickers';
 
@@ -73,14 +73,7 @@ export function NewWellbeingDay({ user, onCancel }: { user: User; onCancel: () =
       <FieldError text={needWho ? t('pl_wd_need_who') : (fields.class_ids ?? fields.grades)} />
       <ToggleChips legend={t('pl_wd_adults')} options={[...adultName.keys()]} text={(id) => adultName.get(id) ?? id} value={adultIds} onChange={setAdultIds} />
       <ProblemNotice problem={writer.problem} shown={['title', 'date', 'description', 'class_ids', 'grades']} />
-      <div class="chips-row">
-        <button type="submit" class="btn primary" disabled={writer.busy}>
-          {t('pl_wd_save')}
-        </button>
-        <button type="button" class="btn secondary" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <SaveOrCancel save={t('pl_wd_save')} busy={writer.busy} onCancel={onCancel} />
     </form>
   );
 }
