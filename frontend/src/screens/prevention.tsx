@@ -82,7 +82,7 @@ export function PlayPartners({ user }: { user: User }) {
           );
         }}
       </Async>
-      <ArrangementPlanning user={user} onSaved={state.reload} />
+      <ArrangementPlanning user={user} onSaved={state.reload} quiet={state.error !== null} />
     </>
   );
 }

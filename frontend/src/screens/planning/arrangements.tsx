@@ -118,8 +118,9 @@ function Summary({ a }: { a: Arrangement }) {
 }
 
 /** The active arrangements (whatever their weekdays: a new one shows here at once) and the form to make one,
- * offered when the API says this caller may (`can_create`). `onSaved` lets today's list reload. */
-export function ArrangementPlanning({ user, onSaved }: { user: User; onSaved: () => void }) {
+ * offered when the API says this caller may (`can_create`). `onSaved` lets today's list reload; `quiet` leaves
+ * a failed load unsaid when the screen already says so (today's list failed too, e.g. offline). */
+export function ArrangementPlanning({ user, onSaved, quiet }: { user: User; onSaved: () => void; quiet: boolean }) {
   const state = useLoad(() => api.GET('/api/v1/play-partner-arrangements', { params: { query: { status: 'active', page_size: 100 } } }), []);
   const [open, setOpen] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
@@ -148,7 +149,7 @@ export function ArrangementPlanning({ user, onSaved }: { user: User; onSaved: ()
           </button>
         ))}
       <h2>{t('pl_pp_all')}</h2>
-      <Async state={state}>
+      <Async state={quiet && state.error ? { ...state, error: null } : state}>
         {(data) =>
           data.items.length ? (
             <ul class="list" aria-label={t('pl_pp_all')}>
