@@ -46,3 +46,18 @@ def statuses(
         headers = {**extra, **auth(app, user)}
         out[role] = client.open(url, method=method, headers=headers, **kwargs).status_code
     return out
+
+
+def assert_can_create_follows_post(
+    app: Flask, client: FlaskClient, users: dict[str, Any], url: str, body: dict[str, Any]
+) -> dict[str, int]:
+    """The list at `url` says `can_create` to exactly the callers whose POST of `body` succeeds (201); a caller
+    who may not read the list must not create either. The POST statuses, by caller."""
+    made = statuses(app, client, users, "POST", url, json=body)
+    for caller, user in users.items():
+        listed = client.get(url, headers=auth(app, user))
+        if listed.status_code != 200:
+            assert made[caller] == 403, caller
+            continue
+        assert listed.json["can_create"] is (made[caller] == 201), caller
+    return made

@@ -108,11 +108,20 @@ class TombstoneRead(Schema):
     )
 
 
-def page_schema(item_schema: type[ma.Schema], name: str | None = None, *, feed: bool = False) -> type[Schema]:
+def page_schema(
+    item_schema: type[ma.Schema],
+    name: str | None = None,
+    *,
+    feed: bool = False,
+    extra: dict[str, ma.fields.Field] | None = None,
+) -> type[Schema]:
     """The page envelope schema for a list of `item_schema` (one class per item schema); with `feed`, the
-    envelope of a collection that also pages by cursor (the offset fields are then absent)."""
+    envelope of a collection that also pages by cursor (the offset fields are then absent); `extra` adds
+    fields about the collection as a whole (e.g. `can_create`: whether this caller may add to it)."""
     name = name or item_schema.__name__.removesuffix("Schema").removesuffix("Read") + "Page"
-    if name not in _PAGE_SCHEMAS:
+    if name in _PAGE_SCHEMAS:
+        assert set(extra or {}) <= set(_PAGE_SCHEMAS[name]._declared_fields), f"{name} declared twice"
+    else:
         offset = {"required": not feed}
         fields: dict[str, Any] = {
             # Dumped by a plan of the item schema: a page's dump cost more than reading it (api/core/dumping.py).
@@ -144,6 +153,7 @@ def page_schema(item_schema: type[ma.Schema], name: str | None = None, *, feed: 
                     },
                 ),
             }
+        fields |= extra or {}
         doc = (
             f"One page of {item_schema.__name__} items: by cursor (a sync) or by page number with the total."
             if feed

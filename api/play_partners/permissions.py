@@ -34,6 +34,20 @@ def ensure_child_facing(caller: Any, *, action: str) -> None:
         )
 
 
+def may_make(caller: Any) -> bool:
+    """Whether the caller makes arrangements: a child-facing role (an API client only reads them)."""
+    return not is_client(caller) and caller.has_role(*CHILD_FACING_ROLES)
+
+
+def ensure_can_make(caller: Any) -> None:
+    """403 (audited) unless the caller makes arrangements (the list's `can_create` says the same)."""
+    if not may_make(caller):
+        raise deny(
+            f"Your role may not make play-partner arrangements. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
+            resource_type="play_partner_arrangement",
+        )
+
+
 def is_close_to(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> bool:
     """Responsible adult, creator, class staff of one of its students, leader or resource person."""
     return (

@@ -15,6 +15,7 @@ from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.play_partners import service
 from api.play_partners.schemas import (
+    ARRANGEMENT_PAGE_EXTRA,
     ArrangementCreate,
     ArrangementQuery,
     ArrangementRead,
@@ -36,7 +37,7 @@ blp = Blueprint(
 class Arrangements(MethodView):
     @client_scope("prevention:read")
     @blp.arguments(ArrangementQuery, location="query")
-    @blp.response(200, page_schema(ArrangementRead, feed=True))
+    @blp.response(200, page_schema(ArrangementRead, feed=True, extra=ARRANGEMENT_PAGE_EXTRA))
     @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List arrangements; with ?date= those in force that day (for schoolyard duty)"""

@@ -107,6 +107,16 @@ class ArrangementRead(Schema):
     )
 
 
+# On the list's page: whether this caller may make one (the UI shows the form by it; POST checks it again).
+ARRANGEMENT_PAGE_EXTRA = {
+    "can_create": ma.fields.Boolean(
+        metadata={
+            "description": "Whether this caller may make arrangements (child-facing roles; not a client)"
+        }
+    )
+}
+
+
 class ArrangementQuery(FeedQuery):
     """Filters for the arrangement list."""
 

@@ -165,7 +165,7 @@ def create_arrangement(
     status: str = ArrangementStatus.ACTIVE.value,
 ) -> PlayPartnerArrangement:
     """Make an arrangement; refused (409) when it pairs a target and an actor of an open bullying case."""
-    permissions.ensure_child_facing(caller, action="make play-partner arrangements")
+    permissions.ensure_can_make(caller)
     ids = _unique(student_ids)
     if len(ids) < 2:
         raise InvalidInput(
@@ -297,6 +297,7 @@ def list_arrangements(
         detail={"count": len(items), "date": date.isoformat() if date else None},
     )
     result["items"] = present_many(session, caller, items)
+    result["can_create"] = permissions.may_make(caller)
     return result
 
 

@@ -16,6 +16,7 @@ from api.core.permissions import current_user
 from api.extensions import Blueprint
 from api.wellbeing_days import export, service
 from api.wellbeing_days.schemas import (
+    WELLBEING_DAY_PAGE_EXTRA,
     GroupMove,
     GroupPlanCreate,
     GroupPlanRead,
@@ -39,7 +40,7 @@ IF_MATCH_WHEN_PLANNED = "The ETag of the day you read; required when groups exis
 class WellbeingDays(MethodView):
     @client_scope("prevention:read")
     @blp.arguments(WellbeingDayQuery, location="query")
-    @blp.response(200, page_schema(WellbeingDayRead, feed=True))
+    @blp.response(200, page_schema(WellbeingDayRead, feed=True, extra=WELLBEING_DAY_PAGE_EXTRA))
     @blp.errors(400, 401, 403, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's wellbeing days and events, by date"""

@@ -84,6 +84,14 @@ class WellbeingDayRead(Schema):
     )
 
 
+# On the list's page: whether this caller may plan a day (the UI shows the form by it; POST checks it again).
+WELLBEING_DAY_PAGE_EXTRA = {
+    "can_create": ma.fields.Boolean(
+        metadata={"description": "Whether this caller may plan wellbeing days (the planners' roles)"}
+    )
+}
+
+
 class WellbeingDayQuery(FeedQuery):
     """Filters for the list of days (by date)."""
 

@@ -166,6 +166,7 @@ def list_days(
     audit.record(
         "wellbeing_days_listed", resource_type="wellbeing_day", detail={"count": len(result["items"])}
     )
+    result["can_create"] = permissions.may_plan(caller)
     return result
 
 

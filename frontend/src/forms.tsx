@@ -58,3 +58,17 @@ export function EnumSelect<T extends string>({
     </Field>
   );
 }
+
+/** A form's submit button (off while it sends) and its cancel button. */
+export function SaveOrCancel({ save, busy, onCancel }: { save: string; busy: boolean; onCancel: () => void }) {
+  return (
+    <div class="chips-row">
+      <button type="submit" class="btn primary" disabled={busy}>
+        {save}
+      </button>
+      <button type="button" class="btn secondary" onClick={onCancel}>
+        {t('cancel')}
+      </button>
+    </div>
+  );
+}

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from api.core.timeutil import local_date
 from tests.factories import attach_staff, make_class, make_student
-from tests.matrix import ROLES, statuses, tenant
+from tests.matrix import ROLES, assert_can_create_follows_post, statuses, tenant
 from tests.play_partners.factories import make_arrangement
 
 URL = "/api/v1/play-partner-arrangements"
@@ -72,3 +72,13 @@ def test_one_arrangement_and_its_check_ins(app, client, session):
         statuses(app, client, b.users, "POST", f"{url}/check-ins", json={"outcome": "good"}) == OTHER_SCHOOL
     )
     assert statuses(app, client, a.users, "GET", f"{URL}/123456") == OTHER_SCHOOL
+
+
+def test_the_list_says_who_may_make_an_arrangement(app, client, session):
+    """can_create tells the screen whether to offer the form: exactly whom POST accepts, a client included."""
+    a = tenant(session, "A", with_client=True)
+    cls = make_class(session, a.school)
+    students = [make_student(session, a.school, cls) for _ in range(2)]
+    body = _create_body(students, a.users["teacher"])
+    made = assert_can_create_follows_post(app, client, a.users, URL, body)
+    assert made["client"] == 403 and made["teacher"] == 201

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import auth, make_class, make_student
-from tests.matrix import ROLES, statuses, tenant
+from tests.matrix import ROLES, assert_can_create_follows_post, statuses, tenant
 from tests.wellbeing_days.factories import make_day
 
 URL = "/api/v1/wellbeing-days"
@@ -86,3 +86,12 @@ def test_the_groups_say_who_may_plan_them(app, client, session):
             continue
         read = client.get(f"{URL}/{day.id}/groups", headers=auth(app, user))
         assert read.json["can_plan"] is (PLANNERS[role] == 200), role
+
+
+def test_the_list_says_who_may_plan_a_day(app, client, session):
+    """can_create tells the screen whether to offer the form: exactly whom POST accepts, a client included."""
+    a = tenant(session, "A", with_client=True)
+    cls = make_class(session, a.school, grade=2)
+    body = {"date": "2027-05-01", "title": "Koncert", "kind": "concert", "class_ids": [cls.id]}
+    made = assert_can_create_follows_post(app, client, a.users, URL, body)
+    assert made["client"] == 403 and made["sfo_staff"] == 403 and made["pedagogue"] == 201

@@ -74,3 +74,9 @@ export const USER_ROLES = every<UserRole>()(['teacher', 'pedagogue', 'sfo_staff'
 
 export type StaffRole = Schemas['ClassStaffAttach']['role'];
 export const STAFF_ROLES = every<StaffRole>()(['class_teacher', 'teacher', 'pedagogue', 'sfo_contact']);
+
+export type Recess = Schemas['ArrangementCreate']['recesses'][number];
+export const RECESSES = every<Recess>()(['first_recess', 'second_recess', 'lunch', 'sfo']);
+
+export type WellbeingDayKind = NonNullable<Schemas['WellbeingDayCreate']['kind']>;
+export const WELLBEING_DAY_KINDS = every<WellbeingDayKind>()(['wellbeing_day', 'theme_day', 'excursion', 'concert', 'other']);

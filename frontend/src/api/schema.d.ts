@@ -3157,6 +3157,8 @@ export interface components {
         };
         /** @description One page of ArrangementRead items: by cursor (a sync) or by page number with the total. */
         ArrangementPage: {
+            /** @description Whether this caller may make arrangements (child-facing roles; not a client) */
+            can_create?: boolean;
             /**
              * Format: date-time
              * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
@@ -5576,6 +5578,8 @@ export interface components {
         WellbeingDayKind: "wellbeing_day" | "theme_day" | "excursion" | "concert" | "other";
         /** @description One page of WellbeingDayRead items: by cursor (a sync) or by page number with the total. */
         WellbeingDayPage: {
+            /** @description Whether this caller may plan wellbeing days (the planners' roles) */
+            can_create?: boolean;
             /**
              * Format: date-time
              * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
@@ -13386,6 +13390,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "can_create": true,
                      *       "complete_up_to": "2026-04-01T09:30:00+02:00",
                      *       "deleted": [
                      *         {
@@ -16565,6 +16570,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "can_create": true,
                      *       "complete_up_to": "2026-04-01T09:30:00+02:00",
                      *       "deleted": [
                      *         {

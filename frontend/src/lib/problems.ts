@@ -42,6 +42,7 @@ const BY_TYPE: Record<string, Key> = {
   precondition_required: 'error_conflict',
   rate_limited: 'problem_rate_limited',
   separation_rule: 'problem_separation',
+  open_case_separation: 'problem_open_case_separation',
   internal_error: 'problem_server',
 };
 

@@ -7,6 +7,8 @@ import { formatDate, formatDateTime, todayIso } from '../lib/dates';
 import { getLang, t, tEnum, type Key } from '../lib/i18n';
 import type { User } from '../lib/session';
 import { Async, Check, Chips, Field, Pager, ProblemNotice, useConfirm, useLoad } from '../ui';
+import { ArrangementPlanning } from './planning/arrangements';
+import { NewWellbeingDay } from './planning/wellbeing-day';
 
 type Outcome = CheckInOutcome;
 const MOOD_FACES = ['😢', '🙁', '😐', '🙂', '😄'];
@@ -57,7 +59,7 @@ function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
   );
 }
 
-export function PlayPartners(_: { user: User }) {
+export function PlayPartners({ user }: { user: User }) {
   const today = todayIso();
   const state = useLoad(
     () => api.GET('/api/v1/play-partner-arrangements', { params: { query: { date: today, status: 'active', page_size: 100 } } }),
@@ -80,6 +82,7 @@ export function PlayPartners(_: { user: User }) {
           );
         }}
       </Async>
+      <ArrangementPlanning user={user} onSaved={state.reload} quiet={state.error !== null} />
     </>
   );
 }
@@ -206,12 +209,22 @@ export function Observations(_: { user: User }) {
   );
 }
 
-export function WellbeingDays(_: { user: User }) {
+export function WellbeingDays({ user }: { user: User }) {
   const state = useLoad(() => api.GET('/api/v1/wellbeing-days', { params: { query: { page_size: 50 } } }), []);
+  const [planning, setPlanning] = useState(false);
   const lang = getLang();
   return (
     <>
       <h1>{t('nav_wellbeing_days')}</h1>
+      {/* The API says who may plan a day (can_create); the screen does not guess it from roles. */}
+      {state.data?.can_create &&
+        (planning ? (
+          <NewWellbeingDay user={user} onCancel={() => setPlanning(false)} />
+        ) : (
+          <button type="button" class="btn primary start" aria-expanded="false" onClick={() => setPlanning(true)}>
+            {t('pl_wd_new')}
+          </button>
+        ))}
       <Async state={state}>
         {(data) => {
           if (!data.items.length) return <p>{t('wd_none')}</p>;

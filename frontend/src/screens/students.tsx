@@ -5,6 +5,7 @@ import type { Read } from '../api/types';
 import { formatDate, formatDateTime } from '../lib/dates';
 import { getLang, t, tEnum } from '../lib/i18n';
 import { logLine } from '../lib/logtext';
+import { useStudentSearch } from '../lib/student-search';
 import type { User } from '../lib/session';
 import { Async, Field, useLoad } from '../ui';
 
@@ -18,37 +19,10 @@ function classLine(s: Student): string {
 
 export function StudentSearch(_: { user: User }) {
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<Student[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { results, error } = useStudentSearch(query);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => input.current?.focus(), []);
-
-  useEffect(() => {
-    const q = query.trim();
-    if (q.length < 2) {
-      setResults(null);
-      setError(null);
-      return;
-    }
-    let alive = true;
-    const timer = setTimeout(async () => {
-      try {
-        const { data, error: err, response } = await api.GET('/api/v1/students', { params: { query: { q, page_size: 25 } } });
-        if (!alive) return;
-        if (data) {
-          setResults(data.items);
-          setError(null);
-        } else setError(problemOf(response.status, err).message);
-      } catch {
-        if (alive) setError(t('error_offline'));
-      }
-    }, 150);
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
-  }, [query]);
 
   return (
     <>
