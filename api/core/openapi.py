@@ -173,6 +173,7 @@ _CONDITIONAL = {
     "below_legal_minimum",
     "separation_rule",
     "open_case_separation",
+    "withdrawn",
 }
 
 _ERROR_HEADERS = {"X-Request-ID": {"$ref": "#/components/headers/X-Request-ID"}}

@@ -5666,9 +5666,73 @@ export interface components {
          * @description Conflict. Error `type`s:
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
-         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
          */
-        "Conflict.conflict-duplicate-withdrawn": {
+        "Conflict.conflict-duplicate": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `data_still_needed`: The student's data cannot be erased yet: an open case or a complaint needs it; `errors` says which.
+         */
+        "Conflict.conflict-duplicate-data_still_needed": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
+         *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
+         */
+        "Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
+         *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
+         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
+         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+         */
+        "Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation": {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Conflict. Error `type`s:
+         *     - `conflict`: The request conflicts with the current state of the resource.
+         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
+         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
+         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
+         */
+        "Conflict.conflict-duplicate-separation_rule-open_case_separation": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5682,9 +5746,8 @@ export interface components {
          *     - `conflict`: The request conflicts with the current state of the resource.
          *     - `duplicate`: Another record already has this unique value; `errors` names the field.
          *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
-         *     - `data_still_needed`: The student's data cannot be erased yet: an open case or a complaint needs it; `errors` says which.
          */
-        "Conflict.conflict-duplicate-withdrawn-data_still_needed": {
+        "Conflict.conflict-duplicate-withdrawn": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -5702,42 +5765,6 @@ export interface components {
          *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
          */
         "Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired": {
-            headers: {
-                "X-Request-ID": components["headers"]["X-Request-ID"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /**
-         * @description Conflict. Error `type`s:
-         *     - `conflict`: The request conflicts with the current state of the resource.
-         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
-         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
-         *     - `idempotency_key_in_flight`: A request with this Idempotency-Key is still being processed.
-         *     - `idempotency_response_expired`: This Idempotency-Key's write succeeded over 24 hours ago; its answer is no longer kept.
-         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
-         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
-         */
-        "Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation": {
-            headers: {
-                "X-Request-ID": components["headers"]["X-Request-ID"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /**
-         * @description Conflict. Error `type`s:
-         *     - `conflict`: The request conflicts with the current state of the resource.
-         *     - `duplicate`: Another record already has this unique value; `errors` names the field.
-         *     - `withdrawn`: The report or observation was withdrawn by its author ("Fortryd"): nothing more is done with it; a second withdrawal is answered with this too.
-         *     - `separation_rule`: The arrangement or move cannot be made; ask a leader or the resource person (no reason is given).
-         *     - `open_case_separation`: The children concerned are target and actor of an open case you may see; `errors` says which.
-         */
-        "Conflict.conflict-duplicate-withdrawn-separation_rule-open_case_separation": {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 [name: string]: unknown;
@@ -7317,7 +7344,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -7444,7 +7471,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7515,7 +7542,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -7583,7 +7610,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7659,7 +7686,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -7755,7 +7782,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -7926,7 +7953,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated"];
             403: components["responses"]["Forbidden.forbidden-password_login_disabled"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             429: components["responses"]["TooManyRequests.rate_limited"];
@@ -7953,7 +7980,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8033,7 +8060,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8085,7 +8112,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8117,7 +8144,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8320,7 +8347,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -8349,7 +8376,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8502,7 +8529,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -8634,7 +8661,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -8709,7 +8736,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -8739,7 +8766,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -8882,7 +8909,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -8985,7 +9012,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -9063,7 +9090,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9141,7 +9168,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -9378,7 +9405,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients-step_up_required"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -12716,7 +12743,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -13561,7 +13588,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired-separation_rule-open_case_separation"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -13749,7 +13776,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-separation_rule-open_case_separation"];
+            409: components["responses"]["Conflict.conflict-duplicate-separation_rule-open_case_separation"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -13890,7 +13917,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -13989,7 +14016,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-below_legal_minimum"];
             default: components["responses"]["UnexpectedError"];
@@ -14111,7 +14138,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -14262,7 +14289,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -14291,7 +14318,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -14452,7 +14479,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -14550,7 +14577,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -14638,7 +14665,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -14817,7 +14844,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15061,7 +15088,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15156,7 +15183,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
@@ -15294,7 +15321,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -15370,7 +15397,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-data_still_needed"];
+            409: components["responses"]["Conflict.conflict-duplicate-data_still_needed"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -15502,7 +15529,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15597,7 +15624,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
@@ -15659,7 +15686,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -15854,7 +15881,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -15983,7 +16010,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -16125,7 +16152,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             /**
@@ -16269,7 +16296,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
@@ -16342,7 +16369,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -16473,7 +16500,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
@@ -16526,7 +16553,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-insufficient_scope"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             /**
              * @description Too many requests: an API client's rate limit (per client). Error `type`s:
@@ -16729,7 +16756,7 @@ export interface operations {
             400: components["responses"]["BadRequest.bad_request-invalid_json-json_too_deep-invalid_cursor"];
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused"];
             default: components["responses"]["UnexpectedError"];
@@ -16846,7 +16873,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             428: components["responses"]["PreconditionRequired.precondition_required"];
@@ -16938,7 +16965,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
@@ -17172,7 +17199,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation"];
@@ -17324,7 +17351,7 @@ export interface operations {
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked-csrf_failed"];
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
             404: components["responses"]["NotFound.not_found"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn-idempotency_key_in_flight-idempotency_response_expired"];
+            409: components["responses"]["Conflict.conflict-duplicate-idempotency_key_in_flight-idempotency_response_expired"];
             412: components["responses"]["PreconditionFailed.precondition_failed"];
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument-idempotency_key_reused-separation_rule-open_case_separation"];
@@ -17436,7 +17463,7 @@ export interface operations {
                 };
             };
             403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
-            409: components["responses"]["Conflict.conflict-duplicate-withdrawn"];
+            409: components["responses"]["Conflict.conflict-duplicate"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             429: components["responses"]["TooManyRequests.rate_limited"];
             default: components["responses"]["UnexpectedError"];
