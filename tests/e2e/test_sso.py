@@ -180,6 +180,16 @@ def test_the_admin_changes_the_schools_login_rules(page: Any, live_server: Any) 
         assert off.value.status == 200
         assert _school_rule(live_server) is False
         expect(box).not_to_be_checked()
+        # A save that does not get through: the box shows what is stored again, and the screen says why.
+        page.route(
+            "**/api/v1/schools/current",
+            lambda route: route.abort() if route.request.method == "PATCH" else route.continue_(),
+        )
+        box.click()
+        rules.get_by_role("alert").wait_for()
+        expect(box).not_to_be_checked()
+        assert _school_rule(live_server) is False
+        page.unroute("**/api/v1/schools/current")
     finally:
         if _school_rule(live_server):
             _two_factor_for_cases(live_server, False)

@@ -1,5 +1,5 @@
 /** Administration of single sign-on: the school's login rules, its identity providers, and which login is whose. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, useWriter } from '../api/client';
 import type { Read } from '../api/types';
 import { t } from '../lib/i18n';
@@ -9,25 +9,33 @@ import { Async, Check, Field, ProblemNotice, useConfirm, useLoad } from '../ui';
 type Provider = Read<'ProviderRead'>;
 type Preset = 'unilogin' | 'oidc';
 
+type Rules = { password_login?: boolean; case_work_requires_two_factor?: boolean };
+
 function SchoolRules() {
   const school = useLoad(() => api.GET('/api/v1/schools/current'), []);
   const writer = useWriter();
   const [saved, setSaved] = useState(false);
-  async function change(body: { password_login?: boolean; case_work_requires_two_factor?: boolean }) {
+  // The ticked value while its save is on the way (the box shows it, not the stored one, until the school is read
+  // again); a refused save puts the stored value back and says why.
+  const [pending, setPending] = useState<Rules>({});
+  async function change(body: Rules) {
     if (!school.etag) return;
     setSaved(false);
+    setPending((p) => ({ ...p, ...body }));
     const r = await writer.run(() => api.PATCH('/api/v1/schools/current', { params: { header: { 'If-Match': school.etag! } }, body }));
     if (r?.ok) setSaved(true);
     school.reload();
   }
+  // The school read again (saved or refused): the box shows what is stored.
+  useEffect(() => setPending({}), [school.data]);
   return (
     <section class="stack card" aria-labelledby="sso-rules-h">
       <h2 id="sso-rules-h">{t('sso_admin_school_settings')}</h2>
       <Async state={school}>
         {(s) => (
           <>
-            <Check label={t('sso_admin_password_login')} checked={s.password_login} onChange={(v) => void change({ password_login: v })} />
-            <Check label={t('sso_admin_two_factor')} checked={s.case_work_requires_two_factor} onChange={(v) => void change({ case_work_requires_two_factor: v })} />
+            <Check label={t('sso_admin_password_login')} checked={pending.password_login ?? s.password_login} onChange={(v) => void change({ password_login: v })} />
+            <Check label={t('sso_admin_two_factor')} checked={pending.case_work_requires_two_factor ?? s.case_work_requires_two_factor} onChange={(v) => void change({ case_work_requires_two_factor: v })} />
           </>
         )}
       </Async>
