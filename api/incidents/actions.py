@@ -20,6 +20,7 @@ from api.core.timeutil import WITHDRAW_WINDOW, as_utc, utcnow
 from api.errors import Conflict
 from api.incidents import permissions
 from api.incidents.models import CaseStatus, Incident
+from api.incidents.workflow import WITHDRAWN
 
 
 @documented_enum(
@@ -96,7 +97,7 @@ OWNERS = "leaders and resource persons"
 def problem(incident: Incident, access: Access, action: str) -> tuple[int, str] | None:
     """Why the caller may not take `action` on the case now: (403 or 409, reason), or None."""
     if incident.withdrawn_at is not None:
-        return 409, "The report was withdrawn by its reporter."
+        return WITHDRAWN
     closed = incident.status == CaseStatus.CLOSED
     established = incident.established_at is not None
     if action in (CaseAction.EDIT_FACTS, CaseAction.ADD_NOTE):

@@ -76,6 +76,7 @@ from api.incidents.timeline import add_note as add_note
 from api.incidents.timeline import list_notes as list_notes
 from api.incidents.timeline import list_timeline as list_timeline
 from api.incidents.workflow import TRANSITIONS as TRANSITIONS
+from api.incidents.workflow import WITHDRAWN as WITHDRAWN
 from api.incidents.workflow import WORKER_TRANSITIONS as WORKER_TRANSITIONS
 from api.incidents.workflow import allowed_transitions, transition_problem
 from api.notifications.service import retract

@@ -25,11 +25,15 @@ WORKER_TRANSITIONS = {
 }
 
 
+# The one refusal a withdrawn report gives, to every action and transition (api.errors type `withdrawn`).
+WITHDRAWN = (409, "The report was withdrawn by its reporter.")
+
+
 def transition_problem(incident: Incident, target: str, access: Access) -> tuple[int, str] | None:
     """Why the caller (with this access to the case) cannot move it to `target` now: (403 or 409, reason), or
     None."""
     if incident.withdrawn_at is not None:
-        return 409, "The report was withdrawn by its reporter."
+        return WITHDRAWN
     current = incident.status
     if target not in TRANSITIONS.get(current, ()):
         return 409, f"A case cannot go from {current} to {target}."

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.core import audit
 from api.core.timeutil import as_utc, utcnow
-from api.errors import Conflict, InvalidInput
+from api.errors import InvalidInput
 from api.incidents import service as incident_service
 from api.information import permissions
 from api.information.models import InformationRecord, InformMethod
@@ -107,7 +107,7 @@ def record_informed(
     incident = incident_service.get_incident(session, caller=caller, incident_id=incident_id, audited=False)
     permissions.ensure_worker(incident)
     if incident.withdrawn_at is not None:
-        raise Conflict("The report was withdrawn by its reporter.", type="withdrawn")
+        incident_service.refuse(incident, *incident_service.WITHDRAWN)
     if student_id not in incident.student_ids:
         raise InvalidInput(
             "The student is not involved in this case.", errors={"student_id": ["not in the case"]}
