@@ -371,11 +371,15 @@ def computed(
     items: str | None = None,
     nullable: bool = False,
     description: str | None = None,
+    enum: list[str] | None = None,
 ) -> ma.fields.Function:
-    """A read-only value computed from the object, documented in the spec with its JSON type."""
+    """A read-only value computed from the object, documented in the spec with its JSON type (and the values
+    it takes, or its items take)."""
     schema: dict[str, Any] = {"type": json_type}  # apispec adds "null" for allow_none
     if items:
-        schema["items"] = {"type": items}
+        schema["items"] = {"type": items, **({"enum": enum} if enum else {})}
+    elif enum:
+        schema["enum"] = enum
     if description:
         schema["description"] = description
     return ma.fields.Function(fn, dump_only=True, allow_none=nullable, metadata=schema)

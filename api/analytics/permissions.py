@@ -24,6 +24,11 @@ ANALYTICS_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
 CLIENT_SCOPE = "analytics:read"
 
 
+def may_view(caller: Any) -> bool:
+    """Whether the caller reads the aggregates (a client: holding analytics:read)."""
+    return caller.has_scope(CLIENT_SCOPE) if is_client(caller) else caller.has_role(*ANALYTICS_ROLES)
+
+
 def ensure_can_view(caller: Any) -> None:
     """403 (audited) unless the caller works with cases in a way the aggregates serve, or is a client holding
     analytics:read."""

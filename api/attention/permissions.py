@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.core.permissions import deny
+from api.core.permissions import CHILD_FACING_ROLES, deny
 
-ATTENTION_ROLES = ("leader", "resource_person", "teacher", "pedagogue", "sfo_staff")
+ATTENTION_ROLES = CHILD_FACING_ROLES
+
+
+def may_read(caller: Any) -> bool:
+    """Whether the caller has an attention list (a role that works with children)."""
+    return caller.has_role(*ATTENTION_ROLES)
 
 
 def ensure_can_read(caller: Any) -> None:
     """403 (audited) for a role that works with no child."""
-    if not caller.has_role(*ATTENTION_ROLES):
+    if not may_read(caller):
         raise deny(
             f"Your role has no attention list. Needs one of: {', '.join(ATTENTION_ROLES)}.",
             resource_type="attention",

@@ -19,12 +19,11 @@ from flask_jwt_extended import (
 )
 
 from api.auth import service
-from api.auth.schemas import LoginRequest, PasswordChange, TokenResponse
+from api.auth.schemas import LoginRequest, MeRead, PasswordChange, TokenResponse
 from api.core import audit
 from api.core.db import db
 from api.core.permissions import current_session_id, current_user
 from api.extensions import Blueprint, limiter, public
-from api.users.schemas import UserRead
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login, tokens and the current user")
 
@@ -116,10 +115,11 @@ class Logout(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    @blp.response(200, UserRead)
+    @blp.response(200, MeRead)
     @blp.errors(401)
     def get(self) -> Any:
-        """The logged-in user, with roles and school as the server knows them now"""
+        """The logged-in user, with roles and school as the server knows them now, and the screens the app
+        offers them"""
         return current_user()
 
 

@@ -4,8 +4,27 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from api.extensions import Schema
+from api.extensions import Schema, computed
+from api.users import screens as app_screens
 from api.users.schemas import UserRead
+
+
+class MeRead(UserRead):
+    """The logged-in user, with what the app offers them (decided by the server from each domain's rules)."""
+
+    screens = computed(
+        app_screens.screens_for,
+        "array",
+        items="string",
+        enum=app_screens.SCREEN_NAMES,
+        description="The app's screens this user is offered, in the app's order",
+    )
+    home = computed(
+        app_screens.home_for,
+        "string",
+        enum=app_screens.SCREEN_NAMES,
+        description="The screen the app opens on",
+    )
 
 
 class LoginRequest(Schema):
@@ -24,7 +43,7 @@ class LoginRequest(Schema):
 class TokenResponse(Schema):
     """The logged-in user, and the tokens when they were not set as cookies."""
 
-    user = ma.fields.Nested(UserRead, required=True)
+    user = ma.fields.Nested(MeRead, required=True)
     access_token = ma.fields.String()
     refresh_token = ma.fields.String()
     token_type = ma.fields.String()

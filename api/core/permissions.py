@@ -10,8 +10,15 @@ from flask_jwt_extended import get_jwt
 from api.core import audit
 from api.errors import Forbidden
 
-# Roles that work with children day to day
+# Roles of a school's staff (the admin included)
 STAFF_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person", "admin")
+# Roles that work with children day to day (an admin works with rosters, not children)
+CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
+
+
+def works_with_children(user: Any) -> bool:
+    """Whether a user holds a child-facing role (a client holds no role)."""
+    return user.has_role(*CHILD_FACING_ROLES)
 
 
 def current_user() -> Any:

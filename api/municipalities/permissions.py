@@ -24,11 +24,16 @@ from api.core.permissions import deny
 from api.users.models import MUNICIPALITY_ROLE
 
 
+def is_municipality_user(caller: Any) -> bool:
+    """Whether the caller is a municipality's user (who reads its schools' aggregates and nothing else)."""
+    return not is_client(caller) and caller.has_role(MUNICIPALITY_ROLE)
+
+
 def ensure_municipality_user(caller: Any) -> None:
     """403 (audited) unless the caller is a municipality user or an API client holding analytics:read."""
     if is_client(caller) and caller.has_scope(CLIENT_SCOPE):
         return
-    if not caller.has_role(MUNICIPALITY_ROLE):
+    if not is_municipality_user(caller):
         raise deny("Only a municipality's users read its schools side by side.", resource_type="municipality")
 
 

@@ -22,19 +22,24 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from api.auth.scopes import is_client
-from api.core.permissions import deny
+from api.core.permissions import CHILD_FACING_ROLES, deny
 from api.observations.models import Observation, ObservationStudent
 from api.students.models import Student
 from api.students.permissions import staff_class_ids
 
-CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
 SCHOOL_WIDE_ROLES = ("leader", "resource_person")
 SFO_ROLE = "sfo_staff"
 
 
+def may_log(caller: Any) -> bool:
+    """Whether the caller logs and reads observations: a child-facing role, or a client (whose scope was checked
+    on the operation)."""
+    return is_client(caller) or caller.has_role(*CHILD_FACING_ROLES)
+
+
 def ensure_child_facing(caller: Any, *, action: str) -> None:
     """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
-    if not is_client(caller) and not caller.has_role(*CHILD_FACING_ROLES):
+    if not may_log(caller):
         raise deny(
             f"Your role may not {action}. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="observation",

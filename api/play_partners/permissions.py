@@ -18,10 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 from api.auth.scopes import is_client
-from api.core.permissions import deny
+from api.core.permissions import CHILD_FACING_ROLES, deny
 from api.play_partners.models import ArrangementCheckIn, PlayPartnerArrangement
 
-CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
 SCHOOL_WIDE_ROLES = ("leader", "resource_person")
 
 

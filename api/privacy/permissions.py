@@ -22,6 +22,14 @@ def ensure_can_erase(caller: Any) -> None:
     ensure_roles(caller, "leader", "admin", action="erase a student's data")
 
 
+ACCESS_EXPORT_ROLES = ("leader",)
+
+
+def may_export_access(caller: Any) -> bool:
+    """Whether the caller produces a student's access export (a leader; the student's read says so)."""
+    return caller.has_role(*ACCESS_EXPORT_ROLES)
+
+
 def ensure_can_export_access(caller: Any) -> None:
     """A leader produces a student's access export (art. 15)."""
-    ensure_roles(caller, "leader", action="produce a student's access export")
+    ensure_roles(caller, *ACCESS_EXPORT_ROLES, action="produce a student's access export")

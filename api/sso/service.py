@@ -17,10 +17,9 @@ from api.core import audit
 from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
-from api.core.permissions import ensure_roles
 from api.core.timeutil import utcnow
 from api.errors import Conflict, DomainError, Forbidden, NotFound
-from api.sso import secrets
+from api.sso import permissions, secrets
 from api.sso.models import ExternalIdentity, IdentityProvider, ProviderSession
 from api.users import service as users
 
@@ -101,7 +100,7 @@ def _visible(caller: Any) -> Any:
 
 def list_providers(session: Session, *, caller: Any, page: int, page_size: int) -> dict[str, Any]:
     """The providers the admin's school can use: its own and the deployment's."""
-    ensure_roles(caller, "admin", action="manage sign-in providers")
+    permissions.ensure_can_manage(caller)
     stmt = (
         select(IdentityProvider).where(_visible(caller)).order_by(IdentityProvider.name, IdentityProvider.id)
     )
@@ -110,7 +109,7 @@ def list_providers(session: Session, *, caller: Any, page: int, page_size: int) 
 
 def get_provider(session: Session, *, caller: Any, provider_id: int) -> IdentityProvider:
     """A provider the admin's school can use; another school's is 404."""
-    ensure_roles(caller, "admin", action="manage sign-in providers")
+    permissions.ensure_can_manage(caller)
     provider = _get(session, IdentityProvider, provider_id)
     if provider is None or provider.school_id not in (None, caller.school_id):
         raise NotFound("Identity provider not found.")
@@ -121,7 +120,7 @@ def create_provider(
     session: Session, *, caller: Any, preset: str, client_secret: str, **settings: Any
 ) -> IdentityProvider:
     """An admin sets up a provider for the school, starting from a preset."""
-    ensure_roles(caller, "admin", action="manage sign-in providers")
+    permissions.ensure_can_manage(caller)
     values = {
         **PRESETS[preset],
         **{k: v for k, v in settings.items() if v is not None or k in PRESETS[preset]},
@@ -222,7 +221,7 @@ def list_links(
     session: Session, *, caller: Any, page: int, page_size: int, user_id: int | None = None
 ) -> dict[str, Any]:
     """The school's links of external ids to users."""
-    ensure_roles(caller, "admin", action="link sign-in identities")
+    permissions.ensure_can_manage(caller, action="link sign-in identities")
     stmt = select(ExternalIdentity).where(ExternalIdentity.school_id == caller.school_id)
     if user_id is not None:
         stmt = stmt.where(ExternalIdentity.user_id == user_id)
@@ -265,7 +264,7 @@ def create_link(
 
 def get_link(session: Session, *, caller: Any, link_id: int) -> ExternalIdentity:
     """A link of the admin's school; another school's is 404."""
-    ensure_roles(caller, "admin", action="link sign-in identities")
+    permissions.ensure_can_manage(caller, action="link sign-in identities")
     link = _get(session, ExternalIdentity, link_id)
     if link is None or link.school_id != caller.school_id:
         raise NotFound("Link not found.")

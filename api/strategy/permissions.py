@@ -10,6 +10,11 @@ from api.core.permissions import STAFF_ROLES, ensure_roles
 WRITE_ROLES = ("leader", "admin")
 
 
+def may_read(caller: Any) -> bool:
+    """Whether the caller reads the strategy (every staff member)."""
+    return caller.has_role(*STAFF_ROLES)
+
+
 def ensure_can_read(caller: Any) -> None:
     """Every staff member works by the strategy, so every staff member may read it."""
     ensure_roles(caller, *STAFF_ROLES, action="read the antimobbestrategi")

@@ -51,7 +51,7 @@ def list_classes(
     if grade is not None:
         stmt = stmt.where(SchoolClass.grade == grade)
     stmt = stmt.order_by(SchoolClass.school_year.desc(), SchoolClass.grade, SchoolClass.name, SchoolClass.id)
-    return list_page(
+    result = list_page(
         session,
         stmt,
         {"page": page, "page_size": page_size, "cursor": cursor, "updated_since": updated_since},
@@ -59,6 +59,8 @@ def list_classes(
         resource="classes",
         school_id=caller.school_id,
     )
+    result["can_manage"] = permissions.may_manage_roster(caller)
+    return result
 
 
 def get_class(session: Session, *, caller: User, class_id: int) -> SchoolClass:

@@ -94,15 +94,25 @@ def can_edit_guardians(session: Session, user: Any, student: Student) -> bool:
     return _class_role(session, user, student) == ClassRole.CLASS_TEACHER.value
 
 
+def may_manage_roster(user: Any) -> bool:
+    """Whether the user creates and changes classes, staff attachments and students (an admin)."""
+    return user.has_role(*ROSTER_ADMIN_ROLES)
+
+
 def ensure_can_manage_roster(user: Any, *, what: str = "change the roster") -> None:
     """Only admins create and change classes, staff attachments and students, and import rosters."""
-    if not user.has_role(*ROSTER_ADMIN_ROLES):
+    if not may_manage_roster(user):
         raise deny(f"Only an administrator can {what}.", resource_type="student")
+
+
+def may_export(user: Any) -> bool:
+    """Whether the user sees the whole roster to export it (admins and leaders)."""
+    return user.has_role(*EXPORT_ROLES)
 
 
 def ensure_can_export(user: Any) -> None:
     """Admins and leaders may export the roster."""
-    if not user.has_role(*EXPORT_ROLES):
+    if not may_export(user):
         raise deny("Only administrators and leaders can export the roster.", resource_type="student")
 
 

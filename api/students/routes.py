@@ -18,6 +18,7 @@ from api.errors import PayloadTooLarge
 from api.extensions import Blueprint
 from api.students import guardian_feed, permissions, roster, service
 from api.students.schemas import (
+    CLASS_PAGE_EXTRA,
     ClassCreate,
     ClassQuery,
     ClassRead,
@@ -34,6 +35,7 @@ from api.students.schemas import (
     LogPage,
     LogQuery,
     StudentCreate,
+    StudentDetail,
     StudentQuery,
     StudentRead,
     StudentUpdate,
@@ -78,7 +80,7 @@ def large_upload(view: Any) -> Any:
 class Classes(MethodView):
     @client_scope("roster:read")
     @blp.arguments(ClassQuery, location="query")
-    @blp.response(200, page_schema(ClassRead, feed=True))
+    @blp.response(200, page_schema(ClassRead, feed=True, extra=CLASS_PAGE_EXTRA))
     @blp.errors(400, 401, 410)
     def get(self, args: dict[str, Any]) -> dict:
         """List the school's classes (mine=true: the classes I am attached to)"""
@@ -211,12 +213,13 @@ class StudentImport(MethodView):
 @blp.route("/students/<int:student_id>")
 class StudentById(MethodView):
     @client_scope("roster:read")
-    @blp.response(200, StudentRead)
+    @blp.response(200, StudentDetail)
     @blp.errors(401, 404)
     @blp.etag
     def get(self, student_id: int) -> Any:
-        """Get a student (names and class)"""
-        return service.get_student(db.session, caller=current_user(), student_id=student_id)
+        """Get a student (names and class), with what you may do from their page"""
+        caller = current_user()
+        return service.present(caller, service.get_student(db.session, caller=caller, student_id=student_id))
 
     @blp.arguments(StudentUpdate)
     @blp.response(200, StudentRead)

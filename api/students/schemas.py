@@ -7,6 +7,7 @@ import re
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
+from api.core.enums import register_enum
 from api.core.etag import etag_of
 from api.core.fields import id_field
 from api.core.pagination import FeedQuery
@@ -14,6 +15,12 @@ from api.extensions import Schema, computed
 from api.students.models import ClassRole, GuardianRelation
 
 CLASS_ROLES = [r.value for r in ClassRole]
+STUDENT_ACTIONS = ["export_access"]
+register_enum(
+    "StudentAction",
+    "What the reader of a student's page may do from it",
+    {"export_access": ("Indsigt", "Produce the student's access export (GDPR art. 15)")},
+)
 RELATIONS = [r.value for r in GuardianRelation]
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -134,6 +141,28 @@ class StudentRead(Schema):
     etag = computed(
         etag_of, "string", description="The record's version: If-Match to change it, If-None-Match to re-read"
     )
+
+
+class StudentDetail(StudentRead):
+    """A student as the reader of their page sees them, with what the reader may do from it."""
+
+    allowed_actions = ma.fields.List(
+        ma.fields.String(metadata={"enum": STUDENT_ACTIONS}),
+        dump_only=True,
+        metadata={
+            "description": "What you may do from the student's page (the app shows exactly these): "
+            "export_access, the student's access export (GDPR art. 15)"
+        },
+    )
+
+
+# On the class list's page: whether this caller manages the classes and their staff (the UI shows the forms
+# by it; every write checks it again).
+CLASS_PAGE_EXTRA = {
+    "can_manage": ma.fields.Boolean(
+        metadata={"description": "Whether you may create classes and attach staff to them (an admin)"}
+    )
+}
 
 
 class StudentCreate(Schema):

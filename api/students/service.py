@@ -16,7 +16,9 @@ from api.core.inputs import text_or_none
 from api.core.pagination import is_feed, list_page
 from api.core.scoping import get_in_school
 from api.core.timeutil import local_date
+from api.core.views import View
 from api.errors import Conflict, InvalidInput
+from api.privacy import permissions as privacy_permissions
 from api.students import permissions, roster
 from api.students.classes import attach_staff as attach_staff
 from api.students.classes import create_class as create_class
@@ -87,6 +89,16 @@ def list_students(
         page=page,
         page_size=page_size,
     )
+
+
+class StudentView(View):
+    """A student as the reader of their page sees them: every field, and what the reader may do from it."""
+
+
+def present(caller: Any, student: Student) -> StudentView:
+    """The student for their page: the actions are those the same rules allow this reader."""
+    actions = ["export_access"] if privacy_permissions.may_export_access(caller) else []
+    return StudentView(student, allowed_actions=actions)
 
 
 def get_student(session: Session, *, caller: User, student_id: int, audited: bool = True) -> Student:

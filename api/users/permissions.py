@@ -9,9 +9,14 @@ from api.core.permissions import deny
 MANAGE_ROLES = ("admin",)
 
 
+def may_manage(caller: Any) -> bool:
+    """Whether the caller manages the school's users (an admin)."""
+    return caller.has_role(*MANAGE_ROLES)
+
+
 def ensure_can_manage(caller: Any) -> None:
     """Only a school's admin manages its users."""
-    if not caller.has_role(*MANAGE_ROLES):
+    if not may_manage(caller):
         raise deny("Only an administrator can manage users.", resource_type="user")
 
 

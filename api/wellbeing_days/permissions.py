@@ -14,15 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from api.auth.scopes import is_client
-from api.core.permissions import deny
+from api.core.permissions import CHILD_FACING_ROLES, deny
 
-CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
 PLANNER_ROLES = ("leader", "resource_person", "teacher", "pedagogue")
+
+
+def may_view(caller: Any) -> bool:
+    """Whether the caller sees wellbeing days: a child-facing role, or a client (scope checked on the operation)."""
+    return is_client(caller) or caller.has_role(*CHILD_FACING_ROLES)
 
 
 def ensure_can_view(caller: Any) -> None:
     """403 (audited) for a user without a child-facing role (a client's scope was checked on the operation)."""
-    if not is_client(caller) and not caller.has_role(*CHILD_FACING_ROLES):
+    if not may_view(caller):
         raise deny(
             f"Your role may not see wellbeing days. Needs one of: {', '.join(CHILD_FACING_ROLES)}.",
             resource_type="wellbeing_day",

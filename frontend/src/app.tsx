@@ -156,7 +156,7 @@ export function App() {
   }, [user?.id, needLogin]);
 
   useEffect(() => {
-    if (user && !needLogin && (path === '/' || path === '')) navigate(homeFor(user.roles));
+    if (user && !needLogin && (path === '/' || path === '')) navigate(homeFor(user));
   }, [user, needLogin, path]);
 
   // After navigation, move focus to the new screen for screen readers (the quick log focuses its name field itself).
@@ -199,7 +199,7 @@ export function App() {
               if (user && user.id !== u.id) void forgetCachedData();
               setUser(u);
               setNeedLogin(false);
-              navigate(homeFor(u.roles));
+              navigate(homeFor(u));
             }}
           />
         </main>
@@ -207,7 +207,7 @@ export function App() {
     );
   }
 
-  const items = navFor(user.roles);
+  const items = navFor(user);
   return (
     <>
       <a

@@ -1,43 +1,42 @@
-/** What each role is offered; mirrors the API's permissions (the API enforces them). */
+/**
+ * Where each of the app's screens lives and what it is called. Which screens a user is offered, and which one
+ * they start on, the server decides (`screens` and `home` on the signed-in user); the API checks every request.
+ */
 import type { Key } from './lib/i18n';
-import type { Role } from './lib/session';
+import type { User } from './lib/session';
+
+export type Screen = User['screens'][number];
 
 export interface NavItem {
   path: string;
   label: Key;
-  roles: Role[];
 }
 
-const STAFF: Role[] = ['teacher', 'pedagogue', 'sfo_staff', 'resource_person', 'leader'];
+export const SCREENS: Record<Screen, NavItem> = {
+  log: { path: '/log', label: 'nav_quicklog' },
+  overview: { path: '/overview', label: 'nav_dashboard' },
+  notifications: { path: '/notifications', label: 'nav_notifications' },
+  cases: { path: '/cases', label: 'nav_cases' },
+  students: { path: '/students', label: 'nav_students' },
+  play_partners: { path: '/play-partners', label: 'nav_playpartners' },
+  observations: { path: '/observations', label: 'nav_observations' },
+  wellbeing_days: { path: '/wellbeing-days', label: 'nav_wellbeing_days' },
+  strategy: { path: '/strategy', label: 'nav_strategy' },
+  users: { path: '/admin/users', label: 'nav_users' },
+  classes: { path: '/admin/classes', label: 'nav_classes' },
+  import: { path: '/admin/import', label: 'nav_import' },
+  municipality: { path: '/municipality', label: 'nav_municipality' },
+  api_clients: { path: '/admin/api-clients', label: 'nav_apiclients' },
+  sso: { path: '/admin/sso', label: 'nav_sso' },
+};
 
-export const NAV: NavItem[] = [
-  { path: '/log', label: 'nav_quicklog', roles: STAFF },
-  { path: '/overview', label: 'nav_dashboard', roles: ['leader', 'resource_person'] },
-  { path: '/notifications', label: 'nav_notifications', roles: [...STAFF, 'admin'] },
-  { path: '/cases', label: 'nav_cases', roles: STAFF },
-  { path: '/students', label: 'nav_students', roles: STAFF },
-  { path: '/play-partners', label: 'nav_playpartners', roles: STAFF },
-  { path: '/observations', label: 'nav_observations', roles: STAFF },
-  { path: '/wellbeing-days', label: 'nav_wellbeing_days', roles: STAFF },
-  { path: '/strategy', label: 'nav_strategy', roles: [...STAFF, 'admin'] },
-  { path: '/admin/users', label: 'nav_users', roles: ['admin'] },
-  { path: '/admin/classes', label: 'nav_classes', roles: ['admin', 'leader'] },
-  { path: '/admin/import', label: 'nav_import', roles: ['admin'] },
-  { path: '/municipality', label: 'nav_municipality', roles: ['municipality'] },
-  { path: '/admin/api-clients', label: 'nav_apiclients', roles: ['admin'] },
-  { path: '/admin/sso', label: 'nav_sso', roles: ['admin'] },
-];
-
-export function navFor(roles: readonly string[]): NavItem[] {
-  return NAV.filter((n) => n.roles.some((r) => roles.includes(r)));
+/** The user's screens, in the server's order. A user remembered by an older version of the app has none until
+ * the server is asked again (at start, when online). */
+export function navFor(user: User): NavItem[] {
+  return (user.screens ?? []).map((s) => SCREENS[s]).filter(Boolean);
 }
 
-/** The first screen after login: the quick log for the adults in the schoolyard. */
-export function homeFor(roles: readonly string[]): string {
-  // A municipality user sees its schools' aggregates and nothing else (the API refuses every other route).
-  if (roles.includes('municipality')) return '/municipality';
-  if (roles.some((r) => r === 'teacher' || r === 'pedagogue' || r === 'sfo_staff')) return '/log';
-  if (roles.some((r) => r === 'leader' || r === 'resource_person')) return '/notifications';
-  if (roles.includes('admin')) return '/admin/users';
-  return '/log';
+/** The first screen after login, as the server says; the quick log (which works offline) until it has. */
+export function homeFor(user: User): string {
+  return (user.home && SCREENS[user.home]?.path) || SCREENS.log.path;
 }

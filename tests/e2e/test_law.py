@@ -136,6 +136,20 @@ def test_leader_finds_the_access_export_on_the_student_page(page, live_server, s
     assert_no_axe_violations(page, "student-access-export")
 
 
+def test_a_teacher_is_not_offered_the_access_export(page, live_server) -> None:
+    """The student's read says who may produce the export (a leader); the page offers it by that alone."""
+    [student] = teacher_students(live_server, 1)
+    assert (
+        live_server.request("GET", f"/api/v1/students/{student['id']}", role="teacher")["allowed_actions"]
+        == []
+    )
+    login(page, "teacher")
+    page.goto(f"/#/students/{student['id']}")
+    page.get_by_role("heading", name=student["display_name"], level=1).wait_for()
+    page.get_by_role("heading", name="Forældre og værger").wait_for()
+    assert page.get_by_role("link", name="Hent indsigt (PDF)").count() == 0
+
+
 def _guardian_complains(live_server, incident: dict, name: str, text: str) -> dict:
     """A guardian's complaint about the case, received today, recorded by the leader."""
     return live_server.request(

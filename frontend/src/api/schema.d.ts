@@ -631,7 +631,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The logged-in user, with roles and school as the server knows them now
+         * The logged-in user, with roles and school as the server knows them now, and the screens the app
+         *     offers them
          * @description **Who may call it:** any logged-in user.
          */
         get: operations["getMe"];
@@ -2447,7 +2448,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get a student (names and class)
+         * Get a student (names and class), with what you may do from their page
          * @description **Who may call it:** any staff member (names and classes).
          */
         get: operations["getStudent"];
@@ -3134,6 +3135,30 @@ export interface components {
          * @enum {string}
          */
         ApiScope: "roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write";
+        /**
+         * AppScreen
+         * @description A screen of the app, as offered to the signed-in user (`screens`, `home`)
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `log` | Hurtig registrering | Log an incident or an observation from the schoolyard |
+         *     | `overview` | Overblik | The case owners' attention list and patterns |
+         *     | `notifications` | Beskeder | The user's notifications |
+         *     | `cases` | Sager | The cases the user may see |
+         *     | `students` | Elever | The school's students and their logs |
+         *     | `play_partners` | Legemakkere | Play-partner arrangements |
+         *     | `observations` | Observationer | Observations of wellbeing |
+         *     | `wellbeing_days` | Trivselsdage | Wellbeing days and their groups |
+         *     | `strategy` | Antimobbestrategi | The school's anti-bullying strategy |
+         *     | `users` | Brugere | The school's users (an admin) |
+         *     | `classes` | Klasser | The school's classes and their staff |
+         *     | `import` | Import af elever | The roster import (an admin) |
+         *     | `municipality` | Kommunens skoler | The municipality's schools side by side, aggregates only |
+         *     | `api_clients` | API-klienter | The school's API clients (an admin) |
+         *     | `sso` | Log ind-udbydere | Sign-in providers and linked identities (an admin) |
+         * @enum {string}
+         */
+        AppScreen: "log" | "overview" | "notifications" | "cases" | "students" | "play_partners" | "observations" | "wellbeing_days" | "strategy" | "users" | "classes" | "import" | "municipality" | "api_clients" | "sso";
         /** @description A new arrangement. */
         ArrangementCreate: {
             /** Format: date */
@@ -3501,6 +3526,8 @@ export interface components {
         };
         /** @description One page of ClassRead items: by cursor (a sync) or by page number with the total. */
         ClassPage: {
+            /** @description Whether you may create classes and attach staff to them (an admin) */
+            can_manage?: boolean;
             /**
              * Format: date-time
              * @description Keyset paging: the watermark. Every change up to this time is in this sync; send it as `updated_since` next time
@@ -4542,6 +4569,23 @@ export interface components {
             /** @description The provider's end_session_endpoint with id_token_hint and the return URL */
             readonly end_session_url: string | null;
         };
+        /** @description The logged-in user, with what the app offers them (decided by the server from each domain's rules). */
+        MeRead: {
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly email: string;
+            /** @description The screen the app opens on */
+            readonly home: components["schemas"]["AppScreen"];
+            readonly id: number;
+            /** Format: date-time */
+            readonly last_login_at: string | null;
+            readonly name: string;
+            readonly roles: components["schemas"]["Role"][];
+            readonly school: components["schemas"]["SchoolBrief"];
+            /** @description The app's screens this user is offered, in the app's order */
+            readonly screens: components["schemas"]["AppScreen"][];
+        };
         /** @description A municipality and its schools. */
         MunicipalityRead: {
             readonly id: number;
@@ -5329,6 +5373,16 @@ export interface components {
             number: number;
             title: string;
         };
+        /**
+         * StudentAction
+         * @description What the reader of a student's page may do from it
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `export_access` | Indsigt | Produce the student's access export (GDPR art. 15) |
+         * @enum {string}
+         */
+        StudentAction: "export_access";
         /** @description A student as named on other records (names and classes are visible to all staff). */
         StudentBrief: {
             readonly class_id: number | null;
@@ -5346,6 +5400,28 @@ export interface components {
             given_name: string;
             preferred_name?: string | null;
             sfo_enrolled?: boolean;
+        };
+        /** @description A student as the reader of their page sees them, with what the reader may do from it. */
+        StudentDetail: {
+            readonly active: boolean;
+            /** @description What you may do from the student's page (the app shows exactly these): export_access, the student's access export (GDPR art. 15) */
+            readonly allowed_actions: components["schemas"]["StudentAction"][];
+            readonly class_id: number | null;
+            readonly class_name: string | null;
+            readonly display_name: string;
+            /** @description The record's version: If-Match to change it, If-None-Match to re-read */
+            readonly etag: string;
+            readonly external_id: string | null;
+            readonly family_name: string;
+            readonly given_name: string;
+            readonly grade: number | null;
+            readonly id: number;
+            /** Format: date */
+            readonly left_on: string | null;
+            readonly preferred_name: string | null;
+            readonly sfo_enrolled: boolean;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         /** @description One page of StudentRead items: by cursor (a sync) or by page number with the total. */
         StudentPage: {
@@ -5462,7 +5538,7 @@ export interface components {
             expires_in: number;
             refresh_token?: string;
             token_type?: string;
-            user: components["schemas"]["UserRead"];
+            user: components["schemas"]["MeRead"];
         };
         /** @description A record that was deleted, withdrawn or anonymised: drop your copy of it. */
         TombstoneRead: {
@@ -7933,6 +8009,7 @@ export interface operations {
                      *         "active": true,
                      *         "created_at": "2026-04-01T09:30:00+02:00",
                      *         "email": "laerer@vestrup.example",
+                     *         "home": "log",
                      *         "id": 42,
                      *         "last_login_at": "2026-04-01T09:30:00+02:00",
                      *         "name": "Mette Hansen",
@@ -7943,7 +8020,10 @@ export interface operations {
                      *           "id": 42,
                      *           "name": "Vestrup Skole",
                      *           "slug": "text"
-                     *         }
+                     *         },
+                     *         "screens": [
+                     *           "log"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -8007,6 +8087,7 @@ export interface operations {
                      *       "active": true,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "email": "laerer@vestrup.example",
+                     *       "home": "log",
                      *       "id": 42,
                      *       "last_login_at": "2026-04-01T09:30:00+02:00",
                      *       "name": "Mette Hansen",
@@ -8017,10 +8098,13 @@ export interface operations {
                      *         "id": 42,
                      *         "name": "Vestrup Skole",
                      *         "slug": "text"
-                     *       }
+                     *       },
+                     *       "screens": [
+                     *         "log"
+                     *       ]
                      *     }
                      */
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["MeRead"];
                 };
             };
             401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
@@ -8093,6 +8177,7 @@ export interface operations {
                      *         "active": true,
                      *         "created_at": "2026-04-01T09:30:00+02:00",
                      *         "email": "laerer@vestrup.example",
+                     *         "home": "log",
                      *         "id": 42,
                      *         "last_login_at": "2026-04-01T09:30:00+02:00",
                      *         "name": "Mette Hansen",
@@ -8103,7 +8188,10 @@ export interface operations {
                      *           "id": 42,
                      *           "name": "Vestrup Skole",
                      *           "slug": "text"
-                     *         }
+                     *         },
+                     *         "screens": [
+                     *           "log"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -8415,6 +8503,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "can_manage": true,
                      *       "complete_up_to": "2026-04-01T09:30:00+02:00",
                      *       "deleted": [
                      *         {
@@ -15217,6 +15306,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "active": true,
+                     *       "allowed_actions": [
+                     *         "export_access"
+                     *       ],
                      *       "class_id": 42,
                      *       "class_name": "3.A",
                      *       "display_name": "Åse Østergård",
@@ -15232,7 +15324,7 @@ export interface operations {
                      *       "updated_at": "2026-04-01T09:30:00+02:00"
                      *     }
                      */
-                    "application/json": components["schemas"]["StudentRead"];
+                    "application/json": components["schemas"]["StudentDetail"];
                 };
             };
             /** @description Not Modified: the record is still the version you named (no body; the ETag is sent) */

@@ -7,7 +7,7 @@ import type { Read } from '../api/types';
 import * as idb from './idb';
 import { clearRecent } from './recent';
 
-export type User = Read<'UserRead'>;
+export type User = Read<'MeRead'>;
 export type Role = 'admin' | 'leader' | 'teacher' | 'pedagogue' | 'sfo_staff' | 'resource_person' | 'municipality';
 
 const USER_KEY = 'trivsel.user';

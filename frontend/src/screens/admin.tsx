@@ -232,13 +232,14 @@ function ClassStaff({ c, users, onChanged }: { c: ClassRow; users: UserRow[]; on
   );
 }
 
-export function Classes({ user }: { user: User }) {
+export function Classes(_: { user: User }) {
   const [page, setPage] = useState(1);
   const state = useLoad(() => api.GET('/api/v1/classes', { params: { query: { page, page_size: 100 } } }), [page]);
-  const isAdmin = user.roles.includes('admin');
+  // The server says whether this reader manages the classes' staff (an admin); then the users are loaded to pick from.
+  const canManage = state.data?.can_manage === true;
   const users = useLoad(
-    () => (isAdmin ? api.GET('/api/v1/users', { params: { query: { page_size: 100, active: true } } }) : Promise.resolve({ data: undefined, error: null, response: new Response(null, { status: 204 }) })),
-    [isAdmin],
+    () => (canManage ? api.GET('/api/v1/users', { params: { query: { page_size: 100, active: true } } }) : Promise.resolve({ data: undefined, error: null, response: new Response(null, { status: 204 }) })),
+    [canManage],
   );
   const staffUsers = users.data ? users.data.items : [];
   return (
@@ -257,7 +258,7 @@ export function Classes({ user }: { user: User }) {
                       <span class="muted small">
                         {t('class_grade')}: {c.grade} · {t('class_year')}: {c.school_year}
                       </span>
-                      {isAdmin ? (
+                      {data.can_manage ? (
                         <ClassStaff c={c} users={staffUsers} onChanged={state.reload} />
                       ) : (
                         <span class="small">{c.staff.map((s) => `${s.name} (${tEnum('staff', s.role)})`).join(', ')}</span>

@@ -233,7 +233,7 @@ function StudentLogSection({ studentId }: { studentId: number }) {
   );
 }
 
-/** The student's access export (GDPR art. 15) for leaders, who produce it (the API refuses anyone else). */
+/** The student's access export (GDPR art. 15), offered when the student's read says the reader may produce it. */
 function AccessExport({ studentId }: { studentId: number }) {
   const base = `/api/v1/students/${studentId}/access-export?format=`;
   return (
@@ -251,7 +251,7 @@ function AccessExport({ studentId }: { studentId: number }) {
   );
 }
 
-export function StudentPage({ id, user }: { id: string; user: User }) {
+export function StudentPage({ id }: { id: string; user: User }) {
   const studentId = Number(id);
   const student = useLoad(() => api.GET('/api/v1/students/{student_id}', { params: { path: { student_id: studentId } } }), [studentId]);
   const lang = getLang();
@@ -275,7 +275,7 @@ export function StudentPage({ id, user }: { id: string; user: User }) {
       </Async>
       <StudentLogSection key={studentId} studentId={studentId} />
       <Guardians studentId={studentId} />
-      {user.roles.includes('leader') && <AccessExport studentId={studentId} />}
+      {student.data?.allowed_actions.includes('export_access') && <AccessExport studentId={studentId} />}
     </>
   );
 }
