@@ -1,5 +1,5 @@
 """The API's enums as named concepts, each value with its Danish term and its meaning: the one server-side source
-the spec is built from (the UI keeps its own labels in frontend/src/lib/i18n*.ts).
+the spec is built from (the UI keeps its own labels in frontend/src/lib/i18n/).
 
 A domain marks its enum class where it defines it::
 

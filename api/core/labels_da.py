@@ -1,5 +1,5 @@
 """Danish labels for documents the server renders for people (case files, access exports, print pages); the
-same words as the UI's (frontend/src/lib/i18n.ts)."""
+same words as the UI's (frontend/src/lib/i18n/da-*.ts)."""
 
 from __future__ import annotations
 

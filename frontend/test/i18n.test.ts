@@ -14,6 +14,21 @@ describe('i18n', () => {
     }
   });
 
+  it('has each Danish key in one area only (spread into one dictionary, a second would silently win)', () => {
+    const areas = import.meta.glob<Record<string, Record<string, string>>>('../src/lib/i18n/da-*.ts', { eager: true });
+    const seen = new Map<string, string>();
+    const twice: string[] = [];
+    for (const [file, module] of Object.entries(areas))
+      for (const dict of Object.values(module))
+        for (const key of Object.keys(dict)) {
+          if (seen.has(key)) twice.push(`${key}: ${seen.get(key)} and ${file}`);
+          seen.set(key, file);
+        }
+    expect(twice).toEqual([]);
+    expect(Object.keys(areas).length).toBeGreaterThan(1);
+    expect(seen.size).toBe(Object.keys(dictionaries.da).length);
+  });
+
   it('is Danish by default and fills placeholders', async () => {
     await setLang('da');
     expect(t('outbox_waiting', { n: 3 })).toBe('3 venter');
