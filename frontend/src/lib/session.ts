@@ -8,7 +8,6 @@ import * as idb from './idb';
 import { clearRecent } from './recent';
 
 export type User = Read<'MeRead'>;
-export type Role = 'admin' | 'leader' | 'teacher' | 'pedagogue' | 'sfo_staff' | 'resource_person' | 'municipality';
 
 const USER_KEY = 'trivsel.user';
 /** The last login's e-mail (an adult's, not child data): kept after logout so the next login is quicker. */
