@@ -10,8 +10,10 @@ from flask_jwt_extended import get_jwt
 from api.core import audit
 from api.errors import Forbidden
 
-# Roles that work with children day to day
+# Every role of a school's staff (admin included)
 STAFF_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person", "admin")
+# The roles that work with children day to day (an administrator alone does not)
+CHILD_FACING_ROLES = ("leader", "teacher", "pedagogue", "sfo_staff", "resource_person")
 
 
 def current_user() -> Any:

@@ -2085,8 +2085,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change, pause or end an arrangement (send If-Match)
-         * @description **Who may call it:** the responsible adult, its creator, the students' class staff, leaders and resource persons.
+         * Change, pause, resume or end an arrangement (send If-Match; `allowed_actions` says which)
+         * @description **Who may call it:** the responsible adult, its creator, the students' class staff, leaders and resource persons, as its `allowed_actions` say (edit, pause, resume, end).
          */
         patch: operations["updatePlayPartnerArrangement"];
         trace?: never;
@@ -2108,7 +2108,7 @@ export interface paths {
         put?: never;
         /**
          * Record whether the arrangement happened and how it went
-         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone), once the arrangement has begun and until it ends (`allowed_actions` has check_in).
          */
         post: operations["createPlayPartnerArrangementCheckIn"];
         delete?: never;
@@ -3134,6 +3134,20 @@ export interface components {
          * @enum {string}
          */
         ApiScope: "roster:read" | "incidents:read" | "incidents:read:text" | "observations:read" | "prevention:read" | "analytics:read" | "webhooks:manage" | "incidents:write";
+        /**
+         * ArrangementAction
+         * @description Something a caller may do on a play-partner arrangement.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `edit` | ret aftalen | Change its students, recesses, weekdays, period, responsible adult or purpose. |
+         *     | `check_in` | registrér opfølgning | Record whether it happened and how it went. |
+         *     | `pause` | sæt på pause | Pause an active arrangement. |
+         *     | `resume` | genoptag | Make a paused arrangement active again. |
+         *     | `end` | afslut | End the arrangement (for good). |
+         * @enum {string}
+         */
+        ArrangementAction: "edit" | "check_in" | "pause" | "resume" | "end";
         /** @description A new arrangement. */
         ArrangementCreate: {
             /** Format: date */
@@ -3177,7 +3191,20 @@ export interface components {
         };
         /** @description An arrangement, with the other arrangements that book one of its students at the same time. */
         ArrangementRead: {
-            /** @description Two of its students are now target and actor of an open bullying-like case that you may see: end or change the arrangement (a case you may not see does not set it) */
+            /**
+             * @description What this caller may do on the arrangement now (the API refuses every other action): edit (PATCH its fields), pause / resume / end (PATCH status paused / active / ended), check_in (POST a check-in). Empty for an API client. An ended arrangement takes nothing more; one pairing both sides of an open case can only be ended
+             * @example [
+             *       "edit",
+             *       "check_in",
+             *       "pause",
+             *       "end"
+             *     ]
+             */
+            readonly allowed_actions: components["schemas"]["ArrangementAction"][];
+            /**
+             * @description Two of its students are now target and actor of an open bullying-like case that you may see: end the arrangement, the only change it then takes (a case you may not see does not set it)
+             * @example false
+             */
             readonly case_conflict: boolean;
             /** Format: date-time */
             readonly created_at: string;
@@ -13428,7 +13455,13 @@ export interface operations {
                      *       ],
                      *       "items": [
                      *         {
-                     *           "case_conflict": true,
+                     *           "allowed_actions": [
+                     *             "edit",
+                     *             "check_in",
+                     *             "pause",
+                     *             "end"
+                     *           ],
+                     *           "case_conflict": false,
                      *           "created_at": "2026-04-01T09:30:00+02:00",
                      *           "created_by": {
                      *             "id": 42,
@@ -13535,7 +13568,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "case_conflict": true,
+                     *       "allowed_actions": [
+                     *         "edit",
+                     *         "check_in",
+                     *         "pause",
+                     *         "end"
+                     *       ],
+                     *       "case_conflict": false,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
@@ -13621,7 +13660,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "case_conflict": true,
+                     *       "allowed_actions": [
+                     *         "edit",
+                     *         "check_in",
+                     *         "pause",
+                     *         "end"
+                     *       ],
+                     *       "case_conflict": false,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
@@ -13732,7 +13777,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "case_conflict": true,
+                     *       "allowed_actions": [
+                     *         "edit",
+                     *         "check_in",
+                     *         "pause",
+                     *         "end"
+                     *       ],
+                     *       "case_conflict": false,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
