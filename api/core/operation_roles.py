@@ -115,6 +115,7 @@ ROLES: dict[str, str] = {
     "updateStudentGuardian": "admins, leaders and the student's class teacher.",
     "listStudentLogEntries": "any staff member: leaders, resource persons and the staff of the student's class see everything they may see; other staff only the entries they wrote (`scope: own_entries`).",
     "listUsers": "admins.",
+    "listStaff": "any staff member, for their own school's active staff (names only).",
     "createUser": "admins.",
     "getUser": "admins (any user); every user (themselves).",
     "updateUser": "admins.",

@@ -2285,6 +2285,26 @@ export interface paths {
         patch: operations["updateSsoProvider"];
         trace?: never;
     };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the active staff of your school by name (for picking a colleague)
+         * @description **Who may call it:** any staff member, for their own school's active staff (names only).
+         */
+        get: operations["listStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/strategy/review": {
         parameters: {
             query?: never;
@@ -5245,6 +5265,20 @@ export interface components {
          * @enum {string}
          */
         SsoProviderScope: "school" | "deployment";
+        /** @description One page of StaffMemberRead items, with the total count of all pages. */
+        StaffMemberPage: {
+            items: components["schemas"]["StaffMemberRead"][];
+            /** @description Offset paging only */
+            page: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total: number;
+        };
+        /** @description A colleague as a picker shows one: who it is, nothing more. */
+        StaffMemberRead: {
+            readonly id: number;
+            readonly name: string;
+        };
         /**
          * StaffRole
          * @description The roles a school's admin assigns to its staff (every Role but municipality, which only the command line gives).
@@ -14721,6 +14755,52 @@ export interface operations {
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listStaff: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Name contains */
+                q?: string;
+                /** @description Only staff holding a role that works with children (leader, teacher, pedagogue, SFO staff, resource person): whom a play-partner arrangement's responsible adult may be */
+                works_with_children?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StaffMemberPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
     };
