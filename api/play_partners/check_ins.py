@@ -56,9 +56,18 @@ def add_check_in(
     note: str | None = None,
 ) -> ArrangementCheckIn:
     """Record whether the arrangement happened on a day (today by default) and how it went."""
-    permissions.ensure_child_facing(caller, action="record check-ins")
-    day = date or local_date()
-    if day > local_date():
+    today = local_date()
+    # The separation rule does not concern a check-in (`paired` only matters to the changes it keeps apart).
+    permissions.ensure(
+        caller,
+        arrangement,
+        permissions.ArrangementAction.CHECK_IN,
+        class_ids=staff_class_ids(session, caller),
+        paired=False,
+        today=today,
+    )
+    day = date or today
+    if day > today:
         raise InvalidInput("A check-in cannot be in the future.", errors={"date": ["in the future"]})
     if not (arrangement.start_date <= day <= arrangement.end_date):
         raise InvalidInput(

@@ -11,17 +11,64 @@
 - An administrator without a child-facing role: 403.
 - An API client with prevention:read (api/clients) sees the school's arrangements; check-in notes (free text)
   are not for it.
+
+What a caller may do on one arrangement now is one rule per action (`problem`): the writes check it before they
+act and ArrangementRead lists the actions that pass (`allowed_actions`), so the app offers exactly what the API
+accepts. An ended arrangement is history: nothing more is recorded on it. One that now pairs the target and the
+actor of an open bullying-like case can only be ended (ending is the way out; the separation rule refuses the rest).
 """
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from api.auth.scopes import is_client
+from api.core.enums import documented_enum
 from api.core.permissions import CHILD_FACING_ROLES, deny
-from api.play_partners.models import ArrangementCheckIn, PlayPartnerArrangement
+from api.errors import Conflict
+from api.play_partners.models import ArrangementCheckIn, ArrangementStatus, PlayPartnerArrangement
 
+# CHILD_FACING_ROLES (api.core.permissions): who takes part, and whom an arrangement's responsible adult may be.
 SCHOOL_WIDE_ROLES = ("leader", "resource_person")
+
+
+@documented_enum(
+    {
+        "edit": (
+            "ret aftalen",
+            "Change its students, recesses, weekdays, period, responsible adult or purpose.",
+        ),
+        "check_in": ("registrér opfølgning", "Record whether it happened and how it went."),
+        "pause": ("sæt på pause", "Pause an active arrangement."),
+        "resume": ("genoptag", "Make a paused arrangement active again."),
+        "end": ("afslut", "End the arrangement (for good)."),
+    }
+)
+class ArrangementAction(StrEnum):
+    """Something a caller may do on a play-partner arrangement."""
+
+    EDIT = "edit"
+    CHECK_IN = "check_in"
+    PAUSE = "pause"
+    RESUME = "resume"
+    END = "end"
+
+
+ACTION_VALUES = [a.value for a in ArrangementAction]
+# The action a change of `status` is, by the status asked for.
+STATUS_ACTIONS = {
+    ArrangementStatus.ACTIVE.value: ArrangementAction.RESUME,
+    ArrangementStatus.PAUSED.value: ArrangementAction.PAUSE,
+    ArrangementStatus.ENDED.value: ArrangementAction.END,
+}
+# What the separation rule refuses while the students include both sides of an open bullying-like case.
+KEPT_APART = (ArrangementAction.EDIT, ArrangementAction.PAUSE, ArrangementAction.RESUME)
+CHANGE_REFUSAL = (
+    "Only the responsible adult, the creator, the students' class staff, leaders and resource "
+    "persons may change this arrangement."
+)
 
 
 def ensure_child_facing(caller: Any, *, action: str) -> None:
@@ -63,13 +110,84 @@ def is_close_to(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: 
 def ensure_can_change(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> None:
     """403 (audited) unless the caller may change this arrangement."""
     if not is_close_to(caller, arrangement, class_ids=class_ids):
-        raise deny(
-            "Only the responsible adult, the creator, the students' class staff, leaders and resource "
-            "persons may change this arrangement.",
-            resource_type="play_partner_arrangement",
-            resource_id=arrangement.id,
-            student_ids=tuple(arrangement.student_ids),
-        )
+        raise _denied(arrangement, CHANGE_REFUSAL)
+
+
+def _denied(arrangement: PlayPartnerArrangement, reason: str) -> Exception:
+    return deny(
+        reason,
+        resource_type="play_partner_arrangement",
+        resource_id=arrangement.id,
+        student_ids=tuple(arrangement.student_ids),
+    )
+
+
+def problem(
+    caller: Any,
+    arrangement: PlayPartnerArrangement,
+    action: str,
+    *,
+    class_ids: set[int] | frozenset[int],
+    paired: bool,
+    today: date,
+) -> tuple[int, str] | None:
+    """Why the caller may not take `action` on the arrangement now: (403 or 409, reason), or None. `paired`:
+    its students include the target and the actor of an open bullying-like case (any, seen or not)."""
+    if not may_make(caller):
+        return 403, f"Your role may not do this. Needs one of: {', '.join(CHILD_FACING_ROLES)}."
+    ended = arrangement.status == ArrangementStatus.ENDED.value
+    if action == ArrangementAction.CHECK_IN:
+        if ended:
+            return 409, "The arrangement has ended; nothing more is recorded on it."
+        return (409, "The arrangement has not begun yet.") if arrangement.start_date > today else None
+    if action not in ACTION_VALUES:
+        raise ValueError(f"unknown arrangement action {action!r}")
+    if not is_close_to(caller, arrangement, class_ids=class_ids):
+        return 403, CHANGE_REFUSAL
+    if ended:
+        return 409, "The arrangement has ended; make a new one instead."
+    if action == ArrangementAction.PAUSE and arrangement.status != ArrangementStatus.ACTIVE.value:
+        return 409, "Only an active arrangement can be paused."
+    if action == ArrangementAction.RESUME and arrangement.status != ArrangementStatus.PAUSED.value:
+        return 409, "Only a paused arrangement can be resumed."
+    if paired and action in KEPT_APART:
+        return 409, "The arrangement pairs both sides of an open case; it can only be ended."
+    return None
+
+
+def allowed(
+    caller: Any,
+    arrangement: PlayPartnerArrangement,
+    *,
+    class_ids: set[int] | frozenset[int],
+    paired: bool,
+    today: date,
+) -> list[str]:
+    """The actions the caller may take on the arrangement now."""
+    return [
+        a.value
+        for a in ArrangementAction
+        if problem(caller, arrangement, a, class_ids=class_ids, paired=paired, today=today) is None
+    ]
+
+
+def ensure(
+    caller: Any,
+    arrangement: PlayPartnerArrangement,
+    action: str,
+    *,
+    class_ids: set[int] | frozenset[int],
+    paired: bool,
+    today: date,
+) -> None:
+    """Raise the refusal (403 audited as denied, or 409) unless the caller may take `action` now."""
+    found = problem(caller, arrangement, action, class_ids=class_ids, paired=paired, today=today)
+    if found is None:
+        return
+    code, reason = found
+    if code == 403:
+        raise _denied(arrangement, reason)
+    raise Conflict(reason)
 
 
 def can_see_check_in_note(

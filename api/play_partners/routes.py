@@ -80,7 +80,7 @@ class ArrangementById(MethodView):
     @blp.errors(401, 403, 404, 409)
     @blp.etag
     def patch(self, data: dict[str, Any], arrangement_id: int) -> Any:
-        """Change, pause or end an arrangement (send If-Match)"""
+        """Change, pause, resume or end an arrangement (send If-Match; `allowed_actions` says which)"""
         session = db.session
         caller = current_user()
         arrangement = service.get_arrangement(
@@ -111,7 +111,7 @@ class CheckIns(MethodView):
     @idempotent
     @blp.arguments(CheckInCreate)
     @blp.response(201, CheckInRead)
-    @blp.errors(401, 403, 404)
+    @blp.errors(401, 403, 404, 409)
     def post(self, data: dict[str, Any], arrangement_id: int) -> Any:
         """Record whether the arrangement happened and how it went"""
         session = db.session

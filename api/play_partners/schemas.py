@@ -9,6 +9,7 @@ from api.core.pagination import FeedQuery, PageQuery
 from api.extensions import Schema
 from api.observations.schemas import StudentBrief, UserBrief
 from api.play_partners.models import OUTCOME_VALUES, RECESS_VALUES, STATUS_VALUES
+from api.play_partners.permissions import ACTION_VALUES
 
 _recesses = ma.fields.List(
     ma.fields.String(validate=ma.validate.OneOf(RECESS_VALUES)),
@@ -95,12 +96,25 @@ class ArrangementRead(Schema):
         dump_only=True,
         metadata={
             "description": "Two of its students are now target and actor of an open bullying-like case that "
-            "you may see: end or change the arrangement (a case you may not see does not set it)"
+            "you may see: end the arrangement, the only change it then takes (a case you may not see does not "
+            "set it)",
+            "example": False,
         },
     )
     created_by = ma.fields.Nested(UserBrief, dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
+    allowed_actions = ma.fields.List(
+        ma.fields.String(metadata={"enum": ACTION_VALUES}),
+        dump_only=True,
+        metadata={
+            "description": "What this caller may do on the arrangement now (the API refuses every other "
+            "action): edit (PATCH its fields), pause / resume / end (PATCH status paused / active / ended), "
+            "check_in (POST a check-in). Empty for an API client. An ended arrangement takes nothing more; "
+            "one pairing both sides of an open case can only be ended",
+            "example": ["edit", "check_in", "pause", "end"],
+        },
+    )
     etag = ma.fields.String(
         dump_only=True,
         metadata={"description": "The record's version: If-Match to change it, If-None-Match to re-read"},

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
+from api.auth.scopes import is_client
 from api.core import audit
 from api.core.etag import IfMatch, check_if_match, etag_of
 from api.core.pagination import list_page
@@ -116,30 +117,40 @@ def overlaps_of(session: Session, arrangements: list[PlayPartnerArrangement]) ->
     return result
 
 
-def conflicts_of(session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]) -> set[int]:
-    """Ids of the arrangements whose students now include both sides of an open bullying-like case that the
-    viewer may see (a case they may not see is not disclosed by the flag)."""
+def pairings_of(
+    session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]
+) -> tuple[set[int], set[int]]:
+    """Ids of the arrangements whose students now include both sides of an open bullying-like case: of any
+    case (the separation rule's), and of a case the viewer may see (the `case_conflict` flag, which discloses
+    no case they may not see). One query for the whole page."""
     if not arrangements:
-        return set()
+        return set(), set()
     student_ids = {i for a in arrangements for i in a.student_ids}
-    pairs = [
-        p
-        for p in open_case_pairs(session, viewer=viewer, student_ids=student_ids, bullying_like=True)
-        if p.visible
-    ]
-    return {a.id for a in arrangements if any(p.students <= set(a.student_ids) for p in pairs)}
+    pairs = open_case_pairs(session, viewer=viewer, student_ids=student_ids, bullying_like=True)
+    paired = {a.id for a in arrangements if any(p.students <= set(a.student_ids) for p in pairs)}
+    seen = [p for p in pairs if p.visible]
+    conflicts = {
+        a.id for a in arrangements if a.id in paired and any(p.students <= set(a.student_ids) for p in seen)
+    }
+    return paired, conflicts
 
 
 def present_many(session: Session, viewer: Any, arrangements: list[PlayPartnerArrangement]) -> list[View]:
-    """The arrangements with their overlaps and the case conflicts the viewer may know of."""
+    """The arrangements with their overlaps, the case conflicts the viewer may know of and what the viewer may
+    do on each now (`allowed_actions`, by the rules the writes check)."""
     overlaps = overlaps_of(session, arrangements)
-    conflicts = conflicts_of(session, viewer, arrangements)
+    paired, conflicts = pairings_of(session, viewer, arrangements)
+    class_ids = frozenset() if is_client(viewer) else staff_class_ids(session, viewer)
+    today = local_date()
     return [
         View(
             a,
             students=[link.student for link in a.students],
             overlaps=overlaps[a.id],
             case_conflict=a.id in conflicts,
+            allowed_actions=permissions.allowed(
+                viewer, a, class_ids=class_ids, paired=a.id in paired, today=today
+            ),
             etag=etag_of(a),
         )
         for a in arrangements
@@ -301,9 +312,15 @@ def list_arrangements(
     return result
 
 
-def ensure_can_change(session: Session, *, caller: Any, arrangement: PlayPartnerArrangement) -> None:
-    """403 unless the caller may change the arrangement."""
-    permissions.ensure_can_change(caller, arrangement, class_ids=staff_class_ids(session, caller))
+def actions_of_change(changes: dict[str, Any]) -> list[str]:
+    """The actions a PATCH takes: `status` is a pause, a resume or an end (also when it is already so: the
+    answer says what the caller may do, not that nothing happened); anything else, or nothing, is an edit."""
+    found = []
+    if "status" in changes:
+        found.append(permissions.STATUS_ACTIONS[changes["status"]].value)
+    if any(name != "status" for name in changes) or not found:
+        found.append(permissions.ArrangementAction.EDIT.value)
+    return found
 
 
 def update_arrangement(
@@ -314,12 +331,17 @@ def update_arrangement(
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> PlayPartnerArrangement:
-    """Change an arrangement (`if_match`: the version read); the open-case rule is checked again unless it
-    ends."""
-    ensure_can_change(session, caller=caller, arrangement=arrangement)
+    """Change, pause, resume or end an arrangement (`if_match`: the version read). While it pairs both sides
+    of an open bullying-like case it can only be ended; new students are checked against the same rule."""
+    class_ids = staff_class_ids(session, caller)
+    today = local_date()
+    for action in actions_of_change(changes):
+        # The separation rule is asked below, where its refusal says what the caller may know of the case.
+        permissions.ensure(caller, arrangement, action, class_ids=class_ids, paired=False, today=today)
     if if_match is not None:
         check_if_match(arrangement, if_match)
     before = set(arrangement.student_ids)
+    current = [link.student for link in arrangement.students]
     ids = _unique(changes["student_ids"]) if "student_ids" in changes else arrangement.student_ids
     if len(ids) < 2:
         raise InvalidInput(
@@ -328,7 +350,7 @@ def update_arrangement(
     students = (
         students_of_school(session, school_id=caller.school_id, student_ids=ids)
         if "student_ids" in changes
-        else [link.student for link in arrangement.students]
+        else current
     )
     if "responsible_id" in changes:
         arrangement.responsible = _responsible(
@@ -339,7 +361,10 @@ def update_arrangement(
     )
     status = changes.get("status", arrangement.status)
     if status != ArrangementStatus.ENDED.value:
-        _refuse_open_case_pairs(session, caller=caller, students=students, arrangement_id=arrangement.id)
+        # permissions.KEPT_APART: while the students pair an open case, only ending it is allowed.
+        _refuse_open_case_pairs(session, caller=caller, students=current, arrangement_id=arrangement.id)
+        if "student_ids" in changes:
+            _refuse_open_case_pairs(session, caller=caller, students=students, arrangement_id=arrangement.id)
     if "student_ids" in changes:
         keep = [link for link in arrangement.students if link.student_id in ids]
         have = {link.student_id for link in keep}

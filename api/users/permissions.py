@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.core.permissions import deny
+from api.core.permissions import STAFF_ROLES, deny
 
 MANAGE_ROLES = ("admin",)
 
@@ -24,3 +24,12 @@ def ensure_can_view(caller: Any, user: Any) -> None:
     """Admins see their school's users; everyone sees themselves."""
     if caller.id != user.id and not caller.has_role(*MANAGE_ROLES):
         raise deny("Only an administrator can view other users.", resource_type="user", resource_id=user.id)
+
+
+def ensure_staff(caller: Any) -> None:
+    """Any staff member of a school may look up its staff by name (to pick a colleague)."""
+    if not caller.has_role(*STAFF_ROLES):
+        raise deny(
+            f"Only staff may look up colleagues. Needs one of: {', '.join(STAFF_ROLES)}.",
+            resource_type="user",
+        )

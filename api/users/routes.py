@@ -1,4 +1,4 @@
-"""User routes: a school's admin manages that school's users."""
+"""User routes: a school's admin manages that school's users; every staff member looks colleagues up by name."""
 
 from __future__ import annotations
 
@@ -13,14 +13,27 @@ from api.core.pagination import page_schema
 from api.core.permissions import current_session_id, current_user
 from api.extensions import Blueprint
 from api.users import service
-from api.users.schemas import UserCreate, UserQuery, UserRead, UserUpdate
+from api.users.schemas import StaffMemberRead, StaffQuery, UserCreate, UserQuery, UserRead, UserUpdate
 
 blp = Blueprint(
-    "users", __name__, url_prefix="/api/v1/users", description="Staff users of the school (admin)"
+    "users",
+    __name__,
+    url_prefix="/api/v1",
+    description="Staff users of the school (admin), and the staff directory every staff member may read",
 )
 
 
-@blp.route("")
+@blp.route("/staff")
+class Staff(MethodView):
+    @blp.arguments(StaffQuery, location="query")
+    @blp.response(200, page_schema(StaffMemberRead))
+    @blp.errors(401, 403)
+    def get(self, args: dict[str, Any]) -> dict:
+        """List the active staff of your school by name (for picking a colleague)"""
+        return service.staff_directory(db.session, caller=current_user(), **args)
+
+
+@blp.route("/users")
 class Users(MethodView):
     @blp.arguments(UserQuery, location="query")
     @blp.response(200, page_schema(UserRead))
@@ -40,7 +53,7 @@ class Users(MethodView):
         return user, 201, {"Location": f"/api/v1/users/{user.id}"}
 
 
-@blp.route("/<int:user_id>")
+@blp.route("/users/<int:user_id>")
 class UserById(MethodView):
     @blp.response(200, UserRead)
     @blp.errors(401, 403, 404)

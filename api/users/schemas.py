@@ -70,3 +70,22 @@ class UserQuery(PageQuery):
     )
     role = ma.fields.String(validate=ma.validate.OneOf(ROLE_VALUES))
     active = ma.fields.Boolean()
+
+
+class StaffMemberRead(Schema):
+    """A colleague as a picker shows one: who it is, nothing more."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+
+
+class StaffQuery(PageQuery):
+    """Filters for the staff directory."""
+
+    q = ma.fields.String(validate=ma.validate.Length(max=100), metadata={"description": "Name contains"})
+    works_with_children = ma.fields.Boolean(
+        metadata={
+            "description": "Only staff holding a role that works with children (leader, teacher, pedagogue, SFO "
+            "staff, resource person): whom a play-partner arrangement's responsible adult may be"
+        }
+    )

@@ -14,10 +14,11 @@ from api.core.db import MAX_ID
 from api.core.etag import IfMatch, check_if_match
 from api.core.pagination import paginate
 from api.core.passwords import hash_password
+from api.core.permissions import CHILD_FACING_ROLES
 from api.core.scoping import get_in_school
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound
 from api.users import permissions
-from api.users.models import MUNICIPALITY_ROLE, User, UserRole
+from api.users.models import MUNICIPALITY_ROLE, ROLE_VALUES, User, UserRole
 
 
 def _email_taken(session: Session, email: str, *, except_id: int | None = None) -> bool:
@@ -52,6 +53,29 @@ def list_users(
         stmt = stmt.where(User.active.is_(active))
     stmt = stmt.options(selectinload(User.role_rows)).order_by(User.name, User.id)
     return paginate(session, stmt, page=page, page_size=page_size)
+
+
+def staff_directory(
+    session: Session,
+    *,
+    caller: User,
+    q: str | None = None,
+    works_with_children: bool = False,
+    page: int = 1,
+    page_size: int = 25,
+) -> dict:
+    """One page of the active staff of the caller's school, by name: what a picker of colleagues needs."""
+    permissions.ensure_staff(caller)
+    roles = CHILD_FACING_ROLES if works_with_children else ROLE_VALUES
+    stmt: Select[Any] = select(User).where(
+        User.school_id == caller.school_id,
+        User.active.is_(True),
+        # A school role: the municipality's officer is not the school's staff.
+        User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))),
+    )
+    if q and q.strip():
+        stmt = stmt.where(func.lower(User.name).contains(q.strip().lower(), autoescape=True))
+    return paginate(session, stmt.order_by(User.name, User.id), page=page, page_size=page_size)
 
 
 def get_user(session: Session, *, caller: User, user_id: int) -> User:

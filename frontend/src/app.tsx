@@ -20,6 +20,7 @@ const loadDashboard: Loader = () => import('./screens/dashboard');
 const loadApiClients: Loader = () => import('./screens/apiclients');
 const loadSsoAdmin: Loader = () => import('./screens/sso-admin');
 const loadStrategy: Loader = () => import('./screens/strategy');
+const loadArrangement: Loader = () => import('./screens/planning/arrangement');
 
 /** A screen from a lazily loaded chunk (case, student, prevention and admin screens stay out of the first load). */
 function Lazy({ load, name, props }: { load: Loader; name: string; props: Record<string, unknown> }) {
@@ -57,6 +58,7 @@ const ROUTES: { pattern: string; load: Loader; name: string }[] = [
   { pattern: '/students/:id', load: loadStudents, name: 'StudentPage' },
   { pattern: '/students/:id/log', load: loadStudents, name: 'StudentPage' },
   { pattern: '/play-partners', load: loadPrevention, name: 'PlayPartners' },
+  { pattern: '/play-partners/:id', load: loadArrangement, name: 'PlayPartnerArrangement' },
   { pattern: '/observations', load: loadPrevention, name: 'Observations' },
   { pattern: '/wellbeing-days', load: loadPrevention, name: 'WellbeingDays' },
   { pattern: '/wellbeing-days/:id', load: loadPrevention, name: 'WellbeingDay' },

@@ -57,8 +57,10 @@ def test_create_and_read(app, client, session):
     assert body["recesses"] == ["first_recess", "lunch"] and body["weekdays"] == [1, 2, 3, 4, 5]
     assert body["responsible"]["id"] == users["sfo"].id and body["status"] == "active"
     assert body["overlaps"] == [] and body["case_conflict"] is False
+    # Its maker (class staff) may change it; a colleague on duty, not close to the students, checks in only.
+    assert body["allowed_actions"] == ["edit", "check_in", "pause", "end"]
     got = client.get(f"{URL}/{body['id']}", headers=auth(app, users["duty"]))
-    assert got.status_code == 200 and got.json == body
+    assert got.status_code == 200 and got.json == {**body, "allowed_actions": ["check_in"]}
 
 
 def test_date_filter_gives_the_arrangements_that_apply_that_day(app, client, session):

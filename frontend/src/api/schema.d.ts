@@ -2086,8 +2086,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change, pause or end an arrangement (send If-Match)
-         * @description **Who may call it:** the responsible adult, its creator, the students' class staff, leaders and resource persons.
+         * Change, pause, resume or end an arrangement (send If-Match; `allowed_actions` says which)
+         * @description **Who may call it:** the responsible adult, its creator, the students' class staff, leaders and resource persons, as its `allowed_actions` say (edit, pause, resume, end).
          */
         patch: operations["updatePlayPartnerArrangement"];
         trace?: never;
@@ -2109,7 +2109,7 @@ export interface paths {
         put?: never;
         /**
          * Record whether the arrangement happened and how it went
-         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone).
+         * @description **Who may call it:** staff who work with children: leaders, teachers, pedagogues, SFO staff and resource persons (not admins alone), once the arrangement has begun and until it ends (`allowed_actions` has check_in).
          */
         post: operations["createPlayPartnerArrangementCheckIn"];
         delete?: never;
@@ -2284,6 +2284,26 @@ export interface paths {
          * @description **Who may call it:** admins.
          */
         patch: operations["updateSsoProvider"];
+        trace?: never;
+    };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the active staff of your school by name (for picking a colleague)
+         * @description **Who may call it:** any staff member, for their own school's active staff (names only).
+         */
+        get: operations["listStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/strategy/review": {
@@ -3159,6 +3179,20 @@ export interface components {
          * @enum {string}
          */
         AppScreen: "log" | "overview" | "notifications" | "cases" | "students" | "play_partners" | "observations" | "wellbeing_days" | "strategy" | "users" | "classes" | "import" | "municipality" | "api_clients" | "sso";
+        /**
+         * ArrangementAction
+         * @description Something a caller may do on a play-partner arrangement.
+         *
+         *     | value | Danish | meaning |
+         *     |---|---|---|
+         *     | `edit` | ret aftalen | Change its students, recesses, weekdays, period, responsible adult or purpose. |
+         *     | `check_in` | registrér opfølgning | Record whether it happened and how it went. |
+         *     | `pause` | sæt på pause | Pause an active arrangement. |
+         *     | `resume` | genoptag | Make a paused arrangement active again. |
+         *     | `end` | afslut | End the arrangement (for good). |
+         * @enum {string}
+         */
+        ArrangementAction: "edit" | "check_in" | "pause" | "resume" | "end";
         /** @description A new arrangement. */
         ArrangementCreate: {
             /** Format: date */
@@ -3202,7 +3236,20 @@ export interface components {
         };
         /** @description An arrangement, with the other arrangements that book one of its students at the same time. */
         ArrangementRead: {
-            /** @description Two of its students are now target and actor of an open bullying-like case that you may see: end or change the arrangement (a case you may not see does not set it) */
+            /**
+             * @description What this caller may do on the arrangement now (the API refuses every other action): edit (PATCH its fields), pause / resume / end (PATCH status paused / active / ended), check_in (POST a check-in). Empty for an API client. An ended arrangement takes nothing more; one pairing both sides of an open case can only be ended
+             * @example [
+             *       "edit",
+             *       "check_in",
+             *       "pause",
+             *       "end"
+             *     ]
+             */
+            readonly allowed_actions: components["schemas"]["ArrangementAction"][];
+            /**
+             * @description Two of its students are now target and actor of an open bullying-like case that you may see: end the arrangement, the only change it then takes (a case you may not see does not set it)
+             * @example false
+             */
             readonly case_conflict: boolean;
             /** Format: date-time */
             readonly created_at: string;
@@ -5262,6 +5309,20 @@ export interface components {
          * @enum {string}
          */
         SsoProviderScope: "school" | "deployment";
+        /** @description One page of StaffMemberRead items, with the total count of all pages. */
+        StaffMemberPage: {
+            items: components["schemas"]["StaffMemberRead"][];
+            /** @description Offset paging only */
+            page: number;
+            page_size: number;
+            /** @description Offset paging only */
+            total: number;
+        };
+        /** @description A colleague as a picker shows one: who it is, nothing more. */
+        StaffMemberRead: {
+            readonly id: number;
+            readonly name: string;
+        };
         /**
          * StaffRole
          * @description The roles a school's admin assigns to its staff (every Role but municipality, which only the command line gives).
@@ -13517,7 +13578,13 @@ export interface operations {
                      *       ],
                      *       "items": [
                      *         {
-                     *           "case_conflict": true,
+                     *           "allowed_actions": [
+                     *             "edit",
+                     *             "check_in",
+                     *             "pause",
+                     *             "end"
+                     *           ],
+                     *           "case_conflict": false,
                      *           "created_at": "2026-04-01T09:30:00+02:00",
                      *           "created_by": {
                      *             "id": 42,
@@ -13624,7 +13691,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "case_conflict": true,
+                     *       "allowed_actions": [
+                     *         "edit",
+                     *         "check_in",
+                     *         "pause",
+                     *         "end"
+                     *       ],
+                     *       "case_conflict": false,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
@@ -13710,7 +13783,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "case_conflict": true,
+                     *       "allowed_actions": [
+                     *         "edit",
+                     *         "check_in",
+                     *         "pause",
+                     *         "end"
+                     *       ],
+                     *       "case_conflict": false,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
@@ -13821,7 +13900,13 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "case_conflict": true,
+                     *       "allowed_actions": [
+                     *         "edit",
+                     *         "check_in",
+                     *         "pause",
+                     *         "end"
+                     *       ],
+                     *       "case_conflict": false,
                      *       "created_at": "2026-04-01T09:30:00+02:00",
                      *       "created_by": {
                      *         "id": 42,
@@ -14759,6 +14844,52 @@ export interface operations {
             413: components["responses"]["RequestEntityTooLarge.payload_too_large"];
             422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             428: components["responses"]["PreconditionRequired.precondition_required"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listStaff: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Name contains */
+                q?: string;
+                /** @description Only staff holding a role that works with children (leader, teacher, pedagogue, SFO staff, resource person): whom a play-partner arrangement's responsible adult may be */
+                works_with_children?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 42,
+                     *           "name": "Mette Hansen"
+                     *         }
+                     *       ],
+                     *       "page": 1,
+                     *       "page_size": 1,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StaffMemberPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized.not_authenticated-token_expired-token_invalid-token_revoked"];
+            403: components["responses"]["Forbidden.forbidden-not_for_api_clients"];
+            422: components["responses"]["UnprocessableEntity.validation_error-unknown_query_argument"];
             default: components["responses"]["UnexpectedError"];
         };
     };

@@ -67,7 +67,7 @@ function csvHref(place: Place, view: string, from: string, to: string): string {
 function itemHref(item: Item): string {
   if (item.record_type === 'incident') return `#/cases/${item.record_id}`;
   if (item.record_type === 'student') return `#/students/${item.record_id}`;
-  return '#/play-partners';
+  return `#/play-partners/${item.record_id}`;
 }
 
 function itemText(item: Item): { title: string; detail: string } {

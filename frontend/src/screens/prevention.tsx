@@ -46,7 +46,7 @@ function ArrangementCard({ a, today }: { a: Arrangement; today: string }) {
   return (
     <li class="card">
       <div class="row-main">
-        <strong>{names}</strong>
+        <a href={`#/play-partners/${a.id}`}>{names}</a>
         <span class="muted small">
           {a.recesses.map((r) => tEnum('recess', r)).join(', ')} · {a.responsible.name}
         </span>

@@ -1,5 +1,5 @@
-/** What the planning forms pick from: students by name, and the school's classes and the adults attached to them. */
-import { useState } from 'preact/hooks';
+/** What the planning forms pick from: students by name, the school's classes, and its adults (the staff directory). */
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Read } from '../../api/types';
 import { t } from '../../lib/i18n';
@@ -73,16 +73,42 @@ export function StudentPicker({ id, picked, onChange, error }: { id: string; pic
   );
 }
 
-/** The school's classes (every staff member may list them) and the adults attached to them, the caller first:
- * no list of all staff is open to teachers, so these are the adults a planner can pick. */
-export function useSchoolStaff(user: User): { classes: SchoolClass[]; adults: Adult[] } {
+/** The school's classes (every staff member may list them). */
+export function useSchoolClasses(): SchoolClass[] {
   const state = useLoad(() => api.GET('/api/v1/classes', { params: { query: { page_size: 100 } } }), []);
-  const classes = state.data?.items ?? [];
-  const others = new Map<number, string>();
-  for (const c of classes) for (const s of c.staff) if (s.user_id !== user.id) others.set(s.user_id, s.name);
-  const adults = [
+  return state.data?.items ?? [];
+}
+
+// A school has a few dozen adults: the picker reads the whole directory, a page at a time, up to this many pages.
+const MAX_STAFF_PAGES = 10;
+
+/** The school's active staff from the staff directory (`GET /api/v1/staff`), the caller first, then by name;
+ * `worksWithChildren` leaves out administrators alone (the API's own filter). `keep` is an adult already chosen
+ * on the record, kept in the list even when the directory no longer has them. Until the directory answers (or
+ * offline) the caller alone is offered. */
+export function useStaffDirectory(user: User, { worksWithChildren = false, keep }: { worksWithChildren?: boolean; keep?: Adult } = {}): Adult[] {
+  const [found, setFound] = useState<Adult[]>([]);
+  useEffect(() => {
+    let alive = true;
+    (async () => {
+      const all: Adult[] = [];
+      for (let page = 1; page <= MAX_STAFF_PAGES; page++) {
+        const query = { page, page_size: 100, ...(worksWithChildren ? { works_with_children: true } : {}) };
+        const { data } = await api.GET('/api/v1/staff', { params: { query } });
+        if (!data) break;
+        all.push(...data.items);
+        if (page * data.page_size >= data.total) break;
+      }
+      if (alive) setFound(all);
+    })().catch(() => {});
+    return () => {
+      alive = false;
+    };
+  }, [worksWithChildren]);
+  const others = new Map(found.filter((a) => a.id !== user.id).map((a) => [a.id, a.name]));
+  if (keep && keep.id !== user.id && !others.has(keep.id)) others.set(keep.id, keep.name);
+  return [
     { id: user.id, name: user.name },
     ...[...others].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'da')),
   ];
-  return { classes, adults };
 }

@@ -9,13 +9,14 @@ import { navigate } from '../../lib/router';
 import type { User } from '../../lib/session';
 import { EnumSelect, SaveOrCancel } from '../../forms';
 import { Field, FieldError, ProblemNotice, ToggleChips } from '../../ui';
-import { useSchoolStaff } from './pickers';
+import { useSchoolClasses, useStaffDirectory } from './pickers';
 
 const GRADES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] as const;
 type Grade = (typeof GRADES)[number];
 
 export function NewWellbeingDay({ user, onCancel }: { user: User; onCancel: () => void }) {
-  const { classes, adults } = useSchoolStaff(user);
+  const classes = useSchoolClasses();
+  const adults = useStaffDirectory(user);
   const [date, setDate] = useState(todayIso());
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<WellbeingDayKind>('wellbeing_day');
