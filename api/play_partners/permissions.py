@@ -15,7 +15,9 @@
 What a caller may do on one arrangement now is one rule per action (`problem`): the writes check it before they
 act and ArrangementRead lists the actions that pass (`allowed_actions`), so the app offers exactly what the API
 accepts. An ended arrangement is history: nothing more is recorded on it. One that now pairs the target and the
-actor of an open bullying-like case can only be ended (ending is the way out; the separation rule refuses the rest).
+actor of an open bullying-like case is ended, or its students changed so that they no longer pair them: it is
+neither paused nor resumed meanwhile, and any change that keeps the pair is refused by the separation rule (as
+making one is: `edit` says the caller may change it, not that every change is allowed).
 """
 
 from __future__ import annotations
@@ -63,8 +65,9 @@ STATUS_ACTIONS = {
     ArrangementStatus.PAUSED.value: ArrangementAction.PAUSE,
     ArrangementStatus.ENDED.value: ArrangementAction.END,
 }
-# What the separation rule refuses while the students include both sides of an open bullying-like case.
-KEPT_APART = (ArrangementAction.EDIT, ArrangementAction.PAUSE, ArrangementAction.RESUME)
+# What is not offered while the students include both sides of an open bullying-like case (an edit is: a change
+# of students can part them, and the separation rule refuses one that does not).
+KEPT_APART = (ArrangementAction.PAUSE, ArrangementAction.RESUME)
 CHANGE_REFUSAL = (
     "Only the responsible adult, the creator, the students' class staff, leaders and resource "
     "persons may change this arrangement."
@@ -151,7 +154,7 @@ def problem(
     if action == ArrangementAction.RESUME and arrangement.status != ArrangementStatus.PAUSED.value:
         return 409, "Only a paused arrangement can be resumed."
     if paired and action in KEPT_APART:
-        return 409, "The arrangement pairs both sides of an open case; it can only be ended."
+        return 409, "The arrangement pairs both sides of an open case; change its students or end it."
     return None
 
 

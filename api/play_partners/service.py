@@ -331,8 +331,9 @@ def update_arrangement(
     changes: dict[str, Any],
     if_match: IfMatch | str | None = None,
 ) -> PlayPartnerArrangement:
-    """Change, pause, resume or end an arrangement (`if_match`: the version read). While it pairs both sides
-    of an open bullying-like case it can only be ended; new students are checked against the same rule."""
+    """Change, pause, resume or end an arrangement (`if_match`: the version read). Unless it ends, its students
+    after the change may not pair both sides of an open bullying-like case: one that pairs them now is ended or
+    given other students."""
     class_ids = staff_class_ids(session, caller)
     today = local_date()
     for action in actions_of_change(changes):
@@ -341,7 +342,6 @@ def update_arrangement(
     if if_match is not None:
         check_if_match(arrangement, if_match)
     before = set(arrangement.student_ids)
-    current = [link.student for link in arrangement.students]
     ids = _unique(changes["student_ids"]) if "student_ids" in changes else arrangement.student_ids
     if len(ids) < 2:
         raise InvalidInput(
@@ -350,7 +350,7 @@ def update_arrangement(
     students = (
         students_of_school(session, school_id=caller.school_id, student_ids=ids)
         if "student_ids" in changes
-        else current
+        else [link.student for link in arrangement.students]
     )
     if "responsible_id" in changes:
         arrangement.responsible = _responsible(
@@ -361,10 +361,7 @@ def update_arrangement(
     )
     status = changes.get("status", arrangement.status)
     if status != ArrangementStatus.ENDED.value:
-        # permissions.KEPT_APART: while the students pair an open case, only ending it is allowed.
-        _refuse_open_case_pairs(session, caller=caller, students=current, arrangement_id=arrangement.id)
-        if "student_ids" in changes:
-            _refuse_open_case_pairs(session, caller=caller, students=students, arrangement_id=arrangement.id)
+        _refuse_open_case_pairs(session, caller=caller, students=students, arrangement_id=arrangement.id)
     if "student_ids" in changes:
         keep = [link for link in arrangement.students if link.student_id in ids]
         have = {link.student_id for link in keep}

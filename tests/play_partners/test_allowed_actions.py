@@ -53,14 +53,19 @@ def _arrangement(session: Any, world: dict[str, Any], state: str) -> Any:
     return make_arrangement(session, users["leader"], students, **kw)
 
 
-def _attempts() -> dict[str, Callable[[Any], tuple[str, str, dict]]]:
+def _attempts(world: dict[str, Any]) -> dict[str, Callable[[Any], tuple[str, str, dict]]]:
     """For each action, the request that takes it on an arrangement: (method, url, kwargs)."""
 
     def patch(body: dict) -> Callable[[Any], tuple[str, str, dict]]:
         return lambda a: ("PATCH", f"{URL}/{a.id}", {"json": body, "headers": {"If-Match": etag_of(a)}})
 
     return {
-        "edit": patch({"purpose": "Hjælp dem i gang med en leg ved klatrestativet"}),
+        # An edit that is itself allowed: of one pairing an open case, a change of students that parts them.
+        "edit": lambda a: (
+            patch({"student_ids": [world["kept_apart"][0].id, world["free"][0].id]})
+            if {s.id for s in world["kept_apart"]} <= set(a.student_ids)
+            else patch({"purpose": "Hjælp dem i gang med en leg ved klatrestativet"})
+        )(a),
         "check_in": lambda a: ("POST", f"{URL}/{a.id}/check-ins", {"json": {"outcome": "good"}}),
         "pause": patch({"status": "paused"}),
         "resume": patch({"status": "active"}),
@@ -73,7 +78,7 @@ EXPECTED_FOR_THOSE_CLOSE = {
     "paused": ["edit", "check_in", "resume", "end"],
     "ended": [],
     "not_begun": ["edit", "pause", "end"],
-    "pairs_an_open_case": ["check_in", "end"],
+    "pairs_an_open_case": ["edit", "check_in", "end"],
 }
 # A child-facing colleague not close to the arrangement (on schoolyard duty).
 EXPECTED_FOR_A_COLLEAGUE = {
@@ -96,7 +101,7 @@ def test_the_actions_are_a_documented_enum(app):
 def test_listed_actions_are_accepted_and_unlisted_ones_refused(app, client, session, state):
     world = _world(session)
     users = world["a"].users
-    attempts = _attempts()
+    attempts = _attempts(world)
     assert sorted(attempts) == sorted(ACTION_VALUES)  # every action is tried
     mismatches = []
     listed: dict[str, list[str]] = {}
@@ -131,26 +136,33 @@ def test_the_list_carries_each_arrangements_actions(app, client, session):
     page = client.get(URL, headers=auth(app, users["teacher"])).json["items"]
     by_id = {a["id"]: a["allowed_actions"] for a in page}
     assert by_id[active.id] == ["edit", "check_in", "pause", "end"]
-    assert by_id[kept_apart.id] == ["check_in", "end"]
+    assert by_id[kept_apart.id] == ["edit", "check_in", "end"]
     on_duty = client.get(
         URL, query_string={"date": local_date().isoformat()}, headers=auth(app, users["pedagogue"])
     )
     assert {a["id"]: a["allowed_actions"] for a in on_duty.json["items"]}[active.id] == ["check_in"]
 
 
-def test_changing_the_students_away_from_an_open_case_is_refused_ending_is_the_way_out(app, client, session):
-    """While an arrangement pairs both sides of an open case only ending it is taken, so a change of students
-    is refused too (the flag said so); the refusal names the case to those who may see it."""
+def test_a_change_that_keeps_an_open_case_pair_is_refused_one_that_parts_them_is_taken(app, client, session):
+    """While an arrangement pairs both sides of an open case, a change that keeps them together is refused (the
+    refusal names the case only to those who may see it) and so are pausing and resuming; a change of students
+    that parts them is taken, and so is ending it."""
     world = _world(session)
     users = world["a"].users
     arrangement = _arrangement(session, world, "pairs_an_open_case")
     h = {**auth(app, users["teacher"]), "If-Match": etag_of(arrangement)}
-    body = {"student_ids": [world["kept_apart"][0].id, world["free"][0].id]}
-    refused = client.patch(f"{URL}/{arrangement.id}", json=body, headers=h)
+    refused = client.patch(f"{URL}/{arrangement.id}", json={"purpose": "x"}, headers=h)
     assert refused.status_code == 409 and refused.json["type"] == "open_case_separation"
     # The responsible SFO adult may not see the case: told only that it cannot be done.
     h_sfo = {**auth(app, users["sfo_staff"]), "If-Match": etag_of(arrangement)}
     hidden = client.patch(f"{URL}/{arrangement.id}", json={"purpose": "x"}, headers=h_sfo)
     assert hidden.status_code == 409 and hidden.json["type"] == "separation_rule"
+    paused = client.patch(f"{URL}/{arrangement.id}", json={"status": "paused"}, headers=h)
+    assert paused.status_code == 409
+    parted = {"student_ids": [world["kept_apart"][0].id, world["free"][0].id]}
+    changed = client.patch(f"{URL}/{arrangement.id}", json=parted, headers=h)
+    assert changed.status_code == 200, changed.json
+    assert changed.json["case_conflict"] is False and "pause" in changed.json["allowed_actions"]
+    h = {**h, "If-Match": changed.headers["ETag"]}
     ended = client.patch(f"{URL}/{arrangement.id}", json={"status": "ended"}, headers=h)
     assert ended.status_code == 200 and ended.json["allowed_actions"] == []
