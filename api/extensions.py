@@ -364,6 +364,16 @@ class Blueprint(EtagBlueprintMixin, DeprecationBlueprintMixin, flask_smorest.Blu
         return decorator
 
 
+def actions_field(values: list[str], description: str, **metadata: Any) -> ma.fields.List:
+    """A read's list of what its reader may do now (`allowed_actions`): the app offers exactly these, and the API
+    refuses every other action."""
+    return ma.fields.List(
+        ma.fields.String(metadata={"enum": values}),
+        dump_only=True,
+        metadata={"description": description, **metadata},
+    )
+
+
 def computed(
     fn: Callable[[Any], Any],
     json_type: str,

@@ -12,7 +12,7 @@ from api.core.enums import enum_values
 from api.core.etag import etag_of
 from api.core.fields import day_field, id_field, moment_field, text_field
 from api.core.scoping import per_request
-from api.extensions import Schema, computed
+from api.extensions import Schema, actions_field, computed
 from api.incidents import permissions
 from api.incidents.actions import ACTION_VALUES
 from api.incidents.models import (
@@ -234,15 +234,12 @@ class IncidentRead(IncidentListItem):
         dump_only=True,
         metadata={"description": "The statuses this user may move the case to now"},
     )
-    allowed_actions = ma.fields.List(
-        ma.fields.String(metadata={"enum": ACTION_VALUES}),
-        dump_only=True,
-        metadata={
-            "description": "What this user may do on the case now (the API refuses every other action): "
-            "edit_facts and change_students (PATCH), reclassify, set_pupil_perspective and set_accused_staff "
-            "(PATCH those fields), add_note, establish, add_acute_measure, update_checklist (the five "
-            "audiences), write_action_plan, record_follow_up, add_referral, update_referral, withdraw"
-        },
+    allowed_actions = actions_field(
+        ACTION_VALUES,
+        "What this user may do on the case now (the API refuses every other action): edit_facts and "
+        "change_students (PATCH), reclassify, set_pupil_perspective and set_accused_staff (PATCH those fields), "
+        "add_note, establish, add_acute_measure, update_checklist (the five audiences), write_action_plan, "
+        "record_follow_up, add_referral, update_referral, withdraw",
     )
     withdrawn_at = ma.fields.AwareDateTime(
         dump_only=True,

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from api.core.fields import day_field, id_field, text_field
 from api.core.pagination import FeedQuery, PageQuery
-from api.extensions import Schema
+from api.extensions import Schema, actions_field
 from api.observations.schemas import StudentBrief, UserBrief
 from api.play_partners.models import OUTCOME_VALUES, RECESS_VALUES, STATUS_VALUES
 from api.play_partners.permissions import ACTION_VALUES
@@ -104,16 +104,13 @@ class ArrangementRead(Schema):
     created_by = ma.fields.Nested(UserBrief, dump_only=True)
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)
-    allowed_actions = ma.fields.List(
-        ma.fields.String(metadata={"enum": ACTION_VALUES}),
-        dump_only=True,
-        metadata={
-            "description": "What this caller may do on the arrangement now (the API refuses every other "
-            "action): edit (PATCH its fields), pause / resume / end (PATCH status paused / active / ended), "
-            "check_in (POST a check-in). Empty for an API client. An ended arrangement takes nothing more; "
-            "one pairing both sides of an open case can only be ended",
-            "example": ["edit", "check_in", "pause", "end"],
-        },
+    allowed_actions = actions_field(
+        ACTION_VALUES,
+        "What this caller may do on the arrangement now (the API refuses every other action): edit (PATCH its "
+        "fields), pause / resume / end (PATCH status paused / active / ended), check_in (POST a check-in). Empty "
+        "for an API client. An ended arrangement takes nothing more; one pairing both sides of an open case is "
+        "neither paused nor resumed, and a change that keeps the pair is refused",
+        example=["edit", "check_in", "pause", "end"],
     )
     etag = ma.fields.String(
         dump_only=True,

@@ -11,7 +11,7 @@ from api.core.enums import register_enum
 from api.core.etag import etag_of
 from api.core.fields import id_field
 from api.core.pagination import FeedQuery
-from api.extensions import Schema, computed
+from api.extensions import Schema, actions_field, computed
 from api.students.models import ClassRole, GuardianRelation
 
 CLASS_ROLES = [r.value for r in ClassRole]
@@ -146,13 +146,10 @@ class StudentRead(Schema):
 class StudentDetail(StudentRead):
     """A student as the reader of their page sees them, with what the reader may do from it."""
 
-    allowed_actions = ma.fields.List(
-        ma.fields.String(metadata={"enum": STUDENT_ACTIONS}),
-        dump_only=True,
-        metadata={
-            "description": "What you may do from the student's page (the app shows exactly these): "
-            "export_access, the student's access export (GDPR art. 15)"
-        },
+    allowed_actions = actions_field(
+        STUDENT_ACTIONS,
+        "What you may do from the student's page (the app shows exactly these): export_access, the student's "
+        "access export (GDPR art. 15)",
     )
 
 

@@ -3237,7 +3237,7 @@ export interface components {
         /** @description An arrangement, with the other arrangements that book one of its students at the same time. */
         ArrangementRead: {
             /**
-             * @description What this caller may do on the arrangement now (the API refuses every other action): edit (PATCH its fields), pause / resume / end (PATCH status paused / active / ended), check_in (POST a check-in). Empty for an API client. An ended arrangement takes nothing more; one pairing both sides of an open case can only be ended
+             * @description What this caller may do on the arrangement now (the API refuses every other action): edit (PATCH its fields), pause / resume / end (PATCH status paused / active / ended), check_in (POST a check-in). Empty for an API client. An ended arrangement takes nothing more; one pairing both sides of an open case is neither paused nor resumed, and a change that keeps the pair is refused
              * @example [
              *       "edit",
              *       "check_in",
