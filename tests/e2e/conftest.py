@@ -72,6 +72,10 @@ class LiveServer:
             self._tokens[role] = body["access_token"]
         return self._tokens[role]
 
+    def forget_token(self, role: str) -> None:
+        """Log in again for this role's next request (a test that ended the role's sessions calls this)."""
+        self._tokens.pop(role, None)
+
     def request(
         self,
         method: str,
