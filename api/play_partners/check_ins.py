@@ -57,13 +57,11 @@ def add_check_in(
 ) -> ArrangementCheckIn:
     """Record whether the arrangement happened on a day (today by default) and how it went."""
     today = local_date()
-    # The separation rule does not concern a check-in (`paired` only matters to the changes it keeps apart).
     permissions.ensure(
         caller,
         arrangement,
         permissions.ArrangementAction.CHECK_IN,
         class_ids=staff_class_ids(session, caller),
-        paired=False,
         today=today,
     )
     day = date or today

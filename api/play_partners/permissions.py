@@ -110,12 +110,6 @@ def is_close_to(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: 
     )
 
 
-def ensure_can_change(caller: Any, arrangement: PlayPartnerArrangement, *, class_ids: set[int]) -> None:
-    """403 (audited) unless the caller may change this arrangement."""
-    if not is_close_to(caller, arrangement, class_ids=class_ids):
-        raise _denied(arrangement, CHANGE_REFUSAL)
-
-
 def _denied(arrangement: PlayPartnerArrangement, reason: str) -> Exception:
     return deny(
         reason,
@@ -180,11 +174,11 @@ def ensure(
     action: str,
     *,
     class_ids: set[int] | frozenset[int],
-    paired: bool,
     today: date,
 ) -> None:
-    """Raise the refusal (403 audited as denied, or 409) unless the caller may take `action` now."""
-    found = problem(caller, arrangement, action, class_ids=class_ids, paired=paired, today=today)
+    """Raise the refusal (403 audited as denied, or 409) unless the caller may take `action` now. The separation
+    rule is the writes' own to ask (its refusal says only what the caller may know of the case)."""
+    found = problem(caller, arrangement, action, class_ids=class_ids, paired=False, today=today)
     if found is None:
         return
     code, reason = found

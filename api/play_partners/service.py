@@ -338,7 +338,7 @@ def update_arrangement(
     today = local_date()
     for action in actions_of_change(changes):
         # The separation rule is asked below, where its refusal says what the caller may know of the case.
-        permissions.ensure(caller, arrangement, action, class_ids=class_ids, paired=False, today=today)
+        permissions.ensure(caller, arrangement, action, class_ids=class_ids, today=today)
     if if_match is not None:
         check_if_match(arrangement, if_match)
     before = set(arrangement.student_ids)

@@ -7,6 +7,7 @@ import pytest
 
 from api.auth.scopes import ClientPrincipal
 from api.core import audit
+from api.core.timeutil import local_date
 from api.errors import Forbidden
 from api.play_partners import permissions
 from api.play_partners.models import ArrangementCheckIn
@@ -64,13 +65,23 @@ def test_who_is_close_to_an_arrangement(session, world):
 
 def test_a_refused_change_is_audited_with_the_arrangements_students(session, world):
     arrangement = world["arrangement"]
-    permissions.ensure_can_change(
-        world["class_teacher"], arrangement, class_ids=staff_class_ids(session, world["class_teacher"])
+    edit = permissions.ArrangementAction.EDIT
+    today = local_date()
+    permissions.ensure(
+        world["class_teacher"],
+        arrangement,
+        edit,
+        class_ids=staff_class_ids(session, world["class_teacher"]),
+        today=today,
     )
     assert audit.take_pending(succeeded=False) == []
     with pytest.raises(Forbidden):
-        permissions.ensure_can_change(
-            world["outsider"], arrangement, class_ids=staff_class_ids(session, world["outsider"])
+        permissions.ensure(
+            world["outsider"],
+            arrangement,
+            edit,
+            class_ids=staff_class_ids(session, world["outsider"]),
+            today=today,
         )
     entries = audit.take_pending(succeeded=False)
     assert sorted((e.outcome, e.resource_type, e.resource_id, e.student_id) for e in entries) == sorted(
